@@ -1,0 +1,104 @@
+//! Yeahs: give, take back, counts, lists and the popularity ranking.
+
+use crate::db::yeahs as db;
+use crate::{AppState, Error, Result};
+use axum::extract::State;
+use plaza_http::{Json, Path, Query};
+use plaza_types::empathy::{
+    GiveYeah, Ranked, Summary, SummaryRequest, TakeYeah, TargetKind, YeahEntry, YeahOutcome,
+};
+use plaza_types::{Cursor, Id, Items, MAX_PAGE_SIZE, Page, page_limit};
+
+/// Gives a Yeah. Giving one that exists changes nothing.
+pub async fn give(
+    State(state): State<AppState>,
+    Json(yeah): Json<GiveYeah>,
+) -> Result<Json<YeahOutcome>> {
+    if yeah.user_id == yeah.target_author_id {
+        return Err(Error::OwnTarget);
+    }
+    Ok(Json(db::give(&state, &yeah).await?))
+}
+
+/// Takes a Yeah back. Taking one that does not exist changes nothing.
+pub async fn take(
+    State(state): State<AppState>,
+    Json(yeah): Json<TakeYeah>,
+) -> Result<Json<YeahOutcome>> {
+    Ok(Json(db::take(&state, &yeah).await?))
+}
+
+/// Counts and "yeahed by the viewer" for up to a page of targets.
+pub async fn summary(
+    State(state): State<AppState>,
+    Json(req): Json<SummaryRequest>,
+) -> Result<Json<Items<Summary>>> {
+    if req.target_ids.len() > MAX_PAGE_SIZE as usize {
+        return Err(Error::TooMany);
+    }
+    Ok(Json(Items {
+        items: db::summaries(&state.db, req.kind, &req.target_ids, req.viewer_id).await?,
+    }))
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct ListQuery {
+    cursor: Option<String>,
+    limit: Option<u32>,
+    kind: Option<TargetKind>,
+    days: Option<u32>,
+}
+
+/// Who yeahed a target, newest first.
+pub async fn by_target(
+    State(state): State<AppState>,
+    Path((kind, id)): Path<(TargetKind, Id)>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Page<YeahEntry>>> {
+    let before = Cursor::key_from(q.cursor.as_deref())?;
+    Ok(Json(
+        db::by_target(&state.db, kind, id, before, page_limit(q.limit)).await?,
+    ))
+}
+
+/// What a user yeahed, newest first.
+pub async fn by_user(
+    State(state): State<AppState>,
+    Path(user_id): Path<Id>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Page<YeahEntry>>> {
+    let before = Cursor::key_from(q.cursor.as_deref())?;
+    let kind = q.kind.unwrap_or(TargetKind::Post);
+    Ok(Json(
+        db::by_user(&state.db, user_id, kind, before, page_limit(q.limit)).await?,
+    ))
+}
+
+/// How deep a popularity ranking may be read.
+const MAX_RANK_DEPTH: u32 = 1000;
+
+/// A community's posts with the most Yeahs in the last `days` days (default 7).
+pub async fn popular(
+    State(state): State<AppState>,
+    Path(community_id): Path<Id>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Page<Ranked>>> {
+    let offset = Cursor::offset_from(q.cursor.as_deref())?;
+    let limit = page_limit(q.limit);
+    let days = q.days.unwrap_or(7).clamp(1, 30);
+    if offset >= MAX_RANK_DEPTH {
+        return Ok(Json(Page {
+            items: Vec::new(),
+            next_cursor: None,
+        }));
+    }
+    let since = plaza_types::now_millis() - i64::from(days) * 86_400_000;
+    let mut items = db::popular(&state.db, community_id, since, offset, limit + 1).await?;
+    let next_cursor = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        Some(Cursor::Offset(offset + limit).encode())
+    } else {
+        None
+    };
+    Ok(Json(Page { items, next_cursor }))
+}

@@ -1,0 +1,24 @@
+//! The empathy service: owns Yeahs on posts and comments, their counts (one counter row per
+//! target and region, summed on read), "who yeahed this", "did I yeah these" for a page at once,
+//! and the popularity ranking of a community's posts.
+
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod handlers;
+pub mod routes;
+pub mod state;
+
+pub use config::Config;
+pub use error::{Error, Result};
+pub use routes::app;
+pub use state::AppState;
+
+/// Serves the empathy service on `listener` until `shutdown` completes.
+pub async fn run(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    plaza_http::serve(listener, app(state), shutdown).await
+}

@@ -1,0 +1,22 @@
+//! Every URL of the empathy service.
+
+use crate::AppState;
+use crate::handlers::{health, yeahs};
+use axum::Router;
+use axum::routing::{get, post};
+use plaza_http::{ServiceName, common_layers};
+
+/// The empathy service's router.
+pub fn app(state: AppState) -> Router {
+    let router = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/v1/yeahs", post(yeahs::give))
+        .route("/v1/yeahs/take", post(yeahs::take))
+        .route("/v1/yeahs/summary", post(yeahs::summary))
+        .route("/v1/targets/{kind}/{id}/yeahs", get(yeahs::by_target))
+        .route("/v1/users/{id}/yeahs", get(yeahs::by_user))
+        .route("/v1/communities/{id}/popular", get(yeahs::popular))
+        .with_state(state);
+    common_layers(router, ServiceName("empathy"), 64 * 1024)
+}

@@ -1,0 +1,14 @@
+//! Shared handles for the empathy service's handlers.
+
+use crate::Config;
+use plaza_storage::Db;
+use plaza_types::IdGenerator;
+use std::sync::Arc;
+
+/// Cheap to clone: pools and `Arc`s.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub ids: Arc<IdGenerator>,
+    pub config: Arc<Config>,
+}

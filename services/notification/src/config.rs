@@ -1,0 +1,8 @@
+//! The notification service's settings (read by the `plaza` command from the one config file).
+
+/// What the notification service needs to know about where it runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The region this process writes rows for.
+    pub region: u8,
+}

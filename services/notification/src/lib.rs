@@ -1,0 +1,24 @@
+//! The notification service: owns notifications, grouped by kind and target within a time window
+//! ("alice, bob and 3 others gave your post a Yeah"), their unread count and read marks.
+//! Notifications are written in the recipient's home region.
+
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod handlers;
+pub mod routes;
+pub mod state;
+
+pub use config::Config;
+pub use error::{Error, Result};
+pub use routes::app;
+pub use state::AppState;
+
+/// Serves the notification service on `listener` until `shutdown` completes.
+pub async fn run(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    plaza_http::serve(listener, app(state), shutdown).await
+}

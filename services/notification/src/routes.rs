@@ -1,0 +1,20 @@
+//! Every URL of the notification service.
+
+use crate::AppState;
+use crate::handlers::{health, notifications};
+use axum::Router;
+use axum::routing::{get, post};
+use plaza_http::{ServiceName, common_layers};
+
+/// The notification service's router.
+pub fn app(state: AppState) -> Router {
+    let router = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/v1/events", post(notifications::deliver))
+        .route("/v1/users/{id}/notifications", get(notifications::list))
+        .route("/v1/users/{id}/unread", get(notifications::unread))
+        .route("/v1/users/{id}/read", post(notifications::mark_read))
+        .with_state(state);
+    common_layers(router, ServiceName("notification"), 64 * 1024)
+}

@@ -1,0 +1,247 @@
+//! The one typed configuration of a Plaza process: read once at start from a TOML file (if
+//! given) and `PLAZA_*` environment variables (`PLAZA_WEB__LISTEN` sets `web.listen`). Every key
+//! has a default that runs the all-in-one embedded mode; a bad value fails at start naming its key.
+
+use anyhow::bail;
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Where one service listens and where the others reach it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoint {
+    /// The address to bind, such as `127.0.0.1:8081` (port 0 picks a free port).
+    pub listen: SocketAddr,
+    /// The base URL other services call; empty means `http://<listen>`.
+    #[serde(default)]
+    pub url: String,
+}
+
+impl Endpoint {
+    fn at(listen: &str) -> Self {
+        Endpoint {
+            listen: listen
+                .parse()
+                .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 0))),
+            url: String::new(),
+        }
+    }
+
+    /// The base URL other services use.
+    pub fn base_url(&self) -> String {
+        if self.url.is_empty() {
+            format!("http://{}", self.listen)
+        } else {
+            self.url.clone()
+        }
+    }
+}
+
+/// The worker's settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkerConfig {
+    pub listen: SocketAddr,
+    /// Milliseconds to wait before polling an empty queue again.
+    pub poll_interval_ms: u64,
+    /// Seconds a claimed job is leased before another worker may take it over.
+    pub lease_secs: u64,
+    /// Jobs claimed at once.
+    pub batch: i64,
+}
+
+/// Everything a Plaza process reads at start.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// This region's number (1–31), stamped into every id and row it writes.
+    pub region: u8,
+    /// This process's node number within the region (0–31), stamped into ids.
+    pub node: u8,
+    /// Where the embedded mode keeps its files.
+    pub data_dir: PathBuf,
+    /// `sqlite://path` or `mysql://user:password@host:port/database`; empty means
+    /// `sqlite://<data_dir>/plaza.db`.
+    pub database_url: String,
+    /// Connections in each service's database pool.
+    pub database_max_connections: u32,
+    /// The URL people open; `https://` also marks cookies Secure. Empty means the web address.
+    pub public_url: String,
+    /// `text` or `json`.
+    pub log_format: String,
+    /// Usernames made admins at start (they must exist).
+    pub admins: Vec<String>,
+    /// The largest request body the web service accepts, in bytes.
+    pub body_limit_bytes: usize,
+    pub web: Endpoint,
+    pub timeline: Endpoint,
+    pub empathy: Endpoint,
+    pub notification: Endpoint,
+    pub worker: WorkerConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            region: 1,
+            node: 0,
+            data_dir: PathBuf::from("data"),
+            database_url: String::new(),
+            database_max_connections: 8,
+            public_url: String::new(),
+            log_format: "text".into(),
+            admins: Vec::new(),
+            body_limit_bytes: 64 * 1024,
+            web: Endpoint::at("127.0.0.1:8080"),
+            timeline: Endpoint::at("127.0.0.1:8081"),
+            empathy: Endpoint::at("127.0.0.1:8082"),
+            notification: Endpoint::at("127.0.0.1:8083"),
+            worker: WorkerConfig {
+                listen: SocketAddr::from(([127, 0, 0, 1], 8084)),
+                poll_interval_ms: 200,
+                lease_secs: 60,
+                batch: 16,
+            },
+        }
+    }
+}
+
+impl Config {
+    /// Reads the defaults, then `file` (if any), then `PLAZA_*` variables, and checks the result.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(file) = file {
+            if !file.exists() {
+                bail!("config file {} does not exist", file.display());
+            }
+            figment = figment.merge(Toml::file(file));
+        }
+        figment = figment.merge(Env::prefixed("PLAZA_").split("__").ignore(&["config"]));
+        let config: Config = figment
+            .extract()
+            .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Checks values that parse but make no sense, naming the key.
+    pub fn check(&self) -> anyhow::Result<()> {
+        if self.region == 0 || self.region > plaza_types::id::MAX_REGION {
+            bail!(
+                "invalid configuration: `region` must be 1 to 31, not {}",
+                self.region
+            );
+        }
+        if self.node > plaza_types::id::MAX_NODE {
+            bail!(
+                "invalid configuration: `node` must be 0 to 31, not {}",
+                self.node
+            );
+        }
+        let url = self.database_url();
+        if !(url.starts_with("sqlite:") || url.starts_with("mysql:") || url.starts_with("mariadb:"))
+        {
+            bail!("invalid configuration: `database_url` must start with sqlite:// or mysql://");
+        }
+        if !matches!(self.log_format.as_str(), "text" | "json") {
+            bail!("invalid configuration: `log_format` must be text or json");
+        }
+        if self.database_max_connections == 0 {
+            bail!("invalid configuration: `database_max_connections` must be at least 1");
+        }
+        if self.body_limit_bytes < 1024 {
+            bail!("invalid configuration: `body_limit_bytes` must be at least 1024");
+        }
+        if self.worker.batch < 1 || self.worker.lease_secs == 0 {
+            bail!("invalid configuration: `worker.batch` and `worker.lease_secs` must be positive");
+        }
+        Ok(())
+    }
+
+    /// The database URL, defaulting to a SQLite file in the data folder.
+    pub fn database_url(&self) -> String {
+        if self.database_url.is_empty() {
+            format!("sqlite://{}", self.data_dir.join("plaza.db").display())
+        } else {
+            self.database_url.clone()
+        }
+    }
+
+    /// The URL people open.
+    pub fn public_url(&self, web_addr: SocketAddr) -> String {
+        if self.public_url.is_empty() {
+            format!("http://{web_addr}")
+        } else {
+            self.public_url.clone()
+        }
+    }
+
+    /// A configuration for tests: every port picked by the system, data in `data_dir`.
+    pub fn for_tests(data_dir: &Path, database_url: Option<String>) -> Self {
+        let any = |_: ()| Endpoint::at("127.0.0.1:0");
+        Config {
+            data_dir: data_dir.to_owned(),
+            database_url: database_url.unwrap_or_default(),
+            web: any(()),
+            timeline: any(()),
+            empathy: any(()),
+            notification: any(()),
+            worker: WorkerConfig {
+                listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+                poll_interval_ms: 20,
+                lease_secs: 30,
+                batch: 16,
+            },
+            ..Config::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_run_the_embedded_mode() {
+        let c = Config::default();
+        c.check().unwrap();
+        assert_eq!(c.web.listen.to_string(), "127.0.0.1:8080");
+        assert!(c.database_url().starts_with("sqlite://data"));
+        assert_eq!(c.timeline.base_url(), "http://127.0.0.1:8081");
+    }
+
+    #[test]
+    fn a_bad_file_value_names_its_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("plaza.toml");
+        std::fs::write(&file, "[web]\nlisten = \"not an address\"\n").unwrap();
+        let err = Config::load(Some(&file)).unwrap_err().to_string();
+        assert!(err.contains("web.listen"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_key_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("plaza.toml");
+        std::fs::write(&file, "regoin = 2\n").unwrap();
+        let err = Config::load(Some(&file)).unwrap_err().to_string();
+        assert!(err.contains("regoin"), "{err}");
+    }
+
+    #[test]
+    fn out_of_range_region_is_refused() {
+        let c = Config {
+            region: 40,
+            ..Config::default()
+        };
+        assert!(c.check().unwrap_err().to_string().contains("`region`"));
+    }
+
+    #[test]
+    fn a_missing_file_is_an_error() {
+        assert!(Config::load(Some(Path::new("/nonexistent/plaza.toml"))).is_err());
+    }
+}

@@ -1,0 +1,142 @@
+//! The `posts` table.
+
+use plaza_storage::sqlx::any::AnyRow;
+use plaza_storage::sqlx::{self, AssertSqlSafe, Row};
+use plaza_storage::{Db, placeholders};
+use plaza_types::timeline::{Post, PostQuery};
+use plaza_types::{Cursor, Id, Page, page_limit};
+
+use crate::Result;
+
+const COLUMNS: &str = "p.id, p.region, p.community_id, p.author_id, p.body, p.feeling, p.spoiler, \
+     p.topic_tag, p.platform, p.deleted_at, p.created_at, \
+     (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id) AS comment_count";
+
+fn from_row(row: &AnyRow) -> Result<Post, sqlx::Error> {
+    let deleted_at: Option<i64> = row.try_get("deleted_at")?;
+    Ok(Post {
+        id: Id(row.try_get("id")?),
+        region: u8::try_from(row.try_get::<i64, _>("region")?).unwrap_or_default(),
+        community_id: Id(row.try_get("community_id")?),
+        author_id: Id(row.try_get("author_id")?),
+        body: row.try_get("body")?,
+        feeling: u8::try_from(row.try_get::<i64, _>("feeling")?).unwrap_or_default(),
+        spoiler: row.try_get::<i64, _>("spoiler")? != 0,
+        topic_tag: row.try_get("topic_tag")?,
+        platform: row.try_get("platform")?,
+        comment_count: row.try_get("comment_count")?,
+        deleted: deleted_at.is_some(),
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// Stores a new post.
+pub async fn insert(db: &Db, post: &Post) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO posts (id, region, community_id, author_id, body, feeling, spoiler, topic_tag, \
+         platform, deleted_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+    )
+    .bind(post.id.0)
+    .bind(i64::from(post.region))
+    .bind(post.community_id.0)
+    .bind(post.author_id.0)
+    .bind(&post.body)
+    .bind(i64::from(post.feeling))
+    .bind(i64::from(post.spoiler))
+    .bind(post.topic_tag.as_deref())
+    .bind(&post.platform)
+    .bind(post.created_at)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// One post by id.
+pub async fn get(db: &Db, id: Id) -> Result<Option<Post>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM posts p WHERE p.id = ?");
+    sqlx::query(AssertSqlSafe(sql))
+        .bind(id.0)
+        .fetch_optional(&db.pool)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+/// Posts by id; missing ones are left out.
+pub async fn by_ids(db: &Db, ids: &[Id]) -> Result<Vec<Post>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {COLUMNS} FROM posts p WHERE p.id IN ({})",
+        placeholders(ids.len())
+    );
+    let mut q = sqlx::query(AssertSqlSafe(sql));
+    for id in ids {
+        q = q.bind(id.0);
+    }
+    q.fetch_all(&db.pool).await?.iter().map(from_row).collect()
+}
+
+/// Marks a post deleted and forgets its text; its comments stay.
+pub async fn mark_deleted(db: &Db, id: Id) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE posts SET deleted_at = ?, body = '', topic_tag = NULL WHERE id = ? AND deleted_at IS NULL",
+    )
+    .bind(plaza_types::now_millis())
+    .bind(id.0)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// A feed page, newest first, without deleted posts. Served by `posts_by_community` or
+/// `posts_by_author`; a page reads `limit + 1` rows to know whether another page follows.
+pub async fn query(db: &Db, query: &PostQuery) -> crate::Result<Page<Post>> {
+    let before = Cursor::key_from(query.cursor.as_deref())?;
+    let limit = page_limit(query.limit);
+    let mut sql = format!("SELECT {COLUMNS} FROM posts p WHERE p.deleted_at IS NULL");
+    if query.community_id.is_some() {
+        sql.push_str(" AND p.community_id = ?");
+    }
+    if let Some(authors) = &query.author_ids {
+        if authors.is_empty() {
+            return Ok(Page {
+                items: Vec::new(),
+                next_cursor: None,
+            });
+        }
+        sql.push_str(&format!(
+            " AND p.author_id IN ({})",
+            placeholders(authors.len())
+        ));
+    }
+    if !query.exclude_author_ids.is_empty() {
+        sql.push_str(&format!(
+            " AND p.author_id NOT IN ({})",
+            placeholders(query.exclude_author_ids.len())
+        ));
+    }
+    if before.is_some() {
+        sql.push_str(" AND p.id < ?");
+    }
+    sql.push_str(" ORDER BY p.id DESC LIMIT ?");
+    let mut q = sqlx::query(AssertSqlSafe(sql));
+    if let Some(c) = query.community_id {
+        q = q.bind(c.0);
+    }
+    for a in query.author_ids.iter().flatten() {
+        q = q.bind(a.0);
+    }
+    for a in &query.exclude_author_ids {
+        q = q.bind(a.0);
+    }
+    if let Some(b) = before {
+        q = q.bind(b);
+    }
+    q = q.bind(i64::from(limit) + 1);
+    let rows = q.fetch_all(&db.pool).await?;
+    let items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::from_overfetch(items, limit, |p| p.id.0))
+}

@@ -1,0 +1,77 @@
+//! Comments on posts.
+
+use crate::db::{comments as db, posts};
+use crate::{AppState, Error, Result};
+use axum::extract::State;
+use axum::http::StatusCode;
+use plaza_http::{Json, Path, Query};
+use plaza_types::timeline::{Comment, CommentQuery, Commenters, MAX_EXCLUDED_AUTHORS, NewComment};
+use plaza_types::{Id, Page, validate};
+
+/// Stores a comment and, in the same transaction, the job that notifies the post's author and
+/// the other commenters.
+pub async fn create(
+    State(state): State<AppState>,
+    Path(post_id): Path<Id>,
+    Json(new): Json<NewComment>,
+) -> Result<(StatusCode, Json<Comment>)> {
+    let body = validate::body(&new.body)?;
+    let feeling = validate::feeling(i64::from(new.feeling))?;
+    let post = posts::get(&state.db, post_id)
+        .await?
+        .ok_or(Error::NotFound("post"))?;
+    if post.deleted {
+        return Err(Error::PostDeleted);
+    }
+    let comment = Comment {
+        id: state.ids.next_id(),
+        region: state.config.region,
+        post_id,
+        author_id: new.author_id,
+        body,
+        feeling,
+        spoiler: new.spoiler,
+        deleted: false,
+        created_at: plaza_types::now_millis(),
+    };
+    let platform: String = new.platform.chars().take(32).collect();
+    db::insert_with_job(&state, &comment, &platform, post.author_id).await?;
+    Ok((StatusCode::CREATED, Json(comment)))
+}
+
+/// A post's comments, oldest first.
+pub async fn query(
+    State(state): State<AppState>,
+    Path(post_id): Path<Id>,
+    Json(query): Json<CommentQuery>,
+) -> Result<Json<Page<Comment>>> {
+    if query.exclude_author_ids.len() > MAX_EXCLUDED_AUTHORS {
+        return Err(Error::TooMany);
+    }
+    Ok(Json(db::list(&state.db, post_id, &query).await?))
+}
+
+/// One comment.
+pub async fn show(State(state): State<AppState>, Path(id): Path<Id>) -> Result<Json<Comment>> {
+    db::get(&state.db, id)
+        .await?
+        .map(Json)
+        .ok_or(Error::NotFound("comment"))
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct CommentersQuery {
+    limit: Option<u32>,
+}
+
+/// The distinct people who commented on a post (for "a comment on a post you commented on").
+pub async fn commenters(
+    State(state): State<AppState>,
+    Path(post_id): Path<Id>,
+    Query(q): Query<CommentersQuery>,
+) -> Result<Json<Commenters>> {
+    let limit = q.limit.unwrap_or(100).clamp(1, 500);
+    Ok(Json(Commenters {
+        user_ids: db::commenters(&state.db, post_id, limit).await?,
+    }))
+}

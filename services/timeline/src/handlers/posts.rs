@@ -1,0 +1,95 @@
+//! Posts: create, show, batch, delete and feeds.
+
+use crate::db::posts as db;
+use crate::{AppState, Error, Result};
+use axum::extract::State;
+use axum::http::StatusCode;
+use plaza_http::{Json, Path};
+use plaza_types::timeline::{
+    DeleteRequest, MAX_EXCLUDED_AUTHORS, MAX_FEED_AUTHORS, NewPost, Post, PostQuery,
+};
+use plaza_types::{Id, IdsRequest, Items, MAX_PAGE_SIZE, Page, validate};
+
+/// Stores a new post.
+pub async fn create(
+    State(state): State<AppState>,
+    Json(new): Json<NewPost>,
+) -> Result<(StatusCode, Json<Post>)> {
+    let body = validate::body(&new.body)?;
+    let feeling = validate::feeling(i64::from(new.feeling))?;
+    let topic_tag = validate::topic_tag(new.topic_tag.as_deref())?;
+    let post = Post {
+        id: state.ids.next_id(),
+        region: state.config.region,
+        community_id: new.community_id,
+        author_id: new.author_id,
+        body,
+        feeling,
+        spoiler: new.spoiler,
+        topic_tag,
+        platform: new.platform.chars().take(32).collect(),
+        comment_count: 0,
+        deleted: false,
+        created_at: plaza_types::now_millis(),
+    };
+    db::insert(&state.db, &post).await?;
+    Ok((StatusCode::CREATED, Json(post)))
+}
+
+/// One post, deleted or not.
+pub async fn show(State(state): State<AppState>, Path(id): Path<Id>) -> Result<Json<Post>> {
+    db::get(&state.db, id)
+        .await?
+        .map(Json)
+        .ok_or(Error::NotFound("post"))
+}
+
+/// Several posts at once (a page's worth), for the callers that already know the ids.
+pub async fn batch(
+    State(state): State<AppState>,
+    Json(req): Json<IdsRequest>,
+) -> Result<Json<Items<Post>>> {
+    if req.ids.len() > MAX_PAGE_SIZE as usize {
+        return Err(Error::TooMany);
+    }
+    Ok(Json(Items {
+        items: db::by_ids(&state.db, &req.ids).await?,
+    }))
+}
+
+/// Deletes a post; only its author may. Deleting twice is not an error.
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<Id>,
+    Json(req): Json<DeleteRequest>,
+) -> Result<Json<Post>> {
+    let post = db::get(&state.db, id)
+        .await?
+        .ok_or(Error::NotFound("post"))?;
+    if post.author_id != req.actor_id {
+        return Err(Error::NotAuthor);
+    }
+    if !post.deleted {
+        db::mark_deleted(&state.db, id).await?;
+    }
+    db::get(&state.db, id)
+        .await?
+        .map(Json)
+        .ok_or(Error::NotFound("post"))
+}
+
+/// A feed: one community's posts, some authors' posts, or both; newest first.
+pub async fn query(
+    State(state): State<AppState>,
+    Json(query): Json<PostQuery>,
+) -> Result<Json<Page<Post>>> {
+    if query
+        .author_ids
+        .as_ref()
+        .is_some_and(|a| a.len() > MAX_FEED_AUTHORS)
+        || query.exclude_author_ids.len() > MAX_EXCLUDED_AUTHORS
+    {
+        return Err(Error::TooMany);
+    }
+    Ok(Json(db::query(&state.db, &query).await?))
+}

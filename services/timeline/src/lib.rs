@@ -1,0 +1,24 @@
+//! The timeline service: owns posts and comments and serves the feeds built from them (a
+//! community's posts, a user's posts, the activity feed of followed authors, a post's comments).
+//! Feeds are pulled from indexed tables, never fanned out on write.
+
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod handlers;
+pub mod routes;
+pub mod state;
+
+pub use config::Config;
+pub use error::{Error, Result};
+pub use routes::app;
+pub use state::AppState;
+
+/// Serves the timeline service on `listener` until `shutdown` completes.
+pub async fn run(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    plaza_http::serve(listener, app(state), shutdown).await
+}

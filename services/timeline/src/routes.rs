@@ -1,0 +1,25 @@
+//! Every URL of the timeline service.
+
+use crate::AppState;
+use crate::handlers::{comments, health, posts};
+use axum::Router;
+use axum::routing::{get, post};
+use plaza_http::{ServiceName, common_layers};
+
+/// The timeline service's router.
+pub fn app(state: AppState) -> Router {
+    let router = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/v1/posts", post(posts::create))
+        .route("/v1/posts/batch", post(posts::batch))
+        .route("/v1/posts/query", post(posts::query))
+        .route("/v1/posts/{id}", get(posts::show))
+        .route("/v1/posts/{id}/delete", post(posts::delete))
+        .route("/v1/posts/{id}/comments", post(comments::create))
+        .route("/v1/posts/{id}/comments/query", post(comments::query))
+        .route("/v1/posts/{id}/commenters", get(comments::commenters))
+        .route("/v1/comments/{id}", get(comments::show))
+        .with_state(state);
+    common_layers(router, ServiceName("timeline"), 256 * 1024)
+}

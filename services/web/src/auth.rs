@@ -1,0 +1,289 @@
+//! Passwords, sessions and the extractors that say who is asking: bearer tokens for the API,
+//! cookie sessions (with a CSRF token for every form) for the pages.
+
+use crate::db::{sessions, users::User};
+use crate::{AppState, Error, Result};
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use axum_extra::extract::CookieJar;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest, Sha256};
+
+/// The cookie that holds a page session.
+pub const SESSION_COOKIE: &str = "plaza_session";
+/// The cookie that holds the CSRF token forms must echo.
+pub const CSRF_COOKIE: &str = "plaza_csrf";
+/// Session kinds.
+pub const KIND_COOKIE: i64 = 1;
+pub const KIND_API: i64 = 2;
+/// How long sessions last.
+pub const COOKIE_SESSION_DAYS: i64 = 30;
+pub const API_SESSION_DAYS: i64 = 90;
+
+/// Hashes a password with argon2id (off the async threads: it is deliberately slow).
+pub async fn hash_password(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || {
+        let mut salt_bytes = [0u8; 16];
+        getrandom::fill(&mut salt_bytes).map_err(|e| anyhow::anyhow!("random source: {e}"))?;
+        let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("hashing task: {e}"))?
+    .map_err(Error::Internal)
+}
+
+/// Checks a password against a stored hash.
+pub async fn verify_password(password: String, stored: String) -> Result<bool> {
+    tokio::task::spawn_blocking(move || {
+        let Ok(parsed) = PasswordHash::new(&stored) else {
+            return false;
+        };
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+    .await
+    .map_err(|e| Error::Internal(anyhow::anyhow!("verifying task: {e}")))
+}
+
+/// A new random secret (session token or CSRF token): 32 bytes, base64url.
+pub fn new_secret() -> Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("random source: {e}"))?;
+    Ok(URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// What the database keeps of a token: its SHA-256, so a leaked table holds no usable tokens.
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Starts a session for `user_id` and returns its token.
+pub async fn start_session(
+    state: &AppState,
+    user_id: plaza_types::Id,
+    kind: i64,
+) -> Result<String> {
+    let token = new_secret()?;
+    let days = if kind == KIND_API {
+        API_SESSION_DAYS
+    } else {
+        COOKIE_SESSION_DAYS
+    };
+    sessions::insert(
+        &state.db,
+        &token_hash(&token),
+        user_id,
+        i64::from(state.config.region),
+        kind,
+        days,
+    )
+    .await?;
+    Ok(token)
+}
+
+/// Compares two secrets in time independent of where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// The signed-in API caller (a bearer token). Rejects with 401 when absent or invalid.
+#[derive(Debug, Clone)]
+pub struct ApiUser(pub User);
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+impl<S> FromRequestParts<S> for ApiUser
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        let token = bearer(parts).ok_or(Error::Unauthenticated)?;
+        let user = sessions::user_by_token(&state.db, &token_hash(token), KIND_API)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
+        Ok(ApiUser(user))
+    }
+}
+
+impl<S> OptionalFromRequestParts<S> for ApiUser
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        if bearer(parts).is_none() {
+            return Ok(None);
+        }
+        <ApiUser as FromRequestParts<S>>::from_request_parts(parts, state)
+            .await
+            .map(Some)
+    }
+}
+
+/// Who is looking at a page: the signed-in user, if any, and the CSRF token the page's forms
+/// must carry (made fresh, and set as a cookie by the middleware, on a first visit).
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub user: Option<User>,
+    pub csrf: String,
+    /// The unread notification count for the header.
+    pub unread: i64,
+}
+
+/// The CSRF token of the current request, put in the request's extensions by [`csrf_cookie`].
+#[derive(Debug, Clone)]
+pub struct CsrfToken(pub String);
+
+impl<S> FromRequestParts<S> for Viewer
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = crate::error::PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        let jar = CookieJar::from_headers(&parts.headers);
+        let csrf = parts
+            .extensions
+            .get::<CsrfToken>()
+            .map(|t| t.0.clone())
+            .unwrap_or_default();
+        let user = match jar.get(SESSION_COOKIE) {
+            Some(cookie) => {
+                sessions::user_by_token(&state.db, &token_hash(cookie.value()), KIND_COOKIE).await?
+            }
+            None => None,
+        };
+        let unread = match &user {
+            // The header count is a nicety: a page still renders when notifications are down.
+            Some(u) => state
+                .notification
+                .unread(u.id)
+                .await
+                .map(|c| c.unread)
+                .unwrap_or(0),
+            None => 0,
+        };
+        Ok(Viewer { user, csrf, unread })
+    }
+}
+
+impl Viewer {
+    /// The signed-in user, or a redirect to the sign-in page.
+    pub fn require(&self) -> Result<&User> {
+        self.user.as_ref().ok_or(Error::Unauthenticated)
+    }
+
+    /// Checks a form's CSRF field against the cookie.
+    pub fn check_csrf(&self, submitted: &str) -> Result<()> {
+        if self.csrf.is_empty() || !same_secret(&self.csrf, submitted) {
+            return Err(Error::Csrf);
+        }
+        Ok(())
+    }
+}
+
+/// Middleware for the pages: makes sure every visitor has a CSRF cookie and hands its value to
+/// the handlers.
+pub async fn csrf_cookie(
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let jar = CookieJar::from_headers(req.headers());
+    let existing = jar
+        .get(CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| v.len() == 43);
+    let (token, fresh) = match existing {
+        Some(t) => (t, false),
+        None => match new_secret() {
+            Ok(t) => (t, true),
+            Err(e) => return axum::response::IntoResponse::into_response(e),
+        },
+    };
+    req.extensions_mut().insert(CsrfToken(token.clone()));
+    let mut response = next.run(req).await;
+    if fresh {
+        let cookie = format!("{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax");
+        if let Ok(value) = axum::http::HeaderValue::from_str(&cookie) {
+            response
+                .headers_mut()
+                .append(axum::http::header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// The `Set-Cookie` value for a page session (or its removal when `token` is `None`).
+pub fn session_cookie(token: Option<&str>, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    match token {
+        Some(t) => format!(
+            "{SESSION_COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+            COOKIE_SESSION_DAYS * 86_400
+        ),
+        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn passwords_hash_with_argon2id_and_verify() {
+        let hash = hash_password("correct horse".into()).await.unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(
+            verify_password("correct horse".into(), hash.clone())
+                .await
+                .unwrap()
+        );
+        assert!(!verify_password("wrong horse".into(), hash).await.unwrap());
+    }
+
+    #[test]
+    fn secrets_are_random_and_hashed() {
+        let a = new_secret().unwrap();
+        let b = new_secret().unwrap();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43);
+        assert_eq!(token_hash(&a).len(), 64);
+        assert!(same_secret(&a, &a.clone()));
+        assert!(!same_secret(&a, &b));
+    }
+}

@@ -1,0 +1,12 @@
+//! The web service's settings (read by the `plaza` command from the one config file).
+
+/// What the web service needs to know.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The region this process writes rows for and new accounts are homed in.
+    pub region: u8,
+    /// Whether cookies are marked `Secure` (set when the public URL is https).
+    pub secure_cookies: bool,
+    /// The largest request body accepted, in bytes.
+    pub body_limit: usize,
+}

@@ -1,0 +1,141 @@
+//! The `blocks` table. A block also ends any follow between the two, in the same transaction.
+
+use plaza_storage::Db;
+use plaza_storage::sqlx::{self, AssertSqlSafe, Row};
+use plaza_types::{Id, IdGenerator, Page, now_millis};
+
+/// The most people one user can block.
+pub const MAX_BLOCKS: i64 = 1000;
+
+/// What a block attempt did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Blocked {
+    New,
+    Already,
+    LimitReached,
+}
+
+/// Blocks `blocked` and removes follows both ways.
+pub async fn block(
+    db: &Db,
+    ids: &IdGenerator,
+    blocker: Id,
+    blocked: Id,
+) -> Result<Blocked, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM blocks WHERE blocker_id = ?")
+        .bind(blocker.0)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
+    let sql = format!(
+        "{} INTO blocks (id, region, blocker_id, blocked_id, created_at) VALUES (?, ?, ?, ?, ?)",
+        db.dialect.insert_ignore()
+    );
+    if count >= MAX_BLOCKS {
+        tx.commit().await?;
+        return Ok(Blocked::LimitReached);
+    }
+    let inserted = sqlx::query(AssertSqlSafe(sql))
+        .bind(ids.next_id().0)
+        .bind(i64::from(ids.region()))
+        .bind(blocker.0)
+        .bind(blocked.0)
+        .bind(now_millis())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+        == 1;
+    super::follows::unfollow(&mut *tx, blocker, blocked).await?;
+    super::follows::unfollow(&mut *tx, blocked, blocker).await?;
+    tx.commit().await?;
+    Ok(if inserted {
+        Blocked::New
+    } else {
+        Blocked::Already
+    })
+}
+
+/// Lifts a block.
+pub async fn unblock(db: &Db, blocker: Id, blocked: Id) -> Result<bool, sqlx::Error> {
+    Ok(
+        sqlx::query("DELETE FROM blocks WHERE blocker_id = ? AND blocked_id = ?")
+            .bind(blocker.0)
+            .bind(blocked.0)
+            .execute(&db.pool)
+            .await?
+            .rows_affected()
+            == 1,
+    )
+}
+
+/// Whether either of the two blocks the other.
+pub async fn between(db: &Db, a: Id, b: Id) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "SELECT 1 AS x FROM blocks WHERE (blocker_id = ? AND blocked_id = ?) OR (blocker_id = ? AND blocked_id = ?)",
+    )
+    .bind(a.0)
+    .bind(b.0)
+    .bind(b.0)
+    .bind(a.0)
+    .fetch_optional(&db.pool)
+    .await?
+    .is_some())
+}
+
+/// Whether `blocker` blocks `blocked`.
+pub async fn exists(db: &Db, blocker: Id, blocked: Id) -> Result<bool, sqlx::Error> {
+    Ok(
+        sqlx::query("SELECT 1 AS x FROM blocks WHERE blocker_id = ? AND blocked_id = ?")
+            .bind(blocker.0)
+            .bind(blocked.0)
+            .fetch_optional(&db.pool)
+            .await?
+            .is_some(),
+    )
+}
+
+/// Everyone `user` blocks or is blocked by, for hiding posts from feeds. Each side is bounded:
+/// a user blocks at most [`MAX_BLOCKS`] people, and at most that many blockers are read.
+pub async fn hidden_from(db: &Db, user: Id) -> Result<Vec<Id>, sqlx::Error> {
+    let blocked =
+        sqlx::query("SELECT blocked_id AS other FROM blocks WHERE blocker_id = ? LIMIT ?")
+            .bind(user.0)
+            .bind(MAX_BLOCKS)
+            .fetch_all(&db.pool)
+            .await?;
+    let blockers = sqlx::query(
+        "SELECT blocker_id AS other FROM blocks WHERE blocked_id = ? ORDER BY id DESC LIMIT ?",
+    )
+    .bind(user.0)
+    .bind(MAX_BLOCKS)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut ids = super::ids(&blocked, "other")?;
+    ids.extend(super::ids(&blockers, "other")?);
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// The people `user` blocks, newest first.
+pub async fn list(
+    db: &Db,
+    user: Id,
+    before: Option<i64>,
+    limit: u32,
+) -> Result<Page<Id>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, blocked_id FROM blocks WHERE blocker_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+    )
+    .bind(user.0)
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(i64::from(limit) + 1)
+    .fetch_all(&db.pool)
+    .await?;
+    let keyed = rows
+        .iter()
+        .map(|r| Ok((r.try_get::<i64, _>("id")?, Id(r.try_get("blocked_id")?))))
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(Page::from_overfetch_keyed(keyed, limit))
+}

@@ -1,0 +1,136 @@
+//! The web service's errors: one enum, its statuses and stable codes, answered as JSON for the
+//! API and as a friendly page for the site ([`PageError`]).
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use plaza_clients::ClientError;
+use plaza_http::ErrorResponse;
+use plaza_types::cursor::BadCursor;
+use plaza_types::validate::Invalid;
+
+/// Everything a web handler can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Invalid(#[from] Invalid),
+    #[error("bad cursor")]
+    BadCursor(#[from] BadCursor),
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("wrong username or password")]
+    BadCredentials,
+    #[error("{message}")]
+    Forbidden {
+        code: &'static str,
+        message: &'static str,
+    },
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{message}")]
+    Conflict {
+        code: &'static str,
+        message: &'static str,
+    },
+    #[error("the form has expired")]
+    Csrf,
+    #[error(transparent)]
+    Service(#[from] ClientError),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// The web service's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// The one place statuses and codes are chosen.
+    pub fn to_response(&self) -> ErrorResponse {
+        use StatusCode as S;
+        match self {
+            Error::Invalid(i) => {
+                ErrorResponse::new(S::UNPROCESSABLE_ENTITY, i.code, i.message.clone())
+            }
+            Error::BadCursor(_) => {
+                ErrorResponse::new(S::BAD_REQUEST, "invalid_cursor", "The cursor is not valid.")
+            }
+            Error::Unauthenticated => {
+                ErrorResponse::new(S::UNAUTHORIZED, "unauthenticated", "Sign in first.")
+            }
+            Error::BadCredentials => ErrorResponse::new(
+                S::UNAUTHORIZED,
+                "invalid_credentials",
+                "The username or password is wrong.",
+            ),
+            Error::Forbidden { code, message } => ErrorResponse::new(S::FORBIDDEN, *code, *message),
+            Error::NotFound(what) => ErrorResponse::new(
+                S::NOT_FOUND,
+                "not_found",
+                format!("That {what} does not exist."),
+            ),
+            Error::Conflict { code, message } => ErrorResponse::new(S::CONFLICT, *code, *message),
+            Error::Csrf => ErrorResponse::new(
+                S::FORBIDDEN,
+                "csrf_failed",
+                "The form has expired or came from another site. Reload the page and try again.",
+            ),
+            // A service's own 4xx answer (not found, deleted, invalid) goes to the client as it
+            // is; anything else is our failure.
+            Error::Service(ClientError::Api { status, body, .. })
+                if (400..500).contains(status) =>
+            {
+                ErrorResponse::new(
+                    StatusCode::from_u16(*status).unwrap_or(S::BAD_REQUEST),
+                    body.error.clone(),
+                    body.message.clone(),
+                )
+            }
+            Error::Service(e) => ErrorResponse::internal(e),
+            Error::Db(e) => ErrorResponse::internal(e),
+            Error::Internal(e) => ErrorResponse::internal(e),
+        }
+    }
+
+    /// A "forbidden" with a stable code.
+    pub fn forbidden(code: &'static str, message: &'static str) -> Self {
+        Error::Forbidden { code, message }
+    }
+
+    /// A "conflict" with a stable code.
+    pub fn conflict(code: &'static str, message: &'static str) -> Self {
+        Error::Conflict { code, message }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let unauthenticated = matches!(self, Error::Unauthenticated | Error::BadCredentials);
+        let mut response = self.to_response().into_response();
+        if unauthenticated {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+/// An error on a page: the same status, shown as a friendly HTML page.
+#[derive(Debug)]
+pub struct PageError(pub Error);
+
+impl<E: Into<Error>> From<E> for PageError {
+    fn from(e: E) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if matches!(self.0, Error::Unauthenticated) {
+            return axum::response::Redirect::to("/signin").into_response();
+        }
+        crate::handlers::pages::error_page(self.0.to_response())
+    }
+}

@@ -1,0 +1,128 @@
+//! Admin pages: create and edit communities.
+
+use super::{Form, Layout, PageResult, render, render_status};
+use crate::auth::Viewer;
+use crate::db::communities;
+use crate::ops::communities::{self as ops, CommunityInput};
+use crate::views::CommunityView;
+use crate::{AppState, Error};
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use plaza_http::Path;
+use plaza_types::Id;
+
+#[derive(Template)]
+#[template(path = "admin_communities.html")]
+struct AdminPage {
+    layout: Layout,
+    editing: Option<Id>,
+    input: CommunityInput,
+    communities: Vec<CommunityView>,
+    form_error: Option<String>,
+}
+
+fn admin(viewer: &Viewer) -> Result<(), Error> {
+    if viewer.require()?.is_admin {
+        Ok(())
+    } else {
+        Err(Error::forbidden("admin_only", "Only admins can do that."))
+    }
+}
+
+/// `GET /admin/communities`.
+pub async fn index(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    admin(&viewer)?;
+    let page = communities::list(&state.db, None, 100).await?;
+    render(&AdminPage {
+        layout: Layout::new(&viewer, "Communities", "/admin/communities"),
+        editing: None,
+        input: CommunityInput::default(),
+        communities: page.items.iter().map(CommunityView::from).collect(),
+        form_error: None,
+    })
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct CommunityForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(flatten)]
+    input: CommunityInput,
+}
+
+async fn answer(
+    state: &AppState,
+    viewer: &Viewer,
+    editing: Option<Id>,
+    input: CommunityInput,
+    result: Result<communities::Community, Error>,
+) -> PageResult {
+    match result {
+        Ok(c) => Ok(Redirect::to(&CommunityView::from(&c).url).into_response()),
+        Err(Error::Invalid(i)) => {
+            let page = communities::list(&state.db, None, 100).await?;
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &AdminPage {
+                    layout: Layout::new(viewer, "Communities", "/admin/communities"),
+                    editing,
+                    input,
+                    communities: page.items.iter().map(CommunityView::from).collect(),
+                    form_error: Some(i.message),
+                },
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /admin/communities`.
+pub async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<CommunityForm>,
+) -> PageResult {
+    viewer.check_csrf(&form.csrf)?;
+    let user = viewer.require()?;
+    let result = ops::create(&state, user, &form.input).await;
+    answer(&state, &viewer, None, form.input, result).await
+}
+
+/// `GET /admin/communities/{id}/edit`.
+pub async fn edit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Id>) -> PageResult {
+    admin(&viewer)?;
+    let c = communities::get(&state.db, id)
+        .await?
+        .ok_or(Error::NotFound("community"))?;
+    render(&AdminPage {
+        layout: Layout::new(
+            &viewer,
+            "Edit community",
+            format!("/admin/communities/{id}/edit"),
+        ),
+        editing: Some(id),
+        input: CommunityInput {
+            title_id: c.title_id,
+            name: c.name,
+            description: c.description,
+            icon_url: c.icon_url.unwrap_or_default(),
+        },
+        communities: Vec::new(),
+        form_error: None,
+    })
+}
+
+/// `POST /admin/communities/{id}/edit`.
+pub async fn update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<Id>,
+    Form(form): Form<CommunityForm>,
+) -> PageResult {
+    viewer.check_csrf(&form.csrf)?;
+    let user = viewer.require()?;
+    let result = ops::update(&state, user, id, &form.input).await;
+    answer(&state, &viewer, Some(id), form.input, result).await
+}

@@ -1,0 +1,138 @@
+//! Sign up, sign in and sign out pages.
+
+use super::{Form, Layout, PageResult, render, render_status};
+use crate::auth::{KIND_COOKIE, SESSION_COOKIE, Viewer, session_cookie, start_session, token_hash};
+use crate::db::sessions;
+use crate::ops::accounts;
+use crate::{AppState, Error};
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+
+#[derive(Template)]
+#[template(path = "auth.html")]
+struct AuthPage {
+    layout: Layout,
+    signup: bool,
+    username: String,
+    form_error: Option<String>,
+}
+
+/// `GET /signup`.
+pub async fn signup_page(viewer: Viewer) -> PageResult {
+    render(&AuthPage {
+        layout: Layout::new(&viewer, "Sign up", "/signup"),
+        signup: true,
+        username: String::new(),
+        form_error: None,
+    })
+}
+
+/// `GET /signin`.
+pub async fn signin_page(viewer: Viewer) -> PageResult {
+    render(&AuthPage {
+        layout: Layout::new(&viewer, "Sign in", "/signin"),
+        signup: false,
+        username: String::new(),
+        form_error: None,
+    })
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct CredentialsForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+fn signed_in(state: &AppState, token: &str) -> Response {
+    let mut response = Redirect::to("/").into_response();
+    if let Ok(value) =
+        HeaderValue::from_str(&session_cookie(Some(token), state.config.secure_cookies))
+    {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+async fn submit(
+    state: AppState,
+    viewer: Viewer,
+    form: CredentialsForm,
+    signup: bool,
+) -> PageResult {
+    viewer.check_csrf(&form.csrf)?;
+    let result = if signup {
+        accounts::sign_up(&state, &form.username, &form.password).await
+    } else {
+        accounts::sign_in(&state, &form.username, &form.password).await
+    };
+    match result {
+        Ok(user) => {
+            let token = start_session(&state, user.id, KIND_COOKIE).await?;
+            Ok(signed_in(&state, &token))
+        }
+        Err(e @ (Error::Invalid(_) | Error::Conflict { .. } | Error::BadCredentials)) => {
+            let response = e.to_response();
+            let title = if signup { "Sign up" } else { "Sign in" };
+            render_status(
+                response.status,
+                &AuthPage {
+                    layout: Layout::new(&viewer, title, if signup { "/signup" } else { "/signin" }),
+                    signup,
+                    username: form.username,
+                    form_error: Some(response.message),
+                },
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /signup`.
+pub async fn signup(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<CredentialsForm>,
+) -> PageResult {
+    submit(state, viewer, form, true).await
+}
+
+/// `POST /signin`.
+pub async fn signin(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<CredentialsForm>,
+) -> PageResult {
+    submit(state, viewer, form, false).await
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct SignOutForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /signout`.
+pub async fn signout(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Form(form): Form<SignOutForm>,
+) -> PageResult {
+    viewer.check_csrf(&form.csrf)?;
+    let jar = CookieJar::from_headers(&headers);
+    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+        sessions::delete(&state.db, &token_hash(cookie.value())).await?;
+    }
+    let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response();
+    if let Ok(value) = HeaderValue::from_str(&session_cookie(None, state.config.secure_cookies)) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}

@@ -1,0 +1,157 @@
+//! A community's page: its posts (new or popular), the post form and the favourite button.
+
+use super::{FEELINGS, Form, Layout, PageResult, SwitchForm, WriteForm, next_url, render_status};
+use crate::auth::Viewer;
+use crate::db::communities::{self, Community};
+use crate::db::favourites;
+use crate::ops::{communities as community_ops, feeds, posts};
+use crate::views::{CommunityView, PostView};
+use crate::{AppState, Error};
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use plaza_http::{Path, Query};
+use plaza_types::Id;
+
+#[derive(Template)]
+#[template(path = "community.html")]
+struct CommunityPage {
+    layout: Layout,
+    community: CommunityView,
+    tab: &'static str,
+    posts: Vec<PostView>,
+    next_url: Option<String>,
+    favourited: bool,
+    form_error: Option<String>,
+    draft_body: String,
+    draft_feeling: usize,
+    draft_spoiler: bool,
+    draft_topic: String,
+    feelings: [&'static str; 6],
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct CommunityQuery {
+    tab: Option<String>,
+    cursor: Option<String>,
+}
+
+async fn find(state: &AppState, id: Id) -> Result<Community, Error> {
+    communities::get(&state.db, id)
+        .await?
+        .ok_or(Error::NotFound("community"))
+}
+
+async fn show_page(
+    state: &AppState,
+    viewer: &Viewer,
+    community: &Community,
+    q: CommunityQuery,
+    status: StatusCode,
+    form: Option<(&WriteForm, String)>,
+) -> PageResult {
+    let view = CommunityView::from(community);
+    let popular = q.tab.as_deref() == Some("popular");
+    let page = if popular {
+        feeds::popular(state, viewer.user.as_ref(), community.id, q.cursor.clone()).await?
+    } else {
+        feeds::community(state, viewer.user.as_ref(), community.id, q.cursor.clone()).await?
+    };
+    let favourited = match &viewer.user {
+        Some(u) => favourites::exists(&state.db, u.id, community.id).await?,
+        None => false,
+    };
+    let base = if popular {
+        format!("{}?tab=popular", view.url)
+    } else {
+        view.url.clone()
+    };
+    let path = match &q.cursor {
+        Some(c) => next_url(&base, Some(c)).unwrap_or_else(|| base.clone()),
+        None => base.clone(),
+    };
+    let (form_error, draft) = match form {
+        Some((f, e)) => (Some(e), Some(f)),
+        None => (None, None),
+    };
+    render_status(
+        status,
+        &CommunityPage {
+            layout: Layout::new(viewer, community.name.clone(), path),
+            next_url: next_url(&base, page.next_cursor.as_deref()),
+            community: view,
+            tab: if popular { "popular" } else { "new" },
+            posts: page.items,
+            favourited,
+            form_error,
+            draft_body: draft.map(|d| d.body.clone()).unwrap_or_default(),
+            draft_feeling: draft
+                .and_then(|d| d.feeling.as_deref())
+                .and_then(|f| f.parse().ok())
+                .unwrap_or(0),
+            draft_spoiler: draft.is_some_and(|d| d.spoiler.is_some()),
+            draft_topic: draft.and_then(|d| d.topic_tag.clone()).unwrap_or_default(),
+            feelings: FEELINGS,
+        },
+    )
+}
+
+/// `GET /titles/{title_id}/{community_id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((title_id, id)): Path<(String, Id)>,
+    Query(q): Query<CommunityQuery>,
+) -> PageResult {
+    let community = find(&state, id).await?;
+    if community.title_id != title_id {
+        return Ok(Redirect::permanent(&CommunityView::from(&community).url).into_response());
+    }
+    show_page(&state, &viewer, &community, q, StatusCode::OK, None).await
+}
+
+/// `POST /titles/{title_id}/{community_id}/posts`.
+pub async fn create_post(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((_title_id, id)): Path<(String, Id)>,
+    Form(form): Form<WriteForm>,
+) -> PageResult {
+    viewer.check_csrf(&form.csrf)?;
+    let user = viewer.require()?;
+    let community = find(&state, id).await?;
+    match posts::create_post(&state, user, id, &form.input(), "web").await {
+        Ok(_) => Ok(Redirect::to(&CommunityView::from(&community).url).into_response()),
+        Err(Error::Invalid(invalid)) => {
+            let q = CommunityQuery {
+                tab: None,
+                cursor: None,
+            };
+            show_page(
+                &state,
+                &viewer,
+                &community,
+                q,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some((&form, invalid.message)),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /titles/{title_id}/{community_id}/favourite`.
+pub async fn favourite(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((_title_id, id)): Path<(String, Id)>,
+    Form(form): Form<SwitchForm>,
+) -> PageResult {
+    viewer.check_csrf(&form.csrf)?;
+    let user = viewer.require()?;
+    let community = find(&state, id).await?;
+    community_ops::set_favourite(&state, user, id, form.on()).await?;
+    Ok(Redirect::to(&CommunityView::from(&community).url).into_response())
+}

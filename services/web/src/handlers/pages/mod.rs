@@ -1,0 +1,210 @@
+//! The HTML pages: server-rendered with askama, readable without JavaScript, every form carrying
+//! a CSRF token. Errors render as friendly pages with the right status.
+
+pub mod admin;
+pub mod auth;
+pub mod community;
+pub mod home;
+pub mod me;
+pub mod post;
+pub mod user;
+
+use crate::auth::Viewer;
+use crate::error::{Error, PageError};
+use askama::Template;
+use axum::extract::{FromRequest, Request};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use plaza_http::ErrorResponse;
+use serde::de::DeserializeOwned;
+
+/// Page results.
+pub type PageResult<T = Response> = Result<T, PageError>;
+
+/// The signed-in person as the header shows them.
+#[derive(Debug, Clone)]
+pub struct LayoutUser {
+    pub username: String,
+    pub display_name: String,
+    pub is_admin: bool,
+}
+
+/// What every page's frame needs.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub title: String,
+    pub user: Option<LayoutUser>,
+    pub csrf: String,
+    pub unread: i64,
+    /// This page's path and query, for forms that come back here.
+    pub path: String,
+}
+
+impl Layout {
+    /// The frame for `viewer` on the page at `path`.
+    pub fn new(viewer: &Viewer, title: impl Into<String>, path: impl Into<String>) -> Self {
+        Layout {
+            title: title.into(),
+            user: viewer.user.as_ref().map(|u| LayoutUser {
+                username: u.username.clone(),
+                display_name: u.shown_name().to_owned(),
+                is_admin: u.is_admin,
+            }),
+            csrf: viewer.csrf.clone(),
+            unread: viewer.unread,
+            path: path.into(),
+        }
+    }
+}
+
+/// Renders a template as a 200 page.
+pub fn render<T: Template>(page: &T) -> PageResult {
+    render_status(StatusCode::OK, page)
+}
+
+/// Renders a template with a status (422 for a form sent back with an error).
+pub fn render_status<T: Template>(status: StatusCode, page: &T) -> PageResult {
+    let html = page
+        .render()
+        .map_err(|e| Error::Internal(anyhow::anyhow!("rendering a page: {e}")))?;
+    Ok((status, Html(html)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    heading: String,
+    message: String,
+}
+
+/// The friendly page for an error.
+pub fn error_page(err: ErrorResponse) -> Response {
+    let heading = match err.status {
+        StatusCode::NOT_FOUND => "Not found",
+        StatusCode::FORBIDDEN => "Not allowed",
+        StatusCode::UNAUTHORIZED => "Please sign in",
+        s if s.is_server_error() => "Something went wrong",
+        _ => "That didn't work",
+    };
+    let page = ErrorPage {
+        layout: Layout {
+            title: heading.into(),
+            user: None,
+            csrf: String::new(),
+            unread: 0,
+            path: "/".into(),
+        },
+        heading: heading.into(),
+        message: err.message.clone(),
+    };
+    let status = err.status;
+    let html = page.render().unwrap_or_else(|_| err.message.clone());
+    let mut response = (status, Html(html)).into_response();
+    if let Some(cause) = err.cause {
+        response
+            .extensions_mut()
+            .insert(plaza_http::error::InternalCause(cause));
+    }
+    response
+}
+
+/// The page for a URL no route matches.
+pub async fn not_found() -> Response {
+    error_page(ErrorResponse::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "There is no page here.",
+    ))
+}
+
+/// A URL-encoded form; a malformed one is answered with a friendly 400 page.
+#[derive(Debug)]
+pub struct Form<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(value)) => Ok(Form(value)),
+            Err(rejection) => Err(PageError(Error::Invalid(plaza_types::validate::Invalid {
+                code: "malformed_form",
+                message: rejection.body_text(),
+            }))),
+        }
+    }
+}
+
+/// A same-site path to go back to after a form, or `fallback`.
+pub fn back_to(back: Option<&str>, fallback: &str) -> Redirect {
+    match back {
+        Some(b) if b.starts_with('/') && !b.starts_with("//") && !b.contains('\\') => {
+            Redirect::to(b)
+        }
+        _ => Redirect::to(fallback),
+    }
+}
+
+/// Whether the request asked for JSON (the progressive JavaScript does, for Yeahs).
+pub fn wants_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"))
+}
+
+/// The "Load more" link for a page with a next cursor.
+pub fn next_url(base: &str, cursor: Option<&str>) -> Option<String> {
+    let cursor = cursor?;
+    let sep = if base.contains('?') { '&' } else { '?' };
+    Some(format!("{base}{sep}cursor={cursor}"))
+}
+
+/// The fields of a post or comment form.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct WriteForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub body: String,
+    pub feeling: Option<String>,
+    pub spoiler: Option<String>,
+    pub topic_tag: Option<String>,
+}
+
+impl WriteForm {
+    /// The form as the shared input (an unreadable feeling is caught by validation).
+    pub fn input(&self) -> crate::ops::posts::WriteInput {
+        crate::ops::posts::WriteInput {
+            body: self.body.clone(),
+            feeling: self
+                .feeling
+                .as_deref()
+                .map_or(0, |f| f.trim().parse().unwrap_or(-1)),
+            spoiler: self.spoiler.is_some(),
+            topic_tag: self.topic_tag.clone(),
+        }
+    }
+}
+
+/// A form with only a CSRF token and an on/off switch.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct SwitchForm {
+    #[serde(default)]
+    pub csrf: String,
+    /// "1" to switch on, "0" to switch off.
+    pub on: Option<String>,
+    pub give: Option<String>,
+    pub back: Option<String>,
+}
+
+impl SwitchForm {
+    /// Whether the form switches on.
+    pub fn on(&self) -> bool {
+        self.on.as_deref().or(self.give.as_deref()) != Some("0")
+    }
+}
+
+/// The six feeling names for the form.
+pub const FEELINGS: [&str; 6] = plaza_types::validate::FEELINGS;

@@ -1,0 +1,198 @@
+//! A post's page with its comments, and the forms that act on posts and comments.
+
+use super::{
+    FEELINGS, Form, Layout, PageResult, SwitchForm, WriteForm, back_to, next_url, render_status,
+    wants_json,
+};
+use crate::auth::Viewer;
+use crate::ops::{feeds, posts};
+use crate::views::{CommentView, PostView};
+use crate::{AppState, Error};
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use plaza_http::{Json, Path, Query};
+use plaza_types::Id;
+use plaza_types::empathy::TargetKind;
+use serde_json::json;
+
+#[derive(Template)]
+#[template(path = "post.html")]
+struct PostPage {
+    layout: Layout,
+    post: PostView,
+    comments: Vec<CommentView>,
+    next_url: Option<String>,
+    form_error: Option<String>,
+    draft_body: String,
+    draft_feeling: usize,
+    draft_spoiler: bool,
+    feelings: [&'static str; 6],
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct PostQuery {
+    cursor: Option<String>,
+}
+
+async fn show_page(
+    state: &AppState,
+    viewer: &Viewer,
+    id: Id,
+    cursor: Option<String>,
+    status: StatusCode,
+    form: Option<(&WriteForm, String)>,
+) -> PageResult {
+    let post = feeds::post(state, viewer.user.as_ref(), id).await?;
+    let comments = feeds::comments(state, viewer.user.as_ref(), id, cursor.clone()).await?;
+    let base = format!("/posts/{id}");
+    let path = next_url(&base, cursor.as_deref()).unwrap_or_else(|| base.clone());
+    let title = if post.deleted {
+        "Deleted post".to_owned()
+    } else {
+        format!("{}'s post", post.author.display_name)
+    };
+    let (form_error, draft) = match form {
+        Some((f, e)) => (Some(e), Some(f)),
+        None => (None, None),
+    };
+    render_status(
+        status,
+        &PostPage {
+            layout: Layout::new(viewer, title, path),
+            next_url: next_url(&base, comments.next_cursor.as_deref()),
+            post,
+            comments: comments.items,
+            form_error,
+            draft_body: draft.map(|d| d.body.clone()).unwrap_or_default(),
+            draft_feeling: draft
+                .and_then(|d| d.feeling.as_deref())
+                .and_then(|f| f.parse().ok())
+                .unwrap_or(0),
+            draft_spoiler: draft.is_some_and(|d| d.spoiler.is_some()),
+            feelings: FEELINGS,
+        },
+    )
+}
+
+/// `GET /posts/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<Id>,
+    Query(q): Query<PostQuery>,
+) -> PageResult {
+    show_page(&state, &viewer, id, q.cursor, StatusCode::OK, None).await
+}
+
+/// `POST /posts/{id}/comments`.
+pub async fn comment(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<Id>,
+    Form(form): Form<WriteForm>,
+) -> PageResult {
+    viewer.check_csrf(&form.csrf)?;
+    let user = viewer.require()?;
+    match posts::comment(&state, user, id, &form.input(), "web").await {
+        Ok(c) => Ok(Redirect::to(&format!("/posts/{id}#c{}", c.id)).into_response()),
+        Err(Error::Invalid(invalid)) => {
+            show_page(
+                &state,
+                &viewer,
+                id,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some((&form, invalid.message)),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /posts/{id}/delete`.
+pub async fn delete(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<Id>,
+    Form(form): Form<SwitchForm>,
+) -> PageResult {
+    viewer.check_csrf(&form.csrf)?;
+    let user = viewer.require()?;
+    posts::delete_post(&state, user, id).await?;
+    Ok(Redirect::to(&format!("/posts/{id}")).into_response())
+}
+
+async fn yeah(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    kind: TargetKind,
+    id: Id,
+    form: &SwitchForm,
+    fallback: &str,
+) -> Response {
+    let json = wants_json(headers);
+    let result = async {
+        viewer.check_csrf(&form.csrf)?;
+        let user = viewer.require()?;
+        posts::yeah(state, user, kind, id, form.on()).await
+    }
+    .await;
+    match (result, json) {
+        (Ok(outcome), true) => {
+            Json(json!({"yeahed": form.on(), "yeah_count": outcome.count})).into_response()
+        }
+        (Ok(_), false) => back_to(form.back.as_deref(), fallback).into_response(),
+        (Err(e), true) => e.into_response(),
+        (Err(e), false) => crate::error::PageError(e).into_response(),
+    }
+}
+
+/// `POST /posts/{id}/yeah`: gives or takes back a Yeah; answers JSON to the page's script.
+pub async fn yeah_post(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<Id>,
+    Form(form): Form<SwitchForm>,
+) -> Response {
+    yeah(
+        &state,
+        &viewer,
+        &headers,
+        TargetKind::Post,
+        id,
+        &form,
+        &format!("/posts/{id}"),
+    )
+    .await
+}
+
+/// `POST /comments/{id}/yeah`.
+pub async fn yeah_comment(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<Id>,
+    Form(form): Form<SwitchForm>,
+) -> Response {
+    yeah(
+        &state,
+        &viewer,
+        &headers,
+        TargetKind::Comment,
+        id,
+        &form,
+        &format!("/comments/{id}"),
+    )
+    .await
+}
+
+/// `GET /comments/{id}`: the comment in its post.
+pub async fn comment_link(State(state): State<AppState>, Path(id): Path<Id>) -> PageResult {
+    let comment = state.timeline.comment(id).await.map_err(Error::from)?;
+    Ok(Redirect::to(&format!("/posts/{}#c{}", comment.post_id, comment.id)).into_response())
+}

@@ -1,0 +1,156 @@
+//! A user's page: profile, posts, Yeahs, following and followers; follow and block buttons.
+
+use super::{Form, Layout, PageResult, SwitchForm, next_url, render};
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::db::blocks;
+use crate::db::follows::{self, Direction};
+use crate::handlers::api::CursorQuery;
+use crate::handlers::api::users::{favourites_page, graph_page};
+use crate::ops::{feeds, social};
+use crate::views::{CommunityView, PostView, UserRef, UserView};
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect};
+use plaza_http::{Path, Query};
+
+#[derive(Template)]
+#[template(path = "user.html")]
+struct UserPage {
+    layout: Layout,
+    profile: UserView,
+    tab: &'static str,
+    posts: Vec<PostView>,
+    people: Vec<UserRef>,
+    favourites: Vec<CommunityView>,
+    next_url: Option<String>,
+    following_count: i64,
+    follower_count: i64,
+    followed_by_me: bool,
+    blocked_by_me: bool,
+    is_me: bool,
+}
+
+async fn user_page(
+    state: &AppState,
+    viewer: &Viewer,
+    name: &str,
+    tab: &'static str,
+    cursor: Option<String>,
+) -> PageResult {
+    let user = social::find_user(state, name).await?;
+    let me = viewer.user.as_ref();
+    let (following_count, follower_count) = follows::counts(&state.db, user.id).await?;
+    let (followed_by_me, blocked_by_me) = match me {
+        Some(v) => (
+            follows::exists(&state.db, v.id, user.id).await?,
+            blocks::exists(&state.db, v.id, user.id).await?,
+        ),
+        None => (false, false),
+    };
+    let (posts, people, next) = match tab {
+        "yeahs" => {
+            let p = feeds::user_yeahs(state, me, &user, cursor.clone()).await?;
+            (p.items, Vec::new(), p.next_cursor)
+        }
+        "following" | "followers" => {
+            let direction = if tab == "following" {
+                Direction::Following
+            } else {
+                Direction::Followers
+            };
+            let p = graph_page(state, user.id, direction, cursor.clone()).await?;
+            (Vec::new(), p.items, p.next_cursor)
+        }
+        _ => {
+            let p = feeds::user_posts(state, me, &user, cursor.clone()).await?;
+            (p.items, Vec::new(), p.next_cursor)
+        }
+    };
+    let base = if tab == "posts" {
+        format!("/users/{}", user.username)
+    } else {
+        format!("/users/{}/{tab}", user.username)
+    };
+    let path = next_url(&base, cursor.as_deref()).unwrap_or_else(|| base.clone());
+    render(&UserPage {
+        layout: Layout::new(viewer, user.shown_name().to_owned(), path),
+        favourites: favourites_page(state, user.id, None).await?.items,
+        is_me: me.is_some_and(|m| m.id == user.id),
+        profile: UserView::from(&user),
+        tab,
+        posts,
+        people,
+        next_url: next_url(&base, next.as_deref()),
+        following_count,
+        follower_count,
+        followed_by_me,
+        blocked_by_me,
+    })
+}
+
+/// `GET /users/{name}`.
+pub async fn posts(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(name): Path<String>,
+    Query(q): Query<CursorQuery>,
+) -> PageResult {
+    user_page(&state, &viewer, &name, "posts", q.cursor).await
+}
+
+/// `GET /users/{name}/yeahs`.
+pub async fn yeahs(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(name): Path<String>,
+    Query(q): Query<CursorQuery>,
+) -> PageResult {
+    user_page(&state, &viewer, &name, "yeahs", q.cursor).await
+}
+
+/// `GET /users/{name}/following`.
+pub async fn following(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(name): Path<String>,
+    Query(q): Query<CursorQuery>,
+) -> PageResult {
+    user_page(&state, &viewer, &name, "following", q.cursor).await
+}
+
+/// `GET /users/{name}/followers`.
+pub async fn followers(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(name): Path<String>,
+    Query(q): Query<CursorQuery>,
+) -> PageResult {
+    user_page(&state, &viewer, &name, "followers", q.cursor).await
+}
+
+/// `POST /users/{name}/follow`.
+pub async fn follow(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(name): Path<String>,
+    Form(form): Form<SwitchForm>,
+) -> PageResult {
+    viewer.check_csrf(&form.csrf)?;
+    let me = viewer.require()?;
+    social::set_follow(&state, me, &name, form.on()).await?;
+    Ok(Redirect::to(&format!("/users/{name}")).into_response())
+}
+
+/// `POST /users/{name}/block`.
+pub async fn block(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(name): Path<String>,
+    Form(form): Form<SwitchForm>,
+) -> PageResult {
+    viewer.check_csrf(&form.csrf)?;
+    let me = viewer.require()?;
+    social::set_block(&state, me, &name, form.on()).await?;
+    Ok(Redirect::to(&format!("/users/{name}")).into_response())
+}

@@ -1,0 +1,29 @@
+//! The web service: everything a person or a game touches. It serves the pages and the JSON API
+//! (`/api/v1`), owns accounts, sessions, profiles, communities, favourites and the social graph
+//! (follows and blocks), and calls the timeline, empathy and notification services over REST for
+//! the rest, one batch call per service for a page of posts.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod handlers;
+pub mod openapi;
+pub mod ops;
+pub mod routes;
+pub mod state;
+pub mod views;
+
+pub use config::Config;
+pub use error::{Error, Result};
+pub use routes::app;
+pub use state::AppState;
+
+/// Serves the web service on `listener` until `shutdown` completes.
+pub async fn run(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    plaza_http::serve(listener, app(state), shutdown).await
+}

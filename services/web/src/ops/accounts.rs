@@ -1,0 +1,78 @@
+//! Signing up, signing in and editing a profile.
+
+use crate::auth::{hash_password, verify_password};
+use crate::db::users::{self, User};
+use crate::{AppState, Error, Result};
+use plaza_storage::is_unique_violation;
+use plaza_types::validate;
+
+/// Creates an account homed in this region.
+pub async fn sign_up(state: &AppState, username: &str, password: &str) -> Result<User> {
+    let username = validate::username(username.trim())?;
+    let password = validate::password(password)?;
+    if users::by_username(&state.db, username).await?.is_some() {
+        return Err(taken());
+    }
+    let hash = hash_password(password.to_owned()).await?;
+    let user = User {
+        id: state.ids.next_id(),
+        home_region: state.config.region,
+        username: username.to_owned(),
+        display_name: String::new(),
+        bio: String::new(),
+        is_admin: false,
+        created_at: plaza_types::now_millis(),
+    };
+    match users::insert(&state.db, &user, state.config.region, &hash).await {
+        Ok(()) => Ok(user),
+        Err(e) if is_unique_violation(&e) => Err(taken()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn taken() -> Error {
+    Error::conflict("username_taken", "That username is taken.")
+}
+
+/// Checks a username and password.
+pub async fn sign_in(state: &AppState, username: &str, password: &str) -> Result<User> {
+    if password.chars().count() > validate::PASSWORD_MAX {
+        return Err(Error::BadCredentials);
+    }
+    match users::with_password(&state.db, username.trim()).await? {
+        Some((user, hash)) => {
+            if verify_password(password.to_owned(), hash).await? {
+                Ok(user)
+            } else {
+                Err(Error::BadCredentials)
+            }
+        }
+        None => {
+            // Spend the same work as a real check, so a wrong username is not told apart from a
+            // wrong password by how long the answer takes.
+            let _ = hash_password(password.to_owned()).await?;
+            Err(Error::BadCredentials)
+        }
+    }
+}
+
+/// Changes the display name and bio; returns the updated account.
+pub async fn update_profile(
+    state: &AppState,
+    user: &User,
+    display_name: Option<&str>,
+    bio: Option<&str>,
+) -> Result<User> {
+    let display_name = match display_name {
+        Some(d) => validate::display_name(d)?,
+        None => user.display_name.clone(),
+    };
+    let bio = match bio {
+        Some(b) => validate::bio(b)?,
+        None => user.bio.clone(),
+    };
+    users::update_profile(&state.db, user.id, &display_name, &bio).await?;
+    users::by_id(&state.db, user.id)
+        .await?
+        .ok_or(Error::NotFound("user"))
+}

@@ -1,0 +1,135 @@
+//! Communities: admins create and edit them; anyone signed in favourites them.
+
+use crate::db::communities::{self, Community};
+use crate::db::favourites;
+use crate::db::users::User;
+use crate::{AppState, Error, Result};
+use plaza_types::{Id, validate};
+
+/// The fields of a community form.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct CommunityInput {
+    pub title_id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub icon_url: String,
+}
+
+fn admin_only(user: &User) -> Result<()> {
+    if user.is_admin {
+        Ok(())
+    } else {
+        Err(Error::forbidden("admin_only", "Only admins can do that."))
+    }
+}
+
+fn checked(input: &CommunityInput, id: Id, created_at: i64) -> Result<Community> {
+    Ok(Community {
+        id,
+        title_id: validate::title_id(&input.title_id)?,
+        name: validate::community_name(&input.name)?,
+        description: validate::community_description(&input.description)?,
+        icon_url: validate::icon_url(&input.icon_url)?,
+        created_at,
+    })
+}
+
+/// Creates a community (admins only).
+pub async fn create(state: &AppState, user: &User, input: &CommunityInput) -> Result<Community> {
+    admin_only(user)?;
+    let community = checked(input, state.ids.next_id(), plaza_types::now_millis())?;
+    communities::insert(&state.db, &community, state.config.region).await?;
+    Ok(community)
+}
+
+/// Changes a community (admins only).
+pub async fn update(
+    state: &AppState,
+    user: &User,
+    id: Id,
+    input: &CommunityInput,
+) -> Result<Community> {
+    admin_only(user)?;
+    let existing = communities::get(&state.db, id)
+        .await?
+        .ok_or(Error::NotFound("community"))?;
+    let community = checked(input, id, existing.created_at)?;
+    communities::update(&state.db, &community).await?;
+    Ok(community)
+}
+
+/// Favourites or unfavourites a community.
+pub async fn set_favourite(state: &AppState, user: &User, id: Id, on: bool) -> Result<bool> {
+    communities::get(&state.db, id)
+        .await?
+        .ok_or(Error::NotFound("community"))?;
+    if on {
+        if !favourites::exists(&state.db, user.id, id).await?
+            && favourites::count(&state.db, user.id).await? >= favourites::MAX_FAVOURITES
+        {
+            return Err(Error::conflict(
+                "favourite_limit",
+                "You can favourite at most 1000 communities.",
+            ));
+        }
+        favourites::add(
+            &state.db,
+            state.ids.next_id(),
+            state.config.region,
+            user.id,
+            id,
+        )
+        .await?;
+    } else {
+        favourites::remove(&state.db, user.id, id).await?;
+    }
+    Ok(on)
+}
+
+/// The communities every new site starts with.
+pub async fn seed_defaults(state: &AppState) -> anyhow::Result<bool> {
+    if communities::count(&state.db).await? > 0 {
+        return Ok(false);
+    }
+    let defaults = [
+        (
+            "0005000010101C00",
+            "Plaza Lounge",
+            "Say hello, share what you're playing and meet other players.",
+        ),
+        (
+            "000500001018DC00",
+            "Splatoon",
+            "Turf wars, ink and fresh looks.",
+        ),
+        (
+            "0005000010145000",
+            "Super Mario Maker",
+            "Share your courses and the ones that beat you.",
+        ),
+        (
+            "00050000101C9500",
+            "Zelda: Breath of the Wild",
+            "Tips, screenshots and spoiler-tagged discoveries.",
+        ),
+        (
+            "0005000010110E00",
+            "Super Smash Bros.",
+            "Matchups, combos and friendly rivalries.",
+        ),
+    ];
+    for (title_id, name, description) in defaults {
+        let community = Community {
+            id: state.ids.next_id(),
+            title_id: title_id.into(),
+            name: name.into(),
+            description: description.into(),
+            icon_url: None,
+            created_at: plaza_types::now_millis(),
+        };
+        communities::insert(&state.db, &community, state.config.region).await?;
+    }
+    Ok(true)
+}

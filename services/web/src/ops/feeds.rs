@@ -1,0 +1,182 @@
+//! The lists people read: a community's new and popular posts, a user's posts and Yeahs, the
+//! activity feed, a post's comments and notifications. Posts by anyone the reader blocks or is
+//! blocked by are left out.
+
+use crate::db::users::User;
+use crate::db::{blocks, follows};
+use crate::views::{self, CommentView, NotificationView, PostView};
+use crate::{AppState, Result};
+use plaza_types::empathy::TargetKind;
+use plaza_types::timeline::{CommentQuery, PostQuery};
+use plaza_types::{Id, PAGE_SIZE, Page};
+use std::collections::HashMap;
+
+async fn hidden(state: &AppState, viewer: Option<&User>) -> Result<Vec<Id>> {
+    Ok(match viewer {
+        Some(v) => blocks::hidden_from(&state.db, v.id).await?,
+        None => Vec::new(),
+    })
+}
+
+async fn post_page(
+    state: &AppState,
+    viewer: Option<&User>,
+    query: PostQuery,
+) -> Result<Page<PostView>> {
+    let page = state.timeline.query_posts(&query).await?;
+    Ok(Page {
+        items: views::posts(state, viewer.map(|v| v.id), page.items).await?,
+        next_cursor: page.next_cursor,
+    })
+}
+
+/// A community's posts, newest first.
+pub async fn community(
+    state: &AppState,
+    viewer: Option<&User>,
+    community_id: Id,
+    cursor: Option<String>,
+) -> Result<Page<PostView>> {
+    let query = PostQuery {
+        community_id: Some(community_id),
+        exclude_author_ids: hidden(state, viewer).await?,
+        cursor,
+        ..PostQuery::default()
+    };
+    post_page(state, viewer, query).await
+}
+
+/// A community's posts with the most Yeahs in the last 7 days.
+pub async fn popular(
+    state: &AppState,
+    viewer: Option<&User>,
+    community_id: Id,
+    cursor: Option<String>,
+) -> Result<Page<PostView>> {
+    let ranked = state
+        .empathy
+        .popular(community_id, 7, cursor, PAGE_SIZE)
+        .await?;
+    let ids: Vec<Id> = ranked.items.iter().map(|r| r.post_id).collect();
+    let hidden = hidden(state, viewer).await?;
+    let mut by_id: HashMap<Id, _> = state
+        .timeline
+        .posts(&ids)
+        .await?
+        .into_iter()
+        .filter(|p| !p.deleted && !hidden.contains(&p.author_id))
+        .map(|p| (p.id, p))
+        .collect();
+    let ordered = ids.iter().filter_map(|id| by_id.remove(id)).collect();
+    Ok(Page {
+        items: views::posts(state, viewer.map(|v| v.id), ordered).await?,
+        next_cursor: ranked.next_cursor,
+    })
+}
+
+/// A user's posts, newest first (nothing when either blocks the other).
+pub async fn user_posts(
+    state: &AppState,
+    viewer: Option<&User>,
+    author: &User,
+    cursor: Option<String>,
+) -> Result<Page<PostView>> {
+    if let Some(v) = viewer
+        && blocks::between(&state.db, v.id, author.id).await?
+    {
+        return Ok(Page {
+            items: Vec::new(),
+            next_cursor: None,
+        });
+    }
+    let query = PostQuery {
+        author_ids: Some(vec![author.id]),
+        cursor,
+        ..PostQuery::default()
+    };
+    post_page(state, viewer, query).await
+}
+
+/// The posts a user gave a Yeah, most recent Yeah first.
+pub async fn user_yeahs(
+    state: &AppState,
+    viewer: Option<&User>,
+    user: &User,
+    cursor: Option<String>,
+) -> Result<Page<PostView>> {
+    let yeahs = state
+        .empathy
+        .by_user(user.id, TargetKind::Post, cursor, PAGE_SIZE)
+        .await?;
+    let ids: Vec<Id> = yeahs.items.iter().map(|y| y.target_id).collect();
+    let hidden = hidden(state, viewer).await?;
+    let mut by_id: HashMap<Id, _> = state
+        .timeline
+        .posts(&ids)
+        .await?
+        .into_iter()
+        .filter(|p| !p.deleted && !hidden.contains(&p.author_id))
+        .map(|p| (p.id, p))
+        .collect();
+    let ordered = ids.iter().filter_map(|id| by_id.remove(id)).collect();
+    Ok(Page {
+        items: views::posts(state, viewer.map(|v| v.id), ordered).await?,
+        next_cursor: yeahs.next_cursor,
+    })
+}
+
+/// The activity feed: the viewer's posts and those of everyone they follow, newest first.
+pub async fn activity(
+    state: &AppState,
+    viewer: &User,
+    cursor: Option<String>,
+) -> Result<Page<PostView>> {
+    let mut authors = follows::all_followees(&state.db, viewer.id).await?;
+    authors.push(viewer.id);
+    let query = PostQuery {
+        author_ids: Some(authors),
+        exclude_author_ids: hidden(state, Some(viewer)).await?,
+        cursor,
+        ..PostQuery::default()
+    };
+    post_page(state, Some(viewer), query).await
+}
+
+/// One post.
+pub async fn post(state: &AppState, viewer: Option<&User>, post_id: Id) -> Result<PostView> {
+    let post = state.timeline.post(post_id).await?;
+    let mut views = views::posts(state, viewer.map(|v| v.id), vec![post]).await?;
+    views.pop().ok_or(crate::Error::NotFound("post"))
+}
+
+/// A post's comments, oldest first.
+pub async fn comments(
+    state: &AppState,
+    viewer: Option<&User>,
+    post_id: Id,
+    cursor: Option<String>,
+) -> Result<Page<CommentView>> {
+    let query = CommentQuery {
+        exclude_author_ids: hidden(state, viewer).await?,
+        cursor,
+        limit: None,
+    };
+    let page = state.timeline.comments(post_id, &query).await?;
+    Ok(Page {
+        items: views::comments(state, viewer.map(|v| v.id), page.items).await?,
+        next_cursor: page.next_cursor,
+    })
+}
+
+/// A user's grouped notifications, most recent first.
+pub async fn notifications(
+    state: &AppState,
+    user: &User,
+    cursor: Option<String>,
+) -> Result<Page<NotificationView>> {
+    let page = state.notification.list(user.id, cursor, PAGE_SIZE).await?;
+    Ok(Page {
+        items: views::notifications(state, page.items).await?,
+        next_cursor: page.next_cursor,
+    })
+}

@@ -1,0 +1,138 @@
+//! Posting, commenting, deleting and Yeahs.
+
+use crate::db::users::User;
+use crate::db::{blocks, communities};
+use crate::{AppState, Error, Result};
+use plaza_types::empathy::{GiveYeah, TakeYeah, TargetKind, YeahOutcome};
+use plaza_types::timeline::{Comment, NewComment, NewPost, Post};
+use plaza_types::{Id, validate};
+
+/// What someone writes in a post or comment.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct WriteInput {
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub feeling: i64,
+    #[serde(default)]
+    pub spoiler: bool,
+    #[serde(default)]
+    pub topic_tag: Option<String>,
+}
+
+fn blocked() -> Error {
+    Error::forbidden("blocked", "You can't interact with this person.")
+}
+
+/// Posts in a community.
+pub async fn create_post(
+    state: &AppState,
+    user: &User,
+    community_id: Id,
+    input: &WriteInput,
+    platform: &str,
+) -> Result<Post> {
+    let body = validate::body(&input.body)?;
+    let feeling = validate::feeling(input.feeling)?;
+    let topic_tag = validate::topic_tag(input.topic_tag.as_deref())?;
+    communities::get(&state.db, community_id)
+        .await?
+        .ok_or(Error::NotFound("community"))?;
+    let post = NewPost {
+        author_id: user.id,
+        community_id,
+        body,
+        feeling,
+        spoiler: input.spoiler,
+        topic_tag,
+        platform: platform.into(),
+    };
+    Ok(state.timeline.create_post(&post).await?)
+}
+
+/// Deletes one's own post.
+pub async fn delete_post(state: &AppState, user: &User, post_id: Id) -> Result<Post> {
+    Ok(state.timeline.delete_post(post_id, user.id).await?)
+}
+
+/// A post that can be interacted with: it exists and is not deleted.
+async fn live_post(state: &AppState, post_id: Id) -> Result<Post> {
+    let post = state.timeline.post(post_id).await?;
+    if post.deleted {
+        return Err(Error::conflict(
+            "post_deleted",
+            "That post has been deleted.",
+        ));
+    }
+    Ok(post)
+}
+
+/// Comments on a post (not when either blocks the other).
+pub async fn comment(
+    state: &AppState,
+    user: &User,
+    post_id: Id,
+    input: &WriteInput,
+    platform: &str,
+) -> Result<Comment> {
+    let body = validate::body(&input.body)?;
+    let feeling = validate::feeling(input.feeling)?;
+    let post = live_post(state, post_id).await?;
+    if blocks::between(&state.db, user.id, post.author_id).await? {
+        return Err(blocked());
+    }
+    let comment = NewComment {
+        author_id: user.id,
+        body,
+        feeling,
+        spoiler: input.spoiler,
+        platform: platform.into(),
+    };
+    Ok(state.timeline.create_comment(post_id, &comment).await?)
+}
+
+/// Gives or takes back a Yeah on a post or comment.
+pub async fn yeah(
+    state: &AppState,
+    user: &User,
+    kind: TargetKind,
+    target_id: Id,
+    give: bool,
+) -> Result<YeahOutcome> {
+    if !give {
+        let take = TakeYeah {
+            kind,
+            target_id,
+            user_id: user.id,
+        };
+        return Ok(state.empathy.take(&take).await?);
+    }
+    let (author_id, post) = match kind {
+        TargetKind::Post => {
+            let post = live_post(state, target_id).await?;
+            (post.author_id, post)
+        }
+        TargetKind::Comment => {
+            let comment = state.timeline.comment(target_id).await?;
+            (comment.author_id, live_post(state, comment.post_id).await?)
+        }
+    };
+    if author_id == user.id {
+        return Err(Error::forbidden(
+            "own_content",
+            "You cannot give a Yeah to your own post or comment.",
+        ));
+    }
+    if blocks::between(&state.db, user.id, author_id).await? {
+        return Err(blocked());
+    }
+    let give = GiveYeah {
+        kind,
+        target_id,
+        user_id: user.id,
+        target_author_id: author_id,
+        post_id: post.id,
+        community_id: post.community_id,
+    };
+    Ok(state.empathy.give(&give).await?)
+}

@@ -1,0 +1,178 @@
+//! Every URL of the web service: pages, the JSON API, static files and health.
+
+use crate::AppState;
+use crate::handlers::api::{accounts, communities, notifications, posts, users};
+use crate::handlers::{health, pages};
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use plaza_http::{ErrorResponse, ServiceName, common_layers};
+
+/// The web service's router.
+pub fn app(state: AppState) -> Router {
+    let body_limit = state.config.body_limit;
+    let router = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/static/plaza.css", get(stylesheet))
+        .route("/static/plaza.js", get(script))
+        .nest("/api/v1", api())
+        .merge(pages())
+        .fallback(fallback)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state);
+    common_layers(router, ServiceName("web"), body_limit)
+}
+
+fn api() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(crate::openapi::document))
+        .route("/accounts", post(accounts::sign_up))
+        .route("/sessions", post(accounts::sign_in))
+        .route(
+            "/sessions/current",
+            axum::routing::delete(accounts::sign_out),
+        )
+        .route("/me", get(accounts::me).patch(accounts::update_me))
+        .route(
+            "/communities",
+            get(communities::index).post(communities::create),
+        )
+        .route(
+            "/communities/{id}",
+            get(communities::show).patch(communities::update),
+        )
+        .route(
+            "/communities/{id}/favourite",
+            put(communities::favourite).delete(communities::unfavourite),
+        )
+        .route(
+            "/communities/{id}/posts",
+            get(communities::posts).post(communities::create_post),
+        )
+        .route("/communities/{id}/posts/popular", get(communities::popular))
+        .route("/posts/{id}", get(posts::show).delete(posts::delete))
+        .route(
+            "/posts/{id}/comments",
+            get(posts::comments).post(posts::comment),
+        )
+        .route(
+            "/posts/{id}/yeah",
+            put(posts::yeah_post).delete(posts::unyeah_post),
+        )
+        .route("/posts/{id}/yeahs", get(posts::yeahs))
+        .route(
+            "/comments/{id}/yeah",
+            put(posts::yeah_comment).delete(posts::unyeah_comment),
+        )
+        .route("/users/{name}", get(users::show))
+        .route("/users/{name}/posts", get(users::posts))
+        .route("/users/{name}/yeahs", get(users::yeahs))
+        .route("/users/{name}/following", get(users::following))
+        .route("/users/{name}/followers", get(users::followers))
+        .route("/users/{name}/favourites", get(users::user_favourites))
+        .route(
+            "/users/{name}/follow",
+            put(users::follow).delete(users::unfollow),
+        )
+        .route(
+            "/users/{name}/block",
+            put(users::block).delete(users::unblock),
+        )
+        .route("/feeds/activity", get(users::activity))
+        .route("/notifications", get(notifications::index))
+        .route("/notifications/unread_count", get(notifications::unread))
+        .route("/notifications/read", post(notifications::mark_read))
+}
+
+fn pages() -> Router<AppState> {
+    use pages::{admin, auth, community, home, me, post as post_pages, user};
+    Router::new()
+        .route("/", get(home::home))
+        .route("/communities", get(home::communities))
+        .route("/titles/{title_id}/{id}", get(community::show))
+        .route(
+            "/titles/{title_id}/{id}/posts",
+            post(community::create_post),
+        )
+        .route(
+            "/titles/{title_id}/{id}/favourite",
+            post(community::favourite),
+        )
+        .route("/posts/{id}", get(post_pages::show))
+        .route("/posts/{id}/comments", post(post_pages::comment))
+        .route("/posts/{id}/yeah", post(post_pages::yeah_post))
+        .route("/posts/{id}/delete", post(post_pages::delete))
+        .route("/comments/{id}", get(post_pages::comment_link))
+        .route("/comments/{id}/yeah", post(post_pages::yeah_comment))
+        .route("/users/{name}", get(user::posts))
+        .route("/users/{name}/yeahs", get(user::yeahs))
+        .route("/users/{name}/following", get(user::following))
+        .route("/users/{name}/followers", get(user::followers))
+        .route("/users/{name}/follow", post(user::follow))
+        .route("/users/{name}/block", post(user::block))
+        .route("/activity", get(me::activity))
+        .route("/notifications", get(me::notifications))
+        .route("/notifications/read", post(me::mark_read))
+        .route("/notifications/unread.json", get(me::unread))
+        .route("/settings", get(me::settings).post(me::save_settings))
+        .route("/signup", get(auth::signup_page).post(auth::signup))
+        .route("/signin", get(auth::signin_page).post(auth::signin))
+        .route("/signout", post(auth::signout))
+        .route("/admin/communities", get(admin::index).post(admin::create))
+        .route(
+            "/admin/communities/{id}/edit",
+            get(admin::edit).post(admin::update),
+        )
+        .layer(middleware::from_fn(crate::auth::csrf_cookie))
+}
+
+async fn fallback(req: Request) -> Response {
+    if req.uri().path().starts_with("/api/") {
+        ErrorResponse::new(
+            StatusCode::NOT_FOUND,
+            "no_route",
+            "There is no such API endpoint.",
+        )
+        .into_response()
+    } else {
+        pages::not_found().await
+    }
+}
+
+async fn method_not_allowed() -> Response {
+    ErrorResponse::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "This endpoint does not take that method.",
+    )
+    .into_response()
+}
+
+const CSS: &str = include_str!("../../../static/plaza.css");
+const JS: &str = include_str!("../../../static/plaza.js");
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        CSS,
+    )
+        .into_response()
+}
+
+async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        JS,
+    )
+        .into_response()
+}

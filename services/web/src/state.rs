@@ -1,0 +1,18 @@
+//! Shared handles for the web service's handlers.
+
+use crate::Config;
+use plaza_clients::{EmpathyClient, NotificationClient, TimelineClient};
+use plaza_storage::Db;
+use plaza_types::IdGenerator;
+use std::sync::Arc;
+
+/// Cheap to clone: pools, clients and `Arc`s.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub ids: Arc<IdGenerator>,
+    pub config: Arc<Config>,
+    pub timeline: TimelineClient,
+    pub empathy: EmpathyClient,
+    pub notification: NotificationClient,
+}

@@ -1,0 +1,354 @@
+//! What the API and the pages show: posts, comments, users and notifications joined with their
+//! authors, communities and Yeah counts. A page of posts costs one query per own table and one
+//! batch call per service, never one per post.
+
+use crate::db::communities::{self, Community};
+use crate::db::users::{self, User};
+use crate::{AppState, Result};
+use chrono::{DateTime, Utc};
+use plaza_types::empathy::TargetKind;
+use plaza_types::notification::{Group, Kind};
+use plaza_types::timeline::{Comment, Post};
+use plaza_types::validate::FEELINGS;
+use plaza_types::{Id, to_datetime};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// A person as shown beside what they wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct UserRef {
+    pub id: Id,
+    pub username: String,
+    pub display_name: String,
+}
+
+impl UserRef {
+    fn of(user: Option<&User>, id: Id) -> Self {
+        match user {
+            Some(u) => UserRef {
+                id: u.id,
+                username: u.username.clone(),
+                display_name: u.shown_name().to_owned(),
+            },
+            None => UserRef {
+                id,
+                username: String::new(),
+                display_name: "(deleted account)".into(),
+            },
+        }
+    }
+}
+
+/// An account's public profile.
+#[derive(Debug, Clone, Serialize)]
+pub struct UserView {
+    pub id: Id,
+    pub username: String,
+    pub display_name: String,
+    pub bio: String,
+    pub is_admin: bool,
+    pub home_region: u8,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&User> for UserView {
+    fn from(u: &User) -> Self {
+        UserView {
+            id: u.id,
+            username: u.username.clone(),
+            display_name: u.shown_name().to_owned(),
+            bio: u.bio.clone(),
+            is_admin: u.is_admin,
+            home_region: u.home_region,
+            created_at: to_datetime(u.created_at),
+        }
+    }
+}
+
+/// A community as shown in lists and on its page.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommunityView {
+    pub id: Id,
+    pub title_id: String,
+    pub name: String,
+    pub description: String,
+    pub icon_url: Option<String>,
+    pub url: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&Community> for CommunityView {
+    fn from(c: &Community) -> Self {
+        CommunityView {
+            id: c.id,
+            title_id: c.title_id.clone(),
+            name: c.name.clone(),
+            description: c.description.clone(),
+            icon_url: c.icon_url.clone(),
+            url: format!("/titles/{}/{}", c.title_id, c.id),
+            created_at: to_datetime(c.created_at),
+        }
+    }
+}
+
+/// A post with everything needed to show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PostView {
+    pub id: Id,
+    pub community: CommunityView,
+    pub author: UserRef,
+    pub body: String,
+    pub feeling: u8,
+    pub feeling_name: &'static str,
+    pub spoiler: bool,
+    pub topic_tag: Option<String>,
+    pub platform: String,
+    pub comment_count: i64,
+    pub yeah_count: i64,
+    pub yeahed_by_me: bool,
+    pub deleted: bool,
+    pub created_at: DateTime<Utc>,
+    pub url: String,
+    /// Whether the viewer wrote it (they may delete it, and cannot Yeah it).
+    #[serde(skip)]
+    pub mine: bool,
+}
+
+/// A comment with everything needed to show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommentView {
+    pub id: Id,
+    pub post_id: Id,
+    pub author: UserRef,
+    pub body: String,
+    pub feeling: u8,
+    pub feeling_name: &'static str,
+    pub spoiler: bool,
+    pub yeah_count: i64,
+    pub yeahed_by_me: bool,
+    pub created_at: DateTime<Utc>,
+    #[serde(skip)]
+    pub mine: bool,
+}
+
+/// A grouped notification, with its sentence.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotificationView {
+    pub id: Id,
+    pub kind: Kind,
+    pub target_id: Id,
+    pub actors: Vec<UserRef>,
+    pub actor_count: i64,
+    pub text: String,
+    pub url: String,
+    pub read: bool,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn feeling_name(f: u8) -> &'static str {
+    FEELINGS.get(usize::from(f)).copied().unwrap_or("normal")
+}
+
+/// Joins posts with authors, communities and Yeah counts.
+pub async fn posts(
+    state: &AppState,
+    viewer: Option<Id>,
+    posts: Vec<Post>,
+) -> Result<Vec<PostView>> {
+    let ids: Vec<Id> = posts.iter().map(|p| p.id).collect();
+    let authors: Vec<Id> = posts.iter().map(|p| p.author_id).collect();
+    let community_ids: Vec<Id> = posts.iter().map(|p| p.community_id).collect();
+    let (users, communities, summaries) = tokio::try_join!(
+        async {
+            users::by_ids(&state.db, &authors)
+                .await
+                .map_err(crate::Error::from)
+        },
+        async {
+            communities::by_ids(&state.db, &community_ids)
+                .await
+                .map_err(crate::Error::from)
+        },
+        async {
+            state
+                .empathy
+                .summaries(TargetKind::Post, &ids, viewer)
+                .await
+                .map_err(crate::Error::from)
+        },
+    )?;
+    let summaries: HashMap<Id, _> = summaries.into_iter().map(|s| (s.target_id, s)).collect();
+    Ok(posts
+        .into_iter()
+        .map(|p| {
+            let summary = summaries.get(&p.id);
+            let community = communities
+                .get(&p.community_id)
+                .map(CommunityView::from)
+                .unwrap_or_else(|| CommunityView {
+                    id: p.community_id,
+                    title_id: String::new(),
+                    name: "(removed community)".into(),
+                    description: String::new(),
+                    icon_url: None,
+                    url: "/communities".into(),
+                    created_at: to_datetime(0),
+                });
+            PostView {
+                id: p.id,
+                community,
+                author: UserRef::of(users.get(&p.author_id), p.author_id),
+                body: p.body,
+                feeling: p.feeling,
+                feeling_name: feeling_name(p.feeling),
+                spoiler: p.spoiler,
+                topic_tag: p.topic_tag,
+                platform: p.platform,
+                comment_count: p.comment_count,
+                yeah_count: summary.map_or(0, |s| s.count),
+                yeahed_by_me: summary.is_some_and(|s| s.yeahed_by_viewer),
+                deleted: p.deleted,
+                created_at: to_datetime(p.created_at),
+                url: format!("/posts/{}", p.id),
+                mine: viewer == Some(p.author_id),
+            }
+        })
+        .collect())
+}
+
+/// Joins comments with authors and Yeah counts.
+pub async fn comments(
+    state: &AppState,
+    viewer: Option<Id>,
+    comments: Vec<Comment>,
+) -> Result<Vec<CommentView>> {
+    let ids: Vec<Id> = comments.iter().map(|c| c.id).collect();
+    let authors: Vec<Id> = comments.iter().map(|c| c.author_id).collect();
+    let (users, summaries) = tokio::try_join!(
+        async {
+            users::by_ids(&state.db, &authors)
+                .await
+                .map_err(crate::Error::from)
+        },
+        async {
+            state
+                .empathy
+                .summaries(TargetKind::Comment, &ids, viewer)
+                .await
+                .map_err(crate::Error::from)
+        },
+    )?;
+    let summaries: HashMap<Id, _> = summaries.into_iter().map(|s| (s.target_id, s)).collect();
+    Ok(comments
+        .into_iter()
+        .map(|c| {
+            let summary = summaries.get(&c.id);
+            CommentView {
+                id: c.id,
+                post_id: c.post_id,
+                author: UserRef::of(users.get(&c.author_id), c.author_id),
+                body: c.body,
+                feeling: c.feeling,
+                feeling_name: feeling_name(c.feeling),
+                spoiler: c.spoiler,
+                yeah_count: summary.map_or(0, |s| s.count),
+                yeahed_by_me: summary.is_some_and(|s| s.yeahed_by_viewer),
+                created_at: to_datetime(c.created_at),
+                mine: viewer == Some(c.author_id),
+            }
+        })
+        .collect())
+}
+
+/// "alice", "alice and bob", "alice, bob and 1 other", "alice, bob and 3 others".
+pub fn actor_phrase(names: &[String], count: i64) -> String {
+    let shown = i64::try_from(names.len()).unwrap_or(0);
+    let others = (count - shown).max(0);
+    match (names, others) {
+        ([], _) => "Someone".into(),
+        ([a], 0) => a.clone(),
+        ([a, b], 0) => format!("{a} and {b}"),
+        ([a], n) => format!("{a} and {n} other{}", if n == 1 { "" } else { "s" }),
+        ([a, b, ..], n) => format!("{a}, {b} and {n} other{}", if n == 1 { "" } else { "s" }),
+    }
+}
+
+/// The sentence for a notification.
+pub fn notification_text(kind: Kind, actors: &str) -> String {
+    match kind {
+        Kind::PostYeah => format!("{actors} gave your post a Yeah."),
+        Kind::CommentYeah => format!("{actors} gave your comment a Yeah."),
+        Kind::PostComment => format!("{actors} commented on your post."),
+        Kind::ThreadComment => format!("{actors} commented on a post you commented on."),
+        Kind::Follow => format!("{actors} followed you."),
+    }
+}
+
+/// Joins notification groups with their actors' names.
+pub async fn notifications(state: &AppState, groups: Vec<Group>) -> Result<Vec<NotificationView>> {
+    let actor_ids: Vec<Id> = groups
+        .iter()
+        .flat_map(|g| g.latest_actor_ids.iter().copied())
+        .collect();
+    let users = users::by_ids(&state.db, &actor_ids).await?;
+    Ok(groups
+        .into_iter()
+        .map(|g| {
+            let actors: Vec<UserRef> = g
+                .latest_actor_ids
+                .iter()
+                .map(|id| UserRef::of(users.get(id), *id))
+                .collect();
+            let names: Vec<String> = actors.iter().map(|a| a.display_name.clone()).collect();
+            let text = notification_text(g.kind, &actor_phrase(&names, g.actor_count));
+            let url = match g.kind {
+                Kind::PostYeah | Kind::PostComment | Kind::ThreadComment => {
+                    format!("/posts/{}", g.target_id)
+                }
+                Kind::CommentYeah => format!("/comments/{}", g.target_id),
+                Kind::Follow => actors
+                    .first()
+                    .map(|a| format!("/users/{}", a.username))
+                    .unwrap_or_else(|| "/notifications".into()),
+            };
+            NotificationView {
+                id: g.id,
+                kind: g.kind,
+                target_id: g.target_id,
+                actors,
+                actor_count: g.actor_count,
+                text,
+                url,
+                read: g.read,
+                updated_at: to_datetime(g.updated_at),
+            }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(n: &[&str]) -> Vec<String> {
+        n.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn actor_phrases_group_the_rest_as_others() {
+        assert_eq!(actor_phrase(&names(&["alice"]), 1), "alice");
+        assert_eq!(actor_phrase(&names(&["alice", "bob"]), 2), "alice and bob");
+        assert_eq!(
+            actor_phrase(&names(&["alice", "bob"]), 3),
+            "alice, bob and 1 other"
+        );
+        assert_eq!(
+            actor_phrase(&names(&["alice", "bob"]), 5),
+            "alice, bob and 3 others"
+        );
+        assert_eq!(
+            notification_text(Kind::PostYeah, &actor_phrase(&names(&["alice", "bob"]), 5)),
+            "alice, bob and 3 others gave your post a Yeah."
+        );
+    }
+}

@@ -1,0 +1,3 @@
+//! Request handlers.
+
+pub mod health;

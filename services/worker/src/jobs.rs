@@ -1,0 +1,102 @@
+//! The job loop and what each kind of job does.
+
+use crate::{AppState, Error, Result};
+use plaza_http::RequestContext;
+use plaza_storage::queue::{self, Job};
+use plaza_types::jobs::{COMMENT_CREATED, CommentCreated, NOTIFY};
+use plaza_types::notification::{Event, Kind};
+use tokio::sync::watch;
+use tracing::Instrument;
+
+/// How many commenters of a thread are told of a new comment at most.
+const THREAD_FAN_OUT: u32 = 200;
+
+/// Claims and runs jobs until `shutdown` turns true; a job in progress is finished first.
+pub async fn run_loop(state: AppState, mut shutdown: watch::Receiver<bool>) {
+    let lease_ms = i64::try_from(state.config.lease.as_millis()).unwrap_or(60_000);
+    loop {
+        if *shutdown.borrow() {
+            break;
+        }
+        let claimed = match queue::claim(&state.db, state.config.batch, lease_ms).await {
+            Ok(jobs) => jobs,
+            Err(err) => {
+                tracing::error!(error = %err, "claiming jobs failed");
+                Vec::new()
+            }
+        };
+        let idle = claimed.is_empty();
+        for job in claimed {
+            run_one(&state, job).await;
+        }
+        if idle {
+            tokio::select! {
+                _ = shutdown.changed() => {},
+                () = tokio::time::sleep(state.config.poll_interval) => {},
+            }
+        }
+    }
+}
+
+async fn run_one(state: &AppState, job: Job) {
+    let ctx = RequestContext::background();
+    let span = tracing::info_span!("job", job_id = %job.id, kind = %job.kind, attempt = job.attempts, request_id = %ctx.request_id);
+    async {
+        match ctx.scope(execute(state, &job)).await {
+            Ok(()) => {
+                if let Err(err) = queue::complete(&state.db, job.id).await {
+                    tracing::error!(error = %err, "marking a job done failed");
+                }
+            }
+            Err(err) => match queue::fail(&state.db, &job, &err.to_string()).await {
+                Ok(true) => tracing::error!(error = %err, "job dead-lettered"),
+                Ok(false) => tracing::warn!(error = %err, "job failed; will retry"),
+                Err(db_err) => tracing::error!(error = %db_err, job_error = %err, "recording a job failure failed"),
+            },
+        }
+    }
+    .instrument(span)
+    .await;
+}
+
+/// Runs one job. Every kind is idempotent: notifications carry dedupe keys.
+pub async fn execute(state: &AppState, job: &Job) -> Result<()> {
+    match job.kind.as_str() {
+        NOTIFY => {
+            let event: Event = serde_json::from_value(job.payload.clone())?;
+            state.notification.deliver(&event).await?;
+            Ok(())
+        }
+        COMMENT_CREATED => {
+            let c: CommentCreated = serde_json::from_value(job.payload.clone())?;
+            comment_created(state, &c).await
+        }
+        other => Err(Error::UnknownKind(other.to_owned())),
+    }
+}
+
+async fn comment_created(state: &AppState, c: &CommentCreated) -> Result<()> {
+    let event = |recipient, kind| Event {
+        recipient_id: recipient,
+        kind,
+        target_id: c.post_id,
+        actor_id: c.commenter_id,
+        dedupe_key: format!("comment:{}:{}", c.comment_id, recipient),
+        at: c.at,
+    };
+    if c.post_author_id != c.commenter_id {
+        state
+            .notification
+            .deliver(&event(c.post_author_id, Kind::PostComment))
+            .await?;
+    }
+    for other in state.timeline.commenters(c.post_id, THREAD_FAN_OUT).await? {
+        if other != c.commenter_id && other != c.post_author_id {
+            state
+                .notification
+                .deliver(&event(other, Kind::ThreadComment))
+                .await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,17 @@
+//! The worker's URLs: health and the queue's depth.
+
+use crate::AppState;
+use crate::handlers::health;
+use axum::Router;
+use axum::routing::get;
+use plaza_http::{ServiceName, common_layers};
+
+/// The worker's router.
+pub fn app(state: AppState) -> Router {
+    let router = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/v1/queue", get(health::queue))
+        .with_state(state);
+    common_layers(router, ServiceName("worker"), 16 * 1024)
+}

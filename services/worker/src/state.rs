@@ -1,0 +1,15 @@
+//! Shared handles for the worker.
+
+use crate::Config;
+use plaza_clients::{NotificationClient, TimelineClient};
+use plaza_storage::Db;
+use std::sync::Arc;
+
+/// Cheap to clone: pools, clients and `Arc`s.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub timeline: TimelineClient,
+    pub notification: NotificationClient,
+    pub config: Arc<Config>,
+}

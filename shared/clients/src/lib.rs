@@ -1,0 +1,187 @@
+//! REST clients for the timeline, empathy and notification services. Every call carries the
+//! current request id and release track, and a service's error body comes back as
+//! [`ClientError::Api`] so a caller can pass a "not found" on as it is.
+
+mod empathy;
+mod notification;
+mod timeline;
+
+pub use empathy::EmpathyClient;
+pub use notification::NotificationClient;
+pub use timeline::TimelineClient;
+
+use plaza_http::{REQUEST_ID_HEADER, RequestContext, TRACK_HEADER};
+use plaza_types::ErrorBody;
+pub(crate) use plaza_types::Items;
+use reqwest::Method;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::time::Duration;
+
+/// A call to another service failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The service answered with an error body.
+    #[error("{service} answered {status}: {}", body.error)]
+    Api {
+        service: &'static str,
+        status: u16,
+        body: ErrorBody,
+    },
+    /// The service could not be reached or did not answer in time.
+    #[error("{service} unreachable: {message}")]
+    Unavailable {
+        service: &'static str,
+        message: String,
+    },
+    /// The service answered something that was not what it promised.
+    #[error("{service} answered unreadably: {message}")]
+    Protocol {
+        service: &'static str,
+        message: String,
+    },
+}
+
+impl ClientError {
+    /// The stable error code, when the service sent one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ClientError::Api { body, .. } => Some(&body.error),
+            _ => None,
+        }
+    }
+}
+
+/// The HTTP connection pool and base URL of one service.
+#[derive(Debug, Clone)]
+pub struct ServiceClient {
+    http: reqwest::Client,
+    base: String,
+    service: &'static str,
+}
+
+impl ServiceClient {
+    /// A client for `service` at `base_url` (such as `http://127.0.0.1:8081`).
+    pub fn new(service: &'static str, base_url: &str) -> Result<Self, ClientError> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .connect_timeout(Duration::from_secs(2))
+            .pool_idle_timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| ClientError::Unavailable {
+                service,
+                message: e.to_string(),
+            })?;
+        Ok(Self {
+            http,
+            base: base_url.trim_end_matches('/').to_owned(),
+            service,
+        })
+    }
+
+    /// Sends a request and decodes the JSON answer.
+    pub async fn call<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, ClientError> {
+        let ctx = RequestContext::current().unwrap_or_else(RequestContext::background);
+        let mut request = self
+            .http
+            .request(method, format!("{}{}", self.base, path))
+            .header(REQUEST_ID_HEADER, &ctx.request_id)
+            .header(TRACK_HEADER, ctx.track.as_str());
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let service = self.service;
+        let response = request.send().await.map_err(|e| ClientError::Unavailable {
+            service,
+            message: e.to_string(),
+        })?;
+        let status = response.status();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| ClientError::Unavailable {
+                service,
+                message: e.to_string(),
+            })?;
+        if !status.is_success() {
+            let body =
+                serde_json::from_slice::<ErrorBody>(&bytes).map_err(|_| ClientError::Protocol {
+                    service,
+                    message: format!("status {status} without an error body"),
+                })?;
+            return Err(ClientError::Api {
+                service,
+                status: status.as_u16(),
+                body,
+            });
+        }
+        serde_json::from_slice(&bytes).map_err(|e| ClientError::Protocol {
+            service,
+            message: e.to_string(),
+        })
+    }
+
+    /// `GET path`.
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+        self.call::<(), T>(Method::GET, path, None).await
+    }
+
+    /// `POST path` with a JSON body.
+    pub async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ClientError> {
+        self.call(Method::POST, path, Some(body)).await
+    }
+
+    /// Whether the service answers `/readyz`.
+    pub async fn ready(&self) -> bool {
+        self.get::<serde_json::Value>("/readyz").await.is_ok()
+    }
+}
+
+/// Appends `key=value` pairs (values percent-encoded) to a path.
+pub(crate) fn with_query(path: &str, pairs: &[(&str, Option<String>)]) -> String {
+    let mut out = path.to_owned();
+    let mut first = true;
+    for (key, value) in pairs {
+        if let Some(value) = value {
+            out.push(if first { '?' } else { '&' });
+            first = false;
+            out.push_str(key);
+            out.push('=');
+            for b in value.bytes() {
+                if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+                    out.push(char::from(b));
+                } else {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_are_encoded_and_absent_ones_skipped() {
+        let path = with_query(
+            "/x",
+            &[
+                ("cursor", Some("a+b/c=".into())),
+                ("limit", None),
+                ("n", Some("5".into())),
+            ],
+        );
+        assert_eq!(path, "/x?cursor=a%2Bb%2Fc%3D&n=5");
+    }
+}

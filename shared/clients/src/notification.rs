@@ -1,0 +1,50 @@
+//! The notification service's client.
+
+use crate::{ClientError, ServiceClient, with_query};
+use plaza_types::notification::{Delivered, Event, Group, UnreadCount};
+use plaza_types::{Id, Page};
+
+/// Talks to the notification service.
+#[derive(Debug, Clone)]
+pub struct NotificationClient(pub ServiceClient);
+
+impl NotificationClient {
+    /// A client for the notification service at `base_url`.
+    pub fn new(base_url: &str) -> Result<Self, ClientError> {
+        ServiceClient::new("notification", base_url).map(Self)
+    }
+
+    /// Delivers an event (idempotent by its dedupe key).
+    pub async fn deliver(&self, event: &Event) -> Result<Delivered, ClientError> {
+        self.0.post("/v1/events", event).await
+    }
+
+    /// A recipient's grouped notifications, newest first.
+    pub async fn list(
+        &self,
+        recipient_id: Id,
+        cursor: Option<String>,
+        limit: u32,
+    ) -> Result<Page<Group>, ClientError> {
+        let path = with_query(
+            &format!("/v1/users/{recipient_id}/notifications"),
+            &[("cursor", cursor), ("limit", Some(limit.to_string()))],
+        );
+        self.0.get(&path).await
+    }
+
+    pub async fn unread(&self, recipient_id: Id) -> Result<UnreadCount, ClientError> {
+        self.0
+            .get(&format!("/v1/users/{recipient_id}/unread"))
+            .await
+    }
+
+    pub async fn mark_read(&self, recipient_id: Id) -> Result<UnreadCount, ClientError> {
+        self.0
+            .post(
+                &format!("/v1/users/{recipient_id}/read"),
+                &serde_json::json!({}),
+            )
+            .await
+    }
+}

@@ -1,0 +1,112 @@
+//! The request context: a request id and the release track (`x-plaza-track: stable|preview`),
+//! taken from the incoming request or made fresh, held in a task-local for the request's whole
+//! life (detached writes included) and sent on with every call to another service.
+
+use axum::http::HeaderMap;
+
+/// The header that carries the request id between services.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+/// The header that carries the release track between services.
+pub const TRACK_HEADER: &str = "x-plaza-track";
+
+/// Which release a request is served by (blue/green, ARCHITECTURE §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Track {
+    Stable,
+    Preview,
+}
+
+impl Track {
+    /// The header value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Track::Stable => "stable",
+            Track::Preview => "preview",
+        }
+    }
+}
+
+/// What a request carries from service to service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestContext {
+    pub request_id: String,
+    pub track: Track,
+}
+
+tokio::task_local! {
+    static CURRENT: RequestContext;
+}
+
+impl RequestContext {
+    /// The context of an incoming request: its ids if it carries well-formed ones, else new ones.
+    pub fn from_headers(headers: &HeaderMap) -> Self {
+        let request_id = headers
+            .get(REQUEST_ID_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| {
+                !v.is_empty()
+                    && v.len() <= 64
+                    && v.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            })
+            .map(str::to_owned)
+            .unwrap_or_else(new_request_id);
+        let track = match headers.get(TRACK_HEADER).and_then(|v| v.to_str().ok()) {
+            Some("preview") => Track::Preview,
+            _ => Track::Stable,
+        };
+        Self { request_id, track }
+    }
+
+    /// A context for work that no request started (jobs, start-up).
+    pub fn background() -> Self {
+        Self {
+            request_id: new_request_id(),
+            track: Track::Stable,
+        }
+    }
+
+    /// The context of the request this task serves, if any.
+    pub fn current() -> Option<Self> {
+        CURRENT.try_with(Clone::clone).ok()
+    }
+
+    /// Runs `fut` with this context as the current one.
+    pub async fn scope<F: Future>(self, fut: F) -> F::Output {
+        CURRENT.scope(self, fut).await
+    }
+}
+
+/// A fresh random request id (16 bytes, hex).
+pub fn new_request_id() -> String {
+    let mut bytes = [0u8; 16];
+    // The OS random source failing is not something a request can recover from; an all-zero id
+    // still lets the request through and is visibly wrong in logs.
+    let _ = getrandom::fill(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn incoming_ids_and_track_are_kept() {
+        let mut headers = HeaderMap::new();
+        headers.insert(REQUEST_ID_HEADER, "abc-123".parse().unwrap());
+        headers.insert(TRACK_HEADER, "preview".parse().unwrap());
+        let ctx = RequestContext::from_headers(&headers);
+        assert_eq!(ctx.request_id, "abc-123");
+        assert_eq!(ctx.track, Track::Preview);
+    }
+
+    #[test]
+    fn malformed_ids_are_replaced_and_unknown_tracks_are_stable() {
+        let mut headers = HeaderMap::new();
+        headers.insert(REQUEST_ID_HEADER, "bad id\"<>".parse().unwrap());
+        headers.insert(TRACK_HEADER, "beta".parse().unwrap());
+        let ctx = RequestContext::from_headers(&headers);
+        assert_eq!(ctx.request_id.len(), 32);
+        assert_eq!(ctx.track, Track::Stable);
+    }
+}

@@ -1,0 +1,16 @@
+//! HTTP plumbing that every Plaza service shares, so that a reader who knows one service knows
+//! them all: the error body, extractors that answer malformed input in that format, the request
+//! context (request id and release track) passed from service to service, writes that survive a
+//! dropped client, the common middleware stack and graceful serving.
+
+pub mod context;
+pub mod error;
+pub mod extract;
+pub mod layers;
+pub mod serve;
+
+pub use context::{REQUEST_ID_HEADER, RequestContext, TRACK_HEADER};
+pub use error::ErrorResponse;
+pub use extract::{Json, Path, Query};
+pub use layers::{ServiceName, common_layers};
+pub use serve::{serve, shutdown_signal};

@@ -1,0 +1,209 @@
+//! Storage shared by the services: one connection pool type for both SQL dialects (SQLite in the
+//! embedded mode, MariaDB in regions), the schema migrations, and the durable job queue.
+//!
+//! Queries are written once with `?` placeholders, which both dialects accept; the few statements
+//! that differ (insert-or-ignore, upserts, integer sums) come from [`Dialect`].
+
+pub mod queue;
+
+use anyhow::Context;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub use sqlx;
+
+/// A database transaction on either dialect.
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// Which SQL the database speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    MySql,
+}
+
+impl Dialect {
+    /// `INSERT` that skips a row whose unique key exists.
+    pub fn insert_ignore(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "INSERT OR IGNORE",
+            Dialect::MySql => "INSERT IGNORE",
+        }
+    }
+
+    /// The clause that turns an insert into "add `column` to the existing row's value".
+    pub fn upsert_add(self, conflict_columns: &str, column: &str) -> String {
+        match self {
+            Dialect::Sqlite => {
+                format!(
+                    "ON CONFLICT ({conflict_columns}) DO UPDATE SET {column} = {column} + excluded.{column}"
+                )
+            }
+            Dialect::MySql => {
+                format!("ON DUPLICATE KEY UPDATE {column} = {column} + VALUES({column})")
+            }
+        }
+    }
+
+    /// `SUM(column)` as a 64-bit integer (MariaDB sums to DECIMAL otherwise), 0 when no rows.
+    pub fn sum_int(self, column: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("CAST(COALESCE(SUM({column}), 0) AS INTEGER)"),
+            Dialect::MySql => format!("CAST(COALESCE(SUM({column}), 0) AS SIGNED)"),
+        }
+    }
+}
+
+/// A pool of connections and the dialect they speak. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub dialect: Dialect,
+}
+
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static MYSQL_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/mysql");
+
+impl Db {
+    /// Connects to `url`: `sqlite://path/to/file.db` or `mysql://user:pass@host:port/db`. A SQLite
+    /// file and its folder are created when missing; SQLite runs in WAL mode.
+    pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Self> {
+        sqlx::any::install_default_drivers();
+        let dialect = if url.starts_with("sqlite:") {
+            Dialect::Sqlite
+        } else if url.starts_with("mysql:") || url.starts_with("mariadb:") {
+            Dialect::MySql
+        } else {
+            anyhow::bail!("database_url must start with sqlite:// or mysql://");
+        };
+        let url = match dialect {
+            Dialect::Sqlite => sqlite_url(url)?,
+            Dialect::MySql => url.replacen("mariadb:", "mysql:", 1),
+        };
+        let options = AnyConnectOptions::from_str(&url).context("parsing database_url")?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    match dialect {
+                        Dialect::Sqlite => {
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                                 PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
+                            )
+                            .await?;
+                        }
+                        Dialect::MySql => {
+                            conn.execute(
+                                "SET time_zone = '+00:00', NAMES utf8mb4 COLLATE utf8mb4_bin",
+                            )
+                            .await?;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .context("connecting to the database")?;
+        Ok(Self { pool, dialect })
+    }
+
+    /// Applies every migration this build knows and the database has not run yet.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        let migrator = match self.dialect {
+            Dialect::Sqlite => &SQLITE_MIGRATOR,
+            Dialect::MySql => &MYSQL_MIGRATOR,
+        };
+        migrator
+            .run(&self.pool)
+            .await
+            .context("applying migrations")?;
+        Ok(())
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so two writers queue on the busy timeout instead of one failing with
+    /// "database is locked" when it upgrades a read lock.
+    pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
+        match self.dialect {
+            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Dialect::MySql => self.pool.begin().await,
+        }
+    }
+
+    /// Whether the database answers (for `/readyz`).
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+}
+
+fn sqlite_url(url: &str) -> anyhow::Result<String> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let (file, query) = path.split_once('?').unwrap_or((path, ""));
+    if file != ":memory:" && !file.is_empty() {
+        if let Some(parent) = std::path::Path::new(file).parent()
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating the database folder {}", parent.display()))?;
+        }
+    }
+    let query = if query.is_empty() { "mode=rwc" } else { query };
+    Ok(format!("sqlite://{file}?{query}"))
+}
+
+/// `?, ?, ?` for an `IN (...)` list of `n` values (n ≥ 1).
+pub fn placeholders(n: usize) -> String {
+    let mut s = String::with_capacity(n * 3);
+    for i in 0..n {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push('?');
+    }
+    s
+}
+
+/// Whether an error is a unique-key violation (someone else made the same row first).
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(db) => db.is_unique_violation(),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_comma_separated() {
+        assert_eq!(placeholders(1), "?");
+        assert_eq!(placeholders(3), "?, ?, ?");
+    }
+
+    #[test]
+    fn sqlite_urls_get_create_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("sub/plaza.db");
+        let url = sqlite_url(&format!("sqlite://{}", file.display())).unwrap();
+        assert!(url.ends_with("?mode=rwc"));
+        assert!(file.parent().unwrap().is_dir());
+    }
+
+    #[tokio::test]
+    async fn migrations_apply_twice_without_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("m.db").display());
+        let db = Db::connect(&url, 2).await.unwrap();
+        db.migrate().await.unwrap();
+        db.migrate().await.unwrap();
+        assert!(db.ping().await);
+    }
+}

@@ -1,0 +1,82 @@
+//! What the notification service takes and returns over REST.
+
+use crate::{Id, Millis};
+use serde::{Deserialize, Serialize};
+
+/// Why someone is notified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Someone gave your post a Yeah (target: the post).
+    PostYeah,
+    /// Someone gave your comment a Yeah (target: the comment).
+    CommentYeah,
+    /// Someone commented on your post (target: the post).
+    PostComment,
+    /// Someone commented on a post you commented on (target: the post).
+    ThreadComment,
+    /// Someone followed you (target: you).
+    Follow,
+}
+
+impl Kind {
+    /// The number stored in the `kind` column.
+    pub fn code(self) -> i64 {
+        match self {
+            Kind::PostYeah => 1,
+            Kind::CommentYeah => 2,
+            Kind::PostComment => 3,
+            Kind::ThreadComment => 4,
+            Kind::Follow => 5,
+        }
+    }
+
+    /// The kind stored as `code`.
+    pub fn from_code(code: i64) -> Option<Self> {
+        Some(match code {
+            1 => Kind::PostYeah,
+            2 => Kind::CommentYeah,
+            3 => Kind::PostComment,
+            4 => Kind::ThreadComment,
+            5 => Kind::Follow,
+            _ => return None,
+        })
+    }
+}
+
+/// Something happened that `recipient_id` should hear of. Delivering the same `dedupe_key` twice
+/// notifies once.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Event {
+    pub recipient_id: Id,
+    pub kind: Kind,
+    pub target_id: Id,
+    pub actor_id: Id,
+    pub dedupe_key: String,
+    pub at: Millis,
+}
+
+/// A grouped notification: "alice, bob and 3 others gave your post a Yeah".
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Group {
+    pub id: Id,
+    pub kind: Kind,
+    pub target_id: Id,
+    /// The most recent actors, newest first (at most two).
+    pub latest_actor_ids: Vec<Id>,
+    pub actor_count: i64,
+    pub read: bool,
+    pub updated_at: Millis,
+}
+
+/// Whether delivering an event made or grew a notification.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Delivered {
+    pub notified: bool,
+}
+
+/// Unread groups of a recipient.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UnreadCount {
+    pub unread: i64,
+}

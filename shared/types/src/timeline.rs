@@ -1,0 +1,95 @@
+//! What the timeline service (posts, comments, feeds) takes and returns over REST.
+
+use crate::{Id, Millis};
+use serde::{Deserialize, Serialize};
+
+/// A post to create. The web service has validated and authorised it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewPost {
+    pub author_id: Id,
+    pub community_id: Id,
+    pub body: String,
+    pub feeling: u8,
+    pub spoiler: bool,
+    pub topic_tag: Option<String>,
+    pub platform: String,
+}
+
+/// A stored post. A deleted post keeps its id and comments but loses its text.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Post {
+    pub id: Id,
+    pub region: u8,
+    pub community_id: Id,
+    pub author_id: Id,
+    pub body: String,
+    pub feeling: u8,
+    pub spoiler: bool,
+    pub topic_tag: Option<String>,
+    pub platform: String,
+    pub comment_count: i64,
+    pub deleted: bool,
+    pub created_at: Millis,
+}
+
+/// A comment to create on a post.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewComment {
+    pub author_id: Id,
+    pub body: String,
+    pub feeling: u8,
+    pub spoiler: bool,
+    pub platform: String,
+}
+
+/// A stored comment.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Comment {
+    pub id: Id,
+    pub region: u8,
+    pub post_id: Id,
+    pub author_id: Id,
+    pub body: String,
+    pub feeling: u8,
+    pub spoiler: bool,
+    pub deleted: bool,
+    pub created_at: Millis,
+}
+
+/// Which posts a feed shows: one community, a set of authors, or both; newest first.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PostQuery {
+    pub community_id: Option<Id>,
+    pub author_ids: Option<Vec<Id>>,
+    /// Authors the reader has blocked or been blocked by.
+    #[serde(default)]
+    pub exclude_author_ids: Vec<Id>,
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}
+
+/// Which comments of a post to list, oldest first.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct CommentQuery {
+    #[serde(default)]
+    pub exclude_author_ids: Vec<Id>,
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}
+
+/// Who deletes a post or comment (only its author may).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DeleteRequest {
+    pub actor_id: Id,
+}
+
+/// The people who commented on a post.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Commenters {
+    pub user_ids: Vec<Id>,
+}
+
+/// The most authors one feed query may name: 1000 followed plus the reader.
+pub const MAX_FEED_AUTHORS: usize = 1001;
+/// The most excluded authors one query may name (blocked plus blocked-by, each capped at 1000).
+pub const MAX_EXCLUDED_AUTHORS: usize = 2000;
