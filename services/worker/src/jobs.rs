@@ -90,7 +90,11 @@ async fn comment_created(state: &AppState, c: &CommentCreated) -> Result<()> {
             .deliver(&event(c.post_author_id, Kind::PostComment))
             .await?;
     }
-    for other in state.timeline.commenters(c.post_id, THREAD_FAN_OUT).await? {
+    for other in state
+        .timeline
+        .commenters(c.post_id, c.comment_id, THREAD_FAN_OUT)
+        .await?
+    {
         if other != c.commenter_id && other != c.post_author_id {
             state
                 .notification

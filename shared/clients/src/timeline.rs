@@ -73,11 +73,19 @@ impl TimelineClient {
         self.0.get(&format!("/v1/comments/{id}")).await
     }
 
-    /// The distinct authors of a post's comments (at most `limit`).
-    pub async fn commenters(&self, post_id: Id, limit: u32) -> Result<Vec<Id>, ClientError> {
+    /// The distinct authors of a post's comments made before comment `before` (at most `limit`).
+    pub async fn commenters(
+        &self,
+        post_id: Id,
+        before: Id,
+        limit: u32,
+    ) -> Result<Vec<Id>, ClientError> {
         let path = with_query(
             &format!("/v1/posts/{post_id}/commenters"),
-            &[("limit", Some(limit.to_string()))],
+            &[
+                ("before", Some(before.to_string())),
+                ("limit", Some(limit.to_string())),
+            ],
         );
         let c: Commenters = self.0.get(&path).await?;
         Ok(c.user_ids)

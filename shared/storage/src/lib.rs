@@ -5,6 +5,7 @@
 //! that differ (insert-or-ignore, upserts, integer sums) come from [`Dialect`].
 
 pub mod queue;
+pub mod testing;
 
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -200,7 +201,7 @@ mod tests {
     #[tokio::test]
     async fn migrations_apply_twice_without_change() {
         let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("m.db").display());
+        let url = crate::testing::fresh_database_url(dir.path()).await;
         let db = Db::connect(&url, 2).await.unwrap();
         db.migrate().await.unwrap();
         db.migrate().await.unwrap();

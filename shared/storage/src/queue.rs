@@ -172,7 +172,7 @@ mod tests {
 
     async fn db() -> (tempfile::TempDir, Db) {
         let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("q.db").display());
+        let url = crate::testing::fresh_database_url(dir.path()).await;
         let db = Db::connect(&url, 4).await.unwrap();
         db.migrate().await.unwrap();
         (dir, db)

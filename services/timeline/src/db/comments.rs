@@ -107,13 +107,21 @@ pub async fn list(db: &Db, post_id: Id, query: &CommentQuery) -> crate::Result<P
     Ok(Page::from_overfetch(items, limit, |c| c.id.0))
 }
 
-/// The distinct authors of a post's comments (served by `comments_by_post_author`).
-pub async fn commenters(db: &Db, post_id: Id, limit: u32) -> Result<Vec<Id>, sqlx::Error> {
-    let rows = sqlx::query("SELECT DISTINCT author_id FROM comments WHERE post_id = ? LIMIT ?")
-        .bind(post_id.0)
-        .bind(i64::from(limit))
-        .fetch_all(&db.pool)
-        .await?;
+/// The distinct authors of a post's comments made before comment `before` (served by
+/// `comments_by_post`).
+pub async fn commenters(
+    db: &Db,
+    post_id: Id,
+    before: Id,
+    limit: u32,
+) -> Result<Vec<Id>, sqlx::Error> {
+    let rows =
+        sqlx::query("SELECT DISTINCT author_id FROM comments WHERE post_id = ? AND id < ? LIMIT ?")
+            .bind(post_id.0)
+            .bind(before.0)
+            .bind(i64::from(limit))
+            .fetch_all(&db.pool)
+            .await?;
     rows.iter()
         .map(|r| r.try_get::<i64, _>("author_id").map(Id))
         .collect()

@@ -61,10 +61,13 @@ pub async fn show(State(state): State<AppState>, Path(id): Path<Id>) -> Result<J
 
 #[derive(Debug, serde::Deserialize)]
 pub struct CommentersQuery {
+    /// Only people who commented before this comment.
+    before: Id,
     limit: Option<u32>,
 }
 
-/// The distinct people who commented on a post (for "a comment on a post you commented on").
+/// The distinct people who commented on a post before a given comment (for "a comment on a post
+/// you commented on": those who came later are not told of earlier comments).
 pub async fn commenters(
     State(state): State<AppState>,
     Path(post_id): Path<Id>,
@@ -72,6 +75,6 @@ pub async fn commenters(
 ) -> Result<Json<Commenters>> {
     let limit = q.limit.unwrap_or(100).clamp(1, 500);
     Ok(Json(Commenters {
-        user_ids: db::commenters(&state.db, post_id, limit).await?,
+        user_ids: db::commenters(&state.db, post_id, q.before, limit).await?,
     }))
 }

@@ -1,0 +1,167 @@
+//! Accounts, sessions and profiles through the API.
+
+use crate::helpers::TestApp;
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn sign_up_returns_a_token_that_identifies_the_account() {
+    let app = TestApp::start().await;
+    let token = app.sign_up("Alice_01").await;
+    let (status, body) = app.get("/api/v1/me", Some(&token)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["user"]["username"], "Alice_01");
+    assert_eq!(body["user"]["home_region"], 1);
+    assert_eq!(body["user"]["is_admin"], false);
+}
+
+#[tokio::test]
+async fn usernames_are_unique_ignoring_case() {
+    let app = TestApp::start().await;
+    app.sign_up("alice").await;
+    let (status, body) = app
+        .post(
+            "/api/v1/accounts",
+            None,
+            json!({"username": "ALICE", "password": "password1"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"], "username_taken");
+}
+
+#[tokio::test]
+async fn bad_usernames_and_passwords_are_rejected_and_create_nothing() {
+    let app = TestApp::start().await;
+    for (username, password, code) in [
+        ("ab", "password1", "invalid_username"),
+        ("seventeen_letters", "password1", "invalid_username"),
+        ("bad name", "password1", "invalid_username"),
+        ("bob", "short", "password_too_short"),
+    ] {
+        let (status, body) = app
+            .post(
+                "/api/v1/accounts",
+                None,
+                json!({"username": username, "password": password}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{username}");
+        assert_eq!(body["error"], code);
+        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    let (status, _) = app.get("/api/v1/users/bob", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn passwords_are_stored_as_argon2id_hashes() {
+    let app = TestApp::start().await;
+    app.sign_up("carol").await;
+    let (_, hash) = plaza_web::db::users::with_password(app.db(), "carol")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$"));
+    assert!(!hash.contains("password1"));
+}
+
+#[tokio::test]
+async fn sign_in_checks_the_password() {
+    let app = TestApp::start().await;
+    app.sign_up("dave").await;
+    let (status, body) = app
+        .post(
+            "/api/v1/sessions",
+            None,
+            json!({"username": "dave", "password": "wrong-password"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"], "invalid_credentials");
+    let (status, _) = app
+        .post(
+            "/api/v1/sessions",
+            None,
+            json!({"username": "nobody", "password": "password1"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, body) = app
+        .post(
+            "/api/v1/sessions",
+            None,
+            json!({"username": "DAVE", "password": "password1"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let token = body["token"].as_str().unwrap();
+    assert_eq!(app.get("/api/v1/me", Some(token)).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_token() {
+    let app = TestApp::start().await;
+    let token = app.sign_up("erin").await;
+    assert_eq!(
+        app.delete("/api/v1/sessions/current", &token).await.0,
+        StatusCode::NO_CONTENT
+    );
+    let (status, body) = app.get("/api/v1/me", Some(&token)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"], "unauthenticated");
+}
+
+#[tokio::test]
+async fn requests_without_a_valid_token_are_unauthenticated() {
+    let app = TestApp::start().await;
+    assert_eq!(
+        app.get("/api/v1/me", None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.get("/api/v1/me", Some("not-a-token")).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn profiles_change_within_their_limits() {
+    let app = TestApp::start().await;
+    let token = app.sign_up("frank").await;
+    let (status, body) = app
+        .call(
+            reqwest::Method::PATCH,
+            "/api/v1/me",
+            Some(&token),
+            Some(json!({"display_name": "Frank the Brave", "bio": "I play everything."})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["user"]["display_name"], "Frank the Brave");
+
+    let (status, body) = app
+        .call(
+            reqwest::Method::PATCH,
+            "/api/v1/me",
+            Some(&token),
+            Some(json!({"display_name": "x".repeat(33)})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"], "display_name_too_long");
+    let (status, body) = app
+        .call(
+            reqwest::Method::PATCH,
+            "/api/v1/me",
+            Some(&token),
+            Some(json!({"bio": "b".repeat(301)})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"], "bio_too_long");
+
+    let (_, body) = app.get("/api/v1/users/frank", None).await;
+    assert_eq!(body["user"]["display_name"], "Frank the Brave");
+    assert_eq!(body["user"]["bio"], "I play everything.");
+}

@@ -1,0 +1,127 @@
+//! Malformed requests get clear errors in one format, and the API matches its OpenAPI document.
+
+use crate::helpers::TestApp;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+#[tokio::test]
+async fn malformed_json_is_a_400_with_a_code() {
+    let app = TestApp::start().await;
+    let response = app
+        .client
+        .post(format!("{}/api/v1/accounts", app.url))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "malformed_json");
+}
+
+#[tokio::test]
+async fn json_without_its_content_type_is_a_415() {
+    let app = TestApp::start().await;
+    let response = app
+        .client
+        .post(format!("{}/api/v1/accounts", app.url))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "unsupported_media_type");
+}
+
+#[tokio::test]
+async fn missing_fields_are_a_422() {
+    let app = TestApp::start().await;
+    let (status, body) = app
+        .post(
+            "/api/v1/accounts",
+            None,
+            serde_json::json!({"username": "x"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"], "invalid_fields");
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_a_413_and_change_nothing() {
+    let app = TestApp::start().await;
+    let token = app.sign_up("vera").await;
+    let c = app.community().await;
+    let huge = serde_json::json!({"body": "x".repeat(200 * 1024)});
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/communities/{c}/posts"),
+            Some(&token),
+            huge,
+        )
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert_eq!(body["error"], "payload_too_large");
+    let (_, body) = app
+        .get(&format!("/api/v1/communities/{c}/posts"), None)
+        .await;
+    assert!(body["posts"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn unknown_routes_bad_ids_and_bad_cursors_have_their_codes() {
+    let app = TestApp::start().await;
+    let (status, body) = app.get("/api/v1/nothing-here", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"], "no_route");
+    let (status, body) = app.get("/api/v1/posts/not-an-id", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"], "not_found");
+    let c = app.community().await;
+    let (status, body) = app
+        .get(
+            &format!("/api/v1/communities/{c}/posts?cursor=garbage"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"], "invalid_cursor");
+    let (status, body) = app
+        .call(Method::PATCH, "/api/v1/communities", None, None)
+        .await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(body["error"], "method_not_allowed");
+}
+
+#[tokio::test]
+async fn every_operation_in_the_openapi_document_is_served() {
+    let app = TestApp::start().await;
+    let (status, doc) = app.get("/api/v1/openapi.json", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().expect("paths");
+    assert!(paths.len() >= 20);
+    let mut operations = 0;
+    for (path, item) in paths {
+        let concrete = path.replace("{id}", "1").replace("{name}", "nobody");
+        for method in item.as_object().unwrap().keys() {
+            let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let (status, body) = app
+                .call(method.clone(), &format!("/api/v1{concrete}"), None, None)
+                .await;
+            assert_ne!(
+                status,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {path} is documented but not routed"
+            );
+            assert_ne!(
+                body["error"], "no_route",
+                "{method} {path} is documented but not routed"
+            );
+            operations += 1;
+        }
+    }
+    assert!(operations >= 35, "only {operations} operations documented");
+}

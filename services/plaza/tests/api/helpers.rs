@@ -1,0 +1,197 @@
+//! Starting a fresh Plaza for a test, and small helpers to call it.
+
+use plaza::stack::{RouterHook, Service};
+use plaza::{Config, Running};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+pub const ALL: [Service; 5] = [
+    Service::Timeline,
+    Service::Empathy,
+    Service::Notification,
+    Service::Worker,
+    Service::Web,
+];
+
+/// A running Plaza with its own database.
+pub struct TestApp {
+    pub url: String,
+    pub client: reqwest::Client,
+    pub running: Option<Running>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub async fn start() -> Self {
+        Self::start_with(None).await
+    }
+
+    pub async fn start_with(hook: Option<RouterHook>) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = plaza_storage::testing::fresh_database_url(dir.path()).await;
+        let config = Config::for_tests(dir.path(), Some(url));
+        let running = plaza::start(&config, &ALL, hook)
+            .await
+            .expect("plaza starts");
+        let web = running.web.expect("web runs");
+        TestApp {
+            url: format!("http://{web}"),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            running: Some(running),
+            _dir: dir,
+        }
+    }
+
+    pub fn db(&self) -> &plaza_storage::Db {
+        &self.running.as_ref().expect("running").db
+    }
+
+    /// Calls the API; returns the status and the JSON body (Null when empty).
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self.client.request(method, format!("{}{}", self.url, path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let response = req.send().await.expect("request sent");
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        let value = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        (status, value)
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> (StatusCode, Value) {
+        self.call(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call(Method::PUT, path, Some(token), None).await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call(Method::DELETE, path, Some(token), None).await
+    }
+
+    /// Signs up `name` (password "password1") and returns its API token.
+    pub async fn sign_up(&self, name: &str) -> String {
+        let (status, body) = self
+            .post(
+                "/api/v1/accounts",
+                None,
+                json!({"username": name, "password": "password1"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["token"].as_str().expect("token").to_owned()
+    }
+
+    /// The first default community's id.
+    pub async fn community(&self) -> String {
+        let (_, body) = self.get("/api/v1/communities", None).await;
+        body["communities"][0]["id"]
+            .as_str()
+            .expect("a community")
+            .to_owned()
+    }
+
+    /// Posts `text` in `community` and returns the post's id.
+    pub async fn post_text(&self, token: &str, community: &str, text: &str) -> String {
+        let (status, body) = self
+            .post(
+                &format!("/api/v1/communities/{community}/posts"),
+                Some(token),
+                json!({"body": text, "feeling": 1}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["post"]["id"].as_str().expect("post id").to_owned()
+    }
+
+    /// Comments `text` on `post` and returns the comment's id.
+    pub async fn comment(&self, token: &str, post: &str, text: &str) -> String {
+        let (status, body) = self
+            .post(
+                &format!("/api/v1/posts/{post}/comments"),
+                Some(token),
+                json!({"body": text}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["comment"]["id"]
+            .as_str()
+            .expect("comment id")
+            .to_owned()
+    }
+
+    /// Makes `name` an admin directly in the database (as `plaza admin create` does).
+    pub async fn make_admin(&self, name: &str) {
+        let user = plaza_web::db::users::by_username(self.db(), name)
+            .await
+            .expect("db")
+            .expect("user");
+        plaza_web::db::users::make_admin(self.db(), user.id, None)
+            .await
+            .expect("admin");
+    }
+
+    /// Waits (bounded) until the notification count of `token`'s owner is `n`; the worker
+    /// delivers notifications asynchronously.
+    pub async fn wait_unread(&self, token: &str, n: i64) -> i64 {
+        let mut last = -1;
+        for _ in 0..200 {
+            let (_, body) = self
+                .get("/api/v1/notifications/unread_count", Some(token))
+                .await;
+            last = body["unread"].as_i64().unwrap_or(-1);
+            if last == n {
+                return last;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        last
+    }
+
+    /// Waits (bounded) until the job queue is empty, so that every notification is delivered.
+    pub async fn drain_jobs(&self) {
+        for _ in 0..400 {
+            let (waiting, _) = plaza_storage::queue::depth(self.db()).await.expect("depth");
+            if waiting == 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("the job queue did not drain");
+    }
+}
+
+/// The ids of the posts in a list answer.
+pub fn ids(body: &Value, key: &str) -> Vec<String> {
+    body[key]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|p| p["id"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}

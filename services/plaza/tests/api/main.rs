@@ -1,0 +1,14 @@
+//! Plaza's integration suite: the five services started in-process on loopback ports, driven over
+//! HTTP through the JSON API and the pages, as a person or a game would. Each test gets a fresh
+//! database: SQLite by default, MariaDB when `PLAZA_TEST_DATABASE=mariadb` (scripts/test.sh runs
+//! both).
+
+mod accounts;
+mod communities;
+mod errors;
+mod helpers;
+mod notifications;
+mod pages;
+mod posts;
+mod resilience;
+mod social;

@@ -1,0 +1,309 @@
+//! The site as a browser without JavaScript uses it: cookie sessions, CSRF-protected forms,
+//! escaping, spoilers, the header's unread count and friendly error pages.
+
+use crate::helpers::TestApp;
+use reqwest::StatusCode;
+
+/// A cookie-keeping client that does not follow redirects.
+struct Browser {
+    client: reqwest::Client,
+    url: String,
+}
+
+impl Browser {
+    fn new(app: &TestApp) -> Self {
+        Browser {
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            url: app.url.clone(),
+        }
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, String) {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+
+    async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.url))
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The CSRF token of the page at `path`.
+    async fn csrf(&self, path: &str) -> String {
+        let (_, html) = self.get(path).await;
+        token_in(&html)
+    }
+
+    async fn sign_up(&self, name: &str) {
+        let csrf = self.csrf("/signup").await;
+        let r = self
+            .submit(
+                "/signup",
+                &[
+                    ("csrf", &csrf),
+                    ("username", name),
+                    ("password", "password1"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+}
+
+fn token_in(html: &str) -> String {
+    let marker = "name=\"csrf-token\" content=\"";
+    let start = html.find(marker).expect("a csrf token") + marker.len();
+    html[start..start + 43].to_owned()
+}
+
+#[tokio::test]
+async fn a_person_signs_up_posts_and_sees_the_post_escaped() {
+    let app = TestApp::start().await;
+    let browser = Browser::new(&app);
+    browser.sign_up("wanda").await;
+    let (_, home) = browser.get("/").await;
+    assert!(
+        home.contains("href=\"/users/wanda\""),
+        "the header shows the signed-in person"
+    );
+
+    let c = app.community().await;
+    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
+    let url = community["community"]["url"].as_str().unwrap().to_owned();
+    let csrf = browser.csrf(&url).await;
+    let r = browser
+        .submit(
+            &format!("{url}/posts"),
+            &[
+                ("csrf", &csrf),
+                ("body", "<script>alert(1)</script> hi"),
+                ("feeling", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (status, page) = browser.get(&url).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("&#60;script&#62;alert(1)&#60;/script&#62; hi")
+            || page.contains("&lt;script&gt;alert(1)&lt;/script&gt; hi"),
+        "escaped"
+    );
+    assert!(!page.contains("<script>alert(1)</script>"));
+}
+
+#[tokio::test]
+async fn forms_without_the_csrf_token_are_refused_and_change_nothing() {
+    let app = TestApp::start().await;
+    let browser = Browser::new(&app);
+    browser.get("/signup").await;
+    let r = browser
+        .submit(
+            "/signup",
+            &[("username", "xavi"), ("password", "password1")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.text().await.unwrap().contains("<html"));
+    let r = browser
+        .submit(
+            "/signup",
+            &[
+                ("csrf", &"x".repeat(43)),
+                ("username", "xavi"),
+                ("password", "password1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get("/api/v1/users/xavi", None).await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_bad_form_comes_back_with_the_error_and_the_draft() {
+    let app = TestApp::start().await;
+    let browser = Browser::new(&app);
+    browser.sign_up("yael").await;
+    let csrf = browser.csrf("/signup").await;
+    let r = browser
+        .submit(
+            "/signup",
+            &[
+                ("csrf", &csrf),
+                ("username", "yael"),
+                ("password", "password1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(r.text().await.unwrap().contains("That username is taken."));
+
+    let c = app.community().await;
+    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
+    let url = community["community"]["url"].as_str().unwrap().to_owned();
+    let long = "y".repeat(1001);
+    let r = browser
+        .submit(&format!("{url}/posts"), &[("csrf", &csrf), ("body", &long)])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("at most 1000 characters"));
+    assert!(html.contains(&long), "the draft is kept");
+}
+
+#[tokio::test]
+async fn spoilers_are_hidden_from_others_but_not_from_the_author() {
+    let app = TestApp::start().await;
+    let token = app.sign_up("zoe").await;
+    let c = app.community().await;
+    let (_, body) = app
+        .post(
+            &format!("/api/v1/communities/{c}/posts"),
+            Some(&token),
+            serde_json::json!({"body": "the ending twist", "spoiler": true}),
+        )
+        .await;
+    let post = body["post"]["id"].as_str().unwrap().to_owned();
+    let (_, anonymous) = Browser::new(&app).get(&format!("/posts/{post}")).await;
+    assert!(anonymous.contains("This post contains spoilers"));
+    assert!(anonymous.contains("<details class=\"spoiler\">"));
+
+    let author = Browser::new(&app);
+    let csrf = author.csrf("/signin").await;
+    author
+        .submit(
+            "/signin",
+            &[
+                ("csrf", &csrf),
+                ("username", "zoe"),
+                ("password", "password1"),
+            ],
+        )
+        .await;
+    let (_, own) = author.get(&format!("/posts/{post}")).await;
+    assert!(own.contains("the ending twist"));
+    assert!(!own.contains("This post contains spoilers"));
+}
+
+#[tokio::test]
+async fn yeah_from_a_page_answers_json_and_the_header_counts_notifications() {
+    let app = TestApp::start().await;
+    let author_token = app.sign_up("abby").await;
+    let c = app.community().await;
+    let post = app.post_text(&author_token, &c, "yeah this").await;
+
+    let fan = Browser::new(&app);
+    fan.sign_up("bert").await;
+    let csrf = fan.csrf(&format!("/posts/{post}")).await;
+    let r = fan
+        .client
+        .post(format!("{}/posts/{post}/yeah", fan.url))
+        .header("accept", "application/json")
+        .form(&[("csrf", csrf.as_str()), ("give", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["yeahed"], true);
+    assert_eq!(body["yeah_count"], 1);
+
+    app.wait_unread(&author_token, 1).await;
+    let author = Browser::new(&app);
+    let csrf = author.csrf("/signin").await;
+    author
+        .submit(
+            "/signin",
+            &[
+                ("csrf", &csrf),
+                ("username", "abby"),
+                ("password", "password1"),
+            ],
+        )
+        .await;
+    let (_, page) = author.get("/").await;
+    assert!(
+        page.contains("aria-label=\"1 unread\""),
+        "the header shows one unread"
+    );
+    let (_, page) = author.get("/notifications").await;
+    assert!(page.contains("bert gave your post a Yeah."));
+    let csrf = token_in(&page);
+    author
+        .submit("/notifications/read", &[("csrf", &csrf)])
+        .await;
+    let (_, page) = author.get("/").await;
+    assert!(!page.contains("unread\""));
+}
+
+#[tokio::test]
+async fn follow_block_and_activity_work_from_the_pages() {
+    let app = TestApp::start().await;
+    let friend = app.sign_up("cody").await;
+    let c = app.community().await;
+    app.post_text(&friend, &c, "cody's news").await;
+    let me = Browser::new(&app);
+    me.sign_up("dina").await;
+    let csrf = me.csrf("/users/cody").await;
+    let r = me
+        .submit("/users/cody/follow", &[("csrf", &csrf), ("on", "1")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, activity) = me.get("/activity").await;
+    assert!(activity.contains("cody&#39;s news") || activity.contains("cody's news"));
+    let (_, profile) = me.get("/users/cody").await;
+    assert!(profile.contains("1 followers") || profile.contains(">Unfollow<"));
+
+    me.submit("/users/cody/block", &[("csrf", &csrf), ("on", "1")])
+        .await;
+    let (_, activity) = me.get("/activity").await;
+    assert!(!activity.contains("news"));
+    let (_, community) = me.get(&format!("/titles/0005000010101C00/{c}")).await;
+    assert!(!community.contains("news"));
+}
+
+#[tokio::test]
+async fn pages_need_sign_in_where_it_matters_and_errors_are_friendly() {
+    let app = TestApp::start().await;
+    let browser = Browser::new(&app);
+    let r = browser
+        .client
+        .get(format!("{}/activity", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/signin");
+    let (status, html) = browser.get("/posts/12345").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("<h1>Not found</h1>"));
+    let (status, html) = browser.get("/no/such/page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("There is no page here."));
+    for path in [
+        "/",
+        "/communities",
+        "/signin",
+        "/signup",
+        "/static/plaza.css",
+        "/static/plaza.js",
+    ] {
+        assert_eq!(browser.get(path).await.0, StatusCode::OK, "{path}");
+    }
+}

@@ -1,0 +1,285 @@
+//! Posts, comments, Yeahs and feeds through the API.
+
+use crate::helpers::{TestApp, ids};
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn a_post_is_created_and_read_back() {
+    let app = TestApp::start().await;
+    let token = app.sign_up("jack").await;
+    let c = app.community().await;
+    let (status, body) = app
+        .post(&format!("/api/v1/communities/{c}/posts"), Some(&token), json!({"body": "  Hello Plaza!  ", "feeling": 2, "spoiler": true, "topic_tag": "greetings"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = body["post"]["id"].as_str().unwrap();
+    let (status, body) = app.get(&format!("/api/v1/posts/{id}"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let post = &body["post"];
+    assert_eq!(post["body"], "Hello Plaza!");
+    assert_eq!(post["feeling"], 2);
+    assert_eq!(post["feeling_name"], "like");
+    assert_eq!(post["spoiler"], true);
+    assert_eq!(post["topic_tag"], "greetings");
+    assert_eq!(post["author"]["username"], "jack");
+    assert_eq!(post["community"]["id"], c.as_str());
+    assert_eq!(post["comment_count"], 0);
+    assert_eq!(post["yeah_count"], 0);
+    assert!(post["created_at"].as_str().unwrap().ends_with('Z'));
+}
+
+#[tokio::test]
+async fn invalid_posts_are_rejected_and_store_nothing() {
+    let app = TestApp::start().await;
+    let token = app.sign_up("kate").await;
+    let c = app.community().await;
+    for (input, code) in [
+        (json!({"body": "   "}), "body_empty"),
+        (json!({"body": "x".repeat(1001)}), "body_too_long"),
+        (json!({"body": "ok", "feeling": 6}), "invalid_feeling"),
+        (json!({"body": "ok", "feeling": -1}), "invalid_feeling"),
+        (
+            json!({"body": "ok", "topic_tag": "t".repeat(51)}),
+            "invalid_topic_tag",
+        ),
+    ] {
+        let (status, body) = app
+            .post(
+                &format!("/api/v1/communities/{c}/posts"),
+                Some(&token),
+                input,
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["error"], code);
+    }
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/communities/{c}/posts"),
+            None,
+            json!({"body": "no token"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    let (_, body) = app
+        .get(&format!("/api/v1/communities/{c}/posts"), None)
+        .await;
+    assert!(body["posts"].as_array().unwrap().is_empty());
+    // 1000 characters (not bytes) is still fine.
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/communities/{c}/posts"),
+            Some(&token),
+            json!({"body": "あ".repeat(1000)}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn community_posts_come_newest_first_in_pages_of_twenty() {
+    let app = TestApp::start().await;
+    let token = app.sign_up("leo").await;
+    let c = app.community().await;
+    let mut made = Vec::new();
+    for i in 0..25 {
+        made.push(app.post_text(&token, &c, &format!("post {i}")).await);
+    }
+    let (_, first) = app
+        .get(&format!("/api/v1/communities/{c}/posts"), None)
+        .await;
+    let first_ids = ids(&first, "posts");
+    assert_eq!(first_ids.len(), 20);
+    assert_eq!(first_ids[0], made[24]);
+    let cursor = first["next_cursor"].as_str().expect("a next page");
+    let (_, second) = app
+        .get(
+            &format!("/api/v1/communities/{c}/posts?cursor={cursor}"),
+            None,
+        )
+        .await;
+    let second_ids = ids(&second, "posts");
+    assert_eq!(second_ids.len(), 5);
+    assert_eq!(second_ids[4], made[0]);
+    assert!(second["next_cursor"].is_null());
+    let (_, mine) = app.get("/api/v1/users/leo/posts", None).await;
+    assert_eq!(ids(&mine, "posts").len(), 20);
+}
+
+#[tokio::test]
+async fn authors_delete_their_posts_and_comments_stay() {
+    let app = TestApp::start().await;
+    let author = app.sign_up("mia").await;
+    let other = app.sign_up("ned").await;
+    let c = app.community().await;
+    let post = app.post_text(&author, &c, "short-lived").await;
+    app.comment(&other, &post, "nice").await;
+
+    let (status, body) = app.delete(&format!("/api/v1/posts/{post}"), &other).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body["error"], "not_author");
+
+    let (status, body) = app.delete(&format!("/api/v1/posts/{post}"), &author).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["post"]["deleted"], true);
+    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), None).await;
+    assert_eq!(body["post"]["deleted"], true);
+    assert_eq!(body["post"]["body"], "");
+    let (_, body) = app
+        .get(&format!("/api/v1/posts/{post}/comments"), None)
+        .await;
+    assert_eq!(body["comments"].as_array().unwrap().len(), 1);
+    let (_, feed) = app
+        .get(&format!("/api/v1/communities/{c}/posts"), None)
+        .await;
+    assert!(!ids(&feed, "posts").contains(&post));
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/posts/{post}/comments"),
+            Some(&other),
+            json!({"body": "late"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"], "post_deleted");
+}
+
+#[tokio::test]
+async fn comments_come_oldest_first_and_are_counted() {
+    let app = TestApp::start().await;
+    let a = app.sign_up("olga").await;
+    let b = app.sign_up("pete").await;
+    let c = app.community().await;
+    let post = app.post_text(&a, &c, "discuss").await;
+    let first = app.comment(&b, &post, "first").await;
+    let second = app.comment(&a, &post, "second").await;
+    let (_, body) = app
+        .get(&format!("/api/v1/posts/{post}/comments"), None)
+        .await;
+    assert_eq!(ids(&body, "comments"), vec![first, second]);
+    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), None).await;
+    assert_eq!(body["post"]["comment_count"], 2);
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/posts/{post}/comments"),
+            Some(&b),
+            json!({"body": ""}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"], "body_empty");
+    let (status, _) = app
+        .post("/api/v1/posts/42/comments", Some(&b), json!({"body": "hi"}))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn yeahs_are_counted_once_and_never_on_your_own_post() {
+    let app = TestApp::start().await;
+    let author = app.sign_up("quinn").await;
+    let fan = app.sign_up("rosa").await;
+    let c = app.community().await;
+    let post = app.post_text(&author, &c, "yeah me").await;
+
+    let (status, body) = app
+        .put(&format!("/api/v1/posts/{post}/yeah"), &author)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body["error"], "own_content");
+
+    let (status, body) = app.put(&format!("/api/v1/posts/{post}/yeah"), &fan).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["yeah_count"], 1);
+    let (_, body) = app.put(&format!("/api/v1/posts/{post}/yeah"), &fan).await;
+    assert_eq!(body["yeah_count"], 1);
+
+    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), Some(&fan)).await;
+    assert_eq!(body["post"]["yeah_count"], 1);
+    assert_eq!(body["post"]["yeahed_by_me"], true);
+    let (_, body) = app
+        .get(&format!("/api/v1/posts/{post}"), Some(&author))
+        .await;
+    assert_eq!(body["post"]["yeahed_by_me"], false);
+    let (_, body) = app.get(&format!("/api/v1/posts/{post}/yeahs"), None).await;
+    assert_eq!(body["users"][0]["username"], "rosa");
+    let (_, body) = app.get("/api/v1/users/rosa/yeahs", None).await;
+    assert_eq!(ids(&body, "posts"), vec![post.clone()]);
+
+    let (_, body) = app
+        .delete(&format!("/api/v1/posts/{post}/yeah"), &fan)
+        .await;
+    assert_eq!(body["yeah_count"], 0);
+    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), Some(&fan)).await;
+    assert_eq!(body["post"]["yeah_count"], 0);
+    assert_eq!(body["post"]["yeahed_by_me"], false);
+}
+
+#[tokio::test]
+async fn comments_get_yeahs_too() {
+    let app = TestApp::start().await;
+    let a = app.sign_up("sam").await;
+    let b = app.sign_up("tess").await;
+    let c = app.community().await;
+    let post = app.post_text(&a, &c, "post").await;
+    let comment = app.comment(&b, &post, "comment").await;
+    let (status, body) = app
+        .put(&format!("/api/v1/comments/{comment}/yeah"), &b)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body["error"], "own_content");
+    let (status, body) = app
+        .put(&format!("/api/v1/comments/{comment}/yeah"), &a)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["yeah_count"], 1);
+    let (_, body) = app
+        .get(&format!("/api/v1/posts/{post}/comments"), Some(&a))
+        .await;
+    assert_eq!(body["comments"][0]["yeah_count"], 1);
+    assert_eq!(body["comments"][0]["yeahed_by_me"], true);
+}
+
+#[tokio::test]
+async fn popular_posts_are_ordered_by_recent_yeahs() {
+    let app = TestApp::start().await;
+    let author = app.sign_up("uma").await;
+    let fans = [app.sign_up("vic").await, app.sign_up("wes").await];
+    let c = app.community().await;
+    let quiet = app.post_text(&author, &c, "quiet").await;
+    let loved = app.post_text(&author, &c, "loved").await;
+    let liked = app.post_text(&author, &c, "liked").await;
+    for fan in &fans {
+        app.put(&format!("/api/v1/posts/{loved}/yeah"), fan).await;
+    }
+    app.put(&format!("/api/v1/posts/{liked}/yeah"), &fans[0])
+        .await;
+    let (_, body) = app
+        .get(&format!("/api/v1/communities/{c}/posts/popular"), None)
+        .await;
+    let order = ids(&body, "posts");
+    assert_eq!(order, vec![loved, liked]);
+    assert!(!order.contains(&quiet));
+}
+
+#[tokio::test]
+async fn the_activity_feed_shows_my_posts_and_those_i_follow() {
+    let app = TestApp::start().await;
+    let me = app.sign_up("xena").await;
+    let friend = app.sign_up("yuri").await;
+    let stranger = app.sign_up("zack").await;
+    let c = app.community().await;
+    let mine = app.post_text(&me, &c, "mine").await;
+    let theirs = app.post_text(&friend, &c, "theirs").await;
+    app.post_text(&stranger, &c, "unrelated").await;
+    let (_, body) = app.get("/api/v1/feeds/activity", Some(&me)).await;
+    assert_eq!(ids(&body, "posts"), vec![mine.clone()]);
+    app.put("/api/v1/users/yuri/follow", &me).await;
+    let (_, body) = app.get("/api/v1/feeds/activity", Some(&me)).await;
+    assert_eq!(ids(&body, "posts"), vec![theirs, mine]);
+    assert_eq!(
+        app.get("/api/v1/feeds/activity", None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}

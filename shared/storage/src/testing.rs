@@ -1,0 +1,38 @@
+//! Test support: a fresh, empty database for each test, on the dialect the test run chose with
+//! `PLAZA_TEST_DATABASE` (`sqlite`, the default, or `mariadb` with `PLAZA_TEST_MARIADB_URL`).
+
+use crate::Db;
+use std::path::Path;
+
+/// The URL of a new empty database for one test. For MariaDB a database with a random name is
+/// created on the server at `PLAZA_TEST_MARIADB_URL`; a run that asked for MariaDB without a
+/// server fails rather than quietly testing SQLite instead.
+pub async fn fresh_database_url(dir: &Path) -> String {
+    match std::env::var("PLAZA_TEST_DATABASE").as_deref() {
+        Ok("mariadb") | Ok("mysql") => {
+            let server = std::env::var("PLAZA_TEST_MARIADB_URL").unwrap_or_else(|_| {
+                panic!("PLAZA_TEST_DATABASE=mariadb needs PLAZA_TEST_MARIADB_URL (scripts/test.sh starts one)")
+            });
+            let server = server.trim_end_matches('/').to_owned();
+            let mut bytes = [0u8; 8];
+            getrandom::fill(&mut bytes).unwrap_or_default();
+            let name = format!(
+                "plaza_t_{}",
+                bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+            );
+            let admin = Db::connect(&server, 1)
+                .await
+                .unwrap_or_else(|e| panic!("cannot reach the test MariaDB at {server}: {e:#}"));
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+            )))
+            .execute(&admin.pool)
+            .await
+            .unwrap_or_else(|e| panic!("cannot create a test database: {e}"));
+            admin.pool.close().await;
+            format!("{server}/{name}")
+        }
+        Ok("sqlite") | Err(_) => format!("sqlite://{}", dir.join("plaza.db").display()),
+        Ok(other) => panic!("PLAZA_TEST_DATABASE must be sqlite or mariadb, not {other}"),
+    }
+}
