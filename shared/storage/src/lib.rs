@@ -147,13 +147,13 @@ fn sqlite_url(url: &str) -> anyhow::Result<String> {
         .trim_start_matches("sqlite://")
         .trim_start_matches("sqlite:");
     let (file, query) = path.split_once('?').unwrap_or((path, ""));
-    if file != ":memory:" && !file.is_empty() {
-        if let Some(parent) = std::path::Path::new(file).parent()
-            && !parent.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("creating the database folder {}", parent.display()))?;
-        }
+    if file != ":memory:"
+        && !file.is_empty()
+        && let Some(parent) = std::path::Path::new(file).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating the database folder {}", parent.display()))?;
     }
     let query = if query.is_empty() { "mode=rwc" } else { query };
     Ok(format!("sqlite://{file}?{query}"))

@@ -3,6 +3,12 @@
 //! database: SQLite by default, MariaDB when `PLAZA_TEST_DATABASE=mariadb` (scripts/test.sh runs
 //! both).
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails loudly on anything unexpected"
+)]
+
 mod accounts;
 mod communities;
 mod errors;
