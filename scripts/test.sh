@@ -19,8 +19,8 @@ scripts/mariadb.sh start
 trap 'scripts/mariadb.sh stop' EXIT
 
 echo "== unit and integration tests on SQLite =="
-PLAZA_TEST_DATABASE=sqlite cargo test --workspace --locked
+PLAZA_TEST_DATABASE=sqlite cargo test --workspace --locked --no-fail-fast
 
 echo "== integration tests on MariaDB =="
 PLAZA_TEST_DATABASE=mariadb PLAZA_TEST_MARIADB_URL="mysql://plaza:plaza@127.0.0.1:$PORT" \
-  cargo test --locked -p plaza -p plaza-storage
+  cargo test --locked --no-fail-fast -p plaza -p plaza-storage

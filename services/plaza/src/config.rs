@@ -53,6 +53,24 @@ pub struct WorkerConfig {
     pub batch: i64,
 }
 
+/// The configuration's top-level keys, the ones `PLAZA_*` variables may set.
+const TOP_LEVEL_KEYS: [&str; 14] = [
+    "region",
+    "node",
+    "data_dir",
+    "database_url",
+    "database_max_connections",
+    "public_url",
+    "log_format",
+    "admins",
+    "body_limit_bytes",
+    "web",
+    "timeline",
+    "empathy",
+    "notification",
+    "worker",
+];
+
 /// Everything a Plaza process reads at start.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -119,7 +137,21 @@ impl Config {
             }
             figment = figment.merge(Toml::file(file));
         }
-        figment = figment.merge(Env::prefixed("PLAZA_").split("__").ignore(&["config"]));
+        // Only variables that name a configuration key: PLAZA_CONFIG, PLAZA_ADMIN_PASSWORD and
+        // the test suite's PLAZA_TEST_* are for other readers.
+        figment = figment.merge(
+            Env::prefixed("PLAZA_")
+                .filter(|key| {
+                    let top = key
+                        .as_str()
+                        .split("__")
+                        .next()
+                        .unwrap_or_default()
+                        .to_ascii_lowercase();
+                    TOP_LEVEL_KEYS.contains(&top.as_str())
+                })
+                .split("__"),
+        );
         let config: Config = figment
             .extract()
             .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
@@ -213,22 +245,44 @@ mod tests {
         assert_eq!(c.timeline.base_url(), "http://127.0.0.1:8081");
     }
 
+    /// Loads `text` as a config file in a jail: the process environment is set aside (other
+    /// tests change it) and restored afterwards.
+    fn load_jailed(text: &'static str) -> Result<Config, String> {
+        let mut result = Err(String::new());
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("plaza.toml", text)?;
+            result = Config::load(Some(Path::new("plaza.toml"))).map_err(|e| e.to_string());
+            Ok(())
+        });
+        result
+    }
+
     #[test]
     fn a_bad_file_value_names_its_key() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("plaza.toml");
-        std::fs::write(&file, "[web]\nlisten = \"not an address\"\n").unwrap();
-        let err = Config::load(Some(&file)).unwrap_err().to_string();
+        let err = load_jailed("[web]\nlisten = \"not an address\"\n").unwrap_err();
         assert!(err.contains("web.listen"), "{err}");
     }
 
     #[test]
     fn an_unknown_key_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("plaza.toml");
-        std::fs::write(&file, "regoin = 2\n").unwrap();
-        let err = Config::load(Some(&file)).unwrap_err().to_string();
+        let err = load_jailed("regoin = 2\n").unwrap_err();
         assert!(err.contains("regoin"), "{err}");
+    }
+
+    #[test]
+    fn environment_variables_override_the_file() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "plaza.toml",
+                "region = 2\n[web]\nlisten = \"127.0.0.1:9000\"\n",
+            )?;
+            jail.set_env("PLAZA_WEB__LISTEN", "127.0.0.1:9100");
+            jail.set_env("PLAZA_ADMIN_PASSWORD", "not a config key");
+            let c = Config::load(Some(Path::new("plaza.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(c.region, 2);
+            assert_eq!(c.web.listen.to_string(), "127.0.0.1:9100");
+            Ok(())
+        });
     }
 
     #[test]
