@@ -40,6 +40,60 @@ impl Endpoint {
     }
 }
 
+/// How many of each action one account or address may do per minute (0 turns a limit off).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimits {
+    /// Sign-ups per address.
+    pub sign_up_per_minute: u32,
+    /// Sign-in attempts per address and per account.
+    pub sign_in_per_minute: u32,
+    pub post_per_minute: u32,
+    pub comment_per_minute: u32,
+    pub yeah_per_minute: u32,
+    pub follow_per_minute: u32,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        let r = plaza_web::limits::Rates::default();
+        RateLimits {
+            sign_up_per_minute: r.sign_up,
+            sign_in_per_minute: r.sign_in,
+            post_per_minute: r.post,
+            comment_per_minute: r.comment,
+            yeah_per_minute: r.yeah,
+            follow_per_minute: r.follow,
+        }
+    }
+}
+
+impl RateLimits {
+    /// The same limits as the web service takes them.
+    pub fn rates(&self) -> plaza_web::limits::Rates {
+        plaza_web::limits::Rates {
+            sign_up: self.sign_up_per_minute,
+            sign_in: self.sign_in_per_minute,
+            post: self.post_per_minute,
+            comment: self.comment_per_minute,
+            yeah: self.yeah_per_minute,
+            follow: self.follow_per_minute,
+        }
+    }
+
+    /// No limits at all (tests that sign many people up from one address).
+    pub fn off() -> Self {
+        RateLimits {
+            sign_up_per_minute: 0,
+            sign_in_per_minute: 0,
+            post_per_minute: 0,
+            comment_per_minute: 0,
+            yeah_per_minute: 0,
+            follow_per_minute: 0,
+        }
+    }
+}
+
 /// The worker's settings.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -54,7 +108,7 @@ pub struct WorkerConfig {
 }
 
 /// The configuration's top-level keys, the ones `PLAZA_*` variables may set.
-const TOP_LEVEL_KEYS: [&str; 14] = [
+const TOP_LEVEL_KEYS: [&str; 15] = [
     "region",
     "node",
     "data_dir",
@@ -69,6 +123,7 @@ const TOP_LEVEL_KEYS: [&str; 14] = [
     "empathy",
     "notification",
     "worker",
+    "rate_limits",
 ];
 
 /// Everything a Plaza process reads at start.
@@ -94,6 +149,7 @@ pub struct Config {
     pub admins: Vec<String>,
     /// The largest request body the web service accepts, in bytes.
     pub body_limit_bytes: usize,
+    pub rate_limits: RateLimits,
     pub web: Endpoint,
     pub timeline: Endpoint,
     pub empathy: Endpoint,
@@ -113,6 +169,7 @@ impl Default for Config {
             log_format: "text".into(),
             admins: Vec::new(),
             body_limit_bytes: 64 * 1024,
+            rate_limits: RateLimits::default(),
             web: Endpoint::at("127.0.0.1:8080"),
             timeline: Endpoint::at("127.0.0.1:8081"),
             empathy: Endpoint::at("127.0.0.1:8082"),
@@ -217,6 +274,7 @@ impl Config {
         Config {
             data_dir: data_dir.to_owned(),
             database_url: database_url.unwrap_or_default(),
+            rate_limits: RateLimits::off(),
             web: any(()),
             timeline: any(()),
             empathy: any(()),

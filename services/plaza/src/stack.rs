@@ -241,6 +241,9 @@ pub async fn start(
             timeline: TimelineClient::new(&timeline_url)?,
             empathy: EmpathyClient::new(&empathy_url)?,
             notification: NotificationClient::new(&notification_url)?,
+            limits: Arc::new(plaza_web::limits::MemoryLimiter::new(
+                config.rate_limits.rates(),
+            )),
         };
         if plaza_web::ops::communities::seed_defaults(&state).await? {
             tracing::info!("created the default communities");

@@ -33,6 +33,8 @@ pub enum Error {
     },
     #[error("the form has expired")]
     Csrf,
+    #[error("too many requests")]
+    RateLimited(std::time::Duration),
     #[error(transparent)]
     Service(#[from] ClientError),
     #[error(transparent)]
@@ -70,6 +72,11 @@ impl Error {
                 format!("That {what} does not exist."),
             ),
             Error::Conflict { code, message } => ErrorResponse::new(S::CONFLICT, *code, *message),
+            Error::RateLimited(_) => ErrorResponse::new(
+                S::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "You're doing that too often. Wait a moment and try again.",
+            ),
             Error::Csrf => ErrorResponse::new(
                 S::FORBIDDEN,
                 "csrf_failed",
@@ -106,7 +113,16 @@ impl Error {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let unauthenticated = matches!(self, Error::Unauthenticated | Error::BadCredentials);
+        let retry_after = match &self {
+            Error::RateLimited(wait) => Some(wait.as_secs() + 1),
+            _ => None,
+        };
         let mut response = self.to_response().into_response();
+        if let Some(secs) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         if unauthenticated {
             response
                 .headers_mut()
@@ -131,6 +147,16 @@ impl IntoResponse for PageError {
         if matches!(self.0, Error::Unauthenticated) {
             return axum::response::Redirect::to("/signin").into_response();
         }
-        crate::handlers::pages::error_page(self.0.to_response())
+        let retry_after = match &self.0 {
+            Error::RateLimited(wait) => Some(wait.as_secs() + 1),
+            _ => None,
+        };
+        let mut response = crate::handlers::pages::error_page(self.0.to_response());
+        if let Some(secs) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
     }
 }

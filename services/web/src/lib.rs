@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod handlers;
+pub mod limits;
 pub mod openapi;
 pub mod ops;
 pub mod routes;

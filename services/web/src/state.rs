@@ -1,6 +1,7 @@
 //! Shared handles for the web service's handlers.
 
 use crate::Config;
+use crate::limits::RateLimiter;
 use plaza_clients::{EmpathyClient, NotificationClient, TimelineClient};
 use plaza_storage::Db;
 use plaza_types::IdGenerator;
@@ -15,4 +16,5 @@ pub struct AppState {
     pub timeline: TimelineClient,
     pub empathy: EmpathyClient,
     pub notification: NotificationClient,
+    pub limits: Arc<dyn RateLimiter>,
 }

@@ -125,3 +125,58 @@ async fn every_operation_in_the_openapi_document_is_served() {
     }
     assert!(operations >= 35, "only {operations} operations documented");
 }
+
+#[tokio::test]
+async fn rate_limits_answer_429_with_retry_after_and_change_nothing() {
+    let app = TestApp::start_configured(None, |c| {
+        c.rate_limits.sign_in_per_minute = 3;
+        c.rate_limits.post_per_minute = 2;
+    })
+    .await;
+    let token = app.sign_up("wren").await;
+    let c = app.community().await;
+    app.post_text(&token, &c, "one").await;
+    app.post_text(&token, &c, "two").await;
+    let response = app
+        .client
+        .post(format!("{}/api/v1/communities/{c}/posts", app.url))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"body": "three"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry));
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "rate_limited");
+    let (_, feed) = app
+        .get(&format!("/api/v1/communities/{c}/posts"), None)
+        .await;
+    assert_eq!(feed["posts"].as_array().unwrap().len(), 2);
+
+    // Guessing passwords is limited per account, whatever the address.
+    for _ in 0..3 {
+        let (status, _) = app
+            .post(
+                "/api/v1/sessions",
+                None,
+                serde_json::json!({"username": "wren", "password": "guess-guess"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, body) = app
+        .post(
+            "/api/v1/sessions",
+            None,
+            serde_json::json!({"username": "WREN", "password": "password1"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(body["error"], "rate_limited");
+}

@@ -28,9 +28,18 @@ impl TestApp {
     }
 
     pub async fn start_with(hook: Option<RouterHook>) -> Self {
+        Self::start_configured(hook, |_| {}).await
+    }
+
+    /// Starts with a test configuration changed by `adjust`.
+    pub async fn start_configured(
+        hook: Option<RouterHook>,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = plaza_storage::testing::fresh_database_url(dir.path()).await;
-        let config = Config::for_tests(dir.path(), Some(url));
+        let mut config = Config::for_tests(dir.path(), Some(url));
+        adjust(&mut config);
         let running = plaza::start(&config, &ALL, hook)
             .await
             .expect("plaza starts");

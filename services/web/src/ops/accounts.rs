@@ -2,14 +2,22 @@
 
 use crate::auth::{hash_password, verify_password};
 use crate::db::users::{self, User};
+use crate::limits::Action;
 use crate::{AppState, Error, Result};
 use plaza_storage::is_unique_violation;
 use plaza_types::validate;
+use std::net::IpAddr;
 
-/// Creates an account homed in this region.
-pub async fn sign_up(state: &AppState, username: &str, password: &str) -> Result<User> {
+/// Creates an account homed in this region; `client` is the caller's address, for rate limits.
+pub async fn sign_up(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    client: IpAddr,
+) -> Result<User> {
     let username = validate::username(username.trim())?;
     let password = validate::password(password)?;
+    super::limit(state, Action::SignUp, &[&format!("ip:{client}")])?;
     if users::by_username(&state.db, username).await?.is_some() {
         return Err(taken());
     }
@@ -34,8 +42,16 @@ fn taken() -> Error {
     Error::conflict("username_taken", "That username is taken.")
 }
 
-/// Checks a username and password.
-pub async fn sign_in(state: &AppState, username: &str, password: &str) -> Result<User> {
+/// Checks a username and password. Limited per address and per account name, so neither one
+/// address nor many can guess one account's password quickly.
+pub async fn sign_in(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    client: IpAddr,
+) -> Result<User> {
+    let account = format!("account:{}", users::username_key(username.trim()));
+    super::limit(state, Action::SignIn, &[&format!("ip:{client}"), &account])?;
     if password.chars().count() > validate::PASSWORD_MAX {
         return Err(Error::BadCredentials);
     }

@@ -6,3 +6,11 @@ pub mod communities;
 pub mod feeds;
 pub mod posts;
 pub mod social;
+
+use crate::limits::Action;
+use crate::{AppState, Error, Result};
+
+/// Counts an action against its rate limits for every key given.
+pub fn limit(state: &AppState, action: Action, keys: &[&str]) -> Result<()> {
+    state.limits.check(action, keys).map_err(Error::RateLimited)
+}

@@ -2,6 +2,7 @@
 
 use crate::db::users::User;
 use crate::db::{blocks, communities};
+use crate::limits::Action;
 use crate::{AppState, Error, Result};
 use plaza_types::empathy::{GiveYeah, TakeYeah, TargetKind, YeahOutcome};
 use plaza_types::timeline::{Comment, NewComment, NewPost, Post};
@@ -35,6 +36,7 @@ pub async fn create_post(
     let body = validate::body(&input.body)?;
     let feeling = validate::feeling(input.feeling)?;
     let topic_tag = validate::topic_tag(input.topic_tag.as_deref())?;
+    super::limit(state, Action::Post, &[&format!("user:{}", user.id)])?;
     communities::get(&state.db, community_id)
         .await?
         .ok_or(Error::NotFound("community"))?;
@@ -77,6 +79,7 @@ pub async fn comment(
 ) -> Result<Comment> {
     let body = validate::body(&input.body)?;
     let feeling = validate::feeling(input.feeling)?;
+    super::limit(state, Action::Comment, &[&format!("user:{}", user.id)])?;
     let post = live_post(state, post_id).await?;
     if blocks::between(&state.db, user.id, post.author_id).await? {
         return Err(blocked());
@@ -107,6 +110,7 @@ pub async fn yeah(
         };
         return Ok(state.empathy.take(&take).await?);
     }
+    super::limit(state, Action::Yeah, &[&format!("user:{}", user.id)])?;
     let (author_id, post) = match kind {
         TargetKind::Post => {
             let post = live_post(state, target_id).await?;

@@ -3,6 +3,7 @@
 use crate::db::blocks::{self, Blocked};
 use crate::db::follows::{self, Followed};
 use crate::db::users::{self, User};
+use crate::limits::Action;
 use crate::{AppState, Error, Result};
 
 /// The account called `username`, or 404.
@@ -28,6 +29,7 @@ pub async fn set_follow(state: &AppState, user: &User, username: &str, on: bool)
     if blocks::between(&state.db, user.id, target.id).await? {
         return Err(Error::forbidden("blocked", "You can't follow this person."));
     }
+    super::limit(state, Action::Follow, &[&format!("user:{}", user.id)])?;
     match follows::follow(&state.db, &state.ids, user.id, target.id).await? {
         Followed::New | Followed::Already => Ok(true),
         Followed::LimitReached => Err(Error::conflict(

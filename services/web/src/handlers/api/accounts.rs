@@ -5,10 +5,11 @@ use crate::db::sessions;
 use crate::ops::accounts;
 use crate::views::UserView;
 use crate::{AppState, Result};
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use plaza_http::Json;
 use serde_json::{Value, json};
+use std::net::SocketAddr;
 
 #[derive(Debug, serde::Deserialize)]
 pub struct Credentials {
@@ -19,9 +20,10 @@ pub struct Credentials {
 /// `POST /api/v1/accounts`: creates an account and signs it in.
 pub async fn sign_up(
     State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
     Json(c): Json<Credentials>,
 ) -> Result<(StatusCode, Json<Value>)> {
-    let user = accounts::sign_up(&state, &c.username, &c.password).await?;
+    let user = accounts::sign_up(&state, &c.username, &c.password, client.ip()).await?;
     let token = start_session(&state, user.id, KIND_API).await?;
     Ok((
         StatusCode::CREATED,
@@ -32,9 +34,10 @@ pub async fn sign_up(
 /// `POST /api/v1/sessions`: signs in and returns a bearer token.
 pub async fn sign_in(
     State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
     Json(c): Json<Credentials>,
 ) -> Result<(StatusCode, Json<Value>)> {
-    let user = accounts::sign_in(&state, &c.username, &c.password).await?;
+    let user = accounts::sign_in(&state, &c.username, &c.password, client.ip()).await?;
     let token = start_session(&state, user.id, KIND_API).await?;
     Ok((
         StatusCode::CREATED,

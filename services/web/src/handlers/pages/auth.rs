@@ -6,10 +6,11 @@ use crate::db::sessions;
 use crate::ops::accounts;
 use crate::{AppState, Error};
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
+use std::net::{IpAddr, SocketAddr};
 
 #[derive(Template)]
 #[template(path = "auth.html")]
@@ -63,14 +64,15 @@ fn signed_in(state: &AppState, token: &str) -> Response {
 async fn submit(
     state: AppState,
     viewer: Viewer,
+    client: IpAddr,
     form: CredentialsForm,
     signup: bool,
 ) -> PageResult {
     viewer.check_csrf(&form.csrf)?;
     let result = if signup {
-        accounts::sign_up(&state, &form.username, &form.password).await
+        accounts::sign_up(&state, &form.username, &form.password, client).await
     } else {
-        accounts::sign_in(&state, &form.username, &form.password).await
+        accounts::sign_in(&state, &form.username, &form.password, client).await
     };
     match result {
         Ok(user) => {
@@ -97,19 +99,21 @@ async fn submit(
 /// `POST /signup`.
 pub async fn signup(
     State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
     viewer: Viewer,
     Form(form): Form<CredentialsForm>,
 ) -> PageResult {
-    submit(state, viewer, form, true).await
+    submit(state, viewer, client.ip(), form, true).await
 }
 
 /// `POST /signin`.
 pub async fn signin(
     State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
     viewer: Viewer,
     Form(form): Form<CredentialsForm>,
 ) -> PageResult {
-    submit(state, viewer, form, false).await
+    submit(state, viewer, client.ip(), form, false).await
 }
 
 #[derive(Debug, serde::Deserialize)]
