@@ -291,6 +291,7 @@ impl Config {
 }
 
 #[cfg(test)]
+#[expect(clippy::result_large_err, reason = "figment's Jail closures return figment::Error")]
 mod tests {
     use super::*;
 
