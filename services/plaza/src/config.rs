@@ -108,7 +108,7 @@ pub struct WorkerConfig {
 }
 
 /// The configuration's top-level keys, the ones `PLAZA_*` variables may set.
-const TOP_LEVEL_KEYS: [&str; 15] = [
+const TOP_LEVEL_KEYS: [&str; 16] = [
     "region",
     "node",
     "data_dir",
@@ -124,6 +124,7 @@ const TOP_LEVEL_KEYS: [&str; 15] = [
     "notification",
     "worker",
     "rate_limits",
+    "cache_max_bytes",
 ];
 
 /// Everything a Plaza process reads at start.
@@ -150,6 +151,8 @@ pub struct Config {
     /// The largest request body the web service accepts, in bytes.
     pub body_limit_bytes: usize,
     pub rate_limits: RateLimits,
+    /// The in-process cache's size in bytes (the embedded mode).
+    pub cache_max_bytes: u64,
     pub web: Endpoint,
     pub timeline: Endpoint,
     pub empathy: Endpoint,
@@ -170,6 +173,7 @@ impl Default for Config {
             admins: Vec::new(),
             body_limit_bytes: 64 * 1024,
             rate_limits: RateLimits::default(),
+            cache_max_bytes: 64 * 1024 * 1024,
             web: Endpoint::at("127.0.0.1:8080"),
             timeline: Endpoint::at("127.0.0.1:8081"),
             empathy: Endpoint::at("127.0.0.1:8082"),
@@ -291,7 +295,10 @@ impl Config {
 }
 
 #[cfg(test)]
-#[expect(clippy::result_large_err, reason = "figment's Jail closures return figment::Error")]
+#[expect(
+    clippy::result_large_err,
+    reason = "figment's Jail closures return figment::Error"
+)]
 mod tests {
     use super::*;
 

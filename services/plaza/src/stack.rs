@@ -108,6 +108,9 @@ pub async fn start(
     db.migrate().await?;
     let ids =
         Arc::new(IdGenerator::new(config.region, config.node).context("region/node out of range")?);
+    // One cache for every service in this process, as one memcached is shared in a region.
+    let cache: Arc<dyn plaza_cache::Cache> =
+        Arc::new(plaza_cache::MemoryCache::new(config.cache_max_bytes));
     let (stop, rx) = watch::channel(false);
     let mut tasks = JoinSet::new();
     let wrap = |service: Service, router: Router| match &hook {
@@ -165,6 +168,7 @@ pub async fn start(
             config: Arc::new(plaza_timeline::Config {
                 region: config.region,
             }),
+            cache: cache.clone(),
         };
         serve(
             &mut tasks,
@@ -195,6 +199,7 @@ pub async fn start(
             config: Arc::new(plaza_notification::Config {
                 region: config.region,
             }),
+            cache: cache.clone(),
         };
         serve(
             &mut tasks,
@@ -244,6 +249,7 @@ pub async fn start(
             limits: Arc::new(plaza_web::limits::MemoryLimiter::new(
                 config.rate_limits.rates(),
             )),
+            cache: cache.clone(),
         };
         if plaza_web::ops::communities::seed_defaults(&state).await? {
             tracing::info!("created the default communities");

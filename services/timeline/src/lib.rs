@@ -2,6 +2,7 @@
 //! community's posts, a user's posts, the activity feed of followed authors, a post's comments).
 //! Feeds are pulled from indexed tables, never fanned out on write.
 
+pub mod cache;
 pub mod config;
 pub mod db;
 pub mod error;

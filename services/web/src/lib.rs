@@ -4,6 +4,7 @@
 //! the rest, one batch call per service for a page of posts.
 
 pub mod auth;
+pub mod cache;
 pub mod config;
 pub mod db;
 pub mod error;

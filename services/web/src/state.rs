@@ -2,6 +2,7 @@
 
 use crate::Config;
 use crate::limits::RateLimiter;
+use plaza_cache::Cache;
 use plaza_clients::{EmpathyClient, NotificationClient, TimelineClient};
 use plaza_storage::Db;
 use plaza_types::IdGenerator;
@@ -17,4 +18,5 @@ pub struct AppState {
     pub empathy: EmpathyClient,
     pub notification: NotificationClient,
     pub limits: Arc<dyn RateLimiter>,
+    pub cache: Arc<dyn Cache>,
 }

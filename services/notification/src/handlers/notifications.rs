@@ -19,9 +19,32 @@ pub async fn deliver(
     if event.recipient_id == event.actor_id {
         return Ok(Json(Delivered { notified: false }));
     }
-    Ok(Json(Delivered {
-        notified: db::deliver(&state, &event).await?,
-    }))
+    let notified = db::deliver(&state, &event).await?;
+    if notified {
+        forget_unread(&state, event.recipient_id).await;
+    }
+    Ok(Json(Delivered { notified }))
+}
+
+/// How long an unread count may be served from the cache (every page header asks for it).
+const UNREAD_TTL: std::time::Duration = std::time::Duration::from_secs(30);
+
+fn unread_key(recipient: Id) -> String {
+    format!("notification:unread:{recipient}")
+}
+
+async fn forget_unread(state: &AppState, recipient: Id) {
+    state.cache.delete(&unread_key(recipient)).await;
+}
+
+async fn cached_unread(state: &AppState, recipient: Id) -> Result<i64> {
+    let key = unread_key(recipient);
+    if let Some(n) = plaza_cache::get_json(state.cache.as_ref(), &key).await {
+        return Ok(n);
+    }
+    let n = db::unread(&state.db, recipient).await?;
+    plaza_cache::set_json(state.cache.as_ref(), &key, &n, UNREAD_TTL).await;
+    Ok(n)
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -48,7 +71,7 @@ pub async fn unread(
     Path(recipient): Path<Id>,
 ) -> Result<Json<UnreadCount>> {
     Ok(Json(UnreadCount {
-        unread: db::unread(&state.db, recipient).await?,
+        unread: cached_unread(&state, recipient).await?,
     }))
 }
 
@@ -58,7 +81,8 @@ pub async fn mark_read(
     Path(recipient): Path<Id>,
 ) -> Result<Json<UnreadCount>> {
     db::mark_read(&state.db, recipient).await?;
+    forget_unread(&state, recipient).await;
     Ok(Json(UnreadCount {
-        unread: db::unread(&state.db, recipient).await?,
+        unread: cached_unread(&state, recipient).await?,
     }))
 }

@@ -1,6 +1,6 @@
 //! Comments on posts.
 
-use crate::db::{comments as db, posts};
+use crate::db::comments as db;
 use crate::{AppState, Error, Result};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -17,7 +17,7 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Comment>)> {
     let body = validate::body(&new.body)?;
     let feeling = validate::feeling(i64::from(new.feeling))?;
-    let post = posts::get(&state.db, post_id)
+    let post = crate::cache::post(&state, post_id)
         .await?
         .ok_or(Error::NotFound("post"))?;
     if post.deleted {
@@ -36,6 +36,7 @@ pub async fn create(
     };
     let platform: String = new.platform.chars().take(32).collect();
     db::insert_with_job(&state, &comment, &platform, post.author_id).await?;
+    crate::cache::forget_post(&state, post_id).await;
     Ok((StatusCode::CREATED, Json(comment)))
 }
 

@@ -38,7 +38,7 @@ pub async fn create(
 
 /// One post, deleted or not.
 pub async fn show(State(state): State<AppState>, Path(id): Path<Id>) -> Result<Json<Post>> {
-    db::get(&state.db, id)
+    crate::cache::post(&state, id)
         .await?
         .map(Json)
         .ok_or(Error::NotFound("post"))
@@ -71,6 +71,7 @@ pub async fn delete(
     }
     if !post.deleted {
         db::mark_deleted(&state.db, id).await?;
+        crate::cache::forget_post(&state, id).await;
     }
     db::get(&state.db, id)
         .await?

@@ -7,7 +7,7 @@ use plaza_types::{Id, Page, now_millis};
 use std::collections::HashMap;
 
 /// A game community.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Community {
     pub id: Id,
     pub title_id: String,

@@ -52,17 +52,18 @@ pub async fn update(
     input: &CommunityInput,
 ) -> Result<Community> {
     admin_only(user)?;
-    let existing = communities::get(&state.db, id)
+    let existing = crate::cache::community(state, id)
         .await?
         .ok_or(Error::NotFound("community"))?;
     let community = checked(input, id, existing.created_at)?;
     communities::update(&state.db, &community).await?;
+    crate::cache::forget_community(state, id).await;
     Ok(community)
 }
 
 /// Favourites or unfavourites a community.
 pub async fn set_favourite(state: &AppState, user: &User, id: Id, on: bool) -> Result<bool> {
-    communities::get(&state.db, id)
+    crate::cache::community(state, id)
         .await?
         .ok_or(Error::NotFound("community"))?;
     if on {

@@ -1,7 +1,7 @@
 //! Posting, commenting, deleting and Yeahs.
 
+use crate::db::blocks;
 use crate::db::users::User;
-use crate::db::{blocks, communities};
 use crate::limits::Action;
 use crate::{AppState, Error, Result};
 use plaza_types::empathy::{GiveYeah, TakeYeah, TargetKind, YeahOutcome};
@@ -37,7 +37,7 @@ pub async fn create_post(
     let feeling = validate::feeling(input.feeling)?;
     let topic_tag = validate::topic_tag(input.topic_tag.as_deref())?;
     super::limit(state, Action::Post, &[&format!("user:{}", user.id)])?;
-    communities::get(&state.db, community_id)
+    crate::cache::community(state, community_id)
         .await?
         .ok_or(Error::NotFound("community"))?;
     let post = NewPost {

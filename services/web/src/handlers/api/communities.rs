@@ -42,7 +42,7 @@ pub async fn show(
     user: Option<ApiUser>,
     Path(id): Path<Id>,
 ) -> Result<Json<Value>> {
-    let c = communities::get(&state.db, id)
+    let c = crate::cache::community(&state, id)
         .await?
         .ok_or(Error::NotFound("community"))?;
     let favourited = match user {
@@ -99,7 +99,7 @@ pub async fn unfavourite(
 }
 
 async fn existing(state: &AppState, id: Id) -> Result<()> {
-    communities::get(&state.db, id)
+    crate::cache::community(state, id)
         .await?
         .ok_or(Error::NotFound("community"))?;
     Ok(())

@@ -2,7 +2,7 @@
 
 use super::{FEELINGS, Form, Layout, PageResult, SwitchForm, WriteForm, next_url, render_status};
 use crate::auth::Viewer;
-use crate::db::communities::{self, Community};
+use crate::db::communities::Community;
 use crate::db::favourites;
 use crate::ops::{communities as community_ops, feeds, posts};
 use crate::views::{CommunityView, PostView};
@@ -38,7 +38,7 @@ pub struct CommunityQuery {
 }
 
 async fn find(state: &AppState, id: Id) -> Result<Community, Error> {
-    communities::get(&state.db, id)
+    crate::cache::community(state, id)
         .await?
         .ok_or(Error::NotFound("community"))
 }

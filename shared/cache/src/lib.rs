@@ -1,0 +1,117 @@
+//! The object cache. Services read through it and delete keys when they write, so a reader sees a
+//! write at once; entries also expire after their TTL, which bounds staleness for data another
+//! process or region changes. The cache is an optimisation: a failure to read or write it is a
+//! miss, never an error.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// A boxed future, so the trait can be used as `Arc<dyn Cache>`.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A byte cache with per-entry lifetimes.
+pub trait Cache: Send + Sync + std::fmt::Debug {
+    /// The value under `key`, if present and not expired.
+    fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<Vec<u8>>>;
+    /// Stores `value` under `key` for `ttl`.
+    fn set<'a>(&'a self, key: &'a str, value: Vec<u8>, ttl: Duration) -> BoxFuture<'a, ()>;
+    /// Forgets `key`.
+    fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, ()>;
+}
+
+/// Reads a JSON value; an unreadable entry is a miss.
+pub async fn get_json<T: DeserializeOwned>(cache: &dyn Cache, key: &str) -> Option<T> {
+    let bytes = cache.get(key).await?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// Stores a JSON value.
+pub async fn set_json<T: Serialize>(cache: &dyn Cache, key: &str, value: &T, ttl: Duration) {
+    match serde_json::to_vec(value) {
+        Ok(bytes) => cache.set(key, bytes, ttl).await,
+        Err(err) => tracing::warn!(error = %err, "a value could not be cached"),
+    }
+}
+
+/// An in-process cache, bounded in bytes, with least-recently-used eviction (moka).
+#[derive(Debug, Clone)]
+pub struct MemoryCache {
+    entries: moka::sync::Cache<String, (Instant, Arc<[u8]>)>,
+}
+
+impl MemoryCache {
+    /// A cache holding at most `max_bytes` of values (keys and bookkeeping not counted).
+    pub fn new(max_bytes: u64) -> Self {
+        let entries = moka::sync::Cache::builder()
+            .max_capacity(max_bytes)
+            .weigher(|key: &String, value: &(Instant, Arc<[u8]>)| {
+                u32::try_from(key.len() + value.1.len()).unwrap_or(u32::MAX)
+            })
+            .time_to_live(Duration::from_secs(3600))
+            .build();
+        MemoryCache { entries }
+    }
+}
+
+impl Cache for MemoryCache {
+    fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<Vec<u8>>> {
+        let hit = match self.entries.get(key) {
+            Some((expires, value)) if expires > Instant::now() => Some(value.to_vec()),
+            Some(_) => {
+                self.entries.invalidate(key);
+                None
+            }
+            None => None,
+        };
+        Box::pin(std::future::ready(hit))
+    }
+
+    fn set<'a>(&'a self, key: &'a str, value: Vec<u8>, ttl: Duration) -> BoxFuture<'a, ()> {
+        self.entries
+            .insert(key.to_owned(), (Instant::now() + ttl, Arc::from(value)));
+        Box::pin(std::future::ready(()))
+    }
+
+    fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, ()> {
+        self.entries.invalidate(key);
+        Box::pin(std::future::ready(()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn values_are_read_back_until_deleted() {
+        let cache = MemoryCache::new(1 << 20);
+        set_json(&cache, "k", &vec![1, 2, 3], Duration::from_secs(60)).await;
+        assert_eq!(get_json::<Vec<i32>>(&cache, "k").await, Some(vec![1, 2, 3]));
+        cache.delete("k").await;
+        assert_eq!(get_json::<Vec<i32>>(&cache, "k").await, None);
+    }
+
+    #[tokio::test]
+    async fn entries_expire_after_their_ttl() {
+        let cache = MemoryCache::new(1 << 20);
+        cache
+            .set("short", b"x".to_vec(), Duration::from_millis(30))
+            .await;
+        assert!(cache.get("short").await.is_some());
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        assert!(cache.get("short").await.is_none());
+    }
+
+    #[tokio::test]
+    async fn an_unreadable_entry_is_a_miss() {
+        let cache = MemoryCache::new(1 << 20);
+        cache
+            .set("bad", b"not json".to_vec(), Duration::from_secs(60))
+            .await;
+        assert_eq!(get_json::<Vec<i32>>(&cache, "bad").await, None);
+    }
+}
