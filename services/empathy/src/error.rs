@@ -24,21 +24,13 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let err = match self {
-            Error::BadCursor(_) => ErrorResponse::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_cursor",
-                "The cursor is not valid.",
-            ),
+            Error::BadCursor(_) => ErrorResponse::invalid_cursor(),
             Error::OwnTarget => ErrorResponse::new(
                 StatusCode::FORBIDDEN,
                 "own_content",
                 "You cannot give a Yeah to your own post or comment.",
             ),
-            Error::TooMany => ErrorResponse::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "too_many_ids",
-                "Too many ids in one request.",
-            ),
+            Error::TooMany => ErrorResponse::too_many_ids(),
             Error::Db(e) => ErrorResponse::internal(e),
         };
         err.into_response()

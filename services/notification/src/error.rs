@@ -22,11 +22,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let err = match self {
-            Error::BadCursor(_) => ErrorResponse::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_cursor",
-                "The cursor is not valid.",
-            ),
+            Error::BadCursor(_) => ErrorResponse::invalid_cursor(),
             Error::InvalidEvent(why) => {
                 ErrorResponse::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_event", why)
             }

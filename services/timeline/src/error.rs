@@ -34,11 +34,7 @@ impl IntoResponse for Error {
             Error::Invalid(i) => {
                 ErrorResponse::new(StatusCode::UNPROCESSABLE_ENTITY, i.code, i.message)
             }
-            Error::BadCursor(_) => ErrorResponse::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_cursor",
-                "The cursor is not valid.",
-            ),
+            Error::BadCursor(_) => ErrorResponse::invalid_cursor(),
             Error::NotFound(what) => ErrorResponse::new(
                 StatusCode::NOT_FOUND,
                 "not_found",
@@ -54,11 +50,7 @@ impl IntoResponse for Error {
                 "not_author",
                 "Only the author can do that.",
             ),
-            Error::TooMany => ErrorResponse::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "too_many_ids",
-                "Too many ids in one request.",
-            ),
+            Error::TooMany => ErrorResponse::too_many_ids(),
             Error::Db(e) => ErrorResponse::internal(e),
         };
         err.into_response()

@@ -54,9 +54,7 @@ impl Error {
             Error::Invalid(i) => {
                 ErrorResponse::new(S::UNPROCESSABLE_ENTITY, i.code, i.message.clone())
             }
-            Error::BadCursor(_) => {
-                ErrorResponse::new(S::BAD_REQUEST, "invalid_cursor", "The cursor is not valid.")
-            }
+            Error::BadCursor(_) => ErrorResponse::invalid_cursor(),
             Error::Unauthenticated => {
                 ErrorResponse::new(S::UNAUTHORIZED, "unauthenticated", "Sign in first.")
             }

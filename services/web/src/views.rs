@@ -39,6 +39,16 @@ impl UserRef {
     }
 }
 
+impl From<&User> for UserRef {
+    fn from(u: &User) -> Self {
+        UserRef {
+            id: u.id,
+            username: u.username.clone(),
+            display_name: u.shown_name().to_owned(),
+        }
+    }
+}
+
 /// An account's public profile.
 #[derive(Debug, Clone, Serialize)]
 pub struct UserView {

@@ -41,6 +41,24 @@ impl ErrorResponse {
         }
     }
 
+    /// A cursor that Plaza did not make.
+    pub fn invalid_cursor() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_cursor",
+            "The cursor is not valid.",
+        )
+    }
+
+    /// A batch naming more ids than one request may.
+    pub fn too_many_ids() -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "too_many_ids",
+            "Too many ids in one request.",
+        )
+    }
+
     /// The JSON body.
     pub fn body(&self) -> ErrorBody {
         ErrorBody {

@@ -4,12 +4,9 @@ use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use plaza_http::Json;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-/// Alive: the process answers.
-pub async fn healthz() -> Json<Value> {
-    Json(json!({"status": "ok"}))
-}
+pub use plaza_http::health::healthz;
 
 /// Ready: the database and the three services it calls answer.
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
@@ -19,19 +16,10 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
         state.empathy.0.ready(),
         state.notification.0.ready(),
     );
-    let word = |ok: bool| if ok { "ok" } else { "down" };
-    let all = db && timeline && empathy && notification;
-    let body = json!({
-        "status": if all { "ok" } else { "unavailable" },
-        "database": word(db),
-        "timeline": word(timeline),
-        "empathy": word(empathy),
-        "notification": word(notification),
-    });
-    let status = if all {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
-    (status, Json(body))
+    plaza_http::health::ready(&[
+        ("database", db),
+        ("timeline", timeline),
+        ("empathy", empathy),
+        ("notification", notification),
+    ])
 }

@@ -3,8 +3,8 @@
 //! blocked by are left out.
 
 use crate::db::users::User;
-use crate::db::{blocks, follows};
-use crate::views::{self, CommentView, NotificationView, PostView};
+use crate::db::{blocks, follows, users};
+use crate::views::{self, CommentView, NotificationView, PostView, UserRef};
 use crate::{AppState, Result};
 use plaza_types::empathy::TargetKind;
 use plaza_types::timeline::{CommentQuery, PostQuery};
@@ -28,6 +28,26 @@ async fn post_page(
         items: views::posts(state, viewer.map(|v| v.id), page.items).await?,
         next_cursor: page.next_cursor,
     })
+}
+
+/// The posts with `ids`, in that order, leaving out deleted ones and those the viewer must not
+/// see (for lists ordered by another service: rankings, Yeahs).
+async fn posts_in_order(
+    state: &AppState,
+    viewer: Option<&User>,
+    ids: &[Id],
+) -> Result<Vec<PostView>> {
+    let hidden = hidden(state, viewer).await?;
+    let mut by_id: HashMap<Id, _> = state
+        .timeline
+        .posts(ids)
+        .await?
+        .into_iter()
+        .filter(|p| !p.deleted && !hidden.contains(&p.author_id))
+        .map(|p| (p.id, p))
+        .collect();
+    let ordered = ids.iter().filter_map(|id| by_id.remove(id)).collect();
+    views::posts(state, viewer.map(|v| v.id), ordered).await
 }
 
 /// A community's posts, newest first.
@@ -58,18 +78,8 @@ pub async fn popular(
         .popular(community_id, 7, cursor, PAGE_SIZE)
         .await?;
     let ids: Vec<Id> = ranked.items.iter().map(|r| r.post_id).collect();
-    let hidden = hidden(state, viewer).await?;
-    let mut by_id: HashMap<Id, _> = state
-        .timeline
-        .posts(&ids)
-        .await?
-        .into_iter()
-        .filter(|p| !p.deleted && !hidden.contains(&p.author_id))
-        .map(|p| (p.id, p))
-        .collect();
-    let ordered = ids.iter().filter_map(|id| by_id.remove(id)).collect();
     Ok(Page {
-        items: views::posts(state, viewer.map(|v| v.id), ordered).await?,
+        items: posts_in_order(state, viewer, &ids).await?,
         next_cursor: ranked.next_cursor,
     })
 }
@@ -109,18 +119,8 @@ pub async fn user_yeahs(
         .by_user(user.id, TargetKind::Post, cursor, PAGE_SIZE)
         .await?;
     let ids: Vec<Id> = yeahs.items.iter().map(|y| y.target_id).collect();
-    let hidden = hidden(state, viewer).await?;
-    let mut by_id: HashMap<Id, _> = state
-        .timeline
-        .posts(&ids)
-        .await?
-        .into_iter()
-        .filter(|p| !p.deleted && !hidden.contains(&p.author_id))
-        .map(|p| (p.id, p))
-        .collect();
-    let ordered = ids.iter().filter_map(|id| by_id.remove(id)).collect();
     Ok(Page {
-        items: views::posts(state, viewer.map(|v| v.id), ordered).await?,
+        items: posts_in_order(state, viewer, &ids).await?,
         next_cursor: yeahs.next_cursor,
     })
 }
@@ -164,6 +164,28 @@ pub async fn comments(
     let page = state.timeline.comments(post_id, &query).await?;
     Ok(Page {
         items: views::comments(state, viewer.map(|v| v.id), page.items).await?,
+        next_cursor: page.next_cursor,
+    })
+}
+
+/// Who gave a post a Yeah, most recent first.
+pub async fn yeahers(
+    state: &AppState,
+    post_id: Id,
+    cursor: Option<String>,
+) -> Result<Page<UserRef>> {
+    let page = state
+        .empathy
+        .by_target(TargetKind::Post, post_id, cursor, PAGE_SIZE)
+        .await?;
+    let ids: Vec<Id> = page.items.iter().map(|y| y.user_id).collect();
+    let found = users::by_ids(&state.db, &ids).await?;
+    Ok(Page {
+        items: ids
+            .iter()
+            .filter_map(|id| found.get(id))
+            .map(UserRef::from)
+            .collect(),
         next_cursor: page.next_cursor,
     })
 }

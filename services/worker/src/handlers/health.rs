@@ -6,24 +6,11 @@ use axum::http::StatusCode;
 use plaza_http::{ErrorResponse, Json};
 use serde_json::{Value, json};
 
-/// Alive: the process answers.
-pub async fn healthz() -> Json<Value> {
-    Json(json!({"status": "ok"}))
-}
+pub use plaza_http::health::healthz;
 
 /// Ready: the queue's database answers.
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    if state.db.ping().await {
-        (
-            StatusCode::OK,
-            Json(json!({"status": "ok", "database": "ok"})),
-        )
-    } else {
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({"status": "unavailable", "database": "down"})),
-        )
-    }
+    plaza_http::health::ready(&[("database", state.db.ping().await)])
 }
 
 /// Jobs waiting (or running) and dead-lettered.

@@ -2,16 +2,15 @@
 
 use super::{CursorQuery, PLATFORM, list};
 use crate::auth::ApiUser;
-use crate::db::users;
 use crate::ops::feeds;
 use crate::ops::posts::{self, WriteInput};
-use crate::views::{self, UserRef};
+use crate::views::{self};
 use crate::{AppState, Error, Result};
 use axum::extract::State;
 use axum::http::StatusCode;
 use plaza_http::{Json, Path, Query};
+use plaza_types::Id;
 use plaza_types::empathy::TargetKind;
-use plaza_types::{Id, PAGE_SIZE, Page};
 use serde_json::{Value, json};
 
 /// `GET /api/v1/posts/{id}`.
@@ -124,26 +123,5 @@ pub async fn yeahs(
     Query(q): Query<CursorQuery>,
 ) -> Result<Json<Value>> {
     state.timeline.post(id).await?;
-    let page = state
-        .empathy
-        .by_target(TargetKind::Post, id, q.cursor, PAGE_SIZE)
-        .await?;
-    let ids: Vec<Id> = page.items.iter().map(|y| y.user_id).collect();
-    let found = users::by_ids(&state.db, &ids).await?;
-    let people: Vec<UserRef> = ids
-        .iter()
-        .filter_map(|id| found.get(id))
-        .map(|u| UserRef {
-            id: u.id,
-            username: u.username.clone(),
-            display_name: u.shown_name().to_owned(),
-        })
-        .collect();
-    Ok(list(
-        "users",
-        Page {
-            items: people,
-            next_cursor: page.next_cursor,
-        },
-    ))
+    Ok(list("users", feeds::yeahers(&state, id, q.cursor).await?))
 }

@@ -75,11 +75,7 @@ pub async fn graph_page(
             .items
             .iter()
             .filter_map(|id| found.get(id))
-            .map(|u| UserRef {
-                id: u.id,
-                username: u.username.clone(),
-                display_name: u.shown_name().to_owned(),
-            })
+            .map(UserRef::from)
             .collect(),
         next_cursor: page.next_cursor,
     })

@@ -6,7 +6,7 @@ use super::{
 };
 use crate::auth::Viewer;
 use crate::ops::{feeds, posts};
-use crate::views::{CommentView, PostView};
+use crate::views::{CommentView, PostView, UserRef};
 use crate::{AppState, Error};
 use askama::Template;
 use axum::extract::State;
@@ -23,6 +23,7 @@ struct PostPage {
     layout: Layout,
     post: PostView,
     comments: Vec<CommentView>,
+    yeahers: Vec<UserRef>,
     next_url: Option<String>,
     form_error: Option<String>,
     draft_body: String,
@@ -46,6 +47,7 @@ async fn show_page(
 ) -> PageResult {
     let post = feeds::post(state, viewer.user.as_ref(), id).await?;
     let comments = feeds::comments(state, viewer.user.as_ref(), id, cursor.clone()).await?;
+    let yeahers = feeds::yeahers(state, id, None).await?.items;
     let base = format!("/posts/{id}");
     let path = next_url(&base, cursor.as_deref()).unwrap_or_else(|| base.clone());
     let title = if post.deleted {
@@ -64,6 +66,7 @@ async fn show_page(
             next_url: next_url(&base, comments.next_cursor.as_deref()),
             post,
             comments: comments.items,
+            yeahers,
             form_error,
             draft_body: draft.map(|d| d.body.clone()).unwrap_or_default(),
             draft_feeling: draft
