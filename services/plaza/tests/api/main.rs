@@ -10,6 +10,7 @@
 )]
 
 mod accounts;
+mod bench;
 mod communities;
 mod errors;
 mod helpers;

@@ -1,0 +1,400 @@
+//! `plaza bench`: drives a running Plaza over HTTP with many concurrent clients and reports
+//! throughput and latency percentiles (HDR histograms) per scenario, each also as a ratio to the
+//! same server's `/healthz` rate measured in the same run, so that figures from noisy machines can
+//! be compared. It runs against data made by `plaza seed` (its `bench.json`).
+
+use crate::seed::BenchData;
+use anyhow::Context;
+use hdrhistogram::Histogram;
+use reqwest::{Client, Method};
+use serde::Serialize;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// How to run the benchmark.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The web service's base URL, such as `http://127.0.0.1:8080`.
+    pub url: String,
+    /// How long each scenario runs.
+    pub duration: Duration,
+    /// Concurrent clients per scenario.
+    pub concurrency: usize,
+    /// The server's process id, to read its resident memory before and after.
+    pub server_pid: Option<u32>,
+    /// Only scenarios whose names contain one of these (all when empty).
+    pub only: Vec<String>,
+}
+
+/// One scenario's figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub name: &'static str,
+    pub requests: u64,
+    pub errors: u64,
+    pub per_second: f64,
+    pub p50_ms: f64,
+    pub p90_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+    /// `per_second` divided by the `/healthz` rate of the same run.
+    pub ratio_to_healthz: f64,
+}
+
+/// The whole run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub cpu: String,
+    pub cores: usize,
+    pub profile: &'static str,
+    pub concurrency: usize,
+    pub seconds_per_scenario: f64,
+    pub outcomes: Vec<Outcome>,
+    /// Yeahs the storm gave, and the count the hot post shows afterwards: they must be equal.
+    pub yeah_storm: Option<(u64, i64)>,
+    pub server_rss_kib_before: Option<u64>,
+    pub server_rss_kib_after: Option<u64>,
+}
+
+#[derive(Clone)]
+enum Request {
+    Get {
+        path: String,
+        token: Option<String>,
+    },
+    PostJson {
+        path: String,
+        token: Option<String>,
+        body: serde_json::Value,
+    },
+    /// One Yeah per token, each token once (a storm on one post).
+    YeahStorm {
+        post: String,
+    },
+    /// One post per request, tokens taken in turn.
+    CreatePost {
+        community: String,
+    },
+}
+
+struct Scenario {
+    name: &'static str,
+    request: Request,
+}
+
+fn scenarios(data: &BenchData) -> Vec<Scenario> {
+    let (community, title) = data
+        .communities
+        .first()
+        .cloned()
+        .unwrap_or((plaza_types::Id(0), String::new()));
+    vec![
+        Scenario {
+            name: "healthz",
+            request: Request::Get {
+                path: "/healthz".into(),
+                token: None,
+            },
+        },
+        Scenario {
+            name: "community_page",
+            request: Request::Get {
+                path: format!("/titles/{title}/{community}"),
+                token: None,
+            },
+        },
+        Scenario {
+            name: "community_posts_api",
+            request: Request::Get {
+                path: format!("/api/v1/communities/{community}/posts"),
+                token: None,
+            },
+        },
+        Scenario {
+            name: "popular_posts",
+            request: Request::Get {
+                path: format!("/api/v1/communities/{community}/posts/popular"),
+                token: None,
+            },
+        },
+        Scenario {
+            name: "post_with_comments",
+            request: Request::Get {
+                path: format!("/posts/{}", data.busy_post),
+                token: None,
+            },
+        },
+        Scenario {
+            name: "activity_feed_1000_followed",
+            request: Request::Get {
+                path: "/api/v1/feeds/activity".into(),
+                token: Some(data.follower_token.clone()),
+            },
+        },
+        Scenario {
+            name: "notifications_10k",
+            request: Request::Get {
+                path: "/api/v1/notifications".into(),
+                token: Some(data.notified_token.clone()),
+            },
+        },
+        Scenario {
+            name: "create_post",
+            request: Request::CreatePost {
+                community: community.to_string(),
+            },
+        },
+        Scenario {
+            name: "yeah_storm_one_post",
+            request: Request::YeahStorm {
+                post: data.hot_post.to_string(),
+            },
+        },
+        Scenario {
+            name: "sign_in",
+            request: Request::PostJson {
+                path: "/api/v1/sessions".into(),
+                token: None,
+                body: serde_json::json!({"username": data.sign_in.0, "password": data.sign_in.1}),
+            },
+        },
+    ]
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The resident memory of process `pid`, in KiB.
+pub fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+struct Shared {
+    client: Client,
+    url: String,
+    tokens: Vec<String>,
+    next_token: AtomicUsize,
+}
+
+async fn send(shared: &Shared, request: &Request) -> Option<bool> {
+    let (method, path, token, body) = match request {
+        Request::Get { path, token } => (Method::GET, path.clone(), token.clone(), None),
+        Request::PostJson { path, token, body } => (
+            Method::POST,
+            path.clone(),
+            token.clone(),
+            Some(body.clone()),
+        ),
+        Request::YeahStorm { post } => {
+            let i = shared.next_token.fetch_add(1, Ordering::Relaxed);
+            let token = shared.tokens.get(i)?.clone();
+            (
+                Method::PUT,
+                format!("/api/v1/posts/{post}/yeah"),
+                Some(token),
+                None,
+            )
+        }
+        Request::CreatePost { community } => {
+            let i = shared.next_token.fetch_add(1, Ordering::Relaxed) % shared.tokens.len().max(1);
+            let token = shared.tokens.get(i).cloned();
+            let body = serde_json::json!({"body": format!("Benchmark post {i}"), "feeling": 1});
+            (
+                Method::POST,
+                format!("/api/v1/communities/{community}/posts"),
+                token,
+                Some(body),
+            )
+        }
+    };
+    let mut req = shared
+        .client
+        .request(method, format!("{}{path}", shared.url));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    Some(match req.send().await {
+        Ok(response) => {
+            let ok = response.status().is_success();
+            // Read the whole answer: a client that stops at the headers measures less than a person waits for.
+            ok && response.bytes().await.is_ok()
+        }
+        Err(_) => false,
+    })
+}
+
+async fn run_scenario(
+    shared: Arc<Shared>,
+    scenario: &Scenario,
+    options: &Options,
+) -> anyhow::Result<(Histogram<u64>, u64, f64)> {
+    shared.next_token.store(0, Ordering::Relaxed);
+    let deadline = Instant::now() + options.duration;
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..options.concurrency {
+        let shared = shared.clone();
+        let request = scenario.request.clone();
+        tasks.spawn(async move {
+            let mut histogram = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let mut errors = 0u64;
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                match send(&shared, &request).await {
+                    None => break,
+                    Some(ok) => {
+                        let micros = u64::try_from(t.elapsed().as_micros())
+                            .unwrap_or(u64::MAX)
+                            .max(1);
+                        histogram.saturating_record(micros);
+                        if !ok {
+                            errors += 1;
+                        }
+                    }
+                }
+            }
+            anyhow::Ok((histogram, errors))
+        });
+    }
+    let mut total =
+        Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut errors = 0;
+    while let Some(result) = tasks.join_next().await {
+        let (h, e) = result.context("a load task panicked")??;
+        total.add(&h).map_err(|e| anyhow::anyhow!("{e}"))?;
+        errors += e;
+    }
+    Ok((total, errors, started.elapsed().as_secs_f64()))
+}
+
+/// Runs every scenario in turn and reports.
+pub async fn run(
+    data: &BenchData,
+    options: &Options,
+    mut progress: impl FnMut(&Outcome),
+) -> anyhow::Result<Report> {
+    let client = Client::builder()
+        .pool_max_idle_per_host(options.concurrency)
+        .timeout(Duration::from_secs(30))
+        .build()?;
+    let shared = Arc::new(Shared {
+        client,
+        url: options.url.trim_end_matches('/').to_owned(),
+        tokens: data.tokens.clone(),
+        next_token: AtomicUsize::new(0),
+    });
+    let rss_before = options.server_pid.and_then(rss_kib);
+    let mut outcomes: Vec<Outcome> = Vec::new();
+    let mut yeah_storm = None;
+    let mut healthz_rate = None;
+    for scenario in scenarios(data) {
+        let wanted = options.only.is_empty()
+            || scenario.name == "healthz"
+            || options
+                .only
+                .iter()
+                .any(|o| scenario.name.contains(o.as_str()));
+        if !wanted {
+            continue;
+        }
+        let (h, errors, seconds) = run_scenario(shared.clone(), &scenario, options).await?;
+        let ms = |v: u64| v as f64 / 1000.0;
+        let per_second = h.len() as f64 / seconds.max(1e-9);
+        if scenario.name == "healthz" {
+            healthz_rate = Some(per_second);
+        }
+        let outcome = Outcome {
+            name: scenario.name,
+            requests: h.len(),
+            errors,
+            per_second,
+            p50_ms: ms(h.value_at_quantile(0.50)),
+            p90_ms: ms(h.value_at_quantile(0.90)),
+            p99_ms: ms(h.value_at_quantile(0.99)),
+            max_ms: ms(h.max()),
+            ratio_to_healthz: healthz_rate.map_or(1.0, |base| per_second / base),
+        };
+        if let Request::YeahStorm { post } = &scenario.request {
+            let given = outcome.requests - outcome.errors;
+            let response = shared
+                .client
+                .get(format!("{}/api/v1/posts/{post}", shared.url))
+                .send()
+                .await?;
+            let body: serde_json::Value = response.json().await?;
+            yeah_storm = Some((given, body["post"]["yeah_count"].as_i64().unwrap_or(-1)));
+        }
+        progress(&outcome);
+        outcomes.push(outcome);
+    }
+    Ok(Report {
+        cpu: cpu_model(),
+        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        profile: if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
+        concurrency: options.concurrency,
+        seconds_per_scenario: options.duration.as_secs_f64(),
+        outcomes,
+        yeah_storm,
+        server_rss_kib_before: rss_before,
+        server_rss_kib_after: options.server_pid.and_then(rss_kib),
+    })
+}
+
+/// The report as a Markdown table.
+pub fn markdown(report: &Report) -> String {
+    let mut out = format!(
+        "CPU: {} ({} cores), {} build, {} clients, {:.0} s per scenario\n\n| scenario | requests | errors | req/s | × healthz | p50 ms | p90 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        report.cpu, report.cores, report.profile, report.concurrency, report.seconds_per_scenario
+    );
+    for o in &report.outcomes {
+        out.push_str(&format!(
+            "| {} | {} | {} | {:.0} | {:.3} | {:.2} | {:.2} | {:.2} | {:.2} |\n",
+            o.name,
+            o.requests,
+            o.errors,
+            o.per_second,
+            o.ratio_to_healthz,
+            o.p50_ms,
+            o.p90_ms,
+            o.p99_ms,
+            o.max_ms
+        ));
+    }
+    if let Some((given, shown)) = report.yeah_storm {
+        out.push_str(&format!(
+            "\nYeah storm: {given} Yeahs given, the post shows {shown} ({}).\n",
+            if i64::try_from(given).ok() == Some(shown) {
+                "exact"
+            } else {
+                "MISMATCH"
+            }
+        ));
+    }
+    if let (Some(a), Some(b)) = (report.server_rss_kib_before, report.server_rss_kib_after) {
+        out.push_str(&format!(
+            "\nServer resident memory: {:.1} MiB before, {:.1} MiB after.\n",
+            a as f64 / 1024.0,
+            b as f64 / 1024.0
+        ));
+    }
+    out
+}

@@ -1,0 +1,66 @@
+//! `plaza seed` and `plaza bench` at the tiny scale: every scenario runs without errors and the
+//! Yeah storm's count is exact. Speed is not asserted here (see docs/BENCHMARKS.md).
+
+use crate::helpers::TestApp;
+use plaza::seed::{Scale, seed};
+use std::time::Duration;
+
+#[tokio::test]
+async fn seeded_data_has_the_promised_shape_and_every_bench_scenario_runs() {
+    let app = TestApp::start().await;
+    let out = tempfile::tempdir().unwrap();
+    let plan = Scale::Tiny.plan();
+    let data = seed(app.db(), 1, Scale::Tiny, out.path(), true)
+        .await
+        .unwrap();
+    assert!(out.path().join("bench.json").exists());
+
+    let (_, follower) = app.get("/api/v1/users/bench_follower", None).await;
+    assert_eq!(
+        follower["user"]["following_count"],
+        plan.followed_by_follower as i64
+    );
+    let (_, star) = app.get("/api/v1/users/bench_star", None).await;
+    assert_eq!(star["user"]["follower_count"], plan.star_followers as i64);
+    let (_, unread) = app
+        .get(
+            "/api/v1/notifications/unread_count",
+            Some(&data.notified_token),
+        )
+        .await;
+    assert_eq!(unread["unread"], (plan.notifications / 2) as i64);
+    let (_, feed) = app
+        .get("/api/v1/feeds/activity", Some(&data.follower_token))
+        .await;
+    assert_eq!(feed["posts"].as_array().unwrap().len(), 20);
+    // Long tail: the first community holds far more posts than the last.
+    let (first, _) = (&data.communities[0], &data.communities[4]);
+    let (_, page) = app
+        .get(&format!("/api/v1/communities/{}/posts", first.0), None)
+        .await;
+    assert!(page["next_cursor"].is_string());
+
+    let options = plaza::bench::Options {
+        url: app.url.clone(),
+        duration: Duration::from_millis(300),
+        concurrency: 4,
+        server_pid: Some(std::process::id()),
+        only: Vec::new(),
+    };
+    let report = plaza::bench::run(&data, &options, |_| {}).await.unwrap();
+    assert_eq!(report.outcomes.len(), 10);
+    for o in &report.outcomes {
+        assert!(o.requests > 0, "{} ran no request", o.name);
+        assert_eq!(o.errors, 0, "{} had errors", o.name);
+        assert!(o.p50_ms <= o.p99_ms && o.p99_ms <= o.max_ms);
+    }
+    let (given, shown) = report.yeah_storm.expect("the Yeah storm ran");
+    assert!(given > 0);
+    assert_eq!(
+        i64::try_from(given).unwrap(),
+        shown,
+        "the Yeah count is exact"
+    );
+    assert!(report.server_rss_kib_after.unwrap() > 0);
+    assert!(plaza::bench::markdown(&report).contains("| yeah_storm_one_post |"));
+}
