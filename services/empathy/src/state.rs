@@ -1,6 +1,7 @@
 //! Shared handles for the empathy service's handlers.
 
 use crate::Config;
+use plaza_cache::Cache;
 use plaza_storage::Db;
 use plaza_types::IdGenerator;
 use std::sync::Arc;
@@ -11,4 +12,5 @@ pub struct AppState {
     pub db: Db,
     pub ids: Arc<IdGenerator>,
     pub config: Arc<Config>,
+    pub cache: Arc<dyn Cache>,
 }

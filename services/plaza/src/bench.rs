@@ -57,15 +57,24 @@ pub struct Report {
     pub server_rss_kib_after: Option<u64>,
 }
 
+/// Who a request is sent as.
+#[derive(Clone)]
+enum Auth {
+    None,
+    /// An API token.
+    Bearer(String),
+    /// A page session.
+    Cookie(String),
+}
+
 #[derive(Clone)]
 enum Request {
     Get {
         path: String,
-        token: Option<String>,
+        auth: Auth,
     },
     PostJson {
         path: String,
-        token: Option<String>,
         body: serde_json::Value,
     },
     /// One Yeah per token, each token once (a storm on one post).
@@ -83,6 +92,13 @@ struct Scenario {
     request: Request,
 }
 
+fn get(name: &'static str, path: String, auth: Auth) -> Scenario {
+    Scenario {
+        name,
+        request: Request::Get { path, auth },
+    }
+}
+
 fn scenarios(data: &BenchData) -> Vec<Scenario> {
     let (community, title) = data
         .communities
@@ -90,55 +106,42 @@ fn scenarios(data: &BenchData) -> Vec<Scenario> {
         .cloned()
         .unwrap_or((plaza_types::Id(0), String::new()));
     vec![
-        Scenario {
-            name: "healthz",
-            request: Request::Get {
-                path: "/healthz".into(),
-                token: None,
-            },
-        },
-        Scenario {
-            name: "community_page",
-            request: Request::Get {
-                path: format!("/titles/{title}/{community}"),
-                token: None,
-            },
-        },
-        Scenario {
-            name: "community_posts_api",
-            request: Request::Get {
-                path: format!("/api/v1/communities/{community}/posts"),
-                token: None,
-            },
-        },
-        Scenario {
-            name: "popular_posts",
-            request: Request::Get {
-                path: format!("/api/v1/communities/{community}/posts/popular"),
-                token: None,
-            },
-        },
-        Scenario {
-            name: "post_with_comments",
-            request: Request::Get {
-                path: format!("/posts/{}", data.busy_post),
-                token: None,
-            },
-        },
-        Scenario {
-            name: "activity_feed_1000_followed",
-            request: Request::Get {
-                path: "/api/v1/feeds/activity".into(),
-                token: Some(data.follower_token.clone()),
-            },
-        },
-        Scenario {
-            name: "notifications_10k",
-            request: Request::Get {
-                path: "/api/v1/notifications".into(),
-                token: Some(data.notified_token.clone()),
-            },
-        },
+        get("healthz", "/healthz".into(), Auth::None),
+        get(
+            "community_page",
+            format!("/titles/{title}/{community}"),
+            Auth::None,
+        ),
+        get(
+            "community_posts_api",
+            format!("/api/v1/communities/{community}/posts"),
+            Auth::None,
+        ),
+        get(
+            "popular_page",
+            format!("/titles/{title}/{community}?tab=popular"),
+            Auth::None,
+        ),
+        get(
+            "post_with_comments_page",
+            format!("/posts/{}", data.busy_post),
+            Auth::None,
+        ),
+        get(
+            "activity_page_1000_followed",
+            "/activity".into(),
+            Auth::Cookie(data.follower_cookie.clone()),
+        ),
+        get(
+            "activity_api_1000_followed",
+            "/api/v1/feeds/activity".into(),
+            Auth::Bearer(data.follower_token.clone()),
+        ),
+        get(
+            "notifications_page_10k",
+            "/notifications".into(),
+            Auth::Cookie(data.notified_cookie.clone()),
+        ),
         Scenario {
             name: "create_post",
             request: Request::CreatePost {
@@ -155,7 +158,6 @@ fn scenarios(data: &BenchData) -> Vec<Scenario> {
             name: "sign_in",
             request: Request::PostJson {
                 path: "/api/v1/sessions".into(),
-                token: None,
                 body: serde_json::json!({"username": data.sign_in.0, "password": data.sign_in.1}),
             },
         },
@@ -188,32 +190,33 @@ struct Shared {
 }
 
 async fn send(shared: &Shared, request: &Request) -> Option<bool> {
-    let (method, path, token, body) = match request {
-        Request::Get { path, token } => (Method::GET, path.clone(), token.clone(), None),
-        Request::PostJson { path, token, body } => (
-            Method::POST,
-            path.clone(),
-            token.clone(),
-            Some(body.clone()),
-        ),
+    let (method, path, auth, body) = match request {
+        Request::Get { path, auth } => (Method::GET, path.clone(), auth.clone(), None),
+        Request::PostJson { path, body } => {
+            (Method::POST, path.clone(), Auth::None, Some(body.clone()))
+        }
         Request::YeahStorm { post } => {
             let i = shared.next_token.fetch_add(1, Ordering::Relaxed);
             let token = shared.tokens.get(i)?.clone();
             (
                 Method::PUT,
                 format!("/api/v1/posts/{post}/yeah"),
-                Some(token),
+                Auth::Bearer(token),
                 None,
             )
         }
         Request::CreatePost { community } => {
             let i = shared.next_token.fetch_add(1, Ordering::Relaxed) % shared.tokens.len().max(1);
-            let token = shared.tokens.get(i).cloned();
+            let auth = shared
+                .tokens
+                .get(i)
+                .cloned()
+                .map_or(Auth::None, Auth::Bearer);
             let body = serde_json::json!({"body": format!("Benchmark post {i}"), "feeling": 1});
             (
                 Method::POST,
                 format!("/api/v1/communities/{community}/posts"),
-                token,
+                auth,
                 Some(body),
             )
         }
@@ -221,9 +224,14 @@ async fn send(shared: &Shared, request: &Request) -> Option<bool> {
     let mut req = shared
         .client
         .request(method, format!("{}{path}", shared.url));
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
+    req = match auth {
+        Auth::None => req,
+        Auth::Bearer(t) => req.bearer_auth(t),
+        Auth::Cookie(c) => req.header(
+            reqwest::header::COOKIE,
+            format!("{}={c}", plaza_web::auth::SESSION_COOKIE),
+        ),
+    };
     if let Some(b) = body {
         req = req.json(&b);
     }

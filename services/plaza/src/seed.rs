@@ -117,6 +117,9 @@ pub struct BenchData {
     pub follower_token: String,
     /// The token of the account with 10,000 notifications.
     pub notified_token: String,
+    /// Page-session cookies (`plaza_session`) of the follower and the notified account.
+    pub follower_cookie: String,
+    pub notified_cookie: String,
     /// Tokens of ordinary accounts (none has yeahed `hot_post`).
     pub tokens: Vec<String>,
     /// An account to sign in with.
@@ -675,9 +678,26 @@ pub async fn seed(
         .await?;
         tokens.push(token);
     }
+    // Page sessions for the two accounts whose pages are measured.
+    let mut cookies = Vec::new();
+    for u in [0, 2] {
+        let token = plaza_web::auth::new_secret().map_err(|e| anyhow::anyhow!("{e}"))?;
+        w.push(vec![
+            V::T(plaza_web::auth::token_hash(&token)),
+            V::I(user_id(u).0),
+            V::I(region_v),
+            V::I(plaza_web::auth::KIND_COOKIE),
+            V::I(now),
+            V::I(now + 30 * DAY_MS),
+        ])
+        .await?;
+        cookies.push(token);
+    }
     w.finish().await?;
 
     let data = BenchData {
+        follower_cookie: cookies[0].clone(),
+        notified_cookie: cookies[1].clone(),
         communities: (0..plan.communities.min(5))
             .map(|i| (community_id(i), title(i)))
             .collect(),

@@ -184,6 +184,7 @@ pub async fn start(
             config: Arc::new(plaza_empathy::Config {
                 region: config.region,
             }),
+            cache: cache.clone(),
         };
         serve(
             &mut tasks,

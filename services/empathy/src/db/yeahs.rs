@@ -253,19 +253,17 @@ pub async fn popular(
     db: &Db,
     community: Id,
     since: i64,
-    offset: u32,
     limit: u32,
 ) -> Result<Vec<Ranked>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT post_id, COUNT(*) AS n FROM yeahs \
          WHERE community_id = ? AND created_at >= ? AND target_kind = ? \
-         GROUP BY post_id ORDER BY n DESC, post_id DESC LIMIT ? OFFSET ?",
+         GROUP BY post_id ORDER BY n DESC, post_id DESC LIMIT ?",
     )
     .bind(community.0)
     .bind(since)
     .bind(TargetKind::Post.code())
     .bind(i64::from(limit))
-    .bind(i64::from(offset))
     .fetch_all(&db.pool)
     .await?;
     rows.iter()

@@ -92,13 +92,29 @@ pub async fn popular(
             next_cursor: None,
         }));
     }
+    let ranking = ranking(&state, community_id, days).await?;
+    let start = (offset as usize).min(ranking.len());
+    let end = (start + limit as usize).min(ranking.len());
+    let next_cursor = (end < ranking.len()).then(|| Cursor::Offset(offset + limit).encode());
+    Ok(Json(Page {
+        items: ranking[start..end].to_vec(),
+        next_cursor,
+    }))
+}
+
+/// How long a community's ranking is reused before it is counted again.
+const RANKING_TTL: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// A community's whole ranking (its top [`MAX_RANK_DEPTH`] posts), counted at most once per
+/// [`RANKING_TTL`]: counting scans every Yeah of the last days, and pages of one ranking then
+/// agree with each other.
+async fn ranking(state: &AppState, community_id: Id, days: u32) -> Result<Vec<Ranked>> {
+    let key = format!("empathy:popular:{community_id}:{days}");
+    if let Some(ranking) = plaza_cache::get_json(state.cache.as_ref(), &key).await {
+        return Ok(ranking);
+    }
     let since = plaza_types::now_millis() - i64::from(days) * 86_400_000;
-    let mut items = db::popular(&state.db, community_id, since, offset, limit + 1).await?;
-    let next_cursor = if items.len() > limit as usize {
-        items.truncate(limit as usize);
-        Some(Cursor::Offset(offset + limit).encode())
-    } else {
-        None
-    };
-    Ok(Json(Page { items, next_cursor }))
+    let ranking = db::popular(&state.db, community_id, since, MAX_RANK_DEPTH).await?;
+    plaza_cache::set_json(state.cache.as_ref(), &key, &ranking, RANKING_TTL).await;
+    Ok(ranking)
 }

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Reproduces the table in docs/BENCHMARKS.md: builds a release binary, starts the all-in-one
+# server on a fresh data folder (ports 8180-8184, rate limits off), records its resident memory
+# idle, seeds data at the given scale, records memory again, runs `plaza bench` against it and
+# stops the server.
+#   scripts/bench.sh [tiny|small|1m|10m]     (default 1m)
+#   BENCH_SECONDS=10 BENCH_CONCURRENCY=50 scripts/bench.sh 1m
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SCALE="${1:-1m}"
+SECS="${BENCH_SECONDS:-10}"
+CONC="${BENCH_CONCURRENCY:-50}"
+
+cargo build --release --locked -p plaza
+DATA="$PWD/target/bench-data"
+rm -rf "$DATA"
+mkdir -p "$DATA"
+export PLAZA_DATA_DIR="$DATA"
+export PLAZA_WEB__LISTEN=127.0.0.1:8180 PLAZA_TIMELINE__LISTEN=127.0.0.1:8181
+export PLAZA_EMPATHY__LISTEN=127.0.0.1:8182 PLAZA_NOTIFICATION__LISTEN=127.0.0.1:8183
+export PLAZA_WORKER__LISTEN=127.0.0.1:8184
+for action in SIGN_UP SIGN_IN POST COMMENT YEAH FOLLOW; do
+  export "PLAZA_RATE_LIMITS__${action}_PER_MINUTE=0"
+done
+export RUST_LOG="${RUST_LOG:-warn}"
+
+target/release/plaza serve >"$DATA/server.log" 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  curl -sf http://127.0.0.1:8180/readyz >/dev/null 2>&1 && break
+  sleep 0.1
+done
+rss() { awk '/VmRSS/ {printf "%.1f MiB", $2/1024}' "/proc/$PID/status"; }
+sleep 2
+IDLE=$(rss)
+echo "Idle after start: $IDLE"
+/usr/bin/time -f "seed: %e s, %M KiB max resident" target/release/plaza seed --scale "$SCALE"
+sleep 2
+SEEDED=$(rss)
+echo "After seeding $SCALE: $SEEDED"
+target/release/plaza bench --url http://127.0.0.1:8180 --server-pid "$PID" --seconds "$SECS" \
+  --concurrency "$CONC" --json "$DATA/report.json" | tee "$DATA/report.md"
+echo "Server resident memory: idle $IDLE; after seeding $SEEDED; at the end $(rss)"
