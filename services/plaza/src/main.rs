@@ -187,7 +187,8 @@ async fn admin_create(config: &Config, username: &str) -> anyhow::Result<()> {
     plaza_types::validate::password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
     let db = plaza_storage::Db::connect(&config.database_url(), 2).await?;
     db.migrate().await?;
-    let hash = plaza_web::auth::hash_password(password)
+    let hash = plaza_web::auth::Passwords::new(1)
+        .hash(password)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     match plaza_web::db::users::by_username(&db, username).await? {

@@ -286,7 +286,8 @@ pub async fn seed(
     let mut rng = SmallRng::seed_from_u64(0x5EED);
     let now = plaza_types::now_millis();
     let start = now - SPAN_MS;
-    let hash = plaza_web::auth::hash_password(PASSWORD.to_owned())
+    let hash = plaza_web::auth::Passwords::new(1)
+        .hash(PASSWORD.to_owned())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let at = |i: usize, n: usize| start + (SPAN_MS as f64 * i as f64 / n.max(1) as f64) as i64;

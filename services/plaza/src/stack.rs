@@ -251,6 +251,9 @@ pub async fn start(
                 config.rate_limits.rates(),
             )),
             cache: cache.clone(),
+            passwords: plaza_web::auth::Passwords::new(
+                std::thread::available_parallelism().map_or(1, |n| n.get()),
+            ),
         };
         if plaza_web::ops::communities::seed_defaults(&state).await? {
             tracing::info!("created the default communities");

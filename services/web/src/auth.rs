@@ -12,6 +12,8 @@ use axum_extra::extract::CookieJar;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
+use tokio::sync::Semaphore;
 
 /// The cookie that holds a page session.
 pub const SESSION_COOKIE: &str = "plaza_session";
@@ -24,34 +26,61 @@ pub const KIND_API: i64 = 2;
 pub const COOKIE_SESSION_DAYS: i64 = 30;
 pub const API_SESSION_DAYS: i64 = 90;
 
-/// Hashes a password with argon2id (off the async threads: it is deliberately slow).
-pub async fn hash_password(password: String) -> Result<String> {
-    tokio::task::spawn_blocking(move || {
-        let mut salt_bytes = [0u8; 16];
-        getrandom::fill(&mut salt_bytes).map_err(|e| anyhow::anyhow!("random source: {e}"))?;
-        let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))
-    })
-    .await
-    .map_err(|e| anyhow::anyhow!("hashing task: {e}"))?
-    .map_err(Error::Internal)
+/// Hashes and checks passwords with argon2id on the blocking pool, at most `parallel` at a
+/// time: each hash takes about 19 MiB and a CPU core for tens of milliseconds, so unbounded
+/// parallel sign-ins would only queue for the cores while holding their memory.
+#[derive(Debug, Clone)]
+pub struct Passwords {
+    permits: Arc<Semaphore>,
 }
 
-/// Checks a password against a stored hash.
-pub async fn verify_password(password: String, stored: String) -> Result<bool> {
-    tokio::task::spawn_blocking(move || {
-        let Ok(parsed) = PasswordHash::new(&stored) else {
-            return false;
-        };
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
-    .await
-    .map_err(|e| Error::Internal(anyhow::anyhow!("verifying task: {e}")))
+impl Passwords {
+    /// At most `parallel` (at least one) hashes at once.
+    pub fn new(parallel: usize) -> Self {
+        Passwords {
+            permits: Arc::new(Semaphore::new(parallel.max(1))),
+        }
+    }
+
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| anyhow::anyhow!("password hashing stopped: {e}"))?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| Error::Internal(anyhow::anyhow!("password task: {e}")))
+    }
+
+    /// The argon2id hash (PHC string) of `password` with a fresh salt.
+    pub async fn hash(&self, password: String) -> Result<String> {
+        self.run(move || {
+            let mut salt_bytes = [0u8; 16];
+            getrandom::fill(&mut salt_bytes).map_err(|e| anyhow::anyhow!("random source: {e}"))?;
+            let salt =
+                SaltString::encode_b64(&salt_bytes).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
+            Argon2::default()
+                .hash_password(password.as_bytes(), &salt)
+                .map(|h| h.to_string())
+                .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))
+        })
+        .await?
+        .map_err(Error::Internal)
+    }
+
+    /// Whether `password` matches the stored hash.
+    pub async fn verify(&self, password: String, stored: String) -> Result<bool> {
+        self.run(move || {
+            let Ok(parsed) = PasswordHash::new(&stored) else {
+                return false;
+            };
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .await
+    }
 }
 
 /// A new random secret (session token or CSRF token): 32 bytes, base64url.
@@ -266,14 +295,16 @@ mod tests {
 
     #[tokio::test]
     async fn passwords_hash_with_argon2id_and_verify() {
-        let hash = hash_password("correct horse".into()).await.unwrap();
+        let passwords = Passwords::new(2);
+        let hash = passwords.hash("correct horse".into()).await.unwrap();
         assert!(hash.starts_with("$argon2id$"));
         assert!(
-            verify_password("correct horse".into(), hash.clone())
+            passwords
+                .verify("correct horse".into(), hash.clone())
                 .await
                 .unwrap()
         );
-        assert!(!verify_password("wrong horse".into(), hash).await.unwrap());
+        assert!(!passwords.verify("wrong horse".into(), hash).await.unwrap());
     }
 
     #[test]

@@ -19,4 +19,5 @@ pub struct AppState {
     pub notification: NotificationClient,
     pub limits: Arc<dyn RateLimiter>,
     pub cache: Arc<dyn Cache>,
+    pub passwords: crate::auth::Passwords,
 }

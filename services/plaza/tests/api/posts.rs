@@ -283,3 +283,62 @@ async fn the_activity_feed_shows_my_posts_and_those_i_follow() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn an_activity_feed_of_many_people_pages_through_recent_and_old_posts_in_order() {
+    let app = TestApp::start().await;
+    let me = app.sign_up("reader").await;
+    let c = app.community().await;
+    let mut recent = Vec::new();
+    for i in 0..25 {
+        let name = format!("friend{i:02}");
+        let token = app.sign_up(&name).await;
+        app.put(&format!("/api/v1/users/{name}/follow"), &me).await;
+        recent.push(app.post_text(&token, &c, &format!("news {i}")).await);
+    }
+    // Three posts from two days ago, older than every window the feed tries first.
+    let author = plaza_web::db::users::by_username(app.db(), "friend03")
+        .await
+        .unwrap()
+        .unwrap();
+    let community = plaza_types::Id(c.parse().unwrap());
+    let two_days_ago = plaza_types::now_millis() - 2 * 86_400_000;
+    let mut old = Vec::new();
+    for i in 0..3u16 {
+        let id = plaza_types::Id::from_parts(two_days_ago + i64::from(i), 1, 9, i);
+        let post = plaza_types::timeline::Post {
+            id,
+            region: 1,
+            community_id: community,
+            author_id: author.id,
+            body: format!("old {i}"),
+            feeling: 0,
+            spoiler: false,
+            topic_tag: None,
+            platform: "web".into(),
+            comment_count: 0,
+            deleted: false,
+            created_at: id.millis(),
+        };
+        plaza_timeline::db::posts::insert(app.db(), &post)
+            .await
+            .unwrap();
+        old.push(id.to_string());
+    }
+    let mut expected: Vec<String> = recent.iter().rev().cloned().collect();
+    expected.extend(old.iter().rev().cloned());
+
+    let (_, first) = app.get("/api/v1/feeds/activity", Some(&me)).await;
+    let mut seen = ids(&first, "posts");
+    assert_eq!(seen.len(), 20);
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let (_, second) = app
+        .get(
+            &format!("/api/v1/feeds/activity?cursor={cursor}"),
+            Some(&me),
+        )
+        .await;
+    seen.extend(ids(&second, "posts"));
+    assert!(second["next_cursor"].is_null());
+    assert_eq!(seen, expected);
+}

@@ -2,7 +2,7 @@
 
 use plaza_storage::sqlx::any::AnyRow;
 use plaza_storage::sqlx::{self, AssertSqlSafe, Row};
-use plaza_storage::{Db, placeholders};
+use plaza_storage::{Db, Dialect, placeholders};
 use plaza_types::timeline::{Post, PostQuery};
 use plaza_types::{Cursor, Id, Page, page_limit};
 
@@ -91,22 +91,66 @@ pub async fn mark_deleted(db: &Db, id: Id) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// A feed page, newest first, without deleted posts. Served by `posts_by_community` or
-/// `posts_by_author`; a page reads `limit + 1` rows to know whether another page follows.
+/// Feeds naming more authors than this (an activity feed) first look for their page in recent
+/// windows of the table before asking each author's index.
+const WINDOWED_AUTHORS: usize = 20;
+/// The windows tried, in milliseconds back from the page's upper bound: an hour, then a day.
+const WINDOWS_MS: [i64; 2] = [3_600_000, 86_400_000];
+
+/// A feed page, newest first, without deleted posts. A page reads `limit + 1` rows to know
+/// whether another page follows.
+///
+/// A community or a few authors are served by `posts_by_community` / `posts_by_author`. A feed of
+/// many authors (following up to 1000 people) would cost one index seek per author, so it first
+/// scans the primary key over the last hour, then the last day, and stops as soon as a window
+/// holds a whole page: everything outside a window is older, so that page is exact. Only when the
+/// followed people posted too little recently does it fall back to the per-author index.
 pub async fn query(db: &Db, query: &PostQuery) -> crate::Result<Page<Post>> {
     let before = Cursor::key_from(query.cursor.as_deref())?;
     let limit = page_limit(query.limit);
-    let mut sql = format!("SELECT {COLUMNS} FROM posts p WHERE p.deleted_at IS NULL");
+    if query.author_ids.as_ref().is_some_and(Vec::is_empty) {
+        return Ok(Page {
+            items: Vec::new(),
+            next_cursor: None,
+        });
+    }
+    let many_authors = query
+        .author_ids
+        .as_ref()
+        .is_some_and(|a| a.len() > WINDOWED_AUTHORS);
+    if many_authors {
+        let upper_ms = before.map_or_else(plaza_types::now_millis, |b| Id(b).millis() + 1);
+        for window in WINDOWS_MS {
+            let lower = Id::from_parts(upper_ms - window, 0, 0, 0).0;
+            let items = select(db, query, before, Some(lower), limit).await?;
+            if items.len() > limit as usize {
+                return Ok(Page::from_overfetch(items, limit, |p| p.id.0));
+            }
+        }
+    }
+    let items = select(db, query, before, None, limit).await?;
+    Ok(Page::from_overfetch(items, limit, |p| p.id.0))
+}
+
+/// One read of a feed: ids below `before`, and above `after` when given (then by a primary-key
+/// range scan, which is what makes a window cheap).
+async fn select(
+    db: &Db,
+    query: &PostQuery,
+    before: Option<i64>,
+    after: Option<i64>,
+    limit: u32,
+) -> Result<Vec<Post>, sqlx::Error> {
+    let table = match (after, db.dialect) {
+        (None, _) => "posts p",
+        (Some(_), Dialect::Sqlite) => "posts p NOT INDEXED",
+        (Some(_), Dialect::MySql) => "posts p FORCE INDEX (PRIMARY)",
+    };
+    let mut sql = format!("SELECT {COLUMNS} FROM {table} WHERE p.deleted_at IS NULL");
     if query.community_id.is_some() {
         sql.push_str(" AND p.community_id = ?");
     }
     if let Some(authors) = &query.author_ids {
-        if authors.is_empty() {
-            return Ok(Page {
-                items: Vec::new(),
-                next_cursor: None,
-            });
-        }
         sql.push_str(&format!(
             " AND p.author_id IN ({})",
             placeholders(authors.len())
@@ -120,6 +164,9 @@ pub async fn query(db: &Db, query: &PostQuery) -> crate::Result<Page<Post>> {
     }
     if before.is_some() {
         sql.push_str(" AND p.id < ?");
+    }
+    if after.is_some() {
+        sql.push_str(" AND p.id > ?");
     }
     sql.push_str(" ORDER BY p.id DESC LIMIT ?");
     let mut q = sqlx::query(AssertSqlSafe(sql));
@@ -135,8 +182,10 @@ pub async fn query(db: &Db, query: &PostQuery) -> crate::Result<Page<Post>> {
     if let Some(b) = before {
         q = q.bind(b);
     }
+    if let Some(a) = after {
+        q = q.bind(a);
+    }
     q = q.bind(i64::from(limit) + 1);
     let rows = q.fetch_all(&db.pool).await?;
-    let items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page::from_overfetch(items, limit, |p| p.id.0))
+    rows.iter().map(from_row).collect()
 }

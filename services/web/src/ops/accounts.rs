@@ -1,6 +1,5 @@
 //! Signing up, signing in and editing a profile.
 
-use crate::auth::{hash_password, verify_password};
 use crate::db::users::{self, User};
 use crate::limits::Action;
 use crate::{AppState, Error, Result};
@@ -21,7 +20,7 @@ pub async fn sign_up(
     if users::by_username(&state.db, username).await?.is_some() {
         return Err(taken());
     }
-    let hash = hash_password(password.to_owned()).await?;
+    let hash = state.passwords.hash(password.to_owned()).await?;
     let user = User {
         id: state.ids.next_id(),
         home_region: state.config.region,
@@ -57,7 +56,7 @@ pub async fn sign_in(
     }
     match users::with_password(&state.db, username.trim()).await? {
         Some((user, hash)) => {
-            if verify_password(password.to_owned(), hash).await? {
+            if state.passwords.verify(password.to_owned(), hash).await? {
                 Ok(user)
             } else {
                 Err(Error::BadCredentials)
@@ -66,7 +65,7 @@ pub async fn sign_in(
         None => {
             // Spend the same work as a real check, so a wrong username is not told apart from a
             // wrong password by how long the answer takes.
-            let _ = hash_password(password.to_owned()).await?;
+            let _ = state.passwords.hash(password.to_owned()).await?;
             Err(Error::BadCredentials)
         }
     }
