@@ -13,4 +13,6 @@ pub struct AppState {
     pub ids: Arc<IdGenerator>,
     pub config: Arc<Config>,
     pub cache: Arc<dyn Cache>,
+    /// Held while a popularity ranking is counted (see `handlers::yeahs::popular`).
+    pub ranking_lock: Arc<tokio::sync::Mutex<()>>,
 }

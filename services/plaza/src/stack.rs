@@ -185,6 +185,7 @@ pub async fn start(
                 region: config.region,
             }),
             cache: cache.clone(),
+            ranking_lock: Arc::default(),
         };
         serve(
             &mut tasks,

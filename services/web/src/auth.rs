@@ -13,7 +13,6 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
-use tokio::sync::Semaphore;
 
 /// The cookie that holds a page session.
 pub const SESSION_COOKIE: &str = "plaza_session";
@@ -26,31 +25,67 @@ pub const KIND_API: i64 = 2;
 pub const COOKIE_SESSION_DAYS: i64 = 30;
 pub const API_SESSION_DAYS: i64 = 90;
 
-/// Hashes and checks passwords with argon2id on the blocking pool, at most `parallel` at a
-/// time: each hash takes about 19 MiB and a CPU core for tens of milliseconds, so unbounded
-/// parallel sign-ins would only queue for the cores while holding their memory.
+type PasswordJob = Box<dyn FnOnce() + Send>;
+
+/// Hashes and checks passwords with argon2id on a few dedicated threads (one per core by
+/// default). Each hash takes about 19 MiB and a core for tens of milliseconds: running more at
+/// once than there are cores only queues them while holding their memory, and running them on
+/// the shared blocking pool leaves a freed 19 MiB buffer cached in every thread's allocator
+/// arena. Jobs wait in a queue; the threads end when the last handle is dropped.
 #[derive(Debug, Clone)]
 pub struct Passwords {
-    permits: Arc<Semaphore>,
+    jobs: std::sync::mpsc::SyncSender<PasswordJob>,
 }
 
 impl Passwords {
-    /// At most `parallel` (at least one) hashes at once.
-    pub fn new(parallel: usize) -> Self {
-        Passwords {
-            permits: Arc::new(Semaphore::new(parallel.max(1))),
+    /// `threads` (at least one) hashing threads.
+    pub fn new(threads: usize) -> Self {
+        let (jobs, queue) = std::sync::mpsc::sync_channel::<PasswordJob>(1024);
+        let queue = Arc::new(std::sync::Mutex::new(queue));
+        for i in 0..threads.max(1) {
+            let queue = queue.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("argon2-{i}"))
+                .spawn(move || {
+                    loop {
+                        // The guard is dropped before the job runs, so the threads work in parallel.
+                        let job = match queue.lock() {
+                            Ok(q) => q.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                });
+            if let Err(err) = spawned {
+                tracing::error!(error = %err, "starting a password hashing thread failed");
+            }
         }
+        Passwords { jobs }
     }
 
     async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-        let _permit = self
-            .permits
-            .acquire()
+        let (done, result) = tokio::sync::oneshot::channel();
+        let job: PasswordJob = Box::new(move || {
+            let _ = done.send(work());
+        });
+        match self.jobs.try_send(job) {
+            Ok(()) => {}
+            // 1024 hashes already wait: this caller is told to come back in a moment.
+            Err(std::sync::mpsc::TrySendError::Full(_)) => {
+                return Err(Error::RateLimited(std::time::Duration::from_secs(1)));
+            }
+            Err(std::sync::mpsc::TrySendError::Disconnected(_)) => {
+                return Err(Error::Internal(anyhow::anyhow!(
+                    "the password threads stopped"
+                )));
+            }
+        }
+        result
             .await
-            .map_err(|e| anyhow::anyhow!("password hashing stopped: {e}"))?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|e| Error::Internal(anyhow::anyhow!("password task: {e}")))
+            .map_err(|_| Error::Internal(anyhow::anyhow!("a password job was dropped")))
     }
 
     /// The argon2id hash (PHC string) of `password` with a fresh salt.

@@ -113,6 +113,12 @@ async fn ranking(state: &AppState, community_id: Id, days: u32) -> Result<Vec<Ra
     if let Some(ranking) = plaza_cache::get_json(state.cache.as_ref(), &key).await {
         return Ok(ranking);
     }
+    // One count at a time: when an entry expires, every reader of a busy community would
+    // otherwise count the same ranking at once. Those that waited find it cached.
+    let _counting = state.ranking_lock.lock().await;
+    if let Some(ranking) = plaza_cache::get_json(state.cache.as_ref(), &key).await {
+        return Ok(ranking);
+    }
     let since = plaza_types::now_millis() - i64::from(days) * 86_400_000;
     let ranking = db::popular(&state.db, community_id, since, MAX_RANK_DEPTH).await?;
     plaza_cache::set_json(state.cache.as_ref(), &key, &ranking, RANKING_TTL).await;
