@@ -1,0 +1,12 @@
+//! Media: hand-drawn pictures (320×120, black on white) from the browser canvas or from games,
+//! validated and stored as 1-bit PNGs, and the content-addressed object store that keeps them.
+//! Decoding is bounded in memory (image size limits, capped decompression) and meant to run off
+//! the async runtime's threads.
+
+pub mod drawing;
+pub mod error;
+pub mod store;
+
+pub use drawing::Drawing;
+pub use error::MediaError;
+pub use store::{DiskStore, ObjectStore};
