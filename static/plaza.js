@@ -70,3 +70,106 @@
     }, 15000);
   }
 })();
+
+// The drawing canvas: 320x120, black on white, pen in three sizes, eraser, undo, redo, clear,
+// with mouse, touch and pen through Pointer Events. Without this script the form posts text.
+(function () {
+  "use strict";
+  var tools = document.querySelector("[data-canvas]");
+  if (!tools) return;
+  var form = tools.closest("form");
+  var canvas = tools.querySelector("canvas");
+  var field = form.querySelector("[data-painting]");
+  var body = form.querySelector("[data-body]");
+  var ctx = canvas.getContext("2d");
+  var tool = "pen", size = 1, drawing = false, last = null;
+  var history = [], future = [];
+  tools.hidden = false;
+
+  function blankCanvas() {
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+  }
+  function snapshot() {
+    history.push(ctx.getImageData(0, 0, canvas.width, canvas.height));
+    if (history.length > 50) history.shift();
+    future = [];
+  }
+  function point(event) {
+    var rect = canvas.getBoundingClientRect();
+    return {
+      x: (event.clientX - rect.left) * canvas.width / rect.width,
+      y: (event.clientY - rect.top) * canvas.height / rect.height
+    };
+  }
+  function stroke(from, to) {
+    ctx.strokeStyle = tool === "eraser" ? "#fff" : "#000";
+    ctx.fillStyle = ctx.strokeStyle;
+    ctx.lineWidth = size;
+    ctx.lineCap = "round";
+    ctx.lineJoin = "round";
+    ctx.beginPath();
+    ctx.moveTo(from.x, from.y);
+    ctx.lineTo(to.x + 0.01, to.y + 0.01);
+    ctx.stroke();
+  }
+  function isBlank() {
+    var data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+    for (var i = 0; i < data.length; i += 4) {
+      if (data[i] < 128) return false;
+    }
+    return true;
+  }
+  function sync() {
+    if (body) body.required = isBlank();
+  }
+
+  blankCanvas();
+  canvas.addEventListener("pointerdown", function (event) {
+    event.preventDefault();
+    canvas.setPointerCapture(event.pointerId);
+    snapshot();
+    drawing = true;
+    last = point(event);
+    stroke(last, last);
+  });
+  canvas.addEventListener("pointermove", function (event) {
+    if (!drawing) return;
+    var p = point(event);
+    stroke(last, p);
+    last = p;
+  });
+  function stop() {
+    if (!drawing) return;
+    drawing = false;
+    sync();
+  }
+  canvas.addEventListener("pointerup", stop);
+  canvas.addEventListener("pointercancel", stop);
+
+  tools.addEventListener("click", function (event) {
+    var button = event.target.closest("button");
+    if (!button) return;
+    if (button.dataset.tool) {
+      tool = button.dataset.tool;
+      size = Number(button.dataset.size);
+      tools.querySelectorAll("[data-tool]").forEach(function (b) {
+        b.setAttribute("aria-pressed", b === button ? "true" : "false");
+      });
+    } else if (button.dataset.action === "undo" && history.length) {
+      future.push(ctx.getImageData(0, 0, canvas.width, canvas.height));
+      ctx.putImageData(history.pop(), 0, 0);
+    } else if (button.dataset.action === "redo" && future.length) {
+      history.push(ctx.getImageData(0, 0, canvas.width, canvas.height));
+      ctx.putImageData(future.pop(), 0, 0);
+    } else if (button.dataset.action === "clear") {
+      snapshot();
+      blankCanvas();
+    }
+    sync();
+  });
+
+  form.addEventListener("submit", function () {
+    field.value = isBlank() ? "" : canvas.toDataURL("image/png").split(",")[1];
+  });
+})();

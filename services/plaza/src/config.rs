@@ -108,7 +108,7 @@ pub struct WorkerConfig {
 }
 
 /// The configuration's top-level keys, the ones `PLAZA_*` variables may set.
-const TOP_LEVEL_KEYS: [&str; 16] = [
+const TOP_LEVEL_KEYS: [&str; 17] = [
     "region",
     "node",
     "data_dir",
@@ -125,6 +125,7 @@ const TOP_LEVEL_KEYS: [&str; 16] = [
     "worker",
     "rate_limits",
     "cache_max_bytes",
+    "media_dir",
 ];
 
 /// Everything a Plaza process reads at start.
@@ -153,6 +154,8 @@ pub struct Config {
     pub rate_limits: RateLimits,
     /// The in-process cache's size in bytes (the embedded mode).
     pub cache_max_bytes: u64,
+    /// Where media (drawings) are stored on disk; empty means `<data_dir>/media`.
+    pub media_dir: String,
     pub web: Endpoint,
     pub timeline: Endpoint,
     pub empathy: Endpoint,
@@ -171,9 +174,10 @@ impl Default for Config {
             public_url: String::new(),
             log_format: "text".into(),
             admins: Vec::new(),
-            body_limit_bytes: 64 * 1024,
+            body_limit_bytes: 128 * 1024,
             rate_limits: RateLimits::default(),
             cache_max_bytes: 64 * 1024 * 1024,
+            media_dir: String::new(),
             web: Endpoint::at("127.0.0.1:8080"),
             timeline: Endpoint::at("127.0.0.1:8081"),
             empathy: Endpoint::at("127.0.0.1:8082"),
@@ -260,6 +264,15 @@ impl Config {
             format!("sqlite://{}", self.data_dir.join("plaza.db").display())
         } else {
             self.database_url.clone()
+        }
+    }
+
+    /// The folder media is stored in.
+    pub fn media_dir(&self) -> std::path::PathBuf {
+        if self.media_dir.is_empty() {
+            self.data_dir.join("media")
+        } else {
+            std::path::PathBuf::from(&self.media_dir)
         }
     }
 

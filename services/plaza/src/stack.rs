@@ -252,6 +252,11 @@ pub async fn start(
                 config.rate_limits.rates(),
             )),
             cache: cache.clone(),
+            media: Arc::new(
+                plaza_media::DiskStore::new(config.media_dir()).with_context(|| {
+                    format!("creating the media folder {}", config.media_dir().display())
+                })?,
+            ),
             passwords: plaza_web::auth::Passwords::new(
                 std::thread::available_parallelism().map_or(1, |n| n.get()),
             ),

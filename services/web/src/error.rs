@@ -35,6 +35,8 @@ pub enum Error {
     Csrf,
     #[error("too many requests")]
     RateLimited(std::time::Duration),
+    #[error("{0}")]
+    Media(#[from] plaza_media::MediaError),
     #[error(transparent)]
     Service(#[from] ClientError),
     #[error(transparent)]
@@ -70,6 +72,15 @@ impl Error {
                 format!("That {what} does not exist."),
             ),
             Error::Conflict { code, message } => ErrorResponse::new(S::CONFLICT, *code, *message),
+            Error::Media(m) => ErrorResponse::new(
+                if m.is_too_large() {
+                    S::PAYLOAD_TOO_LARGE
+                } else {
+                    S::UNPROCESSABLE_ENTITY
+                },
+                m.code(),
+                m.to_string(),
+            ),
             Error::RateLimited(_) => ErrorResponse::new(
                 S::TOO_MANY_REQUESTS,
                 "rate_limited",

@@ -19,6 +19,7 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/static/plaza.css", get(stylesheet))
         .route("/static/plaza.js", get(script))
+        .route("/media/{*key}", get(crate::media::serve))
         .nest("/api/v1", api())
         .merge(pages())
         .fallback(fallback)

@@ -20,4 +20,6 @@ pub struct AppState {
     pub limits: Arc<dyn RateLimiter>,
     pub cache: Arc<dyn Cache>,
     pub passwords: crate::auth::Passwords,
+    /// Where drawings (and later screenshots) are stored.
+    pub media: Arc<dyn plaza_media::ObjectStore>,
 }

@@ -119,6 +119,9 @@ pub struct PostView {
     pub deleted: bool,
     pub created_at: DateTime<Utc>,
     pub url: String,
+    /// The drawing (320×120) and its 2× rendition, when the post has one.
+    pub drawing_url: Option<String>,
+    pub drawing_url_2x: Option<String>,
     /// Whether the viewer wrote it (they may delete it, and cannot Yeah it).
     #[serde(skip)]
     pub mine: bool,
@@ -220,6 +223,11 @@ pub async fn posts(
                 deleted: p.deleted,
                 created_at: to_datetime(p.created_at),
                 url: format!("/posts/{}", p.id),
+                drawing_url: p.drawing.as_deref().map(crate::media::url),
+                drawing_url_2x: p
+                    .drawing
+                    .as_deref()
+                    .map(|k| crate::media::url(&crate::media::double_key(k))),
                 mine: viewer == Some(p.author_id),
             }
         })

@@ -29,7 +29,9 @@ pub struct Drawing {
 impl Drawing {
     /// A blank drawing.
     pub fn blank() -> Self {
-        Drawing { ink: vec![false; (WIDTH * HEIGHT) as usize] }
+        Drawing {
+            ink: vec![false; (WIDTH * HEIGHT) as usize],
+        }
     }
 
     /// Whether pixel (x, y) has ink.
@@ -55,7 +57,9 @@ impl Drawing {
         if text.len() > MAX_COMPRESSED.div_ceil(3) * 4 {
             return Err(MediaError::TooLarge(MAX_COMPRESSED));
         }
-        let bytes = STANDARD.decode(text.as_bytes()).map_err(|_| MediaError::InvalidBase64)?;
+        let bytes = STANDARD
+            .decode(text.as_bytes())
+            .map_err(|_| MediaError::InvalidBase64)?;
         Self::from_game_bytes(&bytes)
     }
 
@@ -161,7 +165,9 @@ fn classify(err: image::ImageError) -> MediaError {
     match err {
         E::Limits(_) => MediaError::DecompressionBomb,
         E::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => MediaError::Truncated,
-        E::Decoding(d) if d.to_string().to_ascii_lowercase().contains("eof") => MediaError::Truncated,
+        E::Decoding(d) if d.to_string().to_ascii_lowercase().contains("eof") => {
+            MediaError::Truncated
+        }
         _ => MediaError::NotAnImage,
     }
 }

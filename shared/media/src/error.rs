@@ -32,6 +32,9 @@ impl MediaError {
 
     /// Whether the error is about size (HTTP 413) rather than content (HTTP 422).
     pub fn is_too_large(&self) -> bool {
-        matches!(self, MediaError::TooLarge(_) | MediaError::DecompressionBomb)
+        matches!(
+            self,
+            MediaError::TooLarge(_) | MediaError::DecompressionBomb
+        )
     }
 }

@@ -20,7 +20,10 @@ pub trait ObjectStore: Send + Sync + std::fmt::Debug {
 
 /// The content address of `bytes`: lowercase hex SHA-256.
 pub fn content_hash(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Whether `key` is one this store makes: lowercase letters, digits, `/`, `@`, `.` and `-`, no
@@ -30,9 +33,9 @@ pub fn valid_key(key: &str) -> bool {
         && key.len() <= 200
         && !key.starts_with('/')
         && !key.contains("..")
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'/' | b'@' | b'.' | b'-'))
+        && key.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'/' | b'@' | b'.' | b'-')
+        })
 }
 
 /// Objects as files under a folder.
@@ -53,7 +56,10 @@ impl DiskStore {
         if valid_key(key) {
             Ok(self.root.join(key))
         } else {
-            Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "invalid object key"))
+            Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "invalid object key",
+            ))
         }
     }
 }
@@ -69,7 +75,10 @@ impl ObjectStore for DiskStore {
                 tokio::fs::create_dir_all(parent).await?;
             }
             // Write beside, then rename: a reader never sees half an object.
-            let tmp = path.with_extension(format!("tmp-{}", content_hash(bytes).get(..12).unwrap_or("x")));
+            let tmp = path.with_extension(format!(
+                "tmp-{}",
+                content_hash(bytes).get(..12).unwrap_or("x")
+            ));
             tokio::fs::write(&tmp, bytes).await?;
             tokio::fs::rename(&tmp, &path).await
         })

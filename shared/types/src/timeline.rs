@@ -13,6 +13,9 @@ pub struct NewPost {
     pub spoiler: bool,
     pub topic_tag: Option<String>,
     pub platform: String,
+    /// The object-store key of the post's drawing, if it has one.
+    #[serde(default)]
+    pub drawing: Option<String>,
 }
 
 /// A stored post. A deleted post keeps its id and comments but loses its text.
@@ -30,6 +33,9 @@ pub struct Post {
     pub comment_count: i64,
     pub deleted: bool,
     pub created_at: Millis,
+    /// The object-store key of the post's drawing, if it has one.
+    #[serde(default)]
+    pub drawing: Option<String>,
 }
 
 /// A comment to create on a post.
@@ -66,6 +72,9 @@ pub struct PostQuery {
     pub exclude_author_ids: Vec<Id>,
     pub cursor: Option<String>,
     pub limit: Option<u32>,
+    /// Only posts with a drawing (a community's "Drawings" tab).
+    #[serde(default)]
+    pub only_drawings: bool,
 }
 
 /// Which comments of a post to list, oldest first.

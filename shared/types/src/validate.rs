@@ -99,6 +99,30 @@ pub fn body(text: &str) -> Result<String, Invalid> {
     Ok(trimmed.to_owned())
 }
 
+/// Text of a post that carries a picture: may be empty, else as [`body`].
+pub fn optional_body(text: &str) -> Result<String, Invalid> {
+    if text.trim().is_empty() {
+        return Ok(String::new());
+    }
+    body(text)
+}
+
+/// An object-store key as the services pass it: short, plain characters, no path tricks.
+pub fn media_key(key: &str) -> Result<&str, Invalid> {
+    let ok = !key.is_empty()
+        && key.len() <= 120
+        && !key.contains("..")
+        && !key.starts_with('/')
+        && key.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'/' | b'@' | b'.' | b'-')
+        });
+    if ok {
+        Ok(key)
+    } else {
+        Err(invalid("invalid_media_key", "The media key is not valid."))
+    }
+}
+
 /// A feeling number, 0–5.
 pub fn feeling(value: i64) -> Result<u8, Invalid> {
     match u8::try_from(value) {

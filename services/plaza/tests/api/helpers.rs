@@ -55,6 +55,11 @@ impl TestApp {
         }
     }
 
+    /// This instance's data folder.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     pub fn db(&self) -> &plaza_storage::Db {
         &self.running.as_ref().expect("running").db
     }

@@ -9,7 +9,7 @@ use plaza_types::{Cursor, Id, Page, page_limit};
 use crate::Result;
 
 const COLUMNS: &str = "p.id, p.region, p.community_id, p.author_id, p.body, p.feeling, p.spoiler, \
-     p.topic_tag, p.platform, p.deleted_at, p.created_at, \
+     p.topic_tag, p.platform, p.deleted_at, p.created_at, p.drawing_key, \
      (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id) AS comment_count";
 
 fn from_row(row: &AnyRow) -> Result<Post, sqlx::Error> {
@@ -27,6 +27,7 @@ fn from_row(row: &AnyRow) -> Result<Post, sqlx::Error> {
         comment_count: row.try_get("comment_count")?,
         deleted: deleted_at.is_some(),
         created_at: row.try_get("created_at")?,
+        drawing: row.try_get("drawing_key")?,
     })
 }
 
@@ -34,7 +35,7 @@ fn from_row(row: &AnyRow) -> Result<Post, sqlx::Error> {
 pub async fn insert(db: &Db, post: &Post) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO posts (id, region, community_id, author_id, body, feeling, spoiler, topic_tag, \
-         platform, deleted_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+         platform, deleted_at, created_at, drawing_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
     )
     .bind(post.id.0)
     .bind(i64::from(post.region))
@@ -46,6 +47,7 @@ pub async fn insert(db: &Db, post: &Post) -> Result<(), sqlx::Error> {
     .bind(post.topic_tag.as_deref())
     .bind(&post.platform)
     .bind(post.created_at)
+    .bind(post.drawing.as_deref())
     .execute(&db.pool)
     .await?;
     Ok(())
@@ -82,7 +84,7 @@ pub async fn by_ids(db: &Db, ids: &[Id]) -> Result<Vec<Post>, sqlx::Error> {
 /// Marks a post deleted and forgets its text; its comments stay.
 pub async fn mark_deleted(db: &Db, id: Id) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE posts SET deleted_at = ?, body = '', topic_tag = NULL WHERE id = ? AND deleted_at IS NULL",
+        "UPDATE posts SET deleted_at = ?, body = '', topic_tag = NULL, drawing_key = NULL WHERE id = ? AND deleted_at IS NULL",
     )
     .bind(plaza_types::now_millis())
     .bind(id.0)
@@ -149,6 +151,9 @@ async fn select(
     let mut sql = format!("SELECT {COLUMNS} FROM {table} WHERE p.deleted_at IS NULL");
     if query.community_id.is_some() {
         sql.push_str(" AND p.community_id = ?");
+    }
+    if query.only_drawings {
+        sql.push_str(" AND p.drawing_key IS NOT NULL");
     }
     if let Some(authors) = &query.author_ids {
         sql.push_str(&format!(

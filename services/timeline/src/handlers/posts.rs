@@ -15,7 +15,17 @@ pub async fn create(
     State(state): State<AppState>,
     Json(new): Json<NewPost>,
 ) -> Result<(StatusCode, Json<Post>)> {
-    let body = validate::body(&new.body)?;
+    let drawing = new
+        .drawing
+        .as_deref()
+        .map(validate::media_key)
+        .transpose()?
+        .map(str::to_owned);
+    let body = if drawing.is_some() {
+        validate::optional_body(&new.body)?
+    } else {
+        validate::body(&new.body)?
+    };
     let feeling = validate::feeling(i64::from(new.feeling))?;
     let topic_tag = validate::topic_tag(new.topic_tag.as_deref())?;
     let post = Post {
@@ -31,6 +41,7 @@ pub async fn create(
         comment_count: 0,
         deleted: false,
         created_at: plaza_types::now_millis(),
+        drawing,
     };
     db::insert(&state.db, &post).await?;
     Ok((StatusCode::CREATED, Json(post)))

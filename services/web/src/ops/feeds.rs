@@ -66,6 +66,23 @@ pub async fn community(
     post_page(state, viewer, query).await
 }
 
+/// A community's posts that carry a drawing, newest first (its "Drawings" tab).
+pub async fn drawings(
+    state: &AppState,
+    viewer: Option<&User>,
+    community_id: Id,
+    cursor: Option<String>,
+) -> Result<Page<PostView>> {
+    let query = PostQuery {
+        community_id: Some(community_id),
+        exclude_author_ids: hidden(state, viewer).await?,
+        only_drawings: true,
+        cursor,
+        ..PostQuery::default()
+    };
+    post_page(state, viewer, query).await
+}
+
 /// A community's posts with the most Yeahs in the last 7 days.
 pub async fn popular(
     state: &AppState,

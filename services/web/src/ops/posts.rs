@@ -19,13 +19,16 @@ pub struct WriteInput {
     pub spoiler: bool,
     #[serde(default)]
     pub topic_tag: Option<String>,
+    /// A hand-drawn picture: base64 of a PNG, or of a zlib-compressed TGA or BMP as games send.
+    #[serde(default)]
+    pub painting: Option<String>,
 }
 
 fn blocked() -> Error {
     Error::forbidden("blocked", "You can't interact with this person.")
 }
 
-/// Posts in a community.
+/// Posts in a community. A post with a drawing may have no text.
 pub async fn create_post(
     state: &AppState,
     user: &User,
@@ -33,13 +36,22 @@ pub async fn create_post(
     input: &WriteInput,
     platform: &str,
 ) -> Result<Post> {
-    let body = validate::body(&input.body)?;
+    let painting = input.painting.as_deref().filter(|p| !p.trim().is_empty());
+    let body = if painting.is_some() {
+        validate::optional_body(&input.body)?
+    } else {
+        validate::body(&input.body)?
+    };
     let feeling = validate::feeling(input.feeling)?;
     let topic_tag = validate::topic_tag(input.topic_tag.as_deref())?;
     super::limit(state, Action::Post, &[&format!("user:{}", user.id)])?;
     crate::cache::community(state, community_id)
         .await?
         .ok_or(Error::NotFound("community"))?;
+    let drawing = match painting {
+        Some(p) => Some(crate::media::store_drawing(state, p.to_owned()).await?),
+        None => None,
+    };
     let post = NewPost {
         author_id: user.id,
         community_id,
@@ -48,6 +60,7 @@ pub async fn create_post(
         spoiler: input.spoiler,
         topic_tag,
         platform: platform.into(),
+        drawing,
     };
     Ok(state.timeline.create_post(&post).await?)
 }

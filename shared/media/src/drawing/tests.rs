@@ -42,13 +42,22 @@ fn rgba(d: &Drawing, w: u32, h: u32) -> Vec<u8> {
 
 fn tga(d: &Drawing, w: u32, h: u32) -> Vec<u8> {
     let mut out = Vec::new();
-    TgaEncoder::new(&mut out).encode(&rgba(d, w, h), w, h, ExtendedColorType::Rgba8).unwrap();
+    TgaEncoder::new(&mut out)
+        .encode(&rgba(d, w, h), w, h, ExtendedColorType::Rgba8)
+        .unwrap();
     out
 }
 
 fn bmp(d: &Drawing) -> Vec<u8> {
     let mut out = Vec::new();
-    BmpEncoder::new(&mut out).encode(&rgba(d, WIDTH, HEIGHT), WIDTH, HEIGHT, ExtendedColorType::Rgba8).unwrap();
+    BmpEncoder::new(&mut out)
+        .encode(
+            &rgba(d, WIDTH, HEIGHT),
+            WIDTH,
+            HEIGHT,
+            ExtendedColorType::Rgba8,
+        )
+        .unwrap();
     out
 }
 
@@ -88,7 +97,11 @@ fn a_png_painting_and_its_2x_rendition_are_accepted() {
     let double = d.to_png(2);
     let img = image::load_from_memory(&double).unwrap();
     assert_eq!((img.width(), img.height()), (640, 240));
-    assert_eq!(img.to_luma8().get_pixel(401, 81).0[0], 0, "ink stays ink at 2x");
+    assert_eq!(
+        img.to_luma8().get_pixel(401, 81).0[0],
+        0,
+        "ink stays ink at 2x"
+    );
 }
 
 #[test]
@@ -99,7 +112,9 @@ fn colours_are_reduced_to_ink_and_paper() {
     raw[4..8].copy_from_slice(&[250, 240, 120, 255]);
     raw[8..12].copy_from_slice(&[0, 0, 0, 0]);
     let mut out = Vec::new();
-    TgaEncoder::new(&mut out).encode(&raw, WIDTH, HEIGHT, ExtendedColorType::Rgba8).unwrap();
+    TgaEncoder::new(&mut out)
+        .encode(&raw, WIDTH, HEIGHT, ExtendedColorType::Rgba8)
+        .unwrap();
     let d = Drawing::from_game_bytes(&zlib(&out)).unwrap();
     assert!(d.ink(0, 0));
     assert!(!d.ink(1, 0));
@@ -109,16 +124,28 @@ fn colours_are_reduced_to_ink_and_paper() {
 #[test]
 fn each_kind_of_bad_painting_has_its_own_error() {
     let d = pattern();
-    assert_eq!(Drawing::from_game_base64("not base64 !!!"), Err(MediaError::InvalidBase64));
+    assert_eq!(
+        Drawing::from_game_base64("not base64 !!!"),
+        Err(MediaError::InvalidBase64)
+    );
     assert_eq!(
         Drawing::from_game_base64(&b64(&zlib(b"hello, this is not an image at all"))),
         Err(MediaError::NotAnImage)
     );
-    assert_eq!(Drawing::from_game_bytes(b"plain bytes, not zlib"), Err(MediaError::NotAnImage));
+    assert_eq!(
+        Drawing::from_game_bytes(b"plain bytes, not zlib"),
+        Err(MediaError::NotAnImage)
+    );
     let full = zlib(&tga(&d, WIDTH, HEIGHT));
-    assert_eq!(Drawing::from_game_bytes(&full[..full.len() / 2]), Err(MediaError::Truncated));
+    assert_eq!(
+        Drawing::from_game_bytes(&full[..full.len() / 2]),
+        Err(MediaError::Truncated)
+    );
     let raw = tga(&d, WIDTH, HEIGHT);
-    assert_eq!(Drawing::from_game_bytes(&zlib(&raw[..raw.len() * 2 / 3])), Err(MediaError::Truncated));
+    assert_eq!(
+        Drawing::from_game_bytes(&zlib(&raw[..raw.len() * 2 / 3])),
+        Err(MediaError::Truncated)
+    );
     assert_eq!(
         Drawing::from_game_bytes(&zlib(&tga(&d, 100, 100))),
         Err(MediaError::WrongSize(100, 100))
@@ -126,11 +153,22 @@ fn each_kind_of_bad_painting_has_its_own_error() {
     // A 20 KB stream that unpacks to 20 MB.
     let bomb = zlib(&vec![0u8; 20 * 1024 * 1024]);
     assert!(bomb.len() < MAX_COMPRESSED);
-    assert_eq!(Drawing::from_game_bytes(&bomb), Err(MediaError::DecompressionBomb));
+    assert_eq!(
+        Drawing::from_game_bytes(&bomb),
+        Err(MediaError::DecompressionBomb)
+    );
     // Too many bytes as sent.
-    let noise: Vec<u8> = (0..MAX_COMPRESSED + 1).map(|i| (i * 7919 % 251) as u8).collect();
-    assert_eq!(Drawing::from_game_bytes(&noise), Err(MediaError::TooLarge(MAX_COMPRESSED)));
-    assert_eq!(Drawing::from_game_base64(&b64(&noise)), Err(MediaError::TooLarge(MAX_COMPRESSED)));
+    let noise: Vec<u8> = (0..MAX_COMPRESSED + 1)
+        .map(|i| (i * 7919 % 251) as u8)
+        .collect();
+    assert_eq!(
+        Drawing::from_game_bytes(&noise),
+        Err(MediaError::TooLarge(MAX_COMPRESSED))
+    );
+    assert_eq!(
+        Drawing::from_game_base64(&b64(&noise)),
+        Err(MediaError::TooLarge(MAX_COMPRESSED))
+    );
 }
 
 #[test]
@@ -145,7 +183,10 @@ fn a_png_claiming_huge_dimensions_is_refused_before_decoding() {
     }
     assert!(out.len() < 1000);
     assert_eq!(Drawing::from_png(&out), Err(MediaError::DecompressionBomb));
-    assert_eq!(Drawing::from_png(b"GIF89a not a png"), Err(MediaError::NotAnImage));
+    assert_eq!(
+        Drawing::from_png(b"GIF89a not a png"),
+        Err(MediaError::NotAnImage)
+    );
 }
 
 #[test]

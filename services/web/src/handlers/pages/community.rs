@@ -52,20 +52,28 @@ async fn show_page(
     form: Option<(&WriteForm, String)>,
 ) -> PageResult {
     let view = CommunityView::from(community);
-    let popular = q.tab.as_deref() == Some("popular");
-    let page = if popular {
-        feeds::popular(state, viewer.user.as_ref(), community.id, q.cursor.clone()).await?
-    } else {
-        feeds::community(state, viewer.user.as_ref(), community.id, q.cursor.clone()).await?
+    let tab = match q.tab.as_deref() {
+        Some("popular") => "popular",
+        Some("drawings") => "drawings",
+        _ => "new",
+    };
+    let page = match tab {
+        "popular" => {
+            feeds::popular(state, viewer.user.as_ref(), community.id, q.cursor.clone()).await?
+        }
+        "drawings" => {
+            feeds::drawings(state, viewer.user.as_ref(), community.id, q.cursor.clone()).await?
+        }
+        _ => feeds::community(state, viewer.user.as_ref(), community.id, q.cursor.clone()).await?,
     };
     let favourited = match &viewer.user {
         Some(u) => favourites::exists(&state.db, u.id, community.id).await?,
         None => false,
     };
-    let base = if popular {
-        format!("{}?tab=popular", view.url)
-    } else {
+    let base = if tab == "new" {
         view.url.clone()
+    } else {
+        format!("{}?tab={tab}", view.url)
     };
     let path = match &q.cursor {
         Some(c) => next_url(&base, Some(c)).unwrap_or_else(|| base.clone()),
@@ -81,7 +89,7 @@ async fn show_page(
             layout: Layout::new(viewer, community.name.clone(), path),
             next_url: next_url(&base, page.next_cursor.as_deref()),
             community: view,
-            tab: if popular { "popular" } else { "new" },
+            tab,
             posts: page.items,
             favourited,
             form_error,

@@ -171,6 +171,8 @@ pub struct WriteForm {
     pub feeling: Option<String>,
     pub spoiler: Option<String>,
     pub topic_tag: Option<String>,
+    /// The canvas drawing as base64 PNG (filled in by the page's script).
+    pub painting: Option<String>,
 }
 
 impl WriteForm {
@@ -184,6 +186,7 @@ impl WriteForm {
                 .map_or(0, |f| f.trim().parse().unwrap_or(-1)),
             spoiler: self.spoiler.is_some(),
             topic_tag: self.topic_tag.clone(),
+            painting: self.painting.clone(),
         }
     }
 }

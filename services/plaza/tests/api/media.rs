@@ -1,0 +1,331 @@
+//! Drawings through the API and the pages: stored once, served as 1-bit PNGs, shown with their
+//! size; bad paintings refused with their own codes, storing nothing.
+
+use crate::helpers::{TestApp, ids};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use image::ExtendedColorType;
+use image::codecs::tga::TgaEncoder;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::io::Write;
+
+/// A Wii U style painting: a zlib-compressed 32-bit TGA, base64. Ink where `ink(x, y)`.
+fn painting(w: u32, h: u32, ink: impl Fn(u32, u32) -> bool) -> String {
+    let mut raw = Vec::new();
+    for y in 0..h {
+        for x in 0..w {
+            let v = if ink(x, y) { 0 } else { 255 };
+            raw.extend_from_slice(&[v, v, v, 255]);
+        }
+    }
+    let mut tga = Vec::new();
+    TgaEncoder::new(&mut tga)
+        .encode(&raw, w, h, ExtendedColorType::Rgba8)
+        .unwrap();
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(&tga).unwrap();
+    STANDARD.encode(z.finish().unwrap())
+}
+
+fn stripes(x: u32, y: u32) -> bool {
+    (x / 10 + y / 10).is_multiple_of(2)
+}
+
+fn media_files(app: &TestApp) -> usize {
+    let dir = app.data_dir().join("media/drawings");
+    std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
+}
+
+#[tokio::test]
+async fn a_game_painting_is_stored_once_and_served_as_the_same_pixels() {
+    let app = TestApp::start().await;
+    let token = app.sign_up("artist").await;
+    let c = app.community().await;
+    let p = painting(320, 120, stripes);
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/communities/{c}/posts"),
+            Some(&token),
+            json!({"body": "", "painting": p}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let url = body["post"]["drawing_url"].as_str().unwrap().to_owned();
+    assert!(url.starts_with("/media/drawings/") && url.ends_with(".png"));
+    assert_eq!(body["post"]["body"], "");
+
+    let response = app
+        .client
+        .get(format!("{}{url}", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "image/png");
+    assert!(
+        response.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    let png = response.bytes().await.unwrap();
+    let img = image::load_from_memory(&png).unwrap().to_luma8();
+    assert_eq!(img.dimensions(), (320, 120));
+    for (x, y, p) in img.enumerate_pixels() {
+        assert_eq!(p.0[0] == 0, stripes(x, y), "pixel {x},{y}");
+    }
+    let url2 = body["post"]["drawing_url_2x"].as_str().unwrap();
+    let double = app
+        .client
+        .get(format!("{}{url2}", app.url))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(image::load_from_memory(&double).unwrap().width(), 640);
+
+    // The same picture again is stored once.
+    assert_eq!(media_files(&app), 2);
+    let (_, again) = app
+        .post(
+            &format!("/api/v1/communities/{c}/posts"),
+            Some(&token),
+            json!({"body": "again", "painting": p}),
+        )
+        .await;
+    assert_eq!(again["post"]["drawing_url"], url.as_str());
+    assert_eq!(media_files(&app), 2);
+}
+
+#[tokio::test]
+async fn bad_paintings_are_refused_with_their_codes_and_store_nothing() {
+    let app = TestApp::start().await;
+    let token = app.sign_up("smudge").await;
+    let c = app.community().await;
+    let bomb = {
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(&vec![0u8; 20 * 1024 * 1024]).unwrap();
+        STANDARD.encode(z.finish().unwrap())
+    };
+    let cases: Vec<(Value, StatusCode, &str)> = vec![
+        (
+            json!("%%% not base64"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_base64",
+        ),
+        (
+            json!(STANDARD.encode(b"just some text")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "not_an_image",
+        ),
+        (
+            json!(painting(100, 100, stripes)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "wrong_drawing_size",
+        ),
+        (
+            json!(painting(320, 120, |_, _| false)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "not_an_image",
+        ),
+        (
+            json!(bomb),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "decompression_bomb",
+        ),
+        (
+            json!(STANDARD.encode(vec![7u8; 41_000])),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "painting_too_large",
+        ),
+    ];
+    for (p, status, code) in cases {
+        let (got, body) = app
+            .post(
+                &format!("/api/v1/communities/{c}/posts"),
+                Some(&token),
+                json!({"body": "x", "painting": p}),
+            )
+            .await;
+        assert_eq!(got, status, "{code}: {body}");
+        assert_eq!(body["error"], code);
+    }
+    let (_, feed) = app
+        .get(&format!("/api/v1/communities/{c}/posts"), None)
+        .await;
+    assert!(feed["posts"].as_array().unwrap().is_empty());
+    assert_eq!(media_files(&app), 0);
+    // Text is still required without a drawing.
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/communities/{c}/posts"),
+            Some(&token),
+            json!({"body": ""}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"], "body_empty");
+    // Media keys cannot escape the store.
+    for path in [
+        "/media/../plaza.db",
+        "/media/drawings/..%2F..%2Fplaza.db",
+        "/media/drawings/nothing.png",
+    ] {
+        let r = app
+            .client
+            .get(format!("{}{path}", app.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn drawings_show_in_pages_with_their_size_and_in_the_drawings_tab() {
+    let app = TestApp::start().await;
+    let token = app.sign_up("sketch").await;
+    let c = app.community().await;
+    let (_, drawn) = app
+        .post(
+            &format!("/api/v1/communities/{c}/posts"),
+            Some(&token),
+            json!({"body": "look", "painting": painting(320, 120, stripes)}),
+        )
+        .await;
+    let drawn_id = drawn["post"]["id"].as_str().unwrap().to_owned();
+    let text_id = app.post_text(&token, &c, "words only").await;
+    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
+    let url = community["community"]["url"].as_str().unwrap().to_owned();
+
+    let page = app
+        .client
+        .get(format!("{}{url}", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("class=\"drawing\""));
+    assert!(
+        page.contains("width=\"320\" height=\"120\" loading=\"lazy\" alt=\"A drawing by sketch\"")
+    );
+    let tab = app
+        .client
+        .get(format!("{}{url}?tab=drawings", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(tab.contains(&format!("id=\"post-{drawn_id}\"")));
+    assert!(!tab.contains(&format!("id=\"post-{text_id}\"")));
+    let (_, user_posts) = app.get("/api/v1/users/sketch/posts", None).await;
+    assert!(ids(&user_posts, "posts").contains(&drawn_id));
+    // The compose form offers the canvas (revealed by the script) and keeps a text-only fallback.
+    let b = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let csrf_page = b
+        .get(format!("{}/signin", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let start = csrf_page.find("name=\"csrf-token\" content=\"").unwrap() + 27;
+    let csrf = &csrf_page[start..start + 43];
+    b.post(format!("{}/signin", app.url))
+        .form(&[
+            ("csrf", csrf),
+            ("username", "sketch"),
+            ("password", "password1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let own = b
+        .get(format!("{}{url}", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(own.contains("data-canvas hidden"));
+    assert!(own.contains("name=\"painting\""));
+}
+
+#[tokio::test]
+async fn a_canvas_png_posted_from_the_page_form_becomes_a_drawing() {
+    let app = TestApp::start().await;
+    app.sign_up("penny").await;
+    let c = app.community().await;
+    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
+    let url = community["community"]["url"].as_str().unwrap().to_owned();
+    // What the canvas script sends: a 320x120 PNG, base64 without the data: prefix.
+    let mut rgba = image::RgbaImage::from_pixel(320, 120, image::Rgba([255, 255, 255, 255]));
+    for x in 10..300 {
+        rgba.put_pixel(x, 60, image::Rgba([0, 0, 0, 255]));
+    }
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgba8(rgba)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let b = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = b
+        .get(format!("{}/signin", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let start = page.find("name=\"csrf-token\" content=\"").unwrap() + 27;
+    let csrf = page[start..start + 43].to_owned();
+    b.post(format!("{}/signin", app.url))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "penny"),
+            ("password", "password1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let r = b
+        .post(format!("{}{url}/posts", app.url))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("body", ""),
+            ("painting", STANDARD.encode(&png).as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, posts) = app.get("/api/v1/users/penny/posts", None).await;
+    let src = posts["posts"][0]["drawing_url"].as_str().unwrap();
+    let stored = app
+        .client
+        .get(format!("{}{src}", app.url))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let img = image::load_from_memory(&stored).unwrap().to_luma8();
+    assert_eq!(img.get_pixel(150, 60).0[0], 0);
+    assert_eq!(img.get_pixel(150, 61).0[0], 255);
+}

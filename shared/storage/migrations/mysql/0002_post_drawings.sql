@@ -1,0 +1,2 @@
+-- timeline: a post may carry a hand-drawn picture, stored in the object store under this key.
+ALTER TABLE posts ADD COLUMN drawing_key VARCHAR(120) NULL;
