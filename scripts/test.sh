@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, then the integration suite against SQLite and again against a
-# real MariaDB that this script starts (and stops) on 127.0.0.1. Installs what it needs.
+# real MariaDB that this script starts (and stops) on 127.0.0.1, then the browser tests in
+# headless Chromium against a freshly started Plaza. Installs what it needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
@@ -14,9 +15,22 @@ if ! command -v cc >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq build-essential >/dev/null
 fi
 
+apt_install() {
+  export DEBIAN_FRONTEND=noninteractive
+  if [ -z "${APT_UPDATED:-}" ]; then apt-get update -qq; APT_UPDATED=1; fi
+  apt-get install -y -qq "$@" >/dev/null
+}
+command -v chromium >/dev/null 2>&1 || apt_install chromium
+command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+
 PORT="${PLAZA_MARIADB_PORT:-3317}"
+SERVER_PID=""
+cleanup() {
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  scripts/mariadb.sh stop
+}
+trap cleanup EXIT
 scripts/mariadb.sh start
-trap 'scripts/mariadb.sh stop' EXIT
 
 echo "== unit and integration tests on SQLite =="
 PLAZA_TEST_DATABASE=sqlite cargo test --workspace --locked --no-fail-fast
@@ -24,3 +38,19 @@ PLAZA_TEST_DATABASE=sqlite cargo test --workspace --locked --no-fail-fast
 echo "== integration tests on MariaDB =="
 PLAZA_TEST_DATABASE=mariadb PLAZA_TEST_MARIADB_URL="mysql://plaza:plaza@127.0.0.1:$PORT" \
   cargo test --locked --no-fail-fast -p plaza -p plaza-storage
+
+echo "== browser tests (headless Chromium) =="
+cargo build --locked -p plaza
+(cd e2e && npm ci --no-audit --no-fund --silent)
+E2E_DATA="$PWD/target/e2e-data"
+rm -rf "$E2E_DATA"
+PLAZA_DATA_DIR="$E2E_DATA" PLAZA_WEB__LISTEN=127.0.0.1:8280 PLAZA_TIMELINE__LISTEN=127.0.0.1:8281 \
+  PLAZA_EMPATHY__LISTEN=127.0.0.1:8282 PLAZA_NOTIFICATION__LISTEN=127.0.0.1:8283 \
+  PLAZA_WORKER__LISTEN=127.0.0.1:8284 RUST_LOG=warn \
+  target/debug/plaza serve >"$PWD/target/e2e-server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+  curl -sf http://127.0.0.1:8280/readyz >/dev/null 2>&1 && break
+  sleep 0.1
+done
+(cd e2e && PLAZA_URL=http://127.0.0.1:8280 npm test)

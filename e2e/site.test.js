@@ -1,0 +1,105 @@
+// End-to-end tests in a real browser (Debian's Chromium via playwright-core) against a freshly
+// started Plaza whose address is in PLAZA_URL (scripts/test.sh starts one).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { chromium } from "playwright-core";
+
+const BASE = process.env.PLAZA_URL;
+if (!BASE) throw new Error("PLAZA_URL is not set: run this through scripts/test.sh");
+const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
+mkdirSync(SHOTS, { recursive: true });
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--no-first-run", "--disable-sync"],
+  });
+});
+after(async () => { await browser?.close(); });
+
+const unique = (prefix) => `${prefix}${Date.now() % 100000}${Math.floor(Math.random() * 90 + 10)}`.slice(0, 16);
+
+async function signUp(page, name) {
+  await page.goto(`${BASE}/signup`);
+  await page.fill("#username", name);
+  await page.fill("#password", "password1");
+  await Promise.all([page.waitForURL(`${BASE}/`), page.click("form.card button[type=submit]")]);
+}
+
+async function firstCommunity(page) {
+  await page.goto(`${BASE}/communities`);
+  const href = await page.getAttribute(".communities a", "href");
+  return `${BASE}${href}`;
+}
+
+test("a person signs up, posts with a feeling, draws a picture and posts it", async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const name = unique("e2e");
+  await signUp(page, name);
+  const community = await firstCommunity(page);
+  await page.goto(community);
+
+  await page.fill("#body", "Hello from a real browser");
+  await page.check("input[name=feeling][value='1']");
+  await Promise.all([page.waitForURL(community), page.click("form.compose button[type=submit]")]);
+  assert.ok(await page.isVisible("text=Hello from a real browser"));
+
+  // The canvas is revealed by the script; draw a stroke with the mouse and post it with no text.
+  await page.waitForSelector("[data-canvas]:not([hidden]) canvas");
+  await page.click("[data-tool][data-size='6']");
+  await page.locator("[data-canvas] canvas").scrollIntoViewIfNeeded();
+  const box = await page.locator("[data-canvas] canvas").boundingBox();
+  await page.mouse.move(box.x + 20, box.y + box.height / 2);
+  await page.mouse.down();
+  for (let i = 1; i <= 20; i++) await page.mouse.move(box.x + 20 + i * (box.width - 40) / 20, box.y + box.height / 2);
+  await page.mouse.up();
+  await page.click("[data-action='undo']");
+  await page.click("[data-action='redo']");
+  await page.screenshot({ path: `${SHOTS}compose-console.png` });
+  await Promise.all([page.waitForURL(community), page.click("form.compose button[type=submit]")]);
+  const img = page.locator("article.post img.drawing").first();
+  await img.waitFor();
+  assert.equal(await img.getAttribute("width"), "320");
+  assert.equal(await img.getAttribute("loading"), "lazy");
+  const natural = await img.evaluate((el) => el.decode().then(() => el.naturalWidth));
+  assert.equal(natural, 320);
+  await page.close();
+});
+
+test("Yeah toggles without a reload and spoilers reveal on request", async () => {
+  const author = await browser.newPage();
+  const authorName = unique("auth");
+  await signUp(author, authorName);
+  const community = await firstCommunity(author);
+  await author.goto(community);
+  await author.fill("#body", "The twist at the end!");
+  await author.check("input[name=spoiler]");
+  await Promise.all([author.waitForURL(community), author.click("form.compose button[type=submit]")]);
+
+  const fan = await browser.newPage({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  await signUp(fan, unique("fan"));
+  await fan.goto(community);
+  const post = fan.locator("article.post", { hasText: "This post contains spoilers" }).first();
+  assert.ok(!(await post.locator("p.body").isVisible()));
+  await post.locator("summary").click();
+  assert.ok(await post.locator("text=The twist at the end!").isVisible());
+
+  let navigated = false;
+  fan.on("framenavigated", () => { navigated = true; });
+  const button = post.locator("button.yeah");
+  await button.click();
+  await fan.waitForFunction((el) => el.getAttribute("aria-pressed") === "true", await button.elementHandle());
+  assert.equal(await post.locator(".yeah-count").textContent(), "1");
+  await button.click();
+  await fan.waitForFunction((el) => el.getAttribute("aria-pressed") === "false", await button.elementHandle());
+  assert.equal(await post.locator(".yeah-count").textContent(), "0");
+  assert.equal(navigated, false, "the page did not reload");
+  const width = await fan.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `no horizontal scrolling on a phone (${width}px)`);
+  await fan.screenshot({ path: `${SHOTS}community-phone.png`, fullPage: true });
+  await fan.close();
+  await author.close();
+});
