@@ -22,6 +22,7 @@ apt_install() {
 }
 command -v chromium >/dev/null 2>&1 || apt_install chromium
 command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+command -v curl >/dev/null 2>&1 || apt_install curl
 
 PORT="${PLAZA_MARIADB_PORT:-3317}"
 SERVER_PID=""
