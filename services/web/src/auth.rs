@@ -140,6 +140,8 @@ pub async fn start_session(
     kind: i64,
 ) -> Result<String> {
     let token = new_secret()?;
+    // Starting a session is a good moment to forget this account's expired ones.
+    sessions::delete_expired(&state.db, user_id).await?;
     let days = if kind == KIND_API {
         API_SESSION_DAYS
     } else {
@@ -284,6 +286,7 @@ impl Viewer {
 /// Middleware for the pages: makes sure every visitor has a CSRF cookie and hands its value to
 /// the handlers.
 pub async fn csrf_cookie(
+    axum::extract::State(state): axum::extract::State<AppState>,
     mut req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
@@ -302,7 +305,12 @@ pub async fn csrf_cookie(
     req.extensions_mut().insert(CsrfToken(token.clone()));
     let mut response = next.run(req).await;
     if fresh {
-        let cookie = format!("{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax");
+        let secure = if state.config.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        };
+        let cookie = format!("{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}");
         if let Ok(value) = axum::http::HeaderValue::from_str(&cookie) {
             response
                 .headers_mut()

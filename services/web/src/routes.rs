@@ -21,7 +21,7 @@ pub fn app(state: AppState) -> Router {
         .route("/static/plaza.js", get(script))
         .route("/media/{*key}", get(crate::media::serve))
         .nest("/api/v1", api())
-        .merge(pages())
+        .merge(pages(&state))
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state);
@@ -89,7 +89,7 @@ fn api() -> Router<AppState> {
         .route("/notifications/read", post(notifications::mark_read))
 }
 
-fn pages() -> Router<AppState> {
+fn pages(state: &AppState) -> Router<AppState> {
     use pages::{admin, auth, community, home, me, post as post_pages, user};
     Router::new()
         .route("/", get(home::home))
@@ -128,7 +128,10 @@ fn pages() -> Router<AppState> {
             "/admin/communities/{id}/edit",
             get(admin::edit).post(admin::update),
         )
-        .layer(middleware::from_fn(crate::auth::csrf_cookie))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::csrf_cookie,
+        ))
 }
 
 async fn fallback(req: Request) -> Response {

@@ -165,3 +165,36 @@ async fn profiles_change_within_their_limits() {
     assert_eq!(body["user"]["display_name"], "Frank the Brave");
     assert_eq!(body["user"]["bio"], "I play everything.");
 }
+
+#[tokio::test]
+async fn expired_sessions_do_not_work_and_are_forgotten_at_the_next_sign_in() {
+    let app = TestApp::start().await;
+    app.sign_up("gale").await;
+    let user = plaza_web::db::users::by_username(app.db(), "gale")
+        .await
+        .unwrap()
+        .unwrap();
+    let old = "an-old-token-that-has-expired-long-ago-xxxxxx";
+    plaza_storage::sqlx::query("INSERT INTO sessions (token_hash, user_id, region, kind, created_at, expires_at) VALUES (?, ?, 1, 2, 0, 1)")
+        .bind(plaza_web::auth::token_hash(old))
+        .bind(user.id.0)
+        .execute(&app.db().pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.get("/api/v1/me", Some(old)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    app.post(
+        "/api/v1/sessions",
+        None,
+        json!({"username": "gale", "password": "password1"}),
+    )
+    .await;
+    let left: i64 =
+        plaza_storage::sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE expires_at <= 1")
+            .fetch_one(&app.db().pool)
+            .await
+            .unwrap();
+    assert_eq!(left, 0);
+}

@@ -50,6 +50,16 @@ pub async fn user_by_token(
         .transpose()
 }
 
+/// Forgets a user's expired sessions.
+pub async fn delete_expired(db: &Db, user_id: Id) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = ? AND expires_at <= ?")
+        .bind(user_id.0)
+        .bind(now_millis())
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
 /// Ends a session.
 pub async fn delete(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
