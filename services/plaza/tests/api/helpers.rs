@@ -209,3 +209,85 @@ pub fn ids(body: &Value, key: &str) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// A cookie-keeping client that does not follow redirects.
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub url: String,
+}
+
+impl Browser {
+    pub fn new(app: &TestApp) -> Self {
+        Browser {
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            url: app.url.clone(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, String) {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+
+    pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.url))
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The CSRF token of the page at `path`.
+    pub async fn csrf(&self, path: &str) -> String {
+        let (_, html) = self.get(path).await;
+        token_in(&html)
+    }
+
+    /// Signs in `name` (password "password1") and returns the page's CSRF token.
+    pub async fn sign_in(&self, name: &str) -> String {
+        let csrf = self.csrf("/signin").await;
+        let r = self
+            .submit(
+                "/signin",
+                &[
+                    ("csrf", &csrf),
+                    ("username", name),
+                    ("password", "password1"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        csrf
+    }
+
+    pub async fn sign_up(&self, name: &str) {
+        let csrf = self.csrf("/signup").await;
+        let r = self
+            .submit(
+                "/signup",
+                &[
+                    ("csrf", &csrf),
+                    ("username", name),
+                    ("password", "password1"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+}
+
+pub fn token_in(html: &str) -> String {
+    let marker = "name=\"csrf-token\" content=\"";
+    let start = html.find(marker).expect("a csrf token") + marker.len();
+    html[start..start + 43].to_owned()
+}

@@ -1,7 +1,7 @@
 //! Drawings through the API and the pages: stored once, served as 1-bit PNGs, shown with their
 //! size; bad paintings refused with their own codes, storing nothing.
 
-use crate::helpers::{TestApp, ids};
+use crate::helpers::{Browser, TestApp, ids};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use image::ExtendedColorType;
@@ -228,37 +228,9 @@ async fn drawings_show_in_pages_with_their_size_and_in_the_drawings_tab() {
     let (_, user_posts) = app.get("/api/v1/users/sketch/posts", None).await;
     assert!(ids(&user_posts, "posts").contains(&drawn_id));
     // The compose form offers the canvas (revealed by the script) and keeps a text-only fallback.
-    let b = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let csrf_page = b
-        .get(format!("{}/signin", app.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let start = csrf_page.find("name=\"csrf-token\" content=\"").unwrap() + 27;
-    let csrf = &csrf_page[start..start + 43];
-    b.post(format!("{}/signin", app.url))
-        .form(&[
-            ("csrf", csrf),
-            ("username", "sketch"),
-            ("password", "password1"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let own = b
-        .get(format!("{}{url}", app.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let browser = Browser::new(&app);
+    browser.sign_in("sketch").await;
+    let (_, own) = browser.get(&url).await;
     assert!(own.contains("data-canvas hidden"));
     assert!(own.contains("name=\"painting\""));
 }
@@ -279,40 +251,15 @@ async fn a_canvas_png_posted_from_the_page_form_becomes_a_drawing() {
     image::DynamicImage::ImageRgba8(rgba)
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
         .unwrap();
-    let b = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let page = b
-        .get(format!("{}/signin", app.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let start = page.find("name=\"csrf-token\" content=\"").unwrap() + 27;
-    let csrf = page[start..start + 43].to_owned();
-    b.post(format!("{}/signin", app.url))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("username", "penny"),
-            ("password", "password1"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let r = b
-        .post(format!("{}{url}/posts", app.url))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("body", ""),
-            ("painting", STANDARD.encode(&png).as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let browser = Browser::new(&app);
+    let csrf = browser.sign_in("penny").await;
+    let painting = STANDARD.encode(&png);
+    let r = browser
+        .submit(
+            &format!("{url}/posts"),
+            &[("csrf", &csrf), ("body", ""), ("painting", &painting)],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, posts) = app.get("/api/v1/users/penny/posts", None).await;
     let src = posts["posts"][0]["drawing_url"].as_str().unwrap();

@@ -1,73 +1,8 @@
 //! The site as a browser without JavaScript uses it: cookie sessions, CSRF-protected forms,
 //! escaping, spoilers, the header's unread count and friendly error pages.
 
-use crate::helpers::TestApp;
+use crate::helpers::{Browser, TestApp, token_in};
 use reqwest::StatusCode;
-
-/// A cookie-keeping client that does not follow redirects.
-struct Browser {
-    client: reqwest::Client,
-    url: String,
-}
-
-impl Browser {
-    fn new(app: &TestApp) -> Self {
-        Browser {
-            client: reqwest::Client::builder()
-                .cookie_store(true)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
-            url: app.url.clone(),
-        }
-    }
-
-    async fn get(&self, path: &str) -> (StatusCode, String) {
-        let r = self
-            .client
-            .get(format!("{}{path}", self.url))
-            .send()
-            .await
-            .unwrap();
-        (r.status(), r.text().await.unwrap())
-    }
-
-    async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        self.client
-            .post(format!("{}{path}", self.url))
-            .form(fields)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    /// The CSRF token of the page at `path`.
-    async fn csrf(&self, path: &str) -> String {
-        let (_, html) = self.get(path).await;
-        token_in(&html)
-    }
-
-    async fn sign_up(&self, name: &str) {
-        let csrf = self.csrf("/signup").await;
-        let r = self
-            .submit(
-                "/signup",
-                &[
-                    ("csrf", &csrf),
-                    ("username", name),
-                    ("password", "password1"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    }
-}
-
-fn token_in(html: &str) -> String {
-    let marker = "name=\"csrf-token\" content=\"";
-    let start = html.find(marker).expect("a csrf token") + marker.len();
-    html[start..start + 43].to_owned()
-}
 
 #[tokio::test]
 async fn a_person_signs_up_posts_and_sees_the_post_escaped() {
