@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use plaza_media::{Drawing, MediaError, store};
+use plaza_types::timeline::ScreenshotRef;
 
 /// Decodes a painting (base64, as the API and the canvas send it), stores its PNGs and returns
 /// the 1× key; the 2× rendition is stored beside it (`<hash>@2x.png`).
@@ -35,6 +36,54 @@ pub async fn store_drawing(state: &AppState, painting: String) -> Result<String>
     Ok(key)
 }
 
+/// Decodes a screenshot (base64 of a JPEG or PNG), re-encodes it without metadata, stores it and
+/// its thumbnail, and returns where it is.
+pub async fn store_screenshot(
+    state: &AppState,
+    base64: String,
+    declared: Option<String>,
+) -> Result<ScreenshotRef> {
+    use base64::Engine;
+    if base64.len() > plaza_media::screenshot::MAX_BYTES.div_ceil(3) * 4 + 4 {
+        return Err(Error::Media(MediaError::ScreenshotTooLarge(
+            plaza_media::screenshot::MAX_BYTES,
+        )));
+    }
+    let shot = tokio::task::spawn_blocking(move || {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(base64.trim().as_bytes())
+            .map_err(|_| MediaError::InvalidBase64)?;
+        plaza_media::screenshot::process(&bytes, declared.as_deref())
+    })
+    .await
+    .map_err(|e| Error::Internal(anyhow::anyhow!("screenshot task: {e}")))??;
+    let hash = store::content_hash(&shot.full);
+    let key = format!("screenshots/{hash}.{}", shot.extension);
+    state
+        .media
+        .put(&key, &shot.full)
+        .await
+        .map_err(|e| Error::Internal(e.into()))?;
+    state
+        .media
+        .put(&thumb_key(&key), &shot.thumb)
+        .await
+        .map_err(|e| Error::Internal(e.into()))?;
+    Ok(ScreenshotRef {
+        key,
+        width: shot.width,
+        height: shot.height,
+    })
+}
+
+/// The key of a screenshot's thumbnail.
+pub fn thumb_key(key: &str) -> String {
+    match key.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}-thumb.{ext}"),
+        None => format!("{key}-thumb"),
+    }
+}
+
 /// The key of a drawing's 2× rendition.
 pub fn double_key(key: &str) -> String {
     key.strip_suffix(".png")
@@ -57,7 +106,14 @@ pub async fn serve(
     match state.media.get(&key).await {
         Ok(Some(bytes)) => (
             [
-                (header::CONTENT_TYPE, "image/png"),
+                (
+                    header::CONTENT_TYPE,
+                    if key.ends_with(".jpg") {
+                        "image/jpeg"
+                    } else {
+                        "image/png"
+                    },
+                ),
                 (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
                 (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
             ],

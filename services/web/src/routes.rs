@@ -52,7 +52,12 @@ fn api() -> Router<AppState> {
         )
         .route(
             "/communities/{id}/posts",
-            get(communities::posts).post(communities::create_post),
+            get(communities::posts)
+                .post(communities::create_post)
+                .layer(
+                    // A screenshot (8 MiB) travels as base64 inside the JSON.
+                    axum::extract::DefaultBodyLimit::max(12 * 1024 * 1024),
+                ),
         )
         .route("/communities/{id}/posts/popular", get(communities::popular))
         .route("/posts/{id}", get(posts::show).delete(posts::delete))

@@ -122,6 +122,11 @@ pub struct PostView {
     /// The drawing (320×120) and its 2× rendition, when the post has one.
     pub drawing_url: Option<String>,
     pub drawing_url_2x: Option<String>,
+    /// The screenshot (at most 1920×1080), its size and its thumbnail for feeds.
+    pub screenshot_url: Option<String>,
+    pub screenshot_thumb_url: Option<String>,
+    pub screenshot_width: Option<u32>,
+    pub screenshot_height: Option<u32>,
     /// Whether the viewer wrote it (they may delete it, and cannot Yeah it).
     #[serde(skip)]
     pub mine: bool,
@@ -224,6 +229,13 @@ pub async fn posts(
                 created_at: to_datetime(p.created_at),
                 url: format!("/posts/{}", p.id),
                 drawing_url: p.drawing.as_deref().map(crate::media::url),
+                screenshot_url: p.screenshot.as_ref().map(|s| crate::media::url(&s.key)),
+                screenshot_thumb_url: p
+                    .screenshot
+                    .as_ref()
+                    .map(|s| crate::media::url(&crate::media::thumb_key(&s.key))),
+                screenshot_width: p.screenshot.as_ref().map(|s| s.width),
+                screenshot_height: p.screenshot.as_ref().map(|s| s.height),
                 drawing_url_2x: p
                     .drawing
                     .as_deref()

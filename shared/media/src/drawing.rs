@@ -160,7 +160,7 @@ fn decode(bytes: &[u8], format: Option<ImageFormat>) -> Result<Drawing, MediaErr
     Ok(reduce(&image))
 }
 
-fn classify(err: image::ImageError) -> MediaError {
+pub(crate) fn classify(err: image::ImageError) -> MediaError {
     use image::ImageError as E;
     match err {
         E::Limits(_) => MediaError::DecompressionBomb,

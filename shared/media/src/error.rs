@@ -15,6 +15,10 @@ pub enum MediaError {
     WrongSize(u32, u32),
     #[error("the image unpacks to far more data than it may")]
     DecompressionBomb,
+    #[error("a screenshot can be at most {0} bytes")]
+    ScreenshotTooLarge(usize),
+    #[error("the declared content type does not match the image")]
+    ContentTypeMismatch,
 }
 
 impl MediaError {
@@ -27,6 +31,8 @@ impl MediaError {
             MediaError::Truncated => "truncated_image",
             MediaError::WrongSize(..) => "wrong_drawing_size",
             MediaError::DecompressionBomb => "decompression_bomb",
+            MediaError::ScreenshotTooLarge(_) => "screenshot_too_large",
+            MediaError::ContentTypeMismatch => "content_type_mismatch",
         }
     }
 
@@ -34,7 +40,9 @@ impl MediaError {
     pub fn is_too_large(&self) -> bool {
         matches!(
             self,
-            MediaError::TooLarge(_) | MediaError::DecompressionBomb
+            MediaError::TooLarge(_)
+                | MediaError::DecompressionBomb
+                | MediaError::ScreenshotTooLarge(_)
         )
     }
 }

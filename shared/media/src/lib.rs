@@ -5,6 +5,7 @@
 
 pub mod drawing;
 pub mod error;
+pub mod screenshot;
 pub mod store;
 
 pub use drawing::Drawing;

@@ -3,6 +3,14 @@
 use crate::{Id, Millis};
 use serde::{Deserialize, Serialize};
 
+/// A stored screenshot: its object key (the thumbnail is `<key stem>-thumb.<ext>`) and size.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScreenshotRef {
+    pub key: String,
+    pub width: u32,
+    pub height: u32,
+}
+
 /// A post to create. The web service has validated and authorised it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NewPost {
@@ -16,6 +24,9 @@ pub struct NewPost {
     /// The object-store key of the post's drawing, if it has one.
     #[serde(default)]
     pub drawing: Option<String>,
+    /// The post's screenshot, if it has one.
+    #[serde(default)]
+    pub screenshot: Option<ScreenshotRef>,
 }
 
 /// A stored post. A deleted post keeps its id and comments but loses its text.
@@ -36,6 +47,9 @@ pub struct Post {
     /// The object-store key of the post's drawing, if it has one.
     #[serde(default)]
     pub drawing: Option<String>,
+    /// The post's screenshot, if it has one.
+    #[serde(default)]
+    pub screenshot: Option<ScreenshotRef>,
 }
 
 /// A comment to create on a post.

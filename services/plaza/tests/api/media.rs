@@ -276,3 +276,134 @@ async fn a_canvas_png_posted_from_the_page_form_becomes_a_drawing() {
     assert_eq!(img.get_pixel(150, 60).0[0], 0);
     assert_eq!(img.get_pixel(150, 61).0[0], 255);
 }
+
+/// A JPEG with an EXIF block holding a GPS position, as a phone would send.
+fn phone_photo(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 200) as u8, (y % 200) as u8, 90])
+    });
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+        .encode_image(&img)
+        .unwrap();
+    let payload = b"Exif\0\0MM\0*\0\0\0\x08GPSLatitude=35.6586N;GPSLongitude=139.7454E";
+    let len = u16::try_from(payload.len() + 2).unwrap();
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(payload);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+#[tokio::test]
+async fn a_phone_screenshot_is_scaled_stripped_of_gps_and_shown_with_a_thumbnail() {
+    let app = TestApp::start().await;
+    let token = app.sign_up("snapper").await;
+    let c = app.community().await;
+    let photo = phone_photo(2560, 1440);
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/communities/{c}/posts"),
+            Some(&token),
+            json!({"body": "", "screenshot": STANDARD.encode(&photo), "screenshot_type": "image/jpeg"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let post = &body["post"];
+    assert_eq!(post["screenshot_width"], 1920);
+    assert_eq!(post["screenshot_height"], 1080);
+    let full = app
+        .client
+        .get(format!(
+            "{}{}",
+            app.url,
+            post["screenshot_url"].as_str().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(full.headers()["content-type"], "image/jpeg");
+    let stored = full.bytes().await.unwrap();
+    assert!(
+        !stored.windows(11).any(|w| w == b"GPSLatitude"),
+        "no GPS in the stored file"
+    );
+    assert!(!stored.windows(4).any(|w| w == b"Exif"));
+    assert_eq!(image::load_from_memory(&stored).unwrap().width(), 1920);
+    let thumb = app
+        .client
+        .get(format!(
+            "{}{}",
+            app.url,
+            post["screenshot_thumb_url"].as_str().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(image::load_from_memory(&thumb).unwrap().width() <= 320);
+
+    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
+    let url = community["community"]["url"].as_str().unwrap().to_owned();
+    let page = app
+        .client
+        .get(format!("{}{url}", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(
+        "width=\"1920\" height=\"1080\" loading=\"lazy\" alt=\"A screenshot shared by snapper\""
+    ));
+}
+
+#[tokio::test]
+async fn bad_screenshots_are_refused_and_store_nothing() {
+    let app = TestApp::start().await;
+    let token = app.sign_up("blurry").await;
+    let c = app.community().await;
+    let photo = phone_photo(64, 64);
+    let cases = [
+        (
+            json!({"body": "x", "screenshot": STANDARD.encode(&photo), "screenshot_type": "image/png"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "content_type_mismatch",
+        ),
+        (
+            json!({"body": "x", "screenshot": STANDARD.encode(&photo[..photo.len() / 2])}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "truncated_image",
+        ),
+        (
+            json!({"body": "x", "screenshot": STANDARD.encode(b"GIF89a nope")}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "not_an_image",
+        ),
+        (
+            json!({"body": "x", "screenshot": STANDARD.encode(vec![0xFFu8; 8 * 1024 * 1024 + 1])}),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "screenshot_too_large",
+        ),
+    ];
+    for (input, status, code) in cases {
+        let (got, body) = app
+            .post(
+                &format!("/api/v1/communities/{c}/posts"),
+                Some(&token),
+                input,
+            )
+            .await;
+        assert_eq!(got, status, "{code}: {body}");
+        assert_eq!(body["error"], code);
+    }
+    let (_, feed) = app
+        .get(&format!("/api/v1/communities/{c}/posts"), None)
+        .await;
+    assert!(feed["posts"].as_array().unwrap().is_empty());
+    assert!(!app.data_dir().join("media/screenshots").exists());
+}

@@ -3,13 +3,14 @@
 use plaza_storage::sqlx::any::AnyRow;
 use plaza_storage::sqlx::{self, AssertSqlSafe, Row};
 use plaza_storage::{Db, Dialect, placeholders};
-use plaza_types::timeline::{Post, PostQuery};
+use plaza_types::timeline::{Post, PostQuery, ScreenshotRef};
 use plaza_types::{Cursor, Id, Page, page_limit};
 
 use crate::Result;
 
 const COLUMNS: &str = "p.id, p.region, p.community_id, p.author_id, p.body, p.feeling, p.spoiler, \
      p.topic_tag, p.platform, p.deleted_at, p.created_at, p.drawing_key, \
+     p.screenshot_key, p.screenshot_width, p.screenshot_height, \
      (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id) AS comment_count";
 
 fn from_row(row: &AnyRow) -> Result<Post, sqlx::Error> {
@@ -28,6 +29,22 @@ fn from_row(row: &AnyRow) -> Result<Post, sqlx::Error> {
         deleted: deleted_at.is_some(),
         created_at: row.try_get("created_at")?,
         drawing: row.try_get("drawing_key")?,
+        screenshot: match row.try_get::<Option<String>, _>("screenshot_key")? {
+            Some(key) => Some(ScreenshotRef {
+                key,
+                width: u32::try_from(
+                    row.try_get::<Option<i64>, _>("screenshot_width")?
+                        .unwrap_or(0),
+                )
+                .unwrap_or(0),
+                height: u32::try_from(
+                    row.try_get::<Option<i64>, _>("screenshot_height")?
+                        .unwrap_or(0),
+                )
+                .unwrap_or(0),
+            }),
+            None => None,
+        },
     })
 }
 
@@ -35,7 +52,8 @@ fn from_row(row: &AnyRow) -> Result<Post, sqlx::Error> {
 pub async fn insert(db: &Db, post: &Post) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO posts (id, region, community_id, author_id, body, feeling, spoiler, topic_tag, \
-         platform, deleted_at, created_at, drawing_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+         platform, deleted_at, created_at, drawing_key, screenshot_key, screenshot_width, \
+         screenshot_height) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
     )
     .bind(post.id.0)
     .bind(i64::from(post.region))
@@ -48,6 +66,9 @@ pub async fn insert(db: &Db, post: &Post) -> Result<(), sqlx::Error> {
     .bind(&post.platform)
     .bind(post.created_at)
     .bind(post.drawing.as_deref())
+    .bind(post.screenshot.as_ref().map(|s| s.key.clone()))
+    .bind(post.screenshot.as_ref().map(|s| i64::from(s.width)))
+    .bind(post.screenshot.as_ref().map(|s| i64::from(s.height)))
     .execute(&db.pool)
     .await?;
     Ok(())
@@ -84,7 +105,8 @@ pub async fn by_ids(db: &Db, ids: &[Id]) -> Result<Vec<Post>, sqlx::Error> {
 /// Marks a post deleted and forgets its text; its comments stay.
 pub async fn mark_deleted(db: &Db, id: Id) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE posts SET deleted_at = ?, body = '', topic_tag = NULL, drawing_key = NULL WHERE id = ? AND deleted_at IS NULL",
+        "UPDATE posts SET deleted_at = ?, body = '', topic_tag = NULL, drawing_key = NULL, \
+         screenshot_key = NULL, screenshot_width = NULL, screenshot_height = NULL WHERE id = ? AND deleted_at IS NULL",
     )
     .bind(plaza_types::now_millis())
     .bind(id.0)

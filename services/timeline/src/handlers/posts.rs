@@ -21,7 +21,10 @@ pub async fn create(
         .map(validate::media_key)
         .transpose()?
         .map(str::to_owned);
-    let body = if drawing.is_some() {
+    if let Some(s) = &new.screenshot {
+        validate::media_key(&s.key)?;
+    }
+    let body = if drawing.is_some() || new.screenshot.is_some() {
         validate::optional_body(&new.body)?
     } else {
         validate::body(&new.body)?
@@ -42,6 +45,7 @@ pub async fn create(
         deleted: false,
         created_at: plaza_types::now_millis(),
         drawing,
+        screenshot: new.screenshot,
     };
     db::insert(&state.db, &post).await?;
     Ok((StatusCode::CREATED, Json(post)))

@@ -22,6 +22,12 @@ pub struct WriteInput {
     /// A hand-drawn picture: base64 of a PNG, or of a zlib-compressed TGA or BMP as games send.
     #[serde(default)]
     pub painting: Option<String>,
+    /// A screenshot: base64 of a JPEG or PNG of at most 8 MiB.
+    #[serde(default)]
+    pub screenshot: Option<String>,
+    /// The screenshot's content type as the client declares it (checked against the bytes).
+    #[serde(default)]
+    pub screenshot_type: Option<String>,
 }
 
 fn blocked() -> Error {
@@ -37,7 +43,8 @@ pub async fn create_post(
     platform: &str,
 ) -> Result<Post> {
     let painting = input.painting.as_deref().filter(|p| !p.trim().is_empty());
-    let body = if painting.is_some() {
+    let screenshot = input.screenshot.as_deref().filter(|s| !s.trim().is_empty());
+    let body = if painting.is_some() || screenshot.is_some() {
         validate::optional_body(&input.body)?
     } else {
         validate::body(&input.body)?
@@ -52,6 +59,13 @@ pub async fn create_post(
         Some(p) => Some(crate::media::store_drawing(state, p.to_owned()).await?),
         None => None,
     };
+    let screenshot = match screenshot {
+        Some(s) => Some(
+            crate::media::store_screenshot(state, s.to_owned(), input.screenshot_type.clone())
+                .await?,
+        ),
+        None => None,
+    };
     let post = NewPost {
         author_id: user.id,
         community_id,
@@ -61,6 +75,7 @@ pub async fn create_post(
         topic_tag,
         platform: platform.into(),
         drawing,
+        screenshot,
     };
     Ok(state.timeline.create_post(&post).await?)
 }

@@ -187,6 +187,8 @@ impl WriteForm {
             spoiler: self.spoiler.is_some(),
             topic_tag: self.topic_tag.clone(),
             painting: self.painting.clone(),
+            screenshot: None,
+            screenshot_type: None,
         }
     }
 }
