@@ -121,7 +121,8 @@
     return true;
   }
   function sync() {
-    if (body) body.required = isBlank();
+    // Text is optional once there is a picture; the server says so too.
+    if (body) body.placeholder = isBlank() ? "" : "Add a caption (optional)";
   }
 
   blankCanvas();

@@ -102,7 +102,8 @@ fn pages(state: &AppState) -> Router<AppState> {
         .route("/titles/{title_id}/{id}", get(community::show))
         .route(
             "/titles/{title_id}/{id}/posts",
-            post(community::create_post),
+            post(community::create_post)
+                .layer(axum::extract::DefaultBodyLimit::max(12 * 1024 * 1024)),
         )
         .route(
             "/titles/{title_id}/{id}/favourite",

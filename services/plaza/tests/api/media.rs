@@ -407,3 +407,47 @@ async fn bad_screenshots_are_refused_and_store_nothing() {
     assert!(feed["posts"].as_array().unwrap().is_empty());
     assert!(!app.data_dir().join("media/screenshots").exists());
 }
+
+#[tokio::test]
+async fn a_screenshot_uploaded_from_the_page_form_is_attached_to_the_post() {
+    let app = TestApp::start().await;
+    app.sign_up("uploader").await;
+    let c = app.community().await;
+    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
+    let url = community["community"]["url"].as_str().unwrap().to_owned();
+    let browser = Browser::new(&app);
+    let csrf = browser.sign_in("uploader").await;
+    let photo = phone_photo(800, 600);
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf)
+        .text("body", "")
+        .text("feeling", "1")
+        .part(
+            "screenshot",
+            reqwest::multipart::Part::bytes(photo)
+                .file_name("IMG_0001.jpg")
+                .mime_str("image/jpeg")
+                .unwrap(),
+        );
+    let r = browser
+        .client
+        .post(format!("{}{url}/posts", app.url))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, posts) = app.get("/api/v1/users/uploader/posts", None).await;
+    assert_eq!(posts["posts"][0]["screenshot_width"], 800);
+    let src = posts["posts"][0]["screenshot_url"].as_str().unwrap();
+    let stored = app
+        .client
+        .get(format!("{}{src}", app.url))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(!stored.windows(11).any(|w| w == b"GPSLatitude"));
+}

@@ -1,6 +1,8 @@
 //! A community's page: its posts (new or popular), the post form and the favourite button.
 
-use super::{FEELINGS, Form, Layout, PageResult, SwitchForm, WriteForm, next_url, render_status};
+use super::{
+    FEELINGS, Form, Layout, PageResult, PostForm, SwitchForm, WriteForm, next_url, render_status,
+};
 use crate::auth::Viewer;
 use crate::db::communities::Community;
 use crate::db::favourites;
@@ -124,7 +126,7 @@ pub async fn create_post(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((_title_id, id)): Path<(String, Id)>,
-    Form(form): Form<WriteForm>,
+    PostForm(form): PostForm,
 ) -> PageResult {
     viewer.check_csrf(&form.csrf)?;
     let user = viewer.require()?;

@@ -161,6 +161,66 @@ pub fn next_url(base: &str, cursor: Option<&str>) -> Option<String> {
     Some(format!("{base}{sep}cursor={cursor}"))
 }
 
+/// A post form, sent URL-encoded or, with a screenshot file, as multipart.
+#[derive(Debug)]
+pub struct PostForm(pub WriteForm);
+
+impl<S: Send + Sync> FromRequest<S> for PostForm {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let multipart = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if !multipart {
+            return Form::<WriteForm>::from_request(req, state)
+                .await
+                .map(|Form(f)| PostForm(f));
+        }
+        let malformed = |message: String| {
+            PageError(Error::Invalid(plaza_types::validate::Invalid {
+                code: "malformed_form",
+                message,
+            }))
+        };
+        let mut parts = axum::extract::Multipart::from_request(req, state)
+            .await
+            .map_err(|e| malformed(e.body_text()))?;
+        let mut form = WriteForm::default();
+        while let Some(field) = parts
+            .next_field()
+            .await
+            .map_err(|e| malformed(e.body_text()))?
+        {
+            let name = field.name().unwrap_or_default().to_owned();
+            if name == "screenshot" {
+                let declared = field.content_type().map(str::to_owned);
+                let bytes = field.bytes().await.map_err(|e| malformed(e.body_text()))?;
+                if !bytes.is_empty() {
+                    use base64::Engine;
+                    form.screenshot =
+                        Some(base64::engine::general_purpose::STANDARD.encode(&bytes));
+                    form.screenshot_type = declared;
+                }
+                continue;
+            }
+            let text = field.text().await.map_err(|e| malformed(e.body_text()))?;
+            match name.as_str() {
+                "csrf" => form.csrf = text,
+                "body" => form.body = text,
+                "feeling" => form.feeling = Some(text),
+                "spoiler" => form.spoiler = Some(text),
+                "topic_tag" => form.topic_tag = Some(text),
+                "painting" => form.painting = Some(text),
+                _ => {}
+            }
+        }
+        Ok(PostForm(form))
+    }
+}
+
 /// The fields of a post or comment form.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct WriteForm {
@@ -173,6 +233,11 @@ pub struct WriteForm {
     pub topic_tag: Option<String>,
     /// The canvas drawing as base64 PNG (filled in by the page's script).
     pub painting: Option<String>,
+    /// An uploaded screenshot (base64) and its declared type, from a multipart form.
+    #[serde(skip)]
+    pub screenshot: Option<String>,
+    #[serde(skip)]
+    pub screenshot_type: Option<String>,
 }
 
 impl WriteForm {
@@ -187,8 +252,8 @@ impl WriteForm {
             spoiler: self.spoiler.is_some(),
             topic_tag: self.topic_tag.clone(),
             painting: self.painting.clone(),
-            screenshot: None,
-            screenshot_type: None,
+            screenshot: self.screenshot.clone(),
+            screenshot_type: self.screenshot_type.clone(),
         }
     }
 }
