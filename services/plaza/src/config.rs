@@ -105,6 +105,10 @@ pub struct WorkerConfig {
     pub lease_secs: u64,
     /// Jobs claimed at once.
     pub batch: i64,
+    /// Seconds between clean-ups of media no post refers to (0 turns them off).
+    pub media_gc_interval_secs: u64,
+    /// How old an unreferenced object must be before the clean-up deletes it.
+    pub media_gc_grace_secs: u64,
 }
 
 /// The configuration's top-level keys, the ones `PLAZA_*` variables may set.
@@ -187,6 +191,8 @@ impl Default for Config {
                 poll_interval_ms: 200,
                 lease_secs: 60,
                 batch: 16,
+                media_gc_interval_secs: 3600,
+                media_gc_grace_secs: 3600,
             },
         }
     }
@@ -301,6 +307,8 @@ impl Config {
                 poll_interval_ms: 20,
                 lease_secs: 30,
                 batch: 16,
+                media_gc_interval_secs: 0,
+                media_gc_grace_secs: 3600,
             },
             ..Config::default()
         }

@@ -108,6 +108,11 @@ pub async fn start(
     db.migrate().await?;
     let ids =
         Arc::new(IdGenerator::new(config.region, config.node).context("region/node out of range")?);
+    let media: Arc<dyn plaza_media::ObjectStore> = Arc::new(
+        plaza_media::DiskStore::new(config.media_dir()).with_context(|| {
+            format!("creating the media folder {}", config.media_dir().display())
+        })?,
+    );
     // One cache for every service in this process, as one memcached is shared in a region.
     let cache: Arc<dyn plaza_cache::Cache> =
         Arc::new(plaza_cache::MemoryCache::new(config.cache_max_bytes));
@@ -221,7 +226,20 @@ pub async fn start(
                 lease: Duration::from_secs(config.worker.lease_secs),
                 batch: config.worker.batch,
             }),
+            media: Some(media.clone()),
         };
+        if config.worker.media_gc_interval_secs > 0 {
+            let gc = plaza_worker::media_gc::run_loop(
+                state.clone(),
+                Duration::from_secs(config.worker.media_gc_interval_secs),
+                Duration::from_secs(config.worker.media_gc_grace_secs),
+                rx.clone(),
+            );
+            tasks.spawn(async move {
+                gc.await;
+                Ok(())
+            });
+        }
         let jobs_state = state.clone();
         let jobs_rx = rx.clone();
         tasks.spawn(async move {

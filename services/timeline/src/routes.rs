@@ -20,6 +20,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/posts/{id}/comments/query", post(comments::query))
         .route("/v1/posts/{id}/commenters", get(comments::commenters))
         .route("/v1/comments/{id}", get(comments::show))
+        .route("/v1/media/referenced", post(posts::referenced_media))
         .with_state(state);
     common_layers(router, ServiceName("timeline"), 256 * 1024)
 }

@@ -7,6 +7,7 @@ pub mod config;
 pub mod error;
 pub mod handlers;
 pub mod jobs;
+pub mod media_gc;
 pub mod routes;
 pub mod state;
 

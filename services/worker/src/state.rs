@@ -12,4 +12,6 @@ pub struct AppState {
     pub timeline: TimelineClient,
     pub notification: NotificationClient,
     pub config: Arc<Config>,
+    /// The media store, for the clean-up of unreferenced objects (none: no clean-up).
+    pub media: Option<Arc<dyn plaza_media::ObjectStore>>,
 }

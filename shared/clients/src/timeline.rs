@@ -2,7 +2,8 @@
 
 use crate::{ClientError, Items, ServiceClient, with_query};
 use plaza_types::timeline::{
-    Comment, CommentQuery, Commenters, DeleteRequest, NewComment, NewPost, Post, PostQuery,
+    Comment, CommentQuery, Commenters, DeleteRequest, MediaKeys, NewComment, NewPost, Post,
+    PostQuery,
 };
 use plaza_types::{Id, IdsRequest, Page};
 
@@ -71,6 +72,20 @@ impl TimelineClient {
 
     pub async fn comment(&self, id: Id) -> Result<Comment, ClientError> {
         self.0.get(&format!("/v1/comments/{id}")).await
+    }
+
+    /// Which of `keys` a post still refers to.
+    pub async fn referenced_media(&self, keys: &[String]) -> Result<Vec<String>, ClientError> {
+        let answer: MediaKeys = self
+            .0
+            .post(
+                "/v1/media/referenced",
+                &MediaKeys {
+                    keys: keys.to_vec(),
+                },
+            )
+            .await?;
+        Ok(answer.keys)
     }
 
     /// The distinct authors of a post's comments made before comment `before` (at most `limit`).

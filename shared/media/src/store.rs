@@ -6,6 +6,7 @@ use sha2::{Digest, Sha256};
 use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
+use std::time::{Duration, SystemTime};
 
 /// A boxed future, so the trait can be used as `Arc<dyn ObjectStore>`.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -16,6 +17,14 @@ pub trait ObjectStore: Send + Sync + std::fmt::Debug {
     fn put<'a>(&'a self, key: &'a str, bytes: &'a [u8]) -> BoxFuture<'a, std::io::Result<()>>;
     /// The object under `key`, if any.
     fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, std::io::Result<Option<Vec<u8>>>>;
+    /// Keys under `prefix` (such as `drawings/`) of objects stored at least `age` ago.
+    fn list_older_than<'a>(
+        &'a self,
+        prefix: &'a str,
+        age: Duration,
+    ) -> BoxFuture<'a, std::io::Result<Vec<String>>>;
+    /// Removes an object (a no-op when it is not there).
+    fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, std::io::Result<()>>;
 }
 
 /// The content address of `bytes`: lowercase hex SHA-256.
@@ -36,6 +45,20 @@ pub fn valid_key(key: &str) -> bool {
         && key.bytes().all(|b| {
             b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'/' | b'@' | b'.' | b'-')
         })
+}
+
+/// The key of the object a rendition belongs to: `x@2x.png` and `x-thumb.jpg` belong to `x.png`
+/// and `x.jpg`. Rows refer to the original only.
+pub fn original_key(key: &str) -> String {
+    if let Some(stem) = key.strip_suffix("@2x.png") {
+        return format!("{stem}.png");
+    }
+    if let Some((stem, ext)) = key.rsplit_once('.')
+        && let Some(base) = stem.strip_suffix("-thumb")
+    {
+        return format!("{base}.{ext}");
+    }
+    key.to_owned()
 }
 
 /// Objects as files under a folder.
@@ -93,5 +116,92 @@ impl ObjectStore for DiskStore {
                 Err(e) => Err(e),
             }
         })
+    }
+
+    fn list_older_than<'a>(
+        &'a self,
+        prefix: &'a str,
+        age: Duration,
+    ) -> BoxFuture<'a, std::io::Result<Vec<String>>> {
+        Box::pin(async move {
+            let dir = self.path(prefix.trim_end_matches('/'))?;
+            let mut entries = match tokio::fs::read_dir(&dir).await {
+                Ok(e) => e,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+                Err(e) => return Err(e),
+            };
+            let cutoff = SystemTime::now()
+                .checked_sub(age)
+                .unwrap_or(SystemTime::UNIX_EPOCH);
+            let mut keys = Vec::new();
+            while let Some(entry) = entries.next_entry().await? {
+                let meta = entry.metadata().await?;
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let key = format!("{}/{name}", prefix.trim_end_matches('/'));
+                if meta.is_file() && valid_key(&key) && meta.modified()? <= cutoff {
+                    keys.push(key);
+                }
+            }
+            keys.sort();
+            Ok(keys)
+        })
+    }
+
+    fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, std::io::Result<()>> {
+        Box::pin(async move {
+            match tokio::fs::remove_file(self.path(key)?).await {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+                _ => Ok(()),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renditions_belong_to_their_original() {
+        assert_eq!(original_key("drawings/ab@2x.png"), "drawings/ab.png");
+        assert_eq!(
+            original_key("screenshots/cd-thumb.jpg"),
+            "screenshots/cd.jpg"
+        );
+        assert_eq!(original_key("drawings/ab.png"), "drawings/ab.png");
+    }
+
+    #[tokio::test]
+    async fn objects_are_stored_once_listed_by_age_and_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = DiskStore::new(dir.path()).unwrap();
+        store.put("drawings/a.png", b"one").await.unwrap();
+        store.put("drawings/a.png", b"one").await.unwrap();
+        assert_eq!(store.get("drawings/a.png").await.unwrap().unwrap(), b"one");
+        assert_eq!(
+            store
+                .list_older_than("drawings/", Duration::ZERO)
+                .await
+                .unwrap(),
+            vec!["drawings/a.png"]
+        );
+        assert!(
+            store
+                .list_older_than("drawings/", Duration::from_secs(3600))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        store.delete("drawings/a.png").await.unwrap();
+        store.delete("drawings/a.png").await.unwrap();
+        assert!(store.get("drawings/a.png").await.unwrap().is_none());
+        assert!(store.put("../escape.png", b"x").await.is_err());
+        assert!(
+            store
+                .list_older_than("nothing/", Duration::ZERO)
+                .await
+                .unwrap()
+                .is_empty()
+        );
     }
 }

@@ -112,6 +112,12 @@ pub struct Commenters {
     pub user_ids: Vec<Id>,
 }
 
+/// A batch of media object keys (asking which are still referenced, and the answer).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MediaKeys {
+    pub keys: Vec<String>,
+}
+
 /// The most authors one feed query may name: 1000 followed plus the reader.
 pub const MAX_FEED_AUTHORS: usize = 1001;
 /// The most excluded authors one query may name (blocked plus blocked-by, each capped at 1000).

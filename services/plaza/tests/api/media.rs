@@ -451,3 +451,67 @@ async fn a_screenshot_uploaded_from_the_page_form_is_attached_to_the_post() {
         .unwrap();
     assert!(!stored.windows(11).any(|w| w == b"GPSLatitude"));
 }
+
+#[tokio::test]
+async fn media_no_post_refers_to_is_removed_after_the_grace_period_and_the_rest_stays() {
+    let app = TestApp::start_configured(None, |c| {
+        c.worker.media_gc_interval_secs = 1;
+        c.worker.media_gc_grace_secs = 1;
+    })
+    .await;
+    let token = app.sign_up("tidy").await;
+    let c = app.community().await;
+    let post_with = |p: String| {
+        let app = &app;
+        let token = token.clone();
+        let c = c.clone();
+        async move {
+            let (_, body) = app
+                .post(
+                    &format!("/api/v1/communities/{c}/posts"),
+                    Some(&token),
+                    json!({"body": "", "painting": p}),
+                )
+                .await;
+            body["post"].clone()
+        }
+    };
+    let kept = post_with(painting(320, 120, stripes)).await;
+    let gone = post_with(painting(320, 120, |x, _| x < 100)).await;
+    app.delete(
+        &format!("/api/v1/posts/{}", gone["id"].as_str().unwrap()),
+        &token,
+    )
+    .await;
+    let gone_url = gone["drawing_url"].as_str().unwrap().to_owned();
+    let kept_url = kept["drawing_url"].as_str().unwrap().to_owned();
+    let status = |url: String| {
+        let app = &app;
+        async move {
+            app.client
+                .get(format!("{}{url}", app.url))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    let mut removed = false;
+    for _ in 0..100 {
+        if status(gone_url.clone()).await == StatusCode::NOT_FOUND {
+            removed = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(removed, "the deleted post's drawing was cleaned up");
+    assert_eq!(
+        status(gone_url.replace(".png", "@2x.png")).await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(status(kept_url.clone()).await, StatusCode::OK);
+    assert_eq!(
+        status(kept_url.replace(".png", "@2x.png")).await,
+        StatusCode::OK
+    );
+}

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use plaza_http::{Json, Path};
 use plaza_types::timeline::{
-    DeleteRequest, MAX_EXCLUDED_AUTHORS, MAX_FEED_AUTHORS, NewPost, Post, PostQuery,
+    DeleteRequest, MAX_EXCLUDED_AUTHORS, MAX_FEED_AUTHORS, MediaKeys, NewPost, Post, PostQuery,
 };
 use plaza_types::{Id, IdsRequest, Items, MAX_PAGE_SIZE, Page, validate};
 
@@ -92,6 +92,19 @@ pub async fn delete(
         .await?
         .map(Json)
         .ok_or(Error::NotFound("post"))
+}
+
+/// Which of the given media keys a post still refers to (for the clean-up of orphans).
+pub async fn referenced_media(
+    State(state): State<AppState>,
+    Json(req): Json<MediaKeys>,
+) -> Result<Json<MediaKeys>> {
+    if req.keys.len() > MAX_PAGE_SIZE as usize {
+        return Err(Error::TooMany);
+    }
+    Ok(Json(MediaKeys {
+        keys: db::referenced_media(&state.db, &req.keys).await?,
+    }))
 }
 
 /// A feed: one community's posts, some authors' posts, or both; newest first.
