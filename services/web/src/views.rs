@@ -145,6 +145,9 @@ pub struct CommentView {
     pub yeah_count: i64,
     pub yeahed_by_me: bool,
     pub created_at: DateTime<Utc>,
+    /// The comment's drawing and its 2× rendition, when it has one.
+    pub drawing_url: Option<String>,
+    pub drawing_url_2x: Option<String>,
     #[serde(skip)]
     pub mine: bool,
 }
@@ -284,6 +287,11 @@ pub async fn comments(
                 yeah_count: summary.map_or(0, |s| s.count),
                 yeahed_by_me: summary.is_some_and(|s| s.yeahed_by_viewer),
                 created_at: to_datetime(c.created_at),
+                drawing_url: c.drawing.as_deref().map(crate::media::url),
+                drawing_url_2x: c
+                    .drawing
+                    .as_deref()
+                    .map(|k| crate::media::url(&crate::media::double_key(k))),
                 mine: viewer == Some(c.author_id),
             }
         })

@@ -60,6 +60,9 @@ pub struct NewComment {
     pub feeling: u8,
     pub spoiler: bool,
     pub platform: String,
+    /// The object-store key of the comment's drawing, if it has one.
+    #[serde(default)]
+    pub drawing: Option<String>,
 }
 
 /// A stored comment.
@@ -74,6 +77,9 @@ pub struct Comment {
     pub spoiler: bool,
     pub deleted: bool,
     pub created_at: Millis,
+    /// The object-store key of the comment's drawing, if it has one.
+    #[serde(default)]
+    pub drawing: Option<String>,
 }
 
 /// Which posts a feed shows: one community, a set of authors, or both; newest first.

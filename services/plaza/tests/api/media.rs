@@ -515,3 +515,48 @@ async fn media_no_post_refers_to_is_removed_after_the_grace_period_and_the_rest_
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn comments_carry_drawings_which_the_clean_up_keeps() {
+    let app = TestApp::start_configured(None, |c| {
+        c.worker.media_gc_interval_secs = 1;
+        c.worker.media_gc_grace_secs = 1;
+    })
+    .await;
+    let author = app.sign_up("poster").await;
+    let replier = app.sign_up("replier").await;
+    let c = app.community().await;
+    let post = app.post_text(&author, &c, "draw me something").await;
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/posts/{post}/comments"),
+            Some(&replier),
+            json!({"body": "", "painting": painting(320, 120, stripes)}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let url = body["comment"]["drawing_url"].as_str().unwrap().to_owned();
+    let (_, comments) = app
+        .get(&format!("/api/v1/posts/{post}/comments"), None)
+        .await;
+    assert_eq!(comments["comments"][0]["drawing_url"], url.as_str());
+    let page = app
+        .client
+        .get(format!("{}/posts/{post}", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("alt=\"A drawing by replier\""));
+    // Two clean-up passes later the comment's drawing is still there.
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let r = app
+        .client
+        .get(format!("{}{url}", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}

@@ -9,7 +9,7 @@ use plaza_types::timeline::{Comment, CommentQuery};
 use plaza_types::{Cursor, Id, Page, page_limit};
 
 const COLUMNS: &str =
-    "id, region, post_id, author_id, body, feeling, spoiler, deleted_at, created_at";
+    "id, region, post_id, author_id, body, feeling, spoiler, deleted_at, created_at, drawing_key";
 
 fn from_row(row: &AnyRow) -> Result<Comment, sqlx::Error> {
     let deleted_at: Option<i64> = row.try_get("deleted_at")?;
@@ -23,6 +23,7 @@ fn from_row(row: &AnyRow) -> Result<Comment, sqlx::Error> {
         spoiler: row.try_get::<i64, _>("spoiler")? != 0,
         deleted: deleted_at.is_some(),
         created_at: row.try_get("created_at")?,
+        drawing: row.try_get("drawing_key")?,
     })
 }
 
@@ -36,7 +37,7 @@ pub async fn insert_with_job(
     let mut tx = state.db.begin_write().await?;
     sqlx::query(
         "INSERT INTO comments (id, region, post_id, author_id, body, feeling, spoiler, platform, \
-         deleted_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+         deleted_at, created_at, drawing_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
     )
     .bind(comment.id.0)
     .bind(i64::from(comment.region))
@@ -47,6 +48,7 @@ pub async fn insert_with_job(
     .bind(i64::from(comment.spoiler))
     .bind(platform)
     .bind(comment.created_at)
+    .bind(comment.drawing.as_deref())
     .execute(&mut *tx)
     .await?;
     let job = CommentCreated {

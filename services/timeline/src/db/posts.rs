@@ -102,8 +102,8 @@ pub async fn by_ids(db: &Db, ids: &[Id]) -> Result<Vec<Post>, sqlx::Error> {
     q.fetch_all(&db.pool).await?.iter().map(from_row).collect()
 }
 
-/// The keys among `keys` that a post's drawing or screenshot refers to (served by
-/// `posts_by_drawing` and `posts_by_screenshot`).
+/// The keys among `keys` that a post's drawing or screenshot, or a comment's drawing, refers to
+/// (served by `posts_by_drawing`, `posts_by_screenshot` and `comments_by_drawing`).
 pub async fn referenced_media(db: &Db, keys: &[String]) -> Result<Vec<String>, sqlx::Error> {
     if keys.is_empty() {
         return Ok(Vec::new());
@@ -111,10 +111,11 @@ pub async fn referenced_media(db: &Db, keys: &[String]) -> Result<Vec<String>, s
     let list = placeholders(keys.len());
     let sql = format!(
         "SELECT drawing_key AS k FROM posts WHERE drawing_key IN ({list}) \
-         UNION SELECT screenshot_key AS k FROM posts WHERE screenshot_key IN ({list})"
+         UNION SELECT screenshot_key AS k FROM posts WHERE screenshot_key IN ({list}) \
+         UNION SELECT drawing_key AS k FROM comments WHERE drawing_key IN ({list})"
     );
     let mut q = sqlx::query(AssertSqlSafe(sql));
-    for k in keys.iter().chain(keys) {
+    for k in keys.iter().chain(keys).chain(keys) {
         q = q.bind(k.clone());
     }
     q.fetch_all(&db.pool)

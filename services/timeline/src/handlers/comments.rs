@@ -15,7 +15,17 @@ pub async fn create(
     Path(post_id): Path<Id>,
     Json(new): Json<NewComment>,
 ) -> Result<(StatusCode, Json<Comment>)> {
-    let body = validate::body(&new.body)?;
+    let drawing = new
+        .drawing
+        .as_deref()
+        .map(validate::media_key)
+        .transpose()?
+        .map(str::to_owned);
+    let body = if drawing.is_some() {
+        validate::optional_body(&new.body)?
+    } else {
+        validate::body(&new.body)?
+    };
     let feeling = validate::feeling(i64::from(new.feeling))?;
     let post = crate::cache::post(&state, post_id)
         .await?
@@ -33,6 +43,7 @@ pub async fn create(
         spoiler: new.spoiler,
         deleted: false,
         created_at: plaza_types::now_millis(),
+        drawing,
     };
     let platform: String = new.platform.chars().take(32).collect();
     db::insert_with_job(&state, &comment, &platform, post.author_id).await?;

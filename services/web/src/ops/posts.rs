@@ -105,19 +105,29 @@ pub async fn comment(
     input: &WriteInput,
     platform: &str,
 ) -> Result<Comment> {
-    let body = validate::body(&input.body)?;
+    let painting = input.painting.as_deref().filter(|p| !p.trim().is_empty());
+    let body = if painting.is_some() {
+        validate::optional_body(&input.body)?
+    } else {
+        validate::body(&input.body)?
+    };
     let feeling = validate::feeling(input.feeling)?;
     super::limit(state, Action::Comment, &[&format!("user:{}", user.id)])?;
     let post = live_post(state, post_id).await?;
     if blocks::between(&state.db, user.id, post.author_id).await? {
         return Err(blocked());
     }
+    let drawing = match painting {
+        Some(p) => Some(crate::media::store_drawing(state, p.to_owned()).await?),
+        None => None,
+    };
     let comment = NewComment {
         author_id: user.id,
         body,
         feeling,
         spoiler: input.spoiler,
         platform: platform.into(),
+        drawing,
     };
     Ok(state.timeline.create_comment(post_id, &comment).await?)
 }

@@ -1,0 +1,3 @@
+-- timeline: a comment may carry a hand-drawn picture too.
+ALTER TABLE comments ADD COLUMN drawing_key VARCHAR(120) NULL;
+CREATE INDEX comments_by_drawing ON comments (drawing_key);
