@@ -9,18 +9,27 @@ use axum::response::{IntoResponse, Response};
 use plaza_media::{Drawing, MediaError, store};
 use plaza_types::timeline::ScreenshotRef;
 
+/// The longest any one image may take to decode and re-encode.
+const PROCESSING_LIMIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Runs image work on the blocking pool, bounded in time: past the limit the caller gets
+/// `image_too_complex` (the work itself is bounded by the size limits and ends on its own).
+async fn off_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    match tokio::time::timeout(PROCESSING_LIMIT, tokio::task::spawn_blocking(work)).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(e)) => Err(Error::Internal(anyhow::anyhow!("image task: {e}"))),
+        Err(_) => Err(Error::Media(MediaError::TooSlow)),
+    }
+}
+
 /// Decodes a painting (base64, as the API and the canvas send it), stores its PNGs and returns
 /// the 1× key; the 2× rendition is stored beside it (`<hash>@2x.png`).
 pub async fn store_drawing(state: &AppState, painting: String) -> Result<String> {
-    let drawing = tokio::task::spawn_blocking(move || Drawing::from_game_base64(&painting))
-        .await
-        .map_err(|e| Error::Internal(anyhow::anyhow!("drawing task: {e}")))??;
+    let drawing = off_thread(move || Drawing::from_game_base64(&painting)).await??;
     if drawing.is_blank() {
         return Err(Error::Media(MediaError::NotAnImage));
     }
-    let (one, two) = tokio::task::spawn_blocking(move || (drawing.to_png(1), drawing.to_png(2)))
-        .await
-        .map_err(|e| Error::Internal(anyhow::anyhow!("drawing task: {e}")))?;
+    let (one, two) = off_thread(move || (drawing.to_png(1), drawing.to_png(2))).await?;
     let hash = store::content_hash(&one);
     let key = format!("drawings/{hash}.png");
     state
@@ -49,14 +58,13 @@ pub async fn store_screenshot(
             plaza_media::screenshot::MAX_BYTES,
         )));
     }
-    let shot = tokio::task::spawn_blocking(move || {
+    let shot = off_thread(move || {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(base64.trim().as_bytes())
             .map_err(|_| MediaError::InvalidBase64)?;
         plaza_media::screenshot::process(&bytes, declared.as_deref())
     })
-    .await
-    .map_err(|e| Error::Internal(anyhow::anyhow!("screenshot task: {e}")))??;
+    .await??;
     let hash = store::content_hash(&shot.full);
     let key = format!("screenshots/{hash}.{}", shot.extension);
     state

@@ -19,6 +19,8 @@ pub enum MediaError {
     ScreenshotTooLarge(usize),
     #[error("the declared content type does not match the image")]
     ContentTypeMismatch,
+    #[error("the image took too long to process")]
+    TooSlow,
 }
 
 impl MediaError {
@@ -33,6 +35,7 @@ impl MediaError {
             MediaError::DecompressionBomb => "decompression_bomb",
             MediaError::ScreenshotTooLarge(_) => "screenshot_too_large",
             MediaError::ContentTypeMismatch => "content_type_mismatch",
+            MediaError::TooSlow => "image_too_complex",
         }
     }
 
