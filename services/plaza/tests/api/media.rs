@@ -76,7 +76,7 @@ async fn a_game_painting_is_stored_once_and_served_as_the_same_pixels() {
         assert_eq!(p.0[0] == 0, stripes(x, y), "pixel {x},{y}");
     }
     let url2 = body["post"]["drawing_url_2x"].as_str().unwrap();
-    let double = app.fetch(&url2).await.1;
+    let double = app.fetch(url2).await.1;
     assert_eq!(image::load_from_memory(&double).unwrap().width(), 640);
 
     // The same picture again is stored once.
@@ -193,7 +193,7 @@ async fn drawings_show_in_pages_with_their_size_and_in_the_drawings_tab() {
     let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
     let url = community["community"]["url"].as_str().unwrap().to_owned();
 
-    let page = app.page(&format!("{url}")).await;
+    let page = app.page(&url).await;
     assert!(page.contains("class=\"drawing\""));
     assert!(
         page.contains("width=\"320\" height=\"120\" loading=\"lazy\" alt=\"A drawing by sketch\"")
@@ -239,7 +239,7 @@ async fn a_canvas_png_posted_from_the_page_form_becomes_a_drawing() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, posts) = app.get("/api/v1/users/penny/posts", None).await;
     let src = posts["posts"][0]["drawing_url"].as_str().unwrap();
-    let stored = app.fetch(&src).await.1;
+    let stored = app.fetch(src).await.1;
     let img = image::load_from_memory(&stored).unwrap().to_luma8();
     assert_eq!(img.get_pixel(150, 60).0[0], 0);
     assert_eq!(img.get_pixel(150, 61).0[0], 255);
@@ -316,7 +316,7 @@ async fn a_phone_screenshot_is_scaled_stripped_of_gps_and_shown_with_a_thumbnail
 
     let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
     let url = community["community"]["url"].as_str().unwrap().to_owned();
-    let page = app.page(&format!("{url}")).await;
+    let page = app.page(&url).await;
     assert!(page.contains(
         "width=\"1920\" height=\"1080\" loading=\"lazy\" alt=\"A screenshot shared by snapper\""
     ));
@@ -400,7 +400,7 @@ async fn a_screenshot_uploaded_from_the_page_form_is_attached_to_the_post() {
     let (_, posts) = app.get("/api/v1/users/uploader/posts", None).await;
     assert_eq!(posts["posts"][0]["screenshot_width"], 800);
     let src = posts["posts"][0]["screenshot_url"].as_str().unwrap();
-    let stored = app.fetch(&src).await.1;
+    let stored = app.fetch(src).await.1;
     assert!(!stored.windows(11).any(|w| w == b"GPSLatitude"));
 }
 
