@@ -65,6 +65,7 @@
         .then(function (body) {
           if (!body) return;
           badge.textContent = body.unread > 0 ? String(body.unread) : "";
+          badge.setAttribute("aria-label", body.unread + " unread");
           badge.classList.toggle("hidden", body.unread === 0);
         }).catch(function () {});
     }, 15000);

@@ -1,0 +1,121 @@
+// Two people using Plaza side by side in real browsers: following, commenting, Yeahs, the live
+// notification count, grouped notifications, "load more", screenshots, blocking and signing out.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+
+const BASE = process.env.PLAZA_URL;
+if (!BASE) throw new Error("PLAZA_URL is not set: run this through scripts/test.sh");
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--no-first-run", "--disable-sync"],
+  });
+});
+after(async () => { await browser?.close(); });
+
+const stamp = () => String(Date.now() % 1000000);
+
+async function person(name) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  await page.goto(`${BASE}/signup`);
+  await page.fill("#username", name);
+  await page.fill("#password", "password1");
+  await Promise.all([page.waitForURL(`${BASE}/`), page.click("form.card button[type=submit]")]);
+  return page;
+}
+
+async function api(path, { token, method = "GET", body } = {}) {
+  const response = await fetch(`${BASE}/api/v1${path}`, {
+    method,
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return response.json();
+}
+
+/** A small PNG made in the page's own canvas, as a phone screenshot stand-in. */
+async function pngBytes(page) {
+  const b64 = await page.evaluate(() => {
+    const c = document.createElement("canvas");
+    c.width = 400; c.height = 240;
+    const g = c.getContext("2d");
+    g.fillStyle = "#3a7"; g.fillRect(0, 0, 400, 240);
+    g.fillStyle = "#fff"; g.fillRect(50, 50, 100, 60);
+    return c.toDataURL("image/png").split(",")[1];
+  });
+  return Buffer.from(b64, "base64");
+}
+
+test("following, commenting, Yeahs, live notifications, load more, screenshots, blocking, signing out", async () => {
+  const s = stamp();
+  const alice = await person(`alice${s}`);
+  const bob = await person(`bob${s}`);
+  await bob.goto(`${BASE}/communities`);
+  const community = `${BASE}${await bob.getAttribute(".communities a", "href")}`;
+  const communityId = community.split("/").pop();
+
+  // Bob posts; Alice follows him and sees it in her activity feed.
+  await bob.goto(community);
+  await bob.fill("#body", `Bob's news ${s}`);
+  await Promise.all([bob.waitForURL(community), bob.click("form.compose button[type=submit]")]);
+  const postUrl = `${BASE}${await bob.getAttribute("article.post header a[href^='/posts/']", "href")}`;
+  await alice.goto(`${BASE}/users/bob${s}`);
+  await Promise.all([alice.waitForURL(`${BASE}/users/bob${s}`), alice.click("form[action$='/follow'] button")]);
+  assert.ok(await alice.isVisible("form[action$='/follow'] button:has-text('Unfollow')"));
+  await alice.goto(`${BASE}/activity`);
+  assert.ok(await alice.isVisible(`text=Bob's news ${s}`));
+
+  // Bob waits on a page while Alice comments and gives a Yeah: his header count changes live.
+  await bob.goto(community);
+  await alice.goto(postUrl);
+  await alice.fill("#body", "Congratulations!");
+  await Promise.all([alice.waitForURL(/#c\d+$/), alice.click("form.compose button[type=submit]")]);
+  await alice.goto(postUrl);
+  await alice.click("article.post button.yeah");
+  await alice.waitForSelector("article.post button.yeah[aria-pressed='true']");
+  // Three groups: Alice followed, commented and gave a Yeah.
+  await bob.waitForFunction(() => document.getElementById("unread-count")?.textContent.trim() === "3", null, { timeout: 25000 });
+  assert.equal(await bob.getAttribute("#unread-count", "aria-label"), "3 unread");
+
+  // Grouped notifications name Alice.
+  await bob.goto(`${BASE}/notifications`);
+  const texts = await bob.locator(".notifications li a").allTextContents();
+  assert.ok(texts.includes(`alice${s} gave your post a Yeah.`), texts.join(" | "));
+  assert.ok(texts.includes(`alice${s} commented on your post.`), texts.join(" | "));
+
+  // "Load more" appends the next page in place.
+  const token = (await api("/sessions", { method: "POST", body: { username: `bob${s}`, password: "password1" } })).token;
+  for (let i = 0; i < 22; i++) {
+    await api(`/communities/${communityId}/posts`, { token, method: "POST", body: { body: `filler ${s} ${i}` } });
+  }
+  await alice.goto(community);
+  const before = await alice.locator("article.post").count();
+  assert.equal(before, 20);
+  const url = alice.url();
+  await alice.click("a.load-more");
+  await alice.waitForFunction((n) => document.querySelectorAll("article.post").length > n, before);
+  assert.equal(alice.url(), url, "no navigation");
+
+  // A screenshot from the file input.
+  await alice.setInputFiles("#screenshot", { name: "shot.png", mimeType: "image/png", buffer: await pngBytes(alice) });
+  await alice.fill("#body", "Look at this");
+  await Promise.all([alice.waitForURL(community), alice.click("form.compose button[type=submit]")]);
+  const shot = alice.locator("article.post .screenshot img").first();
+  await shot.waitFor();
+  assert.equal(await shot.getAttribute("width"), "400");
+
+  // Alice blocks Bob: his posts leave her community page.
+  await alice.goto(`${BASE}/users/bob${s}`);
+  await Promise.all([alice.waitForURL(`${BASE}/users/bob${s}`), alice.click("form[action$='/block'] button")]);
+  await alice.goto(community);
+  assert.equal(await alice.locator(`article.post:has-text("filler ${s}")`).count(), 0);
+
+  // Signing out.
+  await Promise.all([alice.waitForURL(`${BASE}/`), alice.click("form[action='/signout'] button")]);
+  assert.ok(await alice.isVisible("nav a[href='/signin']"));
+});

@@ -1,0 +1,101 @@
+// Every page at three sizes (phone with touch, console 1280×720, desktop 1440×900): no horizontal
+// scrolling, tap targets of at least 44 px on touch, a screenshot of each, and axe-core finding no
+// serious or critical accessibility violation.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve("axe-core/axe.min.js");
+const BASE = process.env.PLAZA_URL;
+if (!BASE) throw new Error("PLAZA_URL is not set: run this through scripts/test.sh");
+const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
+mkdirSync(SHOTS, { recursive: true });
+
+const VIEWPORTS = [
+  { name: "phone", viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true },
+  { name: "console", viewport: { width: 1280, height: 720 } },
+  { name: "desktop", viewport: { width: 1440, height: 900 } },
+];
+
+let browser, cookies, paths;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--no-first-run", "--disable-sync"],
+  });
+  // One signed-in person with a post, a comment and a notification, so every page has content.
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const name = `tour${Date.now() % 1000000}`;
+  await page.goto(`${BASE}/signup`);
+  await page.fill("#username", name);
+  await page.fill("#password", "password1");
+  await Promise.all([page.waitForURL(`${BASE}/`), page.click("form.card button[type=submit]")]);
+  await page.goto(`${BASE}/communities`);
+  const community = `${BASE}${await page.getAttribute(".communities a", "href")}`;
+  await page.goto(community);
+  await page.fill("#body", "A post to look at on every screen size.");
+  await Promise.all([page.waitForURL(community), page.click("form.compose button[type=submit]")]);
+  const post = `${BASE}${await page.getAttribute("article.post header a[href^='/posts/']", "href")}`;
+  await page.goto(post);
+  await page.fill("#body", "And a comment under it.");
+  await Promise.all([page.waitForURL(/#c\d+$/), page.click("form.compose button[type=submit]")]);
+  cookies = await context.cookies();
+  paths = [["home", "/"], ["communities", "/communities"], ["community", community.slice(BASE.length)],
+    ["drawings", `${community.slice(BASE.length)}?tab=drawings`], ["post", post.slice(BASE.length)],
+    ["user", `/users/${name}`], ["followers", `/users/${name}/followers`], ["activity", "/activity"],
+    ["notifications", "/notifications"], ["settings", "/settings"]];
+  await context.close();
+});
+after(async () => { await browser?.close(); });
+
+for (const vp of VIEWPORTS) {
+  test(`every page fits and works at ${vp.name} size`, async () => {
+    const context = await browser.newContext(vp);
+    await context.addCookies(cookies);
+    const page = await context.newPage();
+    for (const [label, path] of paths) {
+      const response = await page.goto(`${BASE}${path}`);
+      assert.equal(response.status(), 200, path);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= vp.viewport.width, `${path} scrolls sideways at ${vp.name} (${width}px)`);
+      if (vp.hasTouch) {
+        const small = await page.evaluate(() =>
+          [...document.querySelectorAll("button, .tabs a, nav a, .more a, input[type=checkbox], input[type=radio]")]
+            .filter((el) => el.offsetParent !== null)
+            .map((el) => {
+              const target = el.closest("label") || el;
+              const r = target.getBoundingClientRect();
+              return { text: (el.textContent || el.name || "").trim().slice(0, 30), w: r.width, h: r.height };
+            })
+            .filter((r) => r.w < 44 || r.h < 44));
+        assert.deepEqual(small, [], `${path}: tap targets under 44 px at ${vp.name}`);
+      }
+      await page.screenshot({ path: `${SHOTS}${vp.name}-${label}.png`, fullPage: true });
+    }
+    await context.close();
+  });
+}
+
+test("axe-core finds no serious or critical violation on any page", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  await context.addCookies(cookies);
+  const page = await context.newPage();
+  const problems = [];
+  for (const path of [...paths.map(([, p]) => p), "/signin", "/signup"]) {
+    await page.goto(`${BASE}${path}`);
+    await page.addScriptTag({ path: AXE });
+    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+    for (const v of result.violations) {
+      if (v.impact === "serious" || v.impact === "critical") {
+        problems.push(`${path}: ${v.id} (${v.impact}) on ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+      }
+    }
+  }
+  await context.close();
+  assert.deepEqual(problems, []);
+});
