@@ -119,3 +119,35 @@ test("following, commenting, Yeahs, live notifications, load more, screenshots, 
   await Promise.all([alice.waitForURL(`${BASE}/`), alice.click("form[action='/signout'] button")]);
   assert.ok(await alice.isVisible("nav a[href='/signin']"));
 });
+
+test("everything needed to read and give a Yeah works with the keyboard alone", async () => {
+  const s = stamp();
+  const writer = await person(`kw${s}`);
+  await writer.goto(`${BASE}/communities`);
+  const community = `${BASE}${await writer.getAttribute(".communities a", "href")}`;
+  await writer.goto(community);
+  await writer.fill("#body", `Keyboard test ${s}`);
+  await Promise.all([writer.waitForURL(community), writer.click("form.compose button[type=submit]")]);
+
+  const reader = await person(`kr${s}`);
+  await reader.goto(community);
+  // The first Tab reaches the skip link, which is shown when focused.
+  await reader.keyboard.press("Tab");
+  assert.equal(await reader.evaluate(() => document.activeElement.className), "skip");
+  assert.ok(await reader.isVisible("a.skip"));
+  // Tab on until the Yeah button of the writer's post, then press it with Enter.
+  const articleId = await reader.locator(`article.post:has-text("Keyboard test ${s}")`).first().getAttribute("id");
+  const target = `#${articleId} button.yeah`;
+  let reached = false;
+  for (let i = 0; i < 120 && !reached; i++) {
+    await reader.keyboard.press("Tab");
+    reached = await reader.evaluate((sel) => document.activeElement === document.querySelector(sel), target);
+  }
+  assert.ok(reached, "the Yeah button is reachable with Tab");
+  await reader.keyboard.press("Enter");
+  await reader.waitForSelector(`${target}[aria-pressed='true']`);
+  // The button keeps the focus, visibly marked.
+  assert.ok(await reader.evaluate((sel) => document.activeElement === document.querySelector(sel), target));
+  const outline = await reader.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(outline, "none");
+});

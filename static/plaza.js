@@ -10,7 +10,10 @@
     event.preventDefault();
     var button = form.querySelector("button.yeah");
     var give = form.querySelector("input[name=give]");
-    if (button) button.disabled = true;
+    // Busy rather than disabled: disabling would throw the keyboard focus off the button.
+    if (form.dataset.busy) return;
+    form.dataset.busy = "1";
+    if (button) button.setAttribute("aria-busy", "true");
     fetch(form.action, {
       method: "POST",
       headers: { "Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded" },
@@ -29,7 +32,8 @@
     }).catch(function () {
       form.submit();
     }).finally(function () {
-      if (button) button.disabled = false;
+      delete form.dataset.busy;
+      if (button) button.removeAttribute("aria-busy");
     });
   });
 
