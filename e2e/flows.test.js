@@ -2,18 +2,12 @@
 // notification count, grouped notifications, "load more", screenshots, blocking and signing out.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { BASE, launch } from "./browser.js";
 
-const BASE = process.env.PLAZA_URL;
-if (!BASE) throw new Error("PLAZA_URL is not set: run this through scripts/test.sh");
 
 let browser;
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--no-first-run", "--disable-sync"],
-  });
+  browser = await launch();
 });
 after(async () => { await browser?.close(); });
 

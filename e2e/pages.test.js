@@ -5,12 +5,10 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
+import { BASE, launch } from "./browser.js";
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve("axe-core/axe.min.js");
-const BASE = process.env.PLAZA_URL;
-if (!BASE) throw new Error("PLAZA_URL is not set: run this through scripts/test.sh");
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
 mkdirSync(SHOTS, { recursive: true });
 
@@ -22,11 +20,7 @@ const VIEWPORTS = [
 
 let browser, cookies, paths;
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--no-first-run", "--disable-sync"],
-  });
+  browser = await launch();
   // One signed-in person with a post, a comment and a notification, so every page has content.
   const context = await browser.newContext();
   const page = await context.newPage();

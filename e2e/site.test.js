@@ -3,20 +3,14 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { BASE, launch } from "./browser.js";
 
-const BASE = process.env.PLAZA_URL;
-if (!BASE) throw new Error("PLAZA_URL is not set: run this through scripts/test.sh");
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
 mkdirSync(SHOTS, { recursive: true });
 
 let browser;
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--no-first-run", "--disable-sync"],
-  });
+  browser = await launch();
 });
 after(async () => { await browser?.close(); });
 

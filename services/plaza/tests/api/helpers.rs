@@ -278,10 +278,20 @@ impl Browser {
 
     /// Signs in `name` (password "password1") and returns the page's CSRF token.
     pub async fn sign_in(&self, name: &str) -> String {
-        let csrf = self.csrf("/signin").await;
+        self.send_credentials("/signin", name).await
+    }
+
+    /// Signs up `name` (password "password1"), which also signs in.
+    pub async fn sign_up(&self, name: &str) {
+        self.send_credentials("/signup", name).await;
+    }
+
+    /// Submits the sign-in or sign-up form at `path` and expects the redirect of a success.
+    async fn send_credentials(&self, path: &str, name: &str) -> String {
+        let csrf = self.csrf(path).await;
         let r = self
             .submit(
-                "/signin",
+                path,
                 &[
                     ("csrf", &csrf),
                     ("username", name),
@@ -291,21 +301,6 @@ impl Browser {
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         csrf
-    }
-
-    pub async fn sign_up(&self, name: &str) {
-        let csrf = self.csrf("/signup").await;
-        let r = self
-            .submit(
-                "/signup",
-                &[
-                    ("csrf", &csrf),
-                    ("username", name),
-                    ("password", "password1"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status(), StatusCode::SEE_OTHER);
     }
 }
 

@@ -120,17 +120,7 @@ async fn spoilers_are_hidden_from_others_but_not_from_the_author() {
     assert!(anonymous.contains("<details class=\"spoiler\">"));
 
     let author = Browser::new(&app);
-    let csrf = author.csrf("/signin").await;
-    author
-        .submit(
-            "/signin",
-            &[
-                ("csrf", &csrf),
-                ("username", "zoe"),
-                ("password", "password1"),
-            ],
-        )
-        .await;
+    author.sign_in("zoe").await;
     let (_, own) = author.get(&format!("/posts/{post}")).await;
     assert!(own.contains("the ending twist"));
     assert!(!own.contains("This post contains spoilers"));
@@ -161,17 +151,7 @@ async fn yeah_from_a_page_answers_json_and_the_header_counts_notifications() {
 
     app.wait_unread(&author_token, 1).await;
     let author = Browser::new(&app);
-    let csrf = author.csrf("/signin").await;
-    author
-        .submit(
-            "/signin",
-            &[
-                ("csrf", &csrf),
-                ("username", "abby"),
-                ("password", "password1"),
-            ],
-        )
-        .await;
+    author.sign_in("abby").await;
     let (_, page) = author.get("/").await;
     assert!(
         page.contains("aria-label=\"1 unread\""),

@@ -57,13 +57,7 @@ pub async fn community(
     community_id: Id,
     cursor: Option<String>,
 ) -> Result<Page<PostView>> {
-    let query = PostQuery {
-        community_id: Some(community_id),
-        exclude_author_ids: hidden(state, viewer).await?,
-        cursor,
-        ..PostQuery::default()
-    };
-    post_page(state, viewer, query).await
+    community_posts(state, viewer, community_id, false, cursor).await
 }
 
 /// A community's posts that carry a drawing, newest first (its "Drawings" tab).
@@ -73,10 +67,20 @@ pub async fn drawings(
     community_id: Id,
     cursor: Option<String>,
 ) -> Result<Page<PostView>> {
+    community_posts(state, viewer, community_id, true, cursor).await
+}
+
+async fn community_posts(
+    state: &AppState,
+    viewer: Option<&User>,
+    community_id: Id,
+    only_drawings: bool,
+    cursor: Option<String>,
+) -> Result<Page<PostView>> {
     let query = PostQuery {
         community_id: Some(community_id),
         exclude_author_ids: hidden(state, viewer).await?,
-        only_drawings: true,
+        only_drawings,
         cursor,
         ..PostQuery::default()
     };
