@@ -172,9 +172,9 @@ pub fn same_secret(a: &str, b: &str) -> bool {
 #[derive(Debug, Clone)]
 pub struct ApiUser(pub User);
 
-fn bearer(parts: &Parts) -> Option<&str> {
-    parts
-        .headers
+/// The token of an `Authorization: Bearer …` header.
+pub fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
         .get(AUTHORIZATION)?
         .to_str()
         .ok()?
@@ -191,7 +191,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        let token = bearer(parts).ok_or(Error::Unauthenticated)?;
+        let token = bearer_token(&parts.headers).ok_or(Error::Unauthenticated)?;
         let user = sessions::user_by_token(&state.db, &token_hash(token), KIND_API)
             .await?
             .ok_or(Error::Unauthenticated)?;
@@ -210,7 +210,7 @@ where
         parts: &mut Parts,
         state: &S,
     ) -> Result<Option<Self>, Self::Rejection> {
-        if bearer(parts).is_none() {
+        if bearer_token(&parts.headers).is_none() {
             return Ok(None);
         }
         <ApiUser as FromRequestParts<S>>::from_request_parts(parts, state)

@@ -119,19 +119,30 @@ impl Error {
     }
 }
 
+impl Error {
+    /// Whole seconds to wait before trying again, for a rate-limited request.
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            Error::RateLimited(wait) => Some(wait.as_secs() + 1),
+            _ => None,
+        }
+    }
+}
+
+fn set_retry_after(response: &mut Response, seconds: Option<u64>) {
+    if let Some(secs) = seconds {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+}
+
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let unauthenticated = matches!(self, Error::Unauthenticated | Error::BadCredentials);
-        let retry_after = match &self {
-            Error::RateLimited(wait) => Some(wait.as_secs() + 1),
-            _ => None,
-        };
+        let retry_after = self.retry_after();
         let mut response = self.to_response().into_response();
-        if let Some(secs) = retry_after {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-        }
+        set_retry_after(&mut response, retry_after);
         if unauthenticated {
             response
                 .headers_mut()
@@ -156,16 +167,9 @@ impl IntoResponse for PageError {
         if matches!(self.0, Error::Unauthenticated) {
             return axum::response::Redirect::to("/signin").into_response();
         }
-        let retry_after = match &self.0 {
-            Error::RateLimited(wait) => Some(wait.as_secs() + 1),
-            _ => None,
-        };
+        let retry_after = self.0.retry_after();
         let mut response = crate::handlers::pages::error_page(self.0.to_response());
-        if let Some(secs) = retry_after {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-        }
+        set_retry_after(&mut response, retry_after);
         response
     }
 }

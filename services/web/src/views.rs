@@ -25,11 +25,7 @@ pub struct UserRef {
 impl UserRef {
     fn of(user: Option<&User>, id: Id) -> Self {
         match user {
-            Some(u) => UserRef {
-                id: u.id,
-                username: u.username.clone(),
-                display_name: u.shown_name().to_owned(),
-            },
+            Some(u) => UserRef::from(u),
             None => UserRef {
                 id,
                 username: String::new(),

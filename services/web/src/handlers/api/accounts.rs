@@ -1,6 +1,6 @@
 //! Accounts and sessions: sign up, sign in (a bearer token), sign out, the caller's profile.
 
-use crate::auth::{ApiUser, KIND_API, start_session, token_hash};
+use crate::auth::{ApiUser, KIND_API, bearer_token, start_session, token_hash};
 use crate::db::sessions;
 use crate::ops::accounts;
 use crate::views::UserView;
@@ -51,12 +51,8 @@ pub async fn sign_out(
     _user: ApiUser,
     headers: HeaderMap,
 ) -> Result<StatusCode> {
-    if let Some(token) = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-    {
-        sessions::delete(&state.db, &token_hash(token.trim())).await?;
+    if let Some(token) = bearer_token(&headers) {
+        sessions::delete(&state.db, &token_hash(token)).await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }
