@@ -59,20 +59,29 @@
     }).catch(function () { window.location.href = link.href; });
   });
 
-  // Keep the header's unread count current.
+  // Keep the header's unread count current: a live stream (Server-Sent Events) where the
+  // browser has one, else a poll every 15 seconds.
   var badge = document.getElementById("unread-count");
   if (badge) {
-    setInterval(function () {
-      if (document.hidden) return;
-      fetch("/notifications/unread.json", { credentials: "same-origin", headers: { "Accept": "application/json" } })
-        .then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (body) {
-          if (!body) return;
-          badge.textContent = body.unread > 0 ? String(body.unread) : "";
-          badge.setAttribute("aria-label", body.unread + " unread");
-          badge.classList.toggle("hidden", body.unread === 0);
-        }).catch(function () {});
-    }, 15000);
+    var show = function (body) {
+      if (!body) return;
+      badge.textContent = body.unread > 0 ? String(body.unread) : "";
+      badge.setAttribute("aria-label", body.unread + " unread");
+      badge.classList.toggle("hidden", body.unread === 0);
+    };
+    if (window.EventSource) {
+      var live = new EventSource("/notifications/stream");
+      live.addEventListener("unread", function (e) {
+        try { show(JSON.parse(e.data)); } catch (err) { /* a malformed event is skipped */ }
+      });
+    } else {
+      setInterval(function () {
+        if (document.hidden) return;
+        fetch("/notifications/unread.json", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(show).catch(function () {});
+      }, 15000);
+    }
   }
 })();
 

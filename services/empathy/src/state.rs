@@ -15,4 +15,6 @@ pub struct AppState {
     pub cache: Arc<dyn Cache>,
     /// Held while a popularity ranking is counted (see `handlers::yeahs::popular`).
     pub ranking_lock: Arc<tokio::sync::Mutex<()>>,
+    /// The region's Redis, when there is one: rankings are shared there by every process.
+    pub redis: Option<plaza_cache::redis::Redis>,
 }

@@ -13,4 +13,6 @@ pub struct AppState {
     pub ids: Arc<IdGenerator>,
     pub config: Arc<Config>,
     pub cache: Arc<dyn Cache>,
+    /// Announces new notifications to live streams in every process.
+    pub live: Arc<dyn plaza_cache::Live>,
 }

@@ -52,6 +52,8 @@ pub struct RateLimits {
     pub comment_per_minute: u32,
     pub yeah_per_minute: u32,
     pub follow_per_minute: u32,
+    /// Posts and comments carrying a drawing or screenshot, per account.
+    pub upload_per_minute: u32,
 }
 
 impl Default for RateLimits {
@@ -64,6 +66,7 @@ impl Default for RateLimits {
             comment_per_minute: r.comment,
             yeah_per_minute: r.yeah,
             follow_per_minute: r.follow,
+            upload_per_minute: r.upload,
         }
     }
 }
@@ -78,6 +81,7 @@ impl RateLimits {
             comment: self.comment_per_minute,
             yeah: self.yeah_per_minute,
             follow: self.follow_per_minute,
+            upload: self.upload_per_minute,
         }
     }
 
@@ -90,6 +94,7 @@ impl RateLimits {
             comment_per_minute: 0,
             yeah_per_minute: 0,
             follow_per_minute: 0,
+            upload_per_minute: 0,
         }
     }
 }
@@ -111,8 +116,64 @@ pub struct WorkerConfig {
     pub media_gc_grace_secs: u64,
 }
 
+/// memcached servers for a region (none: the in-process cache of the embedded mode).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Memcached {
+    /// `host:port` of each server; keys are spread over them by hash.
+    pub servers: Vec<String>,
+    /// Connections per server in each process.
+    pub connections: usize,
+}
+
+/// The S3 bucket media is stored in (absent: the local disk of the embedded mode).
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3 {
+    /// The S3 API's base URL (`http://127.0.0.1:3900` for a local Garage); empty for AWS.
+    #[serde(default)]
+    pub endpoint: String,
+    /// The signing region: `garage` for Garage, the bucket's region for AWS.
+    pub region: String,
+    pub bucket: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    /// Path-style URLs (Garage and most self-hosted stores); false for AWS's virtual hosts.
+    #[serde(default = "yes")]
+    pub path_style: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl std::fmt::Debug for S3 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3")
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("bucket", &self.bucket)
+            .field("secret_access_key", &"(hidden)")
+            .finish_non_exhaustive()
+    }
+}
+
+impl S3 {
+    /// The object store's settings.
+    pub fn settings(&self) -> plaza_media::S3Settings {
+        plaza_media::S3Settings {
+            endpoint: self.endpoint.clone(),
+            region: self.region.clone(),
+            bucket: self.bucket.clone(),
+            access_key_id: self.access_key_id.clone(),
+            secret_access_key: self.secret_access_key.clone(),
+            path_style: self.path_style,
+        }
+    }
+}
+
 /// The configuration's top-level keys, the ones `PLAZA_*` variables may set.
-const TOP_LEVEL_KEYS: [&str; 17] = [
+const TOP_LEVEL_KEYS: [&str; 21] = [
     "region",
     "node",
     "data_dir",
@@ -130,6 +191,10 @@ const TOP_LEVEL_KEYS: [&str; 17] = [
     "rate_limits",
     "cache_max_bytes",
     "media_dir",
+    "key_prefix",
+    "memcached",
+    "redis_url",
+    "s3",
 ];
 
 /// Everything a Plaza process reads at start.
@@ -160,6 +225,16 @@ pub struct Config {
     pub cache_max_bytes: u64,
     /// Where media (drawings) are stored on disk; empty means `<data_dir>/media`.
     pub media_dir: String,
+    /// The namespace of this deployment's keys in memcached and Redis.
+    pub key_prefix: String,
+    /// memcached servers (a region); none means the in-process cache.
+    pub memcached: Memcached,
+    /// `redis://host:port/db` (a region): shared rate limits, live notifications and rankings.
+    /// Empty means this process keeps them itself.
+    pub redis_url: String,
+    /// The S3 bucket for media (a region); absent means `media_dir` on the local disk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s3: Option<S3>,
     pub web: Endpoint,
     pub timeline: Endpoint,
     pub empathy: Endpoint,
@@ -182,6 +257,13 @@ impl Default for Config {
             rate_limits: RateLimits::default(),
             cache_max_bytes: 64 * 1024 * 1024,
             media_dir: String::new(),
+            key_prefix: "plaza".into(),
+            memcached: Memcached {
+                servers: Vec::new(),
+                connections: 4,
+            },
+            redis_url: String::new(),
+            s3: None,
             web: Endpoint::at("127.0.0.1:8080"),
             timeline: Endpoint::at("127.0.0.1:8081"),
             empathy: Endpoint::at("127.0.0.1:8082"),
@@ -257,6 +339,43 @@ impl Config {
         }
         if self.body_limit_bytes < 1024 {
             bail!("invalid configuration: `body_limit_bytes` must be at least 1024");
+        }
+        if self.key_prefix.is_empty()
+            || self.key_prefix.len() > 64
+            || !self.key_prefix.bytes().all(|b| b.is_ascii_graphic())
+        {
+            bail!("invalid configuration: `key_prefix` must be 1 to 64 visible ASCII characters");
+        }
+        for server in &self.memcached.servers {
+            if server.parse::<SocketAddr>().is_err() && !server.contains(':') {
+                bail!("invalid configuration: `memcached.servers` entry {server:?} is not host:port");
+            }
+        }
+        if self.memcached.connections == 0 || self.memcached.connections > 64 {
+            bail!("invalid configuration: `memcached.connections` must be 1 to 64");
+        }
+        if !self.redis_url.is_empty()
+            && plaza_cache::redis::Redis::new(&self.redis_url, &self.key_prefix).is_err()
+        {
+            bail!("invalid configuration: `redis_url` is not a redis:// URL");
+        }
+        if let Some(s3) = &self.s3 {
+            for (key, value) in [
+                ("s3.region", &s3.region),
+                ("s3.bucket", &s3.bucket),
+                ("s3.access_key_id", &s3.access_key_id),
+                ("s3.secret_access_key", &s3.secret_access_key),
+            ] {
+                if value.is_empty() {
+                    bail!("invalid configuration: `{key}` must not be empty");
+                }
+            }
+            if !(s3.endpoint.is_empty()
+                || s3.endpoint.starts_with("http://")
+                || s3.endpoint.starts_with("https://"))
+            {
+                bail!("invalid configuration: `s3.endpoint` must be an http:// or https:// URL");
+            }
         }
         if self.worker.batch < 1 || self.worker.lease_secs == 0 {
             bail!("invalid configuration: `worker.batch` and `worker.lease_secs` must be positive");
@@ -379,6 +498,35 @@ mod tests {
             ..Config::default()
         };
         assert!(c.check().unwrap_err().to_string().contains("`region`"));
+    }
+
+    #[test]
+    fn a_region_file_selects_its_parts() {
+        let c = load_jailed(
+            "region = 2\nnode = 3\ndatabase_url = \"mysql://plaza:x@127.0.0.1:3306/plaza\"\n\
+             redis_url = \"redis://127.0.0.1:6379/0\"\n\
+             [memcached]\nservers = [\"127.0.0.1:11211\", \"127.0.0.1:11212\"]\n\
+             [s3]\nendpoint = \"http://127.0.0.1:3900\"\nregion = \"garage\"\nbucket = \"media\"\n\
+             access_key_id = \"GK1\"\nsecret_access_key = \"hush\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.memcached.servers.len(), 2);
+        assert_eq!(c.s3.as_ref().unwrap().bucket, "media");
+        assert!(c.s3.as_ref().unwrap().path_style);
+        assert!(!format!("{c:?}").contains("hush"), "secrets stay out of debug output");
+    }
+
+    #[test]
+    fn a_missing_s3_key_is_named() {
+        let err = load_jailed("[s3]\nregion = \"garage\"\nbucket = \"media\"\naccess_key_id = \"GK1\"\n")
+            .unwrap_err();
+        assert!(err.contains("secret_access_key"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_redis_url_is_named() {
+        let err = load_jailed("redis_url = \"http://nope\"\n").unwrap_err();
+        assert!(err.contains("redis_url"), "{err}");
     }
 
     #[test]

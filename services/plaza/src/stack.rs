@@ -38,6 +38,8 @@ pub struct Running {
     pub worker: Option<SocketAddr>,
     /// The database every service here uses.
     pub db: Db,
+    /// Where media objects are stored.
+    pub media: Arc<dyn plaza_media::ObjectStore>,
     stop: watch::Sender<bool>,
     tasks: JoinSet<anyhow::Result<()>>,
 }
@@ -97,6 +99,56 @@ fn serve(
     tasks.spawn(async move { plaza_http::serve(listener, router, shutdown).await });
 }
 
+/// The shared parts a process's services use: the embedded mode's in-process ones, or a
+/// region's servers, as the configuration says.
+struct Parts {
+    media: Arc<dyn plaza_media::ObjectStore>,
+    cache: Arc<dyn plaza_cache::Cache>,
+    redis: Option<plaza_cache::redis::Redis>,
+    live: Arc<dyn plaza_cache::Live>,
+}
+
+impl Parts {
+    fn of(config: &Config) -> anyhow::Result<Self> {
+        let media: Arc<dyn plaza_media::ObjectStore> = match &config.s3 {
+            Some(s3) => Arc::new(plaza_media::S3Store::new(&s3.settings())),
+            None => Arc::new(
+                plaza_media::DiskStore::new(config.media_dir()).with_context(|| {
+                    format!("creating the media folder {}", config.media_dir().display())
+                })?,
+            ),
+        };
+        // One cache for every service in this process, as one memcached is shared in a region.
+        let cache: Arc<dyn plaza_cache::Cache> = if config.memcached.servers.is_empty() {
+            Arc::new(plaza_cache::MemoryCache::new(config.cache_max_bytes))
+        } else {
+            Arc::new(plaza_cache::MemcachedCache::new(
+                &config.memcached.servers,
+                config.memcached.connections,
+                &config.key_prefix,
+            ))
+        };
+        let redis = if config.redis_url.is_empty() {
+            None
+        } else {
+            Some(
+                plaza_cache::redis::Redis::new(&config.redis_url, &config.key_prefix)
+                    .context("`redis_url`")?,
+            )
+        };
+        let live: Arc<dyn plaza_cache::Live> = match &redis {
+            Some(r) => Arc::new(plaza_cache::RedisLive::start(r.clone())),
+            None => Arc::new(plaza_cache::MemoryLive::default()),
+        };
+        Ok(Parts {
+            media,
+            cache,
+            redis,
+            live,
+        })
+    }
+}
+
 /// Starts `services` (all five for the embedded mode) against one database. Migrations run
 /// first; the default communities are created on first start of the web service.
 pub async fn start(
@@ -108,14 +160,13 @@ pub async fn start(
     db.migrate().await?;
     let ids =
         Arc::new(IdGenerator::new(config.region, config.node).context("region/node out of range")?);
-    let media: Arc<dyn plaza_media::ObjectStore> = Arc::new(
-        plaza_media::DiskStore::new(config.media_dir()).with_context(|| {
-            format!("creating the media folder {}", config.media_dir().display())
-        })?,
-    );
-    // One cache for every service in this process, as one memcached is shared in a region.
-    let cache: Arc<dyn plaza_cache::Cache> =
-        Arc::new(plaza_cache::MemoryCache::new(config.cache_max_bytes));
+    let parts = Parts::of(config)?;
+    let Parts {
+        media,
+        cache,
+        redis,
+        live,
+    } = parts;
     let (stop, rx) = watch::channel(false);
     let mut tasks = JoinSet::new();
     let wrap = |service: Service, router: Router| match &hook {
@@ -191,6 +242,7 @@ pub async fn start(
             }),
             cache: cache.clone(),
             ranking_lock: Arc::default(),
+            redis: redis.clone(),
         };
         serve(
             &mut tasks,
@@ -207,6 +259,7 @@ pub async fn start(
                 region: config.region,
             }),
             cache: cache.clone(),
+            live: live.clone(),
         };
         serve(
             &mut tasks,
@@ -266,15 +319,19 @@ pub async fn start(
             timeline: TimelineClient::new(&timeline_url)?,
             empathy: EmpathyClient::new(&empathy_url)?,
             notification: NotificationClient::new(&notification_url)?,
-            limits: Arc::new(plaza_web::limits::MemoryLimiter::new(
-                config.rate_limits.rates(),
-            )),
+            limits: match &redis {
+                Some(r) => Arc::new(plaza_web::limits::RedisLimiter::new(
+                    r.clone(),
+                    config.rate_limits.rates(),
+                )),
+                None => Arc::new(plaza_web::limits::MemoryLimiter::new(
+                    config.rate_limits.rates(),
+                )),
+            },
             cache: cache.clone(),
-            media: Arc::new(
-                plaza_media::DiskStore::new(config.media_dir()).with_context(|| {
-                    format!("creating the media folder {}", config.media_dir().display())
-                })?,
-            ),
+            media: media.clone(),
+            live: live.clone(),
+            redis: redis.clone(),
             passwords: plaza_web::auth::Passwords::new(
                 std::thread::available_parallelism().map_or(1, |n| n.get()),
             ),
@@ -305,6 +362,7 @@ pub async fn start(
         notification,
         worker,
         db,
+        media,
         stop,
         tasks,
     })

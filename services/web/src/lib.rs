@@ -10,6 +10,7 @@ pub mod db;
 pub mod error;
 pub mod handlers;
 pub mod limits;
+pub mod live;
 pub mod media;
 pub mod openapi;
 pub mod ops;

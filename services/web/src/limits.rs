@@ -1,6 +1,6 @@
 //! Rate limits: how often one account or one address may sign up, sign in, post, comment, give
-//! Yeahs and follow. Behind a trait so that a region can share limits between processes (Redis);
-//! the embedded mode keeps them in memory with GCRA buckets from `governor`.
+//! Yeahs, follow and upload. Behind a trait: the embedded mode keeps them in memory with GCRA
+//! buckets from `governor`; a region shares them between all its processes in Redis.
 
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
@@ -17,20 +17,35 @@ pub enum Action {
     Comment,
     Yeah,
     Follow,
+    Upload,
 }
 
 impl Action {
-    const ALL: [Action; 6] = [
+    const ALL: [Action; 7] = [
         Action::SignUp,
         Action::SignIn,
         Action::Post,
         Action::Comment,
         Action::Yeah,
         Action::Follow,
+        Action::Upload,
     ];
 
     fn index(self) -> usize {
         self as usize
+    }
+
+    /// The action's name in shared (Redis) keys.
+    fn name(self) -> &'static str {
+        match self {
+            Action::SignUp => "sign_up",
+            Action::SignIn => "sign_in",
+            Action::Post => "post",
+            Action::Comment => "comment",
+            Action::Yeah => "yeah",
+            Action::Follow => "follow",
+            Action::Upload => "upload",
+        }
     }
 }
 
@@ -43,6 +58,8 @@ pub struct Rates {
     pub comment: u32,
     pub yeah: u32,
     pub follow: u32,
+    /// Posts or comments carrying an image (a drawing or a screenshot).
+    pub upload: u32,
 }
 
 impl Rates {
@@ -54,6 +71,7 @@ impl Rates {
             Action::Comment => self.comment,
             Action::Yeah => self.yeah,
             Action::Follow => self.follow,
+            Action::Upload => self.upload,
         }
     }
 }
@@ -67,14 +85,22 @@ impl Default for Rates {
             comment: 20,
             yeah: 120,
             follow: 60,
+            upload: 10,
         }
     }
 }
 
+/// A boxed future, so the trait can be used as `Arc<dyn RateLimiter>`.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
 /// Decides whether an action may happen now.
 pub trait RateLimiter: Send + Sync + std::fmt::Debug {
     /// `Ok` when every key is within its limit (and counts the action); otherwise how long to wait.
-    fn check(&self, action: Action, keys: &[&str]) -> Result<(), Duration>;
+    fn check<'a>(
+        &'a self,
+        action: Action,
+        keys: &'a [&'a str],
+    ) -> BoxFuture<'a, Result<(), Duration>>;
 }
 
 /// Limits kept in this process's memory.
@@ -107,7 +133,17 @@ impl MemoryLimiter {
 }
 
 impl RateLimiter for MemoryLimiter {
-    fn check(&self, action: Action, keys: &[&str]) -> Result<(), Duration> {
+    fn check<'a>(
+        &'a self,
+        action: Action,
+        keys: &'a [&'a str],
+    ) -> BoxFuture<'a, Result<(), Duration>> {
+        Box::pin(std::future::ready(self.check_now(action, keys)))
+    }
+}
+
+impl MemoryLimiter {
+    fn check_now(&self, action: Action, keys: &[&str]) -> Result<(), Duration> {
         let Some(limiter) = self.limiters.get(action.index()).and_then(Option::as_ref) else {
             return Ok(());
         };
@@ -124,6 +160,70 @@ impl RateLimiter for MemoryLimiter {
     }
 }
 
+/// Limits shared by every process of a region: a counter per (action, key, minute) in Redis,
+/// counted and checked in one script. While Redis is unreachable each process falls back to its
+/// own in-memory limits, so limits loosen (to N per process) but never vanish.
+#[derive(Debug)]
+pub struct RedisLimiter {
+    redis: plaza_cache::redis::Redis,
+    rates: Rates,
+    script: redis::Script,
+    fallback: MemoryLimiter,
+}
+
+/// Counts one action against every key; answers 0, or the milliseconds until the first full
+/// key's window ends. KEYS: the counters; ARGV[1]: the limit; ARGV[2]: the window in ms.
+const WINDOW_SCRIPT: &str = r"
+local limit = tonumber(ARGV[1])
+local wait = 0
+for _, key in ipairs(KEYS) do
+  local n = redis.call('INCR', key)
+  if n == 1 then redis.call('PEXPIRE', key, ARGV[2]) end
+  if n > limit then
+    local ttl = redis.call('PTTL', key)
+    if ttl > wait then wait = ttl end
+  end
+end
+return wait
+";
+
+impl RedisLimiter {
+    /// Limits at `rates` (0 turns an action's limit off), shared through `redis`.
+    pub fn new(redis: plaza_cache::redis::Redis, rates: Rates) -> Self {
+        RedisLimiter {
+            redis,
+            rates,
+            script: redis::Script::new(WINDOW_SCRIPT),
+            fallback: MemoryLimiter::new(rates),
+        }
+    }
+}
+
+impl RateLimiter for RedisLimiter {
+    fn check<'a>(
+        &'a self,
+        action: Action,
+        keys: &'a [&'a str],
+    ) -> BoxFuture<'a, Result<(), Duration>> {
+        Box::pin(async move {
+            let limit = self.rates.of(action);
+            if limit == 0 || keys.is_empty() {
+                return Ok(());
+            }
+            let mut invocation = self.script.prepare_invoke();
+            for key in keys {
+                invocation.key(self.redis.key(&format!("rl:{}:{key}", action.name())));
+            }
+            invocation.arg(limit).arg(60_000);
+            match self.redis.script::<i64>(&invocation).await {
+                Some(0) => Ok(()),
+                Some(wait_ms) => Err(Duration::from_millis(wait_ms.max(1) as u64)),
+                None => self.fallback.check_now(action, keys),
+            }
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,12 +234,12 @@ mod tests {
             sign_in: 2,
             ..Rates::default()
         });
-        assert!(limiter.check(Action::SignIn, &["ip:1"]).is_ok());
-        assert!(limiter.check(Action::SignIn, &["ip:1"]).is_ok());
-        let wait = limiter.check(Action::SignIn, &["ip:1"]).unwrap_err();
+        assert!(limiter.check_now(Action::SignIn, &["ip:1"]).is_ok());
+        assert!(limiter.check_now(Action::SignIn, &["ip:1"]).is_ok());
+        let wait = limiter.check_now(Action::SignIn, &["ip:1"]).unwrap_err();
         assert!(wait > Duration::ZERO && wait <= Duration::from_secs(30));
-        assert!(limiter.check(Action::SignIn, &["ip:2"]).is_ok());
-        assert!(limiter.check(Action::Post, &["ip:1"]).is_ok());
+        assert!(limiter.check_now(Action::SignIn, &["ip:2"]).is_ok());
+        assert!(limiter.check_now(Action::Post, &["ip:1"]).is_ok());
     }
 
     #[test]
@@ -149,7 +249,7 @@ mod tests {
             ..Rates::default()
         });
         for _ in 0..100 {
-            assert!(limiter.check(Action::Post, &["user:1"]).is_ok());
+            assert!(limiter.check_now(Action::Post, &["user:1"]).is_ok());
         }
     }
 }

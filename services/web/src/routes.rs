@@ -91,6 +91,7 @@ fn api() -> Router<AppState> {
         .route("/feeds/activity", get(users::activity))
         .route("/notifications", get(notifications::index))
         .route("/notifications/unread_count", get(notifications::unread))
+        .route("/notifications/stream", get(notifications::stream))
         .route("/notifications/read", post(notifications::mark_read))
 }
 
@@ -125,6 +126,7 @@ fn pages(state: &AppState) -> Router<AppState> {
         .route("/notifications", get(me::notifications))
         .route("/notifications/read", post(me::mark_read))
         .route("/notifications/unread.json", get(me::unread))
+        .route("/notifications/stream", get(me::stream))
         .route("/settings", get(me::settings).post(me::save_settings))
         .route("/signup", get(auth::signup_page).post(auth::signup))
         .route("/signin", get(auth::signin_page).post(auth::signin))

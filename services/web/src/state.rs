@@ -20,6 +20,10 @@ pub struct AppState {
     pub limits: Arc<dyn RateLimiter>,
     pub cache: Arc<dyn Cache>,
     pub passwords: crate::auth::Passwords,
-    /// Where drawings (and later screenshots) are stored.
+    /// Where drawings and screenshots are stored.
     pub media: Arc<dyn plaza_media::ObjectStore>,
+    /// "This user has news", from every process (behind the live notification stream).
+    pub live: Arc<dyn plaza_cache::Live>,
+    /// The region's Redis, when there is one (for `/readyz`).
+    pub redis: Option<plaza_cache::redis::Redis>,
 }

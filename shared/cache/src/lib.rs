@@ -3,6 +3,13 @@
 //! process or region changes. The cache is an optimisation: a failure to read or write it is a
 //! miss, never an error.
 
+pub mod live;
+mod memcached;
+pub mod redis;
+
+pub use live::{Live, MemoryLive, RedisLive};
+pub use memcached::MemcachedCache;
+
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::future::Future;
@@ -21,6 +28,11 @@ pub trait Cache: Send + Sync + std::fmt::Debug {
     fn set<'a>(&'a self, key: &'a str, value: Vec<u8>, ttl: Duration) -> BoxFuture<'a, ()>;
     /// Forgets `key`.
     fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, ()>;
+    /// Whether every server behind the cache answers now (shown in `/readyz`; a cache that is
+    /// down slows Plaza but does not stop it).
+    fn healthy(&self) -> BoxFuture<'_, bool> {
+        Box::pin(std::future::ready(true))
+    }
 }
 
 /// Reads a JSON value; an unreadable entry is a miss.

@@ -9,8 +9,10 @@ pub async fn healthz() -> Json<Value> {
     Json(json!({"status": "ok"}))
 }
 
-/// `/readyz`: 200 when every named dependency answered, else 503; the body names each one.
-pub fn ready(checks: &[(&str, bool)]) -> (StatusCode, Json<Value>) {
+/// `/readyz`: 200 when every named dependency in `checks` answered, else 503; the body names
+/// each one. `soft` dependencies (caches) are reported, as `degraded`, without failing: the
+/// service still works without them, only slower, and must stay in its load balancer.
+pub fn ready(checks: &[(&str, bool)], soft: &[(&str, bool)]) -> (StatusCode, Json<Value>) {
     let all = checks.iter().all(|(_, ok)| *ok);
     let mut body = Map::new();
     body.insert(
@@ -19,6 +21,9 @@ pub fn ready(checks: &[(&str, bool)]) -> (StatusCode, Json<Value>) {
     );
     for (name, ok) in checks {
         body.insert((*name).to_owned(), json!(if *ok { "ok" } else { "down" }));
+    }
+    for (name, ok) in soft {
+        body.insert((*name).to_owned(), json!(if *ok { "ok" } else { "degraded" }));
     }
     let status = if all {
         StatusCode::OK

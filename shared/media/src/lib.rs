@@ -5,9 +5,11 @@
 
 pub mod drawing;
 pub mod error;
+pub mod s3;
 pub mod screenshot;
 pub mod store;
 
 pub use drawing::Drawing;
 pub use error::MediaError;
+pub use s3::{S3Settings, S3Store};
 pub use store::{DiskStore, ObjectStore};

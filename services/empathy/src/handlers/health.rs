@@ -7,7 +7,14 @@ use plaza_http::Json;
 pub use plaza_http::health::healthz;
 use serde_json::Value;
 
-/// Ready: the database answers.
+/// Ready: the database answers (the cache and Redis are reported, but only slow the service).
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    plaza_http::health::ready(&[("database", state.db.ping().await)])
+    let redis = async {
+        match &state.redis {
+            Some(r) => r.healthy().await,
+            None => true,
+        }
+    };
+    let (db, cache, redis) = tokio::join!(state.db.ping(), state.cache.healthy(), redis);
+    plaza_http::health::ready(&[("database", db)], &[("cache", cache), ("redis", redis)])
 }

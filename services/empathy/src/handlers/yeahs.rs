@@ -110,6 +110,9 @@ const RANKING_TTL: std::time::Duration = std::time::Duration::from_secs(30);
 /// agree with each other.
 async fn ranking(state: &AppState, community_id: Id, days: u32) -> Result<Vec<Ranked>> {
     let key = format!("empathy:popular:{community_id}:{days}");
+    if let Some(redis) = &state.redis {
+        return shared_ranking(state, redis, &key, community_id, days).await;
+    }
     if let Some(ranking) = plaza_cache::get_json(state.cache.as_ref(), &key).await {
         return Ok(ranking);
     }
@@ -119,8 +122,73 @@ async fn ranking(state: &AppState, community_id: Id, days: u32) -> Result<Vec<Ra
     if let Some(ranking) = plaza_cache::get_json(state.cache.as_ref(), &key).await {
         return Ok(ranking);
     }
-    let since = plaza_types::now_millis() - i64::from(days) * 86_400_000;
-    let ranking = db::popular(&state.db, community_id, since, MAX_RANK_DEPTH).await?;
+    let ranking = count_ranking(state, community_id, days).await?;
     plaza_cache::set_json(state.cache.as_ref(), &key, &ranking, RANKING_TTL).await;
     Ok(ranking)
+}
+
+async fn count_ranking(state: &AppState, community_id: Id, days: u32) -> Result<Vec<Ranked>> {
+    let since = plaza_types::now_millis() - i64::from(days) * 86_400_000;
+    Ok(db::popular(&state.db, community_id, since, MAX_RANK_DEPTH).await?)
+}
+
+/// A region's rankings live in Redis, so every empathy process serves the same one and only
+/// one process in the region counts it when it expires (the others wait briefly for it). While
+/// Redis is down each process counts for itself, through its cache.
+async fn shared_ranking(
+    state: &AppState,
+    redis: &plaza_cache::redis::Redis,
+    key: &str,
+    community_id: Id,
+    days: u32,
+) -> Result<Vec<Ranked>> {
+    let key = redis.key(key);
+    let lock = format!("{key}:counting");
+    let read = || async {
+        redis
+            .run::<Option<String>>(redis::cmd("GET").arg(&key))
+            .await
+            .map(|v| v.and_then(|json| serde_json::from_str::<Vec<Ranked>>(&json).ok()))
+    };
+    for _ in 0..20 {
+        match read().await {
+            None => break, // Redis is down
+            Some(Some(ranking)) => return Ok(ranking),
+            Some(None) => {}
+        }
+        let won = redis
+            .run::<Option<String>>(
+                redis::cmd("SET")
+                    .arg(&lock)
+                    .arg(1)
+                    .arg("NX")
+                    .arg("PX")
+                    .arg(10_000),
+            )
+            .await;
+        match won {
+            Some(Some(_)) => {
+                let ranking = count_ranking(state, community_id, days).await;
+                if let Ok(r) = &ranking
+                    && let Ok(json) = serde_json::to_string(r)
+                {
+                    redis
+                        .run::<()>(
+                            redis::cmd("SET")
+                                .arg(&key)
+                                .arg(json)
+                                .arg("PX")
+                                .arg(RANKING_TTL.as_millis() as u64),
+                        )
+                        .await;
+                }
+                redis.run::<i64>(redis::cmd("DEL").arg(&lock)).await;
+                return ranking;
+            }
+            Some(None) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+            None => break,
+        }
+    }
+    let _counting = state.ranking_lock.lock().await;
+    count_ranking(state, community_id, days).await
 }

@@ -7,7 +7,8 @@ use plaza_http::Json;
 pub use plaza_http::health::healthz;
 use serde_json::Value;
 
-/// Ready: the database answers.
+/// Ready: the database answers (the cache is reported, but only slows the service when down).
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    plaza_http::health::ready(&[("database", state.db.ping().await)])
+    let (db, cache) = tokio::join!(state.db.ping(), state.cache.healthy());
+    plaza_http::health::ready(&[("database", db)], &[("cache", cache)])
 }

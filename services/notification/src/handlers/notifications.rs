@@ -22,6 +22,7 @@ pub async fn deliver(
     let notified = db::deliver(&state, &event).await?;
     if notified {
         forget_unread(&state, event.recipient_id).await;
+        state.live.publish(event.recipient_id.0).await;
     }
     Ok(Json(Delivered { notified }))
 }

@@ -22,6 +22,29 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
+/// Points a test's configuration at a provisioned region's memcached, Redis and S3 store
+/// (scripts/region.sh): the suite then runs on the region's real parts. Each test gets its own
+/// key prefix and its own bucket, as it gets its own database.
+async fn use_region_parts(config: &mut Config, root: &str) {
+    let region = Config::load(Some(&std::path::Path::new(root).join("etc/plaza.toml")))
+        .expect("the region's configuration");
+    let tag = {
+        let mut bytes = [0u8; 6];
+        getrandom::fill(&mut bytes).expect("random bytes");
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    config.key_prefix = format!("test-{tag}");
+    config.memcached = region.memcached.clone();
+    config.redis_url = region.redis_url.clone();
+    let mut s3 = region.s3.clone().expect("the region has an S3 store");
+    s3.bucket = format!("plaza-test-{tag}");
+    plaza_media::S3Store::new(&s3.settings())
+        .create_bucket()
+        .await
+        .expect("a test bucket");
+    config.s3 = Some(s3);
+}
+
 impl TestApp {
     pub async fn start() -> Self {
         Self::start_with(None).await
@@ -39,6 +62,9 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = plaza_storage::testing::fresh_database_url(dir.path()).await;
         let mut config = Config::for_tests(dir.path(), Some(url));
+        if let Ok(root) = std::env::var("PLAZA_TEST_REGION_ROOT") {
+            use_region_parts(&mut config, &root).await;
+        }
         adjust(&mut config);
         let running = plaza::start(&config, &ALL, hook)
             .await
@@ -55,9 +81,14 @@ impl TestApp {
         }
     }
 
-    /// This instance's data folder.
-    pub fn data_dir(&self) -> &std::path::Path {
-        self._dir.path()
+    /// Keys of the stored media objects under `prefix` (such as `drawings/`).
+    pub async fn media_keys(&self, prefix: &str) -> Vec<String> {
+        let running = self.running.as_ref().expect("running");
+        running
+            .media
+            .list_older_than(prefix, Duration::ZERO)
+            .await
+            .expect("the object store lists")
     }
 
     pub fn db(&self) -> &plaza_storage::Db {

@@ -32,9 +32,8 @@ fn stripes(x: u32, y: u32) -> bool {
     (x / 10 + y / 10).is_multiple_of(2)
 }
 
-fn media_files(app: &TestApp) -> usize {
-    let dir = app.data_dir().join("media/drawings");
-    std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
+async fn media_files(app: &TestApp) -> usize {
+    app.media_keys("drawings/").await.len()
 }
 
 #[tokio::test]
@@ -80,7 +79,7 @@ async fn a_game_painting_is_stored_once_and_served_as_the_same_pixels() {
     assert_eq!(image::load_from_memory(&double).unwrap().width(), 640);
 
     // The same picture again is stored once.
-    assert_eq!(media_files(&app), 2);
+    assert_eq!(media_files(&app).await, 2);
     let (_, again) = app
         .post(
             &format!("/api/v1/communities/{c}/posts"),
@@ -89,7 +88,7 @@ async fn a_game_painting_is_stored_once_and_served_as_the_same_pixels() {
         )
         .await;
     assert_eq!(again["post"]["drawing_url"], url.as_str());
-    assert_eq!(media_files(&app), 2);
+    assert_eq!(media_files(&app).await, 2);
 }
 
 #[tokio::test]
@@ -149,7 +148,7 @@ async fn bad_paintings_are_refused_with_their_codes_and_store_nothing() {
         .get(&format!("/api/v1/communities/{c}/posts"), None)
         .await;
     assert!(feed["posts"].as_array().unwrap().is_empty());
-    assert_eq!(media_files(&app), 0);
+    assert_eq!(media_files(&app).await, 0);
     // Text is still required without a drawing.
     let (status, body) = app
         .post(
@@ -365,7 +364,7 @@ async fn bad_screenshots_are_refused_and_store_nothing() {
         .get(&format!("/api/v1/communities/{c}/posts"), None)
         .await;
     assert!(feed["posts"].as_array().unwrap().is_empty());
-    assert!(!app.data_dir().join("media/screenshots").exists());
+    assert!(app.media_keys("screenshots/").await.is_empty());
 }
 
 #[tokio::test]

@@ -8,18 +8,34 @@ use serde_json::Value;
 
 pub use plaza_http::health::healthz;
 
-/// Ready: the database and the three services it calls answer.
+/// Ready: the database answers. The three services it calls, the cache and Redis are reported
+/// (`degraded` when down) without failing readiness.
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    let (db, timeline, empathy, notification) = tokio::join!(
+    let redis = async {
+        match &state.redis {
+            Some(r) => r.healthy().await,
+            None => true,
+        }
+    };
+    let (db, timeline, empathy, notification, cache, redis) = tokio::join!(
         state.db.ping(),
         state.timeline.0.ready(),
         state.empathy.0.ready(),
         state.notification.0.ready(),
+        state.cache.healthy(),
+        redis,
     );
-    plaza_http::health::ready(&[
-        ("database", db),
-        ("timeline", timeline),
-        ("empathy", empathy),
-        ("notification", notification),
-    ])
+    // Only the database decides: taking every web process out of its load balancer because
+    // one service behind it is down would turn a partial outage into a whole one. The others
+    // are reported so that an operator sees them.
+    plaza_http::health::ready(
+        &[("database", db)],
+        &[
+            ("timeline", timeline),
+            ("empathy", empathy),
+            ("notification", notification),
+            ("cache", cache),
+            ("redis", redis),
+        ],
+    )
 }

@@ -16,7 +16,7 @@ pub async fn sign_up(
 ) -> Result<User> {
     let username = validate::username(username.trim())?;
     let password = validate::password(password)?;
-    super::limit(state, Action::SignUp, &[&format!("ip:{client}")])?;
+    super::limit(state, Action::SignUp, &[&format!("ip:{client}")]).await?;
     if users::by_username(&state.db, username).await?.is_some() {
         return Err(taken());
     }
@@ -50,7 +50,7 @@ pub async fn sign_in(
     client: IpAddr,
 ) -> Result<User> {
     let account = format!("account:{}", users::username_key(username.trim()));
-    super::limit(state, Action::SignIn, &[&format!("ip:{client}"), &account])?;
+    super::limit(state, Action::SignIn, &[&format!("ip:{client}"), &account]).await?;
     if password.chars().count() > validate::PASSWORD_MAX {
         return Err(Error::BadCredentials);
     }

@@ -11,6 +11,10 @@ use crate::limits::Action;
 use crate::{AppState, Error, Result};
 
 /// Counts an action against its rate limits for every key given.
-pub fn limit(state: &AppState, action: Action, keys: &[&str]) -> Result<()> {
-    state.limits.check(action, keys).map_err(Error::RateLimited)
+pub async fn limit(state: &AppState, action: Action, keys: &[&str]) -> Result<()> {
+    state
+        .limits
+        .check(action, keys)
+        .await
+        .map_err(Error::RateLimited)
 }

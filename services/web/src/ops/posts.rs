@@ -51,7 +51,11 @@ pub async fn create_post(
     };
     let feeling = validate::feeling(input.feeling)?;
     let topic_tag = validate::topic_tag(input.topic_tag.as_deref())?;
-    super::limit(state, Action::Post, &[&format!("user:{}", user.id)])?;
+    let me = format!("user:{}", user.id);
+    super::limit(state, Action::Post, &[&me]).await?;
+    if painting.is_some() || screenshot.is_some() {
+        super::limit(state, Action::Upload, &[&me]).await?;
+    }
     crate::cache::community(state, community_id)
         .await?
         .ok_or(Error::NotFound("community"))?;
@@ -112,7 +116,11 @@ pub async fn comment(
         validate::body(&input.body)?
     };
     let feeling = validate::feeling(input.feeling)?;
-    super::limit(state, Action::Comment, &[&format!("user:{}", user.id)])?;
+    let me = format!("user:{}", user.id);
+    super::limit(state, Action::Comment, &[&me]).await?;
+    if painting.is_some() {
+        super::limit(state, Action::Upload, &[&me]).await?;
+    }
     let post = live_post(state, post_id).await?;
     if blocks::between(&state.db, user.id, post.author_id).await? {
         return Err(blocked());
@@ -148,7 +156,7 @@ pub async fn yeah(
         };
         return Ok(state.empathy.take(&take).await?);
     }
-    super::limit(state, Action::Yeah, &[&format!("user:{}", user.id)])?;
+    super::limit(state, Action::Yeah, &[&format!("user:{}", user.id)]).await?;
     let (author_id, post) = match kind {
         TargetKind::Post => {
             let post = live_post(state, target_id).await?;

@@ -29,7 +29,7 @@ pub async fn set_follow(state: &AppState, user: &User, username: &str, on: bool)
     if blocks::between(&state.db, user.id, target.id).await? {
         return Err(Error::forbidden("blocked", "You can't follow this person."));
     }
-    super::limit(state, Action::Follow, &[&format!("user:{}", user.id)])?;
+    super::limit(state, Action::Follow, &[&format!("user:{}", user.id)]).await?;
     match follows::follow(&state.db, &state.ids, user.id, target.id).await? {
         Followed::New | Followed::Already => Ok(true),
         Followed::LimitReached => Err(Error::conflict(

@@ -10,7 +10,7 @@ pub use plaza_http::health::healthz;
 
 /// Ready: the queue's database answers.
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    plaza_http::health::ready(&[("database", state.db.ping().await)])
+    plaza_http::health::ready(&[("database", state.db.ping().await)], &[])
 }
 
 /// Jobs waiting (or running) and dead-lettered.

@@ -5,6 +5,7 @@ use crate::auth::ApiUser;
 use crate::ops::feeds;
 use crate::{AppState, Result};
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use plaza_http::{Json, Query};
 use serde_json::{Value, json};
 
@@ -24,6 +25,11 @@ pub async fn index(
 pub async fn unread(State(state): State<AppState>, ApiUser(me): ApiUser) -> Result<Json<Value>> {
     let count = state.notification.unread(me.id).await?;
     Ok(Json(json!({"unread": count.unread})))
+}
+
+/// `GET /api/v1/notifications/stream`: the unread count, live (Server-Sent Events).
+pub async fn stream(State(state): State<AppState>, ApiUser(me): ApiUser) -> Response {
+    crate::live::unread_stream(state, me.id).into_response()
 }
 
 /// `POST /api/v1/notifications/read`: marks everything read.

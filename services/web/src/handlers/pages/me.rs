@@ -86,6 +86,17 @@ pub async fn mark_read(
 }
 
 /// `GET /notifications/unread.json`: the header's live count, for the page's script.
+/// `GET /notifications/stream`: the header's unread count, live (Server-Sent Events).
+pub async fn stream(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<axum::response::Response, Error> {
+    let me = viewer.require()?;
+    Ok(axum::response::IntoResponse::into_response(
+        crate::live::unread_stream(state, me.id),
+    ))
+}
+
 pub async fn unread(viewer: Viewer) -> Result<Json<Value>, Error> {
     viewer.require()?;
     Ok(Json(json!({"unread": viewer.unread})))

@@ -1,0 +1,20 @@
+# The job workers: they claim jobs from the MariaDB queue (FOR UPDATE SKIP LOCKED), so any
+# number may run at once.
+import chef_like
+
+root = Path(attr.root)
+p = attr.plaza
+repo = Path(attr.repo)
+binary = Path(p.binary) if Path(p.binary).is_absolute() else repo / p.binary
+identity = "binary " + chef_like.file_digest(binary)
+for i, port in enumerate(p.worker_ports):
+    node.program(
+        f"worker{i + 1}",
+        f"{binary} --config {root}/etc/plaza.toml serve --service worker",
+        environment={"PLAZA_NODE": 24 + i, "PLAZA_WORKER__LISTEN": f"127.0.0.1:{port}", "RUST_LOG": p.log},
+        stopwaitsecs=35,
+        identity=identity,
+    )
+node.flush_notifications()
+for port in p.worker_ports:
+    node.wait_for(f"worker on {port}", f"curl -sf http://127.0.0.1:{port}/healthz", 60)

@@ -1,0 +1,280 @@
+"""A small Chef-like converge engine: nodes name roles, roles name cookbook recipes and default
+attributes, recipes declare resources (packages, directories, templates, commands with guards,
+supervised programs). Converging makes the machine match the declarations and changes only what
+differs, so a second run changes nothing and restarts nothing.
+
+Only the Python standard library is used, so a bare Debian machine can run it.
+"""
+
+import hashlib
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent.parent
+
+
+def deep_merge(base, over):
+    """`over` on top of `base`, merging nested dictionaries."""
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+class Attrs(dict):
+    """Attributes readable as `node.attr.plaza.web.ports` or `node.attr['plaza']`."""
+
+    def __getattr__(self, name):
+        try:
+            value = self[name]
+        except KeyError:
+            raise AttributeError(f"no attribute {name!r}") from None
+        return Attrs(value) if isinstance(value, dict) else value
+
+
+def lookup(attrs, dotted):
+    value = attrs
+    for part in dotted.split("."):
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        else:
+            raise KeyError(f"template variable {dotted!r} is not set")
+    return value
+
+
+TEMPLATE_VAR = re.compile(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}")
+
+
+def render(text, variables):
+    """Replaces `{{ a.b }}` with the variable's value; a missing variable is an error."""
+    return TEMPLATE_VAR.sub(lambda m: str(lookup(variables, m.group(1))), text)
+
+
+class Converge:
+    """One converge run over a node."""
+
+    def __init__(self, node_file, dry_run=False):
+        self.node_file = Path(node_file).resolve()
+        node = json.loads(self.node_file.read_text())
+        self.name = node.get("name", self.node_file.stem)
+        attrs = {}
+        self.recipes = []
+        for entry in node["run_list"]:
+            kind, value = re.fullmatch(r"(role|recipe)\[(.+)\]", entry).groups()
+            if kind == "role":
+                role = json.loads((HERE / "roles" / f"{value}.json").read_text())
+                attrs = deep_merge(attrs, role.get("default_attributes", {}))
+                for recipe in role["run_list"]:
+                    name = re.fullmatch(r"recipe\[(.+)\]", recipe).group(1)
+                    if name not in self.recipes:
+                        self.recipes.append(name)
+            elif value not in self.recipes:
+                self.recipes.append(value)
+        attrs = deep_merge(attrs, node.get("attributes", {}))
+        repo = HERE.parent
+        attrs.setdefault("repo", str(repo))
+        root = Path(os.environ.get("REGION_ROOT", attrs.get("root", "target/region")))
+        if not root.is_absolute():
+            root = repo / root
+        attrs["root"] = str(root)
+        self.attr = Attrs(attrs)
+        self.roles = [re.fullmatch(r"role\[(.+)\]", e).group(1) for e in node["run_list"] if e.startswith("role[")]
+        self.dry_run = dry_run
+        self.total = 0
+        self.changed = []
+        self.pending = []  # notifications, run once at the end of the run
+        self.apt_updated = False
+        self.fresh = set()  # programs added in this run: they start with their new configuration
+
+    # --- reporting -------------------------------------------------------------------------
+
+    def _done(self, what, changed):
+        self.total += 1
+        if changed:
+            self.changed.append(what)
+            print(f"  * {what}", flush=True)
+
+    def notify(self, action):
+        if action not in self.pending:
+            self.pending.append(action)
+
+    # --- resources -------------------------------------------------------------------------
+
+    def package(self, *names):
+        """Debian packages, installed with apt-get when missing."""
+        missing = []
+        for name in names:
+            out = subprocess.run(["dpkg-query", "-W", "-f=${Status}", name], capture_output=True, text=True)
+            if "install ok installed" not in out.stdout:
+                missing.append(name)
+        if missing and not self.dry_run:
+            env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+            if not self.apt_updated:
+                subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+                self.apt_updated = True
+            subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True, env=env,
+                           stdout=subprocess.DEVNULL)
+        self._done(f"package[{' '.join(missing)}] installed", bool(missing))
+
+    def directory(self, path, mode=0o755, owner=None):
+        path = Path(path)
+        made = not path.is_dir()
+        if made and not self.dry_run:
+            path.mkdir(parents=True, exist_ok=True)
+            os.chmod(path, mode)
+        if owner and not self.dry_run:
+            subprocess.run(["chown", "-R", owner, str(path)], check=True)
+        self._done(f"directory[{path}] created", made)
+
+    def file(self, path, content, mode=0o644, notifies=()):
+        """A file with exactly `content`; rewritten (and `notifies` queued) only when it differs."""
+        path = Path(path)
+        old = path.read_bytes() if path.exists() else None
+        new = content.encode()
+        changed = old != new
+        if changed and not self.dry_run:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(path.name + ".tmp")
+            tmp.write_bytes(new)
+            os.chmod(tmp, mode)
+            tmp.replace(path)
+        elif not changed and (path.stat().st_mode & 0o777) != mode and not self.dry_run:
+            os.chmod(path, mode)
+        if changed:
+            for action in notifies:
+                self.notify(action)
+        self._done(f"file[{path}] written", changed)
+        return changed
+
+    def template(self, path, cookbook, source, variables=None, mode=0o644, notifies=()):
+        """A file rendered from `cookbooks/<cookbook>/templates/<source>` with the node's attributes
+        (and `variables`)."""
+        text = (HERE / "cookbooks" / cookbook / "templates" / source).read_text()
+        values = deep_merge(dict(self.attr), variables or {})
+        return self.file(path, render(text, values), mode=mode, notifies=notifies)
+
+    def execute(self, name, command, creates=None, unless=None, env=None, cwd=None):
+        """Runs `command` unless `creates` exists or the `unless` command succeeds."""
+        if creates and Path(creates).exists():
+            return self._done(name, False)
+        if unless and self.quiet(unless, env=env):
+            return self._done(name, False)
+        if not self.dry_run:
+            self.run(command, env=env, cwd=cwd)
+        self._done(name, True)
+
+    def program(self, name, command, directory=None, environment=None, stopwaitsecs=10, stopsignal="TERM",
+                identity=""):
+        """A process kept running by supervisord. `identity` (a binary's hash, say) goes into the
+        program file, so a new binary is a changed program and gets restarted."""
+        root = Path(self.attr.root)
+        env = ",".join(f'{k}="{v}"' for k, v in sorted((environment or {}).items()))
+        lines = [
+            f"; converged by chef-like-provision{' — ' + identity if identity else ''}",
+            f"[program:{name}]",
+            f"command={command}",
+            f"directory={directory or root}",
+            "autostart=true",
+            "autorestart=true",
+            "startsecs=1",
+            "startretries=10",
+            f"stopsignal={stopsignal}",
+            f"stopwaitsecs={stopwaitsecs}",
+            "stopasgroup=true",
+            "killasgroup=true",
+            f"stdout_logfile={root}/log/{name}.log",
+            "stdout_logfile_maxbytes=20MB",
+            "stdout_logfile_backups=2",
+            "redirect_stderr=true",
+        ]
+        if env:
+            lines.append(f"environment={env}")
+        path = root / "supervisor" / f"{name}.conf"
+        if not path.exists():
+            self.fresh.add(name)
+        if self.file(path, "\n".join(lines) + "\n"):
+            self.notify("supervisor:update")
+
+    # --- helpers for recipes ---------------------------------------------------------------
+
+    def run(self, command, env=None, cwd=None, check=True):
+        full_env = dict(os.environ, **(env or {}))
+        shell = isinstance(command, str)
+        result = subprocess.run(command, shell=shell, env=full_env, cwd=cwd, capture_output=True, text=True)
+        if check and result.returncode != 0:
+            shown = command if shell else shlex.join(command)
+            sys.stderr.write(f"command failed ({result.returncode}): {shown}\n{result.stdout}{result.stderr}\n")
+            raise SystemExit(1)
+        return result
+
+    def quiet(self, command, env=None):
+        full_env = dict(os.environ, **(env or {}))
+        return subprocess.run(command, shell=True, env=full_env, capture_output=True).returncode == 0
+
+    def wait_for(self, what, command, seconds=60):
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            if self.quiet(command):
+                return
+            time.sleep(0.3)
+        sys.stderr.write(f"{what} did not come up within {seconds}s (checked with: {command})\n")
+        raise SystemExit(1)
+
+    def supervisorctl(self, *args):
+        conf = Path(self.attr.root) / "supervisord.conf"
+        return self.run(["supervisorctl", "-c", str(conf), *args], check=False)
+
+    # --- the run ---------------------------------------------------------------------------
+
+    def converge(self):
+        print(f"converging node {self.name} ({', '.join(self.roles)}) into {self.attr.root}", flush=True)
+        for recipe in self.recipes:
+            cookbook, _, name = recipe.partition("::")
+            path = HERE / "cookbooks" / cookbook / "recipes" / f"{name or 'default'}.py"
+            print(f"recipe[{recipe}]", flush=True)
+            code = compile(path.read_text(), str(path), "exec")
+            exec(code, {"node": self, "attr": self.attr, "Path": Path})  # noqa: S102 - our own recipes
+            self.flush_notifications()
+        print(f"converged: {len(self.changed)} of {self.total} resources changed", flush=True)
+
+    def flush_notifications(self):
+        """Runs what changed files asked for: `supervisor:update` adds/restarts changed
+        programs; `restart:<program>` and `signal:<program>:<SIG>` act on one program."""
+        pending, self.pending = self.pending, []
+        # New and changed programs first; a program that has just started needs no restart.
+        pending.sort(key=lambda a: a != "supervisor:update")
+        for action in pending:
+            program = action.split(":")[1]
+            if action != "supervisor:update" and program in self.fresh:
+                continue
+            if self.dry_run:
+                continue
+            if action == "supervisor:update":
+                self.supervisorctl("update")
+            elif action.startswith("restart:"):
+                self.supervisorctl("restart", action.split(":", 1)[1])
+            elif action.startswith("signal:"):
+                _, program, sig = action.split(":")
+                # A reload signal only helps a running process; one that failed is started.
+                if "RUNNING" in self.supervisorctl("status", program).stdout:
+                    self.supervisorctl("signal", sig, program)
+                else:
+                    self.supervisorctl("start", program)
+            print(f"  -> {action}", flush=True)
+
+
+def file_digest(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()[:16]

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# A whole Plaza region on this machine, on 127.0.0.1 ports, under target/region:
+#   scripts/region.sh up     converge it from nothing (installs what it needs; safe to repeat)
+#   scripts/region.sh test   converge it (twice: the second run must change nothing), run the
+#                            region tests through nginx and HAProxy, then the integration suite
+#                            on the region's MariaDB, memcached, Redis and Garage
+#   scripts/region.sh down   stop every process (data stays)
+#   scripts/region.sh wipe   stop and delete all its data
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+ROOT="$PWD/target/region"
+NODE="chef-like-provision/nodes/local.json"
+
+need() {
+  export DEBIAN_FRONTEND=noninteractive
+  local missing=()
+  command -v python3 >/dev/null 2>&1 || missing+=(python3)
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
+  if [ ${#missing[@]} -gt 0 ]; then apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null; fi
+  # Garage is not packaged by Debian: it is built from crates.io once and cached in ~/.cargo/bin.
+  if ! command -v garage >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/garage" ]; then
+    echo "Installing Garage (cargo install garage --locked; about 10 minutes the first time)..." >&2
+    cargo install garage --locked --quiet
+  fi
+  export PATH="$HOME/.cargo/bin:$PATH"
+}
+
+up() {
+  need
+  chef-like-provision/bin/converge "$NODE"
+}
+
+case "${1:-up}" in
+  up) up ;;
+  down) chef-like-provision/bin/stop ;;
+  wipe) chef-like-provision/bin/wipe ;;
+  test)
+    up
+    echo "== converging again: nothing may change =="
+    second=$(chef-like-provision/bin/converge "$NODE")
+    echo "$second" | tail -1
+    if ! echo "$second" | tail -1 | grep -q "^converged: 0 of"; then
+      echo "the second converge changed something:" >&2
+      echo "$second" >&2
+      exit 1
+    fi
+    echo "== region tests (through nginx and HAProxy) =="
+    PLAZA_REGION_ROOT="$ROOT" cargo test --locked -p plaza --features region-tests --test region \
+      -- --test-threads=1
+    echo "== the integration suite on the region's MariaDB, memcached, Redis and Garage =="
+    PLAZA_TEST_DATABASE=mariadb PLAZA_TEST_MARIADB_URL="mysql://plaza:plaza-region@127.0.0.1:3320" \
+      PLAZA_TEST_REGION_ROOT="$ROOT" cargo test --locked -p plaza --test api
+    ;;
+  *) echo "usage: $0 up|test|down|wipe" >&2; exit 2 ;;
+esac

@@ -1,0 +1,118 @@
+//! The edge: TLS, static files, and media stored in the bucket and cached by nginx.
+
+use crate::helpers::{EDGE, Region};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use plaza_media::ObjectStore;
+use reqwest::StatusCode;
+use serde_json::json;
+
+/// A PNG screenshot whose pixels no other run made, so its key (a content address) is new.
+fn fresh_png() -> Vec<u8> {
+    let seed = crate::helpers::unique("");
+    let seed = u32::from_str_radix(&seed[seed.len().saturating_sub(6)..], 16).unwrap_or(7);
+    let img = image::RgbImage::from_fn(400, 240, |x, y| {
+        image::Rgb([
+            (x.wrapping_mul(seed) >> 3) as u8,
+            (y ^ seed) as u8,
+            ((x + y + seed) & 0xff) as u8,
+        ])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+#[tokio::test]
+async fn the_edge_speaks_tls_and_sends_plain_http_to_it() {
+    let region = Region::open();
+    let response = region.client.get(format!("{EDGE}/")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response
+            .headers()
+            .get("strict-transport-security")
+            .is_some()
+    );
+    let plain = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = plain.get("http://127.0.0.1:8088/communities").send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(
+        response.headers()["location"],
+        "https://127.0.0.1:8443/communities"
+    );
+}
+
+#[tokio::test]
+async fn static_files_come_from_the_edge() {
+    let region = Region::open();
+    let response = region
+        .client
+        .get(format!("{EDGE}/static/plaza.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
+    assert!(response.headers().get("expires").is_some(), "nginx's expires header");
+    let css = response.text().await.unwrap();
+    assert_eq!(css, include_str!("../../../../static/plaza.css"));
+}
+
+#[tokio::test]
+async fn a_screenshot_lands_in_the_bucket_and_the_second_read_is_an_edge_cache_hit() {
+    let region = Region::open();
+    let (_, token) = region.sign_up("shot").await;
+    let c = region.community().await;
+    let png = fresh_png();
+    let (status, body) = region
+        .post(
+            &format!("/api/v1/communities/{c}/posts"),
+            Some(&token),
+            json!({"body": "from the edge", "screenshot": STANDARD.encode(&png), "screenshot_type": "image/png"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let url = body["post"]["screenshot_url"].as_str().unwrap().to_owned();
+    assert!(url.starts_with("/media/screenshots/"), "{url}");
+
+    // The object is in the bucket, read back through the S3 API.
+    let s3 = region.config.s3.as_ref().expect("the region uses S3");
+    let store = plaza_media::S3Store::new(&s3.settings());
+    let key = url.trim_start_matches("/media/");
+    let stored = store.get(key).await.unwrap().expect("the object is in the bucket");
+
+    // The edge serves it: a miss first, then a hit from nginx's cache, same bytes each time.
+    let first = region.client.get(format!("{EDGE}{url}")).send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    assert_eq!(first.headers()["x-cache-status"], "MISS");
+    assert_eq!(
+        first.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(first.bytes().await.unwrap().to_vec(), stored);
+    let second = region.client.get(format!("{EDGE}{url}")).send().await.unwrap();
+    assert_eq!(second.headers()["x-cache-status"], "HIT");
+    assert_eq!(second.bytes().await.unwrap().to_vec(), stored);
+
+    // The thumbnail is stored beside it.
+    let thumb = body["post"]["screenshot_thumb_url"].as_str().unwrap();
+    let response = region.client.get(format!("{EDGE}{thumb}")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(store.get(thumb.trim_start_matches("/media/")).await.unwrap().is_some());
+}
+
+#[tokio::test]
+async fn a_missing_object_is_a_404_at_the_edge() {
+    let region = Region::open();
+    let response = region
+        .client
+        .get(format!("{EDGE}/media/screenshots/{}.png", "0".repeat(64)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}

@@ -1,0 +1,106 @@
+//! Parts failing while the region is in use: memcached stopped, a web process killed.
+
+use crate::helpers::{EDGE, Region, Restore, WEB1};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use std::time::Duration;
+
+#[tokio::test]
+async fn with_memcached_stopped_plaza_keeps_serving_and_says_so() {
+    let region = Region::open();
+    let (_, author) = region.sign_up("nomc").await;
+    let (_, reader) = region.sign_up("nomcr").await;
+    let c = region.community().await;
+    let post = region.post_text(&author, &c, "before the outage").await;
+
+    let out = region.ctl(&["stop", "memcached"]);
+    assert!(out.contains("stopped"), "{out}");
+    {
+        let _restart = Restore(&region, &["start", "memcached"]);
+        // Still ready (HAProxy keeps the process), with the cache reported degraded.
+        let (status, body) = region.call_at(WEB1, Method::GET, "/readyz", None, None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["cache"], "degraded", "{body}");
+        // Reads and writes work, from the database.
+        let (status, body) = region.get(&format!("/api/v1/posts/{post}"), None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, _) = region
+            .post(
+                &format!("/api/v1/posts/{post}/comments"),
+                Some(&reader),
+                json!({"body": "during the outage"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+        let during = region.post_text(&author, &c, "during the outage").await;
+        let (status, body) = region.get(&format!("/api/v1/posts/{post}"), None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["post"]["comment_count"], 1);
+        let page = region
+            .client
+            .get(format!("{EDGE}/posts/{during}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        // The outage is in the logs.
+        let logs = ["web1", "web2", "timeline1", "timeline2"]
+            .iter()
+            .map(|p| std::fs::read_to_string(region.root.join(format!("log/{p}.log"))).unwrap_or_default())
+            .collect::<String>();
+        assert!(logs.contains("memcached is unreachable"), "no outage logged");
+    }
+
+    // Back: the cache is used again and shows what was written meanwhile.
+    let mut ok = false;
+    for _ in 0..50 {
+        let (_, body) = region.call_at(WEB1, Method::GET, "/readyz", None, None).await;
+        if body["cache"] == "ok" {
+            ok = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(ok, "the cache came back");
+    let (_, body) = region.get(&format!("/api/v1/posts/{post}"), None).await;
+    assert_eq!(body["post"]["comment_count"], 1);
+}
+
+#[tokio::test]
+async fn killing_a_web_process_mid_use_loses_no_acknowledged_post() {
+    let region = Region::open();
+    let (_, author) = region.sign_up("kill").await;
+    let c = region.community().await;
+    let mut acknowledged = Vec::new();
+    let mut failed = 0;
+    for i in 0..30 {
+        if i == 10 {
+            let out = region.ctl(&["signal", "KILL", "web1"]);
+            assert!(out.contains("signalled"), "{out}");
+        }
+        let (status, body) = region
+            .post(
+                &format!("/api/v1/communities/{c}/posts"),
+                Some(&author),
+                json!({"body": format!("post {i}"), "feeling": 0}),
+            )
+            .await;
+        if status == StatusCode::CREATED {
+            acknowledged.push(body["post"]["id"].as_str().unwrap().to_owned());
+        } else {
+            failed += 1;
+        }
+    }
+    region.wait_ready().await;
+    assert!(
+        acknowledged.len() >= 25,
+        "HAProxy moves requests to the live process ({failed} failed)"
+    );
+    for id in &acknowledged {
+        let (status, _) = region.get(&format!("/api/v1/posts/{id}"), None).await;
+        assert_eq!(status, StatusCode::OK, "acknowledged post {id} is there");
+    }
+    // supervisord brought web1 back.
+    let (status, _) = region.call_at(WEB1, Method::GET, "/healthz", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+}

@@ -1,0 +1,20 @@
+//! Tests of a provisioned region (`chef-like-provision/bin/converge`): every request goes
+//! through the nginx edge (TLS) and HAProxy to several processes per service, on MariaDB,
+//! memcached, Redis and Garage. They check what only a region has: caches and live streams
+//! shared between processes, shared rate limits, media in the bucket and in the edge cache,
+//! job retries and dead letters, and processes or memcached failing mid-test.
+//!
+//! `scripts/region.sh test` converges the region and runs them; they need
+//! `PLAZA_REGION_ROOT` (the region's folder) and fail at once without it.
+
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails loudly on anything unexpected"
+)]
+
+mod edge;
+mod faults;
+mod helpers;
+mod jobs;
+mod shared;

@@ -1,0 +1,201 @@
+//! What the region's processes share: the memcached cache (written by one process, invalidated
+//! for all), live notifications through Redis, and rate limits in Redis.
+
+use crate::helpers::{Region, WEB1, WEB2};
+use futures_util::StreamExt;
+use plaza_cache::Cache;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+#[tokio::test]
+async fn readiness_reports_the_shared_parts() {
+    let region = Region::open();
+    for web in [WEB1, WEB2] {
+        let (status, body) = region.call_at(web, Method::GET, "/readyz", None, None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["database"], "ok");
+        assert_eq!(body["cache"], "ok", "{body}");
+        assert_eq!(body["redis"], "ok", "{body}");
+    }
+}
+
+#[tokio::test]
+async fn a_post_cached_in_memcached_is_invalidated_for_every_process() {
+    let region = Region::open();
+    let (_, author) = region.sign_up("cache").await;
+    let (_, reader) = region.sign_up("cread").await;
+    let c = region.community().await;
+    let post = region.post_text(&author, &c, "cache me").await;
+
+    // Read through both web processes (and so both timeline processes, via HAProxy).
+    for web in [WEB1, WEB2, WEB1, WEB2] {
+        let (status, body) = region
+            .call_at(web, Method::GET, &format!("/api/v1/posts/{post}"), None, None)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["post"]["comment_count"], 0);
+    }
+    // The entry is really in memcached, under the region's key prefix.
+    let servers = &region.config.memcached.servers;
+    let memcached = plaza_cache::MemcachedCache::new(servers, 1, &region.config.key_prefix);
+    let key = format!("timeline:post:{post}");
+    assert!(memcached.get(&key).await.is_some(), "the post is cached");
+
+    // A comment through one process changes the count every process serves at once.
+    let (status, _) = region
+        .call_at(
+            WEB2,
+            Method::POST,
+            &format!("/api/v1/posts/{post}/comments"),
+            Some(&reader),
+            Some(json!({"body": "first"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(memcached.get(&key).await.is_none(), "the entry was deleted");
+    for web in [WEB1, WEB2] {
+        let (_, body) = region
+            .call_at(web, Method::GET, &format!("/api/v1/posts/{post}"), None, None)
+            .await;
+        assert_eq!(body["post"]["comment_count"], 1, "served by {web}");
+    }
+
+    // A deletion through one process is seen by the other at once.
+    let (status, _) = region
+        .call_at(
+            WEB1,
+            Method::DELETE,
+            &format!("/api/v1/posts/{post}"),
+            Some(&author),
+            None,
+        )
+        .await;
+    assert!(status.is_success(), "{status}");
+    let (status, _) = region
+        .call_at(WEB2, Method::GET, &format!("/api/v1/posts/{post}"), None, None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// Reads server-sent events from `response` until one named `unread` carries `want`.
+async fn wait_for_unread(response: reqwest::Response, want: i64) -> Result<(), String> {
+    let mut stream = response.bytes_stream();
+    let mut buffer = String::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let chunk = tokio::time::timeout_at(deadline, stream.next())
+            .await
+            .map_err(|_| format!("no unread={want} event in time; got: {buffer}"))?
+            .ok_or_else(|| format!("the stream ended; got: {buffer}"))?
+            .map_err(|e| e.to_string())?;
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buffer.find("\n\n") {
+            let event: String = buffer.drain(..end + 2).collect();
+            if event.lines().any(|l| l == "event: unread") {
+                let data = event
+                    .lines()
+                    .find_map(|l| l.strip_prefix("data: "))
+                    .unwrap_or("{}");
+                let value: Value = serde_json::from_str(data).unwrap_or(Value::Null);
+                if value["unread"] == want {
+                    return Ok(());
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_notification_made_in_one_process_reaches_a_stream_on_another() {
+    let region = Region::open();
+    let (_, author) = region.sign_up("live").await;
+    let (_, fan) = region.sign_up("lfan").await;
+    let c = region.community().await;
+    let post = region.post_text(&author, &c, "watch this").await;
+
+    // The author's live stream is held by web1 ...
+    let response = region
+        .client
+        .get(format!("{WEB1}/api/v1/notifications/stream"))
+        .bearer_auth(&author)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+    let listening = tokio::spawn(wait_for_unread(response, 1));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // ... and the Yeah goes through web2; the worker delivers it to the notification process,
+    // which announces it through Redis.
+    let (status, body) = region
+        .call_at(
+            WEB2,
+            Method::PUT,
+            &format!("/api/v1/posts/{post}/yeah"),
+            Some(&fan),
+            None,
+        )
+        .await;
+    assert!(status.is_success(), "{status} {body}");
+    listening.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn rate_limits_are_shared_by_every_web_process() {
+    let region = Region::open();
+    let (_, me) = region.sign_up("rate").await;
+    let (target, _) = region.sign_up("rtgt").await;
+    let limit = region.config.rate_limits.follow_per_minute;
+    assert!(limit > 0 && limit < 100, "the region's follow limit is {limit}");
+    // Alternate between the two processes: a per-process limit would allow twice as many.
+    for i in 0..limit {
+        let web = if i % 2 == 0 { WEB1 } else { WEB2 };
+        let (status, body) = region
+            .call_at(
+                web,
+                Method::PUT,
+                &format!("/api/v1/users/{target}/follow"),
+                Some(&me),
+                None,
+            )
+            .await;
+        assert!(status.is_success(), "follow {i}: {status} {body}");
+    }
+    for web in [WEB1, WEB2] {
+        let response = region
+            .client
+            .put(format!("{web}/api/v1/users/{target}/follow"))
+            .bearer_auth(&me)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS, "{web}");
+        let retry: u64 = response.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=60).contains(&retry), "Retry-After {retry}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"], "rate_limited");
+    }
+    // Someone else is not limited by it.
+    let (_, other) = region.sign_up("rfree").await;
+    let (status, _) = region
+        .call_at(
+            WEB1,
+            Method::PUT,
+            &format!("/api/v1/users/{target}/follow"),
+            Some(&other),
+            None,
+        )
+        .await;
+    assert!(status.is_success());
+}

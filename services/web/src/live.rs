@@ -1,0 +1,63 @@
+//! The live unread count: a Server-Sent Events stream that sends the count at once and again
+//! whenever a notification for the person is made, in this process or any other of the region
+//! (see `plaza_cache::Live`). Streams end after a while and the browser reconnects, so a
+//! restart of this process is never held up by open streams.
+
+use crate::AppState;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::Stream;
+use plaza_types::Id;
+use std::convert::Infallible;
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+use tokio::time::Instant;
+
+/// How long one stream stays open before the client is asked to reconnect.
+const STREAM_LIFETIME: Duration = Duration::from_secs(60);
+
+struct Listener {
+    state: AppState,
+    user: Id,
+    rx: tokio::sync::broadcast::Receiver<i64>,
+    first: bool,
+    ends: Instant,
+}
+
+/// `user`'s unread count as `event: unread` / `data: {"unread": n}`, now and on every change.
+pub fn unread_stream(
+    state: AppState,
+    user: Id,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let listener = Listener {
+        rx: state.live.subscribe(),
+        state,
+        user,
+        first: true,
+        ends: Instant::now() + STREAM_LIFETIME,
+    };
+    let stream = futures_util::stream::unfold(listener, |mut l| async move {
+        if !l.first {
+            loop {
+                match tokio::time::timeout_at(l.ends, l.rx.recv()).await {
+                    Ok(Ok(id)) if id == l.user.0 => break,
+                    Ok(Ok(_)) => {}
+                    // Missed some announcements: send the count in case one was ours.
+                    Ok(Err(RecvError::Lagged(_))) => break,
+                    Ok(Err(RecvError::Closed)) | Err(_) => return None,
+                }
+            }
+        }
+        l.first = false;
+        let event = match l.state.notification.unread(l.user).await {
+            Ok(count) => Event::default()
+                .event("unread")
+                .retry(Duration::from_secs(2))
+                .json_data(serde_json::json!({"unread": count.unread}))
+                .unwrap_or_default(),
+            // The count could not be read now; the next announcement tries again.
+            Err(_) => Event::default().comment("unread count unavailable"),
+        };
+        Some((Ok(event), l))
+    });
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}

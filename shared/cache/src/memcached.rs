@@ -1,0 +1,227 @@
+//! The region's object cache: memcached, shared by every process of a region. Keys are spread
+//! over the servers by hash; each server has a small pool of connections. memcached is an
+//! optimisation, so a server that fails is skipped for a moment (every read is then a miss and
+//! goes to the database) and the failure is logged once per outage and shown in `/readyz`.
+
+use crate::{BoxFuture, Cache};
+use memcache_async::ascii::Protocol;
+use std::io::ErrorKind;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio::sync::Mutex;
+use tokio_util::compat::{Compat, TokioAsyncReadCompatExt};
+
+/// One connection speaking memcached's text protocol.
+type Client = Protocol<Compat<TcpStream>>;
+
+/// How long one memcached call may take before it counts as a failure.
+const CALL_TIMEOUT: Duration = Duration::from_millis(250);
+/// memcached's default item size limit (with room for the key and header); larger values are
+/// not cached rather than refused by the server.
+const MAX_VALUE: usize = 1_000_000;
+/// How long a failed server is left alone before it is tried again.
+const RETRY_AFTER: Duration = Duration::from_secs(1);
+
+struct Server {
+    addr: String,
+    pool: Vec<Mutex<Option<Client>>>,
+    next: AtomicUsize,
+    down: AtomicBool,
+    /// When a down server may be tried again, in milliseconds since the cache was made.
+    retry_at: AtomicU64,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("addr", &self.addr)
+            .field("connections", &self.pool.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// memcached servers behind the [`Cache`] trait.
+#[derive(Debug, Clone)]
+pub struct MemcachedCache {
+    servers: Arc<Vec<Server>>,
+    prefix: Arc<str>,
+    started: std::time::Instant,
+}
+
+impl MemcachedCache {
+    /// A cache over `servers` (`host:port`), `connections` per server, with every key under
+    /// `prefix` (so regions or test runs can share servers). Connections open on first use.
+    pub fn new(servers: &[String], connections: usize, prefix: &str) -> Self {
+        let servers = servers
+            .iter()
+            .map(|addr| Server {
+                addr: addr.clone(),
+                pool: (0..connections.max(1)).map(|_| Mutex::new(None)).collect(),
+                next: AtomicUsize::new(0),
+                down: AtomicBool::new(false),
+                retry_at: AtomicU64::new(0),
+            })
+            .collect();
+        MemcachedCache {
+            servers: Arc::new(servers),
+            prefix: prefix.into(),
+            started: std::time::Instant::now(),
+        }
+    }
+
+    fn full_key(&self, key: &str) -> String {
+        // memcached keys are at most 250 bytes without spaces or control characters.
+        let full = format!("{}:{key}", self.prefix);
+        if full.len() <= 250 && full.bytes().all(|b| b.is_ascii_graphic()) {
+            full
+        } else {
+            format!("{}:h:{}", self.prefix, fnv1a(key.as_bytes()))
+        }
+    }
+
+    fn server_for(&self, key: &str) -> Option<&Server> {
+        let n = self.servers.len() as u64;
+        if n == 0 {
+            return None;
+        }
+        self.servers.get((fnv1a(key.as_bytes()) % n) as usize)
+    }
+
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// Runs `op` on a pooled connection to the key's server; `None` when the server is down or
+    /// the call failed (the connection is then dropped and the server rested).
+    async fn with_conn<T, F>(&self, key: &str, op: F) -> Option<T>
+    where
+        F: for<'c> FnOnce(&'c mut Client) -> BoxFuture<'c, std::io::Result<T>>,
+    {
+        self.call(self.server_for(key)?, false, op).await
+    }
+
+    /// Runs `op` on `server`; a rested server is skipped unless `probe` is set.
+    async fn call<T, F>(&self, server: &Server, probe: bool, op: F) -> Option<T>
+    where
+        F: for<'c> FnOnce(&'c mut Client) -> BoxFuture<'c, std::io::Result<T>>,
+    {
+        if !probe
+            && server.down.load(Ordering::Relaxed)
+            && self.now_ms() < server.retry_at.load(Ordering::Relaxed)
+        {
+            return None;
+        }
+        let slot = server.next.fetch_add(1, Ordering::Relaxed) % server.pool.len();
+        let mut conn = server.pool.get(slot)?.lock().await;
+        let result = tokio::time::timeout(CALL_TIMEOUT, async {
+            if conn.is_none() {
+                let stream = TcpStream::connect(&server.addr).await?;
+                stream.set_nodelay(true)?;
+                *conn = Some(Protocol::new(stream.compat()));
+            }
+            match conn.as_mut() {
+                Some(client) => op(client).await,
+                None => Err(std::io::Error::other("no connection")),
+            }
+        })
+        .await;
+        match result {
+            Ok(Ok(value)) => {
+                if server.down.swap(false, Ordering::Relaxed) {
+                    tracing::info!(server = %server.addr, "memcached is back");
+                }
+                Some(value)
+            }
+            Ok(Err(err)) => {
+                *conn = None;
+                self.rest(server, &err.to_string());
+                None
+            }
+            Err(_) => {
+                *conn = None;
+                self.rest(server, "timed out");
+                None
+            }
+        }
+    }
+
+    fn rest(&self, server: &Server, why: &str) {
+        server.retry_at.store(
+            self.now_ms() + RETRY_AFTER.as_millis() as u64,
+            Ordering::Relaxed,
+        );
+        if !server.down.swap(true, Ordering::Relaxed) {
+            tracing::warn!(server = %server.addr, error = %why,
+                "memcached is unreachable; serving from the database until it is back");
+        }
+    }
+}
+
+/// FNV-1a: a fast, stable hash for spreading keys over servers.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+impl Cache for MemcachedCache {
+    fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<Vec<u8>>> {
+        Box::pin(async move {
+            let full = self.full_key(key);
+            self.with_conn(key, move |c| {
+                Box::pin(async move {
+                    match c.get(&full).await {
+                        Ok(value) => Ok(Some(value)),
+                        // A miss, not a failure.
+                        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+                        Err(e) => Err(e),
+                    }
+                })
+            })
+            .await
+            .flatten()
+        })
+    }
+
+    fn set<'a>(&'a self, key: &'a str, value: Vec<u8>, ttl: Duration) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            if value.len() > MAX_VALUE {
+                // Too large to cache; a stale smaller entry must not outlive this write.
+                self.delete(key).await;
+                return;
+            }
+            let full = self.full_key(key);
+            // memcached reads more than 30 days as a point in time; nothing here lives that long.
+            let ttl = u32::try_from(ttl.as_secs().clamp(1, 30 * 86_400)).unwrap_or(86_400);
+            self.with_conn(key, move |c| {
+                Box::pin(async move { c.set(&full, value.as_slice(), ttl).await })
+            })
+            .await;
+        })
+    }
+
+    fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            let full = self.full_key(key);
+            self.with_conn(key, move |c| Box::pin(async move { c.delete(&full).await }))
+                .await;
+        })
+    }
+
+    fn healthy<'a>(&'a self) -> BoxFuture<'a, bool> {
+        Box::pin(async move {
+            let mut all = true;
+            for server in self.servers.iter() {
+                let ok = self
+                    .call(server, true, |c| {
+                        Box::pin(async move { c.version().await.map(|_| ()) })
+                    })
+                    .await;
+                all &= ok.is_some();
+            }
+            all
+        })
+    }
+}
