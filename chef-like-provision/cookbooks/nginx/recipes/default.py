@@ -10,9 +10,13 @@ node.execute(
     "self-signed TLS certificate made",
     ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "825",
      "-keyout", str(root / "etc" / "edge.key"), "-out", str(root / "etc" / "edge.crt"),
-     "-subj", f"/CN={n.server_name}", "-addext", f"subjectAltName=IP:127.0.0.1,DNS:localhost"],
+     "-subj", f"/CN={n.server_name}", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+     # A server certificate, not a CA: TLS clients refuse a CA certificate used as a server's.
+     "-addext", "basicConstraints=critical,CA:FALSE", "-addext", "keyUsage=digitalSignature,keyEncipherment",
+     "-addext", "extendedKeyUsage=serverAuth"],
     creates=root / "etc" / "edge.crt",
 )
+node.file(root / "etc" / "edge.key", (root / "etc" / "edge.key").read_text(), mode=0o600)
 if node.template(root / "etc" / "nginx.conf", "nginx", "nginx.conf", notifies=["signal:nginx:HUP"]):
     # A broken configuration stops the converge here, before nginx is asked to load it.
     node.run(["nginx", "-t", "-q", "-c", str(root / "etc" / "nginx.conf")])
