@@ -22,4 +22,6 @@ pub struct AppState {
     pub passwords: crate::auth::Passwords,
     /// Where drawings (and later screenshots) are stored.
     pub media: Arc<dyn plaza_media::ObjectStore>,
+    /// The interface's message catalogs, parsed once at start.
+    pub catalogs: Arc<crate::i18n::Catalogs>,
 }

@@ -11,6 +11,7 @@ pub mod user;
 
 use crate::auth::Viewer;
 use crate::error::{Error, PageError};
+use crate::i18n::{Lang, Locale};
 use askama::Template;
 use axum::extract::{FromRequest, Request};
 use axum::http::{StatusCode, header};
@@ -29,7 +30,8 @@ pub struct LayoutUser {
     pub is_admin: bool,
 }
 
-/// What every page's frame needs.
+/// What every page's frame needs, including the language it is written in: templates
+/// translate with `layout.t("key")` and format with `layout.number(n)`, `layout.ago(at)`.
 #[derive(Debug, Clone)]
 pub struct Layout {
     pub title: String,
@@ -38,6 +40,7 @@ pub struct Layout {
     pub unread: i64,
     /// This page's path and query, for forms that come back here.
     pub path: String,
+    pub locale: Locale,
 }
 
 impl Layout {
@@ -53,7 +56,86 @@ impl Layout {
             csrf: viewer.csrf.clone(),
             unread: viewer.unread,
             path: path.into(),
+            locale: viewer.locale.clone(),
         }
+    }
+
+    /// The frame with the title under `title_key` in the viewer's language.
+    pub fn titled(viewer: &Viewer, title_key: &str, path: impl Into<String>) -> Self {
+        Layout::new(viewer, viewer.locale.t(title_key), path)
+    }
+
+    /// The page's language code, for `<html lang>`.
+    pub fn lang(&self) -> &'static str {
+        self.locale.lang().code()
+    }
+
+    /// The languages to choose from: (code, the language's own name).
+    pub fn languages(&self) -> Vec<(&'static str, &'static str)> {
+        Lang::ALL
+            .iter()
+            .map(|l| (l.code(), l.native_name()))
+            .collect()
+    }
+
+    /// See [`Locale::t`].
+    pub fn t<'a>(&'a self, key: &'a str) -> &'a str {
+        self.locale.t(key)
+    }
+
+    /// See [`Locale::tn`] (templates pass their arguments by reference).
+    pub fn tn(&self, key: &str, n: &i64) -> String {
+        self.locale.tn(key, *n)
+    }
+
+    /// See [`Locale::tv`].
+    pub fn tv(&self, key: &str, name: &str, value: &str) -> String {
+        self.locale.tv(key, name, value)
+    }
+
+    /// See [`Locale::before`].
+    pub fn before<'a>(&'a self, key: &'a str) -> &'a str {
+        self.locale.before(key)
+    }
+
+    /// See [`Locale::after`].
+    pub fn after<'a>(&'a self, key: &'a str) -> &'a str {
+        self.locale.after(key)
+    }
+
+    /// See [`Locale::number`].
+    pub fn number(&self, n: &i64) -> String {
+        self.locale.number(*n)
+    }
+
+    /// See [`Locale::ago`].
+    pub fn ago(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        self.locale.ago(at)
+    }
+
+    /// See [`Locale::feeling`].
+    pub fn feeling<'a>(&'a self, name: &'a str) -> &'a str {
+        self.locale.feeling(name)
+    }
+
+    /// The feeling a face is drawn for: one of the six names ("normal" for anything else).
+    pub fn face_of(&self, name: &str) -> &'static str {
+        FEELINGS
+            .iter()
+            .find(|f| **f == name)
+            .copied()
+            .unwrap_or("normal")
+    }
+
+    /// See [`Locale::yeah`].
+    pub fn yeah(&self, feeling: &str) -> &str {
+        self.locale.yeah(feeling)
+    }
+
+    /// A grouped notification's sentence in the page's language.
+    pub fn notification(&self, n: &crate::views::NotificationView) -> String {
+        let names: Vec<&str> = n.actors.iter().map(|a| a.display_name.as_str()).collect();
+        crate::views::notification_sentence(&self.locale, n.kind, &names, n.actor_count)
     }
 }
 
@@ -78,29 +160,52 @@ struct ErrorPage {
     message: String,
 }
 
-/// The friendly page for an error.
+/// An error page's status, code and English message, kept on the response so that
+/// [`crate::i18n::translate_error_pages`] can render it again in the reader's language.
+#[derive(Debug, Clone)]
+pub struct ErrorPageSource {
+    pub status: StatusCode,
+    pub code: String,
+    pub message: String,
+}
+
+impl ErrorPageSource {
+    /// The page's HTML in `locale`'s language.
+    pub fn render(&self, locale: &Locale) -> String {
+        let heading_key = match self.status {
+            StatusCode::NOT_FOUND => "error.heading.not_found",
+            StatusCode::FORBIDDEN => "error.heading.forbidden",
+            StatusCode::UNAUTHORIZED => "error.heading.unauthorized",
+            s if s.is_server_error() => "error.heading.server",
+            _ => "error.heading.other",
+        };
+        let heading = locale.t(heading_key).to_owned();
+        let page = ErrorPage {
+            layout: Layout {
+                title: heading.clone(),
+                user: None,
+                csrf: String::new(),
+                unread: 0,
+                path: "/".into(),
+                locale: locale.clone(),
+            },
+            heading,
+            message: locale.error(&self.code, &self.message),
+        };
+        page.render().unwrap_or_else(|_| self.message.clone())
+    }
+}
+
+/// The friendly page for an error. The response carries the error as an [`ErrorPageSource`];
+/// [`crate::i18n::translate_error_pages`], which knows the reader's language, renders the page.
 pub fn error_page(err: ErrorResponse) -> Response {
-    let heading = match err.status {
-        StatusCode::NOT_FOUND => "Not found",
-        StatusCode::FORBIDDEN => "Not allowed",
-        StatusCode::UNAUTHORIZED => "Please sign in",
-        s if s.is_server_error() => "Something went wrong",
-        _ => "That didn't work",
-    };
-    let page = ErrorPage {
-        layout: Layout {
-            title: heading.into(),
-            user: None,
-            csrf: String::new(),
-            unread: 0,
-            path: "/".into(),
-        },
-        heading: heading.into(),
+    let source = ErrorPageSource {
+        status: err.status,
+        code: err.code.clone(),
         message: err.message.clone(),
     };
-    let status = err.status;
-    let html = page.render().unwrap_or_else(|_| err.message.clone());
-    let mut response = (status, Html(html)).into_response();
+    let mut response = (err.status, err.message).into_response();
+    response.extensions_mut().insert(source);
     if let Some(cause) = err.cause {
         response
             .extensions_mut()
@@ -113,7 +218,7 @@ pub fn error_page(err: ErrorResponse) -> Response {
 pub async fn not_found() -> Response {
     error_page(ErrorResponse::new(
         StatusCode::NOT_FOUND,
-        "not_found",
+        "no_route",
         "There is no page here.",
     ))
 }
@@ -214,6 +319,7 @@ impl<S: Send + Sync> FromRequest<S> for PostForm {
                 "spoiler" => form.spoiler = Some(text),
                 "topic_tag" => form.topic_tag = Some(text),
                 "painting" => form.painting = Some(text),
+                "drawing_alt" => form.drawing_alt = Some(text),
                 _ => {}
             }
         }
@@ -233,6 +339,8 @@ pub struct WriteForm {
     pub topic_tag: Option<String>,
     /// The canvas drawing as base64 PNG (filled in by the page's script).
     pub painting: Option<String>,
+    /// The drawing's description, its text alternative.
+    pub drawing_alt: Option<String>,
     /// An uploaded screenshot (base64) and its declared type, from a multipart form.
     #[serde(skip)]
     pub screenshot: Option<String>,
@@ -252,6 +360,7 @@ impl WriteForm {
             spoiler: self.spoiler.is_some(),
             topic_tag: self.topic_tag.clone(),
             painting: self.painting.clone(),
+            drawing_alt: self.drawing_alt.clone(),
             screenshot: self.screenshot.clone(),
             screenshot_type: self.screenshot_type.clone(),
         }
