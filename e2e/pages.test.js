@@ -93,3 +93,25 @@ test("axe-core finds no serious or critical violation on any page", async () => 
   await context.close();
   assert.deepEqual(problems, []);
 });
+
+test("dark mode keeps every page readable (axe-core contrast and the rest) with screenshots", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, colorScheme: "dark" });
+  await context.addCookies(cookies);
+  const page = await context.newPage();
+  const problems = [];
+  for (const [label, path] of paths) {
+    await page.goto(`${BASE}${path}`);
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.equal(background, "rgb(21, 23, 26)", `${path} is dark`);
+    await page.addScriptTag({ path: AXE });
+    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+    for (const v of result.violations) {
+      if (v.impact === "serious" || v.impact === "critical") {
+        problems.push(`${path}: ${v.id} (${v.impact}) on ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+      }
+    }
+    await page.screenshot({ path: `${SHOTS}dark-console-${label}.png`, fullPage: true });
+  }
+  await context.close();
+  assert.deepEqual(problems, []);
+});

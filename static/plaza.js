@@ -2,6 +2,9 @@
 // without a reload, "Load more" appends the next page, and the unread count stays current.
 (function () {
   "use strict";
+  // The page's words, in its language, come from the <body>'s data-msg-* attributes.
+  var messages = document.body ? document.body.dataset : {};
+  var lang = document.documentElement.lang || "en";
 
   // Yeah without reload: send the same form with fetch and update the button from the answer.
   document.addEventListener("submit", function (event) {
@@ -22,13 +25,13 @@
     }).then(function (response) {
       return response.json().then(function (body) { return { ok: response.ok, body: body }; });
     }).then(function (result) {
-      if (!result.ok) { window.alert(result.body.message || "That didn't work."); return; }
+      if (!result.ok) { window.alert(lang === "en" && result.body.message ? result.body.message : messages.msgFailed); return; }
       var on = result.body.yeahed;
       button.classList.toggle("on", on);
       button.setAttribute("aria-pressed", on ? "true" : "false");
       give.value = on ? "0" : "1";
       var count = form.querySelector(".yeah-count");
-      if (count) count.textContent = String(result.body.yeah_count);
+      if (count) count.textContent = Number(result.body.yeah_count).toLocaleString(lang);
     }).catch(function () {
       form.submit();
     }).finally(function () {
@@ -65,8 +68,9 @@
   if (badge) {
     var show = function (body) {
       if (!body) return;
-      badge.textContent = body.unread > 0 ? String(body.unread) : "";
-      badge.setAttribute("aria-label", body.unread + " unread");
+      var count = Number(body.unread).toLocaleString(lang);
+      badge.textContent = body.unread > 0 ? count : "";
+      badge.setAttribute("aria-label", (messages.msgUnread || "{n}").replace("{n}", count));
       badge.classList.toggle("hidden", body.unread === 0);
     };
     if (window.EventSource) {
@@ -95,6 +99,7 @@
   var canvas = tools.querySelector("canvas");
   var field = form.querySelector("[data-painting]");
   var body = form.querySelector("[data-body]");
+  var caption = document.body.dataset.msgCaption || "";
   var ctx = canvas.getContext("2d");
   var tool = "pen", size = 1, drawing = false, last = null;
   var history = [], future = [];
@@ -136,7 +141,7 @@
   }
   function sync() {
     // Text is optional once there is a picture; the server says so too.
-    if (body) body.placeholder = isBlank() ? "" : "Add a caption (optional)";
+    if (body) body.placeholder = isBlank() ? "" : caption;
   }
 
   blankCanvas();

@@ -206,6 +206,7 @@ async fn admin_create(config: &Config, username: &str) -> anyhow::Result<()> {
                 bio: String::new(),
                 is_admin: true,
                 created_at: plaza_types::now_millis(),
+                language: String::new(),
             };
             plaza_web::db::users::insert(&db, &user, config.region, &hash).await?;
             println!("Created admin account {username}.");

@@ -335,6 +335,9 @@ pub async fn start(
             passwords: plaza_web::auth::Passwords::new(
                 std::thread::available_parallelism().map_or(1, |n| n.get()),
             ),
+            catalogs: Arc::new(
+                plaza_web::i18n::Catalogs::load().context("loading the interface's languages")?,
+            ),
         };
         if plaza_web::ops::communities::seed_defaults(&state).await? {
             tracing::info!("created the default communities");

@@ -227,6 +227,8 @@ pub struct Viewer {
     pub csrf: String,
     /// The unread notification count for the header.
     pub unread: i64,
+    /// The language the page is written in, and its catalog.
+    pub locale: crate::i18n::Locale,
 }
 
 /// The CSRF token of the current request, put in the request's extensions by [`csrf_cookie`].
@@ -264,7 +266,14 @@ where
                 .unwrap_or(0),
             None => 0,
         };
-        Ok(Viewer { user, csrf, unread })
+        let lang = crate::i18n::choose(&parts.headers, user.as_ref().map(|u| u.language.as_str()));
+        let locale = crate::i18n::Locale::new(state.catalogs.clone(), lang);
+        Ok(Viewer {
+            user,
+            csrf,
+            unread,
+            locale,
+        })
     }
 }
 

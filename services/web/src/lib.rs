@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod handlers;
+pub mod i18n;
 pub mod limits;
 pub mod live;
 pub mod media;

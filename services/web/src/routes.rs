@@ -24,6 +24,10 @@ pub fn app(state: AppState) -> Router {
         .merge(pages(&state))
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::i18n::translate_error_pages,
+        ))
         .with_state(state);
     common_layers(router, ServiceName("web"), body_limit)
 }
@@ -128,6 +132,7 @@ fn pages(state: &AppState) -> Router<AppState> {
         .route("/notifications/unread.json", get(me::unread))
         .route("/notifications/stream", get(me::stream))
         .route("/settings", get(me::settings).post(me::save_settings))
+        .route("/language", post(me::choose_language))
         .route("/signup", get(auth::signup_page).post(auth::signup))
         .route("/signin", get(auth::signin_page).post(auth::signin))
         .route("/signout", post(auth::signout))

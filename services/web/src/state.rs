@@ -26,4 +26,6 @@ pub struct AppState {
     pub live: Arc<dyn plaza_cache::Live>,
     /// The region's Redis, when there is one (for `/readyz`).
     pub redis: Option<plaza_cache::redis::Redis>,
+    /// The interface's message catalogs, parsed once at start.
+    pub catalogs: Arc<crate::i18n::Catalogs>,
 }

@@ -4,6 +4,7 @@
 
 use crate::db::communities::{self, Community};
 use crate::db::users::{self, User};
+use crate::i18n::{Locale, fill};
 use crate::{AppState, Result};
 use chrono::{DateTime, Utc};
 use plaza_types::empathy::TargetKind;
@@ -81,10 +82,26 @@ pub struct CommunityView {
     pub icon_url: Option<String>,
     pub url: String,
     pub created_at: DateTime<Utc>,
+    /// The banner's colour (a hue, 0–359) and icon (one of six), made from the id so that each
+    /// community keeps its own look.
+    #[serde(skip)]
+    pub hue: u16,
+    #[serde(skip)]
+    pub icon: u8,
+}
+
+/// The banner hue and icon of a community: spread by a hash of the id, because ids made close
+/// together differ only in their low bits.
+pub fn banner_look(id: Id) -> (u16, u8) {
+    let mixed = (id.0 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let hue = u16::try_from((mixed >> 40) % 360).unwrap_or(0);
+    let icon = u8::try_from((mixed >> 20) % 6).unwrap_or(0);
+    (hue, icon)
 }
 
 impl From<&Community> for CommunityView {
     fn from(c: &Community) -> Self {
+        let (hue, icon) = banner_look(c.id);
         CommunityView {
             id: c.id,
             title_id: c.title_id.clone(),
@@ -93,6 +110,8 @@ impl From<&Community> for CommunityView {
             icon_url: c.icon_url.clone(),
             url: format!("/titles/{}/{}", c.title_id, c.id),
             created_at: to_datetime(c.created_at),
+            hue,
+            icon,
         }
     }
 }
@@ -118,6 +137,8 @@ pub struct PostView {
     /// The drawing (320×120) and its 2× rendition, when the post has one.
     pub drawing_url: Option<String>,
     pub drawing_url_2x: Option<String>,
+    /// The author's description of the drawing, its text alternative.
+    pub drawing_alt: Option<String>,
     /// The screenshot (at most 1920×1080), its size and its thumbnail for feeds.
     pub screenshot_url: Option<String>,
     pub screenshot_thumb_url: Option<String>,
@@ -144,6 +165,8 @@ pub struct CommentView {
     /// The comment's drawing and its 2× rendition, when it has one.
     pub drawing_url: Option<String>,
     pub drawing_url_2x: Option<String>,
+    /// The author's description of the drawing.
+    pub drawing_alt: Option<String>,
     #[serde(skip)]
     pub mine: bool,
 }
@@ -210,6 +233,8 @@ pub async fn posts(
                     icon_url: None,
                     url: "/communities".into(),
                     created_at: to_datetime(0),
+                    hue: 0,
+                    icon: 0,
                 });
             PostView {
                 id: p.id,
@@ -228,6 +253,7 @@ pub async fn posts(
                 created_at: to_datetime(p.created_at),
                 url: format!("/posts/{}", p.id),
                 drawing_url: p.drawing.as_deref().map(crate::media::url),
+                drawing_alt: p.drawing_alt,
                 screenshot_url: p.screenshot.as_ref().map(|s| crate::media::url(&s.key)),
                 screenshot_thumb_url: p
                     .screenshot
@@ -284,6 +310,7 @@ pub async fn comments(
                 yeahed_by_me: summary.is_some_and(|s| s.yeahed_by_viewer),
                 created_at: to_datetime(c.created_at),
                 drawing_url: c.drawing.as_deref().map(crate::media::url),
+                drawing_alt: c.drawing_alt,
                 drawing_url_2x: c
                     .drawing
                     .as_deref()
@@ -307,7 +334,29 @@ pub fn actor_phrase(names: &[String], count: i64) -> String {
     }
 }
 
-/// The sentence for a notification.
+/// A notification's sentence in `locale`'s language: "alice, bob and 3 others gave your post
+/// a Yeah." / "aliceさん、bobさんほか3人があなたの投稿に「そうだね」しました。"
+pub fn notification_sentence(locale: &Locale, kind: Kind, names: &[&str], count: i64) -> String {
+    let shown = i64::try_from(names.len()).unwrap_or(0);
+    let others = (count - shown).max(0);
+    let actors = match (names, others) {
+        ([], _) => locale.t("actors.someone").to_owned(),
+        ([a], 0) => fill(locale.t("actors.one"), &[("a", a)]),
+        ([a, b], 0) => fill(locale.t("actors.two"), &[("a", a), ("b", b)]),
+        ([a], n) => fill(&locale.tn("actors.one_more", n), &[("a", a)]),
+        ([a, b, ..], n) => fill(&locale.tn("actors.two_more", n), &[("a", a), ("b", b)]),
+    };
+    let key = match kind {
+        Kind::PostYeah => "notifications.post_yeah",
+        Kind::CommentYeah => "notifications.comment_yeah",
+        Kind::PostComment => "notifications.post_comment",
+        Kind::ThreadComment => "notifications.thread_comment",
+        Kind::Follow => "notifications.follow",
+    };
+    fill(locale.t(key), &[("actors", &actors)])
+}
+
+/// The sentence for a notification (English, for the JSON API).
 pub fn notification_text(kind: Kind, actors: &str) -> String {
     match kind {
         Kind::PostYeah => format!("{actors} gave your post a Yeah."),

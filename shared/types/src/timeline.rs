@@ -24,6 +24,9 @@ pub struct NewPost {
     /// The object-store key of the post's drawing, if it has one.
     #[serde(default)]
     pub drawing: Option<String>,
+    /// The author's description of the drawing (its text alternative), if they wrote one.
+    #[serde(default)]
+    pub drawing_alt: Option<String>,
     /// The post's screenshot, if it has one.
     #[serde(default)]
     pub screenshot: Option<ScreenshotRef>,
@@ -47,6 +50,9 @@ pub struct Post {
     /// The object-store key of the post's drawing, if it has one.
     #[serde(default)]
     pub drawing: Option<String>,
+    /// The author's description of the drawing (its text alternative), if they wrote one.
+    #[serde(default)]
+    pub drawing_alt: Option<String>,
     /// The post's screenshot, if it has one.
     #[serde(default)]
     pub screenshot: Option<ScreenshotRef>,
@@ -63,6 +69,9 @@ pub struct NewComment {
     /// The object-store key of the comment's drawing, if it has one.
     #[serde(default)]
     pub drawing: Option<String>,
+    /// The author's description of the drawing, if they wrote one.
+    #[serde(default)]
+    pub drawing_alt: Option<String>,
 }
 
 /// A stored comment.
@@ -80,6 +89,9 @@ pub struct Comment {
     /// The object-store key of the comment's drawing, if it has one.
     #[serde(default)]
     pub drawing: Option<String>,
+    /// The author's description of the drawing, if they wrote one.
+    #[serde(default)]
+    pub drawing_alt: Option<String>,
 }
 
 /// Which posts a feed shows: one community, a set of authors, or both; newest first.

@@ -25,6 +25,7 @@ pub const DISPLAY_NAME_MAX: usize = 32;
 pub const BIO_MAX: usize = 300;
 pub const BODY_MAX: usize = 1000;
 pub const TOPIC_MAX: usize = 50;
+pub const DRAWING_ALT_MAX: usize = 300;
 pub const COMMUNITY_NAME_MAX: usize = 64;
 pub const COMMUNITY_DESCRIPTION_MAX: usize = 1000;
 pub const TITLE_ID_MAX: usize = 32;
@@ -157,6 +158,21 @@ fn bounded_line(text: &str, max: usize, code: &'static str, what: &str) -> Resul
         ));
     }
     Ok(t.to_owned())
+}
+
+/// The description of a drawing (its text alternative), at most 300 characters on one line;
+/// blank means none.
+pub fn drawing_alt(text: Option<&str>) -> Result<Option<String>, Invalid> {
+    let Some(t) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if t.chars().count() > DRAWING_ALT_MAX || has_control(t, false) {
+        return Err(invalid(
+            "drawing_alt_too_long",
+            "A drawing's description is at most 300 characters on one line.",
+        ));
+    }
+    Ok(Some(t.to_owned()))
 }
 
 /// A display name, at most 32 characters (blank means "use the username").
@@ -300,6 +316,17 @@ mod tests {
 
     #[test]
     fn profile_fields_are_bounded() {
+        assert_eq!(drawing_alt(Some("  ")).unwrap(), None);
+        assert_eq!(
+            drawing_alt(Some(" a cat ")).unwrap().as_deref(),
+            Some("a cat")
+        );
+        assert!(drawing_alt(Some(&"あ".repeat(300))).is_ok());
+        assert_eq!(
+            drawing_alt(Some(&"a".repeat(301))).unwrap_err().code,
+            "drawing_alt_too_long"
+        );
+        assert!(drawing_alt(Some("two\nlines")).is_err());
         assert!(display_name(&"d".repeat(32)).is_ok());
         assert!(display_name(&"d".repeat(33)).is_err());
         assert!(bio(&"b".repeat(300)).is_ok());

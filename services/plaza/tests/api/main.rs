@@ -14,6 +14,7 @@ mod bench;
 mod communities;
 mod errors;
 mod helpers;
+mod languages;
 mod media;
 mod notifications;
 mod pages;

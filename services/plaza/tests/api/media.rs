@@ -503,3 +503,87 @@ async fn comments_carry_drawings_which_the_clean_up_keeps() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_drawing_described_by_its_author_carries_the_description_as_its_alt_text() {
+    let app = TestApp::start().await;
+    let token = app.sign_up("describer").await;
+    let c = app.community().await;
+    let (status, drawn) = app
+        .post(
+            &format!("/api/v1/communities/{c}/posts"),
+            Some(&token),
+            json!({"body": "", "painting": painting(320, 120, stripes),
+                   "drawing_alt": "  A cat <waving> at the moon  "}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(drawn["post"]["drawing_alt"], "A cat <waving> at the moon");
+    let post_id = drawn["post"]["id"].as_str().unwrap().to_owned();
+    let page = app.page(&format!("/posts/{post_id}")).await;
+    assert!(
+        page.contains("alt=\"A cat &#60;waving&#62; at the moon\"")
+            || page.contains("alt=\"A cat &lt;waving&gt; at the moon\""),
+        "the description is the image's alt, escaped"
+    );
+
+    // A comment's drawing keeps its description too; without a drawing a description is dropped.
+    let (_, comment) = app
+        .post(
+            &format!("/api/v1/posts/{post_id}/comments"),
+            Some(&token),
+            json!({"body": "", "painting": painting(320, 120, |x, _| x < 50),
+                   "drawing_alt": "A black bar on the left"}),
+        )
+        .await;
+    assert_eq!(comment["comment"]["drawing_alt"], "A black bar on the left");
+    let (_, text_only) = app
+        .post(
+            &format!("/api/v1/communities/{c}/posts"),
+            Some(&token),
+            json!({"body": "words", "drawing_alt": "nothing to describe"}),
+        )
+        .await;
+    assert_eq!(text_only["post"]["drawing_alt"], Value::Null);
+    let page = app.page(&format!("/posts/{post_id}")).await;
+    assert!(page.contains("alt=\"A black bar on the left\""));
+
+    // Too long a description is refused with its own code, and nothing is posted.
+    let (status, refused) = app
+        .post(
+            &format!("/api/v1/communities/{c}/posts"),
+            Some(&token),
+            json!({"body": "", "painting": painting(320, 120, stripes),
+                   "drawing_alt": "x".repeat(301)}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused["error"], "drawing_alt_too_long");
+}
+
+#[tokio::test]
+async fn the_page_form_posts_a_drawing_with_its_description() {
+    let app = TestApp::start().await;
+    app.sign_up("alty").await;
+    let c = app.community().await;
+    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
+    let url = community["community"]["url"].as_str().unwrap().to_owned();
+    let browser = Browser::new(&app);
+    let csrf = browser.sign_in("alty").await;
+    let (_, form) = browser.get(&url).await;
+    assert!(form.contains("<label for=\"drawing_alt\">Describe your drawing</label>"));
+    let r = browser
+        .submit(
+            &format!("{url}/posts"),
+            &[
+                ("csrf", &csrf),
+                ("body", ""),
+                ("painting", &painting(320, 120, stripes)),
+                ("drawing_alt", "Stripes, like a chessboard"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = app.page(&url).await;
+    assert!(page.contains("alt=\"Stripes, like a chessboard\""));
+}

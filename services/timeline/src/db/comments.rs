@@ -8,8 +8,8 @@ use plaza_types::jobs::{COMMENT_CREATED, CommentCreated};
 use plaza_types::timeline::{Comment, CommentQuery};
 use plaza_types::{Cursor, Id, Page, page_limit};
 
-const COLUMNS: &str =
-    "id, region, post_id, author_id, body, feeling, spoiler, deleted_at, created_at, drawing_key";
+const COLUMNS: &str = "id, region, post_id, author_id, body, feeling, spoiler, deleted_at, created_at, drawing_key, \
+     drawing_alt";
 
 fn from_row(row: &AnyRow) -> Result<Comment, sqlx::Error> {
     let deleted_at: Option<i64> = row.try_get("deleted_at")?;
@@ -24,6 +24,7 @@ fn from_row(row: &AnyRow) -> Result<Comment, sqlx::Error> {
         deleted: deleted_at.is_some(),
         created_at: row.try_get("created_at")?,
         drawing: row.try_get("drawing_key")?,
+        drawing_alt: row.try_get("drawing_alt")?,
     })
 }
 
@@ -37,7 +38,8 @@ pub async fn insert_with_job(
     let mut tx = state.db.begin_write().await?;
     sqlx::query(
         "INSERT INTO comments (id, region, post_id, author_id, body, feeling, spoiler, platform, \
-         deleted_at, created_at, drawing_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+         deleted_at, created_at, drawing_key, drawing_alt) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
     )
     .bind(comment.id.0)
     .bind(i64::from(comment.region))
@@ -49,6 +51,7 @@ pub async fn insert_with_job(
     .bind(platform)
     .bind(comment.created_at)
     .bind(comment.drawing.as_deref())
+    .bind(comment.drawing_alt.as_deref())
     .execute(&mut *tx)
     .await?;
     let job = CommentCreated {

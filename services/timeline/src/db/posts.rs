@@ -9,7 +9,7 @@ use plaza_types::{Cursor, Id, Page, page_limit};
 use crate::Result;
 
 const COLUMNS: &str = "p.id, p.region, p.community_id, p.author_id, p.body, p.feeling, p.spoiler, \
-     p.topic_tag, p.platform, p.deleted_at, p.created_at, p.drawing_key, \
+     p.topic_tag, p.platform, p.deleted_at, p.created_at, p.drawing_key, p.drawing_alt, \
      p.screenshot_key, p.screenshot_width, p.screenshot_height, \
      (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id) AS comment_count";
 
@@ -29,6 +29,7 @@ fn from_row(row: &AnyRow) -> Result<Post, sqlx::Error> {
         deleted: deleted_at.is_some(),
         created_at: row.try_get("created_at")?,
         drawing: row.try_get("drawing_key")?,
+        drawing_alt: row.try_get("drawing_alt")?,
         screenshot: match row.try_get::<Option<String>, _>("screenshot_key")? {
             Some(key) => Some(ScreenshotRef {
                 key,
@@ -52,8 +53,9 @@ fn from_row(row: &AnyRow) -> Result<Post, sqlx::Error> {
 pub async fn insert(db: &Db, post: &Post) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO posts (id, region, community_id, author_id, body, feeling, spoiler, topic_tag, \
-         platform, deleted_at, created_at, drawing_key, screenshot_key, screenshot_width, \
-         screenshot_height) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
+         platform, deleted_at, created_at, drawing_key, drawing_alt, screenshot_key, \
+         screenshot_width, screenshot_height) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
     )
     .bind(post.id.0)
     .bind(i64::from(post.region))
@@ -66,6 +68,7 @@ pub async fn insert(db: &Db, post: &Post) -> Result<(), sqlx::Error> {
     .bind(&post.platform)
     .bind(post.created_at)
     .bind(post.drawing.as_deref())
+    .bind(post.drawing_alt.as_deref())
     .bind(post.screenshot.as_ref().map(|s| s.key.clone()))
     .bind(post.screenshot.as_ref().map(|s| i64::from(s.width)))
     .bind(post.screenshot.as_ref().map(|s| i64::from(s.height)))
@@ -128,7 +131,7 @@ pub async fn referenced_media(db: &Db, keys: &[String]) -> Result<Vec<String>, s
 /// Marks a post deleted and forgets its text; its comments stay.
 pub async fn mark_deleted(db: &Db, id: Id) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE posts SET deleted_at = ?, body = '', topic_tag = NULL, drawing_key = NULL, \
+        "UPDATE posts SET deleted_at = ?, body = '', topic_tag = NULL, drawing_key = NULL, drawing_alt = NULL, \
          screenshot_key = NULL, screenshot_width = NULL, screenshot_height = NULL WHERE id = ? AND deleted_at IS NULL",
     )
     .bind(plaza_types::now_millis())

@@ -27,6 +27,10 @@ pub async fn create(
         validate::body(&new.body)?
     };
     let feeling = validate::feeling(i64::from(new.feeling))?;
+    let drawing_alt = match &drawing {
+        Some(_) => validate::drawing_alt(new.drawing_alt.as_deref())?,
+        None => None,
+    };
     let post = crate::cache::post(&state, post_id)
         .await?
         .ok_or(Error::NotFound("post"))?;
@@ -44,6 +48,7 @@ pub async fn create(
         deleted: false,
         created_at: plaza_types::now_millis(),
         drawing,
+        drawing_alt,
     };
     let platform: String = new.platform.chars().take(32).collect();
     db::insert_with_job(&state, &comment, &platform, post.author_id).await?;

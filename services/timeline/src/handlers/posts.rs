@@ -31,6 +31,11 @@ pub async fn create(
     };
     let feeling = validate::feeling(i64::from(new.feeling))?;
     let topic_tag = validate::topic_tag(new.topic_tag.as_deref())?;
+    // A description belongs to a drawing: without one it is dropped.
+    let drawing_alt = match &drawing {
+        Some(_) => validate::drawing_alt(new.drawing_alt.as_deref())?,
+        None => None,
+    };
     let post = Post {
         id: state.ids.next_id(),
         region: state.config.region,
@@ -45,6 +50,7 @@ pub async fn create(
         deleted: false,
         created_at: plaza_types::now_millis(),
         drawing,
+        drawing_alt,
         screenshot: new.screenshot,
     };
     db::insert(&state.db, &post).await?;

@@ -16,6 +16,8 @@ pub struct User {
     pub bio: String,
     pub is_admin: bool,
     pub created_at: i64,
+    /// The interface language the account chose (`"en"`, `"ja"`), or `""` to follow the browser.
+    pub language: String,
 }
 
 impl User {
@@ -30,7 +32,7 @@ impl User {
 }
 
 pub(crate) const COLUMNS: &str =
-    "u.id, u.home_region, u.username, u.display_name, u.bio, u.is_admin, u.created_at";
+    "u.id, u.home_region, u.username, u.display_name, u.bio, u.is_admin, u.created_at, u.language";
 
 pub(crate) fn from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
     Ok(User {
@@ -41,6 +43,7 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
         bio: row.try_get("bio")?,
         is_admin: row.try_get::<i64, _>("is_admin")? != 0,
         created_at: row.try_get("created_at")?,
+        language: row.try_get("language")?,
     })
 }
 
@@ -128,16 +131,31 @@ pub async fn by_ids(db: &Db, ids: &[Id]) -> Result<HashMap<Id, User>, sqlx::Erro
         .collect()
 }
 
-/// Changes the display name and bio.
+/// Changes the display name, bio and interface language.
 pub async fn update_profile(
     db: &Db,
     id: Id,
     display_name: &str,
     bio: &str,
+    language: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET display_name = ?, bio = ?, updated_at = ? WHERE id = ?")
-        .bind(display_name)
-        .bind(bio)
+    sqlx::query(
+        "UPDATE users SET display_name = ?, bio = ?, language = ?, updated_at = ? WHERE id = ?",
+    )
+    .bind(display_name)
+    .bind(bio)
+    .bind(language)
+    .bind(now_millis())
+    .bind(id.0)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// Sets the interface language (`""` follows the browser).
+pub async fn set_language(db: &Db, id: Id, language: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET language = ?, updated_at = ? WHERE id = ?")
+        .bind(language)
         .bind(now_millis())
         .bind(id.0)
         .execute(&db.pool)

@@ -29,6 +29,7 @@ pub async fn sign_up(
         bio: String::new(),
         is_admin: false,
         created_at: plaza_types::now_millis(),
+        language: String::new(),
     };
     match users::insert(&state.db, &user, state.config.region, &hash).await {
         Ok(()) => Ok(user),
@@ -77,6 +78,7 @@ pub async fn update_profile(
     user: &User,
     display_name: Option<&str>,
     bio: Option<&str>,
+    language: Option<&str>,
 ) -> Result<User> {
     let display_name = match display_name {
         Some(d) => validate::display_name(d)?,
@@ -86,8 +88,41 @@ pub async fn update_profile(
         Some(b) => validate::bio(b)?,
         None => user.bio.clone(),
     };
-    users::update_profile(&state.db, user.id, &display_name, &bio).await?;
+    let language = match language {
+        Some(l) => self::language(l)?,
+        None => user.language.clone(),
+    };
+    users::update_profile(&state.db, user.id, &display_name, &bio, &language).await?;
     users::by_id(&state.db, user.id)
         .await?
         .ok_or(Error::NotFound("user"))
+}
+
+/// The error for a language that is not offered.
+pub fn invalid_language() -> plaza_types::validate::Invalid {
+    plaza_types::validate::Invalid {
+        code: "invalid_language",
+        message: "Choose one of the languages offered.".into(),
+    }
+}
+
+/// An interface language setting: a language's code, or `""` to follow the browser.
+fn language(language: &str) -> Result<String, validate::Invalid> {
+    let language = language.trim();
+    let offered =
+        language.is_empty() || crate::i18n::Lang::ALL.iter().any(|l| l.code() == language);
+    if offered {
+        Ok(language.to_owned())
+    } else {
+        Err(invalid_language())
+    }
+}
+
+/// Sets the account's interface language (see [`update_profile`] to change it with the rest).
+pub async fn set_language(state: &AppState, user: &User, language: &str) -> Result<()> {
+    let language = self::language(language)?;
+    if user.language != language {
+        users::set_language(&state.db, user.id, &language).await?;
+    }
+    Ok(())
 }

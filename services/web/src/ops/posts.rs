@@ -22,6 +22,9 @@ pub struct WriteInput {
     /// A hand-drawn picture: base64 of a PNG, or of a zlib-compressed TGA or BMP as games send.
     #[serde(default)]
     pub painting: Option<String>,
+    /// A description of the drawing for people who cannot see it (at most 300 characters).
+    #[serde(default)]
+    pub drawing_alt: Option<String>,
     /// A screenshot: base64 of a JPEG or PNG of at most 8 MiB.
     #[serde(default)]
     pub screenshot: Option<String>,
@@ -51,6 +54,7 @@ pub async fn create_post(
     };
     let feeling = validate::feeling(input.feeling)?;
     let topic_tag = validate::topic_tag(input.topic_tag.as_deref())?;
+    let drawing_alt = validate::drawing_alt(input.drawing_alt.as_deref())?;
     let me = format!("user:{}", user.id);
     super::limit(state, Action::Post, &[&me]).await?;
     if painting.is_some() || screenshot.is_some() {
@@ -78,6 +82,7 @@ pub async fn create_post(
         spoiler: input.spoiler,
         topic_tag,
         platform: platform.into(),
+        drawing_alt: drawing_alt.filter(|_| drawing.is_some()),
         drawing,
         screenshot,
     };
@@ -116,6 +121,7 @@ pub async fn comment(
         validate::body(&input.body)?
     };
     let feeling = validate::feeling(input.feeling)?;
+    let drawing_alt = validate::drawing_alt(input.drawing_alt.as_deref())?;
     let me = format!("user:{}", user.id);
     super::limit(state, Action::Comment, &[&me]).await?;
     if painting.is_some() {
@@ -135,6 +141,7 @@ pub async fn comment(
         feeling,
         spoiler: input.spoiler,
         platform: platform.into(),
+        drawing_alt: drawing_alt.filter(|_| drawing.is_some()),
         drawing,
     };
     Ok(state.timeline.create_comment(post_id, &comment).await?)

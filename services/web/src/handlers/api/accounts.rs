@@ -66,15 +66,23 @@ pub async fn me(ApiUser(user): ApiUser) -> Json<Value> {
 pub struct ProfileInput {
     display_name: Option<String>,
     bio: Option<String>,
+    /// The pages' language: `"en"`, `"ja"`, or `""` to follow the browser.
+    language: Option<String>,
 }
 
-/// `PATCH /api/v1/me`: changes the display name and/or bio.
+/// `PATCH /api/v1/me`: changes the display name, bio and/or the pages' language.
 pub async fn update_me(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Json(p): Json<ProfileInput>,
 ) -> Result<Json<Value>> {
-    let user = accounts::update_profile(&state, &user, p.display_name.as_deref(), p.bio.as_deref())
-        .await?;
+    let user = accounts::update_profile(
+        &state,
+        &user,
+        p.display_name.as_deref(),
+        p.bio.as_deref(),
+        p.language.as_deref(),
+    )
+    .await?;
     Ok(Json(json!({"user": UserView::from(&user)})))
 }

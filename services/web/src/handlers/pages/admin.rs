@@ -36,7 +36,7 @@ pub async fn index(State(state): State<AppState>, viewer: Viewer) -> PageResult 
     admin(&viewer)?;
     let page = communities::list(&state.db, None, 100).await?;
     render(&AdminPage {
-        layout: Layout::new(&viewer, "Communities", "/admin/communities"),
+        layout: Layout::titled(&viewer, "title.admin", "/admin/communities"),
         editing: None,
         input: CommunityInput::default(),
         communities: page.items.iter().map(CommunityView::from).collect(),
@@ -66,11 +66,11 @@ async fn answer(
             render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &AdminPage {
-                    layout: Layout::new(viewer, "Communities", "/admin/communities"),
+                    layout: Layout::titled(viewer, "title.admin", "/admin/communities"),
                     editing,
                     input,
                     communities: page.items.iter().map(CommunityView::from).collect(),
-                    form_error: Some(i.message),
+                    form_error: Some(viewer.locale.error(i.code, &i.message)),
                 },
             )
         }
@@ -97,9 +97,9 @@ pub async fn edit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<
         .await?
         .ok_or(Error::NotFound("community"))?;
     render(&AdminPage {
-        layout: Layout::new(
+        layout: Layout::titled(
             &viewer,
-            "Edit community",
+            "title.edit_community",
             format!("/admin/communities/{id}/edit"),
         ),
         editing: Some(id),

@@ -24,7 +24,7 @@ struct AuthPage {
 /// `GET /signup`.
 pub async fn signup_page(viewer: Viewer) -> PageResult {
     render(&AuthPage {
-        layout: Layout::new(&viewer, "Sign up", "/signup"),
+        layout: Layout::titled(&viewer, "title.sign_up", "/signup"),
         signup: true,
         username: String::new(),
         form_error: None,
@@ -34,7 +34,7 @@ pub async fn signup_page(viewer: Viewer) -> PageResult {
 /// `GET /signin`.
 pub async fn signin_page(viewer: Viewer) -> PageResult {
     render(&AuthPage {
-        layout: Layout::new(&viewer, "Sign in", "/signin"),
+        layout: Layout::titled(&viewer, "title.sign_in", "/signin"),
         signup: false,
         username: String::new(),
         form_error: None,
@@ -81,14 +81,22 @@ async fn submit(
         }
         Err(e @ (Error::Invalid(_) | Error::Conflict { .. } | Error::BadCredentials)) => {
             let response = e.to_response();
-            let title = if signup { "Sign up" } else { "Sign in" };
+            let title = if signup {
+                "title.sign_up"
+            } else {
+                "title.sign_in"
+            };
             render_status(
                 response.status,
                 &AuthPage {
-                    layout: Layout::new(&viewer, title, if signup { "/signup" } else { "/signin" }),
+                    layout: Layout::titled(
+                        &viewer,
+                        title,
+                        if signup { "/signup" } else { "/signin" },
+                    ),
                     signup,
                     username: form.username,
-                    form_error: Some(response.message),
+                    form_error: Some(viewer.locale.error(&response.code, &response.message)),
                 },
             )
         }

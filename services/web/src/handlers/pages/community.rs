@@ -29,6 +29,7 @@ struct CommunityPage {
     draft_body: String,
     draft_feeling: usize,
     draft_spoiler: bool,
+    draft_drawing_alt: String,
     draft_topic: String,
     feelings: [&'static str; 6],
 }
@@ -101,6 +102,9 @@ async fn show_page(
                 .and_then(|f| f.parse().ok())
                 .unwrap_or(0),
             draft_spoiler: draft.is_some_and(|d| d.spoiler.is_some()),
+            draft_drawing_alt: draft
+                .and_then(|d| d.drawing_alt.clone())
+                .unwrap_or_default(),
             draft_topic: draft.and_then(|d| d.topic_tag.clone()).unwrap_or_default(),
             feelings: FEELINGS,
         },
@@ -144,7 +148,7 @@ pub async fn create_post(
                 &community,
                 q,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Some((&form, invalid.message)),
+                Some((&form, viewer.locale.error(invalid.code, &invalid.message))),
             )
             .await
         }

@@ -28,7 +28,7 @@ pub async fn home(State(state): State<AppState>, viewer: Viewer) -> PageResult {
         None => Vec::new(),
     };
     render(&HomePage {
-        layout: Layout::new(&viewer, "Home", "/"),
+        layout: Layout::titled(&viewer, "title.home", "/"),
         communities: page.items.iter().map(CommunityView::from).collect(),
         favourites,
     })
@@ -51,7 +51,7 @@ pub async fn communities(
     let after = Cursor::key_from(q.cursor.as_deref()).map_err(crate::Error::from)?;
     let page = communities::list(&state.db, after, 50).await?;
     render(&CommunitiesPage {
-        layout: Layout::new(&viewer, "Communities", "/communities"),
+        layout: Layout::titled(&viewer, "title.communities", "/communities"),
         communities: page.items.iter().map(CommunityView::from).collect(),
         next_url: next_url("/communities", page.next_cursor.as_deref()),
     })

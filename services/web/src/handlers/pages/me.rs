@@ -1,14 +1,16 @@
 //! The signed-in person's own pages: activity, notifications and settings.
 
-use super::{Form, Layout, PageResult, next_url, render, render_status};
+use super::{Form, Layout, PageResult, back_to, next_url, render, render_status};
 use crate::auth::Viewer;
 use crate::handlers::api::CursorQuery;
-use crate::ops::{accounts, feeds};
+use crate::i18n::{LANG_COOKIE, Lang};
+use crate::ops::accounts::{self, invalid_language};
+use crate::ops::feeds;
 use crate::views::{NotificationView, PostView};
 use crate::{AppState, Error};
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use plaza_http::{Json, Query};
 use serde_json::{Value, json};
@@ -30,9 +32,9 @@ pub async fn activity(
     let me = viewer.require()?;
     let page = feeds::activity(&state, me, q.cursor.clone()).await?;
     render(&ActivityPage {
-        layout: Layout::new(
+        layout: Layout::titled(
             &viewer,
-            "Activity",
+            "title.activity",
             next_url("/activity", q.cursor.as_deref()).unwrap_or_else(|| "/activity".into()),
         ),
         posts: page.items,
@@ -57,7 +59,7 @@ pub async fn notifications(
     let me = viewer.require()?;
     let page = feeds::notifications(&state, me, q.cursor).await?;
     render(&NotificationsPage {
-        layout: Layout::new(&viewer, "Notifications", "/notifications"),
+        layout: Layout::titled(&viewer, "title.notifications", "/notifications"),
         notifications: page.items,
         next_url: next_url("/notifications", page.next_cursor.as_deref()),
     })
@@ -108,19 +110,27 @@ struct SettingsPage {
     layout: Layout,
     display_name: String,
     bio: String,
+    /// The account's language setting: `""` (follow the browser), `"en"` or `"ja"`.
+    language: String,
     form_error: Option<String>,
     saved: bool,
 }
 
-/// `GET /settings`.
-pub async fn settings(viewer: Viewer) -> PageResult {
+#[derive(Debug, serde::Deserialize)]
+pub struct SettingsQuery {
+    saved: Option<String>,
+}
+
+/// `GET /settings` (`?saved=1` after a successful save).
+pub async fn settings(viewer: Viewer, Query(q): Query<SettingsQuery>) -> PageResult {
     let me = viewer.require()?;
     render(&SettingsPage {
         display_name: me.display_name.clone(),
         bio: me.bio.clone(),
-        layout: Layout::new(&viewer, "Settings", "/settings"),
+        language: me.language.clone(),
+        layout: Layout::titled(&viewer, "title.settings", "/settings"),
         form_error: None,
-        saved: false,
+        saved: q.saved.is_some(),
     })
 }
 
@@ -132,9 +142,11 @@ pub struct SettingsForm {
     display_name: String,
     #[serde(default)]
     bio: String,
+    #[serde(default)]
+    language: String,
 }
 
-/// `POST /settings`.
+/// `POST /settings`: saves and comes back to the settings page, in the language just chosen.
 pub async fn save_settings(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -142,21 +154,66 @@ pub async fn save_settings(
 ) -> PageResult {
     viewer.check_csrf(&form.csrf)?;
     let me = viewer.require()?;
-    let (status, error, saved) =
-        match accounts::update_profile(&state, me, Some(&form.display_name), Some(&form.bio)).await
-        {
-            Ok(_) => (StatusCode::OK, None, true),
-            Err(Error::Invalid(i)) => (StatusCode::UNPROCESSABLE_ENTITY, Some(i.message), false),
-            Err(e) => return Err(e.into()),
-        };
-    render_status(
-        status,
-        &SettingsPage {
-            layout: Layout::new(&viewer, "Settings", "/settings"),
-            display_name: form.display_name,
-            bio: form.bio,
-            form_error: error,
-            saved,
-        },
+    let saved = accounts::update_profile(
+        &state,
+        me,
+        Some(&form.display_name),
+        Some(&form.bio),
+        Some(&form.language),
     )
+    .await;
+    match saved {
+        Ok(_) => Ok(Redirect::to("/settings?saved=1").into_response()),
+        Err(Error::Invalid(i)) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SettingsPage {
+                layout: Layout::titled(&viewer, "title.settings", "/settings"),
+                form_error: Some(viewer.locale.error(i.code, &i.message)),
+                display_name: form.display_name,
+                bio: form.bio,
+                language: form.language,
+                saved: false,
+            },
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct LanguageForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    lang: String,
+    back: Option<String>,
+}
+
+/// `POST /language`: the footer's language switch. Remembered in a cookie, and on the account
+/// when someone is signed in.
+pub async fn choose_language(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<LanguageForm>,
+) -> PageResult {
+    viewer.check_csrf(&form.csrf)?;
+    let lang = Lang::from_tag(&form.lang)
+        .filter(|l| l.code() == form.lang)
+        .ok_or_else(|| Error::Invalid(invalid_language()))?;
+    if let Some(me) = &viewer.user {
+        accounts::set_language(&state, me, lang.code()).await?;
+    }
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
+        lang.code()
+    );
+    let mut response = back_to(form.back.as_deref(), "/").into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    Ok(response)
 }

@@ -5,57 +5,23 @@ pub mod admin;
 pub mod auth;
 pub mod community;
 pub mod home;
+mod layout;
 pub mod me;
 pub mod post;
 pub mod user;
 
-use crate::auth::Viewer;
 use crate::error::{Error, PageError};
+use crate::i18n::Locale;
 use askama::Template;
 use axum::extract::{FromRequest, Request};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+pub use layout::{Layout, LayoutUser};
 use plaza_http::ErrorResponse;
 use serde::de::DeserializeOwned;
 
 /// Page results.
 pub type PageResult<T = Response> = Result<T, PageError>;
-
-/// The signed-in person as the header shows them.
-#[derive(Debug, Clone)]
-pub struct LayoutUser {
-    pub username: String,
-    pub display_name: String,
-    pub is_admin: bool,
-}
-
-/// What every page's frame needs.
-#[derive(Debug, Clone)]
-pub struct Layout {
-    pub title: String,
-    pub user: Option<LayoutUser>,
-    pub csrf: String,
-    pub unread: i64,
-    /// This page's path and query, for forms that come back here.
-    pub path: String,
-}
-
-impl Layout {
-    /// The frame for `viewer` on the page at `path`.
-    pub fn new(viewer: &Viewer, title: impl Into<String>, path: impl Into<String>) -> Self {
-        Layout {
-            title: title.into(),
-            user: viewer.user.as_ref().map(|u| LayoutUser {
-                username: u.username.clone(),
-                display_name: u.shown_name().to_owned(),
-                is_admin: u.is_admin,
-            }),
-            csrf: viewer.csrf.clone(),
-            unread: viewer.unread,
-            path: path.into(),
-        }
-    }
-}
 
 /// Renders a template as a 200 page.
 pub fn render<T: Template>(page: &T) -> PageResult {
@@ -78,29 +44,52 @@ struct ErrorPage {
     message: String,
 }
 
-/// The friendly page for an error.
+/// An error page's status, code and English message, kept on the response so that
+/// [`crate::i18n::translate_error_pages`] can render it again in the reader's language.
+#[derive(Debug, Clone)]
+pub struct ErrorPageSource {
+    pub status: StatusCode,
+    pub code: String,
+    pub message: String,
+}
+
+impl ErrorPageSource {
+    /// The page's HTML in `locale`'s language.
+    pub fn render(&self, locale: &Locale) -> String {
+        let heading_key = match self.status {
+            StatusCode::NOT_FOUND => "error.heading.not_found",
+            StatusCode::FORBIDDEN => "error.heading.forbidden",
+            StatusCode::UNAUTHORIZED => "error.heading.unauthorized",
+            s if s.is_server_error() => "error.heading.server",
+            _ => "error.heading.other",
+        };
+        let heading = locale.t(heading_key).to_owned();
+        let page = ErrorPage {
+            layout: Layout {
+                title: heading.clone(),
+                user: None,
+                csrf: String::new(),
+                unread: 0,
+                path: "/".into(),
+                locale: locale.clone(),
+            },
+            heading,
+            message: locale.error(&self.code, &self.message),
+        };
+        page.render().unwrap_or_else(|_| self.message.clone())
+    }
+}
+
+/// The friendly page for an error. The response carries the error as an [`ErrorPageSource`];
+/// [`crate::i18n::translate_error_pages`], which knows the reader's language, renders the page.
 pub fn error_page(err: ErrorResponse) -> Response {
-    let heading = match err.status {
-        StatusCode::NOT_FOUND => "Not found",
-        StatusCode::FORBIDDEN => "Not allowed",
-        StatusCode::UNAUTHORIZED => "Please sign in",
-        s if s.is_server_error() => "Something went wrong",
-        _ => "That didn't work",
-    };
-    let page = ErrorPage {
-        layout: Layout {
-            title: heading.into(),
-            user: None,
-            csrf: String::new(),
-            unread: 0,
-            path: "/".into(),
-        },
-        heading: heading.into(),
+    let source = ErrorPageSource {
+        status: err.status,
+        code: err.code.clone(),
         message: err.message.clone(),
     };
-    let status = err.status;
-    let html = page.render().unwrap_or_else(|_| err.message.clone());
-    let mut response = (status, Html(html)).into_response();
+    let mut response = (err.status, err.message).into_response();
+    response.extensions_mut().insert(source);
     if let Some(cause) = err.cause {
         response
             .extensions_mut()
@@ -113,7 +102,7 @@ pub fn error_page(err: ErrorResponse) -> Response {
 pub async fn not_found() -> Response {
     error_page(ErrorResponse::new(
         StatusCode::NOT_FOUND,
-        "not_found",
+        "no_route",
         "There is no page here.",
     ))
 }
@@ -214,6 +203,7 @@ impl<S: Send + Sync> FromRequest<S> for PostForm {
                 "spoiler" => form.spoiler = Some(text),
                 "topic_tag" => form.topic_tag = Some(text),
                 "painting" => form.painting = Some(text),
+                "drawing_alt" => form.drawing_alt = Some(text),
                 _ => {}
             }
         }
@@ -233,6 +223,8 @@ pub struct WriteForm {
     pub topic_tag: Option<String>,
     /// The canvas drawing as base64 PNG (filled in by the page's script).
     pub painting: Option<String>,
+    /// The drawing's description, its text alternative.
+    pub drawing_alt: Option<String>,
     /// An uploaded screenshot (base64) and its declared type, from a multipart form.
     #[serde(skip)]
     pub screenshot: Option<String>,
@@ -252,6 +244,7 @@ impl WriteForm {
             spoiler: self.spoiler.is_some(),
             topic_tag: self.topic_tag.clone(),
             painting: self.painting.clone(),
+            drawing_alt: self.drawing_alt.clone(),
             screenshot: self.screenshot.clone(),
             screenshot_type: self.screenshot_type.clone(),
         }

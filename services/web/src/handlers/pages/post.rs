@@ -29,6 +29,7 @@ struct PostPage {
     draft_body: String,
     draft_feeling: usize,
     draft_spoiler: bool,
+    draft_drawing_alt: String,
     feelings: [&'static str; 6],
 }
 
@@ -51,9 +52,11 @@ async fn show_page(
     let base = format!("/posts/{id}");
     let path = next_url(&base, cursor.as_deref()).unwrap_or_else(|| base.clone());
     let title = if post.deleted {
-        "Deleted post".to_owned()
+        viewer.locale.t("title.deleted_post").to_owned()
     } else {
-        format!("{}'s post", post.author.display_name)
+        viewer
+            .locale
+            .tv("title.post", "name", &post.author.display_name)
     };
     let (form_error, draft) = match form {
         Some((f, e)) => (Some(e), Some(f)),
@@ -74,6 +77,9 @@ async fn show_page(
                 .and_then(|f| f.parse().ok())
                 .unwrap_or(0),
             draft_spoiler: draft.is_some_and(|d| d.spoiler.is_some()),
+            draft_drawing_alt: draft
+                .and_then(|d| d.drawing_alt.clone())
+                .unwrap_or_default(),
             feelings: FEELINGS,
         },
     )
@@ -107,7 +113,7 @@ pub async fn comment(
                 id,
                 None,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Some((&form, invalid.message)),
+                Some((&form, viewer.locale.error(invalid.code, &invalid.message))),
             )
             .await
         }

@@ -1,0 +1,245 @@
+//! The pages in English and Japanese: chosen by the account's setting, else the footer's
+//! language cookie, else `Accept-Language`; form errors and error pages in the same language.
+
+use crate::helpers::{Browser, TestApp, token_in};
+use reqwest::StatusCode;
+use reqwest::header::ACCEPT_LANGUAGE;
+
+/// A page as a browser that prefers `languages` would fetch it.
+async fn get_in(browser: &Browser, path: &str, languages: &str) -> (StatusCode, String) {
+    let r = browser
+        .client
+        .get(format!("{}{path}", browser.url))
+        .header(ACCEPT_LANGUAGE, languages)
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+/// Interface words that must not be left in a Japanese page.
+const ENGLISH: [&str; 8] = [
+    "Sign in",
+    "Sign up",
+    "Communities",
+    "Welcome to Plaza",
+    "Skip to content",
+    "Language:",
+    "Load more",
+    "comments",
+];
+
+fn assert_japanese(page: &str, what: &str) {
+    assert!(
+        page.contains("<html lang=\"ja\">"),
+        "{what}: <html lang=\"ja\">"
+    );
+    for word in ENGLISH {
+        assert!(!page.contains(word), "{what} still says {word:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_browser_that_prefers_japanese_gets_the_pages_in_japanese() {
+    let app = TestApp::start().await;
+    let browser = Browser::new(&app);
+    let (status, home) = get_in(&browser, "/", "ja-JP,ja;q=0.9,en;q=0.8").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_japanese(&home, "home");
+    assert!(home.contains("Plaza へようこそ"));
+    assert!(home.contains(">ログイン</a>"));
+    assert!(home.contains(">新規登録</a>"));
+    let (_, signin) = get_in(&browser, "/signin", "ja").await;
+    assert_japanese(&signin, "sign-in");
+    assert!(signin.contains("<label for=\"password\">パスワード</label>"));
+
+    // English stays the default, and a preference for English wins over a lesser one for Japanese.
+    let (_, english) = browser.get("/").await;
+    assert!(english.contains("<html lang=\"en\">"));
+    assert!(english.contains("Welcome to Plaza"));
+    let (_, preferred) = get_in(&browser, "/", "ja;q=0.3, en;q=0.9").await;
+    assert!(preferred.contains("<html lang=\"en\">"));
+    let (_, unknown) = get_in(&browser, "/", "fr-FR, de;q=0.5").await;
+    assert!(unknown.contains("<html lang=\"en\">"));
+}
+
+#[tokio::test]
+async fn error_pages_and_form_errors_are_in_the_readers_language() {
+    let app = TestApp::start().await;
+    let browser = Browser::new(&app);
+    let (status, missing) = get_in(&browser, "/no/such/page", "ja").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_japanese(&missing, "404 page");
+    assert!(missing.contains("見つかりません"));
+    assert!(missing.contains("このページはありません。"));
+    let (status, missing_post) = get_in(&browser, "/posts/12345", "ja").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(missing_post.contains("<html lang=\"ja\">"));
+
+    // A sign-up with too short a password comes back with the reason in Japanese.
+    let (_, form) = get_in(&browser, "/signup", "ja").await;
+    let csrf = token_in(&form);
+    let r = browser
+        .client
+        .post(format!("{}/signup", browser.url))
+        .header(ACCEPT_LANGUAGE, "ja")
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "kenji"),
+            ("password", "short"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("パスワードは8文字以上にしてください。"));
+    assert!(!page.contains("A password needs"));
+}
+
+#[tokio::test]
+async fn the_account_setting_wins_over_the_browser_and_persists() {
+    let app = TestApp::start().await;
+    let browser = Browser::new(&app);
+    browser.sign_up("hana").await;
+    let (_, settings) = browser.get("/settings").await;
+    assert!(
+        settings.contains("<option value=\"\" selected>"),
+        "follows the browser at first"
+    );
+    let csrf = token_in(&settings);
+
+    // Choosing Japanese: the settings page comes back in Japanese, saying it saved.
+    let r = browser
+        .submit(
+            "/settings",
+            &[
+                ("csrf", &csrf),
+                ("display_name", "Hana"),
+                ("bio", ""),
+                ("language", "ja"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let (_, saved) = get_in(&browser, &location, "en-US,en").await;
+    assert_japanese(&saved, "settings after saving");
+    assert!(saved.contains("保存しました。"));
+    assert!(saved.contains("<option value=\"ja\" lang=\"ja\" selected>日本語</option>"));
+
+    // A browser asking for English still gets Japanese, on every page, in a new session too.
+    let (_, home) = get_in(&browser, "/", "en").await;
+    assert_japanese(&home, "home with the setting");
+    let fresh = Browser::new(&app);
+    fresh.sign_in("hana").await;
+    let (_, notifications) = get_in(&fresh, "/notifications", "en").await;
+    assert_japanese(&notifications, "notifications in a new session");
+    assert!(notifications.contains("まだ通知はありません。"));
+
+    // Switching back to English wins over a browser that asks for Japanese.
+    let csrf = token_in(&notifications);
+    let r = fresh
+        .submit(
+            "/settings",
+            &[
+                ("csrf", &csrf),
+                ("display_name", "Hana"),
+                ("bio", ""),
+                ("language", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, home) = get_in(&fresh, "/", "ja").await;
+    assert!(home.contains("<html lang=\"en\">"));
+    assert!(home.contains("Communities"));
+
+    // A language that is not offered is refused and changes nothing.
+    let r = fresh
+        .submit(
+            "/settings",
+            &[
+                ("csrf", &csrf),
+                ("display_name", "Hana"),
+                ("bio", ""),
+                ("language", "xx"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Choose one of the languages offered.")
+    );
+    let (_, home) = get_in(&fresh, "/", "ja").await;
+    assert!(home.contains("<html lang=\"en\">"));
+}
+
+#[tokio::test]
+async fn the_footer_switch_remembers_a_signed_out_visitors_choice() {
+    let app = TestApp::start().await;
+    let browser = Browser::new(&app);
+    let (_, home) = browser.get("/communities").await;
+    assert!(home.contains("<button type=\"submit\" name=\"lang\" value=\"ja\" lang=\"ja\""));
+    let csrf = token_in(&home);
+    let r = browser
+        .submit(
+            "/language",
+            &[("csrf", &csrf), ("lang", "ja"), ("back", "/communities")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/communities");
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("plaza_lang=ja;"), "{cookie}");
+    let (_, page) = get_in(&browser, "/communities", "en").await;
+    assert_japanese(&page, "communities after switching");
+
+    // The switch needs the form's token like every other form.
+    let other = Browser::new(&app);
+    other.get("/").await;
+    let r = other
+        .submit("/language", &[("csrf", &"x".repeat(43)), ("lang", "ja")])
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (_, page) = other.get("/").await;
+    assert!(page.contains("<html lang=\"en\">"));
+}
+
+#[tokio::test]
+async fn notifications_and_counts_are_written_the_japanese_way() {
+    let app = TestApp::start().await;
+    let author = app.sign_up("author").await;
+    let c = app.community().await;
+    let post = app.post_text(&author, &c, "Yeah me").await;
+    for name in ["ann", "ben", "cat", "dan"] {
+        let token = app.sign_up(name).await;
+        let (status, _) = app.put(&format!("/api/v1/posts/{post}/yeah"), &token).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    app.wait_unread(&author, 1).await;
+    let browser = Browser::new(&app);
+    browser.sign_in("author").await;
+    // The four Yeahs land in one group as the worker delivers them.
+    let mut page = String::new();
+    for _ in 0..200 {
+        page = get_in(&browser, "/notifications", "ja").await.1;
+        if page.contains("ほか2人") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_japanese(&page, "notifications");
+    assert!(
+        page.contains("danさん、catさんほか2人があなたの投稿に「そうだね」しました。"),
+        "{page}"
+    );
+    let (_, post_page) = get_in(&browser, &format!("/posts/{post}"), "ja").await;
+    assert!(post_page.contains("コメント0件"));
+    assert!(post_page.contains("たった今"));
+    let (_, english) = browser.get("/notifications").await;
+    assert!(english.contains("dan, cat and 2 others gave your post a Yeah."));
+}

@@ -1,0 +1,123 @@
+//! The frame every page shares (title, the signed-in person, CSRF token, unread count) and the
+//! language it is written in, with the lookups templates translate and format with.
+
+use super::FEELINGS;
+use crate::auth::Viewer;
+use crate::i18n::{Lang, Locale};
+
+/// The signed-in person as the header shows them.
+#[derive(Debug, Clone)]
+pub struct LayoutUser {
+    pub username: String,
+    pub display_name: String,
+    pub is_admin: bool,
+}
+
+/// What every page's frame needs, including the language it is written in: templates
+/// translate with `layout.t("key")` and format with `layout.number(n)`, `layout.ago(at)`.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub title: String,
+    pub user: Option<LayoutUser>,
+    pub csrf: String,
+    pub unread: i64,
+    /// This page's path and query, for forms that come back here.
+    pub path: String,
+    pub locale: Locale,
+}
+
+impl Layout {
+    /// The frame for `viewer` on the page at `path`.
+    pub fn new(viewer: &Viewer, title: impl Into<String>, path: impl Into<String>) -> Self {
+        Layout {
+            title: title.into(),
+            user: viewer.user.as_ref().map(|u| LayoutUser {
+                username: u.username.clone(),
+                display_name: u.shown_name().to_owned(),
+                is_admin: u.is_admin,
+            }),
+            csrf: viewer.csrf.clone(),
+            unread: viewer.unread,
+            path: path.into(),
+            locale: viewer.locale.clone(),
+        }
+    }
+
+    /// The frame with the title under `title_key` in the viewer's language.
+    pub fn titled(viewer: &Viewer, title_key: &str, path: impl Into<String>) -> Self {
+        Layout::new(viewer, viewer.locale.t(title_key), path)
+    }
+
+    /// The page's language code, for `<html lang>`.
+    pub fn lang(&self) -> &'static str {
+        self.locale.lang().code()
+    }
+
+    /// The languages to choose from: (code, the language's own name).
+    pub fn languages(&self) -> Vec<(&'static str, &'static str)> {
+        Lang::ALL
+            .iter()
+            .map(|l| (l.code(), l.native_name()))
+            .collect()
+    }
+
+    /// See [`Locale::t`].
+    pub fn t<'a>(&'a self, key: &'a str) -> &'a str {
+        self.locale.t(key)
+    }
+
+    /// See [`Locale::tn`] (templates pass their arguments by reference).
+    pub fn tn(&self, key: &str, n: &i64) -> String {
+        self.locale.tn(key, *n)
+    }
+
+    /// See [`Locale::tv`].
+    pub fn tv(&self, key: &str, name: &str, value: &str) -> String {
+        self.locale.tv(key, name, value)
+    }
+
+    /// See [`Locale::before`].
+    pub fn before<'a>(&'a self, key: &'a str) -> &'a str {
+        self.locale.before(key)
+    }
+
+    /// See [`Locale::after`].
+    pub fn after<'a>(&'a self, key: &'a str) -> &'a str {
+        self.locale.after(key)
+    }
+
+    /// See [`Locale::number`].
+    pub fn number(&self, n: &i64) -> String {
+        self.locale.number(*n)
+    }
+
+    /// See [`Locale::ago`].
+    pub fn ago(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        self.locale.ago(at)
+    }
+
+    /// See [`Locale::feeling`].
+    pub fn feeling<'a>(&'a self, name: &'a str) -> &'a str {
+        self.locale.feeling(name)
+    }
+
+    /// The feeling a face is drawn for: one of the six names ("normal" for anything else).
+    pub fn face_of(&self, name: &str) -> &'static str {
+        FEELINGS
+            .iter()
+            .find(|f| **f == name)
+            .copied()
+            .unwrap_or("normal")
+    }
+
+    /// See [`Locale::yeah`].
+    pub fn yeah(&self, feeling: &str) -> &str {
+        self.locale.yeah(feeling)
+    }
+
+    /// A grouped notification's sentence in the page's language.
+    pub fn notification(&self, n: &crate::views::NotificationView) -> String {
+        let names: Vec<&str> = n.actors.iter().map(|a| a.display_name.as_str()).collect();
+        crate::views::notification_sentence(&self.locale, n.kind, &names, n.actor_count)
+    }
+}

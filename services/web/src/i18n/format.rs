@@ -1,0 +1,105 @@
+//! Numbers, dates and plural forms for a language, from the catalog's patterns (`format.*`,
+//! `month.*`, `time.*`): 12,345; "Nov 22, 2026" / "2026年11月22日"; "3 minutes ago" / "3分前".
+
+use super::{Lang, fill};
+use chrono::{DateTime, Datelike, Utc};
+
+/// The plural form a count takes: English has "one" and "other", Japanese only "other".
+pub fn plural_form(lang: Lang, n: i64) -> &'static str {
+    match lang {
+        Lang::En if n == 1 => "one",
+        _ => "other",
+    }
+}
+
+/// `n` with `separator` between groups of three digits.
+pub fn group_thousands(n: i64, separator: &str) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * separator.len() + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push_str(separator);
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// A date by the catalog's `format.date` pattern (`{year}`, `{month}`, `{month_name}`, `{day}`).
+pub fn date(at: &DateTime<Utc>, message: impl Fn(&str) -> String) -> String {
+    let month = at.month().to_string();
+    let month_name = message(&format!("month.{month}"));
+    fill(
+        &message("format.date"),
+        &[
+            ("year", &at.year().to_string()),
+            ("month", &month),
+            ("month_name", &month_name),
+            ("day", &at.day().to_string()),
+        ],
+    )
+}
+
+/// How long ago something happened, in the unit a person would say it in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Elapsed {
+    JustNow,
+    Minutes(i64),
+    Hours(i64),
+    Days(i64),
+    /// A week or more (or in the future): show the date.
+    Long,
+}
+
+/// The time from `then` to `now`.
+pub fn elapsed(now: DateTime<Utc>, then: DateTime<Utc>) -> Elapsed {
+    let seconds = (now - then).num_seconds();
+    match seconds {
+        // A clock a little ahead on another node still reads as "just now".
+        -60..60 => Elapsed::JustNow,
+        60..3600 => Elapsed::Minutes(seconds / 60),
+        3600..86_400 => Elapsed::Hours(seconds / 3600),
+        86_400..604_800 => Elapsed::Days(seconds / 86_400),
+        _ => Elapsed::Long,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(group_thousands(0, ","), "0");
+        assert_eq!(group_thousands(999, ","), "999");
+        assert_eq!(group_thousands(1000, ","), "1,000");
+        assert_eq!(group_thousands(1_234_567, ","), "1,234,567");
+        assert_eq!(group_thousands(-12_345, ","), "-12,345");
+        assert_eq!(group_thousands(i64::MIN, ","), "-9,223,372,036,854,775,808");
+    }
+
+    #[test]
+    fn elapsed_time_is_said_in_the_largest_whole_unit() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+        let ago = |s: i64| elapsed(now, now - chrono::Duration::seconds(s));
+        assert_eq!(ago(5), Elapsed::JustNow);
+        assert_eq!(ago(-30), Elapsed::JustNow);
+        assert_eq!(ago(3 * 60 + 59), Elapsed::Minutes(3));
+        assert_eq!(ago(2 * 3600), Elapsed::Hours(2));
+        assert_eq!(ago(3 * 86_400 + 10), Elapsed::Days(3));
+        assert_eq!(ago(8 * 86_400), Elapsed::Long);
+        assert_eq!(ago(-3600), Elapsed::Long);
+    }
+
+    #[test]
+    fn plural_forms_follow_the_language() {
+        assert_eq!(plural_form(Lang::En, 1), "one");
+        assert_eq!(plural_form(Lang::En, 0), "other");
+        assert_eq!(plural_form(Lang::En, 2), "other");
+        assert_eq!(plural_form(Lang::Ja, 1), "other");
+    }
+}
