@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, then the integration suite against SQLite and again against a
 # real MariaDB that this script starts (and stops) on 127.0.0.1, then the browser tests in
-# headless Chromium against a freshly started Plaza. Installs what it needs.
+# headless Chromium against a freshly started Plaza, then a whole region (scripts/region.sh test:
+# MariaDB, memcached, Redis, Garage, HAProxy, nginx under supervisord) with the region tests and
+# the integration suite on it. Installs what it needs; stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
@@ -21,6 +23,8 @@ apt_install() {
   apt-get install -y -qq "$@" >/dev/null
 }
 command -v chromium >/dev/null 2>&1 || apt_install chromium
+# Japanese glyphs for the Japanese pages' screenshots.
+[ -d /usr/share/fonts/opentype/noto ] || apt_install fonts-noto-cjk
 command -v npm >/dev/null 2>&1 || apt_install nodejs npm
 command -v curl >/dev/null 2>&1 || apt_install curl
 
@@ -29,6 +33,7 @@ SERVER_PID=""
 cleanup() {
   if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
   scripts/mariadb.sh stop
+  chef-like-provision/bin/stop >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 scripts/mariadb.sh start
@@ -49,6 +54,7 @@ PLAZA_DATA_DIR="$E2E_DATA" PLAZA_WEB__LISTEN=127.0.0.1:8280 PLAZA_TIMELINE__LIST
   PLAZA_EMPATHY__LISTEN=127.0.0.1:8282 PLAZA_NOTIFICATION__LISTEN=127.0.0.1:8283 \
   PLAZA_WORKER__LISTEN=127.0.0.1:8284 RUST_LOG=warn \
   PLAZA_RATE_LIMITS__SIGN_UP_PER_MINUTE=60 PLAZA_RATE_LIMITS__POST_PER_MINUTE=120 \
+  PLAZA_RATE_LIMITS__UPLOAD_PER_MINUTE=120 \
   target/debug/plaza serve >"$PWD/target/e2e-server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
@@ -56,3 +62,9 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 (cd e2e && PLAZA_URL=http://127.0.0.1:8280 npm test)
+kill "$SERVER_PID" 2>/dev/null || true
+wait "$SERVER_PID" 2>/dev/null || true
+SERVER_PID=""
+
+echo "== a whole region: converge, region tests, the integration suite on its parts =="
+scripts/region.sh test

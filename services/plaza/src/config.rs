@@ -348,7 +348,9 @@ impl Config {
         }
         for server in &self.memcached.servers {
             if server.parse::<SocketAddr>().is_err() && !server.contains(':') {
-                bail!("invalid configuration: `memcached.servers` entry {server:?} is not host:port");
+                bail!(
+                    "invalid configuration: `memcached.servers` entry {server:?} is not host:port"
+                );
             }
         }
         if self.memcached.connections == 0 || self.memcached.connections > 64 {
@@ -513,13 +515,17 @@ mod tests {
         assert_eq!(c.memcached.servers.len(), 2);
         assert_eq!(c.s3.as_ref().unwrap().bucket, "media");
         assert!(c.s3.as_ref().unwrap().path_style);
-        assert!(!format!("{c:?}").contains("hush"), "secrets stay out of debug output");
+        assert!(
+            !format!("{c:?}").contains("hush"),
+            "secrets stay out of debug output"
+        );
     }
 
     #[test]
     fn a_missing_s3_key_is_named() {
-        let err = load_jailed("[s3]\nregion = \"garage\"\nbucket = \"media\"\naccess_key_id = \"GK1\"\n")
-            .unwrap_err();
+        let err =
+            load_jailed("[s3]\nregion = \"garage\"\nbucket = \"media\"\naccess_key_id = \"GK1\"\n")
+                .unwrap_err();
         assert!(err.contains("secret_access_key"), "{err}");
     }
 

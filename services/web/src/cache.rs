@@ -1,8 +1,10 @@
-//! Read-through caching of what nearly every page looks up: communities by id. An entry is
-//! deleted when its community is edited.
+//! Read-through caching of what nearly every page looks up: communities by id and accounts by
+//! username (profiles, follows, blocks). An entry is deleted when its community or account is
+//! edited; the TTLs bound what another region's edit can leave stale.
 
 use crate::AppState;
 use crate::db::communities::{self, Community};
+use crate::db::users::{self, User};
 use plaza_storage::sqlx;
 use plaza_types::Id;
 use std::time::Duration;
@@ -28,4 +30,28 @@ pub async fn community(state: &AppState, id: Id) -> Result<Option<Community>, sq
 /// Forgets a community after it changed.
 pub async fn forget_community(state: &AppState, id: Id) {
     state.cache.delete(&key(id)).await;
+}
+
+const USER_TTL: Duration = Duration::from_secs(60);
+
+fn user_key(username: &str) -> String {
+    format!("web:user:{}", username.to_ascii_lowercase())
+}
+
+/// An account by username, from the cache or the database.
+pub async fn user_by_name(state: &AppState, username: &str) -> Result<Option<User>, sqlx::Error> {
+    let key = user_key(username);
+    if let Some(u) = plaza_cache::get_json(state.cache.as_ref(), &key).await {
+        return Ok(Some(u));
+    }
+    let found = users::by_username(&state.db, username).await?;
+    if let Some(u) = &found {
+        plaza_cache::set_json(state.cache.as_ref(), &key, u, USER_TTL).await;
+    }
+    Ok(found)
+}
+
+/// Forgets an account after it changed.
+pub async fn forget_user(state: &AppState, username: &str) {
+    state.cache.delete(&user_key(username)).await;
 }

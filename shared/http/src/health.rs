@@ -23,7 +23,10 @@ pub fn ready(checks: &[(&str, bool)], soft: &[(&str, bool)]) -> (StatusCode, Jso
         body.insert((*name).to_owned(), json!(if *ok { "ok" } else { "down" }));
     }
     for (name, ok) in soft {
-        body.insert((*name).to_owned(), json!(if *ok { "ok" } else { "degraded" }));
+        body.insert(
+            (*name).to_owned(),
+            json!(if *ok { "ok" } else { "degraded" }),
+        );
     }
     let status = if all {
         StatusCode::OK

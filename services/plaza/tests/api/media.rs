@@ -587,3 +587,31 @@ async fn the_page_form_posts_a_drawing_with_its_description() {
     let page = app.page(&url).await;
     assert!(page.contains("alt=\"Stripes, like a chessboard\""));
 }
+
+#[tokio::test]
+async fn uploads_have_their_own_rate_limit_and_text_posts_do_not_count() {
+    let app = TestApp::start_configured(None, |c| c.rate_limits.upload_per_minute = 2).await;
+    let token = app.sign_up("uploader").await;
+    let c = app.community().await;
+    let path = format!("/api/v1/communities/{c}/posts");
+    for i in 0..2 {
+        let p = painting(320, 120, |x, y| (x + y + i) % 7 == 0);
+        let (status, body) = app
+            .post(&path, Some(&token), json!({"body": "", "painting": p}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let p = painting(320, 120, stripes);
+    let (status, body) = app
+        .post(&path, Some(&token), json!({"body": "", "painting": p}))
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["error"], "rate_limited");
+    // Nothing of the refused drawing was stored, and text still goes through.
+    assert_eq!(
+        media_files(&app).await,
+        4,
+        "two drawings and their 2x renditions"
+    );
+    app.post_text(&token, &c, "words still work").await;
+}

@@ -38,7 +38,11 @@ async fn the_edge_speaks_tls_and_sends_plain_http_to_it() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let response = plain.get("http://127.0.0.1:8088/communities").send().await.unwrap();
+    let response = plain
+        .get("http://127.0.0.1:8088/communities")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::MOVED_PERMANENTLY);
     assert_eq!(
         response.headers()["location"],
@@ -56,8 +60,16 @@ async fn static_files_come_from_the_edge() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
-    assert!(response.headers().get("expires").is_some(), "nginx's expires header");
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+    assert!(
+        response.headers().get("expires").is_some(),
+        "nginx's expires header"
+    );
     let css = response.text().await.unwrap();
     assert_eq!(css, include_str!("../../../../static/plaza.css"));
 }
@@ -83,10 +95,19 @@ async fn a_screenshot_lands_in_the_bucket_and_the_second_read_is_an_edge_cache_h
     let s3 = region.config.s3.as_ref().expect("the region uses S3");
     let store = plaza_media::S3Store::new(&s3.settings());
     let key = url.trim_start_matches("/media/");
-    let stored = store.get(key).await.unwrap().expect("the object is in the bucket");
+    let stored = store
+        .get(key)
+        .await
+        .unwrap()
+        .expect("the object is in the bucket");
 
     // The edge serves it: a miss first, then a hit from nginx's cache, same bytes each time.
-    let first = region.client.get(format!("{EDGE}{url}")).send().await.unwrap();
+    let first = region
+        .client
+        .get(format!("{EDGE}{url}"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(first.status(), StatusCode::OK);
     assert_eq!(first.headers()["x-cache-status"], "MISS");
     assert_eq!(
@@ -94,15 +115,31 @@ async fn a_screenshot_lands_in_the_bucket_and_the_second_read_is_an_edge_cache_h
         "public, max-age=31536000, immutable"
     );
     assert_eq!(first.bytes().await.unwrap().to_vec(), stored);
-    let second = region.client.get(format!("{EDGE}{url}")).send().await.unwrap();
+    let second = region
+        .client
+        .get(format!("{EDGE}{url}"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(second.headers()["x-cache-status"], "HIT");
     assert_eq!(second.bytes().await.unwrap().to_vec(), stored);
 
     // The thumbnail is stored beside it.
     let thumb = body["post"]["screenshot_thumb_url"].as_str().unwrap();
-    let response = region.client.get(format!("{EDGE}{thumb}")).send().await.unwrap();
+    let response = region
+        .client
+        .get(format!("{EDGE}{thumb}"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    assert!(store.get(thumb.trim_start_matches("/media/")).await.unwrap().is_some());
+    assert!(
+        store
+            .get(thumb.trim_start_matches("/media/"))
+            .await
+            .unwrap()
+            .is_some()
+    );
 }
 
 #[tokio::test]

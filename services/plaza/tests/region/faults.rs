@@ -18,7 +18,9 @@ async fn with_memcached_stopped_plaza_keeps_serving_and_says_so() {
     {
         let _restart = Restore(&region, &["start", "memcached"]);
         // Still ready (HAProxy keeps the process), with the cache reported degraded.
-        let (status, body) = region.call_at(WEB1, Method::GET, "/readyz", None, None).await;
+        let (status, body) = region
+            .call_at(WEB1, Method::GET, "/readyz", None, None)
+            .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body["cache"], "degraded", "{body}");
         // Reads and writes work, from the database.
@@ -46,15 +48,23 @@ async fn with_memcached_stopped_plaza_keeps_serving_and_says_so() {
         // The outage is in the logs.
         let logs = ["web1", "web2", "timeline1", "timeline2"]
             .iter()
-            .map(|p| std::fs::read_to_string(region.root.join(format!("log/{p}.log"))).unwrap_or_default())
+            .map(|p| {
+                std::fs::read_to_string(region.root.join(format!("log/{p}.log")))
+                    .unwrap_or_default()
+            })
             .collect::<String>();
-        assert!(logs.contains("memcached is unreachable"), "no outage logged");
+        assert!(
+            logs.contains("memcached is unreachable"),
+            "no outage logged"
+        );
     }
 
     // Back: the cache is used again and shows what was written meanwhile.
     let mut ok = false;
     for _ in 0..50 {
-        let (_, body) = region.call_at(WEB1, Method::GET, "/readyz", None, None).await;
+        let (_, body) = region
+            .call_at(WEB1, Method::GET, "/readyz", None, None)
+            .await;
         if body["cache"] == "ok" {
             ok = true;
             break;
@@ -101,6 +111,8 @@ async fn killing_a_web_process_mid_use_loses_no_acknowledged_post() {
         assert_eq!(status, StatusCode::OK, "acknowledged post {id} is there");
     }
     // supervisord brought web1 back.
-    let (status, _) = region.call_at(WEB1, Method::GET, "/healthz", None, None).await;
+    let (status, _) = region
+        .call_at(WEB1, Method::GET, "/healthz", None, None)
+        .await;
     assert_eq!(status, StatusCode::OK);
 }

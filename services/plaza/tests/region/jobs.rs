@@ -40,9 +40,15 @@ async fn a_job_that_keeps_failing_is_retried_with_back_off_then_dead_lettered() 
         .unwrap()
         .next_id();
     let mut tx = db.begin_write().await.unwrap();
-    queue::enqueue(&mut tx, id, region.config.region, "notify", &json!({"nonsense": true}))
-        .await
-        .unwrap();
+    queue::enqueue(
+        &mut tx,
+        id,
+        region.config.region,
+        "notify",
+        &json!({"nonsense": true}),
+    )
+    .await
+    .unwrap();
     sqlx::query("UPDATE jobs SET max_attempts = 3 WHERE id = ?")
         .bind(id.0)
         .execute(&mut *tx)
@@ -68,7 +74,10 @@ async fn a_job_that_keeps_failing_is_retried_with_back_off_then_dead_lettered() 
     let (state, attempts, error) = last.expect("a dead job is kept");
     assert_eq!(state, queue::DEAD, "dead-lettered");
     assert_eq!(attempts, 3);
-    assert!(error.unwrap_or_default().contains("missing field"), "the cause is kept");
+    assert!(
+        error.unwrap_or_default().contains("missing field"),
+        "the cause is kept"
+    );
     assert!(seen_retry, "it waited in the queue between tries");
     // Back-off: 1 s after the first failure, 2 s after the second.
     assert!(started.elapsed() >= Duration::from_secs(3));

@@ -12,7 +12,9 @@ use std::time::Duration;
 async fn readiness_reports_the_shared_parts() {
     let region = Region::open();
     for web in [WEB1, WEB2] {
-        let (status, body) = region.call_at(web, Method::GET, "/readyz", None, None).await;
+        let (status, body) = region
+            .call_at(web, Method::GET, "/readyz", None, None)
+            .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body["database"], "ok");
         assert_eq!(body["cache"], "ok", "{body}");
@@ -31,7 +33,13 @@ async fn a_post_cached_in_memcached_is_invalidated_for_every_process() {
     // Read through both web processes (and so both timeline processes, via HAProxy).
     for web in [WEB1, WEB2, WEB1, WEB2] {
         let (status, body) = region
-            .call_at(web, Method::GET, &format!("/api/v1/posts/{post}"), None, None)
+            .call_at(
+                web,
+                Method::GET,
+                &format!("/api/v1/posts/{post}"),
+                None,
+                None,
+            )
             .await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(body["post"]["comment_count"], 0);
@@ -56,7 +64,13 @@ async fn a_post_cached_in_memcached_is_invalidated_for_every_process() {
     assert!(memcached.get(&key).await.is_none(), "the entry was deleted");
     for web in [WEB1, WEB2] {
         let (_, body) = region
-            .call_at(web, Method::GET, &format!("/api/v1/posts/{post}"), None, None)
+            .call_at(
+                web,
+                Method::GET,
+                &format!("/api/v1/posts/{post}"),
+                None,
+                None,
+            )
             .await;
         assert_eq!(body["post"]["comment_count"], 1, "served by {web}");
     }
@@ -74,11 +88,61 @@ async fn a_post_cached_in_memcached_is_invalidated_for_every_process() {
     assert!(status.is_success(), "{status}");
     for web in [WEB2, WEB1] {
         let (status, body) = region
-            .call_at(web, Method::GET, &format!("/api/v1/posts/{post}"), None, None)
+            .call_at(
+                web,
+                Method::GET,
+                &format!("/api/v1/posts/{post}"),
+                None,
+                None,
+            )
             .await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(body["post"]["deleted"], true, "served by {web}");
     }
+}
+
+#[tokio::test]
+async fn an_account_edited_through_one_process_reads_new_from_the_other() {
+    let region = Region::open();
+    let (name, token) = region.sign_up("prof").await;
+    for web in [WEB1, WEB2] {
+        let (status, body) = region
+            .call_at(
+                web,
+                Method::GET,
+                &format!("/api/v1/users/{name}"),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let servers = &region.config.memcached.servers;
+    let memcached = plaza_cache::MemcachedCache::new(servers, 1, &region.config.key_prefix);
+    assert!(
+        memcached.get(&format!("web:user:{name}")).await.is_some(),
+        "the account is cached"
+    );
+    let (status, body) = region
+        .call_at(
+            WEB1,
+            Method::PATCH,
+            "/api/v1/me",
+            Some(&token),
+            Some(json!({"display_name": "Renamed"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, body) = region
+        .call_at(
+            WEB2,
+            Method::GET,
+            &format!("/api/v1/users/{name}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(body["user"]["display_name"], "Renamed", "{body}");
 }
 
 /// Reads server-sent events from `response` until one named `unread` carries `want`.
@@ -156,7 +220,10 @@ async fn rate_limits_are_shared_by_every_web_process() {
     let (_, me) = region.sign_up("rate").await;
     let (target, _) = region.sign_up("rtgt").await;
     let limit = region.config.rate_limits.follow_per_minute;
-    assert!(limit > 0 && limit < 100, "the region's follow limit is {limit}");
+    assert!(
+        limit > 0 && limit < 100,
+        "the region's follow limit is {limit}"
+    );
     // Alternate between the two processes: a per-process limit would allow twice as many.
     for i in 0..limit {
         let web = if i % 2 == 0 { WEB1 } else { WEB2 };

@@ -7,7 +7,7 @@ use plaza_types::{Id, now_millis};
 use std::collections::HashMap;
 
 /// An account.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct User {
     pub id: Id,
     pub home_region: u8,

@@ -93,6 +93,7 @@ pub async fn update_profile(
         None => user.language.clone(),
     };
     users::update_profile(&state.db, user.id, &display_name, &bio, &language).await?;
+    crate::cache::forget_user(state, &user.username).await;
     users::by_id(&state.db, user.id)
         .await?
         .ok_or(Error::NotFound("user"))

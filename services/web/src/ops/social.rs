@@ -2,13 +2,13 @@
 
 use crate::db::blocks::{self, Blocked};
 use crate::db::follows::{self, Followed};
-use crate::db::users::{self, User};
+use crate::db::users::User;
 use crate::limits::Action;
 use crate::{AppState, Error, Result};
 
 /// The account called `username`, or 404.
 pub async fn find_user(state: &AppState, username: &str) -> Result<User> {
-    users::by_username(&state.db, username)
+    crate::cache::user_by_name(state, username)
         .await?
         .ok_or(Error::NotFound("user"))
 }
