@@ -37,6 +37,9 @@ pub enum Error {
     RateLimited(std::time::Duration),
     #[error("{0}")]
     Media(#[from] plaza_media::MediaError),
+    /// The object store (S3) did not take or give an image.
+    #[error("the media store failed: {0}")]
+    MediaStore(std::io::Error),
     #[error(transparent)]
     Service(#[from] ClientError),
     #[error(transparent)]
@@ -85,6 +88,11 @@ impl Error {
                 S::TOO_MANY_REQUESTS,
                 "rate_limited",
                 "You're doing that too often. Wait a moment and try again.",
+            ),
+            Error::MediaStore(_) => ErrorResponse::new(
+                S::SERVICE_UNAVAILABLE,
+                "media_unavailable",
+                "Pictures cannot be saved right now. Try again in a moment, or post without one.",
             ),
             Error::Csrf => ErrorResponse::new(
                 S::FORBIDDEN,

@@ -32,16 +32,12 @@ pub async fn store_drawing(state: &AppState, painting: String) -> Result<String>
     let (one, two) = off_thread(move || (drawing.to_png(1), drawing.to_png(2))).await?;
     let hash = store::content_hash(&one);
     let key = format!("drawings/{hash}.png");
-    state
-        .media
-        .put(&key, &one)
-        .await
-        .map_err(|e| Error::Internal(e.into()))?;
+    state.media.put(&key, &one).await.map_err(store_failed)?;
     state
         .media
         .put(&double_key(&key), &two)
         .await
-        .map_err(|e| Error::Internal(e.into()))?;
+        .map_err(store_failed)?;
     Ok(key)
 }
 
@@ -71,12 +67,12 @@ pub async fn store_screenshot(
         .media
         .put(&key, &shot.full)
         .await
-        .map_err(|e| Error::Internal(e.into()))?;
+        .map_err(store_failed)?;
     state
         .media
         .put(&thumb_key(&key), &shot.thumb)
         .await
-        .map_err(|e| Error::Internal(e.into()))?;
+        .map_err(store_failed)?;
     Ok(ScreenshotRef {
         key,
         width: shot.width,
@@ -90,6 +86,12 @@ pub fn thumb_key(key: &str) -> String {
         Some((stem, ext)) => format!("{stem}-thumb.{ext}"),
         None => format!("{key}-thumb"),
     }
+}
+
+/// A failed write to the object store: logged here (the client only hears "try again").
+fn store_failed(e: std::io::Error) -> Error {
+    tracing::warn!(error = %e, "the media store refused an object");
+    Error::MediaStore(e)
 }
 
 /// The key of a drawing's 2× rendition.

@@ -86,20 +86,7 @@ impl Redis {
     /// Runs a command; `None` (logged once per outage) when Redis fails.
     pub async fn run<T: redis::FromRedisValue>(&self, cmd: &redis::Cmd) -> Option<T> {
         let mut conn = self.conn().await?;
-        match tokio::time::timeout(CALL_TIMEOUT, cmd.query_async::<T>(&mut conn)).await {
-            Ok(Ok(v)) => {
-                self.ok();
-                Some(v)
-            }
-            Ok(Err(e)) => {
-                self.failed(&e.to_string());
-                None
-            }
-            Err(_) => {
-                self.failed("timed out");
-                None
-            }
-        }
+        self.settle(cmd.query_async::<T>(&mut conn)).await
     }
 
     /// Runs a Lua script; `None` (logged once per outage) when Redis fails.
@@ -108,7 +95,12 @@ impl Redis {
         invocation: &redis::ScriptInvocation<'_>,
     ) -> Option<T> {
         let mut conn = self.conn().await?;
-        match tokio::time::timeout(CALL_TIMEOUT, invocation.invoke_async::<T>(&mut conn)).await {
+        self.settle(invocation.invoke_async::<T>(&mut conn)).await
+    }
+
+    /// Awaits a call with the time limit, noting whether Redis answered.
+    async fn settle<T>(&self, call: impl Future<Output = redis::RedisResult<T>>) -> Option<T> {
+        match tokio::time::timeout(CALL_TIMEOUT, call).await {
             Ok(Ok(v)) => {
                 self.ok();
                 Some(v)

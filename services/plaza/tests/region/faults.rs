@@ -116,3 +116,43 @@ async fn killing_a_web_process_mid_use_loses_no_acknowledged_post() {
         .await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn with_the_object_store_down_an_image_post_is_refused_clearly_and_text_still_posts() {
+    let region = Region::open();
+    let (_, author) = region.sign_up("nos3").await;
+    let c = region.community().await;
+    let out = region.ctl(&["stop", "garage"]);
+    assert!(out.contains("stopped"), "{out}");
+    {
+        let _restart = Restore(&region, &["start", "garage"]);
+        let painting = {
+            use base64::Engine;
+            let img = image::GrayImage::from_fn(320, 120, |x, y| {
+                image::Luma([if (x * 7 + y * 3) % 11 == 0 { 0 } else { 255 }])
+            });
+            let mut png = std::io::Cursor::new(Vec::new());
+            img.write_to(&mut png, image::ImageFormat::Png).unwrap();
+            base64::engine::general_purpose::STANDARD.encode(png.into_inner())
+        };
+        let (status, body) = region
+            .post(
+                &format!("/api/v1/communities/{c}/posts"),
+                Some(&author),
+                json!({"body": "", "painting": painting}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+        assert_eq!(body["error"], "media_unavailable");
+        region.post_text(&author, &c, "words need no bucket").await;
+    }
+    // Garage is back for the tests that follow.
+    let store = plaza_media::S3Store::new(&region.config.s3.as_ref().unwrap().settings());
+    for _ in 0..100 {
+        if store.reachable().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("Garage did not come back");
+}

@@ -38,6 +38,11 @@ impl Region {
         }
     }
 
+    /// A client of the region's memcached, under the region's key prefix.
+    pub fn memcached(&self) -> plaza_cache::MemcachedCache {
+        plaza_cache::MemcachedCache::new(&self.config.memcached.servers, 1, &self.config.key_prefix)
+    }
+
     /// Runs `supervisorctl` on the region's supervisord.
     pub fn ctl(&self, args: &[&str]) -> String {
         let out = std::process::Command::new("supervisorctl")

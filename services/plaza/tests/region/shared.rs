@@ -45,8 +45,7 @@ async fn a_post_cached_in_memcached_is_invalidated_for_every_process() {
         assert_eq!(body["post"]["comment_count"], 0);
     }
     // The entry is really in memcached, under the region's key prefix.
-    let servers = &region.config.memcached.servers;
-    let memcached = plaza_cache::MemcachedCache::new(servers, 1, &region.config.key_prefix);
+    let memcached = region.memcached();
     let key = format!("timeline:post:{post}");
     assert!(memcached.get(&key).await.is_some(), "the post is cached");
 
@@ -117,8 +116,7 @@ async fn an_account_edited_through_one_process_reads_new_from_the_other() {
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
     }
-    let servers = &region.config.memcached.servers;
-    let memcached = plaza_cache::MemcachedCache::new(servers, 1, &region.config.key_prefix);
+    let memcached = region.memcached();
     assert!(
         memcached.get(&format!("web:user:{name}")).await.is_some(),
         "the account is cached"

@@ -151,6 +151,7 @@ fn feelings_yeahs_and_error_codes_have_messages() {
             "internal_error",
             "csrf_failed",
             "rate_limited",
+            "media_unavailable",
             "invalid_username",
             "password_too_short",
             "username_taken",
