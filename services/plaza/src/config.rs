@@ -54,6 +54,9 @@ pub struct RateLimits {
     pub follow_per_minute: u32,
     /// Posts and comments carrying a drawing or screenshot, per account.
     pub upload_per_minute: u32,
+    /// How many times an account's limit one client address may use (posts, comments, Yeahs,
+    /// follows, uploads), since many people can share an address.
+    pub per_address_factor: u32,
 }
 
 impl Default for RateLimits {
@@ -67,6 +70,7 @@ impl Default for RateLimits {
             yeah_per_minute: r.yeah,
             follow_per_minute: r.follow,
             upload_per_minute: r.upload,
+            per_address_factor: r.per_address_factor,
         }
     }
 }
@@ -82,6 +86,7 @@ impl RateLimits {
             yeah: self.yeah_per_minute,
             follow: self.follow_per_minute,
             upload: self.upload_per_minute,
+            per_address_factor: self.per_address_factor,
         }
     }
 
@@ -95,6 +100,7 @@ impl RateLimits {
             yeah_per_minute: 0,
             follow_per_minute: 0,
             upload_per_minute: 0,
+            per_address_factor: 5,
         }
     }
 }
@@ -173,7 +179,7 @@ impl S3 {
 }
 
 /// The configuration's top-level keys, the ones `PLAZA_*` variables may set.
-const TOP_LEVEL_KEYS: [&str; 21] = [
+const TOP_LEVEL_KEYS: [&str; 22] = [
     "region",
     "node",
     "data_dir",
@@ -195,6 +201,7 @@ const TOP_LEVEL_KEYS: [&str; 21] = [
     "memcached",
     "redis_url",
     "s3",
+    "trusted_proxies",
 ];
 
 /// Everything a Plaza process reads at start.
@@ -235,6 +242,9 @@ pub struct Config {
     /// The S3 bucket for media (a region); absent means `media_dir` on the local disk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub s3: Option<S3>,
+    /// Addresses of proxies (the edge, the load balancer) whose `X-Forwarded-For` names the
+    /// client; from anyone else the header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub web: Endpoint,
     pub timeline: Endpoint,
     pub empathy: Endpoint,
@@ -264,6 +274,7 @@ impl Default for Config {
             },
             redis_url: String::new(),
             s3: None,
+            trusted_proxies: Vec::new(),
             web: Endpoint::at("127.0.0.1:8080"),
             timeline: Endpoint::at("127.0.0.1:8081"),
             empathy: Endpoint::at("127.0.0.1:8082"),
@@ -378,6 +389,9 @@ impl Config {
             {
                 bail!("invalid configuration: `s3.endpoint` must be an http:// or https:// URL");
             }
+        }
+        if self.rate_limits.per_address_factor == 0 {
+            bail!("invalid configuration: `rate_limits.per_address_factor` must be at least 1");
         }
         if self.worker.batch < 1 || self.worker.lease_secs == 0 {
             bail!("invalid configuration: `worker.batch` and `worker.lease_secs` must be positive");
@@ -533,6 +547,16 @@ mod tests {
     fn a_bad_redis_url_is_named() {
         let err = load_jailed("redis_url = \"http://nope\"\n").unwrap_err();
         assert!(err.contains("redis_url"), "{err}");
+    }
+
+    #[test]
+    fn trusted_proxies_must_be_addresses_and_the_address_factor_positive() {
+        let err = load_jailed("trusted_proxies = [\"nginx\"]\n").unwrap_err();
+        assert!(err.contains("trusted_proxies"), "{err}");
+        let err = load_jailed("[rate_limits]\nper_address_factor = 0\n").unwrap_err();
+        assert!(err.contains("per_address_factor"), "{err}");
+        let c = load_jailed("trusted_proxies = [\"127.0.0.1\", \"::1\"]\n").unwrap();
+        assert_eq!(c.trusted_proxies.len(), 2);
     }
 
     #[test]

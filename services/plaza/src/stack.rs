@@ -315,6 +315,7 @@ pub async fn start(
                 region: config.region,
                 secure_cookies: config.public_url(web_addr).starts_with("https://"),
                 body_limit: config.body_limit_bytes,
+                trusted_proxies: config.trusted_proxies.clone(),
             }),
             timeline: TimelineClient::new(&timeline_url)?,
             empathy: EmpathyClient::new(&empathy_url)?,

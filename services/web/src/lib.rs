@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod cache;
+pub mod client;
 pub mod config;
 pub mod db;
 pub mod error;

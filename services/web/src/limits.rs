@@ -49,6 +49,16 @@ impl Action {
     }
 }
 
+/// Whose count a key is: one account's (or, for sign-up and sign-in, one address's), or one
+/// address's share of actions that are limited per account first. Many people can share an
+/// address (a school, a mobile network), so an address may do `per_address_factor` times
+/// what one account may.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Account,
+    Address,
+}
+
 /// How many of each action are allowed per minute (per key), bursts included.
 #[derive(Debug, Clone, Copy)]
 pub struct Rates {
@@ -60,10 +70,20 @@ pub struct Rates {
     pub follow: u32,
     /// Posts or comments carrying an image (a drawing or a screenshot).
     pub upload: u32,
+    /// How many times an account's limit one address may use ([`Scope::Address`]).
+    pub per_address_factor: u32,
 }
 
 impl Rates {
-    fn of(&self, action: Action) -> u32 {
+    fn of(&self, action: Action, scope: Scope) -> u32 {
+        let per_account = self.per_account(action);
+        match scope {
+            Scope::Account => per_account,
+            Scope::Address => per_account.saturating_mul(self.per_address_factor),
+        }
+    }
+
+    fn per_account(&self, action: Action) -> u32 {
         match action {
             Action::SignUp => self.sign_up,
             Action::SignIn => self.sign_in,
@@ -86,6 +106,7 @@ impl Default for Rates {
             yeah: 120,
             follow: 60,
             upload: 10,
+            per_address_factor: 5,
         }
     }
 }
@@ -99,12 +120,14 @@ pub trait RateLimiter: Send + Sync + std::fmt::Debug {
     fn check<'a>(
         &'a self,
         action: Action,
+        scope: Scope,
         keys: &'a [&'a str],
     ) -> BoxFuture<'a, Result<(), Duration>>;
 }
 
 /// Limits kept in this process's memory.
 pub struct MemoryLimiter {
+    /// One limiter per action and scope (index: action * 2 + scope).
     limiters: Vec<Option<DefaultKeyedRateLimiter<String>>>,
     checks: AtomicU64,
 }
@@ -120,8 +143,9 @@ impl MemoryLimiter {
     pub fn new(rates: Rates) -> Self {
         let limiters = Action::ALL
             .iter()
-            .map(|a| {
-                NonZeroU32::new(rates.of(*a))
+            .flat_map(|a| [(*a, Scope::Account), (*a, Scope::Address)])
+            .map(|(a, scope)| {
+                NonZeroU32::new(rates.of(a, scope))
                     .map(|n| DefaultKeyedRateLimiter::keyed(Quota::per_minute(n)))
             })
             .collect();
@@ -136,15 +160,17 @@ impl RateLimiter for MemoryLimiter {
     fn check<'a>(
         &'a self,
         action: Action,
+        scope: Scope,
         keys: &'a [&'a str],
     ) -> BoxFuture<'a, Result<(), Duration>> {
-        Box::pin(std::future::ready(self.check_now(action, keys)))
+        Box::pin(std::future::ready(self.check_now(action, scope, keys)))
     }
 }
 
 impl MemoryLimiter {
-    fn check_now(&self, action: Action, keys: &[&str]) -> Result<(), Duration> {
-        let Some(limiter) = self.limiters.get(action.index()).and_then(Option::as_ref) else {
+    fn check_now(&self, action: Action, scope: Scope, keys: &[&str]) -> Result<(), Duration> {
+        let index = action.index() * 2 + usize::from(scope == Scope::Address);
+        let Some(limiter) = self.limiters.get(index).and_then(Option::as_ref) else {
             return Ok(());
         };
         // Forget keys whose buckets are full again, so memory stays bounded by recent activity.
@@ -203,10 +229,11 @@ impl RateLimiter for RedisLimiter {
     fn check<'a>(
         &'a self,
         action: Action,
+        scope: Scope,
         keys: &'a [&'a str],
     ) -> BoxFuture<'a, Result<(), Duration>> {
         Box::pin(async move {
-            let limit = self.rates.of(action);
+            let limit = self.rates.of(action, scope);
             if limit == 0 || keys.is_empty() {
                 return Ok(());
             }
@@ -218,7 +245,7 @@ impl RateLimiter for RedisLimiter {
             match self.redis.script::<i64>(&invocation).await {
                 Some(0) => Ok(()),
                 Some(wait_ms) => Err(Duration::from_millis(wait_ms.max(1) as u64)),
-                None => self.fallback.check_now(action, keys),
+                None => self.fallback.check_now(action, scope, keys),
             }
         })
     }
@@ -234,12 +261,61 @@ mod tests {
             sign_in: 2,
             ..Rates::default()
         });
-        assert!(limiter.check_now(Action::SignIn, &["ip:1"]).is_ok());
-        assert!(limiter.check_now(Action::SignIn, &["ip:1"]).is_ok());
-        let wait = limiter.check_now(Action::SignIn, &["ip:1"]).unwrap_err();
+        assert!(
+            limiter
+                .check_now(Action::SignIn, Scope::Account, &["ip:1"])
+                .is_ok()
+        );
+        assert!(
+            limiter
+                .check_now(Action::SignIn, Scope::Account, &["ip:1"])
+                .is_ok()
+        );
+        let wait = limiter
+            .check_now(Action::SignIn, Scope::Account, &["ip:1"])
+            .unwrap_err();
         assert!(wait > Duration::ZERO && wait <= Duration::from_secs(30));
-        assert!(limiter.check_now(Action::SignIn, &["ip:2"]).is_ok());
-        assert!(limiter.check_now(Action::Post, &["ip:1"]).is_ok());
+        assert!(
+            limiter
+                .check_now(Action::SignIn, Scope::Account, &["ip:2"])
+                .is_ok()
+        );
+        assert!(
+            limiter
+                .check_now(Action::Post, Scope::Account, &["ip:1"])
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn an_address_may_do_a_multiple_of_what_an_account_may() {
+        let limiter = MemoryLimiter::new(Rates {
+            post: 1,
+            per_address_factor: 3,
+            ..Rates::default()
+        });
+        for _ in 0..3 {
+            assert!(
+                limiter
+                    .check_now(Action::Post, Scope::Address, &["ip:1"])
+                    .is_ok()
+            );
+        }
+        assert!(
+            limiter
+                .check_now(Action::Post, Scope::Address, &["ip:1"])
+                .is_err()
+        );
+        assert!(
+            limiter
+                .check_now(Action::Post, Scope::Account, &["user:1"])
+                .is_ok()
+        );
+        assert!(
+            limiter
+                .check_now(Action::Post, Scope::Account, &["user:1"])
+                .is_err()
+        );
     }
 
     #[test]
@@ -249,7 +325,11 @@ mod tests {
             ..Rates::default()
         });
         for _ in 0..100 {
-            assert!(limiter.check_now(Action::Post, &["user:1"]).is_ok());
+            assert!(
+                limiter
+                    .check_now(Action::Post, Scope::Account, &["user:1"])
+                    .is_ok()
+            );
         }
     }
 }

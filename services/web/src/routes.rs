@@ -28,6 +28,11 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             crate::i18n::translate_error_pages,
         ))
+        // Inside the common layers, so writes detached from their connection keep it too.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::client::client_address,
+        ))
         .with_state(state);
     common_layers(router, ServiceName("web"), body_limit)
 }

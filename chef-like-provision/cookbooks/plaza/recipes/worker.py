@@ -6,7 +6,8 @@ root = Path(attr.root)
 p = attr.plaza
 repo = Path(attr.repo)
 binary = Path(p.binary) if Path(p.binary).is_absolute() else repo / p.binary
-identity = "binary " + chef_like.file_digest(binary)
+# A new binary or configuration changes the program files, so exactly these processes restart.
+identity = f"binary {chef_like.file_digest(binary)}, config {chef_like.file_digest(root / 'etc' / 'plaza.toml')}"
 for i, port in enumerate(p.worker_ports):
     node.program(
         f"worker{i + 1}",

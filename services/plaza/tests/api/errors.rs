@@ -189,3 +189,100 @@ async fn rate_limits_answer_429_with_retry_after_and_change_nothing() {
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(body["error"], "rate_limited");
 }
+
+/// Signs `name` up as a client at `address` (sent as `X-Forwarded-For`); returns the status and
+/// the token.
+async fn sign_up_from(app: &TestApp, name: &str, address: &str) -> (StatusCode, String) {
+    let response = app
+        .client
+        .post(format!("{}/api/v1/accounts", app.url))
+        .header("x-forwarded-for", address)
+        .json(&serde_json::json!({"username": name, "password": "password1"}))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let body: Value = response.json().await.unwrap();
+    (
+        status,
+        body["token"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
+    let direct = TestApp::start_configured(None, |c| c.rate_limits.sign_up_per_minute = 1).await;
+    assert_eq!(
+        sign_up_from(&direct, "ana", "198.51.100.1").await.0,
+        StatusCode::CREATED
+    );
+    // A made-up header does not make a new address.
+    assert_eq!(
+        sign_up_from(&direct, "ben", "198.51.100.2").await.0,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+
+    let proxied = TestApp::start_configured(None, |c| {
+        c.rate_limits.sign_up_per_minute = 1;
+        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    assert_eq!(
+        sign_up_from(&proxied, "ana", "198.51.100.1").await.0,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        sign_up_from(&proxied, "ben", "198.51.100.2").await.0,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        sign_up_from(&proxied, "cai", "198.51.100.1").await.0,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[tokio::test]
+async fn one_address_may_post_a_multiple_of_one_accounts_limit() {
+    let app = TestApp::start_configured(None, |c| {
+        c.rate_limits.post_per_minute = 1;
+        c.rate_limits.per_address_factor = 2;
+        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    let c = app.community().await;
+    let post_from = |token: String, address: &'static str| {
+        let request = app
+            .client
+            .post(format!("{}/api/v1/communities/{c}/posts", app.url))
+            .bearer_auth(token)
+            .header("x-forwarded-for", address)
+            .json(&serde_json::json!({"body": "hello"}));
+        async move { request.send().await.unwrap().status() }
+    };
+    let mut tokens = Vec::new();
+    for name in ["dee", "eli", "fay", "gus"] {
+        tokens.push(sign_up_from(&app, name, "192.0.2.50").await.1);
+    }
+    assert_eq!(
+        post_from(tokens[0].clone(), "203.0.113.1").await,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        post_from(tokens[1].clone(), "203.0.113.1").await,
+        StatusCode::CREATED
+    );
+    // A third account at the same address is over the address's share ...
+    assert_eq!(
+        post_from(tokens[2].clone(), "203.0.113.1").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // ... while another address is not.
+    assert_eq!(
+        post_from(tokens[3].clone(), "203.0.113.2").await,
+        StatusCode::CREATED
+    );
+    let (_, feed) = app
+        .get(&format!("/api/v1/communities/{c}/posts"), None)
+        .await;
+    assert_eq!(feed["posts"].as_array().unwrap().len(), 3);
+}

@@ -7,14 +7,26 @@ pub mod feeds;
 pub mod posts;
 pub mod social;
 
-use crate::limits::Action;
+use crate::limits::{Action, Scope};
 use crate::{AppState, Error, Result};
 
-/// Counts an action against its rate limits for every key given.
+/// Counts an action against its rate limits for every key given, and (for actions limited per
+/// account) against the client address's share.
 pub async fn limit(state: &AppState, action: Action, keys: &[&str]) -> Result<()> {
     state
         .limits
-        .check(action, keys)
+        .check(action, Scope::Account, keys)
         .await
-        .map_err(Error::RateLimited)
+        .map_err(Error::RateLimited)?;
+    if let Some(ip) = crate::client::current()
+        && !matches!(action, Action::SignUp | Action::SignIn)
+    {
+        let key = format!("ip:{ip}");
+        state
+            .limits
+            .check(action, Scope::Address, &[&key])
+            .await
+            .map_err(Error::RateLimited)?;
+    }
+    Ok(())
 }

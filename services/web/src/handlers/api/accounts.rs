@@ -1,15 +1,15 @@
 //! Accounts and sessions: sign up, sign in (a bearer token), sign out, the caller's profile.
 
 use crate::auth::{ApiUser, KIND_API, bearer_token, start_session, token_hash};
+use crate::client::ClientIp;
 use crate::db::sessions;
 use crate::ops::accounts;
 use crate::views::UserView;
 use crate::{AppState, Result};
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use plaza_http::Json;
 use serde_json::{Value, json};
-use std::net::SocketAddr;
 
 #[derive(Debug, serde::Deserialize)]
 pub struct Credentials {
@@ -20,10 +20,10 @@ pub struct Credentials {
 /// `POST /api/v1/accounts`: creates an account and signs it in.
 pub async fn sign_up(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     Json(c): Json<Credentials>,
 ) -> Result<(StatusCode, Json<Value>)> {
-    let user = accounts::sign_up(&state, &c.username, &c.password, client.ip()).await?;
+    let user = accounts::sign_up(&state, &c.username, &c.password, client).await?;
     let token = start_session(&state, user.id, KIND_API).await?;
     Ok((
         StatusCode::CREATED,
@@ -34,10 +34,10 @@ pub async fn sign_up(
 /// `POST /api/v1/sessions`: signs in and returns a bearer token.
 pub async fn sign_in(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     Json(c): Json<Credentials>,
 ) -> Result<(StatusCode, Json<Value>)> {
-    let user = accounts::sign_in(&state, &c.username, &c.password, client.ip()).await?;
+    let user = accounts::sign_in(&state, &c.username, &c.password, client).await?;
     let token = start_session(&state, user.id, KIND_API).await?;
     Ok((
         StatusCode::CREATED,

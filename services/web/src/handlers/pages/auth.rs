@@ -2,15 +2,16 @@
 
 use super::{Form, Layout, PageResult, render, render_status};
 use crate::auth::{KIND_COOKIE, SESSION_COOKIE, Viewer, session_cookie, start_session, token_hash};
+use crate::client::ClientIp;
 use crate::db::sessions;
 use crate::ops::accounts;
 use crate::{AppState, Error};
 use askama::Template;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
 #[derive(Template)]
 #[template(path = "auth.html")]
@@ -107,21 +108,21 @@ async fn submit(
 /// `POST /signup`.
 pub async fn signup(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     viewer: Viewer,
     Form(form): Form<CredentialsForm>,
 ) -> PageResult {
-    submit(state, viewer, client.ip(), form, true).await
+    submit(state, viewer, client, form, true).await
 }
 
 /// `POST /signin`.
 pub async fn signin(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     viewer: Viewer,
     Form(form): Form<CredentialsForm>,
 ) -> PageResult {
-    submit(state, viewer, client.ip(), form, false).await
+    submit(state, viewer, client, form, false).await
 }
 
 #[derive(Debug, serde::Deserialize)]
