@@ -179,7 +179,7 @@ impl S3 {
 }
 
 /// The configuration's top-level keys, the ones `PLAZA_*` variables may set.
-const TOP_LEVEL_KEYS: [&str; 22] = [
+const TOP_LEVEL_KEYS: [&str; 23] = [
     "region",
     "node",
     "data_dir",
@@ -202,6 +202,7 @@ const TOP_LEVEL_KEYS: [&str; 22] = [
     "redis_url",
     "s3",
     "trusted_proxies",
+    "media_url",
 ];
 
 /// Everything a Plaza process reads at start.
@@ -232,6 +233,9 @@ pub struct Config {
     pub cache_max_bytes: u64,
     /// Where media (drawings) are stored on disk; empty means `<data_dir>/media`.
     pub media_dir: String,
+    /// The public base URL of media: `/media` (served by web, or by the edge in a region), or
+    /// a CDN's `https://…` address in front of the bucket.
+    pub media_url: String,
     /// The namespace of this deployment's keys in memcached and Redis.
     pub key_prefix: String,
     /// memcached servers (a region); none means the in-process cache.
@@ -267,6 +271,7 @@ impl Default for Config {
             rate_limits: RateLimits::default(),
             cache_max_bytes: 64 * 1024 * 1024,
             media_dir: String::new(),
+            media_url: "/media".into(),
             key_prefix: "plaza".into(),
             memcached: Memcached {
                 servers: Vec::new(),
@@ -389,6 +394,15 @@ impl Config {
             {
                 bail!("invalid configuration: `s3.endpoint` must be an http:// or https:// URL");
             }
+        }
+        if !(self.media_url.starts_with('/')
+            || self.media_url.starts_with("https://")
+            || self.media_url.starts_with("http://"))
+            || self.media_url.contains(['"', '<', '>', ' '])
+        {
+            bail!(
+                "invalid configuration: `media_url` must be a path like /media or an http(s) URL"
+            );
         }
         if self.rate_limits.per_address_factor == 0 {
             bail!("invalid configuration: `rate_limits.per_address_factor` must be at least 1");

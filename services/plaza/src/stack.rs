@@ -316,6 +316,7 @@ pub async fn start(
                 secure_cookies: config.public_url(web_addr).starts_with("https://"),
                 body_limit: config.body_limit_bytes,
                 trusted_proxies: config.trusted_proxies.clone(),
+                media_url: config.media_url.clone(),
             }),
             timeline: TimelineClient::new(&timeline_url)?,
             empathy: EmpathyClient::new(&empathy_url)?,

@@ -11,4 +11,6 @@ pub struct Config {
     pub body_limit: usize,
     /// Proxies (the edge, the load balancer) whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The public base URL of media objects (`/media`, or a CDN's URL).
+    pub media_url: String,
 }

@@ -100,9 +100,10 @@ pub fn double_key(key: &str) -> String {
         .map_or_else(|| key.to_owned(), |k| format!("{k}@2x.png"))
 }
 
-/// The public URL of a stored object.
-pub fn url(key: &str) -> String {
-    format!("/media/{key}")
+/// The public URL of a stored object: under `media_url` (`/media` on this site by default, or
+/// a CDN's address).
+pub fn url(state: &AppState, key: &str) -> String {
+    format!("{}/{key}", state.config.media_url.trim_end_matches('/'))
 }
 
 /// `GET /media/{*key}`: a stored object, cacheable forever (keys are content addresses).

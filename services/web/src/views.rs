@@ -252,19 +252,22 @@ pub async fn posts(
                 deleted: p.deleted,
                 created_at: to_datetime(p.created_at),
                 url: format!("/posts/{}", p.id),
-                drawing_url: p.drawing.as_deref().map(crate::media::url),
+                drawing_url: p.drawing.as_deref().map(|k| crate::media::url(state, k)),
                 drawing_alt: p.drawing_alt,
-                screenshot_url: p.screenshot.as_ref().map(|s| crate::media::url(&s.key)),
+                screenshot_url: p
+                    .screenshot
+                    .as_ref()
+                    .map(|s| crate::media::url(state, &s.key)),
                 screenshot_thumb_url: p
                     .screenshot
                     .as_ref()
-                    .map(|s| crate::media::url(&crate::media::thumb_key(&s.key))),
+                    .map(|s| crate::media::url(state, &crate::media::thumb_key(&s.key))),
                 screenshot_width: p.screenshot.as_ref().map(|s| s.width),
                 screenshot_height: p.screenshot.as_ref().map(|s| s.height),
                 drawing_url_2x: p
                     .drawing
                     .as_deref()
-                    .map(|k| crate::media::url(&crate::media::double_key(k))),
+                    .map(|k| crate::media::url(state, &crate::media::double_key(k))),
                 mine: viewer == Some(p.author_id),
             }
         })
@@ -309,12 +312,12 @@ pub async fn comments(
                 yeah_count: summary.map_or(0, |s| s.count),
                 yeahed_by_me: summary.is_some_and(|s| s.yeahed_by_viewer),
                 created_at: to_datetime(c.created_at),
-                drawing_url: c.drawing.as_deref().map(crate::media::url),
+                drawing_url: c.drawing.as_deref().map(|k| crate::media::url(state, k)),
                 drawing_alt: c.drawing_alt,
                 drawing_url_2x: c
                     .drawing
                     .as_deref()
-                    .map(|k| crate::media::url(&crate::media::double_key(k))),
+                    .map(|k| crate::media::url(state, &crate::media::double_key(k))),
                 mine: viewer == Some(c.author_id),
             }
         })

@@ -615,3 +615,31 @@ async fn uploads_have_their_own_rate_limit_and_text_posts_do_not_count() {
     );
     app.post_text(&token, &c, "words still work").await;
 }
+
+#[tokio::test]
+async fn media_urls_point_at_the_configured_media_base() {
+    let app = TestApp::start_configured(None, |c| {
+        c.media_url = "https://media.plaza.example/m/".into();
+    })
+    .await;
+    let token = app.sign_up("cdnuser").await;
+    let c = app.community().await;
+    let p = painting(320, 120, stripes);
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/communities/{c}/posts"),
+            Some(&token),
+            json!({"body": "", "painting": p}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let url = body["post"]["drawing_url"].as_str().unwrap();
+    assert!(
+        url.starts_with("https://media.plaza.example/m/drawings/"),
+        "{url}"
+    );
+    let page = app
+        .page(&format!("/posts/{}", body["post"]["id"].as_str().unwrap()))
+        .await;
+    assert!(page.contains("https://media.plaza.example/m/drawings/"));
+}
