@@ -173,9 +173,12 @@ class Converge:
         self._done(name, True)
 
     def program(self, name, command, directory=None, environment=None, stopwaitsecs=10, stopsignal="TERM",
-                identity=""):
+                identity="", ready=None):
         """A process kept running by supervisord. `identity` (a binary's hash, say) goes into the
-        program file, so a new binary is a changed program and gets restarted."""
+        program file, so a new binary is a changed program and gets restarted. With `ready` (a
+        command that succeeds once the process serves), a changed program is restarted at once
+        and waited for, so that programs declared one after another restart one at a time (a
+        rolling restart: the load balancer sends requests to the others meanwhile)."""
         root = Path(self.attr.root)
         env = ",".join(f'{k}="{v}"' for k, v in sorted((environment or {}).items()))
         lines = [
@@ -199,10 +202,16 @@ class Converge:
         if env:
             lines.append(f"environment={env}")
         path = root / "supervisor" / f"{name}.conf"
-        if not path.exists():
+        fresh = not path.exists()
+        if fresh:
             self.fresh.add(name)
         if self.file(path, "\n".join(lines) + "\n"):
-            self.notify("supervisor:update")
+            if ready and not fresh and not self.dry_run:
+                self.supervisorctl("update", name)
+                self.wait_for(name, ready, 60)
+                print(f"  -> restarted {name}", flush=True)
+            else:
+                self.notify("supervisor:update")
 
     # --- helpers for recipes ---------------------------------------------------------------
 

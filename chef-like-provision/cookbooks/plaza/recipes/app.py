@@ -20,6 +20,7 @@ for service, ports, first_node in services:
                          "RUST_LOG": p.log},
             stopwaitsecs=35,
             identity=identity,
+            ready=f"curl -sf http://127.0.0.1:{port}/readyz",
         )
 node.flush_notifications()
 for service, ports, _ in services:

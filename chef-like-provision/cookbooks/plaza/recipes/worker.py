@@ -15,6 +15,7 @@ for i, port in enumerate(p.worker_ports):
         environment={"PLAZA_NODE": 24 + i, "PLAZA_WORKER__LISTEN": f"127.0.0.1:{port}", "RUST_LOG": p.log},
         stopwaitsecs=35,
         identity=identity,
+        ready=f"curl -sf http://127.0.0.1:{port}/healthz",
     )
 node.flush_notifications()
 for port in p.worker_ports:

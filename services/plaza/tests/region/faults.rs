@@ -156,3 +156,52 @@ async fn with_the_object_store_down_an_image_post_is_refused_clearly_and_text_st
     }
     panic!("Garage did not come back");
 }
+
+#[tokio::test]
+async fn a_rolling_restart_of_the_web_processes_fails_no_request() {
+    let region = Region::open();
+    let (_, author) = region.sign_up("roll").await;
+    let c = region.community().await;
+    let restarts = {
+        let root = region.root.clone();
+        tokio::task::spawn_blocking(move || {
+            for program in ["web1", "web2"] {
+                std::thread::sleep(Duration::from_millis(300));
+                let out = std::process::Command::new("supervisorctl")
+                    .arg("-c")
+                    .arg(root.join("supervisord.conf"))
+                    .args(["restart", program])
+                    .output()
+                    .expect("supervisorctl runs");
+                assert!(String::from_utf8_lossy(&out.stdout).contains("started"));
+                // HAProxy sees the process healthy again before the next one goes.
+                std::thread::sleep(Duration::from_secs(3));
+            }
+        })
+    };
+    let mut statuses = Vec::new();
+    while !restarts.is_finished() {
+        let (status, body) = region
+            .post(
+                &format!("/api/v1/communities/{c}/posts"),
+                Some(&author),
+                json!({"body": format!("rolling {}", statuses.len()), "feeling": 0}),
+            )
+            .await;
+        statuses.push((status, body));
+        // Well under the region's 60 posts a minute.
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    restarts.await.unwrap();
+    let failed: Vec<_> = statuses
+        .iter()
+        .filter(|(s, _)| *s != StatusCode::CREATED)
+        .collect();
+    assert!(
+        statuses.len() >= 10,
+        "requests kept flowing ({})",
+        statuses.len()
+    );
+    assert!(failed.is_empty(), "failed during the restart: {failed:?}");
+    region.wait_ready().await;
+}
