@@ -3,7 +3,8 @@
 #   scripts/region.sh up     converge it from nothing (installs what it needs; safe to repeat)
 #   scripts/region.sh test   converge it (twice: the second run must change nothing), run the
 #                            region tests through nginx and HAProxy, then the integration suite
-#                            on the region's MariaDB, memcached, Redis and Garage
+#                            through the region's edge (tests that inject faults or change the
+#                            configuration start their own services on the region's parts)
 #   scripts/region.sh down   stop every process (data stays)
 #   scripts/region.sh wipe   stop and delete all its data
 set -euo pipefail
@@ -48,9 +49,10 @@ case "${1:-up}" in
     echo "== region tests (through nginx and HAProxy) =="
     PLAZA_REGION_ROOT="$ROOT" cargo test --locked -p plaza --features region-tests --test region \
       -- --test-threads=1
-    echo "== the integration suite on the region's MariaDB, memcached, Redis and Garage =="
+    echo "== the integration suite through the region's edge (nginx, HAProxy, its processes) =="
     PLAZA_TEST_DATABASE=mariadb PLAZA_TEST_MARIADB_URL="mysql://plaza:plaza-region@127.0.0.1:3320" \
-      PLAZA_TEST_REGION_ROOT="$ROOT" cargo test --locked -p plaza --test api
+      PLAZA_TEST_REGION_ROOT="$ROOT" PLAZA_TEST_EDGE="https://127.0.0.1:8443" \
+      cargo test --locked -p plaza --test api
     ;;
   *) echo "usage: $0 up|test|down|wipe" >&2; exit 2 ;;
 esac

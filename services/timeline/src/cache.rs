@@ -1,14 +1,26 @@
-//! Read-through caching of single posts (post pages, Yeahs and comments all look a post up).
-//! A post's entry is deleted when the post is deleted or gets a comment (its comment count).
+//! Read-through caching of single posts (post pages, Yeahs and comments all look a post up) and
+//! of the first page of each community (what most visitors read). A post's entry is deleted when
+//! the post is deleted or gets a comment (its comment count).
+//!
+//! A community's first page is cached under the community's current *version*, a cache entry that
+//! every write to the community's posts replaces with a new unique value after the write is
+//! committed. A reader that raced a write may store a page from before the write, but it stores it
+//! under the version it saw, which no reader asks for again: no stale page outlives a write (a
+//! plain delete of the page would let such a racing reader put the old page back).
 
 use crate::AppState;
 use crate::db::posts;
 use plaza_storage::sqlx;
-use plaza_types::Id;
-use plaza_types::timeline::Post;
+use plaza_types::timeline::{Post, PostQuery};
+use plaza_types::{Id, Page};
 use std::time::Duration;
 
 const TTL: Duration = Duration::from_secs(60);
+/// How long a community's first page is kept (a bound on staleness should memcached miss a
+/// version change while it was unreachable).
+const PAGE_TTL: Duration = Duration::from_secs(30);
+/// Versions outlive the pages cached under them.
+const VERSION_TTL: Duration = Duration::from_secs(86_400);
 
 fn key(id: Id) -> String {
     format!("timeline:post:{id}")
@@ -29,4 +41,58 @@ pub async fn post(state: &AppState, id: Id) -> Result<Option<Post>, sqlx::Error>
 /// Forgets a post after it changed.
 pub async fn forget_post(state: &AppState, id: Id) {
     state.cache.delete(&key(id)).await;
+}
+
+fn version_key(community: Id) -> String {
+    format!("timeline:community:{community}:version")
+}
+
+/// The query's community when it asks for that community's first page as everyone sees it (no
+/// authors chosen or excluded): the one shape of feed worth sharing between readers.
+fn shared_first_page(query: &PostQuery) -> Option<Id> {
+    match query {
+        PostQuery {
+            community_id: Some(community),
+            author_ids: None,
+            exclude_author_ids,
+            cursor: None,
+            ..
+        } if exclude_author_ids.is_empty() => Some(*community),
+        _ => None,
+    }
+}
+
+/// A feed, with a community's first page from the cache when it is there.
+pub async fn feed(state: &AppState, query: &PostQuery) -> crate::Result<Page<Post>> {
+    let Some(community) = shared_first_page(query) else {
+        return posts::query(&state.db, query).await;
+    };
+    let cache = state.cache.as_ref();
+    let Some(version) = cache.get(&version_key(community)).await else {
+        // No version yet (or memcached is away): start one; the next reader caches the page.
+        new_version(state, community).await;
+        return posts::query(&state.db, query).await;
+    };
+    let key = format!(
+        "timeline:community:{community}:{}:{}:{}",
+        String::from_utf8_lossy(&version),
+        query.limit.unwrap_or(0),
+        u8::from(query.only_drawings)
+    );
+    if let Some(page) = plaza_cache::get_json(cache, &key).await {
+        return Ok(page);
+    }
+    let page = posts::query(&state.db, query).await?;
+    plaza_cache::set_json(cache, &key, &page, PAGE_TTL).await;
+    Ok(page)
+}
+
+/// Gives `community` a new version after a committed write to its posts, so its cached pages
+/// are read from the database again.
+pub async fn new_version(state: &AppState, community: Id) {
+    let version = state.ids.next_id().to_string().into_bytes();
+    state
+        .cache
+        .set(&version_key(community), version, VERSION_TTL)
+        .await;
 }

@@ -147,6 +147,20 @@ impl MemcachedCache {
         }
     }
 
+    /// Empties every server (all keys, whatever their prefix): an operator's reset after
+    /// restoring a database, and how the region's test run starts each test clean. Whether every
+    /// server answered.
+    pub async fn flush_all(&self) -> bool {
+        let mut all = true;
+        for server in self.servers.iter() {
+            let ok = self
+                .call(server, true, |c| Box::pin(async move { c.flush().await }))
+                .await;
+            all &= ok.is_some();
+        }
+        all
+    }
+
     fn rest(&self, server: &Server, why: &str) {
         server.retry_at.store(
             self.now_ms() + RETRY_AFTER.as_millis() as u64,

@@ -83,6 +83,17 @@ impl Redis {
         }
     }
 
+    /// Deletes every key under this handle's prefix (rate-limit windows, rankings); how many.
+    /// `None` when Redis fails. For an operator's reset and the region's test run.
+    pub async fn clear(&self) -> Option<usize> {
+        let pattern = format!("{}*", self.key(""));
+        let keys: Vec<String> = self.run(redis::cmd("KEYS").arg(&pattern)).await?;
+        if keys.is_empty() {
+            return Some(0);
+        }
+        self.run(redis::cmd("DEL").arg(&keys)).await
+    }
+
     /// Runs a command; `None` (logged once per outage) when Redis fails.
     pub async fn run<T: redis::FromRedisValue>(&self, cmd: &redis::Cmd) -> Option<T> {
         let mut conn = self.conn().await?;

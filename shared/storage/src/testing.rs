@@ -36,3 +36,33 @@ pub async fn fresh_database_url(dir: &Path) -> String {
         Ok(other) => panic!("PLAZA_TEST_DATABASE must be sqlite or mariadb, not {other}"),
     }
 }
+
+/// Deletes every row of every table of a MariaDB database except the migration record, so that
+/// a test run against a provisioned region starts each test from an empty site. Only for a
+/// region the test run made (scripts/region.sh test): it erases everything.
+pub async fn empty_mariadb(db: &Db) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        db.dialect == crate::Dialect::MySql,
+        "only a MariaDB region is emptied"
+    );
+    let mut conn = db.pool.acquire().await?;
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT CAST(table_name AS CHAR) FROM information_schema.tables \
+         WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' \
+         AND table_name <> '_sqlx_migrations'",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    sqlx::query("SET FOREIGN_KEY_CHECKS = 0")
+        .execute(&mut *conn)
+        .await?;
+    for table in &tables {
+        sqlx::query(sqlx::AssertSqlSafe(format!("TRUNCATE TABLE `{table}`")))
+            .execute(&mut *conn)
+            .await?;
+    }
+    sqlx::query("SET FOREIGN_KEY_CHECKS = 1")
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -7,7 +7,9 @@ use std::time::Duration;
 
 #[tokio::test]
 async fn seeded_data_has_the_promised_shape_and_every_bench_scenario_runs() {
-    let app = TestApp::start().await;
+    // The benchmark runs against services in this process, without rate limits: it measures
+    // them (and their memory) rather than the region's edge.
+    let app = TestApp::start_in_process().await;
     let out = tempfile::tempdir().unwrap();
     let plan = Scale::Tiny.plan();
     let data = seed(app.db(), 1, Scale::Tiny, out.path(), true)

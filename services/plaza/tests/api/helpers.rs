@@ -1,9 +1,23 @@
 //! Starting a fresh Plaza for a test, and small helpers to call it.
+//!
+//! Three ways to run the suite:
+//! - by default each test starts the five services in this process, on a fresh database;
+//! - with `PLAZA_TEST_REGION_ROOT` (a provisioned region's folder) those in-process services use
+//!   the region's memcached, Redis and S3 store (with a key prefix and a bucket of their own);
+//! - with `PLAZA_TEST_EDGE` as well (the region's edge URL), a test that needs nothing but HTTP
+//!   goes to the region itself, through nginx and HAProxy to its processes, after the region's
+//!   database, memcached, Redis keys and bucket are emptied (so each test still starts from an
+//!   empty site; tests then take turns). Tests that inject faults or change the configuration
+//!   still start their own services, on the region's parts.
 
 use plaza::stack::{RouterHook, Service};
 use plaza::{Config, Running};
+use plaza_media::ObjectStore;
+use plaza_storage::Db;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 pub const ALL: [Service; 5] = [
@@ -14,20 +28,35 @@ pub const ALL: [Service; 5] = [
     Service::Web,
 ];
 
-/// A running Plaza with its own database.
+/// A running Plaza with its own database: services started here, or a provisioned region
+/// reached through its edge.
 pub struct TestApp {
     pub url: String,
     pub client: reqwest::Client,
-    pub running: Option<Running>,
-    _dir: tempfile::TempDir,
+    /// The services started here (stopped when the test ends), if any.
+    _running: Option<Running>,
+    db: Db,
+    media: Arc<dyn ObjectStore>,
+    /// The edge's certificate, when the app is a region reached through its edge.
+    edge_cert: Option<reqwest::Certificate>,
+    _dir: Option<tempfile::TempDir>,
+    /// Held while a test uses the region: tests through the edge share it and take turns.
+    _turn: Option<MutexGuard<'static, ()>>,
+}
+
+/// Taken by each test that runs on the region through its edge.
+static REGION_TURN: Mutex<()> = Mutex::new(());
+
+/// A provisioned region's configuration, from its folder (scripts/region.sh).
+fn region_config(root: &str) -> Config {
+    Config::load(Some(&Path::new(root).join("etc/plaza.toml"))).expect("the region's configuration")
 }
 
 /// Points a test's configuration at a provisioned region's memcached, Redis and S3 store
 /// (scripts/region.sh): the suite then runs on the region's real parts. Each test gets its own
 /// key prefix and its own bucket, as it gets its own database.
 async fn use_region_parts(config: &mut Config, root: &str) {
-    let region = Config::load(Some(&std::path::Path::new(root).join("etc/plaza.toml")))
-        .expect("the region's configuration");
+    let region = region_config(root);
     let tag = {
         let mut bytes = [0u8; 6];
         getrandom::fill(&mut bytes).expect("random bytes");
@@ -45,8 +74,30 @@ async fn use_region_parts(config: &mut Config, root: &str) {
     config.s3 = Some(s3);
 }
 
+/// Waits (bounded) until `db`'s job queue has nothing waiting.
+async fn drain(db: &Db) {
+    for _ in 0..400 {
+        let (waiting, _) = plaza_storage::queue::depth(db).await.expect("depth");
+        if waiting == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the job queue did not drain");
+}
+
 impl TestApp {
+    /// A fresh Plaza: through the region's edge when `PLAZA_TEST_EDGE` is set, else started
+    /// in this process.
     pub async fn start() -> Self {
+        match std::env::var("PLAZA_TEST_EDGE") {
+            Ok(edge) => Self::through_edge(&edge).await,
+            Err(_) => Self::start_in_process().await,
+        }
+    }
+
+    /// Services started in this process (for a test that measures or inspects the process).
+    pub async fn start_in_process() -> Self {
         Self::start_with(None).await
     }
 
@@ -76,23 +127,97 @@ impl TestApp {
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .expect("client"),
-            running: Some(running),
-            _dir: dir,
+            db: running.db.clone(),
+            media: running.media.clone(),
+            _running: Some(running),
+            edge_cert: None,
+            _dir: Some(dir),
+            _turn: None,
+        }
+    }
+
+    /// The provisioned region at `PLAZA_TEST_REGION_ROOT`, reached through its edge at `edge`,
+    /// emptied first: its database (the default communities are made again, as on a first
+    /// start), memcached, its Redis keys and its media bucket.
+    async fn through_edge(edge: &str) -> Self {
+        let turn = REGION_TURN
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let root = std::env::var("PLAZA_TEST_REGION_ROOT")
+            .expect("PLAZA_TEST_EDGE needs PLAZA_TEST_REGION_ROOT, the region's folder");
+        let region = region_config(&root);
+        let db = Db::connect(&region.database_url(), 2)
+            .await
+            .expect("the region's MariaDB");
+        // The previous test's jobs finish first, so that none lands in the emptied database.
+        drain(&db).await;
+        plaza_storage::testing::empty_mariadb(&db)
+            .await
+            .expect("the region's database is emptied");
+        let ids = plaza_types::IdGenerator::new(region.region, 31).expect("an id generator");
+        plaza_web::ops::communities::seed_default_communities(&db, &ids, region.region)
+            .await
+            .expect("the default communities");
+        let memcached =
+            plaza_cache::MemcachedCache::new(&region.memcached.servers, 1, &region.key_prefix);
+        assert!(
+            memcached.flush_all().await,
+            "the region's memcached is emptied"
+        );
+        assert!(!region.redis_url.is_empty(), "the region has Redis");
+        plaza_cache::redis::Redis::new(&region.redis_url, &region.key_prefix)
+            .expect("a Redis URL")
+            .clear()
+            .await
+            .expect("the region's Redis keys are deleted");
+        let s3 = region.s3.as_ref().expect("the region has an S3 store");
+        let media: Arc<dyn ObjectStore> = Arc::new(plaza_media::S3Store::new(&s3.settings()));
+        for key in media
+            .list_older_than("", Duration::ZERO)
+            .await
+            .expect("the bucket lists")
+        {
+            media.delete(&key).await.expect("an object is deleted");
+        }
+        let cert =
+            std::fs::read(Path::new(&root).join("etc/edge.crt")).expect("the edge's certificate");
+        let cert = reqwest::Certificate::from_pem(&cert).expect("a PEM certificate");
+        let client = reqwest::Client::builder()
+            .tls_certs_only([cert.clone()])
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        TestApp {
+            url: edge.trim_end_matches('/').to_owned(),
+            client,
+            _running: None,
+            db,
+            media,
+            edge_cert: Some(cert),
+            _dir: None,
+            _turn: Some(turn),
+        }
+    }
+
+    /// A client builder that trusts this app (the region's edge certificate, if any).
+    pub fn client_builder(&self) -> reqwest::ClientBuilder {
+        let builder = reqwest::Client::builder();
+        match &self.edge_cert {
+            Some(cert) => builder.tls_certs_only([cert.clone()]),
+            None => builder,
         }
     }
 
     /// Keys of the stored media objects under `prefix` (such as `drawings/`).
     pub async fn media_keys(&self, prefix: &str) -> Vec<String> {
-        let running = self.running.as_ref().expect("running");
-        running
-            .media
+        self.media
             .list_older_than(prefix, Duration::ZERO)
             .await
             .expect("the object store lists")
     }
 
-    pub fn db(&self) -> &plaza_storage::Db {
-        &self.running.as_ref().expect("running").db
+    pub fn db(&self) -> &Db {
+        &self.db
     }
 
     /// Calls the API; returns the status and the JSON body (Null when empty).
@@ -241,14 +366,7 @@ impl TestApp {
 
     /// Waits (bounded) until the job queue is empty, so that every notification is delivered.
     pub async fn drain_jobs(&self) {
-        for _ in 0..400 {
-            let (waiting, _) = plaza_storage::queue::depth(self.db()).await.expect("depth");
-            if waiting == 0 {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!("the job queue did not drain");
+        drain(&self.db).await;
     }
 }
 
@@ -273,7 +391,8 @@ pub struct Browser {
 impl Browser {
     pub fn new(app: &TestApp) -> Self {
         Browser {
-            client: reqwest::Client::builder()
+            client: app
+                .client_builder()
                 .cookie_store(true)
                 .redirect(reqwest::redirect::Policy::none())
                 .build()

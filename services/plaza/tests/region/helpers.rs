@@ -43,6 +43,13 @@ impl Region {
         plaza_cache::MemcachedCache::new(&self.config.memcached.servers, 1, &self.config.key_prefix)
     }
 
+    /// A connection to the region's MariaDB.
+    pub async fn db(&self) -> plaza_storage::Db {
+        plaza_storage::Db::connect(&self.config.database_url(), 2)
+            .await
+            .expect("the region's MariaDB")
+    }
+
     /// Runs `supervisorctl` on the region's supervisord.
     pub fn ctl(&self, args: &[&str]) -> String {
         let out = std::process::Command::new("supervisorctl")

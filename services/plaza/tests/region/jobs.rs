@@ -8,12 +8,6 @@ use reqwest::StatusCode;
 use serde_json::json;
 use std::time::Duration;
 
-async fn db(region: &Region) -> plaza_storage::Db {
-    plaza_storage::Db::connect(&region.config.database_url(), 2)
-        .await
-        .expect("the region's MariaDB")
-}
-
 /// (state, attempts, last_error) of a job, or None once it completed (completed jobs are
 /// removed).
 async fn job(db: &plaza_storage::Db, id: i64) -> Option<(i64, i64, Option<String>)> {
@@ -34,7 +28,7 @@ async fn job(db: &plaza_storage::Db, id: i64) -> Option<(i64, i64, Option<String
 #[tokio::test]
 async fn a_job_that_keeps_failing_is_retried_with_back_off_then_dead_lettered() {
     let region = Region::open();
-    let db = db(&region).await;
+    let db = region.db().await;
     // A notification job whose payload no worker can read, allowed three attempts.
     let id = plaza_types::IdGenerator::new(region.config.region, 31)
         .unwrap()
@@ -86,7 +80,7 @@ async fn a_job_that_keeps_failing_is_retried_with_back_off_then_dead_lettered() 
 #[tokio::test]
 async fn a_job_whose_worker_is_killed_mid_run_runs_again_and_notifies_once() {
     let region = Region::open();
-    let db = db(&region).await;
+    let db = region.db().await;
     let (_, author) = region.sign_up("jobk").await;
     let (_, fan) = region.sign_up("jobf").await;
     let c = region.community().await;

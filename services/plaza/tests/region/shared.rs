@@ -143,6 +143,126 @@ async fn an_account_edited_through_one_process_reads_new_from_the_other() {
     assert_eq!(body["user"]["display_name"], "Renamed", "{body}");
 }
 
+/// The ids of the posts on a community's first page, as `web` serves it.
+async fn first_page(region: &Region, web: &str, community: &str) -> Vec<(String, i64)> {
+    let (status, body) = region
+        .call_at(
+            web,
+            Method::GET,
+            &format!("/api/v1/communities/{community}/posts"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["posts"]
+        .as_array()
+        .expect("posts")
+        .iter()
+        .map(|p| {
+            (
+                p["id"].as_str().expect("id").to_owned(),
+                p["comment_count"].as_i64().expect("count"),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_community_page_cached_in_memcached_changes_for_every_process_on_a_write() {
+    let region = Region::open();
+    let (name, author) = region.sign_up("cpage").await;
+    let (_, reader) = region.sign_up("cpread").await;
+    let c = region.community().await;
+    let first = region.post_text(&author, &c, "page one").await;
+    // Read through both web processes (and so both timeline processes, via HAProxy).
+    for web in [WEB1, WEB2, WEB1, WEB2] {
+        assert_eq!(first_page(&region, web, &c).await[0].0, first, "{web}");
+    }
+    let memcached = region.memcached();
+    let version_key = format!("timeline:community:{c}:version");
+    let version = memcached.get(&version_key).await;
+    assert!(version.is_some(), "the community has a cache version");
+
+    // A post written straight into the database, behind the services' back, is not on the
+    // page: the page is served from memcached.
+    let db = region.db().await;
+    let user = plaza_web::db::users::by_username(&db, &name)
+        .await
+        .unwrap()
+        .expect("the author");
+    let ids = plaza_types::IdGenerator::new(region.config.region, 30).unwrap();
+    let hidden = plaza_types::timeline::Post {
+        id: ids.next_id(),
+        region: region.config.region,
+        community_id: plaza_types::Id(c.parse().unwrap()),
+        author_id: user.id,
+        body: "written behind the cache".into(),
+        feeling: 0,
+        spoiler: false,
+        topic_tag: None,
+        platform: "test".into(),
+        comment_count: 0,
+        deleted: false,
+        created_at: plaza_types::now_millis(),
+        drawing: None,
+        drawing_alt: None,
+        screenshot: None,
+    };
+    plaza_timeline::db::posts::insert(&db, &hidden)
+        .await
+        .unwrap();
+    for web in [WEB1, WEB2] {
+        assert_eq!(first_page(&region, web, &c).await[0].0, first, "{web}");
+    }
+
+    // A post through one process: every process serves the new page at once.
+    let (status, body) = region
+        .call_at(
+            WEB2,
+            Method::POST,
+            &format!("/api/v1/communities/{c}/posts"),
+            Some(&author),
+            Some(json!({"body": "page two", "feeling": 2})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let second = body["post"]["id"].as_str().unwrap().to_owned();
+    assert_ne!(memcached.get(&version_key).await, version, "a new version");
+    for web in [WEB1, WEB2] {
+        let page = first_page(&region, web, &c).await;
+        let top: Vec<&str> = page.iter().take(3).map(|(id, _)| id.as_str()).collect();
+        assert_eq!(
+            top,
+            [
+                second.as_str(),
+                hidden.id.to_string().as_str(),
+                first.as_str()
+            ],
+            "{web}"
+        );
+    }
+
+    // A comment's count shows on the page through every process too.
+    let (status, _) = region
+        .call_at(
+            WEB1,
+            Method::POST,
+            &format!("/api/v1/posts/{second}/comments"),
+            Some(&reader),
+            Some(json!({"body": "nice"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    for web in [WEB2, WEB1] {
+        assert_eq!(
+            first_page(&region, web, &c).await[0],
+            (second.clone(), 1),
+            "{web}"
+        );
+    }
+}
+
 /// Reads server-sent events from `response` until one named `unread` carries `want`.
 async fn wait_for_unread(response: reqwest::Response, want: i64) -> Result<(), String> {
     let mut stream = response.bytes_stream();

@@ -54,6 +54,7 @@ pub async fn create(
         screenshot: new.screenshot,
     };
     db::insert(&state.db, &post).await?;
+    crate::cache::new_version(&state, post.community_id).await;
     Ok((StatusCode::CREATED, Json(post)))
 }
 
@@ -93,6 +94,7 @@ pub async fn delete(
     if !post.deleted {
         db::mark_deleted(&state.db, id).await?;
         crate::cache::forget_post(&state, id).await;
+        crate::cache::new_version(&state, post.community_id).await;
     }
     db::get(&state.db, id)
         .await?
@@ -126,5 +128,5 @@ pub async fn query(
     {
         return Err(Error::TooMany);
     }
-    Ok(Json(db::query(&state.db, &query).await?))
+    Ok(Json(crate::cache::feed(&state, &query).await?))
 }

@@ -4,7 +4,8 @@ use crate::db::communities::{self, Community};
 use crate::db::favourites;
 use crate::db::users::User;
 use crate::{AppState, Error, Result};
-use plaza_types::{Id, validate};
+use plaza_storage::Db;
+use plaza_types::{Id, IdGenerator, validate};
 
 /// The fields of a community form.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -91,7 +92,16 @@ pub async fn set_favourite(state: &AppState, user: &User, id: Id, on: bool) -> R
 
 /// The communities every new site starts with.
 pub async fn seed_defaults(state: &AppState) -> anyhow::Result<bool> {
-    if communities::count(&state.db).await? > 0 {
+    seed_default_communities(&state.db, &state.ids, state.config.region).await
+}
+
+/// Creates the default communities in `db` unless it has communities already; whether it did.
+pub async fn seed_default_communities(
+    db: &Db,
+    ids: &IdGenerator,
+    region: u8,
+) -> anyhow::Result<bool> {
+    if communities::count(db).await? > 0 {
         return Ok(false);
     }
     let defaults = [
@@ -123,14 +133,14 @@ pub async fn seed_defaults(state: &AppState) -> anyhow::Result<bool> {
     ];
     for (title_id, name, description) in defaults {
         let community = Community {
-            id: state.ids.next_id(),
+            id: ids.next_id(),
             title_id: title_id.into(),
             name: name.into(),
             description: description.into(),
             icon_url: None,
             created_at: plaza_types::now_millis(),
         };
-        communities::insert(&state.db, &community, state.config.region).await?;
+        communities::insert(db, &community, region).await?;
     }
     Ok(true)
 }
