@@ -17,8 +17,9 @@ use plaza_storage::Db;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::{Mutex, MutexGuard};
 
 pub const ALL: [Service; 5] = [
     Service::Timeline,
@@ -45,7 +46,7 @@ pub struct TestApp {
 }
 
 /// Taken by each test that runs on the region through its edge.
-static REGION_TURN: Mutex<()> = Mutex::new(());
+static REGION_TURN: Mutex<()> = Mutex::const_new(());
 
 /// A provisioned region's configuration, from its folder (scripts/region.sh).
 fn region_config(root: &str) -> Config {
@@ -140,9 +141,7 @@ impl TestApp {
     /// emptied first: its database (the default communities are made again, as on a first
     /// start), memcached, its Redis keys and its media bucket.
     async fn through_edge(edge: &str) -> Self {
-        let turn = REGION_TURN
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let turn = REGION_TURN.lock().await;
         let root = std::env::var("PLAZA_TEST_REGION_ROOT")
             .expect("PLAZA_TEST_EDGE needs PLAZA_TEST_REGION_ROOT, the region's folder");
         let region = region_config(&root);
