@@ -73,6 +73,7 @@ async fn oversized_bodies_are_a_413_and_change_nothing() {
         )
         .await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert_eq!(body["error"], "payload_too_large");
     let (_, body) = app
         .get(&format!("/api/v1/communities/{c}/posts"), None)
         .await;
