@@ -66,5 +66,5 @@ kill "$SERVER_PID" 2>/dev/null || true
 wait "$SERVER_PID" 2>/dev/null || true
 SERVER_PID=""
 
-echo "== a whole region: converge, region tests, the integration suite on its parts =="
+echo "== a whole region: converge, region tests, the integration suite through its edge =="
 scripts/region.sh test
