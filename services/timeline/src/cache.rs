@@ -1,6 +1,7 @@
 //! Read-through caching of single posts (post pages, Yeahs and comments all look a post up) and
-//! of the first page of each community (what most visitors read). A post's entry is deleted when
-//! the post is deleted or gets a comment (its comment count).
+//! of the first page of each community (what most visitors read). A post's entry is deleted, and
+//! its community's pages made stale, when the post is deleted or gets a comment (its comment
+//! count); a new post makes its community's pages stale.
 //!
 //! A community's first page is cached under the community's current *version*, a cache entry that
 //! every write to the community's posts replaces with a new unique value after the write is
@@ -38,9 +39,10 @@ pub async fn post(state: &AppState, id: Id) -> Result<Option<Post>, sqlx::Error>
     Ok(post)
 }
 
-/// Forgets a post after it changed.
-pub async fn forget_post(state: &AppState, id: Id) {
+/// Forgets a post after it changed, and the pages of its community that show it.
+pub async fn forget_post(state: &AppState, id: Id, community: Id) {
     state.cache.delete(&key(id)).await;
+    new_version(state, community).await;
 }
 
 fn version_key(community: Id) -> String {

@@ -151,12 +151,18 @@ impl MemcachedCache {
     /// restoring a database, and how the region's test run starts each test clean. Whether every
     /// server answered.
     pub async fn flush_all(&self) -> bool {
+        self.on_every_server(|c| Box::pin(async move { c.flush().await }))
+            .await
+    }
+
+    /// Runs `op` on every server, resting or not; whether it worked on all of them.
+    async fn on_every_server<F>(&self, op: F) -> bool
+    where
+        F: for<'c> Fn(&'c mut Client) -> BoxFuture<'c, std::io::Result<()>> + Copy,
+    {
         let mut all = true;
         for server in self.servers.iter() {
-            let ok = self
-                .call(server, true, |c| Box::pin(async move { c.flush().await }))
-                .await;
-            all &= ok.is_some();
+            all &= self.call(server, true, op).await.is_some();
         }
         all
     }
@@ -225,17 +231,6 @@ impl Cache for MemcachedCache {
     }
 
     fn healthy<'a>(&'a self) -> BoxFuture<'a, bool> {
-        Box::pin(async move {
-            let mut all = true;
-            for server in self.servers.iter() {
-                let ok = self
-                    .call(server, true, |c| {
-                        Box::pin(async move { c.version().await.map(|_| ()) })
-                    })
-                    .await;
-                all &= ok.is_some();
-            }
-            all
-        })
+        Box::pin(self.on_every_server(|c| Box::pin(async move { c.version().await.map(|_| ()) })))
     }
 }

@@ -48,6 +48,15 @@ pub struct TestApp {
 /// Taken by each test that runs on the region through its edge.
 static REGION_TURN: Mutex<()> = Mutex::const_new(());
 
+/// A client builder that trusts `cert` (a region's edge certificate) when given.
+fn builder_trusting(cert: Option<&reqwest::Certificate>) -> reqwest::ClientBuilder {
+    let builder = reqwest::Client::builder();
+    match cert {
+        Some(cert) => builder.tls_certs_only([cert.clone()]),
+        None => builder,
+    }
+}
+
 /// A provisioned region's configuration, from its folder (scripts/region.sh).
 fn region_config(root: &str) -> Config {
     Config::load(Some(&Path::new(root).join("etc/plaza.toml"))).expect("the region's configuration")
@@ -181,8 +190,7 @@ impl TestApp {
         let cert =
             std::fs::read(Path::new(&root).join("etc/edge.crt")).expect("the edge's certificate");
         let cert = reqwest::Certificate::from_pem(&cert).expect("a PEM certificate");
-        let client = reqwest::Client::builder()
-            .tls_certs_only([cert.clone()])
+        let client = builder_trusting(Some(&cert))
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
@@ -200,11 +208,7 @@ impl TestApp {
 
     /// A client builder that trusts this app (the region's edge certificate, if any).
     pub fn client_builder(&self) -> reqwest::ClientBuilder {
-        let builder = reqwest::Client::builder();
-        match &self.edge_cert {
-            Some(cert) => builder.tls_certs_only([cert.clone()]),
-            None => builder,
-        }
+        builder_trusting(self.edge_cert.as_ref())
     }
 
     /// Keys of the stored media objects under `prefix` (such as `drawings/`).

@@ -52,9 +52,7 @@ pub async fn create(
     };
     let platform: String = new.platform.chars().take(32).collect();
     db::insert_with_job(&state, &comment, &platform, post.author_id).await?;
-    crate::cache::forget_post(&state, post_id).await;
-    // The post's comment count shows on its community's pages.
-    crate::cache::new_version(&state, post.community_id).await;
+    crate::cache::forget_post(&state, post_id, post.community_id).await;
     Ok((StatusCode::CREATED, Json(comment)))
 }
 

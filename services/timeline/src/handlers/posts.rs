@@ -93,8 +93,7 @@ pub async fn delete(
     }
     if !post.deleted {
         db::mark_deleted(&state.db, id).await?;
-        crate::cache::forget_post(&state, id).await;
-        crate::cache::new_version(&state, post.community_id).await;
+        crate::cache::forget_post(&state, id, post.community_id).await;
     }
     db::get(&state.db, id)
         .await?
