@@ -97,3 +97,32 @@ test("Yeah toggles without a reload and spoilers reveal on request", async () =>
   await fan.close();
   await author.close();
 });
+
+test("pages refuse to be framed and break no rule of their own security policy", async () => {
+  const page = await browser.newPage();
+  const violations = [];
+  page.on("console", (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) violations.push(msg.text());
+  });
+  // A signed-in person's ordinary use: pages whose scripts (Yeah, canvas, live count) must run.
+  await signUp(page, unique("csp"));
+  const community = await firstCommunity(page);
+  await page.goto(community);
+  await page.fill("#body", "Policy check");
+  await Promise.all([page.waitForURL(community), page.click("form.compose button[type=submit]")]);
+  await page.goto(`${BASE}/notifications`);
+  assert.deepEqual(violations, []);
+
+  // Another site frames Plaza's page: Chromium must refuse to show it (frame-ancestors 'none').
+  const framer = await browser.newPage();
+  const blocked = [];
+  framer.on("console", (msg) => blocked.push(msg.text()));
+  await framer.setContent(`<iframe id="f" src="${community}"></iframe>`);
+  await framer.waitForTimeout(1000);
+  const frame = framer.frames().find((f) => f !== framer.mainFrame());
+  const framedText = frame ? await frame.evaluate(() => document.body?.innerText || "").catch(() => "") : "";
+  assert.ok(!framedText.includes("Policy check"), "the framed page must not render");
+  assert.ok(blocked.some((t) => /frame-ancestors|Refused to frame/i.test(t)), blocked.join("\n"));
+  await framer.close();
+  await page.close();
+});

@@ -122,6 +122,51 @@ pub struct WorkerConfig {
     pub media_gc_grace_secs: u64,
 }
 
+/// Limits on each process's HTTP connections.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Http {
+    /// Seconds a client has to send a request's whole header (idle keep-alive connections are
+    /// closed after the same time).
+    pub header_read_timeout_secs: u64,
+    /// Connections each service keeps open at most; more wait in the listen backlog.
+    pub max_connections: usize,
+    /// Seconds requests in flight get to finish on shutdown.
+    pub shutdown_grace_secs: u64,
+    /// Seconds a request may take once its body has arrived (from the body's last bytes).
+    pub request_timeout_secs: u64,
+    /// Seconds a request body may send nothing before it is cut off.
+    pub body_idle_timeout_secs: u64,
+}
+
+impl Default for Http {
+    fn default() -> Self {
+        let o = plaza_http::ServeOptions::default();
+        Http {
+            header_read_timeout_secs: o.header_read_timeout.as_secs(),
+            max_connections: o.max_connections,
+            shutdown_grace_secs: o.shutdown_grace.as_secs(),
+            request_timeout_secs: o.request.timeout.as_secs(),
+            body_idle_timeout_secs: o.request.body_idle_timeout.as_secs(),
+        }
+    }
+}
+
+impl Http {
+    /// The same limits as the HTTP server takes them.
+    pub fn options(&self) -> plaza_http::ServeOptions {
+        plaza_http::ServeOptions {
+            header_read_timeout: std::time::Duration::from_secs(self.header_read_timeout_secs),
+            max_connections: self.max_connections,
+            shutdown_grace: std::time::Duration::from_secs(self.shutdown_grace_secs),
+            request: plaza_http::RequestLimits {
+                timeout: std::time::Duration::from_secs(self.request_timeout_secs),
+                body_idle_timeout: std::time::Duration::from_secs(self.body_idle_timeout_secs),
+            },
+        }
+    }
+}
+
 /// memcached servers for a region (none: the in-process cache of the embedded mode).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -179,7 +224,7 @@ impl S3 {
 }
 
 /// The configuration's top-level keys, the ones `PLAZA_*` variables may set.
-const TOP_LEVEL_KEYS: [&str; 23] = [
+const TOP_LEVEL_KEYS: [&str; 24] = [
     "region",
     "node",
     "data_dir",
@@ -203,6 +248,7 @@ const TOP_LEVEL_KEYS: [&str; 23] = [
     "s3",
     "trusted_proxies",
     "media_url",
+    "http",
 ];
 
 /// Everything a Plaza process reads at start.
@@ -249,6 +295,8 @@ pub struct Config {
     /// Addresses of proxies (the edge, the load balancer) whose `X-Forwarded-For` names the
     /// client; from anyone else the header is ignored.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Limits on HTTP connections (slow clients, connection count, shutdown).
+    pub http: Http,
     pub web: Endpoint,
     pub timeline: Endpoint,
     pub empathy: Endpoint,
@@ -280,6 +328,7 @@ impl Default for Config {
             redis_url: String::new(),
             s3: None,
             trusted_proxies: Vec::new(),
+            http: Http::default(),
             web: Endpoint::at("127.0.0.1:8080"),
             timeline: Endpoint::at("127.0.0.1:8081"),
             empathy: Endpoint::at("127.0.0.1:8082"),
@@ -352,6 +401,17 @@ impl Config {
         }
         if self.database_max_connections == 0 {
             bail!("invalid configuration: `database_max_connections` must be at least 1");
+        }
+        if self.http.header_read_timeout_secs == 0 {
+            bail!("invalid configuration: `http.header_read_timeout_secs` must be at least 1");
+        }
+        if self.http.request_timeout_secs == 0 || self.http.body_idle_timeout_secs == 0 {
+            bail!(
+                "invalid configuration: `http.request_timeout_secs` and `http.body_idle_timeout_secs` must be at least 1"
+            );
+        }
+        if self.http.max_connections == 0 {
+            bail!("invalid configuration: `http.max_connections` must be at least 1");
         }
         if self.body_limit_bytes < 1024 {
             bail!("invalid configuration: `body_limit_bytes` must be at least 1024");

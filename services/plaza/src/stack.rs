@@ -94,9 +94,10 @@ fn serve(
     listener: TcpListener,
     router: Router,
     rx: &watch::Receiver<bool>,
+    options: plaza_http::ServeOptions,
 ) {
     let shutdown = stopper(rx);
-    tasks.spawn(async move { plaza_http::serve(listener, router, shutdown).await });
+    tasks.spawn(async move { plaza_http::serve_with(listener, router, shutdown, options).await });
 }
 
 /// The shared parts a process's services use: the embedded mode's in-process ones, or a
@@ -231,6 +232,7 @@ pub async fn start(
             l,
             wrap(Service::Timeline, plaza_timeline::app(state)),
             &rx,
+            config.http.options(),
         );
     }
     if let Some(l) = empathy_l {
@@ -249,6 +251,7 @@ pub async fn start(
             l,
             wrap(Service::Empathy, plaza_empathy::app(state)),
             &rx,
+            config.http.options(),
         );
     }
     if let Some(l) = notification_l {
@@ -266,6 +269,7 @@ pub async fn start(
             l,
             wrap(Service::Notification, plaza_notification::app(state)),
             &rx,
+            config.http.options(),
         );
     }
     if let Some(l) = worker_l {
@@ -304,6 +308,7 @@ pub async fn start(
             l,
             wrap(Service::Worker, plaza_worker::app(state)),
             &rx,
+            config.http.options(),
         );
     }
     if let Some(l) = web_l {
@@ -340,6 +345,7 @@ pub async fn start(
             catalogs: Arc::new(
                 plaza_web::i18n::Catalogs::load().context("loading the interface's languages")?,
             ),
+            draining: plaza_http::Draining::new(rx.clone()),
         };
         if plaza_web::ops::communities::seed_defaults(&state).await? {
             tracing::info!("created the default communities");
@@ -357,6 +363,7 @@ pub async fn start(
             l,
             wrap(Service::Web, plaza_web::app(state)),
             &rx,
+            config.http.options(),
         );
     }
     let (web, timeline, empathy, notification, worker) = addresses;

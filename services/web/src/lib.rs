@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod handlers;
+pub mod headers;
 pub mod i18n;
 pub mod limits;
 pub mod live;

@@ -1,7 +1,8 @@
 //! The live unread count: a Server-Sent Events stream that sends the count at once and again
 //! whenever a notification for the person is made, in this process or any other of the region
-//! (see `plaza_cache::Live`). Streams end after a while and the browser reconnects, so a
-//! restart of this process is never held up by open streams.
+//! (see `plaza_cache::Live`). Streams end after a while and the browser reconnects; when the
+//! process shuts down they end at once with a reconnect hint, so a restart is never held up by
+//! open streams.
 
 use crate::AppState;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -14,6 +15,8 @@ use tokio::time::Instant;
 
 /// How long one stream stays open before the client is asked to reconnect.
 const STREAM_LIFETIME: Duration = Duration::from_secs(60);
+/// How soon a client should come back: sent with every event, so also with the last one.
+const RETRY: Duration = Duration::from_secs(2);
 
 struct Listener {
     state: AppState,
@@ -21,6 +24,8 @@ struct Listener {
     rx: tokio::sync::broadcast::Receiver<i64>,
     first: bool,
     ends: Instant,
+    /// The shutdown notice has been sent: the stream ends.
+    said_goodbye: bool,
 }
 
 /// `user`'s unread count as `event: unread` / `data: {"unread": n}`, now and on every change.
@@ -34,11 +39,33 @@ pub fn unread_stream(
         user,
         first: true,
         ends: Instant::now() + STREAM_LIFETIME,
+        said_goodbye: false,
     };
     let stream = futures_util::stream::unfold(listener, |mut l| async move {
+        if l.said_goodbye {
+            return None;
+        }
+        if l.state.draining.is_draining() {
+            return Some((
+                Ok(goodbye()),
+                Listener {
+                    said_goodbye: true,
+                    ..l
+                },
+            ));
+        }
         if !l.first {
+            let draining = l.state.draining.clone();
+            let mut draining = std::pin::pin!(draining.started());
             loop {
-                match tokio::time::timeout_at(l.ends, l.rx.recv()).await {
+                let news = tokio::time::timeout_at(l.ends, l.rx.recv());
+                let news = tokio::select! {
+                    () = &mut draining => {
+                        return Some((Ok(goodbye()), Listener { said_goodbye: true, ..l }));
+                    }
+                    news = news => news,
+                };
+                match news {
                     Ok(Ok(id)) if id == l.user.0 => break,
                     Ok(Ok(_)) => {}
                     // Missed some announcements: send the count in case one was ours.
@@ -51,7 +78,7 @@ pub fn unread_stream(
         let event = match l.state.notification.unread(l.user).await {
             Ok(count) => Event::default()
                 .event("unread")
-                .retry(Duration::from_secs(2))
+                .retry(RETRY)
                 .json_data(serde_json::json!({"unread": count.unread}))
                 .unwrap_or_default(),
             // The count could not be read now; the next announcement tries again.
@@ -60,4 +87,13 @@ pub fn unread_stream(
         Some((Ok(event), l))
     });
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+/// The last event of a stream whose process is shutting down: come back (to another process)
+/// after [`RETRY`].
+fn goodbye() -> Event {
+    Event::default()
+        .event("restart")
+        .retry(RETRY)
+        .data("this server is restarting; reconnect")
 }

@@ -28,6 +28,7 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             crate::i18n::translate_error_pages,
         ))
+        .layer(middleware::from_fn(crate::headers::protective_headers))
         // Inside the common layers, so writes detached from their connection keep it too.
         .layer(middleware::from_fn_with_state(
             state.clone(),

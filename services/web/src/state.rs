@@ -28,4 +28,6 @@ pub struct AppState {
     pub redis: Option<plaza_cache::redis::Redis>,
     /// The interface's message catalogs, parsed once at start.
     pub catalogs: Arc<crate::i18n::Catalogs>,
+    /// Says when the process starts shutting down, so live streams end instead of holding it up.
+    pub draining: plaza_http::Draining,
 }

@@ -1,18 +1,44 @@
 //! The middleware every service runs, outermost first: request context and logging, panic
-//! catching, detached writes, a time limit, compression and a body size limit.
+//! catching, detached writes, a time limit that a steadily arriving body pushes back, a stall
+//! limit on request bodies, compression and a body size limit.
 
 use crate::context::{REQUEST_ID_HEADER, RequestContext};
 use crate::error::{ErrorResponse, InternalCause};
 use axum::Router;
+use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+use http_body::Body as _;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::timeout::TimeoutLayer;
 use tracing::Instrument;
+
+/// Time limits on a request, set per process by the server (see `ServeOptions`) and carried to
+/// the common layers as a request extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestLimits {
+    /// How long a request may take once its body has arrived (counted from the body's last
+    /// bytes, so a large upload on a slow link is not cut while it keeps arriving).
+    pub timeout: Duration,
+    /// A request body that sends nothing for this long is cut off: a stalled upload fails while
+    /// a slow but steady one goes on.
+    pub body_idle_timeout: Duration,
+}
+
+impl Default for RequestLimits {
+    fn default() -> Self {
+        RequestLimits {
+            timeout: Duration::from_secs(30),
+            body_idle_timeout: Duration::from_secs(15),
+        }
+    }
+}
 
 /// The service's name, for logs.
 #[derive(Debug, Clone, Copy)]
@@ -23,10 +49,7 @@ pub fn common_layers(router: Router, service: ServiceName, body_limit: usize) ->
     router
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            Duration::from_secs(30),
-        ))
+        .layer(middleware::from_fn(time_limit))
         .layer(middleware::from_fn(detach_writes))
         .layer(CatchPanicLayer::custom(|_panic| {
             ErrorResponse::internal("a handler panicked").into_response()
@@ -84,5 +107,76 @@ async fn detach_writes(req: Request, next: Next) -> Response {
     match task.await {
         Ok(response) => response,
         Err(err) => ErrorResponse::internal(format!("write task failed: {err}")).into_response(),
+    }
+}
+
+/// When a request's body last delivered bytes, in milliseconds since the request began.
+#[derive(Debug, Clone, Default)]
+struct BodyProgress(Arc<AtomicU64>);
+
+/// Answers 503 when a request takes longer than [`RequestLimits::timeout`], counted from the
+/// last bytes of its body rather than from its first, so that a large upload on a slow link is
+/// not cut while it keeps arriving. A body that stalls for [`RequestLimits::body_idle_timeout`]
+/// fails to read, which the handler's extractor answers as a bad request.
+async fn time_limit(req: Request, next: Next) -> Response {
+    let started = tokio::time::Instant::now();
+    let limits = req
+        .extensions()
+        .get::<RequestLimits>()
+        .copied()
+        .unwrap_or_default();
+    let progress = BodyProgress::default();
+    let req = if req.body().is_end_stream() {
+        req
+    } else {
+        let seen = progress.clone();
+        req.map(|body| {
+            let chunks = futures_util::stream::unfold(
+                (body.into_data_stream(), false),
+                move |(mut chunks, ended)| {
+                    let seen = seen.clone();
+                    async move {
+                        if ended {
+                            return None;
+                        }
+                        match tokio::time::timeout(limits.body_idle_timeout, chunks.next()).await {
+                            Ok(Some(Ok(bytes))) => {
+                                let ms = u64::try_from(started.elapsed().as_millis())
+                                    .unwrap_or(u64::MAX);
+                                seen.0.store(ms, Ordering::Relaxed);
+                                Some((Ok(bytes), (chunks, false)))
+                            }
+                            Ok(Some(Err(err))) => {
+                                Some((Err(axum::Error::new(err)), (chunks, true)))
+                            }
+                            Ok(None) => None,
+                            Err(_) => Some((
+                                Err(axum::Error::new("the request body stalled")),
+                                (chunks, true),
+                            )),
+                        }
+                    }
+                },
+            );
+            Body::from_stream(chunks)
+        })
+    };
+    let mut handling = std::pin::pin!(next.run(req));
+    loop {
+        let last_bytes = Duration::from_millis(progress.0.load(Ordering::Relaxed));
+        let deadline = started + last_bytes + limits.timeout;
+        match tokio::time::timeout_at(deadline, &mut handling).await {
+            Ok(response) => return response,
+            // Bytes arrived since the deadline was set: it moves with them.
+            Err(_) if Duration::from_millis(progress.0.load(Ordering::Relaxed)) > last_bytes => {}
+            Err(_) => {
+                return ErrorResponse::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "timeout",
+                    "The request took too long.",
+                )
+                .into_response();
+            }
+        }
     }
 }

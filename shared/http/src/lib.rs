@@ -13,5 +13,5 @@ pub mod serve;
 pub use context::{REQUEST_ID_HEADER, RequestContext, TRACK_HEADER};
 pub use error::ErrorResponse;
 pub use extract::{Json, Path, Query};
-pub use layers::{ServiceName, common_layers};
-pub use serve::{serve, shutdown_signal};
+pub use layers::{RequestLimits, ServiceName, common_layers};
+pub use serve::{Draining, ServeOptions, serve, serve_with, shutdown_signal};

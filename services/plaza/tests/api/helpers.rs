@@ -223,6 +223,15 @@ impl TestApp {
         &self.db
     }
 
+    /// Shuts the services started here down as on SIGTERM, and waits until they have stopped.
+    pub async fn shut_down(&mut self) {
+        let running = self
+            ._running
+            .take()
+            .expect("services started in this process");
+        running.shutdown().await.expect("a clean shutdown");
+    }
+
     /// Calls the API; returns the status and the JSON body (Null when empty).
     pub async fn call(
         &self,

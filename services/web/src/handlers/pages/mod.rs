@@ -127,12 +127,25 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
 
 /// A same-site path to go back to after a form, or `fallback`.
 pub fn back_to(back: Option<&str>, fallback: &str) -> Redirect {
-    match back {
-        Some(b) if b.starts_with('/') && !b.starts_with("//") && !b.contains('\\') => {
-            Redirect::to(b)
-        }
-        _ => Redirect::to(fallback),
+    Redirect::to(&same_origin_path(back).unwrap_or_else(|| fallback.to_owned()))
+}
+
+/// `back` as a path on this site, or `None` when it could lead anywhere else. It is resolved the
+/// way a browser resolves a `Location` (the WHATWG URL parser drops tabs and newlines and reads `\`
+/// as `/`, so `/\t/evil.example` means `//evil.example`) and kept only when it stays on this origin;
+/// control characters are refused outright. The answer is the parser's own serialisation, so it
+/// is always a valid header value.
+fn same_origin_path(back: Option<&str>) -> Option<String> {
+    let back = back?;
+    if !back.starts_with('/') || back.chars().any(char::is_control) {
+        return None;
     }
+    let base = url::Url::parse("http://plaza.invalid/").ok()?;
+    let target = base.join(back).ok()?;
+    if target.origin() != base.origin() {
+        return None;
+    }
+    Some(target[url::Position::BeforePath..].to_owned())
 }
 
 /// Whether the request asked for JSON (the progressive JavaScript does, for Yeahs).
@@ -271,3 +284,43 @@ impl SwitchForm {
 
 /// The six feeling names for the form.
 pub const FEELINGS: [&str; 6] = plaza_types::validate::FEELINGS;
+
+#[cfg(test)]
+mod tests {
+    use super::same_origin_path;
+
+    #[test]
+    fn back_keeps_paths_on_this_site() {
+        assert_eq!(
+            same_origin_path(Some("/posts/12?x=1#c")).as_deref(),
+            Some("/posts/12?x=1#c")
+        );
+        assert_eq!(same_origin_path(Some("/")).as_deref(), Some("/"));
+    }
+
+    #[test]
+    fn back_refuses_anything_that_could_leave_the_site() {
+        for back in [
+            "//evil.example/",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/ok\0",
+            "/ok\u{7f}",
+            "https://evil.example/",
+            "evil.example",
+            "javascript:alert(1)",
+            "",
+        ] {
+            assert_eq!(same_origin_path(Some(back)), None, "{back:?}");
+        }
+        assert_eq!(same_origin_path(None), None);
+    }
+
+    #[test]
+    fn back_is_always_a_valid_header_value() {
+        let path = same_origin_path(Some("/users/ü ser\"<x>")).unwrap_or_default();
+        assert!(axum::http::HeaderValue::from_str(&path).is_ok(), "{path}");
+    }
+}

@@ -1,0 +1,306 @@
+//! Hardening against hostile and careless clients: redirects that stay on the site, pages that
+//! refuse framing, slow and half-sent requests cut off, and a shutdown that open live streams
+//! cannot hold up.
+
+use crate::helpers::{Browser, TestApp};
+use reqwest::StatusCode;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+#[tokio::test]
+async fn a_back_link_that_could_leave_the_site_or_break_a_header_goes_home() {
+    let app = TestApp::start().await;
+    let browser = Browser::new(&app);
+    browser.sign_up("walker").await;
+    let author = app.sign_up("author").await;
+    let c = app.community().await;
+    let post = app.post_text(&author, &c, "Yeah me").await;
+    let csrf = browser.csrf("/").await;
+    for back in [
+        "/\r\nSet-Cookie: evil=1",
+        "/\n/evil.example",
+        "/\t/evil.example",
+        "/ok\0",
+        "/ok\u{7f}",
+        "//evil.example/",
+        "/\\evil.example",
+        "https://evil.example/",
+    ] {
+        let r = browser
+            .submit(
+                "/language",
+                &[("csrf", &csrf), ("lang", "en"), ("back", back)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{back:?}");
+        assert_eq!(r.headers()["location"], "/", "{back:?}");
+        assert!(
+            r.headers()
+                .get("set-cookie")
+                .is_none_or(|v| { !v.to_str().unwrap_or_default().contains("evil") })
+        );
+    }
+    // A page Yeah with a tab-smuggled target saves the Yeah and goes to the post, not off-site.
+    let r = browser
+        .submit(
+            &format!("/posts/{post}/yeah"),
+            &[("csrf", &csrf), ("back", "/\t/evil.example")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], format!("/posts/{post}").as_str());
+    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), None).await;
+    assert_eq!(body["post"]["yeah_count"], 1, "{body}");
+    // A path on the site is kept, query and all.
+    let r = browser
+        .submit(
+            "/language",
+            &[
+                ("csrf", &csrf),
+                ("lang", "en"),
+                ("back", "/communities?x=1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.headers()["location"], "/communities?x=1");
+}
+
+#[tokio::test]
+async fn every_page_refuses_framing_and_sniffing_and_signed_in_pages_stay_private() {
+    let app = TestApp::start().await;
+    let browser = Browser::new(&app);
+    let check = |path: &str, r: &reqwest::Response| {
+        let h = r.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(csp.contains("script-src 'self'"), "{path}: {csp}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert!(h.contains_key("referrer-policy"), "{path}");
+    };
+    for path in ["/", "/communities", "/signin", "/no/such/page"] {
+        let r = browser
+            .client
+            .get(format!("{}{path}", app.url))
+            .send()
+            .await
+            .unwrap();
+        check(path, &r);
+    }
+    browser.sign_up("framed").await;
+    for path in ["/", "/settings", "/notifications", "/users/framed"] {
+        let r = browser
+            .client
+            .get(format!("{}{path}", app.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        check(path, &r);
+        let cache = r.headers()["cache-control"].to_str().unwrap();
+        assert!(cache.contains("private"), "{path}: {cache}");
+    }
+}
+
+/// A raw connection to `app`'s web address.
+async fn connect(app: &TestApp) -> TcpStream {
+    TcpStream::connect(app.url.trim_start_matches("http://"))
+        .await
+        .unwrap()
+}
+
+/// Reads until the server closes the connection (or `limit` passes): what it said.
+async fn read_to_close(stream: &mut TcpStream, limit: Duration) -> Option<String> {
+    let mut answer = Vec::new();
+    match tokio::time::timeout(limit, stream.read_to_end(&mut answer)).await {
+        Ok(_) => Some(String::from_utf8_lossy(&answer).into_owned()),
+        Err(_) => None,
+    }
+}
+
+#[tokio::test]
+async fn half_sent_requests_are_cut_off_while_others_are_served() {
+    let app = TestApp::start_configured(None, |c| c.http.header_read_timeout_secs = 1).await;
+    // A bounded slowloris: 100 connections that each send half a header and then nothing.
+    let mut slow = Vec::new();
+    for _ in 0..100 {
+        let mut s = connect(&app).await;
+        s.write_all(b"GET / HTTP/1.1\r\nHost: plaza\r\nX-Slow: ")
+            .await
+            .unwrap();
+        slow.push(s);
+    }
+    // Meanwhile a normal visitor is served.
+    let (status, _) = app.get("/api/v1/communities", None).await;
+    assert_eq!(status, StatusCode::OK);
+    // Every slow connection is closed by the server (before it would have been 70 s later).
+    for mut s in slow {
+        let said = read_to_close(&mut s, Duration::from_secs(20)).await;
+        assert!(said.is_some(), "a half-sent request was left open");
+    }
+}
+
+#[tokio::test]
+async fn connections_over_the_cap_wait_until_one_closes() {
+    let app = TestApp::start_configured(None, |c| {
+        c.http.max_connections = 2;
+        c.http.header_read_timeout_secs = 60;
+    })
+    .await;
+    let mut held = vec![connect(&app).await, connect(&app).await];
+    for s in &mut held {
+        s.write_all(b"GET / HTTP/1.1\r\nHost: plaza\r\n")
+            .await
+            .unwrap();
+    }
+    // Give the server time to take both connections into its two slots.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let client = reqwest::Client::new();
+    let url = format!("{}/healthz", app.url);
+    let waiting = tokio::spawn(async move { client.get(url).send().await.map(|r| r.status()) });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        !waiting.is_finished(),
+        "a third connection was served while two held the only slots"
+    );
+    drop(held.pop());
+    let status = tokio::time::timeout(Duration::from_secs(20), waiting)
+        .await
+        .expect("served once a slot is free")
+        .unwrap()
+        .unwrap();
+    assert_eq!(status, StatusCode::OK);
+}
+
+/// Sends a JSON post to `path` in `pieces` pieces, `pause` apart, over a raw connection, and
+/// returns the status line of the answer (None if the connection closed without one).
+async fn post_slowly(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+    body: &[u8],
+    pieces: usize,
+    pause: Duration,
+    stall_after: Option<usize>,
+) -> Option<String> {
+    let mut s = connect(app).await;
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: plaza\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).await.unwrap();
+    let size = body.len().div_ceil(pieces);
+    for (i, piece) in body.chunks(size).enumerate() {
+        if stall_after == Some(i) {
+            break;
+        }
+        if s.write_all(piece).await.is_err() {
+            break;
+        }
+        tokio::time::sleep(pause).await;
+    }
+    let said = read_to_close(&mut s, Duration::from_secs(30)).await?;
+    said.lines().next().map(str::to_owned)
+}
+
+#[tokio::test]
+async fn a_slow_steady_upload_finishes_and_a_stalled_one_is_cut() {
+    let app = TestApp::start_configured(None, |c| {
+        c.http.request_timeout_secs = 2;
+        c.http.body_idle_timeout_secs = 1;
+    })
+    .await;
+    let token = app.sign_up("slowpoke").await;
+    let c = app.community().await;
+    let path = format!("/api/v1/communities/{c}/posts");
+    let body = serde_json::to_vec(&serde_json::json!({"body": "x".repeat(900)})).unwrap();
+    // Twelve pieces 400 ms apart: 4.8 s in all, more than twice the request time limit, but
+    // never silent for the idle limit.
+    let steady = post_slowly(
+        &app,
+        &path,
+        &token,
+        &body,
+        12,
+        Duration::from_millis(400),
+        None,
+    )
+    .await
+    .expect("an answer");
+    assert!(steady.contains(" 201 "), "{steady}");
+    // Half a body, then silence: cut off, and nothing is posted.
+    let stalled = post_slowly(&app, &path, &token, &body, 2, Duration::ZERO, Some(1)).await;
+    if let Some(status) = &stalled {
+        assert!(!status.contains(" 201 "), "{status}");
+    }
+    let (_, posts) = app
+        .get(&format!("/api/v1/communities/{c}/posts"), None)
+        .await;
+    assert_eq!(posts["posts"].as_array().unwrap().len(), 1, "{posts}");
+}
+
+#[tokio::test]
+async fn shutdown_ends_open_live_streams_with_a_reconnect_hint() {
+    let mut app = TestApp::start_in_process().await;
+    let token = app.sign_up("listener").await;
+    let mut streams = Vec::new();
+    for _ in 0..3 {
+        let mut s = connect(&app).await;
+        s.write_all(
+            format!(
+                "GET /api/v1/notifications/stream HTTP/1.1\r\nHost: plaza\r\n\
+                 Authorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+        // The first event (the unread count) says the stream is open.
+        let mut first = vec![0u8; 4096];
+        let n = s.read(&mut first).await.unwrap();
+        assert!(
+            String::from_utf8_lossy(&first[..n]).contains("200 OK"),
+            "the stream opened"
+        );
+        streams.push(s);
+    }
+    // Before this fix a process waited up to 60 s for each open stream.
+    tokio::time::timeout(Duration::from_secs(10), app.shut_down())
+        .await
+        .expect("the services stop within seconds with streams open");
+    for mut s in streams {
+        let rest = read_to_close(&mut s, Duration::from_secs(5))
+            .await
+            .expect("the stream ended");
+        assert!(rest.contains("event: restart"), "{rest}");
+        assert!(rest.contains("retry:"), "{rest}");
+    }
+}
+
+#[tokio::test]
+async fn a_request_over_the_time_limit_gets_a_json_503() {
+    use axum::extract::Request;
+    use axum::middleware::{self, Next};
+    use plaza::stack::{RouterHook, Service};
+    // The timeline takes 3 s to answer anything; the web service's limit is 1 s.
+    let hook: RouterHook = std::sync::Arc::new(|service, router: axum::Router| {
+        if service != Service::Timeline {
+            return router;
+        }
+        router.layer(middleware::from_fn(|req: Request, next: Next| async move {
+            if !req.uri().path().ends_with("z") {
+                tokio::time::sleep(Duration::from_secs(3)).await;
+            }
+            next.run(req).await
+        }))
+    });
+    let app = TestApp::start_configured(Some(hook), |c| c.http.request_timeout_secs = 1).await;
+    let c = app.community().await;
+    let (status, body) = app
+        .get(&format!("/api/v1/communities/{c}/posts"), None)
+        .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(body["error"], "timeout", "{body}");
+}
