@@ -70,6 +70,8 @@ async fn static_files_come_from_the_edge() {
         response.headers().get("expires").is_some(),
         "nginx's expires header"
     );
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(response.headers()["x-frame-options"], "DENY");
     let css = response.text().await.unwrap();
     assert_eq!(css, include_str!("../../../../static/plaza.css"));
 }
@@ -152,4 +154,37 @@ async fn a_missing_object_is_a_404_at_the_edge() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn pages_through_the_edge_refuse_framing_and_a_half_sent_request_is_cut() {
+    let region = Region::open();
+    let response = region
+        .client
+        .get(format!("{EDGE}/communities"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(response.headers()["x-frame-options"], "DENY");
+    // A client that opens a connection to the edge and never finishes its request is dropped
+    // after nginx's header timeout (10 s), not held for a minute.
+    let port = EDGE.rsplit(':').next().unwrap();
+    let mut slow = tokio::net::TcpStream::connect(format!("127.0.0.1:{port}"))
+        .await
+        .unwrap();
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    slow.write_all(&[0x16, 0x03, 0x01]).await.unwrap();
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        slow.read_to_end(&mut rest),
+    )
+    .await;
+    assert!(closed.is_ok(), "the edge kept a half-sent request open");
 }
