@@ -4,10 +4,11 @@ use crate::AppState;
 use crate::handlers::{health, yeahs};
 use axum::Router;
 use axum::routing::{get, post};
-use plaza_http::{ServiceName, common_layers};
+use plaza_http::{ServiceName, common_layers, internal_only};
 
 /// The empathy service's router.
 pub fn app(state: AppState) -> Router {
+    let secret = state.config.internal_secret.clone();
     let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -18,5 +19,9 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/users/{id}/yeahs", get(yeahs::by_user))
         .route("/v1/communities/{id}/popular", get(yeahs::popular))
         .with_state(state);
-    common_layers(router, ServiceName("empathy"), 64 * 1024)
+    common_layers(
+        internal_only(router, secret),
+        ServiceName("empathy"),
+        64 * 1024,
+    )
 }

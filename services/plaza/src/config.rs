@@ -122,6 +122,21 @@ pub struct WorkerConfig {
     pub media_gc_grace_secs: u64,
 }
 
+/// A secret from the configuration: read like a string, never printed.
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_empty() {
+            "(empty)"
+        } else {
+            "(hidden)"
+        })
+    }
+}
+
 /// Limits on each process's HTTP connections.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -224,7 +239,7 @@ impl S3 {
 }
 
 /// The configuration's top-level keys, the ones `PLAZA_*` variables may set.
-const TOP_LEVEL_KEYS: [&str; 24] = [
+const TOP_LEVEL_KEYS: [&str; 25] = [
     "region",
     "node",
     "data_dir",
@@ -249,6 +264,7 @@ const TOP_LEVEL_KEYS: [&str; 24] = [
     "trusted_proxies",
     "media_url",
     "http",
+    "internal_secret",
 ];
 
 /// Everything a Plaza process reads at start.
@@ -297,6 +313,10 @@ pub struct Config {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Limits on HTTP connections (slow clients, connection count, shutdown).
     pub http: Http,
+    /// The region's shared secret (at least 32 characters) that services show each other on
+    /// every internal call. Required when services run as separate processes; when one process
+    /// runs all five and this is empty, it makes a random one at start.
+    pub internal_secret: Secret,
     pub web: Endpoint,
     pub timeline: Endpoint,
     pub empathy: Endpoint,
@@ -329,6 +349,7 @@ impl Default for Config {
             s3: None,
             trusted_proxies: Vec::new(),
             http: Http::default(),
+            internal_secret: Secret::default(),
             web: Endpoint::at("127.0.0.1:8080"),
             timeline: Endpoint::at("127.0.0.1:8081"),
             empathy: Endpoint::at("127.0.0.1:8082"),
@@ -401,6 +422,14 @@ impl Config {
         }
         if self.database_max_connections == 0 {
             bail!("invalid configuration: `database_max_connections` must be at least 1");
+        }
+        if !self.internal_secret.0.is_empty()
+            && plaza_http::InternalSecret::new(&self.internal_secret.0).is_none()
+        {
+            bail!(
+                "invalid configuration: `internal_secret` must be at least {} visible characters",
+                plaza_http::InternalSecret::MIN_LEN
+            );
         }
         if self.http.header_read_timeout_secs == 0 {
             bail!("invalid configuration: `http.header_read_timeout_secs` must be at least 1");

@@ -150,6 +150,31 @@ impl Parts {
     }
 }
 
+/// The secret services show each other: the configured one, or, when this process runs all
+/// five services and none is configured, a random one that only this process knows.
+fn internal_secret(
+    config: &Config,
+    services: &[Service],
+) -> anyhow::Result<plaza_http::InternalSecret> {
+    if let Some(secret) = plaza_http::InternalSecret::new(&config.internal_secret.0) {
+        return Ok(secret);
+    }
+    let all_here = [
+        Service::Web,
+        Service::Timeline,
+        Service::Empathy,
+        Service::Notification,
+        Service::Worker,
+    ]
+    .iter()
+    .all(|s| services.contains(s));
+    anyhow::ensure!(
+        all_here,
+        "invalid configuration: `internal_secret` must be set when services run as separate processes"
+    );
+    Ok(plaza_http::InternalSecret::random())
+}
+
 /// Starts `services` (all five for the embedded mode) against one database. Migrations run
 /// first; the default communities are created on first start of the web service.
 pub async fn start(
@@ -162,6 +187,7 @@ pub async fn start(
     let ids =
         Arc::new(IdGenerator::new(config.region, config.node).context("region/node out of range")?);
     let parts = Parts::of(config)?;
+    let secret = internal_secret(config, services)?;
     let Parts {
         media,
         cache,
@@ -224,6 +250,7 @@ pub async fn start(
             ids: ids.clone(),
             config: Arc::new(plaza_timeline::Config {
                 region: config.region,
+                internal_secret: secret.clone(),
             }),
             cache: cache.clone(),
         };
@@ -241,6 +268,7 @@ pub async fn start(
             ids: ids.clone(),
             config: Arc::new(plaza_empathy::Config {
                 region: config.region,
+                internal_secret: secret.clone(),
             }),
             cache: cache.clone(),
             ranking_lock: Arc::default(),
@@ -260,6 +288,7 @@ pub async fn start(
             ids: ids.clone(),
             config: Arc::new(plaza_notification::Config {
                 region: config.region,
+                internal_secret: secret.clone(),
             }),
             cache: cache.clone(),
             live: live.clone(),
@@ -275,13 +304,14 @@ pub async fn start(
     if let Some(l) = worker_l {
         let state = plaza_worker::AppState {
             db: db.clone(),
-            timeline: TimelineClient::new(&timeline_url)?,
-            notification: NotificationClient::new(&notification_url)?,
+            timeline: TimelineClient::new(&timeline_url, &secret)?,
+            notification: NotificationClient::new(&notification_url, &secret)?,
             config: Arc::new(plaza_worker::Config {
                 region: config.region,
                 poll_interval: Duration::from_millis(config.worker.poll_interval_ms),
                 lease: Duration::from_secs(config.worker.lease_secs),
                 batch: config.worker.batch,
+                internal_secret: secret.clone(),
             }),
             media: Some(media.clone()),
         };
@@ -323,9 +353,9 @@ pub async fn start(
                 trusted_proxies: config.trusted_proxies.clone(),
                 media_url: config.media_url.clone(),
             }),
-            timeline: TimelineClient::new(&timeline_url)?,
-            empathy: EmpathyClient::new(&empathy_url)?,
-            notification: NotificationClient::new(&notification_url)?,
+            timeline: TimelineClient::new(&timeline_url, &secret)?,
+            empathy: EmpathyClient::new(&empathy_url, &secret)?,
+            notification: NotificationClient::new(&notification_url, &secret)?,
             limits: match &redis {
                 Some(r) => Arc::new(plaza_web::limits::RedisLimiter::new(
                     r.clone(),

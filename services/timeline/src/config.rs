@@ -5,4 +5,6 @@
 pub struct Config {
     /// The region this process writes rows for.
     pub region: u8,
+    /// The region's shared secret: callers without it are refused.
+    pub internal_secret: plaza_http::InternalSecret,
 }

@@ -4,10 +4,11 @@ use crate::AppState;
 use crate::handlers::{comments, health, posts};
 use axum::Router;
 use axum::routing::{get, post};
-use plaza_http::{ServiceName, common_layers};
+use plaza_http::{ServiceName, common_layers, internal_only};
 
 /// The timeline service's router.
 pub fn app(state: AppState) -> Router {
+    let secret = state.config.internal_secret.clone();
     let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -22,5 +23,9 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/comments/{id}", get(comments::show))
         .route("/v1/media/referenced", post(posts::referenced_media))
         .with_state(state);
-    common_layers(router, ServiceName("timeline"), 256 * 1024)
+    common_layers(
+        internal_only(router, secret),
+        ServiceName("timeline"),
+        256 * 1024,
+    )
 }

@@ -13,4 +13,6 @@ pub struct Config {
     pub lease: Duration,
     /// How many jobs one claim takes.
     pub batch: i64,
+    /// The region's shared secret: callers without it are refused.
+    pub internal_secret: plaza_http::InternalSecret,
 }

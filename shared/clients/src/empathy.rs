@@ -19,8 +19,8 @@ fn kind_str(kind: TargetKind) -> &'static str {
 
 impl EmpathyClient {
     /// A client for the empathy service at `base_url`.
-    pub fn new(base_url: &str) -> Result<Self, ClientError> {
-        ServiceClient::new("empathy", base_url).map(Self)
+    pub fn new(base_url: &str, secret: &plaza_http::InternalSecret) -> Result<Self, ClientError> {
+        ServiceClient::new("empathy", base_url, secret).map(Self)
     }
 
     pub async fn give(&self, yeah: &GiveYeah) -> Result<YeahOutcome, ClientError> {

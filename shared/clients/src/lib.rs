@@ -1,5 +1,6 @@
 //! REST clients for the timeline, empathy and notification services. Every call carries the
-//! current request id and release track, and a service's error body comes back as
+//! region's internal secret (without it a service refuses the call), the current request id and
+//! release track, and a service's error body comes back as
 //! [`ClientError::Api`] so a caller can pass a "not found" on as it is.
 
 mod empathy;
@@ -10,7 +11,9 @@ pub use empathy::EmpathyClient;
 pub use notification::NotificationClient;
 pub use timeline::TimelineClient;
 
-use plaza_http::{REQUEST_ID_HEADER, RequestContext, TRACK_HEADER};
+use plaza_http::{
+    INTERNAL_SECRET_HEADER, InternalSecret, REQUEST_ID_HEADER, RequestContext, TRACK_HEADER,
+};
 use plaza_types::ErrorBody;
 pub(crate) use plaza_types::Items;
 use reqwest::Method;
@@ -61,9 +64,21 @@ pub struct ServiceClient {
 }
 
 impl ServiceClient {
-    /// A client for `service` at `base_url` (such as `http://127.0.0.1:8081`).
-    pub fn new(service: &'static str, base_url: &str) -> Result<Self, ClientError> {
+    /// A client for `service` at `base_url` (such as `http://127.0.0.1:8081`), proving itself
+    /// with `secret`.
+    pub fn new(
+        service: &'static str,
+        base_url: &str,
+        secret: &InternalSecret,
+    ) -> Result<Self, ClientError> {
+        let mut proof = secret.header_value();
+        proof.set_sensitive(true);
+        let headers = reqwest::header::HeaderMap::from_iter([(
+            reqwest::header::HeaderName::from_static(INTERNAL_SECRET_HEADER),
+            proof,
+        )]);
         let http = reqwest::Client::builder()
+            .default_headers(headers)
             .timeout(Duration::from_secs(10))
             .connect_timeout(Duration::from_secs(2))
             .pool_idle_timeout(Duration::from_secs(30))

@@ -10,8 +10,8 @@ pub struct NotificationClient(pub ServiceClient);
 
 impl NotificationClient {
     /// A client for the notification service at `base_url`.
-    pub fn new(base_url: &str) -> Result<Self, ClientError> {
-        ServiceClient::new("notification", base_url).map(Self)
+    pub fn new(base_url: &str, secret: &plaza_http::InternalSecret) -> Result<Self, ClientError> {
+        ServiceClient::new("notification", base_url, secret).map(Self)
     }
 
     /// Delivers an event (idempotent by its dedupe key).

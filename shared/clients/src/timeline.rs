@@ -13,8 +13,8 @@ pub struct TimelineClient(pub ServiceClient);
 
 impl TimelineClient {
     /// A client for the timeline service at `base_url`.
-    pub fn new(base_url: &str) -> Result<Self, ClientError> {
-        ServiceClient::new("timeline", base_url).map(Self)
+    pub fn new(base_url: &str, secret: &plaza_http::InternalSecret) -> Result<Self, ClientError> {
+        ServiceClient::new("timeline", base_url, secret).map(Self)
     }
 
     pub async fn create_post(&self, post: &NewPost) -> Result<Post, ClientError> {

@@ -7,11 +7,13 @@ pub mod context;
 pub mod error;
 pub mod extract;
 pub mod health;
+pub mod internal;
 pub mod layers;
 pub mod serve;
 
 pub use context::{REQUEST_ID_HEADER, RequestContext, TRACK_HEADER};
 pub use error::ErrorResponse;
 pub use extract::{Json, Path, Query};
+pub use internal::{INTERNAL_SECRET_HEADER, InternalSecret, internal_only};
 pub use layers::{RequestLimits, ServiceName, common_layers};
 pub use serve::{Draining, ServeOptions, serve, serve_with, shutdown_signal};

@@ -1,5 +1,7 @@
 # Plaza's binary and configuration, and the database schema (migrations run once here, before
 # any process starts).
+import secrets
+
 import chef_like
 
 root = Path(attr.root)
@@ -12,7 +14,14 @@ if p.build:
     node.run(["cargo", "build", "--locked", "-p", "plaza"] + (["--release"] if "release" in str(binary) else []),
              cwd=str(repo))
     node._done(f"plaza built ({binary})", before != chef_like.file_digest(binary))
-node.template(root / "etc" / "plaza.toml", "plaza", "plaza.toml", mode=0o600)
+# The secret Plaza's services show each other on every internal call: made once, kept.
+secret_file = root / "etc" / "plaza.internal_secret"
+if not secret_file.exists():
+    node.file(secret_file, secrets.token_hex(32) + "\n", mode=0o600)
+# A dry run writes no file: the rendering then shows a placeholder.
+internal_secret = secret_file.read_text().strip() if secret_file.exists() else "(made on the first converge)"
+node.template(root / "etc" / "plaza.toml", "plaza", "plaza.toml", mode=0o600,
+              variables={"internal_secret": internal_secret})
 migrations = len(list((repo / "shared/storage/migrations/mysql").glob("*.sql")))
 m = attr.mariadb
 node.execute(

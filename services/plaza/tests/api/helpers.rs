@@ -223,6 +223,22 @@ impl TestApp {
         &self.db
     }
 
+    /// The address of one of the services started here.
+    pub fn service_addr(&self, service: Service) -> std::net::SocketAddr {
+        let running = self
+            ._running
+            .as_ref()
+            .expect("services started in this process");
+        match service {
+            Service::Web => running.web,
+            Service::Timeline => running.timeline,
+            Service::Empathy => running.empathy,
+            Service::Notification => running.notification,
+            Service::Worker => running.worker,
+        }
+        .expect("the service runs here")
+    }
+
     /// Shuts the services started here down as on SIGTERM, and waits until they have stopped.
     pub async fn shut_down(&mut self) {
         let running = self

@@ -304,3 +304,74 @@ async fn a_request_over_the_time_limit_gets_a_json_503() {
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert_eq!(body["error"], "timeout", "{body}");
 }
+
+#[tokio::test]
+async fn internal_services_refuse_callers_without_the_regions_secret() {
+    use plaza::stack::Service;
+    let secret = "a-test-secret-that-is-long-enough-0123456789";
+    let app = TestApp::start_configured(None, |c| c.internal_secret.0 = secret.into()).await;
+    let token = app.sign_up("insider").await;
+    let c = app.community().await;
+    let post = app.post_text(&token, &c, "Through the front door").await;
+    let client = reqwest::Client::new();
+    let calls = [
+        (Service::Timeline, format!("/v1/posts/{post}")),
+        (Service::Empathy, "/v1/users/1/yeahs".to_owned()),
+        (Service::Notification, "/v1/users/1/unread".to_owned()),
+        (Service::Worker, "/v1/queue".to_owned()),
+    ];
+    for (service, path) in &calls {
+        let url = format!("http://{}{path}", app.service_addr(*service));
+        for proof in [None, Some("wrong"), Some(&secret[1..])] {
+            let mut request = client.get(&url);
+            if let Some(proof) = proof {
+                request = request.header("x-plaza-internal-secret", proof);
+            }
+            let r = request.send().await.unwrap();
+            assert_eq!(
+                r.status(),
+                StatusCode::UNAUTHORIZED,
+                "{service:?} {path} {proof:?}"
+            );
+            let body: serde_json::Value = r.json().await.unwrap();
+            assert_eq!(body["error"], "internal_auth_required", "{body}");
+        }
+        // Load balancers' health checks need no secret.
+        let health = format!("http://{}/readyz", app.service_addr(*service));
+        assert_eq!(
+            client.get(&health).send().await.unwrap().status(),
+            StatusCode::OK
+        );
+    }
+    // With the secret, the timeline answers its caller.
+    let r = client
+        .get(format!(
+            "http://{}/v1/posts/{post}",
+            app.service_addr(Service::Timeline)
+        ))
+        .header("x-plaza-internal-secret", secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    // And the site works, its services calling each other with the secret.
+    let (status, body) = app.get(&format!("/api/v1/posts/{post}"), None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
+async fn a_service_started_alone_needs_a_configured_secret() {
+    use plaza::stack::Service;
+    let dir = tempfile::tempdir().unwrap();
+    let url = plaza_storage::testing::fresh_database_url(dir.path()).await;
+    let config = plaza::Config::for_tests(dir.path(), Some(url));
+    let err = plaza::start(&config, &[Service::Timeline], None)
+        .await
+        .err()
+        .expect("a lone service without a secret does not start");
+    assert!(err.to_string().contains("`internal_secret`"), "{err}");
+    let mut short = config.clone();
+    short.internal_secret.0 = "too-short".into();
+    let err = short.check().expect_err("a short secret is refused");
+    assert!(err.to_string().contains("`internal_secret`"), "{err}");
+}
