@@ -21,4 +21,5 @@ mod pages;
 mod posts;
 mod resilience;
 mod security;
+mod security_suite;
 mod social;
