@@ -367,8 +367,7 @@ async fn a_service_started_alone_needs_a_configured_secret() {
     let config = plaza::Config::for_tests(dir.path(), Some(url));
     let err = plaza::start(&config, &[Service::Timeline], None)
         .await
-        .err()
-        .expect("a lone service without a secret does not start");
+        .expect_err("a lone service without a secret does not start");
     assert!(err.to_string().contains("`internal_secret`"), "{err}");
     let mut short = config.clone();
     short.internal_secret.0 = "too-short".into();
