@@ -145,7 +145,10 @@ pub fn body(text: &str) -> Result<String, Invalid> {
     if trimmed.is_empty() {
         return Err(invalid("body_empty", "Write something first."));
     }
-    if trimmed.chars().all(|c| is_invisible(c) || c.is_whitespace()) {
+    if trimmed
+        .chars()
+        .all(|c| is_invisible(c) || c.is_whitespace())
+    {
         return Err(invalid(
             "body_invisible",
             "The text has no visible characters.",

@@ -20,4 +20,5 @@ mod notifications;
 mod pages;
 mod posts;
 mod resilience;
+mod security;
 mod social;
