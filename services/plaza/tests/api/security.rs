@@ -270,7 +270,18 @@ async fn a_csrf_token_taken_before_signing_in_is_refused_after_it() {
     let app = TestApp::start().await;
     app.sign_up("hugo").await;
     let browser = Browser::new(&app);
-    let before = browser.sign_in("hugo").await;
+    let before = browser.csrf("/signin").await;
+    let r = browser
+        .submit(
+            "/signin",
+            &[
+                ("csrf", &before),
+                ("username", "hugo"),
+                ("password", "password1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let form = [
         ("csrf", before.as_str()),
         ("display_name", "Hugo"),
