@@ -46,7 +46,8 @@ impl Endpoint {
 pub struct RateLimits {
     /// Sign-ups per address.
     pub sign_up_per_minute: u32,
-    /// Sign-in attempts per address and per account.
+    /// Sign-in attempts per account from one address (an address may make `per_address_factor`
+    /// times as many, an account takes 20 times as many from all addresses).
     pub sign_in_per_minute: u32,
     pub post_per_minute: u32,
     pub comment_per_minute: u32,

@@ -1,5 +1,10 @@
 //! Passwords, sessions and the extractors that say who is asking: bearer tokens for the API,
 //! cookie sessions (with a CSRF token for every form) for the pages.
+//!
+//! CSRF: a visitor who is not signed in gets a random token in a cookie that forms echo (double
+//! submit). Once signed in, the token forms must carry is derived from the session's own token
+//! ([`session_csrf`]), so it changes at every sign-in and a token seen before signing in (or in
+//! another session) is worth nothing afterwards. The cookie is renewed at sign-in and sign-out.
 
 use crate::db::{sessions, users::User};
 use crate::{AppState, Error, Result};
@@ -133,11 +138,29 @@ pub fn token_hash(token: &str) -> String {
         .collect()
 }
 
-/// Starts a session for `user_id` and returns its token.
+/// What a session list shows of the program that started a session: its `User-Agent`, on one
+/// line and cut to [`sessions::USER_AGENT_MAX`] characters.
+pub fn user_agent_summary(headers: &axum::http::HeaderMap) -> String {
+    let agent = headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    agent
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(sessions::USER_AGENT_MAX)
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+/// Starts a session for `user_id` and returns its token; `user_agent` is kept for the account's
+/// list of sessions (see [`user_agent_summary`]).
 pub async fn start_session(
     state: &AppState,
     user_id: plaza_types::Id,
     kind: i64,
+    user_agent: &str,
 ) -> Result<String> {
     let token = new_secret()?;
     // Starting a session is a good moment to forget this account's expired ones.
@@ -154,9 +177,20 @@ pub async fn start_session(
         i64::from(state.config.region),
         kind,
         days,
+        user_agent,
     )
     .await?;
     Ok(token)
+}
+
+/// The CSRF token of a page session: derived from the session's token (one-way, so the token
+/// cannot be recovered from a page), hence new at every sign-in.
+pub fn session_csrf(session_token: &str) -> String {
+    let digest = Sha256::new()
+        .chain_update(b"plaza-csrf:")
+        .chain_update(session_token.as_bytes())
+        .finalize();
+    URL_SAFE_NO_PAD.encode(digest)
 }
 
 /// Compares two secrets in time independent of where they differ.
@@ -192,7 +226,7 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
         let token = bearer_token(&parts.headers).ok_or(Error::Unauthenticated)?;
-        let user = sessions::user_by_token(&state.db, &token_hash(token), KIND_API)
+        let user = sessions::use_token(&state.db, &token_hash(token), KIND_API)
             .await?
             .ok_or(Error::Unauthenticated)?;
         Ok(ApiUser(user))
@@ -229,6 +263,8 @@ pub struct Viewer {
     pub unread: i64,
     /// The language the page is written in, and its catalog.
     pub locale: crate::i18n::Locale,
+    /// The hash of the signed-in session's token (to tell the current session in a list).
+    pub session: Option<String>,
 }
 
 /// The CSRF token of the current request, put in the request's extensions by [`csrf_cookie`].
@@ -245,17 +281,21 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
         let jar = CookieJar::from_headers(&parts.headers);
-        let csrf = parts
+        let mut csrf = parts
             .extensions
             .get::<CsrfToken>()
             .map(|t| t.0.clone())
             .unwrap_or_default();
-        let user = match jar.get(SESSION_COOKIE) {
-            Some(cookie) => {
-                sessions::user_by_token(&state.db, &token_hash(cookie.value()), KIND_COOKIE).await?
+        let mut session = None;
+        let mut user = None;
+        if let Some(cookie) = jar.get(SESSION_COOKIE) {
+            let hash = token_hash(cookie.value());
+            user = sessions::use_token(&state.db, &hash, KIND_COOKIE).await?;
+            if user.is_some() {
+                csrf = session_csrf(cookie.value());
+                session = Some(hash);
             }
-            None => None,
-        };
+        }
         let unread = match &user {
             // The header count is a nicety: a page still renders when notifications are down.
             Some(u) => state
@@ -273,6 +313,7 @@ where
             csrf,
             unread,
             locale,
+            session,
         })
     }
 }
@@ -313,20 +354,42 @@ pub async fn csrf_cookie(
     };
     req.extensions_mut().insert(CsrfToken(token.clone()));
     let mut response = next.run(req).await;
-    if fresh {
-        let secure = if state.config.secure_cookies {
-            "; Secure"
-        } else {
-            ""
-        };
-        let cookie = format!("{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}");
-        if let Ok(value) = axum::http::HeaderValue::from_str(&cookie) {
-            response
-                .headers_mut()
-                .append(axum::http::header::SET_COOKIE, value);
-        }
+    // A handler that already renewed the cookie (sign-in, sign-out) has the last word.
+    let renewed = response
+        .headers()
+        .get_all(axum::http::header::SET_COOKIE)
+        .iter()
+        .any(|v| v.as_bytes().starts_with(CSRF_COOKIE.as_bytes()));
+    if fresh
+        && !renewed
+        && let Ok(value) = csrf_cookie_header(&token, state.config.secure_cookies)
+    {
+        response
+            .headers_mut()
+            .append(axum::http::header::SET_COOKIE, value);
     }
     response
+}
+
+fn csrf_cookie_header(
+    token: &str,
+    secure: bool,
+) -> Result<axum::http::HeaderValue, axum::http::header::InvalidHeaderValue> {
+    let secure = if secure { "; Secure" } else { "" };
+    axum::http::HeaderValue::from_str(&format!(
+        "{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}"
+    ))
+}
+
+/// Gives the visitor a new anonymous CSRF token (at sign-in and sign-out), so that a token
+/// from before does not stay valid across the change.
+pub fn renew_csrf_cookie(response: &mut axum::response::Response, secure: bool) -> Result<()> {
+    let value = csrf_cookie_header(&new_secret()?, secure)
+        .map_err(|e| anyhow::anyhow!("a CSRF cookie: {e}"))?;
+    response
+        .headers_mut()
+        .append(axum::http::header::SET_COOKIE, value);
+    Ok(())
 }
 
 /// The `Set-Cookie` value for a page session (or its removal when `token` is `None`).
@@ -368,5 +431,30 @@ mod tests {
         assert_eq!(token_hash(&a).len(), 64);
         assert!(same_secret(&a, &a.clone()));
         assert!(!same_secret(&a, &b));
+    }
+
+    #[test]
+    fn a_session_csrf_token_is_its_own_and_does_not_reveal_the_session() {
+        let a = new_secret().unwrap();
+        let b = new_secret().unwrap();
+        assert_eq!(session_csrf(&a), session_csrf(&a));
+        assert_ne!(session_csrf(&a), session_csrf(&b));
+        assert_eq!(session_csrf(&a).len(), 43);
+        assert_ne!(session_csrf(&a), a);
+        assert_ne!(session_csrf(&a), token_hash(&a));
+    }
+
+    #[test]
+    fn user_agents_are_kept_short_and_on_one_line() {
+        let mut headers = axum::http::HeaderMap::new();
+        assert_eq!(user_agent_summary(&headers), "");
+        headers.insert(
+            axum::http::header::USER_AGENT,
+            axum::http::HeaderValue::from_str(&format!("Mozilla/5.0 {}", "x".repeat(400))).unwrap(),
+        );
+        assert_eq!(
+            user_agent_summary(&headers).chars().count(),
+            sessions::USER_AGENT_MAX
+        );
     }
 }

@@ -12,7 +12,13 @@ use std::time::Duration;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     SignUp,
+    /// Sign-in attempts for one account from one address ([`Scope::Account`]), and from one
+    /// address for any accounts ([`Scope::Address`]).
     SignIn,
+    /// Sign-in attempts for one account from all addresses: a ceiling [`SIGN_IN_ACCOUNT_FACTOR`]
+    /// times the per-address rate, so that one stranger guessing from one address cannot lock
+    /// the owner out, and many addresses together still cannot guess quickly.
+    SignInAccount,
     Post,
     Comment,
     Yeah,
@@ -21,9 +27,10 @@ pub enum Action {
 }
 
 impl Action {
-    const ALL: [Action; 7] = [
+    const ALL: [Action; 8] = [
         Action::SignUp,
         Action::SignIn,
+        Action::SignInAccount,
         Action::Post,
         Action::Comment,
         Action::Yeah,
@@ -40,6 +47,7 @@ impl Action {
         match self {
             Action::SignUp => "sign_up",
             Action::SignIn => "sign_in",
+            Action::SignInAccount => "sign_in_account",
             Action::Post => "post",
             Action::Comment => "comment",
             Action::Yeah => "yeah",
@@ -58,6 +66,9 @@ pub enum Scope {
     Account,
     Address,
 }
+
+/// How many times the sign-in rate one account may be tried from all addresses together.
+pub const SIGN_IN_ACCOUNT_FACTOR: u32 = 20;
 
 /// How many of each action are allowed per minute (per key), bursts included.
 #[derive(Debug, Clone, Copy)]
@@ -87,6 +98,7 @@ impl Rates {
         match action {
             Action::SignUp => self.sign_up,
             Action::SignIn => self.sign_in,
+            Action::SignInAccount => self.sign_in.saturating_mul(SIGN_IN_ACCOUNT_FACTOR),
             Action::Post => self.post,
             Action::Comment => self.comment,
             Action::Yeah => self.yeah,
@@ -314,6 +326,26 @@ mod tests {
         assert!(
             limiter
                 .check_now(Action::Post, Scope::Account, &["user:1"])
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn an_account_takes_many_times_the_sign_in_rate_from_all_addresses() {
+        let limiter = MemoryLimiter::new(Rates {
+            sign_in: 2,
+            ..Rates::default()
+        });
+        for _ in 0..2 * SIGN_IN_ACCOUNT_FACTOR {
+            assert!(
+                limiter
+                    .check_now(Action::SignInAccount, Scope::Account, &["account:a"])
+                    .is_ok()
+            );
+        }
+        assert!(
+            limiter
+                .check_now(Action::SignInAccount, Scope::Account, &["account:a"])
                 .is_err()
         );
     }

@@ -48,6 +48,15 @@ fn api() -> Router<AppState> {
             axum::routing::delete(accounts::sign_out),
         )
         .route("/me", get(accounts::me).patch(accounts::update_me))
+        .route("/me/password", put(accounts::change_password))
+        .route(
+            "/me/sessions",
+            get(accounts::list_sessions).delete(accounts::revoke_all_sessions),
+        )
+        .route(
+            "/me/sessions/{id}",
+            axum::routing::delete(accounts::revoke_session),
+        )
         .route(
             "/communities",
             get(communities::index).post(communities::create),
@@ -138,6 +147,12 @@ fn pages(state: &AppState) -> Router<AppState> {
         .route("/notifications/unread.json", get(me::unread))
         .route("/notifications/stream", get(me::stream))
         .route("/settings", get(me::settings).post(me::save_settings))
+        .route("/settings/password", post(me::change_password))
+        .route("/settings/sessions/{id}/revoke", post(me::revoke_session))
+        .route(
+            "/settings/sessions/revoke_all",
+            post(me::revoke_all_sessions),
+        )
         .route("/language", post(me::choose_language))
         .route("/signup", get(auth::signup_page).post(auth::signup))
         .route("/signin", get(auth::signin_page).post(auth::signin))

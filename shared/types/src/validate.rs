@@ -45,8 +45,68 @@ fn has_control(text: &str, allow_newlines: bool) -> bool {
         .any(|c| c.is_control() && !(allow_newlines && (c == '\n' || c == '\r' || c == '\t')))
 }
 
+/// Characters that change the order text is shown in: embeddings, overrides, isolates and the
+/// directional marks. In a name they can make it read as someone else's.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that show nothing (or only join or vary their neighbours): zero-width spaces and
+/// joiners, the BOM, fillers, soft hyphens, variation selectors, tags and other default-ignorable
+/// code points, plus the line and paragraph separators.
+fn is_invisible(c: char) -> bool {
+    is_bidi_control(c)
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{200B}'..='\u{200D}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{2060}'..='\u{2065}'
+                | '\u{206A}'..='\u{206F}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF0}'..='\u{FFF8}'
+                | '\u{1BCA0}'..='\u{1BCA3}'
+                | '\u{1D173}'..='\u{1D17A}'
+                | '\u{E0000}'..='\u{E0FFF}'
+        )
+}
+
+/// Joiners and variation selectors that emoji sequences (👨‍👩‍👧, ❤️) and some scripts (Persian,
+/// the Indic scripts) need between visible characters; allowed in names, but not alone.
+fn is_joiner(c: char) -> bool {
+    matches!(c, '\u{200C}' | '\u{200D}' | '\u{FE0E}' | '\u{FE0F}')
+}
+
+/// Whether a name holds a control character or an invisible one (other than the joiners that
+/// sit between visible characters), or shows nothing at all.
+fn misleading_name(name: &str) -> bool {
+    name.chars()
+        .any(|c| c.is_control() || (is_invisible(c) && !is_joiner(c)))
+        || (!name.is_empty() && name.chars().all(|c| is_invisible(c) || c.is_whitespace()))
+}
+
+fn invalid_characters(what: &str) -> Invalid {
+    invalid(
+        "invalid_characters",
+        format!("{what} cannot contain control, invisible or text-direction characters."),
+    )
+}
+
 /// A username: 3–16 letters, digits, `.`, `_` or `-`.
 pub fn username(name: &str) -> Result<&str, Invalid> {
+    if misleading_name(name) {
+        return Err(invalid_characters("A username"));
+    }
     let n = name.chars().count();
     if !(USERNAME_MIN..=USERNAME_MAX).contains(&n)
         || !name
@@ -79,11 +139,20 @@ pub fn password(password: &str) -> Result<&str, Invalid> {
     Ok(password)
 }
 
-/// Text of a post or comment: 1–1000 characters after trimming.
+/// Text of a post or comment: 1–1000 characters after trimming, not all of them invisible.
 pub fn body(text: &str) -> Result<String, Invalid> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Err(invalid("body_empty", "Write something first."));
+    }
+    if trimmed
+        .chars()
+        .all(|c| is_invisible(c) || c.is_whitespace())
+    {
+        return Err(invalid(
+            "body_invisible",
+            "The text has no visible characters.",
+        ));
     }
     if trimmed.chars().count() > BODY_MAX {
         return Err(invalid(
@@ -100,7 +169,8 @@ pub fn body(text: &str) -> Result<String, Invalid> {
     Ok(trimmed.to_owned())
 }
 
-/// Text of a post that carries a picture: may be empty, else as [`body`].
+/// Text of a post that carries a picture: may be empty, else as [`body`] (so text made only of
+/// invisible characters is refused, not kept as a caption that shows nothing).
 pub fn optional_body(text: &str) -> Result<String, Invalid> {
     if text.trim().is_empty() {
         return Ok(String::new());
@@ -149,6 +219,16 @@ pub fn topic_tag(tag: Option<&str>) -> Result<Option<String>, Invalid> {
     Ok(Some(tag.to_owned()))
 }
 
+/// A name on one line: no control or invisible characters (`invalid_characters`, whatever the
+/// length), then at most `max` characters (`code`).
+fn bounded_name(text: &str, max: usize, code: &'static str, what: &str) -> Result<String, Invalid> {
+    let t = text.trim();
+    if misleading_name(t) {
+        return Err(invalid_characters(what));
+    }
+    bounded_line(t, max, code, what)
+}
+
 fn bounded_line(text: &str, max: usize, code: &'static str, what: &str) -> Result<String, Invalid> {
     let t = text.trim();
     if t.chars().count() > max || has_control(t, false) {
@@ -177,7 +257,7 @@ pub fn drawing_alt(text: Option<&str>) -> Result<Option<String>, Invalid> {
 
 /// A display name, at most 32 characters (blank means "use the username").
 pub fn display_name(text: &str) -> Result<String, Invalid> {
-    bounded_line(
+    bounded_name(
         text,
         DISPLAY_NAME_MAX,
         "display_name_too_long",
@@ -196,7 +276,7 @@ pub fn bio(text: &str) -> Result<String, Invalid> {
 
 /// A community name, 1–64 characters.
 pub fn community_name(text: &str) -> Result<String, Invalid> {
-    let t = bounded_line(
+    let t = bounded_name(
         text,
         COMMUNITY_NAME_MAX,
         "invalid_community_name",
@@ -235,13 +315,16 @@ pub fn title_id(text: &str) -> Result<String, Invalid> {
     Ok(t.to_ascii_uppercase())
 }
 
-/// A community icon: blank, or an http(s) URL or site path of at most 500 characters.
+/// A community icon: blank, or an http(s) URL or site path of at most 500 characters. A path
+/// that starts with `//` (or `/\`, which browsers read the same) names another host with the
+/// page's scheme, so it is refused like any other scheme.
 pub fn icon_url(text: &str) -> Result<Option<String>, Invalid> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(None);
     }
-    let scheme_ok = t.starts_with("https://") || t.starts_with("http://") || t.starts_with('/');
+    let site_path = t.starts_with('/') && !t.starts_with("//") && !t.starts_with("/\\");
+    let scheme_ok = t.starts_with("https://") || t.starts_with("http://") || site_path;
     if !scheme_ok || t.len() > ICON_URL_MAX || t.chars().any(|c| c.is_whitespace() || c == '"') {
         return Err(invalid(
             "invalid_icon",
@@ -341,5 +424,101 @@ mod tests {
         assert!(icon_url("javascript:alert(1)").is_err());
         assert_eq!(icon_url("").unwrap(), None);
         assert!(icon_url("/static/icon.png").unwrap().is_some());
+        assert!(icon_url("https://example.com/a.png").unwrap().is_some());
+    }
+
+    #[test]
+    fn protocol_relative_and_other_schemes_are_not_icons() {
+        for bad in [
+            "//evil.example/x.png",
+            " //evil.example/x.png",
+            "/\\evil.example/x.png",
+            "javascript:alert(1)",
+            "data:image/png;base64,AAAA",
+            "ftp://example.com/x.png",
+            "HTTPS://example.com/x.png",
+        ] {
+            assert_eq!(icon_url(bad).unwrap_err().code, "invalid_icon", "{bad}");
+        }
+    }
+
+    #[test]
+    fn names_with_control_invisible_or_direction_characters_are_refused() {
+        for bad in [
+            "evil\u{202E}gnp.exe",
+            "\u{2066}admin\u{2069}",
+            "ad\u{200B}min",
+            "\u{FEFF}admin",
+            "nul\u{0}byte",
+            "tab\there",
+            "\u{200D}",
+            "\u{3164}",
+            "line\u{2028}break",
+            "soft\u{AD}hyphen",
+        ] {
+            assert_eq!(
+                display_name(bad).unwrap_err().code,
+                "invalid_characters",
+                "{bad:?}"
+            );
+            assert_eq!(
+                community_name(bad).unwrap_err().code,
+                "invalid_characters",
+                "{bad:?}"
+            );
+        }
+        for bad in ["ali\u{202E}ce", "bob\u{0}", "\u{200B}carol"] {
+            assert_eq!(
+                username(bad).unwrap_err().code,
+                "invalid_characters",
+                "{bad:?}"
+            );
+        }
+        // A NUL is a bad character whatever the length.
+        assert_eq!(
+            display_name(&format!("{}\u{0}", "x".repeat(40)))
+                .unwrap_err()
+                .code,
+            "invalid_characters"
+        );
+        assert_eq!(
+            display_name(&"x".repeat(33)).unwrap_err().code,
+            "display_name_too_long"
+        );
+    }
+
+    #[test]
+    fn names_keep_emoji_sequences_and_scripts_that_need_joiners() {
+        for ok in [
+            "👨\u{200D}👩\u{200D}👧",
+            "❤\u{FE0F} fan",
+            "می\u{200C}خواهم",
+            "אבג",
+            "Zoë",
+        ] {
+            assert!(display_name(ok).is_ok(), "{ok:?}");
+            assert!(community_name(ok).is_ok(), "{ok:?}");
+        }
+    }
+
+    #[test]
+    fn bodies_of_only_invisible_characters_are_refused() {
+        for bad in [
+            "\u{200B}",
+            "\u{200B}\u{200C}\u{200D}\u{2060}",
+            "\u{FEFF}",
+            " \u{200B} \n\u{FEFF} ",
+            "\u{3164}",
+            "\u{202E}",
+        ] {
+            assert_eq!(body(bad).unwrap_err().code, "body_invisible", "{bad:?}");
+            assert_eq!(
+                optional_body(bad).unwrap_err().code,
+                "body_invisible",
+                "{bad:?}"
+            );
+        }
+        assert_eq!(body("hi\u{200B}there").unwrap(), "hi\u{200B}there");
+        assert_eq!(optional_body(" ").unwrap(), "");
     }
 }

@@ -454,9 +454,11 @@ impl Browser {
         token_in(&html)
     }
 
-    /// Signs in `name` (password "password1") and returns the page's CSRF token.
+    /// Signs in `name` (password "password1") and returns the CSRF token of the signed-in
+    /// pages (the session's own: the one from before signing in no longer works).
     pub async fn sign_in(&self, name: &str) -> String {
-        self.send_credentials("/signin", name).await
+        self.send_credentials("/signin", name).await;
+        self.csrf("/").await
     }
 
     /// Signs up `name` (password "password1"), which also signs in.
@@ -464,7 +466,8 @@ impl Browser {
         self.send_credentials("/signup", name).await;
     }
 
-    /// Submits the sign-in or sign-up form at `path` and expects the redirect of a success.
+    /// Submits the sign-in or sign-up form at `path` and expects the redirect of a success;
+    /// returns the CSRF token the form carried.
     async fn send_credentials(&self, path: &str, name: &str) -> String {
         let csrf = self.csrf(path).await;
         let r = self

@@ -9,6 +9,7 @@
     reason = "a test fails loudly on anything unexpected"
 )]
 
+mod account_security;
 mod accounts;
 mod bench;
 mod communities;

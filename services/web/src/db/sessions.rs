@@ -1,9 +1,41 @@
 //! The `sessions` table: page sessions and API tokens, stored as SHA-256 hashes.
+//!
+//! A session's public id (what the account's list of sessions shows and what revokes one) is the
+//! first 16 hex digits of its token's hash: stable, unique enough within one account, and of no
+//! use for signing in (the token itself has 256 random bits and is never stored).
 
 use super::users::{COLUMNS, User, from_row};
 use plaza_storage::Db;
-use plaza_storage::sqlx::{self, AssertSqlSafe};
+use plaza_storage::sqlx::{self, AssertSqlSafe, Row};
 use plaza_types::{Id, now_millis};
+
+/// How many hex digits of the token's hash make a session's public id.
+pub const ID_LEN: usize = 16;
+/// How long a session's "last used" time may lag: it is written at most this often, so that
+/// reading a page is not a database write.
+const LAST_USED_PRECISION_MS: i64 = 3_600_000;
+/// The most sessions one account's list shows (the most recent first).
+pub const LIST_LIMIT: i64 = 100;
+/// How much of a User-Agent header is kept.
+pub const USER_AGENT_MAX: usize = 160;
+
+/// One session as its owner sees it in the list: never the token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The public id (see the module's docs).
+    pub id: String,
+    pub kind: i64,
+    pub created_at: i64,
+    /// Milliseconds, or 0 when never used since it started (or before this was tracked).
+    pub last_used_at: i64,
+    pub expires_at: i64,
+    pub user_agent: String,
+}
+
+/// The public id of the session whose token hashes to `token_hash`.
+pub fn public_id(token_hash: &str) -> String {
+    token_hash.chars().take(ID_LEN).collect()
+}
 
 /// Stores a session that lasts `days`.
 pub async fn insert(
@@ -13,10 +45,12 @@ pub async fn insert(
     region: i64,
     kind: i64,
     days: i64,
+    user_agent: &str,
 ) -> Result<(), sqlx::Error> {
     let now = now_millis();
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, region, kind, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO sessions (token_hash, user_id, region, kind, created_at, expires_at, last_used_at, user_agent) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(token_hash)
     .bind(user_id.0)
@@ -24,6 +58,8 @@ pub async fn insert(
     .bind(kind)
     .bind(now)
     .bind(now + days * 86_400_000)
+    .bind(now)
+    .bind(user_agent)
     .execute(&db.pool)
     .await?;
     Ok(())
@@ -48,6 +84,89 @@ pub async fn user_by_token(
         .as_ref()
         .map(from_row)
         .transpose()
+}
+
+/// As [`user_by_token`], for a request that uses the session: also notes when it was last used
+/// (at most hourly, see [`LAST_USED_PRECISION_MS`]).
+pub async fn use_token(db: &Db, token_hash: &str, kind: i64) -> Result<Option<User>, sqlx::Error> {
+    let now = now_millis();
+    let sql = format!(
+        "SELECT {COLUMNS}, s.last_used_at FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.token_hash = ? AND s.kind = ? AND s.expires_at > ?"
+    );
+    let Some(row) = sqlx::query(AssertSqlSafe(sql))
+        .bind(token_hash)
+        .bind(kind)
+        .bind(now)
+        .fetch_optional(&db.pool)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let user = from_row(&row)?;
+    let last_used: i64 = row.try_get("last_used_at")?;
+    if now - last_used >= LAST_USED_PRECISION_MS {
+        sqlx::query("UPDATE sessions SET last_used_at = ? WHERE token_hash = ?")
+            .bind(now)
+            .bind(token_hash)
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(Some(user))
+}
+
+/// An account's unexpired sessions, the most recently started first (at most [`LIST_LIMIT`]).
+pub async fn list(db: &Db, user_id: Id) -> Result<Vec<(String, Session)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT token_hash, kind, created_at, last_used_at, expires_at, user_agent FROM sessions \
+         WHERE user_id = ? AND expires_at > ? ORDER BY created_at DESC, token_hash LIMIT ?",
+    )
+    .bind(user_id.0)
+    .bind(now_millis())
+    .bind(LIST_LIMIT)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let hash: String = r.try_get("token_hash")?;
+            Ok((
+                hash.clone(),
+                Session {
+                    id: public_id(&hash),
+                    kind: r.try_get("kind")?,
+                    created_at: r.try_get("created_at")?,
+                    last_used_at: r.try_get("last_used_at")?,
+                    expires_at: r.try_get("expires_at")?,
+                    user_agent: r.try_get("user_agent")?,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Ends the account's session with public id `id`; whether there was one.
+pub async fn delete_by_id(db: &Db, user_id: Id, id: &str) -> Result<bool, sqlx::Error> {
+    if id.len() != ID_LEN || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(false);
+    }
+    let done =
+        sqlx::query("DELETE FROM sessions WHERE user_id = ? AND SUBSTR(token_hash, 1, 16) = ?")
+            .bind(user_id.0)
+            .bind(id.to_ascii_lowercase())
+            .execute(&db.pool)
+            .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Ends every session of the account except the one whose token hashes to `keep`, if given.
+pub async fn delete_all(db: &Db, user_id: Id, keep: Option<&str>) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?")
+        .bind(user_id.0)
+        // No hash is empty, so without `keep` every session goes.
+        .bind(keep.unwrap_or(""))
+        .execute(&db.pool)
+        .await?;
+    Ok(())
 }
 
 /// Forgets a user's expired sessions.

@@ -179,3 +179,34 @@ pub async fn make_admin(db: &Db, id: Id, password_hash: Option<&str>) -> Result<
     }
     Ok(())
 }
+
+/// Replaces the account's password hash and, in the same transaction, ends every session but
+/// the one whose token hashes to `keep`: whoever knew the old password is signed out.
+pub async fn set_password(
+    db: &Db,
+    id: Id,
+    password_hash: &str,
+    keep: &str,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?")
+        .bind(password_hash)
+        .bind(now_millis())
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?")
+        .bind(id.0)
+        .bind(keep)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+/// The account's password hash.
+pub async fn password_hash(db: &Db, id: Id) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
+        .bind(id.0)
+        .fetch_optional(&db.pool)
+        .await
+}

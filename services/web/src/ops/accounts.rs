@@ -1,7 +1,7 @@
 //! Signing up, signing in and editing a profile.
 
 use crate::db::users::{self, User};
-use crate::limits::Action;
+use crate::limits::{Action, Scope};
 use crate::{AppState, Error, Result};
 use plaza_storage::is_unique_violation;
 use plaza_types::validate;
@@ -42,16 +42,42 @@ fn taken() -> Error {
     Error::conflict("username_taken", "That username is taken.")
 }
 
-/// Checks a username and password. Limited per address and per account name, so neither one
-/// address nor many can guess one account's password quickly.
+/// Counts a sign-in attempt for `account` (a username key) from `client`: per (account,
+/// address), then per address, and only then against the account's much higher ceiling from
+/// all addresses. Attempts refused by the first two are not counted against the account, so a
+/// stranger guessing from one address is stopped there and the owner, elsewhere, still gets in.
+async fn limit_sign_in(state: &AppState, account: &str, client: IpAddr) -> Result<()> {
+    let address = format!("ip:{client}");
+    let pair = format!("account:{account}@{address}");
+    let limits = &state.limits;
+    limits
+        .check(Action::SignIn, Scope::Account, &[&pair])
+        .await
+        .map_err(Error::RateLimited)?;
+    limits
+        .check(Action::SignIn, Scope::Address, &[&address])
+        .await
+        .map_err(Error::RateLimited)?;
+    limits
+        .check(
+            Action::SignInAccount,
+            Scope::Account,
+            &[&format!("account:{account}")],
+        )
+        .await
+        .map_err(Error::RateLimited)
+}
+
+/// Checks a username and password. Limited per (account, address), per address and, much
+/// higher, per account (see [`limit_sign_in`]): one address cannot guess quickly nor lock the
+/// owner out, and many addresses together cannot guess quickly either.
 pub async fn sign_in(
     state: &AppState,
     username: &str,
     password: &str,
     client: IpAddr,
 ) -> Result<User> {
-    let account = format!("account:{}", users::username_key(username.trim()));
-    super::limit(state, Action::SignIn, &[&format!("ip:{client}"), &account]).await?;
+    limit_sign_in(state, &users::username_key(username.trim()), client).await?;
     if password.chars().count() > validate::PASSWORD_MAX {
         return Err(Error::BadCredentials);
     }
@@ -70,6 +96,38 @@ pub async fn sign_in(
             Err(Error::BadCredentials)
         }
     }
+}
+
+/// Changes the account's password after checking the current one (counted as a sign-in attempt,
+/// so a borrowed session cannot guess it quickly), and ends every other session and token:
+/// `keep` is the hash of the caller's own session token, which stays.
+pub async fn change_password(
+    state: &AppState,
+    user: &User,
+    current: &str,
+    new: &str,
+    client: IpAddr,
+    keep: &str,
+) -> Result<()> {
+    let new = validate::password(new)?;
+    limit_sign_in(state, &users::username_key(&user.username), client).await?;
+    let stored = users::password_hash(&state.db, user.id)
+        .await?
+        .ok_or(Error::NotFound("user"))?;
+    let matches = current.chars().count() <= validate::PASSWORD_MAX
+        && state.passwords.verify(current.to_owned(), stored).await?;
+    if !matches {
+        return Err(wrong_password());
+    }
+    let hash = state.passwords.hash(new.to_owned()).await?;
+    users::set_password(&state.db, user.id, &hash, keep).await?;
+    Ok(())
+}
+
+/// The error for a wrong current password when changing it (not `invalid_credentials`, which
+/// would send a page visitor to the sign-in page).
+pub fn wrong_password() -> Error {
+    Error::forbidden("wrong_password", "The current password is wrong.")
 }
 
 /// Changes the display name and bio; returns the updated account.

@@ -1,7 +1,10 @@
 //! Sign up, sign in and sign out pages.
 
 use super::{Form, Layout, PageResult, render, render_status};
-use crate::auth::{KIND_COOKIE, SESSION_COOKIE, Viewer, session_cookie, start_session, token_hash};
+use crate::auth::{
+    KIND_COOKIE, SESSION_COOKIE, Viewer, renew_csrf_cookie, session_cookie, start_session,
+    token_hash, user_agent_summary,
+};
 use crate::client::ClientIp;
 use crate::db::sessions;
 use crate::ops::accounts;
@@ -52,20 +55,34 @@ pub struct CredentialsForm {
     password: String,
 }
 
-fn signed_in(state: &AppState, token: &str) -> Response {
+/// The redirect after signing in: the session cookie, and a new anonymous CSRF cookie (forms of
+/// the session use a token derived from it; see [`crate::auth`]).
+fn signed_in(state: &AppState, token: &str) -> Result<Response, Error> {
     let mut response = Redirect::to("/").into_response();
     if let Ok(value) =
         HeaderValue::from_str(&session_cookie(Some(token), state.config.secure_cookies))
     {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
-    response
+    renew_csrf_cookie(&mut response, state.config.secure_cookies)?;
+    Ok(response)
+}
+
+/// The redirect after a session ends: the session cookie removed, a new CSRF cookie.
+pub fn signed_out(state: &AppState) -> Result<Response, Error> {
+    let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response();
+    if let Ok(value) = HeaderValue::from_str(&session_cookie(None, state.config.secure_cookies)) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    renew_csrf_cookie(&mut response, state.config.secure_cookies)?;
+    Ok(response)
 }
 
 async fn submit(
     state: AppState,
     viewer: Viewer,
     client: IpAddr,
+    user_agent: String,
     form: CredentialsForm,
     signup: bool,
 ) -> PageResult {
@@ -77,8 +94,8 @@ async fn submit(
     };
     match result {
         Ok(user) => {
-            let token = start_session(&state, user.id, KIND_COOKIE).await?;
-            Ok(signed_in(&state, &token))
+            let token = start_session(&state, user.id, KIND_COOKIE, &user_agent).await?;
+            Ok(signed_in(&state, &token)?)
         }
         Err(e @ (Error::Invalid(_) | Error::Conflict { .. } | Error::BadCredentials)) => {
             let response = e.to_response();
@@ -110,9 +127,18 @@ pub async fn signup(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
     viewer: Viewer,
+    headers: HeaderMap,
     Form(form): Form<CredentialsForm>,
 ) -> PageResult {
-    submit(state, viewer, client, form, true).await
+    submit(
+        state,
+        viewer,
+        client,
+        user_agent_summary(&headers),
+        form,
+        true,
+    )
+    .await
 }
 
 /// `POST /signin`.
@@ -120,9 +146,18 @@ pub async fn signin(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
     viewer: Viewer,
+    headers: HeaderMap,
     Form(form): Form<CredentialsForm>,
 ) -> PageResult {
-    submit(state, viewer, client, form, false).await
+    submit(
+        state,
+        viewer,
+        client,
+        user_agent_summary(&headers),
+        form,
+        false,
+    )
+    .await
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -143,9 +178,5 @@ pub async fn signout(
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
         sessions::delete(&state.db, &token_hash(cookie.value())).await?;
     }
-    let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response();
-    if let Ok(value) = HeaderValue::from_str(&session_cookie(None, state.config.secure_cookies)) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
-    Ok(response)
+    Ok(signed_out(&state)?)
 }

@@ -2,7 +2,11 @@
 
 use super::{Form, Layout, PageResult, back_to, next_url, render, render_status};
 use crate::auth::Viewer;
+use crate::client::ClientIp;
+use crate::db::sessions;
+use crate::db::users::User;
 use crate::handlers::api::CursorQuery;
+use crate::handlers::api::accounts::SessionView;
 use crate::i18n::{LANG_COOKIE, Lang};
 use crate::ops::accounts::{self, invalid_language};
 use crate::ops::feeds;
@@ -12,7 +16,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
-use plaza_http::{Json, Query};
+use plaza_http::{Json, Path, Query};
 use serde_json::{Value, json};
 
 #[derive(Template)]
@@ -113,7 +117,32 @@ struct SettingsPage {
     /// The account's language setting: `""` (follow the browser), `"en"` or `"ja"`.
     language: String,
     form_error: Option<String>,
-    saved: bool,
+    /// The catalog key of what was just done (`settings.saved`, ...), shown once.
+    notice: Option<&'static str>,
+    password_error: Option<String>,
+    /// The account's sessions and API tokens, this browser's marked `current`.
+    sessions: Vec<SessionView>,
+}
+
+impl SettingsPage {
+    /// The page for `me` as saved, with its sessions.
+    async fn load(state: &AppState, viewer: &Viewer, me: &User) -> Result<Self, Error> {
+        let sessions = sessions::list(&state.db, me.id)
+            .await?
+            .into_iter()
+            .map(|(hash, s)| SessionView::new(&hash, s, viewer.session.as_deref()))
+            .collect();
+        Ok(SettingsPage {
+            display_name: me.display_name.clone(),
+            bio: me.bio.clone(),
+            language: me.language.clone(),
+            layout: Layout::titled(viewer, "title.settings", "/settings"),
+            form_error: None,
+            notice: None,
+            password_error: None,
+            sessions,
+        })
+    }
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -121,17 +150,22 @@ pub struct SettingsQuery {
     saved: Option<String>,
 }
 
-/// `GET /settings` (`?saved=1` after a successful save).
-pub async fn settings(viewer: Viewer, Query(q): Query<SettingsQuery>) -> PageResult {
+/// `GET /settings` (`?saved=1` after saving the profile, `?saved=password` after changing the
+/// password, `?saved=session` after ending a session).
+pub async fn settings(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<SettingsQuery>,
+) -> PageResult {
     let me = viewer.require()?;
-    render(&SettingsPage {
-        display_name: me.display_name.clone(),
-        bio: me.bio.clone(),
-        language: me.language.clone(),
-        layout: Layout::titled(&viewer, "title.settings", "/settings"),
-        form_error: None,
-        saved: q.saved.is_some(),
-    })
+    let mut page = SettingsPage::load(&state, &viewer, me).await?;
+    page.notice = match q.saved.as_deref() {
+        None => None,
+        Some("password") => Some("settings.password_changed"),
+        Some("session") => Some("settings.session_ended"),
+        Some(_) => Some("settings.saved"),
+    };
+    render(&page)
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -164,19 +198,93 @@ pub async fn save_settings(
     .await;
     match saved {
         Ok(_) => Ok(Redirect::to("/settings?saved=1").into_response()),
-        Err(Error::Invalid(i)) => render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &SettingsPage {
-                layout: Layout::titled(&viewer, "title.settings", "/settings"),
-                form_error: Some(viewer.locale.error(i.code, &i.message)),
-                display_name: form.display_name,
-                bio: form.bio,
-                language: form.language,
-                saved: false,
-            },
-        ),
+        Err(Error::Invalid(i)) => {
+            let mut page = SettingsPage::load(&state, &viewer, me).await?;
+            page.form_error = Some(viewer.locale.error(i.code, &i.message));
+            page.display_name = form.display_name;
+            page.bio = form.bio;
+            page.language = form.language;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+}
+
+/// `POST /settings/password`: changes the password; every other session and token ends, this
+/// browser stays signed in.
+pub async fn change_password(
+    State(state): State<AppState>,
+    ClientIp(client): ClientIp,
+    viewer: Viewer,
+    Form(form): Form<PasswordForm>,
+) -> PageResult {
+    viewer.check_csrf(&form.csrf)?;
+    let me = viewer.require()?;
+    let keep = viewer.session.as_deref().ok_or(Error::Unauthenticated)?;
+    let changed = accounts::change_password(
+        &state,
+        me,
+        &form.current_password,
+        &form.new_password,
+        client,
+        keep,
+    )
+    .await;
+    match changed {
+        Ok(()) => Ok(Redirect::to("/settings?saved=password").into_response()),
+        Err(e @ (Error::Invalid(_) | Error::Forbidden { .. })) => {
+            let response = e.to_response();
+            let mut page = SettingsPage::load(&state, &viewer, me).await?;
+            page.password_error = Some(viewer.locale.error(&response.code, &response.message));
+            render_status(response.status, &page)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /settings/sessions/{id}/revoke`: ends one session or token; ending this browser's own
+/// signs it out.
+pub async fn revoke_session(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfOnly>,
+) -> PageResult {
+    viewer.check_csrf(&form.csrf)?;
+    let me = viewer.require()?;
+    if !sessions::delete_by_id(&state.db, me.id, &id).await? {
+        return Err(Error::NotFound("session").into());
+    }
+    let own = viewer
+        .session
+        .as_deref()
+        .is_some_and(|hash| sessions::public_id(hash) == id.to_ascii_lowercase());
+    if own {
+        return Ok(super::auth::signed_out(&state)?);
+    }
+    Ok(Redirect::to("/settings?saved=session").into_response())
+}
+
+/// `POST /settings/sessions/revoke_all`: signs out everywhere, this browser included.
+pub async fn revoke_all_sessions(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<CsrfOnly>,
+) -> PageResult {
+    viewer.check_csrf(&form.csrf)?;
+    let me = viewer.require()?;
+    sessions::delete_all(&state.db, me.id, None).await?;
+    Ok(super::auth::signed_out(&state)?)
 }
 
 #[derive(Debug, serde::Deserialize)]

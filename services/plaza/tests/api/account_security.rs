@@ -1,0 +1,518 @@
+//! Account security: changing the password, the list of sessions and tokens, signing out
+//! everywhere, CSRF tokens bound to the session, sign-in limits that a stranger cannot use to
+//! lock the owner out, and names or texts that would mislead.
+
+use crate::helpers::{Browser, TestApp};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+async fn sign_in_token(app: &TestApp, name: &str, password: &str) -> (StatusCode, Value) {
+    app.post(
+        "/api/v1/sessions",
+        None,
+        json!({"username": name, "password": password}),
+    )
+    .await
+}
+
+async fn new_token(app: &TestApp, name: &str) -> String {
+    let (status, body) = sign_in_token(app, name, "password1").await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["token"].as_str().unwrap().to_owned()
+}
+
+async fn change_password(
+    app: &TestApp,
+    token: &str,
+    current: &str,
+    new: &str,
+) -> (StatusCode, Value) {
+    app.call(
+        Method::PUT,
+        "/api/v1/me/password",
+        Some(token),
+        Some(json!({"current_password": current, "new_password": new})),
+    )
+    .await
+}
+
+async fn me_status(app: &TestApp, token: &str) -> StatusCode {
+    app.get("/api/v1/me", Some(token)).await.0
+}
+
+#[tokio::test]
+async fn changing_the_password_needs_the_current_one_and_ends_every_other_session() {
+    let app = TestApp::start().await;
+    let mine = app.sign_up("alba").await;
+    let other = new_token(&app, "alba").await;
+    let browser = Browser::new(&app);
+    browser.sign_in("alba").await;
+
+    let (status, body) = change_password(&app, &mine, "wrong-password", "new-password-2").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["error"], "wrong_password");
+    let (status, body) = change_password(&app, &mine, "password1", "short").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"], "password_too_short");
+    assert_eq!(
+        me_status(&app, &other).await,
+        StatusCode::OK,
+        "nothing changed yet"
+    );
+    assert_eq!(
+        sign_in_token(&app, "alba", "password1").await.0,
+        StatusCode::CREATED
+    );
+
+    let (status, body) = change_password(&app, &mine, "password1", "new-password-2").await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    assert_eq!(
+        me_status(&app, &mine).await,
+        StatusCode::OK,
+        "the caller stays"
+    );
+    assert_eq!(me_status(&app, &other).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        browser.get("/settings").await.0,
+        StatusCode::SEE_OTHER,
+        "the browser session ended too"
+    );
+    let (status, body) = sign_in_token(&app, "alba", "password1").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"], "invalid_credentials");
+    assert_eq!(
+        sign_in_token(&app, "alba", "new-password-2").await.0,
+        StatusCode::CREATED
+    );
+}
+
+#[tokio::test]
+async fn sessions_are_listed_without_their_tokens_and_each_can_be_ended() {
+    let app = TestApp::start().await;
+    let mine = app.sign_up("bruno").await;
+    let response = app
+        .client
+        .post(format!("{}/api/v1/sessions", app.url))
+        .header("user-agent", "PlazaGame/2.1 (console)")
+        .json(&json!({"username": "bruno", "password": "password1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let other = response.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let (status, body) = app.get("/api/v1/me/sessions", Some(&mine)).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = body.to_string();
+    assert!(
+        !text.contains(&mine) && !text.contains(&other),
+        "no secrets"
+    );
+    let list = body["sessions"].as_array().unwrap();
+    assert_eq!(list.len(), 2, "{body}");
+    let current: Vec<&Value> = list.iter().filter(|s| s["current"] == true).collect();
+    assert_eq!(current.len(), 1);
+    let game = list
+        .iter()
+        .find(|s| s["user_agent"] == "PlazaGame/2.1 (console)")
+        .expect("the game's token is listed with its user agent");
+    assert_eq!(game["current"], false);
+    assert_eq!(game["kind"], "api");
+    assert!(game["created_at"].as_str().is_some());
+    assert!(game["expires_at"].as_str().is_some());
+    let id = game["id"].as_str().unwrap().to_owned();
+
+    // Another account cannot end it.
+    let stranger = app.sign_up("carla").await;
+    let (status, body) = app
+        .delete(&format!("/api/v1/me/sessions/{id}"), &stranger)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"], "not_found");
+    assert_eq!(me_status(&app, &other).await, StatusCode::OK);
+
+    let (status, _) = app
+        .delete(&format!("/api/v1/me/sessions/{id}"), &mine)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(me_status(&app, &other).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(me_status(&app, &mine).await, StatusCode::OK);
+    let (_, body) = app.get("/api/v1/me/sessions", Some(&mine)).await;
+    assert_eq!(body["sessions"].as_array().unwrap().len(), 1);
+    let (status, _) = app.delete("/api/v1/me/sessions/not-an-id", &mine).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn signing_out_everywhere_ends_every_session_and_token() {
+    let app = TestApp::start().await;
+    let mine = app.sign_up("dario").await;
+    let other = new_token(&app, "dario").await;
+    let browser = Browser::new(&app);
+    browser.sign_in("dario").await;
+    let bystander = app.sign_up("elena").await;
+
+    let (status, _) = app.delete("/api/v1/me/sessions", &mine).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(me_status(&app, &mine).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(me_status(&app, &other).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(browser.get("/settings").await.0, StatusCode::SEE_OTHER);
+    assert_eq!(
+        me_status(&app, &bystander).await,
+        StatusCode::OK,
+        "only that account"
+    );
+}
+
+#[tokio::test]
+async fn the_settings_page_lists_sessions_and_changes_the_password() {
+    let app = TestApp::start().await;
+    let browser = Browser::new(&app);
+    browser.sign_up("fabio").await;
+    let token = new_token(&app, "fabio").await;
+    let (status, html) = browser.get("/settings").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("action=\"/settings/password\""));
+    assert_eq!(
+        html.matches("/revoke\"").count(),
+        2,
+        "both sessions are listed"
+    );
+    assert!(html.contains("this browser"));
+    assert!(!html.contains(&token));
+
+    let csrf = browser.csrf("/settings").await;
+    let r = browser
+        .submit(
+            "/settings/password",
+            &[
+                ("csrf", &csrf),
+                ("current_password", "not-my-password"),
+                ("new_password", "new-password-2"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("The current password is wrong.")
+    );
+    assert_eq!(me_status(&app, &token).await, StatusCode::OK);
+
+    let r = browser
+        .submit(
+            "/settings/password",
+            &[
+                ("csrf", &csrf),
+                ("current_password", "password1"),
+                ("new_password", "new-password-2"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (status, html) = browser.get("/settings?saved=password").await;
+    assert_eq!(status, StatusCode::OK, "this browser stays signed in");
+    assert!(html.contains("Your password has been changed."));
+    assert_eq!(me_status(&app, &token).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(html.matches("/revoke\"").count(), 1);
+}
+
+#[tokio::test]
+async fn the_settings_page_ends_one_session_or_all_of_them() {
+    let app = TestApp::start().await;
+    let browser = Browser::new(&app);
+    browser.sign_up("gemma").await;
+    let token = new_token(&app, "gemma").await;
+    let (_, body) = app.get("/api/v1/me/sessions", Some(&token)).await;
+    let mine = body["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["current"] == true)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let csrf = browser.csrf("/settings").await;
+    let r = browser
+        .submit(
+            &format!("/settings/sessions/{mine}/revoke"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(me_status(&app, &token).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(browser.get("/settings").await.0, StatusCode::OK);
+
+    // Without the CSRF token nothing ends.
+    let other = new_token(&app, "gemma").await;
+    let r = browser
+        .submit("/settings/sessions/revoke_all", &[("csrf", "x")])
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(me_status(&app, &other).await, StatusCode::OK);
+
+    let r = browser
+        .submit("/settings/sessions/revoke_all", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(me_status(&app, &other).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(browser.get("/settings").await.0, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_csrf_token_taken_before_signing_in_is_refused_after_it() {
+    let app = TestApp::start().await;
+    app.sign_up("hugo").await;
+    let browser = Browser::new(&app);
+    let before = browser.csrf("/signin").await;
+    let r = browser
+        .submit(
+            "/signin",
+            &[
+                ("csrf", &before),
+                ("username", "hugo"),
+                ("password", "password1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let form = [
+        ("csrf", before.as_str()),
+        ("display_name", "Hugo"),
+        ("bio", ""),
+        ("language", ""),
+    ];
+    let r = browser.submit("/settings", &form).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (_, body) = app.get("/api/v1/users/hugo", None).await;
+    assert_eq!(
+        body["user"]["display_name"], "hugo",
+        "nothing changed (the username stands in)"
+    );
+
+    // The page now carries the session's own token, which works.
+    let after = browser.csrf("/settings").await;
+    assert_ne!(after, before);
+    let form = [
+        ("csrf", after.as_str()),
+        ("display_name", "Hugo"),
+        ("bio", ""),
+        ("language", ""),
+    ];
+    assert_eq!(
+        browser.submit("/settings", &form).await.status(),
+        StatusCode::SEE_OTHER
+    );
+
+    // Another session of the same account has its own token.
+    let second = Browser::new(&app);
+    second.sign_in("hugo").await;
+    let r = second.submit("/settings", &form).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn wrong_passwords_from_one_address_do_not_lock_the_owner_out() {
+    let app = TestApp::start_configured(None, |c| {
+        c.rate_limits = plaza::config::RateLimits::default();
+        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap(), "::1".parse().unwrap()];
+    })
+    .await;
+    app.sign_up("iris").await;
+    let attempt = |from: &'static str, password: &'static str| {
+        app.client
+            .post(format!("{}/api/v1/sessions", app.url))
+            .header("x-forwarded-for", from)
+            .json(&json!({"username": "iris", "password": password}))
+            .send()
+    };
+    let per_minute = plaza::config::RateLimits::default().sign_in_per_minute;
+    for _ in 0..per_minute {
+        let r = attempt("198.51.100.1", "wrong-password").await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    for _ in 0..5 {
+        let r = attempt("198.51.100.1", "wrong-password").await.unwrap();
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+        let wait: u64 = r.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=61).contains(&wait), "{wait}");
+        assert_eq!(r.json::<Value>().await.unwrap()["error"], "rate_limited");
+    }
+    // Even the right password from the stranger's address waits.
+    let r = attempt("198.51.100.1", "password1").await.unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+
+    let r = attempt("203.0.113.7", "password1").await.unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "the owner signs in from elsewhere"
+    );
+}
+
+#[tokio::test]
+async fn misleading_names_are_refused_with_invalid_characters() {
+    let app = TestApp::start().await;
+    let token = app.sign_up("jonas").await;
+    for name in [
+        "\u{202E}nimda",
+        "ad\u{200B}min",
+        "nul\u{0}byte",
+        "\u{FEFF}",
+        "\u{2066}x\u{2069}",
+    ] {
+        let (status, body) = app
+            .call(
+                Method::PATCH,
+                "/api/v1/me",
+                Some(&token),
+                Some(json!({"display_name": name})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name:?}");
+        assert_eq!(body["error"], "invalid_characters", "{name:?}");
+        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    let (_, body) = app.get("/api/v1/users/jonas", None).await;
+    assert_eq!(
+        body["user"]["display_name"], "jonas",
+        "nothing changed (the username stands in)"
+    );
+    // An emoji sequence with joiners is a fine name.
+    let (status, _) = app
+        .call(
+            Method::PATCH,
+            "/api/v1/me",
+            Some(&token),
+            Some(json!({"display_name": "👨\u{200D}👩\u{200D}👧 Jonas"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let (status, body) = app
+        .post(
+            "/api/v1/accounts",
+            None,
+            json!({"username": "kim\u{202E}", "password": "password1"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"], "invalid_characters");
+
+    app.make_admin("jonas").await;
+    for (input, code) in [
+        (
+            json!({"title_id": "ABC", "name": "Pik\u{202E}min"}),
+            "invalid_characters",
+        ),
+        (
+            json!({"title_id": "ABC", "name": "Pikmin", "icon_url": "//evil.example/x.png"}),
+            "invalid_icon",
+        ),
+        (
+            json!({"title_id": "ABC", "name": "Pikmin", "icon_url": "/\\evil.example/x.png"}),
+            "invalid_icon",
+        ),
+        (
+            json!({"title_id": "ABC", "name": "Pikmin", "icon_url": "data:image/png;base64,AA"}),
+            "invalid_icon",
+        ),
+    ] {
+        let (status, body) = app
+            .post("/api/v1/communities", Some(&token), input.clone())
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{input}");
+        assert_eq!(body["error"], code, "{input}");
+    }
+    let (_, body) = app.get("/api/v1/communities", None).await;
+    assert!(!body.to_string().contains("Pik"), "no community was made");
+}
+
+#[tokio::test]
+async fn posts_and_comments_of_only_invisible_characters_are_refused() {
+    let app = TestApp::start().await;
+    let token = app.sign_up("lena").await;
+    let c = app.community().await;
+    for text in ["\u{200B}", "\u{FEFF}\u{200B} \u{2060}", "\u{3164}"] {
+        let (status, body) = app
+            .post(
+                &format!("/api/v1/communities/{c}/posts"),
+                Some(&token),
+                json!({"body": text, "feeling": 0}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text:?}");
+        assert_eq!(body["error"], "body_invisible");
+    }
+    let post = app.post_text(&token, &c, "visible").await;
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/posts/{post}/comments"),
+            Some(&token),
+            json!({"body": "\u{200B}\u{200B}"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"], "body_invisible");
+    let (_, body) = app
+        .get(&format!("/api/v1/posts/{post}/comments"), None)
+        .await;
+    assert_eq!(body["comments"].as_array().map(Vec::len), Some(0));
+}
+
+#[tokio::test]
+async fn page_forms_refuse_misleading_names_and_invisible_posts() {
+    let app = TestApp::start().await;
+    let browser = Browser::new(&app);
+    browser.sign_up("milo").await;
+    let csrf = browser.csrf("/settings").await;
+    let r = browser
+        .submit(
+            "/settings",
+            &[
+                ("csrf", &csrf),
+                ("display_name", "nul\u{0}"),
+                ("bio", ""),
+                ("language", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("invisible or text-direction characters")
+    );
+
+    let c = app.community().await;
+    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
+    let url = community["community"]["url"].as_str().unwrap().to_owned();
+    let r = browser
+        .submit(
+            &format!("{url}/posts"),
+            &[("csrf", &csrf), ("body", "\u{200B}"), ("feeling", "0")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("The text has no visible characters.")
+    );
+    let (_, body) = app
+        .get(&format!("/api/v1/communities/{c}/posts"), None)
+        .await;
+    assert_eq!(body["posts"].as_array().map(Vec::len), Some(0));
+}
