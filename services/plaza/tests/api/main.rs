@@ -11,6 +11,8 @@
 
 mod accounts;
 mod bench;
+mod blocking;
+mod comment_deletion;
 mod communities;
 mod errors;
 mod helpers;
@@ -21,3 +23,4 @@ mod pages;
 mod posts;
 mod resilience;
 mod social;
+mod withdrawals;
