@@ -89,11 +89,20 @@ async fn a_block_takes_each_side_out_of_the_others_notifications_of_every_kind()
     app.comment(&amy, &bob_post, "amy on bob's post").await;
     app.put("/api/v1/users/amy_blocks/follow", &bob).await;
     app.put("/api/v1/users/bob_blocked/follow", &amy).await;
+    // And each comments after the other in a bystander's thread.
+    let cat_post = app.post_text(&cat, &c, "cat's thread").await;
+    app.comment(&amy, &cat_post, "amy in cat's thread").await;
+    app.comment(&bob, &cat_post, "bob in cat's thread").await;
+    app.comment(&amy, &cat_post, "amy again").await;
     // A bystander shares one of amy's groups, which must stay with them alone.
     app.put(&format!("/api/v1/posts/{amy_post}/yeah"), &cat)
         .await;
-    assert_eq!(notification_texts(&app, &amy).await.len(), 4);
-    assert_eq!(notification_texts(&app, &bob).await.len(), 4);
+    let amy_before = notification_texts(&app, &amy).await;
+    assert_eq!(amy_before.len(), 5, "{amy_before:?}");
+    assert!(amy_before.contains(&"bob_blocked commented on a post you commented on.".to_owned()));
+    let bob_before = notification_texts(&app, &bob).await;
+    assert_eq!(bob_before.len(), 5, "{bob_before:?}");
+    assert!(bob_before.contains(&"amy_blocks commented on a post you commented on.".to_owned()));
 
     let (status, _) = app.put("/api/v1/users/bob_blocked/block", &amy).await;
     assert_eq!(status, StatusCode::OK);
