@@ -2,7 +2,7 @@
 //! leaves lists, counts and notifications, and its drawing is no longer referenced.
 
 use crate::blocking::notification_texts;
-use crate::helpers::{Browser, TestApp};
+use crate::helpers::{Browser, TestApp, token_in};
 use plaza_storage::sqlx::{self, Row};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -223,4 +223,33 @@ async fn the_post_page_deletes_a_comment_with_its_form_and_refuses_without_the_t
     // Nobody else is offered the form.
     let html = app.page(&format!("/posts/{post}")).await;
     assert!(!html.contains("/delete\""));
+}
+
+#[tokio::test]
+async fn an_admin_deletes_anyones_comment_and_post_from_the_post_page() {
+    let app = TestApp::start().await;
+    let author = app.sign_up("page_poster").await;
+    app.sign_up("page_admin").await;
+    app.make_admin("page_admin").await;
+    let c = app.community().await;
+    let post = app.post_text(&author, &c, "moderate me").await;
+    let comment = app.comment(&author, &post, "and me").await;
+
+    let browser = Browser::new(&app);
+    browser.sign_in("page_admin").await;
+    let (_, html) = browser.get(&format!("/posts/{post}")).await;
+    assert!(html.contains(&format!("/comments/{comment}/delete")));
+    assert!(html.contains(&format!("/posts/{post}/delete")));
+    let csrf = token_in(&html);
+    let r = browser
+        .submit(&format!("/comments/{comment}/delete"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(comment_ids(&app, &post).await.is_empty());
+    let r = browser
+        .submit(&format!("/posts/{post}/delete"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), None).await;
+    assert_eq!(body["post"]["deleted"], true);
 }
