@@ -16,6 +16,10 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/yeahs/take", post(yeahs::take))
         .route("/v1/yeahs/summary", post(yeahs::summary))
         .route("/v1/targets/{kind}/{id}/yeahs", get(yeahs::by_target))
+        .route(
+            "/v1/targets/{kind}/{id}/yeahs/query",
+            post(yeahs::query_target),
+        )
         .route("/v1/users/{id}/yeahs", get(yeahs::by_user))
         .route("/v1/communities/{id}/popular", get(yeahs::popular))
         .with_state(state);

@@ -13,6 +13,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/v1/events", post(notifications::deliver))
+        .route("/v1/withdrawals", post(notifications::withdraw))
         .route("/v1/users/{id}/notifications", get(notifications::list))
         .route("/v1/users/{id}/unread", get(notifications::unread))
         .route("/v1/users/{id}/read", post(notifications::mark_read))

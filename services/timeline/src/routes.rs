@@ -15,12 +15,14 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/posts", post(posts::create))
         .route("/v1/posts/batch", post(posts::batch))
         .route("/v1/posts/query", post(posts::query))
+        .route("/v1/posts/comment_counts", post(posts::comment_counts))
         .route("/v1/posts/{id}", get(posts::show))
         .route("/v1/posts/{id}/delete", post(posts::delete))
         .route("/v1/posts/{id}/comments", post(comments::create))
         .route("/v1/posts/{id}/comments/query", post(comments::query))
         .route("/v1/posts/{id}/commenters", get(comments::commenters))
         .route("/v1/comments/{id}", get(comments::show))
+        .route("/v1/comments/{id}/delete", post(comments::delete))
         .route("/v1/media/referenced", post(posts::referenced_media))
         .with_state(state);
     common_layers(

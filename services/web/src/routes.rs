@@ -90,6 +90,10 @@ fn api() -> Router<AppState> {
         )
         .route("/posts/{id}/yeahs", get(posts::yeahs))
         .route(
+            "/comments/{id}",
+            axum::routing::delete(posts::delete_comment),
+        )
+        .route(
             "/comments/{id}/yeah",
             put(posts::yeah_comment).delete(posts::unyeah_comment),
         )
@@ -135,6 +139,7 @@ fn pages(state: &AppState) -> Router<AppState> {
         .route("/posts/{id}/delete", post(post_pages::delete))
         .route("/comments/{id}", get(post_pages::comment_link))
         .route("/comments/{id}/yeah", post(post_pages::yeah_comment))
+        .route("/comments/{id}/delete", post(post_pages::delete_comment))
         .route("/users/{name}", get(user::posts))
         .route("/users/{name}/yeahs", get(user::yeahs))
         .route("/users/{name}/following", get(user::following))

@@ -198,7 +198,7 @@ pub async fn posts(
     let ids: Vec<Id> = posts.iter().map(|p| p.id).collect();
     let authors: Vec<Id> = posts.iter().map(|p| p.author_id).collect();
     let community_ids: Vec<Id> = posts.iter().map(|p| p.community_id).collect();
-    let (users, communities, summaries) = tokio::try_join!(
+    let (users, communities, summaries, counts) = tokio::try_join!(
         async {
             users::by_ids(&state.db, &authors)
                 .await
@@ -216,6 +216,7 @@ pub async fn posts(
                 .await
                 .map_err(crate::Error::from)
         },
+        comment_counts(state, viewer, &ids),
     )?;
     let summaries: HashMap<Id, _> = summaries.into_iter().map(|s| (s.target_id, s)).collect();
     Ok(posts
@@ -246,7 +247,7 @@ pub async fn posts(
                 spoiler: p.spoiler,
                 topic_tag: p.topic_tag,
                 platform: p.platform,
-                comment_count: p.comment_count,
+                comment_count: counts.get(&p.id).copied().unwrap_or(p.comment_count),
                 yeah_count: summary.map_or(0, |s| s.count),
                 yeahed_by_me: summary.is_some_and(|s| s.yeahed_by_viewer),
                 deleted: p.deleted,
@@ -271,6 +272,29 @@ pub async fn posts(
                 mine: viewer == Some(p.author_id),
             }
         })
+        .collect())
+}
+
+/// The comment counts as `viewer` sees them, for a viewer who blocks or is blocked by anyone
+/// (the counts the posts carry include everyone's comments); empty otherwise.
+async fn comment_counts(
+    state: &AppState,
+    viewer: Option<Id>,
+    ids: &[Id],
+) -> Result<HashMap<Id, i64>> {
+    let Some(viewer) = viewer else {
+        return Ok(HashMap::new());
+    };
+    let hidden = crate::db::blocks::hidden_from(&state.db, viewer).await?;
+    if hidden.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(state
+        .timeline
+        .comment_counts(ids, &hidden)
+        .await?
+        .into_iter()
+        .map(|c| (c.post_id, c.count))
         .collect())
 }
 

@@ -3,8 +3,10 @@
 use crate::{AppState, Error, Result};
 use plaza_http::RequestContext;
 use plaza_storage::queue::{self, Job};
-use plaza_types::jobs::{COMMENT_CREATED, CommentCreated, NOTIFY};
-use plaza_types::notification::{Event, Kind};
+use plaza_types::jobs::{
+    COMMENT_CREATED, COMMENT_DELETED, CommentCreated, CommentDeleted, NOTIFY, WITHDRAW,
+};
+use plaza_types::notification::{Event, Kind, Withdrawal};
 use tokio::sync::watch;
 use tracing::Instrument;
 
@@ -67,9 +69,18 @@ pub async fn execute(state: &AppState, job: &Job) -> Result<()> {
             state.notification.deliver(&event).await?;
             Ok(())
         }
+        WITHDRAW => {
+            let w: Withdrawal = serde_json::from_value(job.payload.clone())?;
+            state.notification.withdraw(&w).await?;
+            Ok(())
+        }
         COMMENT_CREATED => {
             let c: CommentCreated = serde_json::from_value(job.payload.clone())?;
             comment_created(state, &c).await
+        }
+        COMMENT_DELETED => {
+            let c: CommentDeleted = serde_json::from_value(job.payload.clone())?;
+            comment_deleted(state, &c).await
         }
         other => Err(Error::UnknownKind(other.to_owned())),
     }
@@ -84,7 +95,9 @@ async fn comment_created(state: &AppState, c: &CommentCreated) -> Result<()> {
         dedupe_key: format!("comment:{}:{}", c.comment_id, recipient),
         at: c.at,
     };
-    if c.post_author_id != c.commenter_id {
+    // Nobody hears of a comment by someone they block or are blocked by.
+    let excluded = |id: &plaza_types::Id| c.exclude_recipient_ids.contains(id);
+    if c.post_author_id != c.commenter_id && !excluded(&c.post_author_id) {
         state
             .notification
             .deliver(&event(c.post_author_id, Kind::PostComment))
@@ -95,10 +108,51 @@ async fn comment_created(state: &AppState, c: &CommentCreated) -> Result<()> {
         .commenters(c.post_id, c.comment_id, THREAD_FAN_OUT)
         .await?
     {
-        if other != c.commenter_id && other != c.post_author_id {
+        if other != c.commenter_id && other != c.post_author_id && !excluded(&other) {
             state
                 .notification
                 .deliver(&event(other, Kind::ThreadComment))
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// A comment was deleted: the Yeahs on it leave its author's notifications, and unless the
+/// commenter has another comment on the post, they leave the "commented on" notifications of
+/// everyone the comment notified.
+async fn comment_deleted(state: &AppState, c: &CommentDeleted) -> Result<()> {
+    state
+        .notification
+        .withdraw(&Withdrawal {
+            recipient_id: c.commenter_id,
+            kind: Some(Kind::CommentYeah),
+            target_id: Some(c.comment_id),
+            actor_id: None,
+        })
+        .await?;
+    if c.commenter_remains {
+        return Ok(());
+    }
+    let withdraw = |recipient, kind| Withdrawal {
+        recipient_id: recipient,
+        kind: Some(kind),
+        target_id: Some(c.post_id),
+        actor_id: Some(c.commenter_id),
+    };
+    state
+        .notification
+        .withdraw(&withdraw(c.post_author_id, Kind::PostComment))
+        .await?;
+    for other in state
+        .timeline
+        .commenters(c.post_id, c.comment_id, THREAD_FAN_OUT)
+        .await?
+    {
+        if other != c.commenter_id {
+            state
+                .notification
+                .withdraw(&withdraw(other, Kind::ThreadComment))
                 .await?;
         }
     }

@@ -3,6 +3,7 @@
 use crate::{ClientError, Items, ServiceClient, with_query};
 use plaza_types::empathy::{
     GiveYeah, Ranked, Summary, SummaryRequest, TakeYeah, TargetKind, YeahEntry, YeahOutcome,
+    YeahQuery,
 };
 use plaza_types::{Id, Page};
 
@@ -63,6 +64,21 @@ impl EmpathyClient {
             &[("cursor", cursor), ("limit", Some(limit.to_string()))],
         );
         self.0.get(&path).await
+    }
+
+    /// Who yeahed a target, newest first, leaving out `query.exclude_user_ids`.
+    pub async fn query_target(
+        &self,
+        kind: TargetKind,
+        target_id: Id,
+        query: &YeahQuery,
+    ) -> Result<Page<YeahEntry>, ClientError> {
+        self.0
+            .post(
+                &format!("/v1/targets/{}/{target_id}/yeahs/query", kind_str(kind)),
+                query,
+            )
+            .await
     }
 
     /// What a user yeahed, newest first.

@@ -1,7 +1,7 @@
 //! The notification service's client.
 
 use crate::{ClientError, ServiceClient, with_query};
-use plaza_types::notification::{Delivered, Event, Group, UnreadCount};
+use plaza_types::notification::{Delivered, Event, Group, UnreadCount, Withdrawal, Withdrawn};
 use plaza_types::{Id, Page};
 
 /// Talks to the notification service.
@@ -17,6 +17,11 @@ impl NotificationClient {
     /// Delivers an event (idempotent by its dedupe key).
     pub async fn deliver(&self, event: &Event) -> Result<Delivered, ClientError> {
         self.0.post("/v1/events", event).await
+    }
+
+    /// Takes an actor (or whole groups) out of a recipient's notifications.
+    pub async fn withdraw(&self, withdrawal: &Withdrawal) -> Result<Withdrawn, ClientError> {
+        self.0.post("/v1/withdrawals", withdrawal).await
     }
 
     /// A recipient's grouped notifications, newest first.

@@ -2,8 +2,8 @@
 
 use crate::{ClientError, Items, ServiceClient, with_query};
 use plaza_types::timeline::{
-    Comment, CommentQuery, Commenters, DeleteRequest, MediaKeys, NewComment, NewPost, Post,
-    PostQuery,
+    Comment, CommentCount, CommentCountRequest, CommentQuery, Commenters, DeleteRequest, MediaKeys,
+    NewComment, NewPost, Post, PostQuery,
 };
 use plaza_types::{Id, IdsRequest, Page};
 
@@ -37,13 +37,57 @@ impl TimelineClient {
         Ok(items.items)
     }
 
-    pub async fn delete_post(&self, id: Id, actor_id: Id) -> Result<Post, ClientError> {
+    /// Deletes a post as its author, or as a moderator when `moderator` is set.
+    pub async fn delete_post(
+        &self,
+        id: Id,
+        actor_id: Id,
+        moderator: bool,
+    ) -> Result<Post, ClientError> {
         self.0
             .post(
                 &format!("/v1/posts/{id}/delete"),
-                &DeleteRequest { actor_id },
+                &DeleteRequest {
+                    actor_id,
+                    moderator,
+                },
             )
             .await
+    }
+
+    /// Deletes a comment as its author, or as a moderator when `moderator` is set.
+    pub async fn delete_comment(
+        &self,
+        id: Id,
+        actor_id: Id,
+        moderator: bool,
+    ) -> Result<Comment, ClientError> {
+        self.0
+            .post(
+                &format!("/v1/comments/{id}/delete"),
+                &DeleteRequest {
+                    actor_id,
+                    moderator,
+                },
+            )
+            .await
+    }
+
+    /// The comment counts of `post_ids` without the comments of `exclude_author_ids`.
+    pub async fn comment_counts(
+        &self,
+        post_ids: &[Id],
+        exclude_author_ids: &[Id],
+    ) -> Result<Vec<CommentCount>, ClientError> {
+        if post_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let request = CommentCountRequest {
+            post_ids: post_ids.to_vec(),
+            exclude_author_ids: exclude_author_ids.to_vec(),
+        };
+        let items: Items<CommentCount> = self.0.post("/v1/posts/comment_counts", &request).await?;
+        Ok(items.items)
     }
 
     pub async fn query_posts(&self, query: &PostQuery) -> Result<Page<Post>, ClientError> {

@@ -40,6 +40,18 @@ pub struct TakeYeah {
     pub kind: TargetKind,
     pub target_id: Id,
     pub user_id: Id,
+    /// Who was notified of the Yeah; their notification loses it.
+    #[serde(default)]
+    pub target_author_id: Option<Id>,
+}
+
+/// Who yeahed a target, leaving out the people the reader blocks or is blocked by.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct YeahQuery {
+    #[serde(default)]
+    pub exclude_user_ids: Vec<Id>,
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
 }
 
 /// What a give or take did: `changed` is false when it was already so.

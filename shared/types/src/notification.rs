@@ -69,6 +69,29 @@ pub struct Group {
     pub updated_at: Millis,
 }
 
+/// Takes an actor out of a recipient's notifications (a Yeah taken back, a comment deleted, a
+/// block), or removes whole groups (`actor_id` absent: then `kind` and `target_id` are required).
+/// A group left without actors disappears.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Withdrawal {
+    pub recipient_id: Id,
+    /// Only groups of this kind (all kinds when absent).
+    #[serde(default)]
+    pub kind: Option<Kind>,
+    /// Only groups about this target (all targets when absent).
+    #[serde(default)]
+    pub target_id: Option<Id>,
+    /// The actor to take out; absent: the matching groups go entirely.
+    #[serde(default)]
+    pub actor_id: Option<Id>,
+}
+
+/// Whether a withdrawal changed any notification.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Withdrawn {
+    pub changed: bool,
+}
+
 /// Whether delivering an event made or grew a notification.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Delivered {

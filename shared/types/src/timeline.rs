@@ -72,6 +72,9 @@ pub struct NewComment {
     /// The author's description of the drawing, if they wrote one.
     #[serde(default)]
     pub drawing_alt: Option<String>,
+    /// People the author blocks or is blocked by: the comment notifies none of them.
+    #[serde(default)]
+    pub exclude_recipient_ids: Vec<Id>,
 }
 
 /// A stored comment.
@@ -118,10 +121,29 @@ pub struct CommentQuery {
     pub limit: Option<u32>,
 }
 
-/// Who deletes a post or comment (only its author may).
+/// Who deletes a post or comment: its author, or a moderator (an admin, as the web service has
+/// checked).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DeleteRequest {
     pub actor_id: Id,
+    #[serde(default)]
+    pub moderator: bool,
+}
+
+/// Comment counts of a page of posts as one reader sees them (without the comments of people
+/// they block or are blocked by).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CommentCountRequest {
+    pub post_ids: Vec<Id>,
+    #[serde(default)]
+    pub exclude_author_ids: Vec<Id>,
+}
+
+/// One post's comment count.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CommentCount {
+    pub post_id: Id,
+    pub count: i64,
 }
 
 /// The people who commented on a post.

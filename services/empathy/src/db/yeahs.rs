@@ -7,7 +7,7 @@ use plaza_storage::{Db, Tx, placeholders, queue};
 use plaza_types::empathy::{
     GiveYeah, Ranked, Summary, TakeYeah, TargetKind, YeahEntry, YeahOutcome,
 };
-use plaza_types::notification::{Event, Kind};
+use plaza_types::notification::{Event, Kind, Withdrawal};
 use plaza_types::{Id, Page, jobs, now_millis};
 use std::collections::{HashMap, HashSet};
 
@@ -56,6 +56,14 @@ where
         .try_get("n")
 }
 
+/// The notification a Yeah on `kind` makes.
+fn notification_kind(kind: TargetKind) -> Kind {
+    match kind {
+        TargetKind::Post => Kind::PostYeah,
+        TargetKind::Comment => Kind::CommentYeah,
+    }
+}
+
 /// Gives a Yeah; when it is new, counts it and queues the notification, all in one transaction.
 pub async fn give(state: &AppState, yeah: &GiveYeah) -> Result<YeahOutcome, sqlx::Error> {
     let now = now_millis();
@@ -80,10 +88,7 @@ pub async fn give(state: &AppState, yeah: &GiveYeah) -> Result<YeahOutcome, sqlx
         == 1;
     if inserted {
         add_to_count(state, &mut tx, yeah.kind, yeah.target_id, 1).await?;
-        let kind = match yeah.kind {
-            TargetKind::Post => Kind::PostYeah,
-            TargetKind::Comment => Kind::CommentYeah,
-        };
+        let kind = notification_kind(yeah.kind);
         // The same giver, target and kind always make the same key, so a Yeah taken back and
         // given again does not notify twice.
         let event = Event {
@@ -117,7 +122,8 @@ pub async fn give(state: &AppState, yeah: &GiveYeah) -> Result<YeahOutcome, sqlx
     })
 }
 
-/// Takes a Yeah back and uncounts it, in one transaction.
+/// Takes a Yeah back and uncounts it and, in the same transaction, queues taking it out of its
+/// notification.
 pub async fn take(state: &AppState, yeah: &TakeYeah) -> Result<YeahOutcome, sqlx::Error> {
     let mut tx = state.db.begin_write().await?;
     let deleted =
@@ -131,6 +137,24 @@ pub async fn take(state: &AppState, yeah: &TakeYeah) -> Result<YeahOutcome, sqlx
             == 1;
     if deleted {
         add_to_count(state, &mut tx, yeah.kind, yeah.target_id, -1).await?;
+        if let Some(author) = yeah.target_author_id {
+            let withdrawal = Withdrawal {
+                recipient_id: author,
+                kind: Some(notification_kind(yeah.kind)),
+                target_id: Some(yeah.target_id),
+                actor_id: Some(yeah.user_id),
+            };
+            let payload =
+                serde_json::to_value(&withdrawal).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+            queue::enqueue(
+                &mut tx,
+                state.ids.next_id(),
+                state.config.region,
+                jobs::WITHDRAW,
+                &payload,
+            )
+            .await?;
+        }
     }
     let count = count_in(&state.db, &mut *tx, yeah.kind, yeah.target_id).await?;
     tx.commit().await?;
@@ -204,24 +228,35 @@ fn entry(row: &sqlx::any::AnyRow) -> Result<(i64, YeahEntry), sqlx::Error> {
     ))
 }
 
-/// Who yeahed a target, newest first (served by `yeahs_by_target`).
+/// Who yeahed a target, newest first, without the givers in `exclude` (served by
+/// `yeahs_by_target`).
 pub async fn by_target(
     db: &Db,
     kind: TargetKind,
     target: Id,
+    exclude: &[Id],
     before: Option<i64>,
     limit: u32,
 ) -> Result<Page<YeahEntry>, sqlx::Error> {
-    let rows = sqlx::query(
+    let mut sql = String::from(
         "SELECT id, user_id, target_id, created_at FROM yeahs \
-         WHERE target_kind = ? AND target_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
-    )
-    .bind(kind.code())
-    .bind(target.0)
-    .bind(before.unwrap_or(i64::MAX))
-    .bind(i64::from(limit) + 1)
-    .fetch_all(&db.pool)
-    .await?;
+         WHERE target_kind = ? AND target_id = ? AND id < ?",
+    );
+    if !exclude.is_empty() {
+        sql.push_str(&format!(
+            " AND user_id NOT IN ({})",
+            placeholders(exclude.len())
+        ));
+    }
+    sql.push_str(" ORDER BY id DESC LIMIT ?");
+    let mut q = sqlx::query(AssertSqlSafe(sql))
+        .bind(kind.code())
+        .bind(target.0)
+        .bind(before.unwrap_or(i64::MAX));
+    for user in exclude {
+        q = q.bind(user.0);
+    }
+    let rows = q.bind(i64::from(limit) + 1).fetch_all(&db.pool).await?;
     let rows = rows.iter().map(entry).collect::<Result<Vec<_>, _>>()?;
     Ok(Page::from_overfetch_keyed(rows, limit))
 }

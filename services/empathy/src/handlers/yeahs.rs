@@ -6,6 +6,7 @@ use axum::extract::State;
 use plaza_http::{Json, Path, Query};
 use plaza_types::empathy::{
     GiveYeah, Ranked, Summary, SummaryRequest, TakeYeah, TargetKind, YeahEntry, YeahOutcome,
+    YeahQuery,
 };
 use plaza_types::{Cursor, Id, Items, MAX_PAGE_SIZE, Page, page_limit};
 
@@ -57,9 +58,35 @@ pub async fn by_target(
 ) -> Result<Json<Page<YeahEntry>>> {
     let before = Cursor::key_from(q.cursor.as_deref())?;
     Ok(Json(
-        db::by_target(&state.db, kind, id, before, page_limit(q.limit)).await?,
+        db::by_target(&state.db, kind, id, &[], before, page_limit(q.limit)).await?,
     ))
 }
+
+/// Who yeahed a target, newest first, without the people the reader blocks or is blocked by.
+pub async fn query_target(
+    State(state): State<AppState>,
+    Path((kind, id)): Path<(TargetKind, Id)>,
+    Json(q): Json<YeahQuery>,
+) -> Result<Json<Page<YeahEntry>>> {
+    if q.exclude_user_ids.len() > MAX_EXCLUDED_USERS {
+        return Err(Error::TooMany);
+    }
+    let before = Cursor::key_from(q.cursor.as_deref())?;
+    Ok(Json(
+        db::by_target(
+            &state.db,
+            kind,
+            id,
+            &q.exclude_user_ids,
+            before,
+            page_limit(q.limit),
+        )
+        .await?,
+    ))
+}
+
+/// The most givers one list may leave out (blocked plus blocked-by, each capped at 1000).
+const MAX_EXCLUDED_USERS: usize = plaza_types::timeline::MAX_EXCLUDED_AUTHORS;
 
 /// What a user yeahed, newest first.
 pub async fn by_user(

@@ -5,7 +5,7 @@
 use crate::AppState;
 use plaza_storage::sqlx::{self, AssertSqlSafe, Row};
 use plaza_storage::{Db, Tx};
-use plaza_types::notification::{Event, Group, Kind};
+use plaza_types::notification::{Event, Group, Kind, Withdrawal};
 use plaza_types::{Id, Page, now_millis};
 
 /// Events within a day of a group's start join it.
@@ -42,10 +42,44 @@ pub async fn deliver(state: &AppState, event: &Event) -> Result<bool, sqlx::Erro
         Some(&event.dedupe_key),
     )
     .await?;
-    if !fresh {
+    // A key seen before is a job run again, or an action redone after it was withdrawn (a Yeah
+    // given, taken back and given again): the second comes back quietly, already read, so that
+    // toggling never notifies twice.
+    let quiet = !fresh;
+    if quiet && actor_present(&mut tx, event).await? {
         tx.commit().await?;
         return Ok(false);
     }
+    join_group(state, &mut tx, event, now, quiet).await?;
+    tx.commit().await?;
+    Ok(!quiet)
+}
+
+/// Whether the event's actor is already in a group of its recipient, kind and target.
+async fn actor_present(tx: &mut Tx, event: &Event) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "SELECT 1 AS x FROM notification_groups g JOIN notification_actors a ON a.group_id = g.id \
+         WHERE g.recipient_id = ? AND g.kind = ? AND g.target_id = ? AND a.actor_id = ? LIMIT 1",
+    )
+    .bind(event.recipient_id.0)
+    .bind(event.kind.code())
+    .bind(event.target_id.0)
+    .bind(event.actor_id.0)
+    .fetch_optional(&mut **tx)
+    .await?
+    .is_some())
+}
+
+/// Adds the event's actor to the open group, or opens one. A quiet join neither moves the group
+/// up nor marks it unread.
+async fn join_group(
+    state: &AppState,
+    tx: &mut Tx,
+    event: &Event,
+    now: i64,
+    quiet: bool,
+) -> Result<(), sqlx::Error> {
+    let region = i64::from(state.config.region);
     let open = sqlx::query(
         "SELECT id, latest_actor_id FROM notification_groups \
          WHERE recipient_id = ? AND kind = ? AND target_id = ? AND created_at >= ? \
@@ -55,7 +89,7 @@ pub async fn deliver(state: &AppState, event: &Event) -> Result<bool, sqlx::Erro
     .bind(event.kind.code())
     .bind(event.target_id.0)
     .bind(now - GROUP_WINDOW_MS)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await?;
     match open {
         Some(row) => {
@@ -63,7 +97,7 @@ pub async fn deliver(state: &AppState, event: &Event) -> Result<bool, sqlx::Erro
             let latest: i64 = row.try_get("latest_actor_id")?;
             let new_actor = insert_ignore(
                 state,
-                &mut tx,
+                tx,
                 "INTO notification_actors (group_id, actor_id, created_at) VALUES (?, ?, ?)",
                 &[group_id, event.actor_id.0, now],
                 None,
@@ -74,25 +108,28 @@ pub async fn deliver(state: &AppState, event: &Event) -> Result<bool, sqlx::Erro
                 (false, true) => ("latest_actor_id", "actor_count + 1"),
                 (false, false) => ("latest_actor_id", "actor_count"),
             };
+            // A quiet join keeps the group's place and read state.
+            let moved = if quiet {
+                ""
+            } else {
+                ", sort_id = ?, read_at = NULL, updated_at = ?"
+            };
             let sql = format!(
                 "UPDATE notification_groups SET previous_actor_id = {previous_sql}, \
-                 latest_actor_id = ?, actor_count = {count_sql}, sort_id = ?, read_at = NULL, \
-                 updated_at = ? WHERE id = ?"
+                 latest_actor_id = ?, actor_count = {count_sql}{moved} WHERE id = ?"
             );
-            sqlx::query(AssertSqlSafe(sql))
-                .bind(event.actor_id.0)
-                .bind(state.ids.next_id().0)
-                .bind(now)
-                .bind(group_id)
-                .execute(&mut *tx)
-                .await?;
+            let mut q = sqlx::query(AssertSqlSafe(sql)).bind(event.actor_id.0);
+            if !quiet {
+                q = q.bind(state.ids.next_id().0).bind(now);
+            }
+            q.bind(group_id).execute(&mut **tx).await?;
         }
         None => {
             let group_id = state.ids.next_id();
             sqlx::query(
                 "INSERT INTO notification_groups (id, region, recipient_id, kind, target_id, \
                  actor_count, latest_actor_id, previous_actor_id, sort_id, read_at, created_at, \
-                 updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, NULL, ?, NULL, ?, ?)",
+                 updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, NULL, ?, ?, ?, ?)",
             )
             .bind(group_id.0)
             .bind(region)
@@ -101,9 +138,10 @@ pub async fn deliver(state: &AppState, event: &Event) -> Result<bool, sqlx::Erro
             .bind(event.target_id.0)
             .bind(event.actor_id.0)
             .bind(state.ids.next_id().0)
+            .bind(quiet.then_some(now))
             .bind(now)
             .bind(now)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
             sqlx::query(
                 "INSERT INTO notification_actors (group_id, actor_id, created_at) VALUES (?, ?, ?)",
@@ -111,12 +149,134 @@ pub async fn deliver(state: &AppState, event: &Event) -> Result<bool, sqlx::Erro
             .bind(group_id.0)
             .bind(event.actor_id.0)
             .bind(now)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         }
     }
+    Ok(())
+}
+
+/// Groups one withdrawal looks at in one pass.
+const WITHDRAW_BATCH: i64 = 500;
+
+/// Takes an actor out of a recipient's matching groups (or removes the groups when no actor is
+/// named) in one transaction; a group left without actors is deleted, and one that lost a named
+/// actor names the next most recent ones. Returns whether anything changed.
+pub async fn withdraw(db: &Db, w: &Withdrawal) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let mut changed = false;
+    loop {
+        let mut sql = String::from(
+            "SELECT g.id, g.latest_actor_id, g.previous_actor_id FROM notification_groups g \
+             WHERE g.recipient_id = ?",
+        );
+        if w.kind.is_some() {
+            sql.push_str(" AND g.kind = ?");
+        }
+        if w.target_id.is_some() {
+            sql.push_str(" AND g.target_id = ?");
+        }
+        if w.actor_id.is_some() {
+            sql.push_str(
+                " AND EXISTS (SELECT 1 FROM notification_actors a \
+                 WHERE a.group_id = g.id AND a.actor_id = ?)",
+            );
+        }
+        sql.push_str(" LIMIT ?");
+        let mut q = sqlx::query(AssertSqlSafe(sql)).bind(w.recipient_id.0);
+        if let Some(kind) = w.kind {
+            q = q.bind(kind.code());
+        }
+        if let Some(target) = w.target_id {
+            q = q.bind(target.0);
+        }
+        if let Some(actor) = w.actor_id {
+            q = q.bind(actor.0);
+        }
+        let rows = q.bind(WITHDRAW_BATCH).fetch_all(&mut *tx).await?;
+        for row in &rows {
+            let group: i64 = row.try_get("id")?;
+            let latest: i64 = row.try_get("latest_actor_id")?;
+            let previous: Option<i64> = row.try_get("previous_actor_id")?;
+            match w.actor_id {
+                Some(actor) => {
+                    remove_actor(&mut tx, group, actor.0, [Some(latest), previous]).await?;
+                }
+                None => delete_group(&mut tx, group).await?,
+            }
+        }
+        changed |= !rows.is_empty();
+        // Every group handled no longer matches, so the next pass sees only the rest.
+        if i64::try_from(rows.len()).unwrap_or(0) < WITHDRAW_BATCH {
+            break;
+        }
+    }
     tx.commit().await?;
-    Ok(true)
+    Ok(changed)
+}
+
+async fn delete_group(tx: &mut Tx, group: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM notification_actors WHERE group_id = ?")
+        .bind(group)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM notification_groups WHERE id = ?")
+        .bind(group)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+async fn remove_actor(
+    tx: &mut Tx,
+    group: i64,
+    actor: i64,
+    shown: [Option<i64>; 2],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM notification_actors WHERE group_id = ? AND actor_id = ?")
+        .bind(group)
+        .bind(actor)
+        .execute(&mut **tx)
+        .await?;
+    let left: i64 = sqlx::query("SELECT COUNT(*) AS n FROM notification_actors WHERE group_id = ?")
+        .bind(group)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("n")?;
+    if left == 0 {
+        return delete_group(tx, group).await;
+    }
+    if !shown.contains(&Some(actor)) {
+        sqlx::query("UPDATE notification_groups SET actor_count = ? WHERE id = ?")
+            .bind(left)
+            .bind(group)
+            .execute(&mut **tx)
+            .await?;
+        return Ok(());
+    }
+    // One of the two named actors left: name the two most recent that remain.
+    let rows = sqlx::query(
+        "SELECT actor_id FROM notification_actors WHERE group_id = ? \
+         ORDER BY created_at DESC, actor_id DESC LIMIT 2",
+    )
+    .bind(group)
+    .fetch_all(&mut **tx)
+    .await?;
+    let named = rows
+        .iter()
+        .map(|r| r.try_get::<i64, _>("actor_id"))
+        .collect::<Result<Vec<_>, _>>()?;
+    sqlx::query(
+        "UPDATE notification_groups SET actor_count = ?, latest_actor_id = ?, \
+         previous_actor_id = ? WHERE id = ?",
+    )
+    .bind(left)
+    .bind(named.first().copied().unwrap_or(actor))
+    .bind(named.get(1).copied())
+    .bind(group)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// A recipient's groups, most recently active first (served by `notification_groups_by_recipient`).

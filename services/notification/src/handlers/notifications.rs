@@ -4,7 +4,7 @@ use crate::db::notifications as db;
 use crate::{AppState, Error, Result};
 use axum::extract::State;
 use plaza_http::{Json, Path, Query};
-use plaza_types::notification::{Delivered, Event, Group, UnreadCount};
+use plaza_types::notification::{Delivered, Event, Group, UnreadCount, Withdrawal, Withdrawn};
 use plaza_types::{Cursor, Id, Page, page_limit};
 
 /// Delivers an event; the same dedupe key twice notifies once, and nobody is told of their own
@@ -25,6 +25,25 @@ pub async fn deliver(
         state.live.publish(event.recipient_id.0).await;
     }
     Ok(Json(Delivered { notified }))
+}
+
+/// Takes an actor out of a recipient's notifications (or removes whole groups of one target);
+/// a group left empty disappears, also from the unread count.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    Json(w): Json<Withdrawal>,
+) -> Result<Json<Withdrawn>> {
+    if w.actor_id.is_none() && (w.kind.is_none() || w.target_id.is_none()) {
+        return Err(Error::InvalidEvent(
+            "a withdrawal without an actor must name a kind and a target",
+        ));
+    }
+    let changed = db::withdraw(&state.db, &w).await?;
+    if changed {
+        forget_unread(&state, w.recipient_id).await;
+        state.live.publish(w.recipient_id.0).await;
+    }
+    Ok(Json(Withdrawn { changed }))
 }
 
 /// How long an unread count may be served from the cache (every page header asks for it).

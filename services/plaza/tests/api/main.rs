@@ -12,6 +12,8 @@
 mod account_security;
 mod accounts;
 mod bench;
+mod blocking;
+mod comment_deletion;
 mod communities;
 mod errors;
 mod helpers;
@@ -24,3 +26,4 @@ mod resilience;
 mod security;
 mod security_suite;
 mod social;
+mod withdrawals;

@@ -4,7 +4,7 @@ use crate::{AppState, Result};
 use plaza_storage::sqlx::any::AnyRow;
 use plaza_storage::sqlx::{self, AssertSqlSafe, Row};
 use plaza_storage::{Db, placeholders, queue};
-use plaza_types::jobs::{COMMENT_CREATED, CommentCreated};
+use plaza_types::jobs::{COMMENT_CREATED, COMMENT_DELETED, CommentCreated, CommentDeleted};
 use plaza_types::timeline::{Comment, CommentQuery};
 use plaza_types::{Cursor, Id, Page, page_limit};
 
@@ -34,6 +34,7 @@ pub async fn insert_with_job(
     comment: &Comment,
     platform: &str,
     post_author_id: Id,
+    exclude_recipient_ids: Vec<Id>,
 ) -> Result<(), sqlx::Error> {
     let mut tx = state.db.begin_write().await?;
     sqlx::query(
@@ -60,6 +61,7 @@ pub async fn insert_with_job(
         post_author_id,
         commenter_id: comment.author_id,
         at: comment.created_at,
+        exclude_recipient_ids,
     };
     let payload = serde_json::to_value(&job).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     queue::enqueue(
@@ -85,11 +87,61 @@ pub async fn get(db: &Db, id: Id) -> Result<Option<Comment>, sqlx::Error> {
         .transpose()
 }
 
-/// A post's comments, oldest first (served by `comments_by_post`).
+/// Marks a comment deleted and forgets its text and drawing (which the media clean-up then
+/// finds unreferenced), and queues taking its notifications away, in one transaction. Deleting
+/// a deleted comment changes nothing.
+pub async fn mark_deleted(
+    state: &AppState,
+    comment: &Comment,
+    post_author_id: Id,
+) -> Result<(), sqlx::Error> {
+    let mut tx = state.db.begin_write().await?;
+    let changed = sqlx::query(
+        "UPDATE comments SET deleted_at = ?, body = '', drawing_key = NULL, drawing_alt = NULL \
+         WHERE id = ? AND deleted_at IS NULL",
+    )
+    .bind(plaza_types::now_millis())
+    .bind(comment.id.0)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if !changed {
+        return tx.commit().await;
+    }
+    let remains = sqlx::query(
+        "SELECT 1 AS x FROM comments WHERE post_id = ? AND author_id = ? AND deleted_at IS NULL LIMIT 1",
+    )
+    .bind(comment.post_id.0)
+    .bind(comment.author_id.0)
+    .fetch_optional(&mut *tx)
+    .await?
+    .is_some();
+    let job = CommentDeleted {
+        post_id: comment.post_id,
+        comment_id: comment.id,
+        post_author_id,
+        commenter_id: comment.author_id,
+        commenter_remains: remains,
+    };
+    let payload = serde_json::to_value(&job).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    queue::enqueue(
+        &mut tx,
+        state.ids.next_id(),
+        state.config.region,
+        COMMENT_DELETED,
+        &payload,
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// A post's live comments, oldest first (served by `comments_by_post`).
 pub async fn list(db: &Db, post_id: Id, query: &CommentQuery) -> crate::Result<Page<Comment>> {
     let after = Cursor::key_from(query.cursor.as_deref())?;
     let limit = page_limit(query.limit);
-    let mut sql = format!("SELECT {COLUMNS} FROM comments WHERE post_id = ?");
+    let mut sql =
+        format!("SELECT {COLUMNS} FROM comments WHERE post_id = ? AND deleted_at IS NULL");
     if !query.exclude_author_ids.is_empty() {
         sql.push_str(&format!(
             " AND author_id NOT IN ({})",

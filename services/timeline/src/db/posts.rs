@@ -3,7 +3,7 @@
 use plaza_storage::sqlx::any::AnyRow;
 use plaza_storage::sqlx::{self, AssertSqlSafe, Row};
 use plaza_storage::{Db, Dialect, placeholders};
-use plaza_types::timeline::{Post, PostQuery, ScreenshotRef};
+use plaza_types::timeline::{CommentCount, Post, PostQuery, ScreenshotRef};
 use plaza_types::{Cursor, Id, Page, page_limit};
 
 use crate::Result;
@@ -11,7 +11,7 @@ use crate::Result;
 const COLUMNS: &str = "p.id, p.region, p.community_id, p.author_id, p.body, p.feeling, p.spoiler, \
      p.topic_tag, p.platform, p.deleted_at, p.created_at, p.drawing_key, p.drawing_alt, \
      p.screenshot_key, p.screenshot_width, p.screenshot_height, \
-     (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id) AS comment_count";
+     (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id AND c.deleted_at IS NULL) AS comment_count";
 
 fn from_row(row: &AnyRow) -> Result<Post, sqlx::Error> {
     let deleted_at: Option<i64> = row.try_get("deleted_at")?;
@@ -126,6 +126,47 @@ pub async fn referenced_media(db: &Db, keys: &[String]) -> Result<Vec<String>, s
         .iter()
         .map(|r| r.try_get::<String, _>("k"))
         .collect()
+}
+
+/// The comment counts of `posts` leaving out deleted comments and those by `exclude` (served by
+/// `comments_by_post_author`, whose rows carry the author).
+pub async fn comment_counts(
+    db: &Db,
+    posts: &[Id],
+    exclude: &[Id],
+) -> Result<Vec<CommentCount>, sqlx::Error> {
+    if posts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = format!(
+        "SELECT post_id, COUNT(*) AS n FROM comments WHERE post_id IN ({}) AND deleted_at IS NULL",
+        placeholders(posts.len())
+    );
+    if !exclude.is_empty() {
+        sql.push_str(&format!(
+            " AND author_id NOT IN ({})",
+            placeholders(exclude.len())
+        ));
+    }
+    sql.push_str(" GROUP BY post_id");
+    let mut q = sqlx::query(AssertSqlSafe(sql));
+    for p in posts.iter().chain(exclude) {
+        q = q.bind(p.0);
+    }
+    let mut counts = std::collections::HashMap::new();
+    for row in q.fetch_all(&db.pool).await? {
+        counts.insert(
+            row.try_get::<i64, _>("post_id")?,
+            row.try_get::<i64, _>("n")?,
+        );
+    }
+    Ok(posts
+        .iter()
+        .map(|p| CommentCount {
+            post_id: *p,
+            count: counts.get(&p.0).copied().unwrap_or(0),
+        })
+        .collect())
 }
 
 /// Marks a post deleted and forgets its text; its comments stay.

@@ -5,7 +5,9 @@ use crate::{AppState, Error, Result};
 use axum::extract::State;
 use axum::http::StatusCode;
 use plaza_http::{Json, Path, Query};
-use plaza_types::timeline::{Comment, CommentQuery, Commenters, MAX_EXCLUDED_AUTHORS, NewComment};
+use plaza_types::timeline::{
+    Comment, CommentQuery, Commenters, DeleteRequest, MAX_EXCLUDED_AUTHORS, NewComment,
+};
 use plaza_types::{Id, Page, validate};
 
 /// Stores a comment and, in the same transaction, the job that notifies the post's author and
@@ -50,8 +52,18 @@ pub async fn create(
         drawing,
         drawing_alt,
     };
+    if new.exclude_recipient_ids.len() > MAX_EXCLUDED_AUTHORS {
+        return Err(Error::TooMany);
+    }
     let platform: String = new.platform.chars().take(32).collect();
-    db::insert_with_job(&state, &comment, &platform, post.author_id).await?;
+    db::insert_with_job(
+        &state,
+        &comment,
+        &platform,
+        post.author_id,
+        new.exclude_recipient_ids,
+    )
+    .await?;
     crate::cache::forget_post(&state, post_id, post.community_id).await;
     Ok((StatusCode::CREATED, Json(comment)))
 }
@@ -70,6 +82,31 @@ pub async fn query(
 
 /// One comment.
 pub async fn show(State(state): State<AppState>, Path(id): Path<Id>) -> Result<Json<Comment>> {
+    db::get(&state.db, id)
+        .await?
+        .map(Json)
+        .ok_or(Error::NotFound("comment"))
+}
+
+/// Deletes a comment; only its author or a moderator may. Deleting twice is not an error.
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<Id>,
+    Json(req): Json<DeleteRequest>,
+) -> Result<Json<Comment>> {
+    let comment = db::get(&state.db, id)
+        .await?
+        .ok_or(Error::NotFound("comment"))?;
+    if comment.author_id != req.actor_id && !req.moderator {
+        return Err(Error::NotAuthor);
+    }
+    if !comment.deleted {
+        let post = crate::cache::post(&state, comment.post_id)
+            .await?
+            .ok_or(Error::NotFound("post"))?;
+        db::mark_deleted(&state, &comment, post.author_id).await?;
+        crate::cache::forget_post(&state, post.id, post.community_id).await;
+    }
     db::get(&state.db, id)
         .await?
         .map(Json)

@@ -6,7 +6,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use plaza_http::{Json, Path};
 use plaza_types::timeline::{
-    DeleteRequest, MAX_EXCLUDED_AUTHORS, MAX_FEED_AUTHORS, MediaKeys, NewPost, Post, PostQuery,
+    CommentCount, CommentCountRequest, DeleteRequest, MAX_EXCLUDED_AUTHORS, MAX_FEED_AUTHORS,
+    MediaKeys, NewPost, Post, PostQuery,
 };
 use plaza_types::{Id, IdsRequest, Items, MAX_PAGE_SIZE, Page, validate};
 
@@ -79,7 +80,7 @@ pub async fn batch(
     }))
 }
 
-/// Deletes a post; only its author may. Deleting twice is not an error.
+/// Deletes a post; only its author or a moderator may. Deleting twice is not an error.
 pub async fn delete(
     State(state): State<AppState>,
     Path(id): Path<Id>,
@@ -88,7 +89,7 @@ pub async fn delete(
     let post = db::get(&state.db, id)
         .await?
         .ok_or(Error::NotFound("post"))?;
-    if post.author_id != req.actor_id {
+    if post.author_id != req.actor_id && !req.moderator {
         return Err(Error::NotAuthor);
     }
     if !post.deleted {
@@ -99,6 +100,21 @@ pub async fn delete(
         .await?
         .map(Json)
         .ok_or(Error::NotFound("post"))
+}
+
+/// The comment counts of a page of posts as one reader sees them.
+pub async fn comment_counts(
+    State(state): State<AppState>,
+    Json(req): Json<CommentCountRequest>,
+) -> Result<Json<Items<CommentCount>>> {
+    if req.post_ids.len() > MAX_PAGE_SIZE as usize
+        || req.exclude_author_ids.len() > MAX_EXCLUDED_AUTHORS
+    {
+        return Err(Error::TooMany);
+    }
+    Ok(Json(Items {
+        items: db::comment_counts(&state.db, &req.post_ids, &req.exclude_author_ids).await?,
+    }))
 }
 
 /// Which of the given media keys a post still refers to (for the clean-up of orphans).

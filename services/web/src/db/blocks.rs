@@ -1,7 +1,10 @@
-//! The `blocks` table. A block also ends any follow between the two, in the same transaction.
+//! The `blocks` table. A block also ends any follow between the two and queues taking each out
+//! of the other's notifications, in the same transaction.
 
-use plaza_storage::Db;
 use plaza_storage::sqlx::{self, AssertSqlSafe, Row};
+use plaza_storage::{Db, queue};
+use plaza_types::jobs;
+use plaza_types::notification::Withdrawal;
 use plaza_types::{Id, IdGenerator, Page, now_millis};
 
 /// The most people one user can block.
@@ -48,6 +51,27 @@ pub async fn block(
         == 1;
     super::follows::unfollow(&mut *tx, blocker, blocked).await?;
     super::follows::unfollow(&mut *tx, blocked, blocker).await?;
+    if inserted {
+        // What either did before the block leaves the other's notifications.
+        for (recipient, actor) in [(blocker, blocked), (blocked, blocker)] {
+            let withdrawal = Withdrawal {
+                recipient_id: recipient,
+                kind: None,
+                target_id: None,
+                actor_id: Some(actor),
+            };
+            let payload =
+                serde_json::to_value(&withdrawal).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+            queue::enqueue(
+                &mut tx,
+                ids.next_id(),
+                ids.region(),
+                jobs::WITHDRAW,
+                &payload,
+            )
+            .await?;
+        }
+    }
     tx.commit().await?;
     Ok(if inserted {
         Blocked::New

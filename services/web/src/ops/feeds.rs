@@ -6,7 +6,7 @@ use crate::db::users::User;
 use crate::db::{blocks, follows, users};
 use crate::views::{self, CommentView, NotificationView, PostView, UserRef};
 use crate::{AppState, Result};
-use plaza_types::empathy::TargetKind;
+use plaza_types::empathy::{TargetKind, YeahQuery};
 use plaza_types::timeline::{CommentQuery, PostQuery};
 use plaza_types::{Id, PAGE_SIZE, Page};
 use std::collections::HashMap;
@@ -189,15 +189,22 @@ pub async fn comments(
     })
 }
 
-/// Who gave a post a Yeah, most recent first.
+/// Who gave a post a Yeah, most recent first, leaving out anyone the viewer blocks or is
+/// blocked by.
 pub async fn yeahers(
     state: &AppState,
+    viewer: Option<&User>,
     post_id: Id,
     cursor: Option<String>,
 ) -> Result<Page<UserRef>> {
+    let query = YeahQuery {
+        exclude_user_ids: hidden(state, viewer).await?,
+        cursor,
+        limit: Some(PAGE_SIZE),
+    };
     let page = state
         .empathy
-        .by_target(TargetKind::Post, post_id, cursor, PAGE_SIZE)
+        .query_target(TargetKind::Post, post_id, &query)
         .await?;
     let ids: Vec<Id> = page.items.iter().map(|y| y.user_id).collect();
     let found = users::by_ids(&state.db, &ids).await?;

@@ -4,6 +4,7 @@ use crate::db::blocks;
 use crate::db::users::User;
 use crate::limits::Action;
 use crate::{AppState, Error, Result};
+use plaza_clients::ClientError;
 use plaza_types::empathy::{GiveYeah, TakeYeah, TargetKind, YeahOutcome};
 use plaza_types::timeline::{Comment, NewComment, NewPost, Post};
 use plaza_types::{Id, validate};
@@ -89,9 +90,22 @@ pub async fn create_post(
     Ok(state.timeline.create_post(&post).await?)
 }
 
-/// Deletes one's own post.
+/// Deletes one's own post, or any post as an admin.
 pub async fn delete_post(state: &AppState, user: &User, post_id: Id) -> Result<Post> {
-    Ok(state.timeline.delete_post(post_id, user.id).await?)
+    Ok(state
+        .timeline
+        .delete_post(post_id, user.id, user.is_admin)
+        .await?)
+}
+
+/// Deletes one's own comment, or any comment as an admin: it leaves lists and counts, its
+/// notifications go, and its drawing is left for the media clean-up. Someone else gets 403
+/// `not_author` (from the timeline service), a missing comment 404.
+pub async fn delete_comment(state: &AppState, user: &User, comment_id: Id) -> Result<Comment> {
+    Ok(state
+        .timeline
+        .delete_comment(comment_id, user.id, user.is_admin)
+        .await?)
 }
 
 /// A post that can be interacted with: it exists and is not deleted.
@@ -135,7 +149,10 @@ pub async fn comment(
         Some(p) => Some(crate::media::store_drawing(state, p.to_owned()).await?),
         None => None,
     };
+    // Read now, so that the comment's notifications skip everyone either side of a block.
+    let exclude_recipient_ids = blocks::hidden_from(&state.db, user.id).await?;
     let comment = NewComment {
+        exclude_recipient_ids,
         author_id: user.id,
         body,
         feeling,
@@ -160,6 +177,7 @@ pub async fn yeah(
             kind,
             target_id,
             user_id: user.id,
+            target_author_id: target_author(state, kind, target_id).await?,
         };
         return Ok(state.empathy.take(&take).await?);
     }
@@ -171,6 +189,12 @@ pub async fn yeah(
         }
         TargetKind::Comment => {
             let comment = state.timeline.comment(target_id).await?;
+            if comment.deleted {
+                return Err(Error::conflict(
+                    "comment_deleted",
+                    "That comment has been deleted.",
+                ));
+            }
             (comment.author_id, live_post(state, comment.post_id).await?)
         }
     };
@@ -192,4 +216,18 @@ pub async fn yeah(
         community_id: post.community_id,
     };
     Ok(state.empathy.give(&give).await?)
+}
+
+/// Who wrote a Yeah's target (deleted or not), so that taking the Yeah back reaches their
+/// notification; none when the target does not exist.
+async fn target_author(state: &AppState, kind: TargetKind, id: Id) -> Result<Option<Id>> {
+    let found = match kind {
+        TargetKind::Post => state.timeline.post(id).await.map(|p| p.author_id),
+        TargetKind::Comment => state.timeline.comment(id).await.map(|c| c.author_id),
+    };
+    match found {
+        Ok(author) => Ok(Some(author)),
+        Err(ClientError::Api { status: 404, .. }) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
 }

@@ -25,7 +25,7 @@ pub async fn show(
     ))
 }
 
-/// `DELETE /api/v1/posts/{id}`: the author deletes their post.
+/// `DELETE /api/v1/posts/{id}`: the author, or an admin, deletes a post.
 pub async fn delete(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -116,12 +116,28 @@ pub async fn unyeah_comment(
     yeah(&state, &user, TargetKind::Comment, id, false).await
 }
 
-/// `GET /api/v1/posts/{id}/yeahs`: who gave the post a Yeah, newest first.
+/// `GET /api/v1/posts/{id}/yeahs`: who gave the post a Yeah, newest first (without anyone the
+/// viewer blocks or is blocked by).
 pub async fn yeahs(
     State(state): State<AppState>,
+    user: Option<ApiUser>,
     Path(id): Path<Id>,
     Query(q): Query<CursorQuery>,
 ) -> Result<Json<Value>> {
+    let viewer = user.map(|u| u.0);
     state.timeline.post(id).await?;
-    Ok(list("users", feeds::yeahers(&state, id, q.cursor).await?))
+    Ok(list(
+        "users",
+        feeds::yeahers(&state, viewer.as_ref(), id, q.cursor).await?,
+    ))
+}
+
+/// `DELETE /api/v1/comments/{id}`: the author, or an admin, deletes a comment.
+pub async fn delete_comment(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<Id>,
+) -> Result<StatusCode> {
+    posts::delete_comment(&state, &user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

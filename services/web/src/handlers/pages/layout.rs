@@ -48,6 +48,11 @@ impl Layout {
         Layout::new(viewer, viewer.locale.t(title_key), path)
     }
 
+    /// Whether the signed-in person is an admin (who may delete any post or comment).
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.is_admin)
+    }
+
     /// The page's language code, for `<html lang>`.
     pub fn lang(&self) -> &'static str {
         self.locale.lang().code()

@@ -48,7 +48,9 @@ async fn show_page(
 ) -> PageResult {
     let post = feeds::post(state, viewer.user.as_ref(), id).await?;
     let comments = feeds::comments(state, viewer.user.as_ref(), id, cursor.clone()).await?;
-    let yeahers = feeds::yeahers(state, id, None).await?.items;
+    let yeahers = feeds::yeahers(state, viewer.user.as_ref(), id, None)
+        .await?
+        .items;
     let base = format!("/posts/{id}");
     let path = next_url(&base, cursor.as_deref()).unwrap_or_else(|| base.clone());
     let title = if post.deleted {
@@ -119,6 +121,19 @@ pub async fn comment(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// `POST /comments/{id}/delete`: the author, or an admin, deletes a comment.
+pub async fn delete_comment(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<Id>,
+    Form(form): Form<SwitchForm>,
+) -> PageResult {
+    viewer.check_csrf(&form.csrf)?;
+    let user = viewer.require()?;
+    let comment = posts::delete_comment(&state, user, id).await?;
+    Ok(Redirect::to(&format!("/posts/{}#comments", comment.post_id)).into_response())
 }
 
 /// `POST /posts/{id}/delete`.

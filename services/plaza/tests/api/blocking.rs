@@ -1,0 +1,199 @@
+//! Blocks apply both ways everywhere: notifications of every kind, comment lists and counts, and
+//! "who gave a Yeah", through the API and the post page.
+
+use crate::helpers::{Browser, TestApp};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+/// The texts of `token`'s owner's notifications, newest first, after every job has run.
+pub async fn notification_texts(app: &TestApp, token: &str) -> Vec<String> {
+    app.drain_jobs().await;
+    let (status, body) = app.get("/api/v1/notifications", Some(token)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["notifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["text"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn usernames(body: &Value, key: &str) -> Vec<String> {
+    body[key]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["username"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn comment_authors(body: &Value) -> Vec<String> {
+    body["comments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["author"]["username"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn comments_in_a_third_persons_thread_notify_neither_side_of_a_block() {
+    let app = TestApp::start().await;
+    let owner = app.sign_up("thread_owner").await;
+    let blocker = app.sign_up("blocker_amy").await;
+    let blocked = app.sign_up("blocked_bob").await;
+    let c = app.community().await;
+    let post = app.post_text(&owner, &c, "a thread").await;
+    let (status, _) = app.put("/api/v1/users/blocked_bob/block", &blocker).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // The blocked person comments after the blocker: the blocker is not told.
+    app.comment(&blocker, &post, "first").await;
+    app.comment(&blocked, &post, "second").await;
+    // The blocker comments after the blocked person: the blocked person is not told.
+    app.comment(&blocker, &post, "third").await;
+
+    assert!(notification_texts(&app, &blocker).await.is_empty());
+    assert!(notification_texts(&app, &blocked).await.is_empty());
+    assert_eq!(app.wait_unread(&blocker, 0).await, 0);
+    assert_eq!(app.wait_unread(&blocked, 0).await, 0);
+    // Everyone else still hears of both.
+    assert_eq!(
+        notification_texts(&app, &owner).await,
+        vec!["blocker_amy and blocked_bob commented on your post."]
+    );
+}
+
+#[tokio::test]
+async fn a_block_takes_each_side_out_of_the_others_notifications_of_every_kind() {
+    let app = TestApp::start().await;
+    let amy = app.sign_up("amy_blocks").await;
+    let bob = app.sign_up("bob_blocked").await;
+    let cat = app.sign_up("cat_bystander").await;
+    let c = app.community().await;
+    let amy_post = app.post_text(&amy, &c, "amy's post").await;
+    let bob_post = app.post_text(&bob, &c, "bob's post").await;
+    // Each does to the other everything that notifies: a Yeah on a post and on a comment, a
+    // comment on a post, a comment in a thread, a follow.
+    let amy_comment = app.comment(&amy, &amy_post, "amy on her own post").await;
+    let bob_comment = app.comment(&bob, &bob_post, "bob on his own post").await;
+    app.put(&format!("/api/v1/posts/{amy_post}/yeah"), &bob)
+        .await;
+    app.put(&format!("/api/v1/posts/{bob_post}/yeah"), &amy)
+        .await;
+    app.put(&format!("/api/v1/comments/{amy_comment}/yeah"), &bob)
+        .await;
+    app.put(&format!("/api/v1/comments/{bob_comment}/yeah"), &amy)
+        .await;
+    app.comment(&bob, &amy_post, "bob on amy's post").await;
+    app.comment(&amy, &bob_post, "amy on bob's post").await;
+    app.put("/api/v1/users/amy_blocks/follow", &bob).await;
+    app.put("/api/v1/users/bob_blocked/follow", &amy).await;
+    // And each comments after the other in a bystander's thread.
+    let cat_post = app.post_text(&cat, &c, "cat's thread").await;
+    app.comment(&amy, &cat_post, "amy in cat's thread").await;
+    app.comment(&bob, &cat_post, "bob in cat's thread").await;
+    app.comment(&amy, &cat_post, "amy again").await;
+    // A bystander shares one of amy's groups, which must stay with them alone.
+    app.put(&format!("/api/v1/posts/{amy_post}/yeah"), &cat)
+        .await;
+    let amy_before = notification_texts(&app, &amy).await;
+    assert_eq!(amy_before.len(), 5, "{amy_before:?}");
+    assert!(amy_before.contains(&"bob_blocked commented on a post you commented on.".to_owned()));
+    let bob_before = notification_texts(&app, &bob).await;
+    assert_eq!(bob_before.len(), 5, "{bob_before:?}");
+    assert!(bob_before.contains(&"amy_blocks commented on a post you commented on.".to_owned()));
+
+    let (status, _) = app.put("/api/v1/users/bob_blocked/block", &amy).await;
+    assert_eq!(status, StatusCode::OK);
+
+    assert_eq!(
+        notification_texts(&app, &amy).await,
+        vec!["cat_bystander gave your post a Yeah."]
+    );
+    assert!(notification_texts(&app, &bob).await.is_empty());
+    assert_eq!(app.wait_unread(&amy, 1).await, 1);
+    assert_eq!(app.wait_unread(&bob, 0).await, 0);
+}
+
+#[tokio::test]
+async fn comment_lists_and_counts_leave_out_either_side_of_a_block() {
+    let app = TestApp::start().await;
+    let owner = app.sign_up("count_owner").await;
+    let amy = app.sign_up("count_amy").await;
+    let bob = app.sign_up("count_bob").await;
+    let c = app.community().await;
+    let post = app.post_text(&owner, &c, "count us").await;
+    app.comment(&amy, &post, "from amy").await;
+    app.comment(&bob, &post, "from bob").await;
+    app.put("/api/v1/users/count_bob/block", &amy).await;
+
+    for (token, who) in [(&amy, "count_amy"), (&bob, "count_bob")] {
+        let (_, body) = app
+            .get(&format!("/api/v1/posts/{post}/comments"), Some(token))
+            .await;
+        assert_eq!(comment_authors(&body), vec![who]);
+        let (_, body) = app.get(&format!("/api/v1/posts/{post}"), Some(token)).await;
+        assert_eq!(body["post"]["comment_count"], 1, "{who}: {body}");
+        let (_, body) = app
+            .get(&format!("/api/v1/communities/{c}/posts"), Some(token))
+            .await;
+        assert_eq!(body["posts"][0]["comment_count"], 1, "{who}: {body}");
+    }
+    // Everyone else sees both.
+    let (_, body) = app
+        .get(&format!("/api/v1/posts/{post}"), Some(&owner))
+        .await;
+    assert_eq!(body["post"]["comment_count"], 2);
+    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), None).await;
+    assert_eq!(body["post"]["comment_count"], 2);
+    let (_, body) = app
+        .get(&format!("/api/v1/posts/{post}/comments"), None)
+        .await;
+    assert_eq!(comment_authors(&body), vec!["count_amy", "count_bob"]);
+}
+
+#[tokio::test]
+async fn yeah_lists_leave_out_either_side_of_a_block() {
+    let app = TestApp::start().await;
+    let owner = app.sign_up("yeah_owner").await;
+    let amy = app.sign_up("yeah_amy").await;
+    let bob = app.sign_up("yeah_bob").await;
+    let c = app.community().await;
+    let post = app.post_text(&owner, &c, "yeah me").await;
+    app.put(&format!("/api/v1/posts/{post}/yeah"), &amy).await;
+    app.put(&format!("/api/v1/posts/{post}/yeah"), &bob).await;
+    app.put("/api/v1/users/yeah_bob/block", &amy).await;
+
+    let path = format!("/api/v1/posts/{post}/yeahs");
+    let (_, body) = app.get(&path, Some(&amy)).await;
+    assert_eq!(usernames(&body, "users"), vec!["yeah_amy"]);
+    let (_, body) = app.get(&path, Some(&bob)).await;
+    assert_eq!(usernames(&body, "users"), vec!["yeah_bob"]);
+    let (_, body) = app.get(&path, Some(&owner)).await;
+    assert_eq!(usernames(&body, "users"), vec!["yeah_bob", "yeah_amy"]);
+}
+
+#[tokio::test]
+async fn the_post_page_shows_the_blocker_neither_the_blocked_persons_yeah_nor_comment() {
+    let app = TestApp::start().await;
+    let owner = app.sign_up("page_owner").await;
+    let amy = app.sign_up("page_amy").await;
+    let bob = app.sign_up("page_bob").await;
+    let c = app.community().await;
+    let post = app.post_text(&owner, &c, "look").await;
+    app.put(&format!("/api/v1/posts/{post}/yeah"), &bob).await;
+    app.comment(&bob, &post, "a comment by bob").await;
+    app.put("/api/v1/users/page_bob/block", &amy).await;
+
+    let browser = Browser::new(&app);
+    browser.sign_in("page_amy").await;
+    let (status, html) = browser.get(&format!("/posts/{post}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("page_bob"), "{html}");
+    assert!(!html.contains("a comment by bob"));
+    // A visitor sees both.
+    let html = app.page(&format!("/posts/{post}")).await;
+    assert!(html.contains("a comment by bob"));
+    assert!(html.contains("/users/page_bob"));
+}

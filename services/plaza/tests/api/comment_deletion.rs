@@ -1,0 +1,255 @@
+//! Deleting comments: authors delete their own, admins any post or comment; a deleted comment
+//! leaves lists, counts and notifications, and its drawing is no longer referenced.
+
+use crate::blocking::notification_texts;
+use crate::helpers::{Browser, TestApp, token_in};
+use plaza_storage::sqlx::{self, Row};
+use reqwest::StatusCode;
+use serde_json::json;
+
+async fn comment_ids(app: &TestApp, post: &str) -> Vec<String> {
+    let (_, body) = app
+        .get(&format!("/api/v1/posts/{post}/comments"), None)
+        .await;
+    body["comments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn comment_count(app: &TestApp, post: &str) -> i64 {
+    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), None).await;
+    body["post"]["comment_count"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn an_author_deletes_their_comment_and_it_leaves_the_list_and_the_count() {
+    let app = TestApp::start().await;
+    let author = app.sign_up("eraser").await;
+    let c = app.community().await;
+    let post = app.post_text(&author, &c, "a post").await;
+    let kept = app.comment(&author, &post, "kept").await;
+    let gone = app.comment(&author, &post, "gone").await;
+    assert_eq!(comment_count(&app, &post).await, 2);
+
+    let (status, body) = app
+        .delete(&format!("/api/v1/comments/{gone}"), &author)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    assert_eq!(comment_ids(&app, &post).await, vec![kept]);
+    assert_eq!(comment_count(&app, &post).await, 1);
+    let (_, body) = app
+        .get(&format!("/api/v1/communities/{c}/posts"), None)
+        .await;
+    assert_eq!(body["posts"][0]["comment_count"], 1);
+    // Deleting it again changes nothing; a Yeah on it is refused.
+    let (status, _) = app
+        .delete(&format!("/api/v1/comments/{gone}"), &author)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let other = app.sign_up("late_fan").await;
+    let (status, body) = app
+        .put(&format!("/api/v1/comments/{gone}/yeah"), &other)
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"], "comment_deleted");
+}
+
+#[tokio::test]
+async fn someone_else_cannot_delete_a_comment_and_a_missing_one_is_not_found() {
+    let app = TestApp::start().await;
+    let author = app.sign_up("owner_c").await;
+    let stranger = app.sign_up("stranger_c").await;
+    let c = app.community().await;
+    let post = app.post_text(&author, &c, "a post").await;
+    let comment = app.comment(&author, &post, "mine").await;
+
+    let (status, body) = app
+        .delete(&format!("/api/v1/comments/{comment}"), &stranger)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body["error"], "not_author");
+    assert!(body["message"].as_str().is_some());
+    let (status, body) = app
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/comments/{comment}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"], "unauthenticated");
+    assert_eq!(comment_ids(&app, &post).await, vec![comment]);
+
+    let (status, body) = app.delete("/api/v1/comments/12345", &author).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"], "not_found");
+}
+
+#[tokio::test]
+async fn an_admin_deletes_anyones_post_or_comment() {
+    let app = TestApp::start().await;
+    let author = app.sign_up("posted_it").await;
+    let admin = app.sign_up("the_admin").await;
+    app.make_admin("the_admin").await;
+    let c = app.community().await;
+    let post = app.post_text(&author, &c, "to be moderated").await;
+    let comment = app.comment(&author, &post, "also moderated").await;
+
+    let (status, _) = app
+        .delete(&format!("/api/v1/comments/{comment}"), &admin)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(comment_ids(&app, &post).await.is_empty());
+    let (status, body) = app.delete(&format!("/api/v1/posts/{post}"), &admin).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["post"]["deleted"], true);
+    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), None).await;
+    assert_eq!(body["post"]["deleted"], true);
+    // Someone who is not an admin still may not.
+    let other = app.post_text(&admin, &c, "the admin's post").await;
+    let (status, body) = app.delete(&format!("/api/v1/posts/{other}"), &author).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body["error"], "not_author");
+}
+
+#[tokio::test]
+async fn a_deleted_comments_notifications_go_away() {
+    let app = TestApp::start().await;
+    let author = app.sign_up("post_author").await;
+    let earlier = app.sign_up("earlier_one").await;
+    let commenter = app.sign_up("regretful").await;
+    let fan = app.sign_up("comment_fan").await;
+    let c = app.community().await;
+    let post = app.post_text(&author, &c, "a post").await;
+    app.comment(&earlier, &post, "first").await;
+    let comment = app.comment(&commenter, &post, "regretted").await;
+    app.put(&format!("/api/v1/comments/{comment}/yeah"), &fan)
+        .await;
+    assert_eq!(notification_texts(&app, &author).await.len(), 1);
+    assert_eq!(notification_texts(&app, &earlier).await.len(), 1);
+    assert_eq!(notification_texts(&app, &commenter).await.len(), 1);
+
+    app.delete(&format!("/api/v1/comments/{comment}"), &commenter)
+        .await;
+    assert_eq!(
+        notification_texts(&app, &author).await,
+        vec!["earlier_one commented on your post."]
+    );
+    assert!(notification_texts(&app, &earlier).await.is_empty());
+    assert!(notification_texts(&app, &commenter).await.is_empty());
+    assert_eq!(app.wait_unread(&commenter, 0).await, 0);
+}
+
+#[tokio::test]
+async fn a_deleted_comments_drawing_is_no_longer_referenced() {
+    let app = TestApp::start().await;
+    let author = app.sign_up("drew_it").await;
+    let c = app.community().await;
+    let post = app.post_text(&author, &c, "a post").await;
+    // A game's painting: a zlib-compressed 320x120 TGA with a line of ink.
+    let png = {
+        let mut raw = Vec::new();
+        for y in 0..120u32 {
+            for _x in 0..320u32 {
+                let v = if y == 60 { 0 } else { 255 };
+                raw.extend_from_slice(&[v, v, v, 255]);
+            }
+        }
+        let mut tga = Vec::new();
+        image::codecs::tga::TgaEncoder::new(&mut tga)
+            .encode(&raw, 320, 120, image::ExtendedColorType::Rgba8)
+            .unwrap();
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        std::io::Write::write_all(&mut z, &tga).unwrap();
+        base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            z.finish().unwrap(),
+        )
+    };
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/posts/{post}/comments"),
+            Some(&author),
+            json!({"body": "", "painting": png}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let comment = body["comment"]["id"].as_str().unwrap().to_owned();
+    let drawing_key = |app: &TestApp, id: String| {
+        let db = app.db().clone();
+        async move {
+            sqlx::query("SELECT drawing_key FROM comments WHERE id = ?")
+                .bind(id.parse::<i64>().unwrap())
+                .fetch_one(&db.pool)
+                .await
+                .unwrap()
+                .try_get::<Option<String>, _>("drawing_key")
+                .unwrap()
+        }
+    };
+    assert!(drawing_key(&app, comment.clone()).await.is_some());
+    app.delete(&format!("/api/v1/comments/{comment}"), &author)
+        .await;
+    // The clean-up asks which keys anything still refers to: the comment no longer does.
+    assert_eq!(drawing_key(&app, comment).await, None);
+}
+
+#[tokio::test]
+async fn the_post_page_deletes_a_comment_with_its_form_and_refuses_without_the_token() {
+    let app = TestApp::start().await;
+    let author = app.sign_up("page_eraser").await;
+    let c = app.community().await;
+    let post = app.post_text(&author, &c, "a post").await;
+    let comment = app.comment(&author, &post, "delete me from the page").await;
+
+    let browser = Browser::new(&app);
+    browser.sign_in("page_eraser").await;
+    let (_, html) = browser.get(&format!("/posts/{post}")).await;
+    let action = format!("/comments/{comment}/delete");
+    assert!(html.contains(&action), "{html}");
+    let r = browser.submit(&action, &[("csrf", "wrong")]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(comment_ids(&app, &post).await, vec![comment.clone()]);
+
+    let csrf = browser.csrf(&format!("/posts/{post}")).await;
+    let r = browser.submit(&action, &[("csrf", &csrf)]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = browser.get(&format!("/posts/{post}")).await;
+    assert!(!html.contains("delete me from the page"));
+    // Nobody else is offered the form.
+    let html = app.page(&format!("/posts/{post}")).await;
+    assert!(!html.contains("/delete\""));
+}
+
+#[tokio::test]
+async fn an_admin_deletes_anyones_comment_and_post_from_the_post_page() {
+    let app = TestApp::start().await;
+    let author = app.sign_up("page_poster").await;
+    app.sign_up("page_admin").await;
+    app.make_admin("page_admin").await;
+    let c = app.community().await;
+    let post = app.post_text(&author, &c, "moderate me").await;
+    let comment = app.comment(&author, &post, "and me").await;
+
+    let browser = Browser::new(&app);
+    browser.sign_in("page_admin").await;
+    let (_, html) = browser.get(&format!("/posts/{post}")).await;
+    assert!(html.contains(&format!("/comments/{comment}/delete")));
+    assert!(html.contains(&format!("/posts/{post}/delete")));
+    let csrf = token_in(&html);
+    let r = browser
+        .submit(&format!("/comments/{comment}/delete"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(comment_ids(&app, &post).await.is_empty());
+    let r = browser
+        .submit(&format!("/posts/{post}/delete"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), None).await;
+    assert_eq!(body["post"]["deleted"], true);
+}
