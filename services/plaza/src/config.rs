@@ -178,8 +178,28 @@ impl S3 {
     }
 }
 
+/// How image uploads are processed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Images {
+    /// How many images the web service decodes at once (each may hold a 64 MiB frame); 0 means
+    /// one per CPU, at most 4.
+    pub decoders: usize,
+    /// How long an upload waits for a free decoder before it is answered 503 `media_busy`.
+    pub queue_wait_ms: u64,
+}
+
+impl Default for Images {
+    fn default() -> Self {
+        Images {
+            decoders: 0,
+            queue_wait_ms: 2000,
+        }
+    }
+}
+
 /// The configuration's top-level keys, the ones `PLAZA_*` variables may set.
-const TOP_LEVEL_KEYS: [&str; 23] = [
+const TOP_LEVEL_KEYS: [&str; 24] = [
     "region",
     "node",
     "data_dir",
@@ -203,6 +223,7 @@ const TOP_LEVEL_KEYS: [&str; 23] = [
     "s3",
     "trusted_proxies",
     "media_url",
+    "images",
 ];
 
 /// Everything a Plaza process reads at start.
@@ -249,6 +270,7 @@ pub struct Config {
     /// Addresses of proxies (the edge, the load balancer) whose `X-Forwarded-For` names the
     /// client; from anyone else the header is ignored.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub images: Images,
     pub web: Endpoint,
     pub timeline: Endpoint,
     pub empathy: Endpoint,
@@ -280,6 +302,7 @@ impl Default for Config {
             redis_url: String::new(),
             s3: None,
             trusted_proxies: Vec::new(),
+            images: Images::default(),
             web: Endpoint::at("127.0.0.1:8080"),
             timeline: Endpoint::at("127.0.0.1:8081"),
             empathy: Endpoint::at("127.0.0.1:8082"),
