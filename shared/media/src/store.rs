@@ -243,7 +243,10 @@ mod tests {
         while let Some(result) = writers.join_next().await {
             result.unwrap().unwrap();
         }
-        assert_eq!(store.get("drawings/same.png").await.unwrap().unwrap(), bytes);
+        assert_eq!(
+            store.get("drawings/same.png").await.unwrap().unwrap(),
+            bytes
+        );
         let names: Vec<_> = std::fs::read_dir(dir.path().join("drawings"))
             .unwrap()
             .map(|e| e.unwrap().file_name())
@@ -256,7 +259,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = DiskStore::new(dir.path()).unwrap();
         store.put("drawings/a.png", b"one").await.unwrap();
-        for key in ["drawings/", ".", "./drawings", "drawings/./a.png", "a//b.png", "/a.png"] {
+        for key in [
+            "drawings/",
+            ".",
+            "./drawings",
+            "drawings/./a.png",
+            "a//b.png",
+            "/a.png",
+        ] {
             assert!(!valid_key(key), "{key}");
         }
         // Valid keys that name a folder, or go through an object, are simply not there.

@@ -668,7 +668,11 @@ async fn uploads_get_503_with_retry_after_while_every_image_worker_is_busy_and_s
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
-        let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        let wait: u64 = r.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!(wait >= 1);
         let body: Value = r.json().await.unwrap();
         assert_eq!(body["error"], "media_busy");
@@ -737,7 +741,11 @@ async fn sixteen_simultaneous_posts_of_the_same_new_drawing_all_succeed() {
         urls.insert(body["post"]["drawing_url"].as_str().unwrap().to_owned());
     }
     assert_eq!(urls.len(), 1, "one picture: {urls:?}");
-    assert_eq!(media_files(&app).await, 2, "the drawing and its 2x rendition");
+    assert_eq!(
+        media_files(&app).await,
+        2,
+        "the drawing and its 2x rendition"
+    );
     let url = urls.into_iter().next().unwrap();
     let (status, png) = app.fetch(&url).await;
     assert_eq!(status, StatusCode::OK);
@@ -785,7 +793,11 @@ async fn folders_and_dot_paths_under_media_are_not_found() {
         "/media/screenshots/",
         "/media/drawings//x.png",
     ] {
-        assert_eq!(raw_status(&app, path).await, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            raw_status(&app, path).await,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
     }
     let (status, body) = app.get("/media/drawings", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
