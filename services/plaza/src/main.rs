@@ -173,6 +173,7 @@ async fn serve(config: &Config, service: Option<Service>) -> anyhow::Result<()> 
         ],
     };
     let running = stack::start(config, &services, None).await?;
+    plaza::memory::start_trimming(plaza::memory::TRIM_INTERVAL);
     if let Some(web) = running.web {
         println!("Plaza is running at {}", config.public_url(web));
         println!("Stop it with Ctrl-C.");
