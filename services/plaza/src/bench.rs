@@ -25,6 +25,32 @@ pub struct Options {
     pub server_pid: Option<u32>,
     /// Only scenarios whose names contain one of these (all when empty).
     pub only: Vec<String>,
+    /// How many maximum-size screenshots the upload burst posts at once (0 skips it).
+    pub upload_burst: usize,
+    /// How long to wait after the load before reading the server's memory once more (zero
+    /// skips the wait).
+    pub settle: Duration,
+}
+
+/// The upload burst's figures: many maximum-size screenshots posted at once, and what they did
+/// to the server's resident memory.
+#[derive(Debug, Clone, Serialize)]
+pub struct UploadBurst {
+    pub uploads: usize,
+    /// The side of each square PNG, in pixels.
+    pub side: u32,
+    /// The size of each upload as sent (before base64), in bytes.
+    pub png_bytes: usize,
+    /// Answered 201.
+    pub created: usize,
+    /// Answered 503 `media_busy` (the image workers were busy past the wait).
+    pub busy: usize,
+    /// Anything else.
+    pub failed: usize,
+    pub seconds: f64,
+    pub rss_kib_before: Option<u64>,
+    pub rss_kib_peak: Option<u64>,
+    pub rss_kib_after: Option<u64>,
 }
 
 /// One scenario's figures.
@@ -54,7 +80,137 @@ pub struct Report {
     /// Yeahs the storm gave, and the count the hot post shows afterwards: they must be equal.
     pub yeah_storm: Option<(u64, i64)>,
     pub server_rss_kib_before: Option<u64>,
+    /// The highest resident memory seen while the scenarios ran.
+    pub server_rss_kib_peak: Option<u64>,
     pub server_rss_kib_after: Option<u64>,
+    pub upload_burst: Option<UploadBurst>,
+    /// The resident memory after `settle_seconds` of quiet following the load.
+    pub server_rss_kib_settled: Option<u64>,
+    pub settle_seconds: f64,
+}
+
+/// Samples a process's resident memory every 20 ms and keeps the highest, until stopped.
+struct PeakRss {
+    stop: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<Option<u64>>,
+}
+
+impl PeakRss {
+    fn start(pid: Option<u32>) -> Self {
+        let (stop, mut stopped) = tokio::sync::watch::channel(false);
+        let task = tokio::spawn(async move {
+            let pid = pid?;
+            let mut peak = rss_kib(pid);
+            loop {
+                tokio::select! {
+                    _ = stopped.changed() => break,
+                    () = tokio::time::sleep(Duration::from_millis(20)) => {}
+                }
+                peak = peak.max(rss_kib(pid));
+            }
+            peak.max(rss_kib(pid))
+        });
+        PeakRss { stop, task }
+    }
+
+    async fn finish(self) -> Option<u64> {
+        let _ = self.stop.send(true);
+        self.task.await.ok().flatten()
+    }
+}
+
+/// The side of the upload burst's screenshots: the largest a screenshot may be decoded at.
+const BURST_SIDE: u32 = 4096;
+
+/// A `side`×`side` RGBA PNG of soft gradients: a full frame to decode (64 MiB at 4096) that
+/// compresses to a few hundred KB, like the probe that found issue #16.
+fn burst_png(side: u32) -> anyhow::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, side, side);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    let mut writer = encoder.write_header()?;
+    let mut data = Vec::with_capacity((side * side * 4) as usize);
+    for y in 0..side {
+        for x in 0..side {
+            data.extend_from_slice(&[(x / 16) as u8, (y / 16) as u8, 128, 255]);
+        }
+    }
+    writer.write_image_data(&data)?;
+    writer.finish()?;
+    Ok(out)
+}
+
+/// Posts `uploads` maximum-size screenshots at once, each from its own account, and watches the
+/// server's memory meanwhile.
+async fn upload_burst(
+    shared: &Shared,
+    data: &BenchData,
+    uploads: usize,
+    pid: Option<u32>,
+) -> anyhow::Result<UploadBurst> {
+    use base64::Engine;
+    let png = burst_png(BURST_SIDE)?;
+    let body = Arc::new(serde_json::json!({
+        "body": "A screenshot",
+        "screenshot": base64::engine::general_purpose::STANDARD.encode(&png),
+    }));
+    let community = data
+        .communities
+        .first()
+        .map(|c| c.0.to_string())
+        .context("bench.json names no community")?;
+    let rss_before = pid.and_then(rss_kib);
+    let peak = PeakRss::start(pid);
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..uploads {
+        let token = shared
+            .tokens
+            .get(i % shared.tokens.len().max(1))
+            .cloned()
+            .unwrap_or_default();
+        let request = shared
+            .client
+            .post(format!(
+                "{}/api/v1/communities/{community}/posts",
+                shared.url
+            ))
+            .bearer_auth(token)
+            .json(&*body);
+        tasks.spawn(async move {
+            match request.send().await {
+                Ok(r) => {
+                    let status = r.status().as_u16();
+                    let _ = r.bytes().await;
+                    status
+                }
+                Err(_) => 0,
+            }
+        });
+    }
+    let (mut created, mut busy, mut failed) = (0, 0, 0);
+    while let Some(status) = tasks.join_next().await {
+        match status.context("an upload task panicked")? {
+            201 => created += 1,
+            503 => busy += 1,
+            _ => failed += 1,
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    Ok(UploadBurst {
+        uploads,
+        side: BURST_SIDE,
+        png_bytes: png.len(),
+        created,
+        busy,
+        failed,
+        seconds,
+        rss_kib_before: rss_before,
+        rss_kib_peak: peak.finish().await,
+        rss_kib_after: pid.and_then(rss_kib),
+    })
 }
 
 /// Who a request is sent as.
@@ -307,6 +463,7 @@ pub async fn run(
         next_token: AtomicUsize::new(0),
     });
     let rss_before = options.server_pid.and_then(rss_kib);
+    let peak = PeakRss::start(options.server_pid);
     let mut outcomes: Vec<Outcome> = Vec::new();
     let mut yeah_storm = None;
     let mut healthz_rate = None;
@@ -350,6 +507,21 @@ pub async fn run(
         progress(&outcome);
         outcomes.push(outcome);
     }
+    let rss_peak = peak.finish().await;
+    let rss_after = options.server_pid.and_then(rss_kib);
+    let burst = if options.upload_burst > 0 {
+        Some(upload_burst(&shared, data, options.upload_burst, options.server_pid).await?)
+    } else {
+        None
+    };
+    // Idle connections would keep their buffers in the server: close ours before settling.
+    drop(shared);
+    let settled = if options.settle.is_zero() {
+        None
+    } else {
+        tokio::time::sleep(options.settle).await;
+        options.server_pid.and_then(rss_kib)
+    };
     Ok(Report {
         cpu: cpu_model(),
         cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -363,7 +535,11 @@ pub async fn run(
         outcomes,
         yeah_storm,
         server_rss_kib_before: rss_before,
-        server_rss_kib_after: options.server_pid.and_then(rss_kib),
+        server_rss_kib_peak: rss_peak,
+        server_rss_kib_after: rss_after,
+        upload_burst: burst,
+        server_rss_kib_settled: settled,
+        settle_seconds: options.settle.as_secs_f64(),
     })
 }
 
@@ -397,11 +573,44 @@ pub fn markdown(report: &Report) -> String {
             }
         ));
     }
-    if let (Some(a), Some(b)) = (report.server_rss_kib_before, report.server_rss_kib_after) {
+    let mib = |kib: Option<u64>| {
+        kib.map_or_else(|| "?".to_owned(), |k| format!("{:.1}", k as f64 / 1024.0))
+    };
+    if report.server_rss_kib_before.is_some() {
         out.push_str(&format!(
-            "\nServer resident memory: {:.1} MiB before, {:.1} MiB after.\n",
-            a as f64 / 1024.0,
-            b as f64 / 1024.0
+            "\nServer resident memory: {} MiB before, {} MiB peak under load, {} MiB after the scenarios",
+            mib(report.server_rss_kib_before),
+            mib(report.server_rss_kib_peak),
+            mib(report.server_rss_kib_after),
+        ));
+        if report.settle_seconds > 0.0 {
+            out.push_str(&format!(
+                ", {} MiB {:.0} s after the load",
+                mib(report.server_rss_kib_settled),
+                report.settle_seconds
+            ));
+        }
+        out.push_str(".\n");
+    }
+    if let Some(b) = &report.upload_burst {
+        let growth = match (b.rss_kib_before, b.rss_kib_peak) {
+            (Some(before), Some(peak)) => {
+                format!("{:.1}", peak.saturating_sub(before) as f64 / 1024.0)
+            }
+            _ => "?".to_owned(),
+        };
+        out.push_str(&format!(
+            "\nUpload burst: {} screenshots of {side}×{side} ({} KB each) at once: {} created, {} busy (503), {} failed in {:.1} s; server memory {} MiB before, {} MiB peak (growth {growth} MiB), {} MiB after.\n",
+            b.uploads,
+            b.png_bytes / 1000,
+            b.created,
+            b.busy,
+            b.failed,
+            b.seconds,
+            mib(b.rss_kib_before),
+            mib(b.rss_kib_peak),
+            mib(b.rss_kib_after),
+            side = b.side,
         ));
     }
     out

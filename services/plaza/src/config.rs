@@ -239,8 +239,28 @@ impl S3 {
     }
 }
 
+/// How image uploads are processed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Images {
+    /// How many images the web service decodes at once (each may hold a 64 MiB frame); 0 means
+    /// one per CPU, at most 4.
+    pub decoders: usize,
+    /// How long an upload waits for a free decoder before it is answered 503 `media_busy`.
+    pub queue_wait_ms: u64,
+}
+
+impl Default for Images {
+    fn default() -> Self {
+        Images {
+            decoders: 0,
+            queue_wait_ms: 10_000,
+        }
+    }
+}
+
 /// The configuration's top-level keys, the ones `PLAZA_*` variables may set.
-const TOP_LEVEL_KEYS: [&str; 25] = [
+const TOP_LEVEL_KEYS: [&str; 26] = [
     "region",
     "node",
     "data_dir",
@@ -266,6 +286,7 @@ const TOP_LEVEL_KEYS: [&str; 25] = [
     "media_url",
     "http",
     "internal_secret",
+    "images",
 ];
 
 /// Everything a Plaza process reads at start.
@@ -318,6 +339,7 @@ pub struct Config {
     /// every internal call. Required when services run as separate processes; when one process
     /// runs all five and this is empty, it makes a random one at start.
     pub internal_secret: Secret,
+    pub images: Images,
     pub web: Endpoint,
     pub timeline: Endpoint,
     pub empathy: Endpoint,
@@ -351,6 +373,7 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             http: Http::default(),
             internal_secret: Secret::default(),
+            images: Images::default(),
             web: Endpoint::at("127.0.0.1:8080"),
             timeline: Endpoint::at("127.0.0.1:8081"),
             empathy: Endpoint::at("127.0.0.1:8082"),

@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod config;
+pub mod memory;
 pub mod seed;
 pub mod stack;
 

@@ -53,6 +53,12 @@ enum Command {
         /// The server's process id, to report its resident memory.
         #[arg(long)]
         server_pid: Option<u32>,
+        /// Maximum-size screenshots posted at once after the scenarios (0 skips the burst).
+        #[arg(long, default_value_t = 30)]
+        upload_burst: usize,
+        /// Seconds of quiet after the load before the server's memory is read once more.
+        #[arg(long, default_value_t = 60)]
+        settle_seconds: u64,
         /// Write the report as JSON to this file too.
         #[arg(long)]
         json: Option<PathBuf>,
@@ -118,6 +124,8 @@ async fn main() -> anyhow::Result<()> {
             server_pid,
             json,
             only,
+            upload_burst,
+            settle_seconds,
         } => {
             let path = data.unwrap_or_else(|| config.data_dir.join("bench.json"));
             let text = std::fs::read_to_string(&path)
@@ -130,6 +138,8 @@ async fn main() -> anyhow::Result<()> {
                 concurrency: concurrency.max(1),
                 server_pid,
                 only,
+                upload_burst,
+                settle: std::time::Duration::from_secs(settle_seconds),
             };
             let report = plaza::bench::run(&data, &options, |o| {
                 eprintln!(
@@ -163,6 +173,7 @@ async fn serve(config: &Config, service: Option<Service>) -> anyhow::Result<()> 
         ],
     };
     let running = stack::start(config, &services, None).await?;
+    plaza::memory::start_trimming(plaza::memory::TRIM_INTERVAL);
     if let Some(web) = running.web {
         println!("Plaza is running at {}", config.public_url(web));
         println!("Stop it with Ctrl-C.");

@@ -40,6 +40,8 @@ pub struct Running {
     pub db: Db,
     /// Where media objects are stored.
     pub media: Arc<dyn plaza_media::ObjectStore>,
+    /// The web service's image workers (tests occupy them to see uploads refused).
+    pub images: plaza_media::ImageWorkers,
     stop: watch::Sender<bool>,
     tasks: JoinSet<anyhow::Result<()>>,
 }
@@ -194,6 +196,10 @@ pub async fn start(
         redis,
         live,
     } = parts;
+    let images = plaza_media::ImageWorkers::new(
+        config.images.decoders,
+        Duration::from_millis(config.images.queue_wait_ms),
+    );
     let (stop, rx) = watch::channel(false);
     let mut tasks = JoinSet::new();
     let wrap = |service: Service, router: Router| match &hook {
@@ -367,6 +373,7 @@ pub async fn start(
             },
             cache: cache.clone(),
             media: media.clone(),
+            images: images.clone(),
             live: live.clone(),
             redis: redis.clone(),
             passwords: plaza_web::auth::Passwords::new(
@@ -405,6 +412,7 @@ pub async fn start(
         worker,
         db,
         media,
+        images,
         stop,
         tasks,
     })

@@ -37,6 +37,9 @@ pub enum Error {
     RateLimited(std::time::Duration),
     #[error("{0}")]
     Media(#[from] plaza_media::MediaError),
+    /// Every image worker is busy: try again in a moment.
+    #[error("every image worker is busy")]
+    MediaBusy,
     /// The object store (S3) did not take or give an image.
     #[error("the media store failed: {0}")]
     MediaStore(std::io::Error),
@@ -89,6 +92,11 @@ impl Error {
                 "rate_limited",
                 "You're doing that too often. Wait a moment and try again.",
             ),
+            Error::MediaBusy => ErrorResponse::new(
+                S::SERVICE_UNAVAILABLE,
+                "media_busy",
+                "Many pictures are being processed right now. Try again in a moment.",
+            ),
             Error::MediaStore(_) => ErrorResponse::new(
                 S::SERVICE_UNAVAILABLE,
                 "media_unavailable",
@@ -127,11 +135,15 @@ impl Error {
     }
 }
 
+/// When to try an upload again after `media_busy`: image work takes about a second at most.
+const MEDIA_BUSY_RETRY_SECS: u64 = 2;
+
 impl Error {
-    /// Whole seconds to wait before trying again, for a rate-limited request.
+    /// Whole seconds to wait before trying again, for a rate-limited request or busy workers.
     fn retry_after(&self) -> Option<u64> {
         match self {
             Error::RateLimited(wait) => Some(wait.as_secs() + 1),
+            Error::MediaBusy => Some(MEDIA_BUSY_RETRY_SECS),
             _ => None,
         }
     }

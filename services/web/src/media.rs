@@ -4,7 +4,7 @@
 
 use crate::{AppState, Error, Result};
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use plaza_media::{Drawing, MediaError, store};
 use plaza_types::timeline::ScreenshotRef;
@@ -12,10 +12,20 @@ use plaza_types::timeline::ScreenshotRef;
 /// The longest any one image may take to decode and re-encode.
 const PROCESSING_LIMIT: std::time::Duration = std::time::Duration::from_secs(20);
 
-/// Runs image work on the blocking pool, bounded in time: past the limit the caller gets
-/// `image_too_complex` (the work itself is bounded by the size limits and ends on its own).
-async fn off_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    match tokio::time::timeout(PROCESSING_LIMIT, tokio::task::spawn_blocking(work)).await {
+/// Runs image work on one of the process's image workers (off the async threads), bounded in
+/// number and time: when no worker frees up within the configured wait the caller gets
+/// `media_busy` (503, try again), and past the time limit `image_too_complex` (the work itself
+/// is bounded by the size limits, ends on its own and keeps its worker until then).
+async fn off_thread<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T> {
+    let task = state
+        .images
+        .spawn(work)
+        .await
+        .map_err(|_| Error::MediaBusy)?;
+    match tokio::time::timeout(PROCESSING_LIMIT, task).await {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(e)) => Err(Error::Internal(anyhow::anyhow!("image task: {e}"))),
         Err(_) => Err(Error::Media(MediaError::TooSlow)),
@@ -25,11 +35,11 @@ async fn off_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static
 /// Decodes a painting (base64, as the API and the canvas send it), stores its PNGs and returns
 /// the 1× key; the 2× rendition is stored beside it (`<hash>@2x.png`).
 pub async fn store_drawing(state: &AppState, painting: String) -> Result<String> {
-    let drawing = off_thread(move || Drawing::from_game_base64(&painting)).await??;
+    let drawing = off_thread(state, move || Drawing::from_game_base64(&painting)).await??;
     if drawing.is_blank() {
         return Err(Error::Media(MediaError::NotAnImage));
     }
-    let (one, two) = off_thread(move || (drawing.to_png(1), drawing.to_png(2))).await?;
+    let (one, two) = off_thread(state, move || (drawing.to_png(1), drawing.to_png(2))).await?;
     let hash = store::content_hash(&one);
     let key = format!("drawings/{hash}.png");
     state.media.put(&key, &one).await.map_err(store_failed)?;
@@ -54,7 +64,7 @@ pub async fn store_screenshot(
             plaza_media::screenshot::MAX_BYTES,
         )));
     }
-    let shot = off_thread(move || {
+    let shot = off_thread(state, move || {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(base64.trim().as_bytes())
             .map_err(|_| MediaError::InvalidBase64)?;
@@ -111,8 +121,10 @@ pub async fn serve(
     State(state): State<AppState>,
     axum::extract::Path(key): axum::extract::Path<String>,
 ) -> Response {
+    // A key this store never makes (a folder such as `drawings/`, a dot path) is simply not
+    // there, like a missing object.
     if !store::valid_key(&key) {
-        return StatusCode::NOT_FOUND.into_response();
+        return Error::NotFound("picture").into_response();
     }
     match state.media.get(&key).await {
         Ok(Some(bytes)) => (
@@ -131,7 +143,7 @@ pub async fn serve(
             bytes,
         )
             .into_response(),
-        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Ok(None) => Error::NotFound("picture").into_response(),
         Err(e) => plaza_http::ErrorResponse::internal(e).into_response(),
     }
 }

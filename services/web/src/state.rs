@@ -22,6 +22,8 @@ pub struct AppState {
     pub passwords: crate::auth::Passwords,
     /// Where drawings and screenshots are stored.
     pub media: Arc<dyn plaza_media::ObjectStore>,
+    /// The fixed number of image decodes this process runs at once.
+    pub images: plaza_media::ImageWorkers,
     /// "This user has news", from every process (behind the live notification stream).
     pub live: Arc<dyn plaza_cache::Live>,
     /// The region's Redis, when there is one (for `/readyz`).

@@ -5,7 +5,6 @@
 
 use crate::MediaError;
 use image::codecs::jpeg::JpegEncoder;
-use image::imageops::FilterType;
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 use std::io::Cursor;
 
@@ -19,6 +18,10 @@ pub const THUMB_WIDTH: u32 = 320;
 pub const THUMB_HEIGHT: u32 = 180;
 /// The largest picture decoded at all: anything bigger is refused from its header.
 const DECODE_LIMIT: u32 = 4096;
+/// The most one decode may allocate for its frame: a 4096×4096 picture at 8 bits per RGBA
+/// channel. A picture whose frame would need more (16-bit channels, say) is refused from its
+/// header as `decompression_bomb`.
+pub const MAX_DECODE_BYTES: u64 = DECODE_LIMIT as u64 * DECODE_LIMIT as u64 * 4;
 
 /// A screenshot ready to store.
 #[derive(Clone)]
@@ -79,7 +82,7 @@ pub fn process(bytes: &[u8], declared: Option<&str>) -> Result<Screenshot, Media
         let mut limits = Limits::default();
         limits.max_image_width = Some(limit);
         limits.max_image_height = Some(limit);
-        limits.max_alloc = Some(u64::from(DECODE_LIMIT) * u64::from(DECODE_LIMIT) * 4);
+        limits.max_alloc = Some(MAX_DECODE_BYTES);
         r.limits(limits);
         r
     };
@@ -92,10 +95,12 @@ pub fn process(bytes: &[u8], declared: Option<&str>) -> Result<Screenshot, Media
     let mut image = reader(DECODE_LIMIT)
         .decode()
         .map_err(crate::drawing::classify)?;
+    // Scaled down by area averaging in integers: a filtered resize keeps an intermediate of
+    // 32-bit floats per channel (about 126 MB for a 4096×4096 picture), twice the frame itself.
     if image.width() > MAX_WIDTH || image.height() > MAX_HEIGHT {
-        image = image.resize(MAX_WIDTH, MAX_HEIGHT, FilterType::Triangle);
+        image = image.thumbnail(MAX_WIDTH, MAX_HEIGHT);
     }
-    let thumb = image.resize(THUMB_WIDTH, THUMB_HEIGHT, FilterType::Triangle);
+    let thumb = image.thumbnail(THUMB_WIDTH, THUMB_HEIGHT);
     let (full, extension) = encode(&image, format)?;
     let (thumb_bytes, _) = encode(&thumb, format)?;
     Ok(Screenshot {
@@ -211,6 +216,39 @@ mod tests {
         }
         assert_eq!(
             process(&bomb, None).unwrap_err(),
+            MediaError::DecompressionBomb
+        );
+    }
+
+    /// A PNG with a header and the start of its pixel data (the frame is reserved before the
+    /// data is read).
+    fn png_header(w: u32, h: u32, depth: png::BitDepth) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut e = png::Encoder::new(&mut out, w, h);
+        e.set_color(png::ColorType::Rgba);
+        e.set_depth(depth);
+        let mut writer = e.write_header().unwrap();
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut z, &[0u8; 1024]).unwrap();
+        writer
+            .write_chunk(png::chunk::IDAT, &z.finish().unwrap())
+            .unwrap();
+        drop(writer);
+        out
+    }
+
+    #[test]
+    fn a_frame_past_the_allocation_limit_is_refused_before_decoding() {
+        // Within the dimension limit, but 16 bits per channel: a 128 MiB frame.
+        let deep = png_header(DECODE_LIMIT, DECODE_LIMIT, png::BitDepth::Sixteen);
+        assert_eq!(
+            process(&deep, None).unwrap_err(),
+            MediaError::DecompressionBomb
+        );
+        // The same size at 8 bits fits the limit exactly and gets as far as its (missing) data.
+        let shallow = png_header(DECODE_LIMIT, DECODE_LIMIT, png::BitDepth::Eight);
+        assert_ne!(
+            process(&shallow, None).unwrap_err(),
             MediaError::DecompressionBomb
         );
     }

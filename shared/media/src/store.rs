@@ -36,12 +36,14 @@ pub fn content_hash(bytes: &[u8]) -> String {
 }
 
 /// Whether `key` is one this store makes: lowercase letters, digits, `/`, `@`, `.` and `-`, no
-/// `..`, not absolute. Anything else is refused before it touches the disk.
+/// `..`, not absolute, and every `/`-separated part a name (not empty, not `.`), so a key can
+/// never name a folder such as `drawings/` or `./drawings`. Anything else is refused before it
+/// touches the disk or the bucket.
 pub fn valid_key(key: &str) -> bool {
     !key.is_empty()
         && key.len() <= 200
-        && !key.starts_with('/')
         && !key.contains("..")
+        && key.split('/').all(|part| !part.is_empty() && part != ".")
         && key.bytes().all(|b| {
             b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'/' | b'@' | b'.' | b'-')
         })
@@ -87,23 +89,36 @@ impl DiskStore {
     }
 }
 
+/// Writes `bytes` to `path` unless an object is there already. The bytes go to a temporary file
+/// with a unique name beside it, renamed over `path` at once: a reader never sees half an object,
+/// and writers of the same new object at the same moment each rename a complete file of the same
+/// bytes (a name derived from the content would have them write and rename one shared file).
+fn write_once(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    if path.is_file() {
+        return Ok(());
+    }
+    let parent = path
+        .parent()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "no folder"))?;
+    std::fs::create_dir_all(parent)?;
+    // Upper-case letters in the random part keep temporary names out of `valid_key`, so a
+    // listing never offers one for clean-up or serving.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".Tmp-")
+        .tempfile_in(parent)?;
+    tmp.write_all(bytes)?;
+    tmp.persist(path).map(drop).map_err(|e| e.error)
+}
+
 impl ObjectStore for DiskStore {
     fn put<'a>(&'a self, key: &'a str, bytes: &'a [u8]) -> BoxFuture<'a, std::io::Result<()>> {
         Box::pin(async move {
             let path = self.path(key)?;
-            if tokio::fs::try_exists(&path).await? {
-                return Ok(());
-            }
-            if let Some(parent) = path.parent() {
-                tokio::fs::create_dir_all(parent).await?;
-            }
-            // Write beside, then rename: a reader never sees half an object.
-            let tmp = path.with_extension(format!(
-                "tmp-{}",
-                content_hash(bytes).get(..12).unwrap_or("x")
-            ));
-            tokio::fs::write(&tmp, bytes).await?;
-            tokio::fs::rename(&tmp, &path).await
+            let bytes = bytes.to_vec();
+            tokio::task::spawn_blocking(move || write_once(&path, &bytes))
+                .await
+                .map_err(std::io::Error::other)?
         })
     }
 
@@ -112,7 +127,17 @@ impl ObjectStore for DiskStore {
             let path = self.path(key)?;
             match tokio::fs::read(&path).await {
                 Ok(bytes) => Ok(Some(bytes)),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                // A folder (`drawings`) or a path through an object is no object either.
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::NotFound
+                            | std::io::ErrorKind::IsADirectory
+                            | std::io::ErrorKind::NotADirectory
+                    ) =>
+                {
+                    Ok(None)
+                }
                 Err(e) => Err(e),
             }
         })
@@ -203,5 +228,50 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
+    }
+
+    #[tokio::test]
+    async fn sixteen_writers_of_the_same_new_object_all_succeed_and_one_complete_object_stays() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = std::sync::Arc::new(DiskStore::new(dir.path()).unwrap());
+        let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let mut writers = tokio::task::JoinSet::new();
+        for _ in 0..16 {
+            let (store, bytes) = (store.clone(), bytes.clone());
+            writers.spawn(async move { store.put("drawings/same.png", &bytes).await });
+        }
+        while let Some(result) = writers.join_next().await {
+            result.unwrap().unwrap();
+        }
+        assert_eq!(
+            store.get("drawings/same.png").await.unwrap().unwrap(),
+            bytes
+        );
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("drawings"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec!["same.png"], "no temporary file is left behind");
+    }
+
+    #[tokio::test]
+    async fn folders_and_dot_paths_are_no_objects() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = DiskStore::new(dir.path()).unwrap();
+        store.put("drawings/a.png", b"one").await.unwrap();
+        for key in [
+            "drawings/",
+            ".",
+            "./drawings",
+            "drawings/./a.png",
+            "a//b.png",
+            "/a.png",
+        ] {
+            assert!(!valid_key(key), "{key}");
+        }
+        // Valid keys that name a folder, or go through an object, are simply not there.
+        assert!(store.get("drawings").await.unwrap().is_none());
+        assert!(store.get("drawings/a.png/x").await.unwrap().is_none());
+        assert!(valid_key("drawings/ab@2x.png") && valid_key("screenshots/cd-thumb.jpg"));
     }
 }

@@ -48,6 +48,8 @@ async fn seeded_data_has_the_promised_shape_and_every_bench_scenario_runs() {
         concurrency: 4,
         server_pid: Some(std::process::id()),
         only: Vec::new(),
+        upload_burst: 2,
+        settle: Duration::from_millis(100),
     };
     let report = plaza::bench::run(&data, &options, |_| {}).await.unwrap();
     assert_eq!(report.outcomes.len(), 11);
@@ -64,5 +66,10 @@ async fn seeded_data_has_the_promised_shape_and_every_bench_scenario_runs() {
         "the Yeah count is exact"
     );
     assert!(report.server_rss_kib_after.unwrap() > 0);
+    assert!(report.server_rss_kib_peak >= report.server_rss_kib_before);
+    assert!(report.server_rss_kib_settled.unwrap() > 0);
+    let burst = report.upload_burst.as_ref().expect("the upload burst ran");
+    assert_eq!(burst.created + burst.busy, 2, "{burst:?}");
+    assert!(burst.created >= 1 && burst.failed == 0, "{burst:?}");
     assert!(plaza::bench::markdown(&report).contains("| yeah_storm_one_post |"));
 }

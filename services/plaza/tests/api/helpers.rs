@@ -219,6 +219,11 @@ impl TestApp {
             .expect("the object store lists")
     }
 
+    /// The image workers of services started in this process (none through the edge).
+    pub fn images(&self) -> Option<&plaza_media::ImageWorkers> {
+        self._running.as_ref().map(|r| &r.images)
+    }
+
     pub fn db(&self) -> &Db {
         &self.db
     }

@@ -643,3 +643,165 @@ async fn media_urls_point_at_the_configured_media_base() {
         .await;
     assert!(page.contains("https://media.plaza.example/m/drawings/"));
 }
+
+#[tokio::test]
+async fn uploads_get_503_with_retry_after_while_every_image_worker_is_busy_and_store_nothing() {
+    let app = TestApp::start_configured(None, |c| {
+        c.images.decoders = 1;
+        c.images.queue_wait_ms = 100;
+    })
+    .await;
+    let token = app.sign_up("patient").await;
+    let c = app.community().await;
+    let path = format!("/api/v1/communities/{c}/posts");
+    let shot = json!({"body": "x", "screenshot": STANDARD.encode(phone_photo(64, 64))});
+    let painted = json!({"body": "", "painting": painting(320, 120, stripes)});
+
+    let busy = app.images().unwrap().occupy_all().unwrap();
+    for input in [&shot, &painted] {
+        let r = app
+            .client
+            .post(format!("{}{path}", app.url))
+            .bearer_auth(&token)
+            .json(input)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let wait: u64 = r.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(wait >= 1);
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["error"], "media_busy");
+    }
+    // The page form gets a friendly page with the same status.
+    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
+    let url = community["community"]["url"].as_str().unwrap().to_owned();
+    let browser = Browser::new(&app);
+    let csrf = browser.sign_in("patient").await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf)
+        .text("body", "")
+        .text("feeling", "1")
+        .part(
+            "screenshot",
+            reqwest::multipart::Part::bytes(phone_photo(64, 64))
+                .file_name("IMG_0002.jpg")
+                .mime_str("image/jpeg")
+                .unwrap(),
+        );
+    let r = browser
+        .client
+        .post(format!("{}{url}/posts", app.url))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(r.headers().contains_key("retry-after"));
+    assert!(r.text().await.unwrap().contains("Wait a moment"));
+
+    let (_, feed) = app.get(&path, None).await;
+    assert!(feed["posts"].as_array().unwrap().is_empty());
+    assert!(app.media_keys("screenshots/").await.is_empty());
+    assert!(app.media_keys("drawings/").await.is_empty());
+
+    // Once a worker is free the same upload goes through.
+    drop(busy);
+    let (status, body) = app.post(&path, Some(&token), shot).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+#[tokio::test]
+async fn sixteen_simultaneous_posts_of_the_same_new_drawing_all_succeed() {
+    let app = TestApp::start().await;
+    let token = app.sign_up("crowd").await;
+    let c = app.community().await;
+    let path = format!("{}/api/v1/communities/{c}/posts", app.url);
+    let p = painting(320, 120, |x, y| (x * 3 + y) % 11 == 0);
+    let mut posts = tokio::task::JoinSet::new();
+    for i in 0..16 {
+        let request = app
+            .client
+            .post(&path)
+            .bearer_auth(&token)
+            .json(&json!({"body": format!("same {i}"), "painting": p}));
+        posts.spawn(async move {
+            let r = request.send().await.unwrap();
+            (r.status(), r.json::<Value>().await.unwrap())
+        });
+    }
+    let mut urls = std::collections::BTreeSet::new();
+    while let Some(result) = posts.join_next().await {
+        let (status, body) = result.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        urls.insert(body["post"]["drawing_url"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(urls.len(), 1, "one picture: {urls:?}");
+    assert_eq!(
+        media_files(&app).await,
+        2,
+        "the drawing and its 2x rendition"
+    );
+    let url = urls.into_iter().next().unwrap();
+    let (status, png) = app.fetch(&url).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(image::load_from_memory(&png).unwrap().width(), 320);
+}
+
+/// The status of `GET path` sent exactly as written (an HTTP client would resolve `.` parts
+/// first); through the edge's TLS, the path as the client resolves it.
+async fn raw_status(app: &TestApp, path: &str) -> StatusCode {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Some(host) = app.url.strip_prefix("http://") else {
+        return app.fetch(path).await.0;
+    };
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let line = String::from_utf8_lossy(&answer);
+    let code = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    StatusCode::from_u16(code).unwrap()
+}
+
+#[tokio::test]
+async fn folders_and_dot_paths_under_media_are_not_found() {
+    let app = TestApp::start().await;
+    let token = app.sign_up("prober").await;
+    let c = app.community().await;
+    // Something stored first, so that the folders exist.
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/communities/{c}/posts"),
+            Some(&token),
+            json!({"body": "", "painting": painting(320, 120, stripes),
+                   "screenshot": STANDARD.encode(phone_photo(64, 64))}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    for path in [
+        "/media/drawings",
+        "/media/drawings/",
+        "/media/.",
+        "/media/./drawings",
+        "/media/screenshots",
+        "/media/screenshots/",
+        "/media/drawings//x.png",
+    ] {
+        assert_eq!(
+            raw_status(&app, path).await,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let (status, body) = app.get("/media/drawings", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    if body.is_object() {
+        assert_eq!(body["error"], "not_found");
+    }
+}

@@ -152,6 +152,7 @@ fn feelings_yeahs_and_error_codes_have_messages() {
             "csrf_failed",
             "rate_limited",
             "media_unavailable",
+            "media_busy",
             "invalid_username",
             "password_too_short",
             "username_taken",
