@@ -28,6 +28,15 @@ command -v chromium >/dev/null 2>&1 || apt_install chromium
 command -v npm >/dev/null 2>&1 || apt_install nodejs npm
 command -v curl >/dev/null 2>&1 || apt_install curl
 
+# Each stage says how long the one before it took, and the run ends with the whole list.
+STAGE="setup: packages, MariaDB"; STAGE_START=0; TIMES=()
+stage() {
+  if [ -n "$STAGE" ]; then TIMES+=("$(printf '%5ds  %s' $((SECONDS - STAGE_START)) "$STAGE")"); fi
+  STAGE="$1"; STAGE_START=$SECONDS
+  [ -n "$1" ] && echo "== $1 =="
+  return 0
+}
+
 PORT="${PLAZA_MARIADB_PORT:-3317}"
 SERVER_PID=""
 cleanup() {
@@ -38,14 +47,14 @@ cleanup() {
 trap cleanup EXIT
 scripts/mariadb.sh start
 
-echo "== unit and integration tests on SQLite =="
+stage "unit and integration tests on SQLite"
 PLAZA_TEST_DATABASE=sqlite cargo test --workspace --locked --no-fail-fast
 
-echo "== integration tests on MariaDB =="
+stage "integration tests on MariaDB"
 PLAZA_TEST_DATABASE=mariadb PLAZA_TEST_MARIADB_URL="mysql://plaza:plaza@127.0.0.1:$PORT" \
   cargo test --locked --no-fail-fast -p plaza -p plaza-storage
 
-echo "== browser tests (headless Chromium) =="
+stage "browser tests (headless Chromium)"
 cargo build --locked -p plaza
 (cd e2e && npm ci --no-audit --no-fund --silent)
 E2E_DATA="$PWD/target/e2e-data"
@@ -66,5 +75,9 @@ kill "$SERVER_PID" 2>/dev/null || true
 wait "$SERVER_PID" 2>/dev/null || true
 SERVER_PID=""
 
-echo "== a whole region: converge, region tests, the integration suite through its edge =="
+stage "a whole region: converge, region tests, the integration suite through its edge"
 scripts/region.sh test
+stage ""
+echo "== time per stage =="
+printf '%s\n' "${TIMES[@]}"
+echo "$(printf '%5ds' "$SECONDS")  in all"
