@@ -367,18 +367,15 @@ async fn bad_screenshots_are_refused_and_store_nothing() {
     assert!(app.media_keys("screenshots/").await.is_empty());
 }
 
-#[tokio::test]
-async fn a_screenshot_uploaded_from_the_page_form_is_attached_to_the_post() {
-    let app = TestApp::start().await;
-    app.sign_up("uploader").await;
-    let c = app.community().await;
-    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
-    let url = community["community"]["url"].as_str().unwrap().to_owned();
-    let browser = Browser::new(&app);
-    let csrf = browser.sign_in("uploader").await;
-    let photo = phone_photo(800, 600);
+/// Posts `photo` as a screenshot with no text through the community page's form at `url`.
+async fn post_screenshot_form(
+    browser: &Browser,
+    url: &str,
+    csrf: &str,
+    photo: Vec<u8>,
+) -> reqwest::Response {
     let form = reqwest::multipart::Form::new()
-        .text("csrf", csrf)
+        .text("csrf", csrf.to_owned())
         .text("body", "")
         .text("feeling", "1")
         .part(
@@ -388,13 +385,25 @@ async fn a_screenshot_uploaded_from_the_page_form_is_attached_to_the_post() {
                 .mime_str("image/jpeg")
                 .unwrap(),
         );
-    let r = browser
+    browser
         .client
-        .post(format!("{}{url}/posts", app.url))
+        .post(format!("{}{url}/posts", browser.url))
         .multipart(form)
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_screenshot_uploaded_from_the_page_form_is_attached_to_the_post() {
+    let app = TestApp::start().await;
+    app.sign_up("uploader").await;
+    let c = app.community().await;
+    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
+    let url = community["community"]["url"].as_str().unwrap().to_owned();
+    let browser = Browser::new(&app);
+    let csrf = browser.sign_in("uploader").await;
+    let r = post_screenshot_form(&browser, &url, &csrf, phone_photo(800, 600)).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, posts) = app.get("/api/v1/users/uploader/posts", None).await;
     assert_eq!(posts["posts"][0]["screenshot_width"], 800);
@@ -682,24 +691,7 @@ async fn uploads_get_503_with_retry_after_while_every_image_worker_is_busy_and_s
     let url = community["community"]["url"].as_str().unwrap().to_owned();
     let browser = Browser::new(&app);
     let csrf = browser.sign_in("patient").await;
-    let form = reqwest::multipart::Form::new()
-        .text("csrf", csrf)
-        .text("body", "")
-        .text("feeling", "1")
-        .part(
-            "screenshot",
-            reqwest::multipart::Part::bytes(phone_photo(64, 64))
-                .file_name("IMG_0002.jpg")
-                .mime_str("image/jpeg")
-                .unwrap(),
-        );
-    let r = browser
-        .client
-        .post(format!("{}{url}/posts", app.url))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let r = post_screenshot_form(&browser, &url, &csrf, phone_photo(64, 64)).await;
     assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(r.headers().contains_key("retry-after"));
     assert!(r.text().await.unwrap().contains("Wait a moment"));

@@ -79,23 +79,13 @@ async fn every_page_refuses_framing_and_sniffing_and_signed_in_pages_stay_privat
         assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
         assert!(h.contains_key("referrer-policy"), "{path}");
     };
+    let fetch = |path: &str| browser.client.get(format!("{}{path}", app.url)).send();
     for path in ["/", "/communities", "/signin", "/no/such/page"] {
-        let r = browser
-            .client
-            .get(format!("{}{path}", app.url))
-            .send()
-            .await
-            .unwrap();
-        check(path, &r);
+        check(path, &fetch(path).await.unwrap());
     }
     browser.sign_up("framed").await;
     for path in ["/", "/settings", "/notifications", "/users/framed"] {
-        let r = browser
-            .client
-            .get(format!("{}{path}", app.url))
-            .send()
-            .await
-            .unwrap();
+        let r = fetch(path).await.unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{path}");
         check(path, &r);
         let cache = r.headers()["cache-control"].to_str().unwrap();
