@@ -11,8 +11,9 @@ pub async fn healthz() -> Json<Value> {
 
 /// `/readyz`: 200 when every named dependency in `checks` answered, else 503; the body names
 /// each one. `soft` dependencies (caches) are reported, as `degraded`, without failing: the
-/// service still works without them, only slower, and must stay in its load balancer.
-pub fn ready(checks: &[(&str, bool)], soft: &[(&str, bool)]) -> (StatusCode, Json<Value>) {
+/// service still works without them, only slower, and must stay in its load balancer. A soft
+/// dependency given as `None` is one this deployment does not use: `not_configured`.
+pub fn ready(checks: &[(&str, bool)], soft: &[(&str, Option<bool>)]) -> (StatusCode, Json<Value>) {
     let all = checks.iter().all(|(_, ok)| *ok);
     let mut body = Map::new();
     body.insert(
@@ -23,10 +24,12 @@ pub fn ready(checks: &[(&str, bool)], soft: &[(&str, bool)]) -> (StatusCode, Jso
         body.insert((*name).to_owned(), json!(if *ok { "ok" } else { "down" }));
     }
     for (name, ok) in soft {
-        body.insert(
-            (*name).to_owned(),
-            json!(if *ok { "ok" } else { "degraded" }),
-        );
+        let state = match ok {
+            Some(true) => "ok",
+            Some(false) => "degraded",
+            None => "not_configured",
+        };
+        body.insert((*name).to_owned(), json!(state));
     }
     let status = if all {
         StatusCode::OK

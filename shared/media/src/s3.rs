@@ -66,6 +66,21 @@ impl S3Store {
                 "plaza-config",
             ))
             .force_path_style(settings.path_style)
+            // A stopped store must fail fast and clearly (503 media_unavailable), not after the
+            // SDK's default retries with back-off: connecting is bounded at 1 s, an attempt at
+            // 5 s, one quick retry, and the whole operation at 10 s.
+            .timeout_config(
+                aws_sdk_s3::config::timeout::TimeoutConfig::builder()
+                    .connect_timeout(std::time::Duration::from_secs(1))
+                    .operation_attempt_timeout(std::time::Duration::from_secs(5))
+                    .operation_timeout(std::time::Duration::from_secs(10))
+                    .build(),
+            )
+            .retry_config(
+                aws_sdk_s3::config::retry::RetryConfig::standard()
+                    .with_max_attempts(2)
+                    .with_initial_backoff(std::time::Duration::from_millis(50)),
+            )
             // Checksums only where S3 requires them: self-hosted stores differ in which
             // optional checksum headers they accept.
             .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)

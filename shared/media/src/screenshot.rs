@@ -100,7 +100,12 @@ pub fn process(bytes: &[u8], declared: Option<&str>) -> Result<Screenshot, Media
     if image.width() > MAX_WIDTH || image.height() > MAX_HEIGHT {
         image = image.thumbnail(MAX_WIDTH, MAX_HEIGHT);
     }
-    let thumb = image.thumbnail(THUMB_WIDTH, THUMB_HEIGHT);
+    // A thumbnail is never larger than its picture: a small screenshot is its own thumbnail.
+    let thumb = if image.width() > THUMB_WIDTH || image.height() > THUMB_HEIGHT {
+        image.thumbnail(THUMB_WIDTH, THUMB_HEIGHT)
+    } else {
+        image.clone()
+    };
     let (full, extension) = encode(&image, format)?;
     let (thumb_bytes, _) = encode(&thumb, format)?;
     Ok(Screenshot {
@@ -185,6 +190,19 @@ mod tests {
             .unwrap();
         let s = process(&png, None).unwrap();
         assert_eq!((s.width, s.height, s.extension), (400, 240, "png"));
+    }
+
+    #[test]
+    fn a_thumbnail_is_never_larger_than_its_screenshot() {
+        let img = image::RgbaImage::from_pixel(64, 48, image::Rgba([10, 20, 30, 255]));
+        let mut png = Vec::new();
+        DynamicImage::ImageRgba8(img)
+            .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
+            .unwrap();
+        let s = process(&png, None).unwrap();
+        assert_eq!((s.thumb_width, s.thumb_height), (64, 48));
+        let thumb = image::load_from_memory(&s.thumb).unwrap();
+        assert_eq!((thumb.width(), thumb.height()), (64, 48));
     }
 
     #[test]

@@ -43,18 +43,24 @@ impl Cursor {
         }
     }
 
-    /// Decodes an optional cursor that must be a key cursor.
+    /// The cursor a client sent, if it sent a non-empty one.
+    fn given(text: Option<&str>) -> Option<&str> {
+        text.filter(|t| !t.is_empty())
+    }
+
+    /// Decodes an optional cursor that must be a key cursor. An empty one (`?cursor=`) means
+    /// the first page, as no cursor does.
     pub fn key_from(text: Option<&str>) -> Result<Option<i64>, BadCursor> {
-        match text.map(Cursor::decode).transpose()? {
+        match Self::given(text).map(Cursor::decode).transpose()? {
             None => Ok(None),
             Some(Cursor::Key(k)) => Ok(Some(k)),
             Some(Cursor::Offset(_)) => Err(BadCursor),
         }
     }
 
-    /// Decodes an optional cursor that must be an offset cursor.
+    /// Decodes an optional cursor that must be an offset cursor (empty: the first page).
     pub fn offset_from(text: Option<&str>) -> Result<u32, BadCursor> {
-        match text.map(Cursor::decode).transpose()? {
+        match Self::given(text).map(Cursor::decode).transpose()? {
             None => Ok(0),
             Some(Cursor::Offset(o)) => Ok(o),
             Some(Cursor::Key(_)) => Err(BadCursor),
@@ -75,6 +81,12 @@ mod tests {
         ] {
             assert_eq!(Cursor::decode(&c.encode()).unwrap(), c);
         }
+    }
+
+    #[test]
+    fn an_empty_cursor_means_the_first_page() {
+        assert_eq!(Cursor::key_from(Some("")).ok(), Some(None));
+        assert_eq!(Cursor::offset_from(Some("")).ok(), Some(0));
     }
 
     #[test]

@@ -11,10 +11,13 @@ use serde_json::Value;
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let redis = async {
         match &state.redis {
-            Some(r) => r.healthy().await,
-            None => true,
+            Some(r) => Some(r.healthy().await),
+            None => None,
         }
     };
     let (db, cache, redis) = tokio::join!(state.db.ping(), state.cache.healthy(), redis);
-    plaza_http::health::ready(&[("database", db)], &[("cache", cache), ("redis", redis)])
+    plaza_http::health::ready(
+        &[("database", db)],
+        &[("cache", Some(cache)), ("redis", redis)],
+    )
 }

@@ -287,3 +287,30 @@ async fn one_address_may_post_a_multiple_of_one_accounts_limit() {
         .await;
     assert_eq!(feed["posts"].as_array().unwrap().len(), 3);
 }
+
+#[tokio::test]
+async fn an_empty_cursor_means_the_first_page() {
+    let app = TestApp::start().await;
+    let token = app.sign_up("pager").await;
+    let c = app.community().await;
+    app.post_text(&token, &c, "First page").await;
+    let path = format!("/api/v1/communities/{c}/posts");
+    // New posts (a key cursor) and popular posts (an offset cursor) read as with no cursor.
+    for list in [path.clone(), format!("{path}/popular")] {
+        let (_, plain) = app.get(&list, None).await;
+        let (status, body) = app.get(&format!("{list}?cursor="), None).await;
+        assert_eq!(status, StatusCode::OK, "{list}: {body}");
+        assert_eq!(body, plain, "{list}");
+    }
+    let (_, new) = app.get(&format!("{path}?cursor="), None).await;
+    assert_eq!(new["posts"][0]["body"], "First page", "{new}");
+}
+
+#[tokio::test]
+async fn readiness_says_redis_is_not_configured_when_there_is_none() {
+    let app = TestApp::start_configured(None, |c| c.redis_url = String::new()).await;
+    let (status, body) = app.get("/readyz", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["redis"], "not_configured", "{body}");
+    assert_eq!(body["database"], "ok", "{body}");
+}

@@ -205,3 +205,85 @@ async fn a_rolling_restart_of_the_web_processes_fails_no_request() {
     assert!(failed.is_empty(), "failed during the restart: {failed:?}");
     region.wait_ready().await;
 }
+
+/// Waits until `GET path` through the edge answers `want` (or panics after `secs`).
+async fn wait_for_status(region: &Region, path: &str, want: StatusCode, secs: u64) {
+    for _ in 0..secs * 10 {
+        let r = region.client.get(format!("{EDGE}{path}")).send().await;
+        if r.is_ok_and(|r| r.status() == want) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{path} did not answer {want} within {secs} s");
+}
+
+/// What the edge answers for the API and for a page while something behind it is down: Plaza's
+/// JSON error with a retry hint on the API, a friendly HTML page elsewhere, never HAProxy's or
+/// nginx's own HTML.
+async fn check_outage_answers(region: &Region, status: StatusCode) {
+    let api = region
+        .client
+        .get(format!("{EDGE}/api/v1/communities"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), status);
+    assert!(api.headers().contains_key("retry-after"));
+    assert!(
+        api.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+    let body: serde_json::Value = api.json().await.unwrap();
+    assert_eq!(body["error"], "service_unavailable", "{body}");
+    let page = region
+        .client
+        .get(format!("{EDGE}/communities"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), status);
+    assert!(page.headers().contains_key("retry-after"));
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Plaza will be back in a moment"), "{html}");
+}
+
+#[tokio::test]
+async fn with_every_web_process_down_the_api_gets_json_and_pages_a_friendly_page() {
+    let region = Region::open();
+    wait_for_status(&region, "/api/v1/communities", StatusCode::OK, 60).await;
+    region.ctl(&["stop", "web1", "web2"]);
+    {
+        let _restart = Restore(&region, &["start", "web1", "web2"]);
+        // HAProxy takes both out after two failed checks a second apart.
+        wait_for_status(
+            &region,
+            "/api/v1/communities",
+            StatusCode::SERVICE_UNAVAILABLE,
+            20,
+        )
+        .await;
+        check_outage_answers(&region, StatusCode::SERVICE_UNAVAILABLE).await;
+    }
+    wait_for_status(&region, "/api/v1/communities", StatusCode::OK, 60).await;
+}
+
+#[tokio::test]
+async fn with_the_load_balancer_down_the_edge_answers_json_and_a_friendly_page() {
+    let region = Region::open();
+    wait_for_status(&region, "/api/v1/communities", StatusCode::OK, 60).await;
+    region.ctl(&["stop", "haproxy"]);
+    {
+        let _restart = Restore(&region, &["start", "haproxy"]);
+        check_outage_answers(&region, StatusCode::BAD_GATEWAY).await;
+    }
+    wait_for_status(&region, "/api/v1/communities", StatusCode::OK, 60).await;
+}

@@ -10,5 +10,5 @@ use serde_json::Value;
 /// Ready: the database answers (the cache is reported, but only slows the service when down).
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let (db, cache) = tokio::join!(state.db.ping(), state.cache.healthy());
-    plaza_http::health::ready(&[("database", db)], &[("cache", cache)])
+    plaza_http::health::ready(&[("database", db)], &[("cache", Some(cache))])
 }

@@ -13,8 +13,8 @@ pub use plaza_http::health::healthz;
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let redis = async {
         match &state.redis {
-            Some(r) => r.healthy().await,
-            None => true,
+            Some(r) => Some(r.healthy().await),
+            None => None,
         }
     };
     let (db, timeline, empathy, notification, cache, redis) = tokio::join!(
@@ -31,10 +31,10 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
     plaza_http::health::ready(
         &[("database", db)],
         &[
-            ("timeline", timeline),
-            ("empathy", empathy),
-            ("notification", notification),
-            ("cache", cache),
+            ("timeline", Some(timeline)),
+            ("empathy", Some(empathy)),
+            ("notification", Some(notification)),
+            ("cache", Some(cache)),
             ("redis", redis),
         ],
     )
