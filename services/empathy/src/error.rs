@@ -31,6 +31,7 @@ impl IntoResponse for Error {
                 "You cannot give a Yeah to your own post or comment.",
             ),
             Error::TooMany => ErrorResponse::too_many_ids(),
+            Error::Db(e) if plaza_storage::is_outage(&e) => ErrorResponse::database_unavailable(e),
             Error::Db(e) => ErrorResponse::internal(e),
         };
         err.into_response()

@@ -26,6 +26,7 @@ impl IntoResponse for Error {
             Error::InvalidEvent(why) => {
                 ErrorResponse::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_event", why)
             }
+            Error::Db(e) if plaza_storage::is_outage(&e) => ErrorResponse::database_unavailable(e),
             Error::Db(e) => ErrorResponse::internal(e),
         };
         err.into_response()

@@ -51,6 +51,7 @@ impl IntoResponse for Error {
                 "Only the author can do that.",
             ),
             Error::TooMany => ErrorResponse::too_many_ids(),
+            Error::Db(e) if plaza_storage::is_outage(&e) => ErrorResponse::database_unavailable(e),
             Error::Db(e) => ErrorResponse::internal(e),
         };
         err.into_response()

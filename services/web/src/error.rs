@@ -118,7 +118,15 @@ impl Error {
                     body.message.clone(),
                 )
             }
+            // A service that cannot reach the database says so; so does this one, on purpose
+            // (any other 5xx of a service stays an internal error here).
+            Error::Service(
+                e @ ClientError::Api {
+                    status: 503, body, ..
+                },
+            ) if body.error == "database_unavailable" => ErrorResponse::database_unavailable(e),
             Error::Service(e) => ErrorResponse::internal(e),
+            Error::Db(e) if plaza_storage::is_outage(e) => ErrorResponse::database_unavailable(e),
             Error::Db(e) => ErrorResponse::internal(e),
             Error::Internal(e) => ErrorResponse::internal(e),
         }

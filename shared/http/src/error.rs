@@ -14,6 +14,8 @@ pub struct ErrorResponse {
     pub message: String,
     /// What went wrong inside, for the log only.
     pub cause: Option<String>,
+    /// Seconds after which a retry makes sense, sent as `Retry-After`.
+    pub retry_after: Option<u64>,
 }
 
 /// The cause of a 500, attached to the response for the middleware to log once.
@@ -28,6 +30,7 @@ impl ErrorResponse {
             code: code.into(),
             message: message.into(),
             cause: None,
+            retry_after: None,
         }
     }
 
@@ -38,6 +41,19 @@ impl ErrorResponse {
             code: "internal_error".into(),
             message: "Something went wrong on our side. Please try again.".into(),
             cause: Some(format!("{cause:#}")),
+            retry_after: None,
+        }
+    }
+
+    /// A 503 for a database that cannot be reached now: the client should retry shortly. The
+    /// cause is logged, not shown.
+    pub fn database_unavailable(cause: impl std::fmt::Display) -> Self {
+        Self {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            code: "database_unavailable".into(),
+            message: "Plaza cannot reach its database right now. Try again in a moment.".into(),
+            cause: Some(format!("{cause:#}")),
+            retry_after: Some(2),
         }
     }
 
@@ -71,6 +87,11 @@ impl ErrorResponse {
 impl IntoResponse for ErrorResponse {
     fn into_response(self) -> Response {
         let mut response = (self.status, axum::Json(self.body())).into_response();
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
         if let Some(cause) = self.cause {
             response.extensions_mut().insert(InternalCause(cause));
         }

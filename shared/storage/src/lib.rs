@@ -15,6 +15,26 @@ use std::time::Duration;
 
 pub use sqlx;
 
+/// How long a readiness ping waits for the database.
+const PING_TIMEOUT: Duration = Duration::from_millis(800);
+/// How long a request waits for a pooled connection. Short, so that with the database down a
+/// request fails fast with 503 `database_unavailable` instead of hanging; long enough to ride
+/// out a busy moment of a healthy pool.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Whether `err` means the database cannot be reached now (down, restarting, or the pool could
+/// not get a connection in time), as opposed to a query that failed: such requests are answered
+/// 503 `database_unavailable` with a retry hint, not 500.
+pub fn is_outage(err: &sqlx::Error) -> bool {
+    matches!(
+        err,
+        sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+    )
+}
+
 /// A database transaction on either dialect.
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
@@ -86,7 +106,7 @@ impl Db {
         let options = AnyConnectOptions::from_str(&url).context("parsing database_url")?;
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(ACQUIRE_TIMEOUT)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     match dialect {
@@ -138,7 +158,10 @@ impl Db {
 
     /// Whether the database answers (for `/readyz`).
     pub async fn ping(&self) -> bool {
-        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+        // Bounded: readiness must answer within a load balancer's check interval even when the
+        // database does not answer at all.
+        let ping = sqlx::query("SELECT 1").execute(&self.pool);
+        matches!(tokio::time::timeout(PING_TIMEOUT, ping).await, Ok(Ok(_)))
     }
 }
 

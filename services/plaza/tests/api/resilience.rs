@@ -137,3 +137,33 @@ async fn writes_finish_with_their_notifications_when_the_client_hangs_up() {
     assert!(kinds.contains(&"post_comment"), "{body}");
     assert!(kinds.contains(&"post_yeah"), "{body}");
 }
+
+#[tokio::test]
+async fn without_its_database_plaza_answers_a_json_503_with_a_retry_hint() {
+    let app = TestApp::start_in_process().await;
+    let token = app.sign_up("nodb").await;
+    let c = app.community().await;
+    // Every service of this process shares the pool: closing it is the database going away.
+    app.db().pool.close().await;
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/communities/{c}/posts"),
+            Some(&token),
+            serde_json::json!({"body": "into the void"}),
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(body["error"], "database_unavailable", "{body}");
+    let r = app
+        .client
+        .get(format!("{}/api/v1/me", app.url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(r.headers()["retry-after"], "2");
+    let (status, body) = app.get("/readyz", None).await;
+    assert_eq!(status, reqwest::StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(body["database"], "down", "{body}");
+}

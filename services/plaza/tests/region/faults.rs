@@ -287,3 +287,69 @@ async fn with_the_load_balancer_down_the_edge_answers_json_and_a_friendly_page()
     }
     wait_for_status(&region, "/api/v1/communities", StatusCode::OK, 60).await;
 }
+
+#[tokio::test]
+async fn with_the_database_stopped_requests_fail_fast_with_json_503s_and_service_resumes() {
+    let region = Region::open();
+    wait_for_status(&region, "/api/v1/communities", StatusCode::OK, 60).await;
+    let (_, author) = region.sign_up("nodb").await;
+    let c = region.community().await;
+    let before = region.post_text(&author, &c, "before the outage").await;
+    // Answers must come back within seconds, never hang: this client gives up after 5 s.
+    let impatient = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let out = region.ctl(&["stop", "mariadb"]);
+    assert!(out.contains("stopped"), "{out}");
+    {
+        let _restart = Restore(&region, &["start", "mariadb"]);
+        // A web process's readiness says so within HAProxy's check interval.
+        let ready = impatient
+            .get(format!("{WEB1}/readyz"))
+            .send()
+            .await
+            .expect("readiness answers at once");
+        assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+        // A write straight to a web process: 503 database_unavailable with a retry hint.
+        let r = impatient
+            .post(format!("{WEB1}/api/v1/communities/{c}/posts"))
+            .bearer_auth(&author)
+            .json(&json!({"body": "during the outage"}))
+            .send()
+            .await
+            .expect("a write answers at once");
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(r.headers().contains_key("retry-after"));
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["error"], "database_unavailable", "{body}");
+        // Through the edge: a JSON 503 too (HAProxy's once it has taken the processes out).
+        let (status, body) = region
+            .post(
+                &format!("/api/v1/communities/{c}/posts"),
+                Some(&author),
+                json!({"body": "during the outage, via the edge"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+        assert!(
+            matches!(
+                body["error"].as_str(),
+                Some("database_unavailable" | "service_unavailable")
+            ),
+            "{body}"
+        );
+    }
+    // The database is back: the pools reconnect and nothing acknowledged was lost.
+    wait_for_status(&region, "/api/v1/communities", StatusCode::OK, 90).await;
+    let mut status = StatusCode::SERVICE_UNAVAILABLE;
+    for _ in 0..100 {
+        status = region.get(&format!("/api/v1/posts/{before}"), None).await.0;
+        if status == StatusCode::OK {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(status, StatusCode::OK);
+    region.post_text(&author, &c, "after the outage").await;
+}
