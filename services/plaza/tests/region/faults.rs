@@ -353,3 +353,34 @@ async fn with_the_database_stopped_requests_fail_fast_with_json_503s_and_service
     assert_eq!(status, StatusCode::OK);
     region.post_text(&author, &c, "after the outage").await;
 }
+
+#[tokio::test]
+async fn the_first_call_after_a_redis_restart_goes_through() {
+    let region = Region::open();
+    let redis = plaza_cache::redis::Redis::new(&region.config.redis_url, "restart-test")
+        .expect("the region's Redis URL");
+    let ping = redis::cmd("PING");
+    assert_eq!(redis.run::<String>(&ping).await.as_deref(), Some("PONG"));
+    let out = region.ctl(&["restart", "redis"]);
+    assert!(out.contains("started"), "{out}");
+    // Redis is back (a fresh connection answers) before the old handle is used again.
+    let fresh = plaza_cache::redis::Redis::new(&region.config.redis_url, "restart-test").unwrap();
+    let mut back = false;
+    for _ in 0..100 {
+        if fresh.run::<String>(&ping).await.is_some() {
+            back = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(back, "Redis did not come back");
+    // The old handle's connection was dropped by the restart: its first call (a live
+    // notification's PUBLISH) must still go through, not be lost to a broken pipe.
+    let published = redis
+        .run::<i64>(redis::cmd("PUBLISH").arg("plaza-restart-test").arg(1))
+        .await;
+    assert!(
+        published.is_some(),
+        "the first publish after a restart was lost"
+    );
+}
