@@ -12,6 +12,7 @@ pub mod error;
 pub mod handlers;
 pub mod headers;
 pub mod i18n;
+pub mod idempotency;
 pub mod limits;
 pub mod live;
 pub mod media;

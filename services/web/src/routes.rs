@@ -20,7 +20,13 @@ pub fn app(state: AppState) -> Router {
         .route("/static/plaza.css", get(stylesheet))
         .route("/static/plaza.js", get(script))
         .route("/media/{*key}", get(crate::media::serve))
-        .nest("/api/v1", api())
+        .nest(
+            "/api/v1",
+            api().layer(middleware::from_fn_with_state(
+                state.clone(),
+                crate::idempotency::replay_writes,
+            )),
+        )
         .merge(pages(&state))
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)

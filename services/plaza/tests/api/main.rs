@@ -17,6 +17,7 @@ mod comment_deletion;
 mod communities;
 mod errors;
 mod helpers;
+mod idempotency;
 mod languages;
 mod media;
 mod notifications;

@@ -263,14 +263,27 @@ async fn with_every_web_process_down_the_api_gets_json_and_pages_a_friendly_page
     region.ctl(&["stop", "web1", "web2"]);
     {
         let _restart = Restore(&region, &["start", "web1", "web2"]);
-        // HAProxy takes both out after two failed checks a second apart.
-        wait_for_status(
-            &region,
-            "/api/v1/communities",
-            StatusCode::SERVICE_UNAVAILABLE,
-            20,
-        )
-        .await;
+        // HAProxy takes both out after two failed checks a second apart (until then its own
+        // errors are already Plaza's JSON); from then on pages get the friendly page.
+        let mut settled = false;
+        for _ in 0..200 {
+            let page = region
+                .client
+                .get(format!("{EDGE}/communities"))
+                .send()
+                .await;
+            if page.is_ok_and(|p| {
+                p.status() == StatusCode::SERVICE_UNAVAILABLE
+                    && p.headers()
+                        .get("content-type")
+                        .is_some_and(|v| v.to_str().unwrap_or("").starts_with("text/html"))
+            }) {
+                settled = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(settled, "the edge never answered the friendly page");
         check_outage_answers(&region, StatusCode::SERVICE_UNAVAILABLE).await;
     }
     wait_for_status(&region, "/api/v1/communities", StatusCode::OK, 60).await;

@@ -4,6 +4,7 @@ pub mod blocks;
 pub mod communities;
 pub mod favourites;
 pub mod follows;
+pub mod idempotency;
 pub mod sessions;
 pub mod users;
 
