@@ -145,6 +145,17 @@ async fn with_the_object_store_down_an_image_post_is_refused_clearly_and_text_st
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
         assert_eq!(body["error"], "media_unavailable");
         region.post_text(&author, &c, "words need no bucket").await;
+        // An object the edge has not cached: Plaza's JSON error with a retry hint.
+        let r = region
+            .client
+            .get(format!("{EDGE}/media/drawings/{}.png", "0".repeat(64)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(r.headers().contains_key("retry-after"));
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["error"], "media_unavailable", "{body}");
     }
     // Garage is back for the tests that follow.
     let store = plaza_media::S3Store::new(&region.config.s3.as_ref().unwrap().settings());
