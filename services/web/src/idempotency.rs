@@ -15,11 +15,9 @@ use plaza_http::ErrorResponse;
 use sha2::{Digest, Sha256};
 
 /// The request header that names a write.
-pub const HEADER: &str = "idempotency-key";
+pub const HEADER: &str = plaza_http::IDEMPOTENCY_KEY_HEADER;
 /// Set on an answer that was stored, not made again.
 pub const REPLAYED: &str = "idempotent-replayed";
-/// The longest key.
-pub const MAX_KEY_LEN: usize = 255;
 /// The largest request body read here (the biggest route limit: a post with a screenshot).
 const MAX_BODY: usize = 16 * 1024 * 1024;
 /// The largest answer stored (answers to writes are small JSON documents).
@@ -42,9 +40,7 @@ pub async fn replay_writes(State(state): State<AppState>, req: Request, next: Ne
     let Some(key) = key
         .to_str()
         .ok()
-        .filter(|k| {
-            !k.is_empty() && k.len() <= MAX_KEY_LEN && k.bytes().all(|b| b.is_ascii_graphic())
-        })
+        .filter(|k| plaza_http::valid_idempotency_key(k))
         .map(str::to_owned)
     else {
         return ErrorResponse::new(

@@ -8,6 +8,8 @@ use axum::http::HeaderMap;
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 /// The header that carries the release track between services.
 pub const TRACK_HEADER: &str = "x-plaza-track";
+/// The header a client names a write with, so that a retry of it never writes twice.
+pub const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
 
 /// Which release a request is served by (blue/green, ARCHITECTURE §7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +33,9 @@ impl Track {
 pub struct RequestContext {
     pub request_id: String,
     pub track: Track,
+    /// The client's `Idempotency-Key` for this write, when it sent a well-formed one: stored with
+    /// the row the write makes, so that a retry finds it.
+    pub idempotency_key: Option<String>,
 }
 
 tokio::task_local! {
@@ -55,7 +60,16 @@ impl RequestContext {
             Some("preview") => Track::Preview,
             _ => Track::Stable,
         };
-        Self { request_id, track }
+        let idempotency_key = headers
+            .get(IDEMPOTENCY_KEY_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .filter(|k| valid_idempotency_key(k))
+            .map(str::to_owned);
+        Self {
+            request_id,
+            track,
+            idempotency_key,
+        }
     }
 
     /// A context for work that no request started (jobs, start-up).
@@ -63,6 +77,7 @@ impl RequestContext {
         Self {
             request_id: new_request_id(),
             track: Track::Stable,
+            idempotency_key: None,
         }
     }
 
@@ -78,6 +93,11 @@ impl RequestContext {
 }
 
 /// A fresh random request id (16 bytes, hex).
+/// Whether `key` is a well-formed `Idempotency-Key`: 1 to 255 visible ASCII characters.
+pub fn valid_idempotency_key(key: &str) -> bool {
+    !key.is_empty() && key.len() <= 255 && key.bytes().all(|b| b.is_ascii_graphic())
+}
+
 pub fn new_request_id() -> String {
     let mut bytes = [0u8; 16];
     // The OS random source failing is not something a request can recover from; an all-zero id

@@ -11,7 +11,9 @@ pub mod internal;
 pub mod layers;
 pub mod serve;
 
-pub use context::{REQUEST_ID_HEADER, RequestContext, TRACK_HEADER};
+pub use context::{
+    IDEMPOTENCY_KEY_HEADER, REQUEST_ID_HEADER, RequestContext, TRACK_HEADER, valid_idempotency_key,
+};
 pub use error::ErrorResponse;
 pub use extract::{Json, Path, Query};
 pub use internal::{INTERNAL_SECRET_HEADER, InternalSecret, internal_only};

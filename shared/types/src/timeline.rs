@@ -30,6 +30,10 @@ pub struct NewPost {
     /// The post's screenshot, if it has one.
     #[serde(default)]
     pub screenshot: Option<ScreenshotRef>,
+    /// The client's Idempotency-Key for this write: a second post with the same key by the
+    /// same author is the first one.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
 }
 
 /// A stored post. A deleted post keeps its id and comments but loses its text.
@@ -75,6 +79,9 @@ pub struct NewComment {
     /// People the author blocks or is blocked by: the comment notifies none of them.
     #[serde(default)]
     pub exclude_recipient_ids: Vec<Id>,
+    /// The client's Idempotency-Key for this write (as for posts).
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
 }
 
 /// A stored comment.

@@ -118,3 +118,62 @@ async fn simultaneous_retries_with_one_key_write_once() {
     assert!(replayed);
     assert!(ids.contains(body["post"]["id"].as_str().unwrap()));
 }
+
+/// Makes `key`'s stored answer look like a request whose process died after its write
+/// committed and before its answer was stored (and long enough ago to be taken over).
+async fn forget_answer(app: &TestApp, key: &str) {
+    let done = plaza_storage::sqlx::query(
+        "UPDATE idempotency_keys SET status = 0, created_at = created_at - 120000 WHERE idem_key = ?",
+    )
+    .bind(key)
+    .execute(&app.db().pool)
+    .await
+    .unwrap();
+    assert_eq!(done.rows_affected(), 1);
+}
+
+#[tokio::test]
+async fn a_retry_after_a_write_committed_unseen_finds_it_instead_of_writing_again() {
+    let app = TestApp::start().await;
+    let token = app.sign_up("unlucky").await;
+    let c = app.community().await;
+    let (status, first, _) = post_with_key(&app, &token, &c, "crash-post", "Written once").await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    forget_answer(&app, "crash-post").await;
+    let (status, again, replayed) =
+        post_with_key(&app, &token, &c, "crash-post", "Written once").await;
+    assert_eq!(status, StatusCode::CREATED, "{again}");
+    assert!(!replayed, "the answer was lost, so the request ran again");
+    assert_eq!(again["post"]["id"], first["post"]["id"]);
+    assert_eq!(post_count(&app, &c).await, 1);
+
+    // The same for a comment.
+    let post = first["post"]["id"].as_str().unwrap();
+    let comment = |key: &'static str| {
+        app.client
+            .post(format!("{}/api/v1/posts/{post}/comments", app.url))
+            .bearer_auth(&token)
+            .header("Idempotency-Key", key)
+            .json(&json!({"body": "Said once"}))
+            .send()
+    };
+    let first: Value = comment("crash-comment")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    forget_answer(&app, "crash-comment").await;
+    let r = comment("crash-comment").await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let again: Value = r.json().await.unwrap();
+    assert_eq!(again["comment"]["id"], first["comment"]["id"], "{again}");
+    let (_, comments) = app
+        .get(&format!("/api/v1/posts/{post}/comments"), None)
+        .await;
+    assert_eq!(
+        comments["comments"].as_array().unwrap().len(),
+        1,
+        "{comments}"
+    );
+}

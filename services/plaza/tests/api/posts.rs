@@ -323,7 +323,7 @@ async fn an_activity_feed_of_many_people_pages_through_recent_and_old_posts_in_o
             drawing_alt: None,
             screenshot: None,
         };
-        plaza_timeline::db::posts::insert(app.db(), &post)
+        plaza_timeline::db::posts::insert(app.db(), &post, None)
             .await
             .unwrap();
         old.push(id.to_string());

@@ -209,7 +209,7 @@ async fn a_community_page_cached_in_memcached_changes_for_every_process_on_a_wri
         drawing_alt: None,
         screenshot: None,
     };
-    plaza_timeline::db::posts::insert(&db, &hidden)
+    plaza_timeline::db::posts::insert(&db, &hidden, None)
         .await
         .unwrap();
     for web in [WEB1, WEB2] {

@@ -35,12 +35,13 @@ pub async fn insert_with_job(
     platform: &str,
     post_author_id: Id,
     exclude_recipient_ids: Vec<Id>,
+    idem_key: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     let mut tx = state.db.begin_write().await?;
     sqlx::query(
         "INSERT INTO comments (id, region, post_id, author_id, body, feeling, spoiler, platform, \
-         deleted_at, created_at, drawing_key, drawing_alt) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
+         deleted_at, created_at, drawing_key, drawing_alt, idem_key) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
     )
     .bind(comment.id.0)
     .bind(i64::from(comment.region))
@@ -53,6 +54,7 @@ pub async fn insert_with_job(
     .bind(comment.created_at)
     .bind(comment.drawing.as_deref())
     .bind(comment.drawing_alt.as_deref())
+    .bind(idem_key)
     .execute(&mut *tx)
     .await?;
     let job = CommentCreated {
@@ -76,6 +78,19 @@ pub async fn insert_with_job(
 }
 
 /// One comment by id.
+/// The comment `author` wrote with Idempotency-Key `key`, if any.
+pub async fn by_idem_key(db: &Db, author: Id, key: &str) -> Result<Option<Comment>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM comments WHERE author_id = ? AND idem_key = ?");
+    sqlx::query(AssertSqlSafe(sql))
+        .bind(author.0)
+        .bind(key)
+        .fetch_optional(&db.pool)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
 pub async fn get(db: &Db, id: Id) -> Result<Option<Comment>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM comments WHERE id = ?");
     sqlx::query(AssertSqlSafe(sql))

@@ -50,12 +50,12 @@ fn from_row(row: &AnyRow) -> Result<Post, sqlx::Error> {
 }
 
 /// Stores a new post.
-pub async fn insert(db: &Db, post: &Post) -> Result<(), sqlx::Error> {
+pub async fn insert(db: &Db, post: &Post, idem_key: Option<&str>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO posts (id, region, community_id, author_id, body, feeling, spoiler, topic_tag, \
          platform, deleted_at, created_at, drawing_key, drawing_alt, screenshot_key, \
-         screenshot_width, screenshot_height) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
+         screenshot_width, screenshot_height, idem_key) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(post.id.0)
     .bind(i64::from(post.region))
@@ -72,9 +72,23 @@ pub async fn insert(db: &Db, post: &Post) -> Result<(), sqlx::Error> {
     .bind(post.screenshot.as_ref().map(|s| s.key.clone()))
     .bind(post.screenshot.as_ref().map(|s| i64::from(s.width)))
     .bind(post.screenshot.as_ref().map(|s| i64::from(s.height)))
+    .bind(idem_key)
     .execute(&db.pool)
     .await?;
     Ok(())
+}
+
+/// The post `author` wrote with Idempotency-Key `key`, if any.
+pub async fn by_idem_key(db: &Db, author: Id, key: &str) -> Result<Option<Post>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM posts p WHERE p.author_id = ? AND p.idem_key = ?");
+    sqlx::query(AssertSqlSafe(sql))
+        .bind(author.0)
+        .bind(key)
+        .fetch_optional(&db.pool)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
 }
 
 /// One post by id.

@@ -17,6 +17,13 @@ pub async fn create(
     Path(post_id): Path<Id>,
     Json(new): Json<NewComment>,
 ) -> Result<(StatusCode, Json<Comment>)> {
+    // A retry of a write that already committed gets that comment, not a second one.
+    let key = new.idempotency_key.as_deref();
+    if let Some(key) = key
+        && let Some(existing) = db::by_idem_key(&state.db, new.author_id, key).await?
+    {
+        return Ok((StatusCode::CREATED, Json(existing)));
+    }
     let drawing = new
         .drawing
         .as_deref()
@@ -56,14 +63,28 @@ pub async fn create(
         return Err(Error::TooMany);
     }
     let platform: String = new.platform.chars().take(32).collect();
-    db::insert_with_job(
+    let inserted = db::insert_with_job(
         &state,
         &comment,
         &platform,
         post.author_id,
         new.exclude_recipient_ids,
+        key,
     )
-    .await?;
+    .await;
+    match inserted {
+        Ok(()) => {}
+        // The same key's first attempt committed in the meantime: answer with its comment.
+        Err(e) if key.is_some() && super::posts::is_unique_violation(&e) => {
+            if let Some(existing) =
+                db::by_idem_key(&state.db, comment.author_id, key.unwrap_or_default()).await?
+            {
+                return Ok((StatusCode::CREATED, Json(existing)));
+            }
+            return Err(e.into());
+        }
+        Err(e) => return Err(e.into()),
+    }
     crate::cache::forget_post(&state, post_id, post.community_id).await;
     Ok((StatusCode::CREATED, Json(comment)))
 }

@@ -16,6 +16,13 @@ pub async fn create(
     State(state): State<AppState>,
     Json(new): Json<NewPost>,
 ) -> Result<(StatusCode, Json<Post>)> {
+    // A retry of a write that already committed gets that post, not a second one.
+    let key = new.idempotency_key.as_deref();
+    if let Some(key) = key
+        && let Some(existing) = db::by_idem_key(&state.db, new.author_id, key).await?
+    {
+        return Ok((StatusCode::CREATED, Json(existing)));
+    }
     let drawing = new
         .drawing
         .as_deref()
@@ -54,7 +61,19 @@ pub async fn create(
         drawing_alt,
         screenshot: new.screenshot,
     };
-    db::insert(&state.db, &post).await?;
+    match db::insert(&state.db, &post, key).await {
+        Ok(()) => {}
+        // The same key's first attempt committed in the meantime: answer with its post.
+        Err(e) if key.is_some() && is_unique_violation(&e) => {
+            if let Some(existing) =
+                db::by_idem_key(&state.db, post.author_id, key.unwrap_or_default()).await?
+            {
+                return Ok((StatusCode::CREATED, Json(existing)));
+            }
+            return Err(e.into());
+        }
+        Err(e) => return Err(e.into()),
+    }
     crate::cache::new_version(&state, post.community_id).await;
     Ok((StatusCode::CREATED, Json(post)))
 }
@@ -144,4 +163,10 @@ pub async fn query(
         return Err(Error::TooMany);
     }
     Ok(Json(crate::cache::feed(&state, &query).await?))
+}
+
+/// Whether `err` is a unique-key violation (a second row with the same Idempotency-Key).
+pub(crate) fn is_unique_violation(err: &sqlx::Error) -> bool {
+    err.as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
 }

@@ -86,6 +86,7 @@ pub async fn create_post(
         drawing_alt: drawing_alt.filter(|_| drawing.is_some()),
         drawing,
         screenshot,
+        idempotency_key: write_key(),
     };
     Ok(state.timeline.create_post(&post).await?)
 }
@@ -160,6 +161,7 @@ pub async fn comment(
         platform: platform.into(),
         drawing_alt: drawing_alt.filter(|_| drawing.is_some()),
         drawing,
+        idempotency_key: write_key(),
     };
     Ok(state.timeline.create_comment(post_id, &comment).await?)
 }
@@ -230,4 +232,10 @@ async fn target_author(state: &AppState, kind: TargetKind, id: Id) -> Result<Opt
         Err(ClientError::Api { status: 404, .. }) => Ok(None),
         Err(e) => Err(e.into()),
     }
+}
+
+/// The client's Idempotency-Key for the write this request makes, if it sent one: the row
+/// remembers it, so a retry whose first attempt committed unseen finds that row.
+fn write_key() -> Option<String> {
+    plaza_http::RequestContext::current().and_then(|c| c.idempotency_key)
 }
