@@ -156,6 +156,16 @@ impl Db {
         }
     }
 
+    /// What a `SELECT` inside a write transaction appends to lock the rows it reads until the
+    /// transaction ends: ` FOR UPDATE` on MariaDB; nothing on SQLite, whose write transactions
+    /// (`BEGIN IMMEDIATE`) already run one at a time.
+    pub fn lock_clause(&self) -> &'static str {
+        match self.dialect {
+            Dialect::MySql => " FOR UPDATE",
+            Dialect::Sqlite => "",
+        }
+    }
+
     /// Whether the database answers (for `/readyz`).
     pub async fn ping(&self) -> bool {
         // Bounded: readiness must answer within a load balancer's check interval even when the

@@ -80,17 +80,21 @@ async fn join_group(
     quiet: bool,
 ) -> Result<(), sqlx::Error> {
     let region = i64::from(state.config.region);
-    let open = sqlx::query(
+    // Locked until the transaction ends: two workers delivering to one group at once would
+    // otherwise both decide from the same latest actor and one would overwrite the other's names.
+    let sql = format!(
         "SELECT id, latest_actor_id FROM notification_groups \
          WHERE recipient_id = ? AND kind = ? AND target_id = ? AND created_at >= ? \
-         ORDER BY created_at DESC LIMIT 1",
-    )
-    .bind(event.recipient_id.0)
-    .bind(event.kind.code())
-    .bind(event.target_id.0)
-    .bind(now - GROUP_WINDOW_MS)
-    .fetch_optional(&mut **tx)
-    .await?;
+         ORDER BY created_at DESC LIMIT 1{}",
+        state.db.lock_clause()
+    );
+    let open = sqlx::query(AssertSqlSafe(sql))
+        .bind(event.recipient_id.0)
+        .bind(event.kind.code())
+        .bind(event.target_id.0)
+        .bind(now - GROUP_WINDOW_MS)
+        .fetch_optional(&mut **tx)
+        .await?;
     match open {
         Some(row) => {
             let group_id: i64 = row.try_get("id")?;
@@ -183,6 +187,7 @@ pub async fn withdraw(db: &Db, w: &Withdrawal) -> Result<bool, sqlx::Error> {
             );
         }
         sql.push_str(" LIMIT ?");
+        sql.push_str(db.lock_clause());
         let mut q = sqlx::query(AssertSqlSafe(sql)).bind(w.recipient_id.0);
         if let Some(kind) = w.kind {
             q = q.bind(kind.code());
