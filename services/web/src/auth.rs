@@ -224,6 +224,10 @@ where
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        // Already resolved for this request (by the idempotency middleware).
+        if let Some(user) = parts.extensions.get::<ApiUser>() {
+            return Ok(user.clone());
+        }
         let state = AppState::from_ref(state);
         let token = bearer_token(&parts.headers).ok_or(Error::Unauthenticated)?;
         let user = sessions::use_token(&state.db, &token_hash(token), KIND_API)

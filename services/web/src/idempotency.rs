@@ -59,7 +59,9 @@ pub async fn replay_writes(State(state): State<AppState>, req: Request, next: Ne
         Ok(None) => return next.run(req).await,
         Err(e) => return crate::Error::Db(e).into_response(),
     };
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
+    // The handler's extractor finds the account here instead of looking the token up again.
+    parts.extensions.insert(crate::auth::ApiUser(user.clone()));
     let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
         return ErrorResponse::new(
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -72,18 +72,16 @@ pub async fn create(
         key,
     )
     .await;
-    match inserted {
-        Ok(()) => {}
+    match (inserted, key) {
+        (Ok(()), _) => {}
         // The same key's first attempt committed in the meantime: answer with its comment.
-        Err(e) if key.is_some() && super::posts::is_unique_violation(&e) => {
-            if let Some(existing) =
-                db::by_idem_key(&state.db, comment.author_id, key.unwrap_or_default()).await?
-            {
-                return Ok((StatusCode::CREATED, Json(existing)));
-            }
-            return Err(e.into());
+        (Err(e), Some(key)) if plaza_storage::is_unique_violation(&e) => {
+            let existing = db::by_idem_key(&state.db, comment.author_id, key).await?;
+            return existing
+                .map(|c| (StatusCode::CREATED, Json(c)))
+                .ok_or_else(|| e.into());
         }
-        Err(e) => return Err(e.into()),
+        (Err(e), _) => return Err(e.into()),
     }
     crate::cache::forget_post(&state, post_id, post.community_id).await;
     Ok((StatusCode::CREATED, Json(comment)))

@@ -61,18 +61,16 @@ pub async fn create(
         drawing_alt,
         screenshot: new.screenshot,
     };
-    match db::insert(&state.db, &post, key).await {
-        Ok(()) => {}
+    match (db::insert(&state.db, &post, key).await, key) {
+        (Ok(()), _) => {}
         // The same key's first attempt committed in the meantime: answer with its post.
-        Err(e) if key.is_some() && is_unique_violation(&e) => {
-            if let Some(existing) =
-                db::by_idem_key(&state.db, post.author_id, key.unwrap_or_default()).await?
-            {
-                return Ok((StatusCode::CREATED, Json(existing)));
-            }
-            return Err(e.into());
+        (Err(e), Some(key)) if plaza_storage::is_unique_violation(&e) => {
+            let existing = db::by_idem_key(&state.db, post.author_id, key).await?;
+            return existing
+                .map(|p| (StatusCode::CREATED, Json(p)))
+                .ok_or_else(|| e.into());
         }
-        Err(e) => return Err(e.into()),
+        (Err(e), _) => return Err(e.into()),
     }
     crate::cache::new_version(&state, post.community_id).await;
     Ok((StatusCode::CREATED, Json(post)))
@@ -163,10 +161,4 @@ pub async fn query(
         return Err(Error::TooMany);
     }
     Ok(Json(crate::cache::feed(&state, &query).await?))
-}
-
-/// Whether `err` is a unique-key violation (a second row with the same Idempotency-Key).
-pub(crate) fn is_unique_violation(err: &sqlx::Error) -> bool {
-    err.as_database_error()
-        .is_some_and(|d| d.is_unique_violation())
 }

@@ -58,9 +58,7 @@ pub async fn claim(
     .await;
     match inserted {
         Ok(_) => return Ok(Claim::New),
-        Err(e)
-            if e.as_database_error()
-                .is_some_and(|d| d.is_unique_violation()) => {}
+        Err(e) if plaza_storage::is_unique_violation(&e) => {}
         Err(e) => return Err(e),
     }
     let row = sqlx::query(
