@@ -228,6 +228,18 @@ impl TestApp {
         &self.db
     }
 
+    /// A raw TCP connection to the web service started here (for requests an HTTP client would
+    /// not send as written: half-sent, slow, or with `.` parts in the path).
+    pub async fn raw_connection(&self) -> tokio::net::TcpStream {
+        let host = self
+            .url
+            .strip_prefix("http://")
+            .expect("services started in this process, reached over plain HTTP");
+        tokio::net::TcpStream::connect(host)
+            .await
+            .expect("connects")
+    }
+
     /// The address of one of the services started here.
     pub fn service_addr(&self, service: Service) -> std::net::SocketAddr {
         let running = self
@@ -494,4 +506,15 @@ pub fn token_in(html: &str) -> String {
     let marker = "name=\"csrf-token\" content=\"";
     let start = html.find(marker).expect("a csrf token") + marker.len();
     html[start..start + 43].to_owned()
+}
+
+/// Reads from `stream` until the server closes it, or `None` if `limit` passes first: what the
+/// server said.
+pub async fn read_to_close(stream: &mut tokio::net::TcpStream, limit: Duration) -> Option<String> {
+    use tokio::io::AsyncReadExt;
+    let mut answer = Vec::new();
+    tokio::time::timeout(limit, stream.read_to_end(&mut answer))
+        .await
+        .ok()
+        .map(|_| String::from_utf8_lossy(&answer).into_owned())
 }

@@ -747,16 +747,16 @@ async fn sixteen_simultaneous_posts_of_the_same_new_drawing_all_succeed() {
 /// The status of `GET path` sent exactly as written (an HTTP client would resolve `.` parts
 /// first); through the edge's TLS, the path as the client resolves it.
 async fn raw_status(app: &TestApp, path: &str) -> StatusCode {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let Some(host) = app.url.strip_prefix("http://") else {
+    use tokio::io::AsyncWriteExt;
+    if !app.url.starts_with("http://") {
         return app.fetch(path).await.0;
-    };
-    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    }
+    let mut stream = app.raw_connection().await;
+    let request = format!("GET {path} HTTP/1.1\r\nHost: plaza\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await.unwrap();
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).await.unwrap();
-    let line = String::from_utf8_lossy(&answer);
+    let line = crate::helpers::read_to_close(&mut stream, std::time::Duration::from_secs(30))
+        .await
+        .expect("the server answers and closes");
     let code = line.split_whitespace().nth(1).unwrap().parse().unwrap();
     StatusCode::from_u16(code).unwrap()
 }

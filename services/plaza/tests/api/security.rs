@@ -2,11 +2,10 @@
 //! refuse framing, slow and half-sent requests cut off, and a shutdown that open live streams
 //! cannot hold up.
 
-use crate::helpers::{Browser, TestApp};
+use crate::helpers::{Browser, TestApp, read_to_close};
 use reqwest::StatusCode;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 
 #[tokio::test]
 async fn a_back_link_that_could_leave_the_site_or_break_a_header_goes_home() {
@@ -93,29 +92,13 @@ async fn every_page_refuses_framing_and_sniffing_and_signed_in_pages_stay_privat
     }
 }
 
-/// A raw connection to `app`'s web address.
-async fn connect(app: &TestApp) -> TcpStream {
-    TcpStream::connect(app.url.trim_start_matches("http://"))
-        .await
-        .unwrap()
-}
-
-/// Reads until the server closes the connection (or `limit` passes): what it said.
-async fn read_to_close(stream: &mut TcpStream, limit: Duration) -> Option<String> {
-    let mut answer = Vec::new();
-    match tokio::time::timeout(limit, stream.read_to_end(&mut answer)).await {
-        Ok(_) => Some(String::from_utf8_lossy(&answer).into_owned()),
-        Err(_) => None,
-    }
-}
-
 #[tokio::test]
 async fn half_sent_requests_are_cut_off_while_others_are_served() {
     let app = TestApp::start_configured(None, |c| c.http.header_read_timeout_secs = 1).await;
     // A bounded slowloris: 100 connections that each send half a header and then nothing.
     let mut slow = Vec::new();
     for _ in 0..100 {
-        let mut s = connect(&app).await;
+        let mut s = app.raw_connection().await;
         s.write_all(b"GET / HTTP/1.1\r\nHost: plaza\r\nX-Slow: ")
             .await
             .unwrap();
@@ -138,7 +121,7 @@ async fn connections_over_the_cap_wait_until_one_closes() {
         c.http.header_read_timeout_secs = 60;
     })
     .await;
-    let mut held = vec![connect(&app).await, connect(&app).await];
+    let mut held = vec![app.raw_connection().await, app.raw_connection().await];
     for s in &mut held {
         s.write_all(b"GET / HTTP/1.1\r\nHost: plaza\r\n")
             .await
@@ -174,7 +157,7 @@ async fn post_slowly(
     pause: Duration,
     stall_after: Option<usize>,
 ) -> Option<String> {
-    let mut s = connect(app).await;
+    let mut s = app.raw_connection().await;
     let head = format!(
         "POST {path} HTTP/1.1\r\nHost: plaza\r\nAuthorization: Bearer {token}\r\n\
          Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
@@ -237,7 +220,7 @@ async fn shutdown_ends_open_live_streams_with_a_reconnect_hint() {
     let token = app.sign_up("listener").await;
     let mut streams = Vec::new();
     for _ in 0..3 {
-        let mut s = connect(&app).await;
+        let mut s = app.raw_connection().await;
         s.write_all(
             format!(
                 "GET /api/v1/notifications/stream HTTP/1.1\r\nHost: plaza\r\n\
