@@ -5,10 +5,9 @@ use plaza_clients::ClientError;
 /// Everything a job can fail with. Every failure is retried until the job is dead-lettered.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("unknown job kind {0}")]
-    UnknownKind(String),
-    #[error("bad payload: {0}")]
-    Payload(#[from] serde_json::Error),
+    /// The stored job could not be read ([`plaza_types::jobs::DecodeError`]'s message).
+    #[error("unreadable job: {0}")]
+    Unreadable(String),
     #[error(transparent)]
     Service(#[from] ClientError),
 }

@@ -2,10 +2,8 @@
 
 use crate::{AppState, Error, Result};
 use plaza_http::RequestContext;
-use plaza_storage::queue::{self, Job};
-use plaza_types::jobs::{
-    COMMENT_CREATED, COMMENT_DELETED, CommentCreated, CommentDeleted, NOTIFY, WITHDRAW,
-};
+use plaza_storage::queue::{self, Claimed};
+use plaza_types::jobs::{CommentCreated, CommentDeleted, Job};
 use plaza_types::notification::{Event, Kind, Withdrawal};
 use tokio::sync::watch;
 use tracing::Instrument;
@@ -40,11 +38,18 @@ pub async fn run_loop(state: AppState, mut shutdown: watch::Receiver<bool>) {
     }
 }
 
-async fn run_one(state: &AppState, job: Job) {
+async fn run_one(state: &AppState, job: Claimed) {
     let ctx = RequestContext::background();
     let span = tracing::info_span!("job", job_id = %job.id, kind = %job.kind, attempt = job.attempts, request_id = %ctx.request_id);
     async {
-        match ctx.scope(execute(state, &job)).await {
+        // A job that cannot be read fails like any other: a newer release's job may be read by
+        // a newer worker during a rolling upgrade; otherwise it ends dead-lettered with the
+        // reason as its `last_error`.
+        let outcome = match &job.job {
+            Ok(j) => ctx.scope(execute(state, j)).await,
+            Err(err) => Err(Error::Unreadable(err.to_string())),
+        };
+        match outcome {
             Ok(()) => {
                 if let Err(err) = queue::complete(&state.db, job.id).await {
                     tracing::error!(error = %err, "marking a job done failed");
@@ -63,26 +68,17 @@ async fn run_one(state: &AppState, job: Job) {
 
 /// Runs one job. Every kind is idempotent: notifications carry dedupe keys.
 pub async fn execute(state: &AppState, job: &Job) -> Result<()> {
-    match job.kind.as_str() {
-        NOTIFY => {
-            let event: Event = serde_json::from_value(job.payload.clone())?;
-            state.notification.deliver(&event).await?;
+    match job {
+        Job::Notify(event) => {
+            state.notification.deliver(event).await?;
             Ok(())
         }
-        WITHDRAW => {
-            let w: Withdrawal = serde_json::from_value(job.payload.clone())?;
-            state.notification.withdraw(&w).await?;
+        Job::WithdrawNotification(w) => {
+            state.notification.withdraw(w).await?;
             Ok(())
         }
-        COMMENT_CREATED => {
-            let c: CommentCreated = serde_json::from_value(job.payload.clone())?;
-            comment_created(state, &c).await
-        }
-        COMMENT_DELETED => {
-            let c: CommentDeleted = serde_json::from_value(job.payload.clone())?;
-            comment_deleted(state, &c).await
-        }
-        other => Err(Error::UnknownKind(other.to_owned())),
+        Job::CommentCreated(c) => comment_created(state, c).await,
+        Job::CommentDeleted(c) => comment_deleted(state, c).await,
     }
 }
 

@@ -4,6 +4,7 @@
 //! with exponential back-off and end in the dead-letter state after `max_attempts`.
 
 use crate::{Db, Dialect, Tx};
+use plaza_types::jobs::{DecodeError, Job};
 use plaza_types::{Id, Millis, now_millis};
 use sqlx::{AssertSqlSafe, Row};
 
@@ -18,23 +19,35 @@ pub const DEAD: i64 = 3;
 pub const DEFAULT_MAX_ATTEMPTS: i64 = 8;
 
 /// A claimed job.
-#[derive(Debug, Clone)]
-pub struct Job {
+#[derive(Debug)]
+pub struct Claimed {
     pub id: Id,
+    /// The stored kind, for logs (also when the job could not be read).
     pub kind: String,
-    pub payload: serde_json::Value,
+    /// The job, or why its stored form could not be read (a failure like any other: retried,
+    /// then dead-lettered with the reason as its `last_error`).
+    pub job: Result<Job, DecodeError>,
     /// How many times it has been claimed, this time included.
     pub attempts: i64,
     pub max_attempts: i64,
 }
 
-/// Adds a job inside the caller's transaction.
-pub async fn enqueue(
+/// Adds `job` inside the caller's transaction, in the current format ([`Job::encode`]).
+pub async fn enqueue(tx: &mut Tx, id: Id, region: u8, job: &Job) -> Result<(), sqlx::Error> {
+    let stored = job
+        .encode()
+        .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    enqueue_stored(tx, id, region, stored.kind, &stored.payload).await
+}
+
+/// Adds a job row with the given stored `kind` and `payload` as they are. Services call
+/// [`enqueue`]; this is for tests that write what another release (or a broken writer) wrote.
+pub async fn enqueue_stored(
     tx: &mut Tx,
     id: Id,
     region: u8,
     kind: &str,
-    payload: &serde_json::Value,
+    payload: &str,
 ) -> Result<(), sqlx::Error> {
     let now = now_millis();
     sqlx::query(
@@ -45,7 +58,7 @@ pub async fn enqueue(
     .bind(id.0)
     .bind(i64::from(region))
     .bind(kind)
-    .bind(payload.to_string())
+    .bind(payload)
     .bind(QUEUED)
     .bind(DEFAULT_MAX_ATTEMPTS)
     .bind(now)
@@ -59,7 +72,7 @@ pub async fn enqueue(
 /// Claims up to `limit` jobs that are due (or whose lease ran out), leasing them for `lease_ms`.
 /// A job is never held by two workers at once: the claim is a conditional update that only one
 /// claimer can win, and on MariaDB candidates are picked with `FOR UPDATE SKIP LOCKED`.
-pub async fn claim(db: &Db, limit: i64, lease_ms: i64) -> Result<Vec<Job>, sqlx::Error> {
+pub async fn claim(db: &Db, limit: i64, lease_ms: i64) -> Result<Vec<Claimed>, sqlx::Error> {
     let now = now_millis();
     let mut tx = db.begin_write().await?;
     let lock = match db.dialect {
@@ -103,11 +116,12 @@ pub async fn claim(db: &Db, limit: i64, lease_ms: i64) -> Result<Vec<Job>, sqlx:
                 .bind(id)
                 .fetch_one(&mut *tx)
                 .await?;
+        let kind: String = row.try_get("kind")?;
         let payload: String = row.try_get("payload")?;
-        jobs.push(Job {
+        jobs.push(Claimed {
             id: Id(id),
-            kind: row.try_get("kind")?,
-            payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
+            job: Job::decode(&kind, &payload),
+            kind,
             attempts: row.try_get("attempts")?,
             max_attempts: row.try_get("max_attempts")?,
         });
@@ -134,7 +148,7 @@ pub fn backoff_ms(attempts: i64) -> Millis {
 
 /// Records a failed run: the job is queued again after a back-off, or dead-lettered when it has
 /// used up its attempts. Returns whether it is now dead.
-pub async fn fail(db: &Db, job: &Job, error: &str) -> Result<bool, sqlx::Error> {
+pub async fn fail(db: &Db, job: &Claimed, error: &str) -> Result<bool, sqlx::Error> {
     let now = now_millis();
     let dead = job.attempts >= job.max_attempts;
     let error: String = error.chars().take(2000).collect();
@@ -186,35 +200,44 @@ mod tests {
         assert_eq!(backoff_ms(100), 3_600_000);
     }
 
+    fn follow(n: i64) -> Job {
+        Job::Notify(plaza_types::notification::Event {
+            recipient_id: Id(n),
+            kind: plaza_types::notification::Kind::Follow,
+            target_id: Id(n),
+            actor_id: Id(n + 1),
+            dedupe_key: format!("follow:{}:{n}", n + 1),
+            at: 0,
+        })
+    }
+
     #[tokio::test]
     async fn a_job_is_claimed_once_and_retried_then_dead_lettered() {
         let (_dir, db) = db().await;
         let ids = IdGenerator::new(1, 0).unwrap();
         let mut tx = db.begin_write().await.unwrap();
-        enqueue(
-            &mut tx,
-            ids.next_id(),
-            1,
-            "test",
-            &serde_json::json!({"n": 1}),
-        )
-        .await
-        .unwrap();
+        enqueue(&mut tx, ids.next_id(), 1, &follow(7)).await.unwrap();
         tx.commit().await.unwrap();
 
         let first = claim(&db, 10, 60_000).await.unwrap();
         assert_eq!(first.len(), 1);
-        assert_eq!(first[0].payload["n"], 1);
+        assert_eq!(first[0].kind, "notify");
+        let Ok(Job::Notify(event)) = &first[0].job else {
+            panic!("not read back: {:?}", first[0].job);
+        };
+        assert_eq!(event.recipient_id, Id(7));
         // Leased: a second claimer gets nothing.
         assert!(claim(&db, 10, 60_000).await.unwrap().is_empty());
 
         // Fail it until it is dead; make each retry due at once.
-        let mut job = first[0].clone();
         sqlx::query("UPDATE jobs SET max_attempts = 2")
             .execute(&db.pool)
             .await
             .unwrap();
-        job.max_attempts = 2;
+        let job = Claimed {
+            max_attempts: 2,
+            ..first.into_iter().next().unwrap()
+        };
         assert!(!fail(&db, &job, "boom").await.unwrap());
         sqlx::query("UPDATE jobs SET run_at = 0")
             .execute(&db.pool)
@@ -236,14 +259,26 @@ mod tests {
         let (_dir, db) = db().await;
         let ids = IdGenerator::new(1, 0).unwrap();
         let mut tx = db.begin_write().await.unwrap();
-        enqueue(&mut tx, ids.next_id(), 1, "test", &serde_json::json!({}))
-            .await
-            .unwrap();
+        enqueue(&mut tx, ids.next_id(), 1, &follow(1)).await.unwrap();
         tx.commit().await.unwrap();
         assert_eq!(claim(&db, 10, -1).await.unwrap().len(), 1);
         let again = claim(&db, 10, 60_000).await.unwrap();
         assert_eq!(again.len(), 1);
         complete(&db, again[0].id).await.unwrap();
         assert_eq!(depth(&db).await.unwrap(), (0, 0));
+    }
+
+    #[tokio::test]
+    async fn a_row_that_cannot_be_read_is_claimed_with_the_reason() {
+        let (_dir, db) = db().await;
+        let ids = IdGenerator::new(1, 0).unwrap();
+        let mut tx = db.begin_write().await.unwrap();
+        enqueue_stored(&mut tx, ids.next_id(), 1, "notify", "{\"nonsense\":true}")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let claimed = claim(&db, 10, 60_000).await.unwrap();
+        let err = claimed[0].job.as_ref().unwrap_err();
+        assert!(err.to_string().contains("missing field"), "{err}");
     }
 }

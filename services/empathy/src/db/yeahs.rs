@@ -8,7 +8,8 @@ use plaza_types::empathy::{
     GiveYeah, Ranked, Summary, TakeYeah, TargetKind, YeahEntry, YeahOutcome,
 };
 use plaza_types::notification::{Event, Kind, Withdrawal};
-use plaza_types::{Id, Page, jobs, now_millis};
+use plaza_types::jobs::Job;
+use plaza_types::{Id, Page, now_millis};
 use std::collections::{HashMap, HashSet};
 
 async fn add_to_count(
@@ -104,13 +105,11 @@ pub async fn give(state: &AppState, yeah: &GiveYeah) -> Result<YeahOutcome, sqlx
             ),
             at: now,
         };
-        let payload = serde_json::to_value(&event).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
         queue::enqueue(
             &mut tx,
             state.ids.next_id(),
             state.config.region,
-            jobs::NOTIFY,
-            &payload,
+            &Job::Notify(event),
         )
         .await?;
     }
@@ -144,14 +143,11 @@ pub async fn take(state: &AppState, yeah: &TakeYeah) -> Result<YeahOutcome, sqlx
                 target_id: Some(yeah.target_id),
                 actor_id: Some(yeah.user_id),
             };
-            let payload =
-                serde_json::to_value(&withdrawal).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
             queue::enqueue(
                 &mut tx,
                 state.ids.next_id(),
                 state.config.region,
-                jobs::WITHDRAW,
-                &payload,
+                &Job::WithdrawNotification(withdrawal),
             )
             .await?;
         }

@@ -34,12 +34,12 @@ async fn a_job_that_keeps_failing_is_retried_with_back_off_then_dead_lettered() 
         .unwrap()
         .next_id();
     let mut tx = db.begin_write().await.unwrap();
-    queue::enqueue(
+    queue::enqueue_stored(
         &mut tx,
         id,
         region.config.region,
         "notify",
-        &json!({"nonsense": true}),
+        r#"{"nonsense": true}"#,
     )
     .await
     .unwrap();

@@ -4,7 +4,7 @@ use crate::{AppState, Result};
 use plaza_storage::sqlx::any::AnyRow;
 use plaza_storage::sqlx::{self, AssertSqlSafe, Row};
 use plaza_storage::{Db, placeholders, queue};
-use plaza_types::jobs::{COMMENT_CREATED, COMMENT_DELETED, CommentCreated, CommentDeleted};
+use plaza_types::jobs::{CommentCreated, CommentDeleted, Job};
 use plaza_types::timeline::{Comment, CommentQuery};
 use plaza_types::{Cursor, Id, Page, page_limit};
 
@@ -65,13 +65,11 @@ pub async fn insert_with_job(
         at: comment.created_at,
         exclude_recipient_ids,
     };
-    let payload = serde_json::to_value(&job).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     queue::enqueue(
         &mut tx,
         state.ids.next_id(),
         state.config.region,
-        COMMENT_CREATED,
-        &payload,
+        &Job::CommentCreated(job),
     )
     .await?;
     tx.commit().await
@@ -139,13 +137,11 @@ pub async fn mark_deleted(
         commenter_id: comment.author_id,
         commenter_remains: remains,
     };
-    let payload = serde_json::to_value(&job).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     queue::enqueue(
         &mut tx,
         state.ids.next_id(),
         state.config.region,
-        COMMENT_DELETED,
-        &payload,
+        &Job::CommentDeleted(job),
     )
     .await?;
     tx.commit().await

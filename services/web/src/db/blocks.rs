@@ -3,7 +3,7 @@
 
 use plaza_storage::sqlx::{self, AssertSqlSafe, Row};
 use plaza_storage::{Db, queue};
-use plaza_types::jobs;
+use plaza_types::jobs::Job;
 use plaza_types::notification::Withdrawal;
 use plaza_types::{Id, IdGenerator, Page, now_millis};
 
@@ -60,16 +60,8 @@ pub async fn block(
                 target_id: None,
                 actor_id: Some(actor),
             };
-            let payload =
-                serde_json::to_value(&withdrawal).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-            queue::enqueue(
-                &mut tx,
-                ids.next_id(),
-                ids.region(),
-                jobs::WITHDRAW,
-                &payload,
-            )
-            .await?;
+            let job = Job::WithdrawNotification(withdrawal);
+            queue::enqueue(&mut tx, ids.next_id(), ids.region(), &job).await?;
         }
     }
     tx.commit().await?;

@@ -3,7 +3,8 @@
 use plaza_storage::sqlx::{self, AssertSqlSafe, Row};
 use plaza_storage::{Db, Dialect, Tx, queue};
 use plaza_types::notification::{Event, Kind};
-use plaza_types::{Id, IdGenerator, Page, jobs, now_millis};
+use plaza_types::jobs::Job;
+use plaza_types::{Id, IdGenerator, Page, now_millis};
 
 /// The most people one user can follow.
 pub const MAX_FOLLOWING: i64 = 1000;
@@ -82,8 +83,7 @@ pub async fn follow(
             dedupe_key: format!("follow:{follower}:{followee}"),
             at: now,
         };
-        let payload = serde_json::to_value(&event).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-        queue::enqueue(&mut tx, ids.next_id(), ids.region(), jobs::NOTIFY, &payload).await?;
+        queue::enqueue(&mut tx, ids.next_id(), ids.region(), &Job::Notify(event)).await?;
     }
     tx.commit().await?;
     Ok(if inserted {
