@@ -1,4 +1,4 @@
-//! Shared handles for the notification service's handlers.
+//! Shared handles for the notification service's handlers, and how they are built.
 
 use crate::Config;
 use plaza_cache::Cache;
@@ -15,4 +15,34 @@ pub struct AppState {
     pub cache: Arc<dyn Cache>,
     /// Announces new notifications to live streams in every process.
     pub live: Arc<dyn plaza_cache::Live>,
+}
+
+/// What the notification service is built from besides its configuration: the process's
+/// shared handles.
+#[derive(Debug, Clone)]
+pub struct Parts {
+    pub db: Db,
+    pub ids: Arc<IdGenerator>,
+    pub cache: Arc<dyn Cache>,
+    /// Where new notifications are announced.
+    pub live: Arc<dyn plaza_cache::Live>,
+}
+
+impl AppState {
+    /// The notification service, built from its configuration and parts.
+    pub fn build(config: Config, parts: Parts) -> Self {
+        let Parts {
+            db,
+            ids,
+            cache,
+            live,
+        } = parts;
+        AppState {
+            db,
+            ids,
+            config: Arc::new(config),
+            cache,
+            live,
+        }
+    }
 }

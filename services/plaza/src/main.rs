@@ -32,40 +32,9 @@ enum Command {
     /// Apply database migrations and exit.
     Migrate,
     /// Fill the database with realistic data for benchmarks (and write bench.json beside it).
-    Seed {
-        #[arg(long, value_enum, default_value = "small")]
-        scale: plaza::seed::Scale,
-    },
+    Seed(plaza_tools::SeedArgs),
     /// Drive a running Plaza with concurrent clients and report throughput and latencies.
-    Bench {
-        /// The web service's URL (default: the configured web address).
-        #[arg(long)]
-        url: Option<String>,
-        /// The bench.json written by `plaza seed` (default: <data_dir>/bench.json).
-        #[arg(long)]
-        data: Option<PathBuf>,
-        /// Seconds each scenario runs.
-        #[arg(long, default_value_t = 10)]
-        seconds: u64,
-        /// Concurrent clients.
-        #[arg(long, default_value_t = 50)]
-        concurrency: usize,
-        /// The server's process id, to report its resident memory.
-        #[arg(long)]
-        server_pid: Option<u32>,
-        /// Maximum-size screenshots posted at once after the scenarios (0 skips the burst).
-        #[arg(long, default_value_t = 30)]
-        upload_burst: usize,
-        /// Seconds of quiet after the load before the server's memory is read once more.
-        #[arg(long, default_value_t = 60)]
-        settle_seconds: u64,
-        /// Write the report as JSON to this file too.
-        #[arg(long)]
-        json: Option<PathBuf>,
-        /// Only scenarios whose names contain this (repeatable); healthz always runs.
-        #[arg(long)]
-        only: Vec<String>,
-    },
+    Bench(plaza_tools::BenchArgs),
     /// Manage admin accounts.
     Admin {
         #[command(subcommand)]
@@ -104,56 +73,14 @@ async fn main() -> anyhow::Result<()> {
             println!("Migrations applied.");
             Ok(())
         }
-        Command::Seed { scale } => {
+        Command::Seed(args) => {
             let db = plaza_storage::Db::connect(&config.database_url(), 4).await?;
             db.migrate().await?;
-            let started = std::time::Instant::now();
-            plaza::seed::seed(&db, config.region, scale, &config.data_dir, false).await?;
-            println!(
-                "Seeded in {:.1} s; wrote {}.",
-                started.elapsed().as_secs_f64(),
-                config.data_dir.join("bench.json").display()
-            );
-            Ok(())
+            plaza_tools::seed_command(&args, &db, config.region, &config.data_dir).await
         }
-        Command::Bench {
-            url,
-            data,
-            seconds,
-            concurrency,
-            server_pid,
-            json,
-            only,
-            upload_burst,
-            settle_seconds,
-        } => {
-            let path = data.unwrap_or_else(|| config.data_dir.join("bench.json"));
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("reading {} (run `plaza seed` first)", path.display()))?;
-            let data: plaza::seed::BenchData =
-                serde_json::from_str(&text).context("parsing bench.json")?;
-            let options = plaza::bench::Options {
-                url: url.unwrap_or_else(|| format!("http://{}", config.web.listen)),
-                duration: std::time::Duration::from_secs(seconds.max(1)),
-                concurrency: concurrency.max(1),
-                server_pid,
-                only,
-                upload_burst,
-                settle: std::time::Duration::from_secs(settle_seconds),
-            };
-            let report = plaza::bench::run(&data, &options, |o| {
-                eprintln!(
-                    "{:>28}: {:>8.0} req/s, p99 {:>8.2} ms, {} errors",
-                    o.name, o.per_second, o.p99_ms, o.errors
-                );
-            })
-            .await?;
-            println!("{}", plaza::bench::markdown(&report));
-            if let Some(file) = json {
-                std::fs::write(&file, serde_json::to_vec_pretty(&report)?)
-                    .with_context(|| format!("writing {}", file.display()))?;
-            }
-            Ok(())
+        Command::Bench(args) => {
+            let url = format!("http://{}", config.web.listen);
+            plaza_tools::bench_command(args, url, &config.data_dir).await
         }
         Command::Admin {
             command: AdminCommand::Create { username },

@@ -62,9 +62,9 @@ mod tests {
                 small.push(vec![i as u8; 32]);
             }
             drop(big);
-            let before = crate::bench::rss_kib(std::process::id()).unwrap_or(0);
+            let before = plaza_tools::bench::rss_kib(std::process::id()).unwrap_or(0);
             trim();
-            let after = crate::bench::rss_kib(std::process::id()).unwrap_or(0);
+            let after = plaza_tools::bench::rss_kib(std::process::id()).unwrap_or(0);
             drop(small);
             (before, after)
         })

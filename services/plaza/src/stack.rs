@@ -1,11 +1,14 @@
-//! Starting services: all five in one process (the embedded default), or one alone. Every
+//! Composing services: all five in one process (the embedded default), or one alone. Every
 //! service gets its own listener and talks to the others over HTTP exactly as it would across
-//! processes.
+//! processes. Each service builds itself from its configuration and parts (`AppState::build`)
+//! and starts its own background loops ([`PlazaService::spawn_background`]); this module makes
+//! the process's shared parts, binds the listeners and hands each service its share.
 
 use crate::Config;
 use anyhow::Context;
 use axum::Router;
 use plaza_clients::{EmpathyClient, NotificationClient, TimelineClient};
+use plaza_http::PlazaService;
 use plaza_storage::Db;
 use plaza_types::IdGenerator;
 use std::net::SocketAddr;
@@ -250,157 +253,119 @@ pub async fn start(
         addr(&worker_l),
     );
 
-    if let Some(l) = timeline_l {
-        let state = plaza_timeline::AppState {
-            db: db.clone(),
-            ids: ids.clone(),
-            config: Arc::new(plaza_timeline::Config {
-                region: config.region,
-                internal_secret: secret.clone(),
-            }),
-            cache: cache.clone(),
-        };
+    let options = config.http.options();
+    let mut launch = |kind: Service, listener: TcpListener, service: &dyn PlazaService| {
+        service.spawn_background(&mut tasks, &rx);
         serve(
             &mut tasks,
-            l,
-            wrap(Service::Timeline, plaza_timeline::app(state)),
+            listener,
+            wrap(kind, service.router()),
             &rx,
-            config.http.options(),
+            options,
+        );
+    };
+    if let Some(l) = timeline_l {
+        let config = plaza_timeline::Config {
+            region: config.region,
+            internal_secret: secret.clone(),
+        };
+        let parts = plaza_timeline::Parts {
+            db: db.clone(),
+            ids: ids.clone(),
+            cache: cache.clone(),
+        };
+        launch(
+            Service::Timeline,
+            l,
+            &plaza_timeline::AppState::build(config, parts),
         );
     }
     if let Some(l) = empathy_l {
-        let state = plaza_empathy::AppState {
+        let config = plaza_empathy::Config {
+            region: config.region,
+            internal_secret: secret.clone(),
+        };
+        let parts = plaza_empathy::Parts {
             db: db.clone(),
             ids: ids.clone(),
-            config: Arc::new(plaza_empathy::Config {
-                region: config.region,
-                internal_secret: secret.clone(),
-            }),
             cache: cache.clone(),
-            ranking_lock: Arc::default(),
             redis: redis.clone(),
         };
-        serve(
-            &mut tasks,
+        launch(
+            Service::Empathy,
             l,
-            wrap(Service::Empathy, plaza_empathy::app(state)),
-            &rx,
-            config.http.options(),
+            &plaza_empathy::AppState::build(config, parts),
         );
     }
     if let Some(l) = notification_l {
-        let state = plaza_notification::AppState {
+        let config = plaza_notification::Config {
+            region: config.region,
+            internal_secret: secret.clone(),
+        };
+        let parts = plaza_notification::Parts {
             db: db.clone(),
             ids: ids.clone(),
-            config: Arc::new(plaza_notification::Config {
-                region: config.region,
-                internal_secret: secret.clone(),
-            }),
             cache: cache.clone(),
             live: live.clone(),
         };
-        serve(
-            &mut tasks,
+        launch(
+            Service::Notification,
             l,
-            wrap(Service::Notification, plaza_notification::app(state)),
-            &rx,
-            config.http.options(),
+            &plaza_notification::AppState::build(config, parts),
         );
     }
     if let Some(l) = worker_l {
-        let state = plaza_worker::AppState {
+        let gc = &config.worker;
+        let worker_config = plaza_worker::Config {
+            region: config.region,
+            poll_interval: Duration::from_millis(gc.poll_interval_ms),
+            lease: Duration::from_secs(gc.lease_secs),
+            batch: gc.batch,
+            internal_secret: secret.clone(),
+            media_gc: (gc.media_gc_interval_secs > 0).then(|| plaza_worker::MediaGc {
+                every: Duration::from_secs(gc.media_gc_interval_secs),
+                grace: Duration::from_secs(gc.media_gc_grace_secs),
+            }),
+        };
+        let parts = plaza_worker::Parts {
             db: db.clone(),
             timeline: TimelineClient::new(&timeline_url, &secret)?,
             notification: NotificationClient::new(&notification_url, &secret)?,
-            config: Arc::new(plaza_worker::Config {
-                region: config.region,
-                poll_interval: Duration::from_millis(config.worker.poll_interval_ms),
-                lease: Duration::from_secs(config.worker.lease_secs),
-                batch: config.worker.batch,
-                internal_secret: secret.clone(),
-            }),
             media: Some(media.clone()),
         };
-        if config.worker.media_gc_interval_secs > 0 {
-            let gc = plaza_worker::media_gc::run_loop(
-                state.clone(),
-                Duration::from_secs(config.worker.media_gc_interval_secs),
-                Duration::from_secs(config.worker.media_gc_grace_secs),
-                rx.clone(),
-            );
-            tasks.spawn(async move {
-                gc.await;
-                Ok(())
-            });
-        }
-        let jobs_state = state.clone();
-        let jobs_rx = rx.clone();
-        tasks.spawn(async move {
-            plaza_worker::jobs::run_loop(jobs_state, jobs_rx).await;
-            Ok(())
-        });
-        serve(
-            &mut tasks,
+        launch(
+            Service::Worker,
             l,
-            wrap(Service::Worker, plaza_worker::app(state)),
-            &rx,
-            config.http.options(),
+            &plaza_worker::AppState::build(worker_config, parts),
         );
     }
     if let Some(l) = web_l {
-        let web_addr = l.local_addr()?;
-        let state = plaza_web::AppState {
+        let web_config = plaza_web::Config {
+            region: config.region,
+            secure_cookies: config.public_url(l.local_addr()?).starts_with("https://"),
+            body_limit: config.body_limit_bytes,
+            trusted_proxies: config.trusted_proxies.clone(),
+            media_url: config.media_url.clone(),
+            rates: config.rate_limits.rates(),
+            admins: config.admins.clone(),
+        };
+        let parts = plaza_web::Parts {
             db: db.clone(),
             ids: ids.clone(),
-            config: Arc::new(plaza_web::Config {
-                region: config.region,
-                secure_cookies: config.public_url(web_addr).starts_with("https://"),
-                body_limit: config.body_limit_bytes,
-                trusted_proxies: config.trusted_proxies.clone(),
-                media_url: config.media_url.clone(),
-            }),
-            timeline: TimelineClient::new(&timeline_url, &secret)?,
-            empathy: EmpathyClient::new(&empathy_url, &secret)?,
-            notification: NotificationClient::new(&notification_url, &secret)?,
-            limits: match &redis {
-                Some(r) => Arc::new(plaza_web::limits::RedisLimiter::new(
-                    r.clone(),
-                    config.rate_limits.rates(),
-                )),
-                None => Arc::new(plaza_web::limits::MemoryLimiter::new(
-                    config.rate_limits.rates(),
-                )),
-            },
             cache: cache.clone(),
             media: media.clone(),
             images: images.clone(),
             live: live.clone(),
             redis: redis.clone(),
-            passwords: plaza_web::auth::Passwords::new(
-                std::thread::available_parallelism().map_or(1, |n| n.get()),
-            ),
-            catalogs: Arc::new(
-                plaza_web::i18n::Catalogs::load().context("loading the interface's languages")?,
-            ),
+            timeline: TimelineClient::new(&timeline_url, &secret)?,
+            empathy: EmpathyClient::new(&empathy_url, &secret)?,
+            notification: NotificationClient::new(&notification_url, &secret)?,
             draining: plaza_http::Draining::new(rx.clone()),
         };
-        if plaza_web::ops::communities::seed_defaults(&state).await? {
-            tracing::info!("created the default communities");
-        }
-        for admin in &config.admins {
-            match plaza_web::db::users::by_username(&state.db, admin).await? {
-                Some(user) => plaza_web::db::users::make_admin(&state.db, user.id, None).await?,
-                None => {
-                    tracing::warn!(username = %admin, "an admin named in `admins` does not exist yet")
-                }
-            }
-        }
-        serve(
-            &mut tasks,
+        launch(
+            Service::Web,
             l,
-            wrap(Service::Web, plaza_web::app(state)),
-            &rx,
-            config.http.options(),
+            &plaza_web::AppState::build(web_config, parts).await?,
         );
     }
     let (web, timeline, empathy, notification, worker) = addresses;

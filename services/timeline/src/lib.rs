@@ -13,13 +13,10 @@ pub mod state;
 pub use config::Config;
 pub use error::{Error, Result};
 pub use routes::app;
-pub use state::AppState;
+pub use state::{AppState, Parts};
 
-/// Serves the timeline service on `listener` until `shutdown` completes.
-pub async fn run(
-    state: AppState,
-    listener: tokio::net::TcpListener,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> anyhow::Result<()> {
-    plaza_http::serve(listener, app(state), shutdown).await
+impl plaza_http::PlazaService for AppState {
+    fn router(&self) -> axum::Router {
+        app(self.clone())
+    }
 }

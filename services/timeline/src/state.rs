@@ -1,4 +1,4 @@
-//! Shared handles for the timeline service's handlers.
+//! Shared handles for the timeline service's handlers, and how they are built.
 
 use crate::Config;
 use plaza_cache::Cache;
@@ -13,4 +13,26 @@ pub struct AppState {
     pub ids: Arc<IdGenerator>,
     pub config: Arc<Config>,
     pub cache: Arc<dyn Cache>,
+}
+
+/// What the timeline service is built from besides its configuration: the process's shared
+/// handles.
+#[derive(Debug, Clone)]
+pub struct Parts {
+    pub db: Db,
+    pub ids: Arc<IdGenerator>,
+    pub cache: Arc<dyn Cache>,
+}
+
+impl AppState {
+    /// The timeline service, built from its configuration and parts.
+    pub fn build(config: Config, parts: Parts) -> Self {
+        let Parts { db, ids, cache } = parts;
+        AppState {
+            db,
+            ids,
+            config: Arc::new(config),
+            cache,
+        }
+    }
 }

@@ -13,4 +13,8 @@ pub struct Config {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The public base URL of media objects (`/media`, or a CDN's URL).
     pub media_url: String,
+    /// How many of each action one account or address may do per minute.
+    pub rates: crate::limits::Rates,
+    /// Usernames made admins at start (they must exist).
+    pub admins: Vec<String>,
 }

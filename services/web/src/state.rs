@@ -1,7 +1,8 @@
-//! Shared handles for the web service's handlers.
+//! Shared handles for the web service's handlers, and how they are built.
 
 use crate::Config;
-use crate::limits::RateLimiter;
+use crate::limits::{MemoryLimiter, RateLimiter, RedisLimiter};
+use anyhow::Context;
 use plaza_cache::Cache;
 use plaza_clients::{EmpathyClient, NotificationClient, TimelineClient};
 use plaza_storage::Db;
@@ -32,4 +33,80 @@ pub struct AppState {
     pub catalogs: Arc<crate::i18n::Catalogs>,
     /// Says when the process starts shutting down, so live streams end instead of holding it up.
     pub draining: plaza_http::Draining,
+}
+
+/// What the web service is built from besides its configuration: the process's shared handles
+/// and clients of the services it calls.
+#[derive(Debug, Clone)]
+pub struct Parts {
+    pub db: Db,
+    pub ids: Arc<IdGenerator>,
+    pub cache: Arc<dyn Cache>,
+    pub media: Arc<dyn plaza_media::ObjectStore>,
+    pub images: plaza_media::ImageWorkers,
+    pub live: Arc<dyn plaza_cache::Live>,
+    /// The region's Redis, when there is one: rate limits are shared there.
+    pub redis: Option<plaza_cache::redis::Redis>,
+    pub timeline: TimelineClient,
+    pub empathy: EmpathyClient,
+    pub notification: NotificationClient,
+    /// Says when the process starts shutting down.
+    pub draining: plaza_http::Draining,
+}
+
+impl AppState {
+    /// The web service, built from its configuration and parts and ready to serve: the default
+    /// communities exist (made on the first start) and the configured admins are admins.
+    pub async fn build(config: Config, parts: Parts) -> anyhow::Result<Self> {
+        let Parts {
+            db,
+            ids,
+            cache,
+            media,
+            images,
+            live,
+            redis,
+            timeline,
+            empathy,
+            notification,
+            draining,
+        } = parts;
+        let limits: Arc<dyn RateLimiter> = match &redis {
+            Some(r) => Arc::new(RedisLimiter::new(r.clone(), config.rates)),
+            None => Arc::new(MemoryLimiter::new(config.rates)),
+        };
+        let state = AppState {
+            db,
+            ids,
+            config: Arc::new(config),
+            timeline,
+            empathy,
+            notification,
+            limits,
+            cache,
+            passwords: crate::auth::Passwords::new(
+                std::thread::available_parallelism().map_or(1, |n| n.get()),
+            ),
+            media,
+            images,
+            live,
+            redis,
+            catalogs: Arc::new(
+                crate::i18n::Catalogs::load().context("loading the interface's languages")?,
+            ),
+            draining,
+        };
+        if crate::ops::communities::seed_defaults(&state).await? {
+            tracing::info!("created the default communities");
+        }
+        for admin in &state.config.admins {
+            match crate::db::users::by_username(&state.db, admin).await? {
+                Some(user) => crate::db::users::make_admin(&state.db, user.id, None).await?,
+                None => {
+                    tracing::warn!(username = %admin, "an admin named in `admins` does not exist yet")
+                }
+            }
+        }
+        Ok(state)
+    }
 }

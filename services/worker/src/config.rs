@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-/// How the worker polls and leases jobs.
+/// How the worker polls and leases jobs, and how often it cleans up media.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The region this worker runs jobs for.
@@ -15,4 +15,15 @@ pub struct Config {
     pub batch: i64,
     /// The region's shared secret: callers without it are refused.
     pub internal_secret: plaza_http::InternalSecret,
+    /// When the clean-up of media no post refers to runs (none: never).
+    pub media_gc: Option<MediaGc>,
+}
+
+/// The schedule of the media clean-up ([`crate::media_gc`]).
+#[derive(Debug, Clone, Copy)]
+pub struct MediaGc {
+    /// Time between passes.
+    pub every: Duration,
+    /// How old an unreferenced object must be before it is deleted.
+    pub grace: Duration,
 }

@@ -11,25 +11,33 @@ pub mod media_gc;
 pub mod routes;
 pub mod state;
 
-pub use config::Config;
+pub use config::{Config, MediaGc};
 pub use error::{Error, Result};
 pub use routes::app;
-pub use state::AppState;
+pub use state::{AppState, Parts};
 
+use plaza_http::Tasks;
 use tokio::sync::watch;
 
-/// Runs jobs and serves the worker's health endpoints until `shutdown` turns true.
-pub async fn run(
-    state: AppState,
-    listener: tokio::net::TcpListener,
-    shutdown: watch::Receiver<bool>,
-) -> anyhow::Result<()> {
-    let jobs = tokio::spawn(jobs::run_loop(state.clone(), shutdown.clone()));
-    let mut stop = shutdown;
-    plaza_http::serve(listener, app(state), async move {
-        let _ = stop.wait_for(|s| *s).await;
-    })
-    .await?;
-    jobs.await?;
-    Ok(())
+impl plaza_http::PlazaService for AppState {
+    fn router(&self) -> axum::Router {
+        app(self.clone())
+    }
+
+    /// The job loop (the one place it starts) and, when its schedule is configured, the media
+    /// clean-up.
+    fn spawn_background(&self, tasks: &mut Tasks, shutdown: &watch::Receiver<bool>) {
+        let (state, stop) = (self.clone(), shutdown.clone());
+        tasks.spawn(async move {
+            jobs::run_loop(state, stop).await;
+            Ok(())
+        });
+        if let Some(schedule) = self.config.media_gc {
+            let (state, stop) = (self.clone(), shutdown.clone());
+            tasks.spawn(async move {
+                media_gc::run_loop(state, schedule, stop).await;
+                Ok(())
+            });
+        }
+    }
 }

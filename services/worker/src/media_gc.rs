@@ -2,7 +2,7 @@
 //! upload never became a post) are deleted once they are older than a grace period, so that an
 //! upload whose post is still being written is never taken.
 
-use crate::AppState;
+use crate::{AppState, MediaGc};
 use plaza_media::store::original_key;
 use std::collections::HashSet;
 use std::time::Duration;
@@ -45,19 +45,14 @@ pub async fn run_once(state: &AppState, grace: Duration) -> anyhow::Result<usize
     Ok(deleted)
 }
 
-/// Runs a pass every `every` until `shutdown` turns true.
-pub async fn run_loop(
-    state: AppState,
-    every: Duration,
-    grace: Duration,
-    mut shutdown: watch::Receiver<bool>,
-) {
+/// Runs a pass every `schedule.every` until `shutdown` turns true.
+pub async fn run_loop(state: AppState, schedule: MediaGc, mut shutdown: watch::Receiver<bool>) {
     loop {
         tokio::select! {
             _ = shutdown.wait_for(|s| *s) => break,
-            () = tokio::time::sleep(every) => {}
+            () = tokio::time::sleep(schedule.every) => {}
         }
-        match run_once(&state, grace).await {
+        match run_once(&state, schedule.grace).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(deleted = n, "removed media no post refers to"),
             Err(err) => tracing::warn!(error = %err, "media clean-up failed; will try again"),

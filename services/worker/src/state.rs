@@ -1,4 +1,4 @@
-//! Shared handles for the worker.
+//! Shared handles for the worker, and how they are built.
 
 use crate::Config;
 use plaza_clients::{NotificationClient, TimelineClient};
@@ -14,4 +14,34 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The media store, for the clean-up of unreferenced objects (none: no clean-up).
     pub media: Option<Arc<dyn plaza_media::ObjectStore>>,
+}
+
+/// What the worker is built from besides its configuration: the process's database and media
+/// store, and clients of the services its jobs call.
+#[derive(Debug, Clone)]
+pub struct Parts {
+    pub db: Db,
+    pub timeline: TimelineClient,
+    pub notification: NotificationClient,
+    /// The media store (none: no clean-up).
+    pub media: Option<Arc<dyn plaza_media::ObjectStore>>,
+}
+
+impl AppState {
+    /// The worker, built from its configuration and parts.
+    pub fn build(config: Config, parts: Parts) -> Self {
+        let Parts {
+            db,
+            timeline,
+            notification,
+            media,
+        } = parts;
+        AppState {
+            db,
+            timeline,
+            notification,
+            config: Arc::new(config),
+            media,
+        }
+    }
 }

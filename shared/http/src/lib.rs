@@ -10,6 +10,7 @@ pub mod health;
 pub mod internal;
 pub mod layers;
 pub mod serve;
+pub mod service;
 
 pub use context::{
     IDEMPOTENCY_KEY_HEADER, REQUEST_ID_HEADER, RequestContext, TRACK_HEADER, valid_idempotency_key,
@@ -19,3 +20,4 @@ pub use extract::{Json, Path, Query};
 pub use internal::{INTERNAL_SECRET_HEADER, InternalSecret, internal_only};
 pub use layers::{RequestLimits, ServiceName, common_layers};
 pub use serve::{Draining, ServeOptions, serve, serve_with, shutdown_signal};
+pub use service::{PlazaService, Tasks};

@@ -2,7 +2,7 @@
 //! Yeah storm's count is exact. Speed is not asserted here (see docs/BENCHMARKS.md).
 
 use crate::helpers::TestApp;
-use plaza::seed::{Scale, seed};
+use plaza_tools::seed::{Scale, seed};
 use std::time::Duration;
 
 #[tokio::test]
@@ -42,7 +42,7 @@ async fn seeded_data_has_the_promised_shape_and_every_bench_scenario_runs() {
         .await;
     assert!(page["next_cursor"].is_string());
 
-    let options = plaza::bench::Options {
+    let options = plaza_tools::bench::Options {
         url: app.url.clone(),
         duration: Duration::from_millis(300),
         concurrency: 4,
@@ -51,7 +51,7 @@ async fn seeded_data_has_the_promised_shape_and_every_bench_scenario_runs() {
         upload_burst: 2,
         settle: Duration::from_millis(100),
     };
-    let report = plaza::bench::run(&data, &options, |_| {}).await.unwrap();
+    let report = plaza_tools::bench::run(&data, &options, |_| {}).await.unwrap();
     assert_eq!(report.outcomes.len(), 11);
     for o in &report.outcomes {
         assert!(o.requests > 0, "{} ran no request", o.name);
@@ -71,5 +71,5 @@ async fn seeded_data_has_the_promised_shape_and_every_bench_scenario_runs() {
     let burst = report.upload_burst.as_ref().expect("the upload burst ran");
     assert_eq!(burst.created + burst.busy, 2, "{burst:?}");
     assert!(burst.created >= 1 && burst.failed == 0, "{burst:?}");
-    assert!(plaza::bench::markdown(&report).contains("| yeah_storm_one_post |"));
+    assert!(plaza_tools::bench::markdown(&report).contains("| yeah_storm_one_post |"));
 }

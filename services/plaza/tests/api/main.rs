@@ -18,6 +18,7 @@ mod communities;
 mod errors;
 mod helpers;
 mod idempotency;
+mod jobs;
 mod languages;
 mod media;
 mod notifications;
