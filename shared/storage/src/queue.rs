@@ -34,9 +34,7 @@ pub struct Claimed {
 
 /// Adds `job` inside the caller's transaction, in the current format ([`Job::encode`]).
 pub async fn enqueue(tx: &mut Tx, id: Id, region: u8, job: &Job) -> Result<(), sqlx::Error> {
-    let stored = job
-        .encode()
-        .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let stored = job.encode().map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     enqueue_stored(tx, id, region, stored.kind, &stored.payload).await
 }
 
@@ -216,7 +214,9 @@ mod tests {
         let (_dir, db) = db().await;
         let ids = IdGenerator::new(1, 0).unwrap();
         let mut tx = db.begin_write().await.unwrap();
-        enqueue(&mut tx, ids.next_id(), 1, &follow(7)).await.unwrap();
+        enqueue(&mut tx, ids.next_id(), 1, &follow(7))
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
 
         let first = claim(&db, 10, 60_000).await.unwrap();
@@ -259,7 +259,9 @@ mod tests {
         let (_dir, db) = db().await;
         let ids = IdGenerator::new(1, 0).unwrap();
         let mut tx = db.begin_write().await.unwrap();
-        enqueue(&mut tx, ids.next_id(), 1, &follow(1)).await.unwrap();
+        enqueue(&mut tx, ids.next_id(), 1, &follow(1))
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
         assert_eq!(claim(&db, 10, -1).await.unwrap().len(), 1);
         let again = claim(&db, 10, 60_000).await.unwrap();

@@ -128,10 +128,7 @@ impl Job {
             source,
         };
         let mut value: serde_json::Value = serde_json::from_str(payload).map_err(malformed)?;
-        let version = match value
-            .as_object_mut()
-            .and_then(|o| o.remove(VERSION_FIELD))
-        {
+        let version = match value.as_object_mut().and_then(|o| o.remove(VERSION_FIELD)) {
             None => 1,
             Some(v) => v
                 .as_u64()
@@ -231,7 +228,8 @@ mod tests {
             assert_eq!(decoded.encode().unwrap(), job.encode().unwrap());
         }
         // A comment job from before `exclude_recipient_ids` existed.
-        let old = r#"{"post_id":"10","comment_id":"11","post_author_id":"1","commenter_id":"2","at":5}"#;
+        let old =
+            r#"{"post_id":"10","comment_id":"11","post_author_id":"1","commenter_id":"2","at":5}"#;
         let Job::CommentCreated(c) = Job::decode("comment_created", old).unwrap() else {
             panic!("not a comment job");
         };

@@ -7,8 +7,8 @@ use plaza_storage::{Db, Tx, placeholders, queue};
 use plaza_types::empathy::{
     GiveYeah, Ranked, Summary, TakeYeah, TargetKind, YeahEntry, YeahOutcome,
 };
-use plaza_types::notification::{Event, Kind, Withdrawal};
 use plaza_types::jobs::Job;
+use plaza_types::notification::{Event, Kind, Withdrawal};
 use plaza_types::{Id, Page, now_millis};
 use std::collections::{HashMap, HashSet};
 

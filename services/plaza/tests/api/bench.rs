@@ -51,7 +51,9 @@ async fn seeded_data_has_the_promised_shape_and_every_bench_scenario_runs() {
         upload_burst: 2,
         settle: Duration::from_millis(100),
     };
-    let report = plaza_tools::bench::run(&data, &options, |_| {}).await.unwrap();
+    let report = plaza_tools::bench::run(&data, &options, |_| {})
+        .await
+        .unwrap();
     assert_eq!(report.outcomes.len(), 11);
     for o in &report.outcomes {
         assert!(o.requests > 0, "{} ran no request", o.name);

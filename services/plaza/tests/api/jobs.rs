@@ -8,10 +8,7 @@ use std::time::Duration;
 /// Writes a job row exactly as the release before the enum did (`queue::enqueue` with a kind
 /// string and the payload struct's JSON), allowed `max_attempts` tries.
 async fn insert_old_row(app: &TestApp, kind: &str, payload: &str, max_attempts: i64) -> i64 {
-    let id = plaza_types::IdGenerator::new(1, 30)
-        .unwrap()
-        .next_id()
-        .0;
+    let id = plaza_types::IdGenerator::new(1, 30).unwrap().next_id().0;
     let now = plaza_types::now_millis();
     sqlx::query(
         "INSERT INTO jobs (id, region, kind, payload, state, attempts, max_attempts, run_at, \
@@ -41,7 +38,9 @@ async fn dead_letter_reason(app: &TestApp, id: i64) -> String {
             .await
             .unwrap();
         if row.get::<i64, _>("state") == plaza_storage::queue::DEAD {
-            return row.get::<Option<String>, _>("last_error").unwrap_or_default();
+            return row
+                .get::<Option<String>, _>("last_error")
+                .unwrap_or_default();
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }

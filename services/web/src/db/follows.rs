@@ -2,8 +2,8 @@
 
 use plaza_storage::sqlx::{self, AssertSqlSafe, Row};
 use plaza_storage::{Db, Dialect, Tx, queue};
-use plaza_types::notification::{Event, Kind};
 use plaza_types::jobs::Job;
+use plaza_types::notification::{Event, Kind};
 use plaza_types::{Id, IdGenerator, Page, now_millis};
 
 /// The most people one user can follow.
