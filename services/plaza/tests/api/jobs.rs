@@ -3,12 +3,17 @@
 
 use crate::helpers::TestApp;
 use plaza_storage::sqlx::{self, Row};
+use std::sync::LazyLock;
 use std::time::Duration;
+
+/// One generator for every row these tests write, so that two rows never share an id.
+static IDS: LazyLock<plaza_types::IdGenerator> =
+    LazyLock::new(|| plaza_types::IdGenerator::new(1, 30).unwrap());
 
 /// Writes a job row exactly as the release before the enum did (`queue::enqueue` with a kind
 /// string and the payload struct's JSON), allowed `max_attempts` tries.
 async fn insert_old_row(app: &TestApp, kind: &str, payload: &str, max_attempts: i64) -> i64 {
-    let id = plaza_types::IdGenerator::new(1, 30).unwrap().next_id().0;
+    let id = IDS.next_id().0;
     let now = plaza_types::now_millis();
     sqlx::query(
         "INSERT INTO jobs (id, region, kind, payload, state, attempts, max_attempts, run_at, \
