@@ -1,5 +1,7 @@
 //! The web service's errors: one enum, its statuses and stable codes, answered as JSON for the
-//! API and as a friendly page for the site ([`PageError`]).
+//! API and as a friendly page for the site ([`PageError`]). A page error leaves the response
+//! carrying an [`ErrorPageSource`]; `handlers::pages::errors` renders it in the reader's
+//! language, so nothing here depends on the pages.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -196,8 +198,35 @@ impl IntoResponse for PageError {
             return axum::response::Redirect::to("/signin").into_response();
         }
         let retry_after = self.0.retry_after();
-        let mut response = crate::handlers::pages::error_page(self.0.to_response());
+        let mut response = error_page(self.0.to_response());
         set_retry_after(&mut response, retry_after);
         response
     }
+}
+
+/// An error page's status, code and English message, kept on the response so that the
+/// error-page renderer (which knows the reader's language) writes the page.
+#[derive(Debug, Clone)]
+pub struct ErrorPageSource {
+    pub status: StatusCode,
+    pub code: String,
+    pub message: String,
+}
+
+/// The response for an error shown as a page: its status and plain message, carrying an
+/// [`ErrorPageSource`] for the renderer and the internal cause for the log.
+pub fn error_page(err: ErrorResponse) -> Response {
+    let source = ErrorPageSource {
+        status: err.status,
+        code: err.code.clone(),
+        message: err.message.clone(),
+    };
+    let mut response = (err.status, err.message).into_response();
+    response.extensions_mut().insert(source);
+    if let Some(cause) = err.cause {
+        response
+            .extensions_mut()
+            .insert(plaza_http::error::InternalCause(cause));
+    }
+    response
 }

@@ -7,6 +7,7 @@ pub mod error;
 pub mod id;
 pub mod jobs;
 pub mod notification;
+pub mod pages;
 pub mod timeline;
 pub mod validate;
 
