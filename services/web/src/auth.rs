@@ -8,10 +8,10 @@
 //! another session) is worth nothing afterwards. The cookie is renewed at sign-in and sign-out.
 
 use crate::db::{sessions, users::User};
+use crate::session::Session;
 use crate::{AppState, Error, Result};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use crate::session::Session;
 use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;

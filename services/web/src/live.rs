@@ -76,7 +76,7 @@ pub fn unread_stream(
             }
         }
         l.first = false;
-        let event = match crate::ops::notifications::unread(&l.state, l.user).await {
+        let event = match l.state.notification.unread(l.user).await {
             Ok(count) => Event::default()
                 .event("unread")
                 .retry(RETRY)

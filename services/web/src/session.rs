@@ -95,7 +95,10 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     if let Some(token) = fresh_csrf
         && !renewed
     {
-        set_cookie(&mut response, csrf_cookie(token, state.config.secure_cookies));
+        set_cookie(
+            &mut response,
+            csrf_cookie(token, state.config.secure_cookies),
+        );
     }
     response
 }
@@ -164,11 +167,7 @@ fn site_cookie(name: &'static str, value: String, secure: bool) -> Cookie<'stati
 
 /// The page session cookie for `token`, or its removal when `token` is `None`.
 pub fn session_cookie(token: Option<&str>, secure: bool) -> Cookie<'static> {
-    let mut cookie = site_cookie(
-        SESSION_COOKIE,
-        token.unwrap_or_default().to_owned(),
-        secure,
-    );
+    let mut cookie = site_cookie(SESSION_COOKIE, token.unwrap_or_default().to_owned(), secure);
     cookie.set_http_only(true);
     cookie.set_max_age(match token {
         Some(_) => time::Duration::days(COOKIE_SESSION_DAYS),
@@ -225,9 +224,15 @@ mod tests {
         }
         let gone = session_cookie(None, false).encoded().to_string();
         assert!(gone.starts_with("plaza_session=;"), "{gone}");
-        assert!(gone.contains("Max-Age=0") && !gone.contains("Secure"), "{gone}");
+        assert!(
+            gone.contains("Max-Age=0") && !gone.contains("Secure"),
+            "{gone}"
+        );
         let csrf = csrf_cookie("t".into(), false).encoded().to_string();
-        assert!(csrf.contains("HttpOnly") && !csrf.contains("Max-Age"), "{csrf}");
+        assert!(
+            csrf.contains("HttpOnly") && !csrf.contains("Max-Age"),
+            "{csrf}"
+        );
         let lang = language_cookie(Lang::Ja, false).encoded().to_string();
         assert!(lang.starts_with("plaza_lang=ja;"), "{lang}");
         assert!(lang.contains("Max-Age=31536000") && !lang.contains("HttpOnly"));

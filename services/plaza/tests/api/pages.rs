@@ -258,7 +258,11 @@ async fn a_form_that_redirects_does_not_ask_for_the_unread_count() {
         .await;
 
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(asked.load(Ordering::SeqCst), before, "no count for a redirect");
+    assert_eq!(
+        asked.load(Ordering::SeqCst),
+        before,
+        "no count for a redirect"
+    );
     browser.get("/users/erin").await;
     assert_eq!(asked.load(Ordering::SeqCst), before + 1, "one for a page");
 }

@@ -211,22 +211,23 @@ pub async fn sessions(
         .collect())
 }
 
-/// Ends one of `user`'s sessions by its public id (404 when there is none); whether it was the
-/// caller's own (`current` is the hash of the caller's token).
-pub async fn end_session_by_id(
-    state: &AppState,
-    user: &User,
-    id: &str,
-    current: Option<&str>,
-) -> Result<bool> {
-    if !crate::db::sessions::delete_by_id(&state.db, user.id, id).await? {
-        return Err(Error::NotFound("session"));
+/// Ends one of `user`'s sessions or tokens by its public id.
+pub async fn revoke_session(state: &AppState, user: &User, id: &str) -> Result<()> {
+    if crate::db::sessions::delete_by_id(&state.db, user.id, id).await? {
+        Ok(())
+    } else {
+        Err(Error::NotFound("session"))
     }
-    Ok(current.is_some_and(|hash| crate::db::sessions::public_id(hash) == id.to_ascii_lowercase()))
 }
 
-/// Ends every session and token of `user`, the caller's own included.
-pub async fn end_all_sessions(state: &AppState, user: &User) -> Result<()> {
+/// Ends every session and token of `user`.
+pub async fn revoke_all_sessions(state: &AppState, user: &User) -> Result<()> {
     crate::db::sessions::delete_all(&state.db, user.id, None).await?;
     Ok(())
+}
+
+/// Whether the session with public id `id` is the caller's own (`current` is the hash of the
+/// caller's token, if known).
+pub fn is_current_session(current: Option<&str>, id: &str) -> bool {
+    current.is_some_and(|hash| crate::db::sessions::public_id(hash) == id.to_ascii_lowercase())
 }

@@ -145,8 +145,8 @@ pub async fn seed_default_communities(
     Ok(true)
 }
 
-/// The community `id` (from the cache), or 404.
-pub async fn find(state: &AppState, id: Id) -> Result<Community> {
+/// The community `id`, or `not_found`.
+pub async fn existing(state: &AppState, id: Id) -> Result<Community> {
     crate::cache::community(state, id)
         .await?
         .ok_or(Error::NotFound("community"))
@@ -188,25 +188,5 @@ pub async fn is_favourite(state: &AppState, user: Option<&User>, id: Id) -> Resu
     Ok(match user {
         Some(u) => favourites::exists(&state.db, u.id, id).await?,
         None => false,
-    })
-}
-
-/// A page of the communities `user` favourites, newest first.
-pub async fn favourites(
-    state: &AppState,
-    user: Id,
-    cursor: Option<String>,
-) -> Result<plaza_types::Page<crate::views::CommunityView>> {
-    let before = plaza_types::Cursor::key_from(cursor.as_deref())?;
-    let page = favourites::list(&state.db, user, before, plaza_types::PAGE_SIZE).await?;
-    let found = communities::by_ids(&state.db, &page.items).await?;
-    Ok(plaza_types::Page {
-        items: page
-            .items
-            .iter()
-            .filter_map(|id| found.get(id))
-            .map(crate::views::CommunityView::from)
-            .collect(),
-        next_cursor: page.next_cursor,
     })
 }

@@ -2,9 +2,9 @@
 //! activity feed, a post's comments and notifications. Posts by anyone the reader blocks or is
 //! blocked by are left out.
 
+use super::join;
 use crate::db::users::User;
 use crate::db::{blocks, follows, users};
-use super::join;
 use crate::views::{CommentView, NotificationView, PostView, UserRef};
 use crate::{AppState, Result};
 use plaza_types::empathy::{TargetKind, YeahQuery};
@@ -230,4 +230,14 @@ pub async fn notifications(
         items: join::notifications(state, page.items).await?,
         next_cursor: page.next_cursor,
     })
+}
+
+/// How many of `user`'s notification groups are unread.
+pub async fn unread_count(state: &AppState, user: &User) -> Result<i64> {
+    Ok(state.notification.unread(user.id).await?.unread)
+}
+
+/// Marks all of `user`'s notifications read; the unread count after.
+pub async fn mark_all_read(state: &AppState, user: &User) -> Result<i64> {
+    Ok(state.notification.mark_read(user.id).await?.unread)
 }

@@ -7,19 +7,27 @@
 use crate::db::{blocks, communities, users};
 use crate::views::{CommentView, NotificationView, PostView};
 use crate::{AppState, Error, Result};
+use plaza_types::Id;
 use plaza_types::empathy::TargetKind;
 use plaza_types::notification::Group;
 use plaza_types::timeline::{Comment, Post};
-use plaza_types::Id;
 use std::collections::HashMap;
 
 /// Posts joined with their authors, communities and Yeah counts, as `viewer` sees them.
-pub async fn posts(state: &AppState, viewer: Option<Id>, posts: Vec<Post>) -> Result<Vec<PostView>> {
+pub async fn posts(
+    state: &AppState,
+    viewer: Option<Id>,
+    posts: Vec<Post>,
+) -> Result<Vec<PostView>> {
     let ids: Vec<Id> = posts.iter().map(|p| p.id).collect();
     let authors: Vec<Id> = posts.iter().map(|p| p.author_id).collect();
     let community_ids: Vec<Id> = posts.iter().map(|p| p.community_id).collect();
     let (users, communities, summaries, counts) = tokio::try_join!(
-        async { users::by_ids(&state.db, &authors).await.map_err(Error::from) },
+        async {
+            users::by_ids(&state.db, &authors)
+                .await
+                .map_err(Error::from)
+        },
         async {
             communities::by_ids(&state.db, &community_ids)
                 .await
@@ -85,7 +93,11 @@ pub async fn comments(
     let ids: Vec<Id> = comments.iter().map(|c| c.id).collect();
     let authors: Vec<Id> = comments.iter().map(|c| c.author_id).collect();
     let (users, summaries) = tokio::try_join!(
-        async { users::by_ids(&state.db, &authors).await.map_err(Error::from) },
+        async {
+            users::by_ids(&state.db, &authors)
+                .await
+                .map_err(Error::from)
+        },
         async {
             state
                 .empathy
@@ -100,13 +112,7 @@ pub async fn comments(
         .into_iter()
         .map(|c| {
             let (id, author) = (c.id, c.author_id);
-            CommentView::new(
-                c,
-                users.get(&author),
-                summaries.get(&id),
-                viewer,
-                &media,
-            )
+            CommentView::new(c, users.get(&author), summaries.get(&id), viewer, &media)
         })
         .collect())
 }

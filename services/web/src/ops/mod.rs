@@ -5,7 +5,6 @@ pub mod accounts;
 pub mod communities;
 pub mod feeds;
 pub mod join;
-pub mod notifications;
 pub mod posts;
 pub mod social;
 

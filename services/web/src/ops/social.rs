@@ -98,7 +98,7 @@ pub async fn following(
     user: plaza_types::Id,
     cursor: Option<String>,
 ) -> Result<plaza_types::Page<crate::views::UserRef>> {
-    people(state, user, follows::Direction::Following, cursor).await
+    graph_page(state, user, follows::Direction::Following, cursor).await
 }
 
 /// A page of the people who follow `user`, newest first.
@@ -107,17 +107,19 @@ pub async fn followers(
     user: plaza_types::Id,
     cursor: Option<String>,
 ) -> Result<plaza_types::Page<crate::views::UserRef>> {
-    people(state, user, follows::Direction::Followers, cursor).await
+    graph_page(state, user, follows::Direction::Followers, cursor).await
 }
 
-async fn people(
+/// A page of one side of the graph, as people.
+pub async fn graph_page(
     state: &AppState,
     user: plaza_types::Id,
-    direction: follows::Direction,
+    direction: crate::db::follows::Direction,
     cursor: Option<String>,
 ) -> Result<plaza_types::Page<crate::views::UserRef>> {
     let before = plaza_types::Cursor::key_from(cursor.as_deref())?;
-    let page = follows::list(&state.db, user, direction, before, plaza_types::PAGE_SIZE).await?;
+    let page = crate::db::follows::list(&state.db, user, direction, before, plaza_types::PAGE_SIZE)
+        .await?;
     let found = crate::db::users::by_ids(&state.db, &page.items).await?;
     Ok(plaza_types::Page {
         items: page
@@ -125,6 +127,26 @@ async fn people(
             .iter()
             .filter_map(|id| found.get(id))
             .map(crate::views::UserRef::from)
+            .collect(),
+        next_cursor: page.next_cursor,
+    })
+}
+
+/// A page of a user's favourite communities.
+pub async fn favourites_page(
+    state: &AppState,
+    user: plaza_types::Id,
+    cursor: Option<String>,
+) -> Result<plaza_types::Page<crate::views::CommunityView>> {
+    let before = plaza_types::Cursor::key_from(cursor.as_deref())?;
+    let page = crate::db::favourites::list(&state.db, user, before, plaza_types::PAGE_SIZE).await?;
+    let found = crate::db::communities::by_ids(&state.db, &page.items).await?;
+    Ok(plaza_types::Page {
+        items: page
+            .items
+            .iter()
+            .filter_map(|id| found.get(id))
+            .map(crate::views::CommunityView::from)
             .collect(),
         next_cursor: page.next_cursor,
     })

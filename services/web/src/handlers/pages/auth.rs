@@ -66,7 +66,10 @@ fn signed_in(state: &AppState, token: &str) -> Result<Response, Error> {
 /// The redirect after a session ends: the session cookie removed, a new CSRF cookie.
 pub fn signed_out(state: &AppState) -> Result<Response, Error> {
     let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response();
-    set_cookie(&mut response, session_cookie(None, state.config.secure_cookies));
+    set_cookie(
+        &mut response,
+        session_cookie(None, state.config.secure_cookies),
+    );
     renew_csrf_cookie(&mut response, state.config.secure_cookies)?;
     Ok(response)
 }

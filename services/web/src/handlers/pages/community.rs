@@ -39,7 +39,9 @@ pub struct CommunityQuery {
 }
 
 async fn find(state: &AppState, id: Id) -> Result<CommunityView, Error> {
-    Ok(CommunityView::from(&community_ops::find(state, id).await?))
+    Ok(CommunityView::from(
+        &community_ops::existing(state, id).await?,
+    ))
 }
 
 async fn show_page(

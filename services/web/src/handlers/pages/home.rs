@@ -3,7 +3,7 @@
 use super::{CursorQuery, Layout, PageResult, next_url, render};
 use crate::AppState;
 use crate::auth::Viewer;
-use crate::ops::communities;
+use crate::ops::{communities, social};
 use crate::views::CommunityView;
 use askama::Template;
 use axum::extract::State;
@@ -21,7 +21,7 @@ struct HomePage {
 pub async fn home(State(state): State<AppState>, viewer: Viewer) -> PageResult {
     let page = communities::list(&state, None, 50).await?;
     let favourites = match &viewer.user {
-        Some(u) => communities::favourites(&state, u.id, None).await?.items,
+        Some(u) => social::favourites_page(&state, u.id, None).await?.items,
         None => Vec::new(),
     };
     render(&HomePage {

@@ -5,7 +5,7 @@ use super::FEELINGS;
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::i18n::{Lang, Locale};
-use crate::ops::notifications;
+use crate::ops::feeds;
 
 /// The signed-in person as the header shows them.
 #[derive(Debug, Clone)]
@@ -28,6 +28,15 @@ pub struct Layout {
     pub locale: Locale,
 }
 
+/// The header's unread count (0 for nobody signed in). A nicety: when the notification service
+/// is down the page still renders, with no count.
+async fn unread_count(state: &AppState, viewer: &Viewer) -> i64 {
+    match &viewer.user {
+        Some(user) => feeds::unread_count(state, user).await.unwrap_or(0),
+        None => 0,
+    }
+}
+
 impl Layout {
     /// The frame for `viewer` on the page at `path`, with the unread count the header shows
     /// (fetched only here: requests that redirect never ask for it).
@@ -45,7 +54,7 @@ impl Layout {
                 is_admin: u.is_admin,
             }),
             csrf: viewer.csrf.clone(),
-            unread: notifications::unread_count(state, viewer.user.as_ref()).await,
+            unread: unread_count(state, viewer).await,
             path: path.into(),
             locale: viewer.locale.clone(),
         }

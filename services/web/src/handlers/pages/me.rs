@@ -5,7 +5,7 @@ use crate::auth::Viewer;
 use crate::client::ClientIp;
 use crate::i18n::Lang;
 use crate::ops::accounts::{self, invalid_language};
-use crate::ops::{feeds, notifications as notification_ops};
+use crate::ops::feeds;
 use crate::session::{language_cookie, set_cookie};
 use crate::views::{NotificationView, PostView, SessionView};
 use crate::{AppState, Error};
@@ -82,7 +82,7 @@ pub async fn mark_read(
 ) -> PageResult {
     viewer.check_csrf(&form.csrf)?;
     let me = viewer.require()?;
-    notification_ops::mark_read(&state, me).await?;
+    feeds::mark_all_read(&state, me).await?;
     Ok(Redirect::to("/notifications").into_response())
 }
 
@@ -103,7 +103,8 @@ pub async fn unread(
     viewer: Viewer,
 ) -> Result<Json<UnreadCount>, Error> {
     let me = viewer.require()?;
-    let unread = notification_ops::unread_count(&state, Some(me)).await;
+    // As in the header: a count that cannot be read now shows as none.
+    let unread = feeds::unread_count(&state, me).await.unwrap_or(0);
     Ok(Json(UnreadCount { unread }))
 }
 
@@ -257,8 +258,8 @@ pub async fn revoke_session(
 ) -> PageResult {
     viewer.check_csrf(&form.csrf)?;
     let me = viewer.require()?;
-    let own = accounts::end_session_by_id(&state, me, &id, viewer.session.as_deref()).await?;
-    if own {
+    accounts::revoke_session(&state, me, &id).await?;
+    if accounts::is_current_session(viewer.session.as_deref(), &id) {
         return Ok(super::auth::signed_out(&state)?);
     }
     Ok(Redirect::to("/settings?saved=session").into_response())
@@ -272,7 +273,7 @@ pub async fn revoke_all_sessions(
 ) -> PageResult {
     viewer.check_csrf(&form.csrf)?;
     let me = viewer.require()?;
-    accounts::end_all_sessions(&state, me).await?;
+    accounts::revoke_all_sessions(&state, me).await?;
     Ok(super::auth::signed_out(&state)?)
 }
 

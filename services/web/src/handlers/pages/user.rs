@@ -3,7 +3,7 @@
 use super::{CursorQuery, Form, Layout, PageResult, SwitchForm, next_url, render};
 use crate::AppState;
 use crate::auth::Viewer;
-use crate::ops::{communities, feeds, social};
+use crate::ops::{feeds, social};
 use crate::views::{CommunityView, PostView, UserRef, UserView};
 use askama::Template;
 use axum::extract::State;
@@ -63,7 +63,7 @@ async fn user_page(
     let path = next_url(&base, cursor.as_deref()).unwrap_or_else(|| base.clone());
     render(&UserPage {
         layout: Layout::new(state, viewer, user.shown_name().to_owned(), path).await,
-        favourites: communities::favourites(state, user.id, None).await?.items,
+        favourites: social::favourites_page(state, user.id, None).await?.items,
         is_me: me.is_some_and(|m| m.id == user.id),
         profile: UserView::from(&user),
         tab,
