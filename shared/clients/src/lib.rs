@@ -16,6 +16,7 @@ use plaza_http::{
 };
 use plaza_types::ErrorBody;
 pub(crate) use plaza_types::Items;
+use plaza_types::health::Readiness;
 use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -155,9 +156,14 @@ impl ServiceClient {
         self.call(Method::POST, path, Some(body)).await
     }
 
+    /// `POST path` without a body, for actions named by their path alone.
+    pub async fn post_empty<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+        self.call::<(), T>(Method::POST, path, None).await
+    }
+
     /// Whether the service answers `/readyz`.
     pub async fn ready(&self) -> bool {
-        self.get::<serde_json::Value>("/readyz").await.is_ok()
+        self.get::<Readiness>("/readyz").await.is_ok()
     }
 }
 
