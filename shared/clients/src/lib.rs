@@ -1,7 +1,8 @@
 //! REST clients for the timeline, empathy and notification services. Every call carries the
 //! region's internal secret (without it a service refuses the call), the current request id and
 //! release track, and a service's error body comes back as
-//! [`ClientError::Api`] so a caller can pass a "not found" on as it is.
+//! [`ClientError::Api`]. Which of those codes may reach the public is decided on purpose by the
+//! web service (`from_service` in its `error.rs`), never by passing them on as they are.
 
 mod empathy;
 mod notification;

@@ -5,7 +5,7 @@
 //!
 //! Each service declares its own `#[derive(OpenApi)]` with `modifiers(&InternalApi)`.
 
-use crate::internal::INTERNAL_SECRET_HEADER;
+use crate::internal::{INTERNAL_SECRET_HEADER, OPEN_PATHS};
 use plaza_types::ErrorBody;
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityRequirement, SecurityScheme};
@@ -20,9 +20,6 @@ pub const UPDATE_ENV: &str = "PLAZA_UPDATE_OPENAPI";
 
 /// An API key has no scopes.
 const NO_SCOPES: [&str; 0] = [];
-
-/// Paths answered without the secret (load balancers and monitors call them).
-const OPEN_PATHS: [&str; 2] = ["/healthz", "/readyz"];
 
 /// Error answers that can come from any operation, whatever its handler does: the name of the
 /// shared response component, its status, and what it means.
