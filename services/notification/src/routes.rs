@@ -12,6 +12,7 @@ pub fn app(state: AppState) -> Router {
     let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/openapi.json", get(crate::openapi::document))
         .route("/v1/events", post(notifications::deliver))
         .route("/v1/withdrawals", post(notifications::withdraw))
         .route("/v1/users/{id}/notifications", get(notifications::list))

@@ -1,5 +1,6 @@
 //! Passwords, sessions and the extractors that say who is asking: bearer tokens for the API,
-//! cookie sessions (with a CSRF token for every form) for the pages.
+//! cookie sessions (with a CSRF token for every form) for the pages. The extractors read the
+//! session [`crate::session::resolve`] found for the request; they never look it up again.
 //!
 //! CSRF: a visitor who is not signed in gets a random token in a cookie that forms echo (double
 //! submit). Once signed in, the token forms must carry is derived from the session's own token
@@ -7,13 +8,13 @@
 //! another session) is worth nothing afterwards. The cookie is renewed at sign-in and sign-out.
 
 use crate::db::{sessions, users::User};
+use crate::session::Session;
 use crate::{AppState, Error, Result};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use axum_extra::extract::CookieJar;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
@@ -216,39 +217,26 @@ pub fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
-impl<S> FromRequestParts<S> for ApiUser
-where
-    AppState: FromRef<S>,
-    S: Send + Sync,
-{
+impl<S: Send + Sync> FromRequestParts<S> for ApiUser {
     type Rejection = Error;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        // Already resolved for this request (by the idempotency middleware).
-        if let Some(user) = parts.extensions.get::<ApiUser>() {
-            return Ok(user.clone());
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let session = Session::of(parts)?;
+        match (&session.account, session.bearer) {
+            (Some(user), true) => Ok(ApiUser(user.clone())),
+            _ => Err(Error::Unauthenticated),
         }
-        let state = AppState::from_ref(state);
-        let token = bearer_token(&parts.headers).ok_or(Error::Unauthenticated)?;
-        let user = sessions::use_token(&state.db, &token_hash(token), KIND_API)
-            .await?
-            .ok_or(Error::Unauthenticated)?;
-        Ok(ApiUser(user))
     }
 }
 
-impl<S> OptionalFromRequestParts<S> for ApiUser
-where
-    AppState: FromRef<S>,
-    S: Send + Sync,
-{
+impl<S: Send + Sync> OptionalFromRequestParts<S> for ApiUser {
     type Rejection = Error;
 
     async fn from_request_parts(
         parts: &mut Parts,
         state: &S,
     ) -> Result<Option<Self>, Self::Rejection> {
-        if bearer_token(&parts.headers).is_none() {
+        if !Session::of(parts)?.bearer {
             return Ok(None);
         }
         <ApiUser as FromRequestParts<S>>::from_request_parts(parts, state)
@@ -257,23 +245,17 @@ where
     }
 }
 
-/// Who is looking at a page: the signed-in user, if any, and the CSRF token the page's forms
-/// must carry (made fresh, and set as a cookie by the middleware, on a first visit).
+/// Who is looking at a page: the signed-in user, if any, the CSRF token the page's forms must
+/// carry and the language the page is written in, as [`crate::session::resolve`] found them.
 #[derive(Debug, Clone)]
 pub struct Viewer {
     pub user: Option<User>,
     pub csrf: String,
-    /// The unread notification count for the header.
-    pub unread: i64,
     /// The language the page is written in, and its catalog.
     pub locale: crate::i18n::Locale,
     /// The hash of the signed-in session's token (to tell the current session in a list).
     pub session: Option<String>,
 }
-
-/// The CSRF token of the current request, put in the request's extensions by [`csrf_cookie`].
-#[derive(Debug, Clone)]
-pub struct CsrfToken(pub String);
 
 impl<S> FromRequestParts<S> for Viewer
 where
@@ -283,41 +265,13 @@ where
     type Rejection = crate::error::PageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let state = AppState::from_ref(state);
-        let jar = CookieJar::from_headers(&parts.headers);
-        let mut csrf = parts
-            .extensions
-            .get::<CsrfToken>()
-            .map(|t| t.0.clone())
-            .unwrap_or_default();
-        let mut session = None;
-        let mut user = None;
-        if let Some(cookie) = jar.get(SESSION_COOKIE) {
-            let hash = token_hash(cookie.value());
-            user = sessions::use_token(&state.db, &hash, KIND_COOKIE).await?;
-            if user.is_some() {
-                csrf = session_csrf(cookie.value());
-                session = Some(hash);
-            }
-        }
-        let unread = match &user {
-            // The header count is a nicety: a page still renders when notifications are down.
-            Some(u) => state
-                .notification
-                .unread(u.id)
-                .await
-                .map(|c| c.unread)
-                .unwrap_or(0),
-            None => 0,
-        };
-        let lang = crate::i18n::choose(&parts.headers, user.as_ref().map(|u| u.language.as_str()));
-        let locale = crate::i18n::Locale::new(state.catalogs.clone(), lang);
+        let session = Session::of(parts)?;
+        let catalogs = AppState::from_ref(state).catalogs;
         Ok(Viewer {
-            user,
-            csrf,
-            unread,
-            locale,
-            session,
+            user: session.account.clone(),
+            csrf: session.csrf.clone(),
+            locale: crate::i18n::Locale::new(catalogs, session.lang),
+            session: session.cookie_session.clone(),
         })
     }
 }
@@ -328,83 +282,12 @@ impl Viewer {
         self.user.as_ref().ok_or(Error::Unauthenticated)
     }
 
-    /// Checks a form's CSRF field against the cookie.
+    /// Checks a form's CSRF field against the session's token.
     pub fn check_csrf(&self, submitted: &str) -> Result<()> {
         if self.csrf.is_empty() || !same_secret(&self.csrf, submitted) {
             return Err(Error::Csrf);
         }
         Ok(())
-    }
-}
-
-/// Middleware for the pages: makes sure every visitor has a CSRF cookie and hands its value to
-/// the handlers.
-pub async fn csrf_cookie(
-    axum::extract::State(state): axum::extract::State<AppState>,
-    mut req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    let jar = CookieJar::from_headers(req.headers());
-    let existing = jar
-        .get(CSRF_COOKIE)
-        .map(|c| c.value().to_owned())
-        .filter(|v| v.len() == 43);
-    let (token, fresh) = match existing {
-        Some(t) => (t, false),
-        None => match new_secret() {
-            Ok(t) => (t, true),
-            Err(e) => return axum::response::IntoResponse::into_response(e),
-        },
-    };
-    req.extensions_mut().insert(CsrfToken(token.clone()));
-    let mut response = next.run(req).await;
-    // A handler that already renewed the cookie (sign-in, sign-out) has the last word.
-    let renewed = response
-        .headers()
-        .get_all(axum::http::header::SET_COOKIE)
-        .iter()
-        .any(|v| v.as_bytes().starts_with(CSRF_COOKIE.as_bytes()));
-    if fresh
-        && !renewed
-        && let Ok(value) = csrf_cookie_header(&token, state.config.secure_cookies)
-    {
-        response
-            .headers_mut()
-            .append(axum::http::header::SET_COOKIE, value);
-    }
-    response
-}
-
-fn csrf_cookie_header(
-    token: &str,
-    secure: bool,
-) -> Result<axum::http::HeaderValue, axum::http::header::InvalidHeaderValue> {
-    let secure = if secure { "; Secure" } else { "" };
-    axum::http::HeaderValue::from_str(&format!(
-        "{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}"
-    ))
-}
-
-/// Gives the visitor a new anonymous CSRF token (at sign-in and sign-out), so that a token
-/// from before does not stay valid across the change.
-pub fn renew_csrf_cookie(response: &mut axum::response::Response, secure: bool) -> Result<()> {
-    let value = csrf_cookie_header(&new_secret()?, secure)
-        .map_err(|e| anyhow::anyhow!("a CSRF cookie: {e}"))?;
-    response
-        .headers_mut()
-        .append(axum::http::header::SET_COOKIE, value);
-    Ok(())
-}
-
-/// The `Set-Cookie` value for a page session (or its removal when `token` is `None`).
-pub fn session_cookie(token: Option<&str>, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    match token {
-        Some(t) => format!(
-            "{SESSION_COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-            COOKIE_SESSION_DAYS * 86_400
-        ),
-        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
     }
 }
 

@@ -1,5 +1,7 @@
 //! The web service's errors: one enum, its statuses and stable codes, answered as JSON for the
-//! API and as a friendly page for the site ([`PageError`]).
+//! API and as a friendly page for the site ([`PageError`]). A page error leaves the response
+//! carrying an [`ErrorPageSource`]; `handlers::pages::errors` renders it in the reader's
+//! language, so nothing here depends on the pages.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -107,25 +109,7 @@ impl Error {
                 "csrf_failed",
                 "The form has expired or came from another site. Reload the page and try again.",
             ),
-            // A service's own 4xx answer (not found, deleted, invalid) goes to the client as it
-            // is; anything else is our failure.
-            Error::Service(ClientError::Api { status, body, .. })
-                if (400..500).contains(status) =>
-            {
-                ErrorResponse::new(
-                    StatusCode::from_u16(*status).unwrap_or(S::BAD_REQUEST),
-                    body.error.clone(),
-                    body.message.clone(),
-                )
-            }
-            // A service that cannot reach the database says so; so does this one, on purpose
-            // (any other 5xx of a service stays an internal error here).
-            Error::Service(
-                e @ ClientError::Api {
-                    status: 503, body, ..
-                },
-            ) if body.error == "database_unavailable" => ErrorResponse::database_unavailable(e),
-            Error::Service(e) => ErrorResponse::internal(e),
+            Error::Service(e) => from_service(e),
             Error::Db(e) if plaza_storage::is_outage(e) => ErrorResponse::database_unavailable(e),
             Error::Db(e) => ErrorResponse::internal(e),
             Error::Internal(e) => ErrorResponse::internal(e),
@@ -140,6 +124,48 @@ impl Error {
     /// A "conflict" with a stable code.
     pub fn conflict(code: &'static str, message: &'static str) -> Self {
         Error::Conflict { code, message }
+    }
+}
+
+/// The validation codes the timeline answers (the rules of `plaza_types::validate` that it
+/// applies to posts and comments): the same rules the web service checks with, so the person
+/// sees the same code either way.
+const SERVICE_VALIDATION_CODES: [&str; 8] = [
+    "body_empty",
+    "body_invisible",
+    "body_too_long",
+    "body_invalid_characters",
+    "invalid_feeling",
+    "invalid_topic_tag",
+    "invalid_media_key",
+    "drawing_alt_too_long",
+];
+
+/// What the public sees when an internal service (timeline, empathy, notification) refused or
+/// failed a call: each code a service is known to answer (see `docs/internal/*.json`) is mapped
+/// here on purpose, with the status it is known to come with. Their messages are written for
+/// people and go on as they are. Everything else is our failure, never the public's business:
+/// `internal_auth_required` (a misconfigured secret), `invalid_event`, the extractors' codes (a
+/// malformed call is the web service's bug), `timeout`, `internal_error`, a code added to a
+/// service but not here, or no answer at all all become a generic 500 `internal_error`, and the
+/// service's answer is logged as the cause.
+fn from_service(e: &ClientError) -> ErrorResponse {
+    use StatusCode as S;
+    let ClientError::Api { status, body, .. } = e else {
+        return ErrorResponse::internal(e);
+    };
+    let public = |status| ErrorResponse::new(status, body.error.clone(), body.message.clone());
+    match (body.error.as_str(), *status) {
+        (code, 422) if SERVICE_VALIDATION_CODES.contains(&code) => public(S::UNPROCESSABLE_ENTITY),
+        ("invalid_cursor", 400) => ErrorResponse::invalid_cursor(),
+        ("too_many_ids", 422) => ErrorResponse::too_many_ids(),
+        ("not_found", 404) => public(S::NOT_FOUND),
+        ("post_deleted", 409) => public(S::CONFLICT),
+        ("not_author" | "own_content", 403) => public(S::FORBIDDEN),
+        // A service that cannot reach the database says so, and so does this one: the person
+        // should retry shortly.
+        ("database_unavailable", 503) => ErrorResponse::database_unavailable(e),
+        _ => ErrorResponse::internal(e),
     }
 }
 
@@ -196,8 +222,122 @@ impl IntoResponse for PageError {
             return axum::response::Redirect::to("/signin").into_response();
         }
         let retry_after = self.0.retry_after();
-        let mut response = crate::handlers::pages::error_page(self.0.to_response());
+        let mut response = error_page(self.0.to_response());
         set_retry_after(&mut response, retry_after);
         response
+    }
+}
+
+/// An error page's status, code and English message, kept on the response so that the
+/// error-page renderer (which knows the reader's language) writes the page.
+#[derive(Debug, Clone)]
+pub struct ErrorPageSource {
+    pub status: StatusCode,
+    pub code: String,
+    pub message: String,
+}
+
+/// The response for an error shown as a page: its status and plain message, carrying an
+/// [`ErrorPageSource`] for the renderer and the internal cause for the log.
+pub fn error_page(err: ErrorResponse) -> Response {
+    let source = ErrorPageSource {
+        status: err.status,
+        code: err.code.clone(),
+        message: err.message.clone(),
+    };
+    let mut response = (err.status, err.message).into_response();
+    response.extensions_mut().insert(source);
+    if let Some(cause) = err.cause {
+        response
+            .extensions_mut()
+            .insert(plaza_http::error::InternalCause(cause));
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plaza_types::ErrorBody;
+
+    fn answered(status: u16, code: &str) -> Error {
+        Error::Service(ClientError::Api {
+            service: "timeline",
+            status,
+            body: ErrorBody {
+                error: code.to_owned(),
+                message: format!("the service's words for {code}"),
+            },
+        })
+    }
+
+    #[test]
+    fn a_known_service_refusal_reaches_the_public_with_its_code_status_and_message() {
+        for (status, code) in [
+            (404, "not_found"),
+            (409, "post_deleted"),
+            (403, "not_author"),
+            (403, "own_content"),
+            (422, "body_too_long"),
+            (422, "drawing_alt_too_long"),
+        ] {
+            let public = answered(status, code).to_response();
+            assert_eq!(public.status.as_u16(), status, "{code}");
+            assert_eq!(public.code, code);
+            assert_eq!(public.message, format!("the service's words for {code}"));
+        }
+    }
+
+    #[test]
+    fn cursors_id_limits_and_database_outages_get_the_public_answer_of_their_own() {
+        let cursor = answered(400, "invalid_cursor").to_response();
+        assert_eq!(
+            (cursor.status, cursor.code.as_str()),
+            (StatusCode::BAD_REQUEST, "invalid_cursor")
+        );
+        let many = answered(422, "too_many_ids").to_response();
+        assert_eq!(many.code, "too_many_ids");
+        let down = answered(503, "database_unavailable").to_response();
+        assert_eq!(down.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(down.code, "database_unavailable");
+        assert_eq!(down.retry_after, Some(2));
+    }
+
+    #[test]
+    fn an_unknown_service_code_becomes_a_generic_internal_error_and_is_logged() {
+        let public = answered(418, "brand_new_code").to_response();
+        assert_eq!(public.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(public.code, "internal_error");
+        assert!(!public.message.contains("brand_new_code"));
+        let cause = public.cause.unwrap_or_default();
+        assert!(cause.contains("brand_new_code"), "{cause}");
+    }
+
+    #[test]
+    fn internal_only_codes_never_reach_the_public() {
+        for (status, code) in [
+            (401, "internal_auth_required"),
+            (422, "invalid_event"),
+            (400, "malformed_json"),
+            (422, "invalid_fields"),
+            (503, "timeout"),
+            (500, "internal_error"),
+            // A known code with a status it never comes with is not the known answer.
+            (400, "not_found"),
+        ] {
+            let public = answered(status, code).to_response();
+            assert_eq!(public.status, StatusCode::INTERNAL_SERVER_ERROR, "{code}");
+            assert_eq!(public.code, "internal_error", "{code}");
+        }
+    }
+
+    #[test]
+    fn a_service_that_did_not_answer_is_an_internal_error() {
+        let public = Error::Service(ClientError::Unavailable {
+            service: "empathy",
+            message: "connection refused".into(),
+        })
+        .to_response();
+        assert_eq!(public.code, "internal_error");
     }
 }

@@ -3,9 +3,8 @@
 //! instead of a second post. Keys are scoped per account and kept at least 24 hours.
 
 use crate::AppState;
-use crate::auth::{KIND_API, bearer_token, token_hash};
 use crate::db::idempotency::{self as keys, Claim};
-use crate::db::sessions;
+use crate::session::Session;
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -50,18 +49,16 @@ pub async fn replay_writes(State(state): State<AppState>, req: Request, next: Ne
         )
         .into_response();
     };
-    let Some(token) = bearer_token(req.headers()).map(token_hash) else {
+    // The account the session middleware found for the bearer token, if any.
+    let Some(user) = req
+        .extensions()
+        .get::<Session>()
+        .and_then(|s| s.account.clone())
+    else {
+        // Not signed in: the handler answers 401 as it always does.
         return next.run(req).await;
     };
-    let user = match sessions::use_token(&state.db, &token, KIND_API).await {
-        Ok(Some(user)) => user,
-        // Not signed in: the handler answers 401 as it always does.
-        Ok(None) => return next.run(req).await,
-        Err(e) => return crate::Error::Db(e).into_response(),
-    };
-    let (mut parts, body) = req.into_parts();
-    // The handler's extractor finds the account here instead of looking the token up again.
-    parts.extensions.insert(crate::auth::ApiUser(user.clone()));
+    let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
         return ErrorResponse::new(
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -19,6 +19,7 @@ pub mod media;
 pub mod openapi;
 pub mod ops;
 pub mod routes;
+pub mod session;
 pub mod state;
 pub mod views;
 

@@ -28,7 +28,8 @@ struct Listener {
     said_goodbye: bool,
 }
 
-/// `user`'s unread count as `event: unread` / `data: {"unread": n}`, now and on every change.
+/// `user`'s unread count as `event: unread` / `data: {"unread": n}` (a
+/// [`plaza_types::notification::UnreadCount`]), now and on every change.
 pub fn unread_stream(
     state: AppState,
     user: Id,
@@ -79,7 +80,7 @@ pub fn unread_stream(
             Ok(count) => Event::default()
                 .event("unread")
                 .retry(RETRY)
-                .json_data(serde_json::json!({"unread": count.unread}))
+                .json_data(&count)
                 .unwrap_or_default(),
             // The count could not be read now; the next announcement tries again.
             Err(_) => Event::default().comment("unread count unavailable"),

@@ -14,12 +14,9 @@ use plaza_http::{ErrorResponse, ServiceName, common_layers};
 /// The web service's router.
 pub fn app(state: AppState) -> Router {
     let body_limit = state.config.body_limit;
-    let router = Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/static/plaza.css", get(stylesheet))
-        .route("/static/plaza.js", get(script))
-        .route("/media/{*key}", get(crate::media::serve))
+    // The pages and the API: every request resolves its session once (`session::resolve`),
+    // and error pages are rendered outside that, in the language it chose.
+    let site = Router::new()
         .nest(
             "/api/v1",
             api().layer(middleware::from_fn_with_state(
@@ -27,13 +24,24 @@ pub fn app(state: AppState) -> Router {
                 crate::idempotency::replay_writes,
             )),
         )
-        .merge(pages(&state))
+        .merge(pages())
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            crate::i18n::translate_error_pages,
+            crate::session::resolve,
         ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            pages::errors::render_error_pages,
+        ));
+    let router = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/static/plaza.css", get(stylesheet))
+        .route("/static/plaza.js", get(script))
+        .route("/media/{*key}", get(crate::media::serve))
+        .merge(site)
         .layer(middleware::from_fn(crate::headers::protective_headers))
         // Inside the common layers, so writes detached from their connection keep it too.
         .layer(middleware::from_fn_with_state(
@@ -124,7 +132,7 @@ fn api() -> Router<AppState> {
         .route("/notifications/read", post(notifications::mark_read))
 }
 
-fn pages(state: &AppState) -> Router<AppState> {
+fn pages() -> Router<AppState> {
     use pages::{admin, auth, community, home, me, post as post_pages, user};
     Router::new()
         .route("/", get(home::home))
@@ -173,10 +181,6 @@ fn pages(state: &AppState) -> Router<AppState> {
             "/admin/communities/{id}/edit",
             get(admin::edit).post(admin::update),
         )
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            crate::auth::csrf_cookie,
-        ))
 }
 
 async fn fallback(req: Request) -> Response {

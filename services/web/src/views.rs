@@ -1,13 +1,13 @@
-//! What the API and the pages show: posts, comments, users and notifications joined with their
-//! authors, communities and Yeah counts. A page of posts costs one query per own table and one
-//! batch call per service, never one per post.
+//! What the API and the pages show: posts, comments, users, communities, sessions and
+//! notifications, built from the data `ops` fetched and joined (see [`crate::ops::join`]).
+//! Presentation only: nothing here reads a database or calls a service.
 
-use crate::db::communities::{self, Community};
-use crate::db::users::{self, User};
+use crate::db::communities::Community;
+use crate::db::sessions::Session;
+use crate::db::users::User;
 use crate::i18n::{Locale, fill};
-use crate::{AppState, Result};
 use chrono::{DateTime, Utc};
-use plaza_types::empathy::TargetKind;
+use plaza_types::empathy::Summary;
 use plaza_types::notification::{Group, Kind};
 use plaza_types::timeline::{Comment, Post};
 use plaza_types::validate::FEELINGS;
@@ -185,167 +185,133 @@ pub struct NotificationView {
     pub updated_at: DateTime<Utc>,
 }
 
+/// One session or token as its owner sees it (on the settings page).
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionView {
+    pub id: String,
+    /// `"browser"` (a page session) or `"api"` (a bearer token).
+    pub kind: &'static str,
+    pub created_at: DateTime<Utc>,
+    /// Updated at most hourly; `None` when not known.
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub expires_at: DateTime<Utc>,
+    pub user_agent: String,
+    /// Whether this is the session making the request.
+    pub current: bool,
+}
+
+impl SessionView {
+    /// `s` (whose token hashes to `hash`) as shown to its owner; `current` is the hash of the
+    /// caller's own token, if known.
+    pub fn new(hash: &str, s: Session, current: Option<&str>) -> Self {
+        SessionView {
+            id: s.id,
+            kind: if s.kind == crate::auth::KIND_COOKIE {
+                "browser"
+            } else {
+                "api"
+            },
+            created_at: to_datetime(s.created_at),
+            last_used_at: (s.last_used_at > 0).then(|| to_datetime(s.last_used_at)),
+            expires_at: to_datetime(s.expires_at),
+            user_agent: s.user_agent,
+            current: current == Some(hash),
+        }
+    }
+}
+
 fn feeling_name(f: u8) -> &'static str {
     FEELINGS.get(usize::from(f)).copied().unwrap_or("normal")
 }
 
-/// Joins posts with authors, communities and Yeah counts.
-pub async fn posts(
-    state: &AppState,
-    viewer: Option<Id>,
-    posts: Vec<Post>,
-) -> Result<Vec<PostView>> {
-    let ids: Vec<Id> = posts.iter().map(|p| p.id).collect();
-    let authors: Vec<Id> = posts.iter().map(|p| p.author_id).collect();
-    let community_ids: Vec<Id> = posts.iter().map(|p| p.community_id).collect();
-    let (users, communities, summaries, counts) = tokio::try_join!(
-        async {
-            users::by_ids(&state.db, &authors)
-                .await
-                .map_err(crate::Error::from)
-        },
-        async {
-            communities::by_ids(&state.db, &community_ids)
-                .await
-                .map_err(crate::Error::from)
-        },
-        async {
-            state
-                .empathy
-                .summaries(TargetKind::Post, &ids, viewer)
-                .await
-                .map_err(crate::Error::from)
-        },
-        comment_counts(state, viewer, &ids),
-    )?;
-    let summaries: HashMap<Id, _> = summaries.into_iter().map(|s| (s.target_id, s)).collect();
-    Ok(posts
-        .into_iter()
-        .map(|p| {
-            let summary = summaries.get(&p.id);
-            let community = communities
-                .get(&p.community_id)
-                .map(CommunityView::from)
-                .unwrap_or_else(|| CommunityView {
-                    id: p.community_id,
-                    title_id: String::new(),
-                    name: "(removed community)".into(),
-                    description: String::new(),
-                    icon_url: None,
-                    url: "/communities".into(),
-                    created_at: to_datetime(0),
-                    hue: 0,
-                    icon: 0,
-                });
-            PostView {
-                id: p.id,
-                community,
-                author: UserRef::of(users.get(&p.author_id), p.author_id),
-                body: p.body,
-                feeling: p.feeling,
-                feeling_name: feeling_name(p.feeling),
-                spoiler: p.spoiler,
-                topic_tag: p.topic_tag,
-                platform: p.platform,
-                comment_count: counts.get(&p.id).copied().unwrap_or(p.comment_count),
-                yeah_count: summary.map_or(0, |s| s.count),
-                yeahed_by_me: summary.is_some_and(|s| s.yeahed_by_viewer),
-                deleted: p.deleted,
-                created_at: to_datetime(p.created_at),
-                url: format!("/posts/{}", p.id),
-                drawing_url: p.drawing.as_deref().map(|k| crate::media::url(state, k)),
-                drawing_alt: p.drawing_alt,
-                screenshot_url: p
-                    .screenshot
-                    .as_ref()
-                    .map(|s| crate::media::url(state, &s.key)),
-                screenshot_thumb_url: p
-                    .screenshot
-                    .as_ref()
-                    .map(|s| crate::media::url(state, &crate::media::thumb_key(&s.key))),
-                screenshot_width: p.screenshot.as_ref().map(|s| s.width),
-                screenshot_height: p.screenshot.as_ref().map(|s| s.height),
-                drawing_url_2x: p
-                    .drawing
-                    .as_deref()
-                    .map(|k| crate::media::url(state, &crate::media::double_key(k))),
-                mine: viewer == Some(p.author_id),
-            }
-        })
-        .collect())
-}
-
-/// The comment counts as `viewer` sees them, for a viewer who blocks or is blocked by anyone
-/// (the counts the posts carry include everyone's comments); empty otherwise.
-async fn comment_counts(
-    state: &AppState,
-    viewer: Option<Id>,
-    ids: &[Id],
-) -> Result<HashMap<Id, i64>> {
-    let Some(viewer) = viewer else {
-        return Ok(HashMap::new());
-    };
-    let hidden = crate::db::blocks::hidden_from(&state.db, viewer).await?;
-    if hidden.is_empty() {
-        return Ok(HashMap::new());
+impl PostView {
+    /// `p` as `viewer` sees it, with its author, community, Yeahs and the comment count the
+    /// viewer sees (when it differs from the post's own); `media` makes a stored object's URL.
+    pub fn new(
+        p: Post,
+        author: Option<&User>,
+        community: Option<&Community>,
+        yeahs: Option<&Summary>,
+        comment_count: Option<i64>,
+        viewer: Option<Id>,
+        media: &dyn Fn(&str) -> String,
+    ) -> Self {
+        let community = community
+            .map(CommunityView::from)
+            .unwrap_or_else(|| CommunityView {
+                id: p.community_id,
+                title_id: String::new(),
+                name: "(removed community)".into(),
+                description: String::new(),
+                icon_url: None,
+                url: "/communities".into(),
+                created_at: to_datetime(0),
+                hue: 0,
+                icon: 0,
+            });
+        PostView {
+            id: p.id,
+            community,
+            author: UserRef::of(author, p.author_id),
+            body: p.body,
+            feeling: p.feeling,
+            feeling_name: feeling_name(p.feeling),
+            spoiler: p.spoiler,
+            topic_tag: p.topic_tag,
+            platform: p.platform,
+            comment_count: comment_count.unwrap_or(p.comment_count),
+            yeah_count: yeahs.map_or(0, |s| s.count),
+            yeahed_by_me: yeahs.is_some_and(|s| s.yeahed_by_viewer),
+            deleted: p.deleted,
+            created_at: to_datetime(p.created_at),
+            url: format!("/posts/{}", p.id),
+            drawing_url: p.drawing.as_deref().map(media),
+            drawing_alt: p.drawing_alt,
+            screenshot_url: p.screenshot.as_ref().map(|s| media(&s.key)),
+            screenshot_thumb_url: p
+                .screenshot
+                .as_ref()
+                .map(|s| media(&crate::media::thumb_key(&s.key))),
+            screenshot_width: p.screenshot.as_ref().map(|s| s.width),
+            screenshot_height: p.screenshot.as_ref().map(|s| s.height),
+            drawing_url_2x: p
+                .drawing
+                .as_deref()
+                .map(|k| media(&crate::media::double_key(k))),
+            mine: viewer == Some(p.author_id),
+        }
     }
-    Ok(state
-        .timeline
-        .comment_counts(ids, &hidden)
-        .await?
-        .into_iter()
-        .map(|c| (c.post_id, c.count))
-        .collect())
 }
 
-/// Joins comments with authors and Yeah counts.
-pub async fn comments(
-    state: &AppState,
-    viewer: Option<Id>,
-    comments: Vec<Comment>,
-) -> Result<Vec<CommentView>> {
-    let ids: Vec<Id> = comments.iter().map(|c| c.id).collect();
-    let authors: Vec<Id> = comments.iter().map(|c| c.author_id).collect();
-    let (users, summaries) = tokio::try_join!(
-        async {
-            users::by_ids(&state.db, &authors)
-                .await
-                .map_err(crate::Error::from)
-        },
-        async {
-            state
-                .empathy
-                .summaries(TargetKind::Comment, &ids, viewer)
-                .await
-                .map_err(crate::Error::from)
-        },
-    )?;
-    let summaries: HashMap<Id, _> = summaries.into_iter().map(|s| (s.target_id, s)).collect();
-    Ok(comments
-        .into_iter()
-        .map(|c| {
-            let summary = summaries.get(&c.id);
-            CommentView {
-                id: c.id,
-                post_id: c.post_id,
-                author: UserRef::of(users.get(&c.author_id), c.author_id),
-                body: c.body,
-                feeling: c.feeling,
-                feeling_name: feeling_name(c.feeling),
-                spoiler: c.spoiler,
-                yeah_count: summary.map_or(0, |s| s.count),
-                yeahed_by_me: summary.is_some_and(|s| s.yeahed_by_viewer),
-                created_at: to_datetime(c.created_at),
-                drawing_url: c.drawing.as_deref().map(|k| crate::media::url(state, k)),
-                drawing_alt: c.drawing_alt,
-                drawing_url_2x: c
-                    .drawing
-                    .as_deref()
-                    .map(|k| crate::media::url(state, &crate::media::double_key(k))),
-                mine: viewer == Some(c.author_id),
-            }
-        })
-        .collect())
+impl CommentView {
+    /// `c` as `viewer` sees it, with its author and Yeahs.
+    pub fn new(
+        c: Comment,
+        author: Option<&User>,
+        yeahs: Option<&Summary>,
+        viewer: Option<Id>,
+        media: &dyn Fn(&str) -> String,
+    ) -> Self {
+        CommentView {
+            id: c.id,
+            post_id: c.post_id,
+            author: UserRef::of(author, c.author_id),
+            body: c.body,
+            feeling: c.feeling,
+            feeling_name: feeling_name(c.feeling),
+            spoiler: c.spoiler,
+            yeah_count: yeahs.map_or(0, |s| s.count),
+            yeahed_by_me: yeahs.is_some_and(|s| s.yeahed_by_viewer),
+            created_at: to_datetime(c.created_at),
+            drawing_url: c.drawing.as_deref().map(media),
+            drawing_alt: c.drawing_alt,
+            drawing_url_2x: c
+                .drawing
+                .as_deref()
+                .map(|k| media(&crate::media::double_key(k))),
+            mine: viewer == Some(c.author_id),
+        }
+    }
 }
 
 /// "alice", "alice and bob", "alice, bob and 1 other", "alice, bob and 3 others".
@@ -394,46 +360,38 @@ pub fn notification_text(kind: Kind, actors: &str) -> String {
     }
 }
 
-/// Joins notification groups with their actors' names.
-pub async fn notifications(state: &AppState, groups: Vec<Group>) -> Result<Vec<NotificationView>> {
-    let actor_ids: Vec<Id> = groups
-        .iter()
-        .flat_map(|g| g.latest_actor_ids.iter().copied())
-        .collect();
-    let users = users::by_ids(&state.db, &actor_ids).await?;
-    Ok(groups
-        .into_iter()
-        .map(|g| {
-            let actors: Vec<UserRef> = g
-                .latest_actor_ids
-                .iter()
-                .map(|id| UserRef::of(users.get(id), *id))
-                .collect();
-            let names: Vec<String> = actors.iter().map(|a| a.display_name.clone()).collect();
-            let text = notification_text(g.kind, &actor_phrase(&names, g.actor_count));
-            let url = match g.kind {
-                Kind::PostYeah | Kind::PostComment | Kind::ThreadComment => {
-                    format!("/posts/{}", g.target_id)
-                }
-                Kind::CommentYeah => format!("/comments/{}", g.target_id),
-                Kind::Follow => actors
-                    .first()
-                    .map(|a| format!("/users/{}", a.username))
-                    .unwrap_or_else(|| "/notifications".into()),
-            };
-            NotificationView {
-                id: g.id,
-                kind: g.kind,
-                target_id: g.target_id,
-                actors,
-                actor_count: g.actor_count,
-                text,
-                url,
-                read: g.read,
-                updated_at: to_datetime(g.updated_at),
+impl NotificationView {
+    /// A notification group with its latest actors (`users` holds those still around).
+    pub fn new(g: Group, users: &HashMap<Id, User>) -> Self {
+        let actors: Vec<UserRef> = g
+            .latest_actor_ids
+            .iter()
+            .map(|id| UserRef::of(users.get(id), *id))
+            .collect();
+        let names: Vec<String> = actors.iter().map(|a| a.display_name.clone()).collect();
+        let text = notification_text(g.kind, &actor_phrase(&names, g.actor_count));
+        let url = match g.kind {
+            Kind::PostYeah | Kind::PostComment | Kind::ThreadComment => {
+                format!("/posts/{}", g.target_id)
             }
-        })
-        .collect())
+            Kind::CommentYeah => format!("/comments/{}", g.target_id),
+            Kind::Follow => actors
+                .first()
+                .map(|a| format!("/users/{}", a.username))
+                .unwrap_or_else(|| "/notifications".into()),
+        };
+        NotificationView {
+            id: g.id,
+            kind: g.kind,
+            target_id: g.target_id,
+            actors,
+            actor_count: g.actor_count,
+            text,
+            url,
+            read: g.read,
+            updated_at: to_datetime(g.updated_at),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod error;
 pub mod handlers;
 pub mod jobs;
 pub mod media_gc;
+pub mod openapi;
 pub mod routes;
 pub mod state;
 

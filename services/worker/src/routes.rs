@@ -12,6 +12,7 @@ pub fn app(state: AppState) -> Router {
     let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/openapi.json", get(crate::openapi::document))
         .route("/v1/queue", get(health::queue))
         .with_state(state);
     common_layers(

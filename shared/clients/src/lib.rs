@@ -1,7 +1,8 @@
 //! REST clients for the timeline, empathy and notification services. Every call carries the
 //! region's internal secret (without it a service refuses the call), the current request id and
 //! release track, and a service's error body comes back as
-//! [`ClientError::Api`] so a caller can pass a "not found" on as it is.
+//! [`ClientError::Api`]. Which of those codes may reach the public is decided on purpose by the
+//! web service (`from_service` in its `error.rs`), never by passing them on as they are.
 
 mod empathy;
 mod notification;
@@ -16,6 +17,7 @@ use plaza_http::{
 };
 use plaza_types::ErrorBody;
 pub(crate) use plaza_types::Items;
+use plaza_types::health::Readiness;
 use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -155,9 +157,14 @@ impl ServiceClient {
         self.call(Method::POST, path, Some(body)).await
     }
 
+    /// `POST path` without a body, for actions named by their path alone.
+    pub async fn post_empty<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+        self.call::<(), T>(Method::POST, path, None).await
+    }
+
     /// Whether the service answers `/readyz`.
     pub async fn ready(&self) -> bool {
-        self.get::<serde_json::Value>("/readyz").await.is_ok()
+        self.get::<Readiness>("/readyz").await.is_ok()
     }
 }
 

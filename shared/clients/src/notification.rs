@@ -38,18 +38,17 @@ impl NotificationClient {
         self.0.get(&path).await
     }
 
+    /// How many of a recipient's notification groups are unread.
     pub async fn unread(&self, recipient_id: Id) -> Result<UnreadCount, ClientError> {
         self.0
             .get(&format!("/v1/users/{recipient_id}/unread"))
             .await
     }
 
+    /// Marks all of a recipient's notifications read.
     pub async fn mark_read(&self, recipient_id: Id) -> Result<UnreadCount, ClientError> {
         self.0
-            .post(
-                &format!("/v1/users/{recipient_id}/read"),
-                &serde_json::json!({}),
-            )
+            .post_empty(&format!("/v1/users/{recipient_id}/read"))
             .await
     }
 }

@@ -2,39 +2,67 @@
 
 use crate::Json;
 use axum::http::StatusCode;
-use serde_json::{Map, Value, json};
+use plaza_types::health::{Dependency, Liveness, Readiness, Ready};
 
 /// `/healthz`: the process answers.
-pub async fn healthz() -> Json<Value> {
-    Json(json!({"status": "ok"}))
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "health",
+    operation_id = "healthz",
+    responses((status = 200, description = "The process answers.", body = Liveness))
+)]
+pub async fn healthz() -> Json<Liveness> {
+    Json(Liveness::OK)
 }
 
 /// `/readyz`: 200 when every named dependency in `checks` answered, else 503; the body names
 /// each one. `soft` dependencies (caches) are reported, as `degraded`, without failing: the
 /// service still works without them, only slower, and must stay in its load balancer. A soft
 /// dependency given as `None` is one this deployment does not use: `not_configured`.
-pub fn ready(checks: &[(&str, bool)], soft: &[(&str, Option<bool>)]) -> (StatusCode, Json<Value>) {
+///
+/// Every service's `/readyz` handler answers with this, so the operation is documented here.
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "health",
+    operation_id = "readyz",
+    summary = "Whether the service can take traffic.",
+    description = "200 when every required dependency (the database) answers, else 503. Optional ones (caches, Redis, the services the web service calls) are reported as `degraded` when down, or `not_configured`, without failing readiness.",
+    responses(
+        (status = 200, description = "Every required dependency answered.", body = Readiness),
+        (status = 503, description = "A required dependency is down.", body = Readiness),
+    )
+)]
+pub fn ready(
+    checks: &[(&str, bool)],
+    soft: &[(&str, Option<bool>)],
+) -> (StatusCode, Json<Readiness>) {
     let all = checks.iter().all(|(_, ok)| *ok);
-    let mut body = Map::new();
-    body.insert(
-        "status".into(),
-        json!(if all { "ok" } else { "unavailable" }),
-    );
-    for (name, ok) in checks {
-        body.insert((*name).to_owned(), json!(if *ok { "ok" } else { "down" }));
-    }
-    for (name, ok) in soft {
-        let state = match ok {
-            Some(true) => "ok",
-            Some(false) => "degraded",
-            None => "not_configured",
+    let hard = checks.iter().map(|(name, ok)| {
+        let state = if *ok {
+            Dependency::Ok
+        } else {
+            Dependency::Down
         };
-        body.insert((*name).to_owned(), json!(state));
-    }
+        ((*name).to_owned(), state)
+    });
+    let soft = soft.iter().map(|(name, ok)| {
+        let state = match ok {
+            Some(true) => Dependency::Ok,
+            Some(false) => Dependency::Degraded,
+            None => Dependency::NotConfigured,
+        };
+        ((*name).to_owned(), state)
+    });
+    let body = Readiness {
+        status: if all { Ready::Ok } else { Ready::Unavailable },
+        dependencies: hard.chain(soft).collect(),
+    };
     let status = if all {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    (status, Json(Value::Object(body)))
+    (status, Json(body))
 }

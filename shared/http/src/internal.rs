@@ -15,7 +15,7 @@ use subtle::ConstantTimeEq;
 pub const INTERNAL_SECRET_HEADER: &str = "x-plaza-internal-secret";
 
 /// Paths that load balancers and monitors call without the secret.
-const OPEN_PATHS: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
+pub(crate) const OPEN_PATHS: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
 
 /// The region's shared secret. Never printed: its `Debug` hides it.
 #[derive(Clone)]

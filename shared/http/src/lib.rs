@@ -9,6 +9,7 @@ pub mod extract;
 pub mod health;
 pub mod internal;
 pub mod layers;
+pub mod openapi;
 pub mod serve;
 pub mod service;
 

@@ -2,9 +2,10 @@
 
 use crate::{Id, Millis};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// What a Yeah is given to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TargetKind {
     Post,
@@ -23,7 +24,7 @@ impl TargetKind {
 
 /// Give a Yeah. The web service has checked the target exists, is not the giver's own and that
 /// neither blocks the other.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct GiveYeah {
     pub kind: TargetKind,
     pub target_id: Id,
@@ -35,7 +36,7 @@ pub struct GiveYeah {
 }
 
 /// Take a Yeah back.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct TakeYeah {
     pub kind: TargetKind,
     pub target_id: Id,
@@ -46,7 +47,7 @@ pub struct TakeYeah {
 }
 
 /// Who yeahed a target, leaving out the people the reader blocks or is blocked by.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct YeahQuery {
     #[serde(default)]
     pub exclude_user_ids: Vec<Id>,
@@ -55,14 +56,14 @@ pub struct YeahQuery {
 }
 
 /// What a give or take did: `changed` is false when it was already so.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct YeahOutcome {
     pub changed: bool,
     pub count: i64,
 }
 
 /// Counts for a batch of targets, and whether the viewer yeahed each.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct SummaryRequest {
     pub kind: TargetKind,
     pub target_ids: Vec<Id>,
@@ -70,7 +71,7 @@ pub struct SummaryRequest {
 }
 
 /// One target's Yeah count.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Summary {
     pub target_id: Id,
     pub count: i64,
@@ -78,15 +79,17 @@ pub struct Summary {
 }
 
 /// A Yeah in a list (who yeahed a post; what a user yeahed).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct YeahEntry {
     pub user_id: Id,
     pub target_id: Id,
+    /// Unix milliseconds, UTC.
+    #[schema(value_type = i64)]
     pub created_at: Millis,
 }
 
 /// A post in a popularity ranking.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Ranked {
     pub post_id: Id,
     pub count: i64,

@@ -1,7 +1,7 @@
 //! The one error body every Plaza endpoint answers with.
 
 /// `{"error": "snake_case_code", "message": "..."}`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     pub error: String,
     pub message: String,

@@ -95,6 +95,22 @@ impl<'de> serde::Deserialize<'de> for Id {
     }
 }
 
+impl utoipa::PartialSchema for Id {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^[1-9][0-9]{0,18}$"))
+            .description(Some(
+                "A 64-bit id as a decimal string (JavaScript numbers lose its precision); a \
+                 positive JSON number is accepted too.",
+            ))
+            .examples(["7394813820801024"])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Id {}
+
 /// Makes ids for one node of one region. Cheap to share behind an `Arc`.
 #[derive(Debug)]
 pub struct IdGenerator {

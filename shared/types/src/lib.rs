@@ -4,9 +4,11 @@
 pub mod cursor;
 pub mod empathy;
 pub mod error;
+pub mod health;
 pub mod id;
 pub mod jobs;
 pub mod notification;
+pub mod pages;
 pub mod timeline;
 pub mod validate;
 
@@ -28,7 +30,7 @@ pub fn to_datetime(ms: Millis) -> chrono::DateTime<chrono::Utc> {
 }
 
 /// A page of a keyset-paginated list. `next_cursor` is absent on the last page.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
@@ -68,13 +70,13 @@ pub fn page_limit(requested: Option<u32>) -> u32 {
 }
 
 /// A list of items wrapped as `{"items": [...]}` (batch answers).
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Items<T> {
     pub items: Vec<T>,
 }
 
 /// A request naming a batch of ids (batch endpoints take at most [`MAX_PAGE_SIZE`]).
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct IdsRequest {
     pub ids: Vec<Id>,
 }

@@ -2,9 +2,10 @@
 
 use crate::{Id, Millis};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// Why someone is notified.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// Someone gave your post a Yeah (target: the post).
@@ -46,18 +47,20 @@ impl Kind {
 
 /// Something happened that `recipient_id` should hear of. Delivering the same `dedupe_key` twice
 /// notifies once.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Event {
     pub recipient_id: Id,
     pub kind: Kind,
     pub target_id: Id,
     pub actor_id: Id,
     pub dedupe_key: String,
+    /// Unix milliseconds, UTC.
+    #[schema(value_type = i64)]
     pub at: Millis,
 }
 
 /// A grouped notification: "alice, bob and 3 others gave your post a Yeah".
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Group {
     pub id: Id,
     pub kind: Kind,
@@ -66,13 +69,15 @@ pub struct Group {
     pub latest_actor_ids: Vec<Id>,
     pub actor_count: i64,
     pub read: bool,
+    /// Unix milliseconds, UTC.
+    #[schema(value_type = i64)]
     pub updated_at: Millis,
 }
 
 /// Takes an actor out of a recipient's notifications (a Yeah taken back, a comment deleted, a
 /// block), or removes whole groups (`actor_id` absent: then `kind` and `target_id` are required).
 /// A group left without actors disappears.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Withdrawal {
     pub recipient_id: Id,
     /// Only groups of this kind (all kinds when absent).
@@ -87,19 +92,19 @@ pub struct Withdrawal {
 }
 
 /// Whether a withdrawal changed any notification.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Withdrawn {
     pub changed: bool,
 }
 
 /// Whether delivering an event made or grew a notification.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Delivered {
     pub notified: bool,
 }
 
 /// Unread groups of a recipient.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct UnreadCount {
     pub unread: i64,
 }

@@ -2,9 +2,10 @@
 
 use crate::{Id, Millis};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// A stored screenshot: its object key (the thumbnail is `<key stem>-thumb.<ext>`) and size.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ScreenshotRef {
     pub key: String,
     pub width: u32,
@@ -12,7 +13,7 @@ pub struct ScreenshotRef {
 }
 
 /// A post to create. The web service has validated and authorised it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct NewPost {
     pub author_id: Id,
     pub community_id: Id,
@@ -37,7 +38,7 @@ pub struct NewPost {
 }
 
 /// A stored post. A deleted post keeps its id and comments but loses its text.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Post {
     pub id: Id,
     pub region: u8,
@@ -50,6 +51,8 @@ pub struct Post {
     pub platform: String,
     pub comment_count: i64,
     pub deleted: bool,
+    /// Unix milliseconds, UTC.
+    #[schema(value_type = i64)]
     pub created_at: Millis,
     /// The object-store key of the post's drawing, if it has one.
     #[serde(default)]
@@ -63,7 +66,7 @@ pub struct Post {
 }
 
 /// A comment to create on a post.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct NewComment {
     pub author_id: Id,
     pub body: String,
@@ -85,7 +88,7 @@ pub struct NewComment {
 }
 
 /// A stored comment.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Comment {
     pub id: Id,
     pub region: u8,
@@ -95,6 +98,8 @@ pub struct Comment {
     pub feeling: u8,
     pub spoiler: bool,
     pub deleted: bool,
+    /// Unix milliseconds, UTC.
+    #[schema(value_type = i64)]
     pub created_at: Millis,
     /// The object-store key of the comment's drawing, if it has one.
     #[serde(default)]
@@ -105,7 +110,7 @@ pub struct Comment {
 }
 
 /// Which posts a feed shows: one community, a set of authors, or both; newest first.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct PostQuery {
     pub community_id: Option<Id>,
     pub author_ids: Option<Vec<Id>>,
@@ -120,7 +125,7 @@ pub struct PostQuery {
 }
 
 /// Which comments of a post to list, oldest first.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct CommentQuery {
     #[serde(default)]
     pub exclude_author_ids: Vec<Id>,
@@ -130,7 +135,7 @@ pub struct CommentQuery {
 
 /// Who deletes a post or comment: its author, or a moderator (an admin, as the web service has
 /// checked).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct DeleteRequest {
     pub actor_id: Id,
     #[serde(default)]
@@ -139,7 +144,7 @@ pub struct DeleteRequest {
 
 /// Comment counts of a page of posts as one reader sees them (without the comments of people
 /// they block or are blocked by).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CommentCountRequest {
     pub post_ids: Vec<Id>,
     #[serde(default)]
@@ -147,20 +152,20 @@ pub struct CommentCountRequest {
 }
 
 /// One post's comment count.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CommentCount {
     pub post_id: Id,
     pub count: i64,
 }
 
 /// The people who commented on a post.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Commenters {
     pub user_ids: Vec<Id>,
 }
 
 /// A batch of media object keys (asking which are still referenced, and the answer).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct MediaKeys {
     pub keys: Vec<String>,
 }

@@ -5,10 +5,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use plaza_http::Json;
 pub use plaza_http::health::healthz;
-use serde_json::Value;
+use plaza_types::health::Readiness;
 
 /// Ready: the database answers (the cache and Redis are reported, but only slow the service).
-pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) {
     let redis = async {
         match &state.redis {
             Some(r) => Some(r.healthy().await),

@@ -8,9 +8,20 @@ use plaza_types::empathy::{
     GiveYeah, Ranked, Summary, SummaryRequest, TakeYeah, TargetKind, YeahEntry, YeahOutcome,
     YeahQuery,
 };
-use plaza_types::{Cursor, Id, Items, MAX_PAGE_SIZE, Page, page_limit};
+use plaza_types::{Cursor, ErrorBody, Id, Items, MAX_PAGE_SIZE, Page, page_limit};
 
 /// Gives a Yeah. Giving one that exists changes nothing.
+#[utoipa::path(
+    post,
+    path = "/v1/yeahs",
+    tag = "yeahs",
+    operation_id = "give_yeah",
+    request_body = GiveYeah,
+    responses(
+        (status = 200, description = "Whether the Yeah was new, and the target's count now.", body = YeahOutcome),
+        (status = 403, description = "`own_content`: a Yeah on the giver's own post or comment.", body = ErrorBody),
+    )
+)]
 pub async fn give(
     State(state): State<AppState>,
     Json(yeah): Json<GiveYeah>,
@@ -22,6 +33,16 @@ pub async fn give(
 }
 
 /// Takes a Yeah back. Taking one that does not exist changes nothing.
+#[utoipa::path(
+    post,
+    path = "/v1/yeahs/take",
+    tag = "yeahs",
+    operation_id = "take_yeah",
+    request_body = TakeYeah,
+    responses(
+        (status = 200, description = "Whether a Yeah was taken back, and the target's count now.", body = YeahOutcome),
+    )
+)]
 pub async fn take(
     State(state): State<AppState>,
     Json(yeah): Json<TakeYeah>,
@@ -30,6 +51,17 @@ pub async fn take(
 }
 
 /// Counts and "yeahed by the viewer" for up to a page of targets.
+#[utoipa::path(
+    post,
+    path = "/v1/yeahs/summary",
+    tag = "yeahs",
+    operation_id = "yeah_summaries",
+    request_body = SummaryRequest,
+    responses(
+        (status = 200, description = "One summary per target.", body = Items<Summary>),
+        (status = 422, description = "`too_many_ids` (more than 100).", body = ErrorBody),
+    )
+)]
 pub async fn summary(
     State(state): State<AppState>,
     Json(req): Json<SummaryRequest>,
@@ -42,19 +74,56 @@ pub async fn summary(
     }))
 }
 
-#[derive(Debug, serde::Deserialize)]
-pub struct ListQuery {
+/// A page of a list.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Where the page starts (from the previous page's `next_cursor`).
     cursor: Option<String>,
+    /// At most this many (1–100, default 20).
     limit: Option<u32>,
+}
+
+/// A page of what a user yeahed.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserYeahsQuery {
+    /// Where the page starts (from the previous page's `next_cursor`).
+    cursor: Option<String>,
+    /// At most this many (1–100, default 20).
+    limit: Option<u32>,
+    /// Yeahs on posts (the default) or on comments.
     kind: Option<TargetKind>,
+}
+
+/// A page of a community's ranking.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PopularQuery {
+    /// Where the page starts (from the previous page's `next_cursor`).
+    cursor: Option<String>,
+    /// At most this many (1–100, default 20).
+    limit: Option<u32>,
+    /// Count the Yeahs of this many last days (1–30, default 7).
     days: Option<u32>,
 }
 
 /// Who yeahed a target, newest first.
+#[utoipa::path(
+    get,
+    path = "/v1/targets/{kind}/{id}/yeahs",
+    tag = "yeahs",
+    operation_id = "yeahs_of_target",
+    params(("kind" = TargetKind, Path, description = "What the Yeahs are given to."), ("id" = Id, Path, description = "The post's or comment's id."), PageQuery),
+    responses(
+        (status = 200, description = "A page of Yeahs, newest first.", body = Page<YeahEntry>),
+        (status = 400, description = "`invalid_cursor`, or `invalid_query`.", body = ErrorBody),
+    )
+)]
 pub async fn by_target(
     State(state): State<AppState>,
     Path((kind, id)): Path<(TargetKind, Id)>,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<PageQuery>,
 ) -> Result<Json<Page<YeahEntry>>> {
     let before = Cursor::key_from(q.cursor.as_deref())?;
     Ok(Json(
@@ -63,6 +132,19 @@ pub async fn by_target(
 }
 
 /// Who yeahed a target, newest first, without the people the reader blocks or is blocked by.
+#[utoipa::path(
+    post,
+    path = "/v1/targets/{kind}/{id}/yeahs/query",
+    tag = "yeahs",
+    operation_id = "query_yeahs_of_target",
+    params(("kind" = TargetKind, Path, description = "What the Yeahs are given to."), ("id" = Id, Path, description = "The post's or comment's id.")),
+    request_body = YeahQuery,
+    responses(
+        (status = 200, description = "A page of Yeahs, newest first.", body = Page<YeahEntry>),
+        (status = 400, description = "`invalid_cursor`, or `malformed_json`.", body = ErrorBody),
+        (status = 422, description = "`too_many_ids` (too many people left out).", body = ErrorBody),
+    )
+)]
 pub async fn query_target(
     State(state): State<AppState>,
     Path((kind, id)): Path<(TargetKind, Id)>,
@@ -89,10 +171,21 @@ pub async fn query_target(
 const MAX_EXCLUDED_USERS: usize = plaza_types::timeline::MAX_EXCLUDED_AUTHORS;
 
 /// What a user yeahed, newest first.
+#[utoipa::path(
+    get,
+    path = "/v1/users/{id}/yeahs",
+    tag = "yeahs",
+    operation_id = "yeahs_of_user",
+    params(("id" = Id, Path, description = "The giver's id."), UserYeahsQuery),
+    responses(
+        (status = 200, description = "A page of the user's Yeahs, newest first.", body = Page<YeahEntry>),
+        (status = 400, description = "`invalid_cursor`, or `invalid_query`.", body = ErrorBody),
+    )
+)]
 pub async fn by_user(
     State(state): State<AppState>,
     Path(user_id): Path<Id>,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<UserYeahsQuery>,
 ) -> Result<Json<Page<YeahEntry>>> {
     let before = Cursor::key_from(q.cursor.as_deref())?;
     let kind = q.kind.unwrap_or(TargetKind::Post);
@@ -105,10 +198,21 @@ pub async fn by_user(
 const MAX_RANK_DEPTH: u32 = 1000;
 
 /// A community's posts with the most Yeahs in the last `days` days (default 7).
+#[utoipa::path(
+    get,
+    path = "/v1/communities/{id}/popular",
+    tag = "yeahs",
+    operation_id = "popular_posts",
+    params(("id" = Id, Path, description = "The community's id."), PopularQuery),
+    responses(
+        (status = 200, description = "A page of the ranking, most Yeahs first.", body = Page<Ranked>),
+        (status = 400, description = "`invalid_cursor`, or `invalid_query`.", body = ErrorBody),
+    )
+)]
 pub async fn popular(
     State(state): State<AppState>,
     Path(community_id): Path<Id>,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<PopularQuery>,
 ) -> Result<Json<Page<Ranked>>> {
     let offset = Cursor::offset_from(q.cursor.as_deref())?;
     let limit = page_limit(q.limit);

@@ -5,10 +5,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use plaza_http::Json;
 pub use plaza_http::health::healthz;
-use serde_json::Value;
+use plaza_types::health::Readiness;
 
 /// Ready: the database answers (the cache is reported, but only slows the service when down).
-pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) {
     let (db, cache) = tokio::join!(state.db.ping(), state.cache.healthy());
     plaza_http::health::ready(&[("database", db)], &[("cache", Some(cache))])
 }

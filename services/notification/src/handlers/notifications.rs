@@ -5,10 +5,21 @@ use crate::{AppState, Error, Result};
 use axum::extract::State;
 use plaza_http::{Json, Path, Query};
 use plaza_types::notification::{Delivered, Event, Group, UnreadCount, Withdrawal, Withdrawn};
-use plaza_types::{Cursor, Id, Page, page_limit};
+use plaza_types::{Cursor, ErrorBody, Id, Page, page_limit};
 
 /// Delivers an event; the same dedupe key twice notifies once, and nobody is told of their own
 /// actions.
+#[utoipa::path(
+    post,
+    path = "/v1/events",
+    tag = "notifications",
+    operation_id = "deliver_event",
+    request_body = Event,
+    responses(
+        (status = 200, description = "Whether the event made or grew a notification.", body = Delivered),
+        (status = 422, description = "`invalid_event`: the dedupe key is empty or over 190 bytes.", body = ErrorBody),
+    )
+)]
 pub async fn deliver(
     State(state): State<AppState>,
     Json(event): Json<Event>,
@@ -29,6 +40,17 @@ pub async fn deliver(
 
 /// Takes an actor out of a recipient's notifications (or removes whole groups of one target);
 /// a group left empty disappears, also from the unread count.
+#[utoipa::path(
+    post,
+    path = "/v1/withdrawals",
+    tag = "notifications",
+    operation_id = "withdraw",
+    request_body = Withdrawal,
+    responses(
+        (status = 200, description = "Whether any notification changed.", body = Withdrawn),
+        (status = 422, description = "`invalid_event`: a withdrawal without an actor must name a kind and a target.", body = ErrorBody),
+    )
+)]
 pub async fn withdraw(
     State(state): State<AppState>,
     Json(w): Json<Withdrawal>,
@@ -67,13 +89,28 @@ async fn cached_unread(state: &AppState, recipient: Id) -> Result<i64> {
     Ok(n)
 }
 
-#[derive(Debug, serde::Deserialize)]
+/// A page of notification groups.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Where the page starts (from the previous page's `next_cursor`).
     cursor: Option<String>,
+    /// At most this many (1–100, default 20).
     limit: Option<u32>,
 }
 
 /// A recipient's notification groups, most recently active first.
+#[utoipa::path(
+    get,
+    path = "/v1/users/{id}/notifications",
+    tag = "notifications",
+    operation_id = "list_notifications",
+    params(("id" = Id, Path, description = "The recipient's id."), ListQuery),
+    responses(
+        (status = 200, description = "A page of notification groups, most recently active first.", body = Page<Group>),
+        (status = 400, description = "`invalid_cursor`, or `invalid_query`.", body = ErrorBody),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     Path(recipient): Path<Id>,
@@ -86,6 +123,14 @@ pub async fn list(
 }
 
 /// How many groups the recipient has not read.
+#[utoipa::path(
+    get,
+    path = "/v1/users/{id}/unread",
+    tag = "notifications",
+    operation_id = "unread_count",
+    params(("id" = Id, Path, description = "The recipient's id.")),
+    responses((status = 200, description = "How many groups are unread.", body = UnreadCount))
+)]
 pub async fn unread(
     State(state): State<AppState>,
     Path(recipient): Path<Id>,
@@ -96,6 +141,14 @@ pub async fn unread(
 }
 
 /// Marks everything read.
+#[utoipa::path(
+    post,
+    path = "/v1/users/{id}/read",
+    tag = "notifications",
+    operation_id = "mark_read",
+    params(("id" = Id, Path, description = "The recipient's id.")),
+    responses((status = 200, description = "The unread count after marking everything read.", body = UnreadCount))
+)]
 pub async fn mark_read(
     State(state): State<AppState>,
     Path(recipient): Path<Id>,

@@ -223,3 +223,46 @@ async fn pages_need_sign_in_where_it_matters_and_errors_are_friendly() {
         assert_eq!(browser.get(path).await.0, StatusCode::OK, "{path}");
     }
 }
+
+#[tokio::test]
+async fn a_form_that_redirects_does_not_ask_for_the_unread_count() {
+    use axum::extract::Request;
+    use axum::middleware::{self, Next};
+    use plaza::stack::{RouterHook, Service};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let asked = Arc::new(AtomicUsize::new(0));
+    let count = asked.clone();
+    let hook: RouterHook = Arc::new(move |service, router: axum::Router| {
+        if service != Service::Notification {
+            return router;
+        }
+        let count = count.clone();
+        router.layer(middleware::from_fn(move |req: Request, next: Next| {
+            if req.uri().path().ends_with("/unread") {
+                count.fetch_add(1, Ordering::SeqCst);
+            }
+            next.run(req)
+        }))
+    });
+    let app = TestApp::start_with(Some(hook)).await;
+    app.sign_up("erin").await;
+    let browser = Browser::new(&app);
+    browser.sign_up("fred").await;
+    let csrf = browser.csrf("/users/erin").await;
+    let before = asked.load(Ordering::SeqCst);
+
+    let r = browser
+        .submit("/users/erin/follow", &[("csrf", &csrf), ("on", "1")])
+        .await;
+
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        asked.load(Ordering::SeqCst),
+        before,
+        "no count for a redirect"
+    );
+    browser.get("/users/erin").await;
+    assert_eq!(asked.load(Ordering::SeqCst), before + 1, "one for a page");
+}

@@ -8,10 +8,24 @@ use plaza_http::{Json, Path, Query};
 use plaza_types::timeline::{
     Comment, CommentQuery, Commenters, DeleteRequest, MAX_EXCLUDED_AUTHORS, NewComment,
 };
-use plaza_types::{Id, Page, validate};
+use plaza_types::{ErrorBody, Id, Page, validate};
 
 /// Stores a comment and, in the same transaction, the job that notifies the post's author and
 /// the other commenters.
+#[utoipa::path(
+    post,
+    path = "/v1/posts/{id}/comments",
+    operation_id = "create_comment",
+    tag = "comments",
+    params(("id" = Id, Path, description = "The post's id.")),
+    request_body = NewComment,
+    responses(
+        (status = 201, description = "The stored comment (or the one an earlier try with the same idempotency key stored).", body = Comment),
+        (status = 404, description = "`not_found`: no such post.", body = ErrorBody),
+        (status = 409, description = "`post_deleted`.", body = ErrorBody),
+        (status = 422, description = "`body_empty`, `body_invisible`, `body_too_long`, `body_invalid_characters`, `invalid_feeling`, `invalid_media_key`, `drawing_alt_too_long` or `too_many_ids`.", body = ErrorBody),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     Path(post_id): Path<Id>,
@@ -88,6 +102,19 @@ pub async fn create(
 }
 
 /// A post's comments, oldest first.
+#[utoipa::path(
+    post,
+    path = "/v1/posts/{id}/comments/query",
+    operation_id = "query_comments",
+    tag = "comments",
+    params(("id" = Id, Path, description = "The post's id.")),
+    request_body = CommentQuery,
+    responses(
+        (status = 200, description = "A page of comments, oldest first.", body = Page<Comment>),
+        (status = 400, description = "`invalid_cursor`, or `malformed_json`.", body = ErrorBody),
+        (status = 422, description = "`too_many_ids`.", body = ErrorBody),
+    )
+)]
 pub async fn query(
     State(state): State<AppState>,
     Path(post_id): Path<Id>,
@@ -100,6 +127,17 @@ pub async fn query(
 }
 
 /// One comment.
+#[utoipa::path(
+    get,
+    path = "/v1/comments/{id}",
+    operation_id = "get_comment",
+    tag = "comments",
+    params(("id" = Id, Path, description = "The comment's id.")),
+    responses(
+        (status = 200, description = "The comment.", body = Comment),
+        (status = 404, description = "`not_found`.", body = ErrorBody),
+    )
+)]
 pub async fn show(State(state): State<AppState>, Path(id): Path<Id>) -> Result<Json<Comment>> {
     db::get(&state.db, id)
         .await?
@@ -108,6 +146,19 @@ pub async fn show(State(state): State<AppState>, Path(id): Path<Id>) -> Result<J
 }
 
 /// Deletes a comment; only its author or a moderator may. Deleting twice is not an error.
+#[utoipa::path(
+    post,
+    path = "/v1/comments/{id}/delete",
+    operation_id = "delete_comment",
+    tag = "comments",
+    params(("id" = Id, Path, description = "The comment's id.")),
+    request_body = DeleteRequest,
+    responses(
+        (status = 200, description = "The comment as it is now (deleted).", body = Comment),
+        (status = 403, description = "`not_author`.", body = ErrorBody),
+        (status = 404, description = "`not_found`.", body = ErrorBody),
+    )
+)]
 pub async fn delete(
     State(state): State<AppState>,
     Path(id): Path<Id>,
@@ -132,15 +183,28 @@ pub async fn delete(
         .ok_or(Error::NotFound("comment"))
 }
 
-#[derive(Debug, serde::Deserialize)]
+/// Which commenters to list.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CommentersQuery {
     /// Only people who commented before this comment.
     before: Id,
+    /// At most this many (1–500, default 100).
     limit: Option<u32>,
 }
 
 /// The distinct people who commented on a post before a given comment (for "a comment on a post
 /// you commented on": those who came later are not told of earlier comments).
+#[utoipa::path(
+    get,
+    path = "/v1/posts/{id}/commenters",
+    operation_id = "commenters",
+    tag = "comments",
+    params(("id" = Id, Path, description = "The post's id."), CommentersQuery),
+    responses(
+        (status = 200, description = "The distinct commenters before the given comment.", body = Commenters),
+    )
+)]
 pub async fn commenters(
     State(state): State<AppState>,
     Path(post_id): Path<Id>,

@@ -9,9 +9,20 @@ use plaza_types::timeline::{
     CommentCount, CommentCountRequest, DeleteRequest, MAX_EXCLUDED_AUTHORS, MAX_FEED_AUTHORS,
     MediaKeys, NewPost, Post, PostQuery,
 };
-use plaza_types::{Id, IdsRequest, Items, MAX_PAGE_SIZE, Page, validate};
+use plaza_types::{ErrorBody, Id, IdsRequest, Items, MAX_PAGE_SIZE, Page, validate};
 
 /// Stores a new post.
+#[utoipa::path(
+    post,
+    path = "/v1/posts",
+    operation_id = "create_post",
+    tag = "posts",
+    request_body = NewPost,
+    responses(
+        (status = 201, description = "The stored post (or the one an earlier try with the same idempotency key stored).", body = Post),
+        (status = 422, description = "`body_empty`, `body_invisible`, `body_too_long`, `body_invalid_characters`, `invalid_feeling`, `invalid_topic_tag`, `invalid_media_key` or `drawing_alt_too_long`.", body = ErrorBody),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     Json(new): Json<NewPost>,
@@ -77,6 +88,17 @@ pub async fn create(
 }
 
 /// One post, deleted or not.
+#[utoipa::path(
+    get,
+    path = "/v1/posts/{id}",
+    operation_id = "get_post",
+    tag = "posts",
+    params(("id" = Id, Path, description = "The post's id.")),
+    responses(
+        (status = 200, description = "The post.", body = Post),
+        (status = 404, description = "`not_found`.", body = ErrorBody),
+    )
+)]
 pub async fn show(State(state): State<AppState>, Path(id): Path<Id>) -> Result<Json<Post>> {
     crate::cache::post(&state, id)
         .await?
@@ -85,6 +107,17 @@ pub async fn show(State(state): State<AppState>, Path(id): Path<Id>) -> Result<J
 }
 
 /// Several posts at once (a page's worth), for the callers that already know the ids.
+#[utoipa::path(
+    post,
+    path = "/v1/posts/batch",
+    operation_id = "get_posts",
+    tag = "posts",
+    request_body = IdsRequest,
+    responses(
+        (status = 200, description = "The posts found, in no particular order.", body = Items<Post>),
+        (status = 422, description = "`too_many_ids` (more than 100).", body = ErrorBody),
+    )
+)]
 pub async fn batch(
     State(state): State<AppState>,
     Json(req): Json<IdsRequest>,
@@ -98,6 +131,19 @@ pub async fn batch(
 }
 
 /// Deletes a post; only its author or a moderator may. Deleting twice is not an error.
+#[utoipa::path(
+    post,
+    path = "/v1/posts/{id}/delete",
+    operation_id = "delete_post",
+    tag = "posts",
+    params(("id" = Id, Path, description = "The post's id.")),
+    request_body = DeleteRequest,
+    responses(
+        (status = 200, description = "The post as it is now (deleted).", body = Post),
+        (status = 403, description = "`not_author`.", body = ErrorBody),
+        (status = 404, description = "`not_found`.", body = ErrorBody),
+    )
+)]
 pub async fn delete(
     State(state): State<AppState>,
     Path(id): Path<Id>,
@@ -120,6 +166,17 @@ pub async fn delete(
 }
 
 /// The comment counts of a page of posts as one reader sees them.
+#[utoipa::path(
+    post,
+    path = "/v1/posts/comment_counts",
+    operation_id = "comment_counts",
+    tag = "posts",
+    request_body = CommentCountRequest,
+    responses(
+        (status = 200, description = "One count per post that has comments.", body = Items<CommentCount>),
+        (status = 422, description = "`too_many_ids`.", body = ErrorBody),
+    )
+)]
 pub async fn comment_counts(
     State(state): State<AppState>,
     Json(req): Json<CommentCountRequest>,
@@ -135,6 +192,17 @@ pub async fn comment_counts(
 }
 
 /// Which of the given media keys a post still refers to (for the clean-up of orphans).
+#[utoipa::path(
+    post,
+    path = "/v1/media/referenced",
+    operation_id = "referenced_media",
+    tag = "media",
+    request_body = MediaKeys,
+    responses(
+        (status = 200, description = "The given keys that a post or comment still refers to.", body = MediaKeys),
+        (status = 422, description = "`too_many_ids` (more than 100 keys).", body = ErrorBody),
+    )
+)]
 pub async fn referenced_media(
     State(state): State<AppState>,
     Json(req): Json<MediaKeys>,
@@ -148,6 +216,18 @@ pub async fn referenced_media(
 }
 
 /// A feed: one community's posts, some authors' posts, or both; newest first.
+#[utoipa::path(
+    post,
+    path = "/v1/posts/query",
+    operation_id = "query_posts",
+    tag = "posts",
+    request_body = PostQuery,
+    responses(
+        (status = 200, description = "A page of posts, newest first.", body = Page<Post>),
+        (status = 400, description = "`invalid_cursor`, or `malformed_json`.", body = ErrorBody),
+        (status = 422, description = "`too_many_ids` (too many authors).", body = ErrorBody),
+    )
+)]
 pub async fn query(
     State(state): State<AppState>,
     Json(query): Json<PostQuery>,

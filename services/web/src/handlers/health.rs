@@ -4,13 +4,13 @@ use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use plaza_http::Json;
-use serde_json::Value;
+use plaza_types::health::Readiness;
 
 pub use plaza_http::health::healthz;
 
 /// Ready: the database answers. The three services it calls, the cache and Redis are reported
 /// (`degraded` when down) without failing readiness.
-pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) {
     let redis = async {
         match &state.redis {
             Some(r) => Some(r.healthy().await),

@@ -4,7 +4,6 @@
 //! then `Accept-Language`, then English).
 
 pub mod accept;
-mod errors;
 pub mod format;
 #[cfg(test)]
 mod tests;
@@ -17,7 +16,6 @@ use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-pub use errors::translate_error_pages;
 pub use text::fill;
 
 /// The cookie that remembers a signed-out visitor's language choice.

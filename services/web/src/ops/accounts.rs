@@ -185,3 +185,49 @@ pub async fn set_language(state: &AppState, user: &User, language: &str) -> Resu
     }
     Ok(())
 }
+
+/// Starts a page session for `user` (signing in from a browser) and returns its token.
+pub async fn start_page_session(state: &AppState, user: &User, user_agent: &str) -> Result<String> {
+    crate::auth::start_session(state, user.id, crate::auth::KIND_COOKIE, user_agent).await
+}
+
+/// Ends the page session whose token hashes to `token_hash` (signing out).
+pub async fn end_session(state: &AppState, token_hash: &str) -> Result<()> {
+    crate::db::sessions::delete(&state.db, token_hash).await?;
+    Ok(())
+}
+
+/// `user`'s sessions and API tokens, most recent first; `current` is the hash of the caller's
+/// own token, marked in the list.
+pub async fn sessions(
+    state: &AppState,
+    user: &User,
+    current: Option<&str>,
+) -> Result<Vec<crate::views::SessionView>> {
+    Ok(crate::db::sessions::list(&state.db, user.id)
+        .await?
+        .into_iter()
+        .map(|(hash, s)| crate::views::SessionView::new(&hash, s, current))
+        .collect())
+}
+
+/// Ends one of `user`'s sessions or tokens by its public id.
+pub async fn revoke_session(state: &AppState, user: &User, id: &str) -> Result<()> {
+    if crate::db::sessions::delete_by_id(&state.db, user.id, id).await? {
+        Ok(())
+    } else {
+        Err(Error::NotFound("session"))
+    }
+}
+
+/// Ends every session and token of `user`.
+pub async fn revoke_all_sessions(state: &AppState, user: &User) -> Result<()> {
+    crate::db::sessions::delete_all(&state.db, user.id, None).await?;
+    Ok(())
+}
+
+/// Whether the session with public id `id` is the caller's own (`current` is the hash of the
+/// caller's token, if known).
+pub fn is_current_session(current: Option<&str>, id: &str) -> bool {
+    current.is_some_and(|hash| crate::db::sessions::public_id(hash) == id.to_ascii_lowercase())
+}

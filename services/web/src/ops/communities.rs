@@ -144,3 +144,49 @@ pub async fn seed_default_communities(
     }
     Ok(true)
 }
+
+/// The community `id`, or `not_found`.
+pub async fn existing(state: &AppState, id: Id) -> Result<Community> {
+    crate::cache::community(state, id)
+        .await?
+        .ok_or(Error::NotFound("community"))
+}
+
+/// The community `id` as its edit form starts (read from the database, not the cache), or 404.
+pub async fn edit_form(state: &AppState, id: Id) -> Result<CommunityInput> {
+    let c = communities::get(&state.db, id)
+        .await?
+        .ok_or(Error::NotFound("community"))?;
+    Ok(CommunityInput {
+        title_id: c.title_id,
+        name: c.name,
+        description: c.description,
+        icon_url: c.icon_url.unwrap_or_default(),
+    })
+}
+
+/// A page of up to `limit` communities, oldest first, after `cursor`.
+pub async fn list(
+    state: &AppState,
+    cursor: Option<&str>,
+    limit: u32,
+) -> Result<plaza_types::Page<crate::views::CommunityView>> {
+    let after = plaza_types::Cursor::key_from(cursor)?;
+    let page = communities::list(&state.db, after, limit).await?;
+    Ok(plaza_types::Page {
+        items: page
+            .items
+            .iter()
+            .map(crate::views::CommunityView::from)
+            .collect(),
+        next_cursor: page.next_cursor,
+    })
+}
+
+/// Whether `user` favourites the community `id`.
+pub async fn is_favourite(state: &AppState, user: Option<&User>, id: Id) -> Result<bool> {
+    Ok(match user {
+        Some(u) => favourites::exists(&state.db, u.id, id).await?,
+        None => false,
+    })
+}

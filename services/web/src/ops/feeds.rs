@@ -2,9 +2,10 @@
 //! activity feed, a post's comments and notifications. Posts by anyone the reader blocks or is
 //! blocked by are left out.
 
+use super::join;
 use crate::db::users::User;
 use crate::db::{blocks, follows, users};
-use crate::views::{self, CommentView, NotificationView, PostView, UserRef};
+use crate::views::{CommentView, NotificationView, PostView, UserRef};
 use crate::{AppState, Result};
 use plaza_types::empathy::{TargetKind, YeahQuery};
 use plaza_types::timeline::{CommentQuery, PostQuery};
@@ -25,7 +26,7 @@ async fn post_page(
 ) -> Result<Page<PostView>> {
     let page = state.timeline.query_posts(&query).await?;
     Ok(Page {
-        items: views::posts(state, viewer.map(|v| v.id), page.items).await?,
+        items: join::posts(state, viewer.map(|v| v.id), page.items).await?,
         next_cursor: page.next_cursor,
     })
 }
@@ -47,7 +48,7 @@ async fn posts_in_order(
         .map(|p| (p.id, p))
         .collect();
     let ordered = ids.iter().filter_map(|id| by_id.remove(id)).collect();
-    views::posts(state, viewer.map(|v| v.id), ordered).await
+    join::posts(state, viewer.map(|v| v.id), ordered).await
 }
 
 /// A community's posts, newest first.
@@ -166,7 +167,7 @@ pub async fn activity(
 /// One post.
 pub async fn post(state: &AppState, viewer: Option<&User>, post_id: Id) -> Result<PostView> {
     let post = state.timeline.post(post_id).await?;
-    let mut views = views::posts(state, viewer.map(|v| v.id), vec![post]).await?;
+    let mut views = join::posts(state, viewer.map(|v| v.id), vec![post]).await?;
     views.pop().ok_or(crate::Error::NotFound("post"))
 }
 
@@ -184,7 +185,7 @@ pub async fn comments(
     };
     let page = state.timeline.comments(post_id, &query).await?;
     Ok(Page {
-        items: views::comments(state, viewer.map(|v| v.id), page.items).await?,
+        items: join::comments(state, viewer.map(|v| v.id), page.items).await?,
         next_cursor: page.next_cursor,
     })
 }
@@ -226,7 +227,17 @@ pub async fn notifications(
 ) -> Result<Page<NotificationView>> {
     let page = state.notification.list(user.id, cursor, PAGE_SIZE).await?;
     Ok(Page {
-        items: views::notifications(state, page.items).await?,
+        items: join::notifications(state, page.items).await?,
         next_cursor: page.next_cursor,
     })
+}
+
+/// How many of `user`'s notification groups are unread.
+pub async fn unread_count(state: &AppState, user: &User) -> Result<i64> {
+    Ok(state.notification.unread(user.id).await?.unread)
+}
+
+/// Marks all of `user`'s notifications read; the unread count after.
+pub async fn mark_all_read(state: &AppState, user: &User) -> Result<i64> {
+    Ok(state.notification.mark_read(user.id).await?.unread)
 }

@@ -239,3 +239,8 @@ async fn target_author(state: &AppState, kind: TargetKind, id: Id) -> Result<Opt
 fn write_key() -> Option<String> {
     plaza_http::RequestContext::current().and_then(|c| c.idempotency_key)
 }
+
+/// The comment `id` (to find the post it belongs to).
+pub async fn find_comment(state: &AppState, id: Id) -> Result<Comment> {
+    Ok(state.timeline.comment(id).await?)
+}

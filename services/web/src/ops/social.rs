@@ -60,3 +60,94 @@ pub async fn set_block(state: &AppState, user: &User, username: &str, on: bool) 
         )),
     }
 }
+
+/// How a profile stands: its follow counts, and whether the viewer follows or blocks it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Relationship {
+    pub following_count: i64,
+    pub follower_count: i64,
+    pub followed_by_me: bool,
+    pub blocked_by_me: bool,
+}
+
+/// How `user`'s profile stands for `viewer`.
+pub async fn relationship(
+    state: &AppState,
+    viewer: Option<&User>,
+    user: &User,
+) -> Result<Relationship> {
+    let (following_count, follower_count) = follows::counts(&state.db, user.id).await?;
+    let (followed_by_me, blocked_by_me) = match viewer {
+        Some(v) => (
+            follows::exists(&state.db, v.id, user.id).await?,
+            blocks::exists(&state.db, v.id, user.id).await?,
+        ),
+        None => (false, false),
+    };
+    Ok(Relationship {
+        following_count,
+        follower_count,
+        followed_by_me,
+        blocked_by_me,
+    })
+}
+
+/// A page of the people `user` follows, newest first.
+pub async fn following(
+    state: &AppState,
+    user: plaza_types::Id,
+    cursor: Option<String>,
+) -> Result<plaza_types::Page<crate::views::UserRef>> {
+    graph_page(state, user, follows::Direction::Following, cursor).await
+}
+
+/// A page of the people who follow `user`, newest first.
+pub async fn followers(
+    state: &AppState,
+    user: plaza_types::Id,
+    cursor: Option<String>,
+) -> Result<plaza_types::Page<crate::views::UserRef>> {
+    graph_page(state, user, follows::Direction::Followers, cursor).await
+}
+
+/// A page of one side of the graph, as people.
+pub async fn graph_page(
+    state: &AppState,
+    user: plaza_types::Id,
+    direction: crate::db::follows::Direction,
+    cursor: Option<String>,
+) -> Result<plaza_types::Page<crate::views::UserRef>> {
+    let before = plaza_types::Cursor::key_from(cursor.as_deref())?;
+    let page = crate::db::follows::list(&state.db, user, direction, before, plaza_types::PAGE_SIZE)
+        .await?;
+    let found = crate::db::users::by_ids(&state.db, &page.items).await?;
+    Ok(plaza_types::Page {
+        items: page
+            .items
+            .iter()
+            .filter_map(|id| found.get(id))
+            .map(crate::views::UserRef::from)
+            .collect(),
+        next_cursor: page.next_cursor,
+    })
+}
+
+/// A page of a user's favourite communities.
+pub async fn favourites_page(
+    state: &AppState,
+    user: plaza_types::Id,
+    cursor: Option<String>,
+) -> Result<plaza_types::Page<crate::views::CommunityView>> {
+    let before = plaza_types::Cursor::key_from(cursor.as_deref())?;
+    let page = crate::db::favourites::list(&state.db, user, before, plaza_types::PAGE_SIZE).await?;
+    let found = crate::db::communities::by_ids(&state.db, &page.items).await?;
+    Ok(plaza_types::Page {
+        items: page
+            .items
+            .iter()
+            .filter_map(|id| found.get(id))
+            .map(crate::views::CommunityView::from)
+            .collect(),
+        next_cursor: page.next_cursor,
+    })
+}

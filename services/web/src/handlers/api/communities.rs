@@ -8,7 +8,7 @@ use crate::ops::{
     feeds,
     posts::{self, WriteInput},
 };
-use crate::views::{self, CommunityView};
+use crate::views::CommunityView;
 use crate::{AppState, Error, Result};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -143,7 +143,7 @@ pub async fn create_post(
     Json(input): Json<WriteInput>,
 ) -> Result<(StatusCode, Json<Value>)> {
     let post = posts::create_post(&state, &user, id, &input, PLATFORM).await?;
-    let view = views::posts(&state, Some(user.id), vec![post])
+    let view = crate::ops::join::posts(&state, Some(user.id), vec![post])
         .await?
         .pop()
         .ok_or(Error::NotFound("post"))?;

@@ -4,7 +4,7 @@ use super::{CursorQuery, PLATFORM, list};
 use crate::auth::ApiUser;
 use crate::ops::feeds;
 use crate::ops::posts::{self, WriteInput};
-use crate::views::{self};
+
 use crate::{AppState, Error, Result};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -32,7 +32,7 @@ pub async fn delete(
     Path(id): Path<Id>,
 ) -> Result<Json<Value>> {
     let post = posts::delete_post(&state, &user, id).await?;
-    let view = views::posts(&state, Some(user.id), vec![post])
+    let view = crate::ops::join::posts(&state, Some(user.id), vec![post])
         .await?
         .pop()
         .ok_or(Error::NotFound("post"))?;
@@ -62,7 +62,7 @@ pub async fn comment(
     Json(input): Json<WriteInput>,
 ) -> Result<(StatusCode, Json<Value>)> {
     let comment = posts::comment(&state, &user, id, &input, PLATFORM).await?;
-    let view = views::comments(&state, Some(user.id), vec![comment])
+    let view = crate::ops::join::comments(&state, Some(user.id), vec![comment])
         .await?
         .pop()
         .ok_or(Error::NotFound("comment"))?;

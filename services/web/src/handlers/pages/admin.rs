@@ -2,7 +2,6 @@
 
 use super::{Form, Layout, PageResult, render, render_status};
 use crate::auth::Viewer;
-use crate::db::communities;
 use crate::ops::communities::{self as ops, CommunityInput};
 use crate::views::CommunityView;
 use crate::{AppState, Error};
@@ -34,12 +33,12 @@ fn admin(viewer: &Viewer) -> Result<(), Error> {
 /// `GET /admin/communities`.
 pub async fn index(State(state): State<AppState>, viewer: Viewer) -> PageResult {
     admin(&viewer)?;
-    let page = communities::list(&state.db, None, 100).await?;
+    let page = ops::list(&state, None, 100).await?;
     render(&AdminPage {
-        layout: Layout::titled(&viewer, "title.admin", "/admin/communities"),
+        layout: Layout::titled(&state, &viewer, "title.admin", "/admin/communities").await,
         editing: None,
         input: CommunityInput::default(),
-        communities: page.items.iter().map(CommunityView::from).collect(),
+        communities: page.items,
         form_error: None,
     })
 }
@@ -57,19 +56,20 @@ async fn answer(
     viewer: &Viewer,
     editing: Option<Id>,
     input: CommunityInput,
-    result: Result<communities::Community, Error>,
+    result: Result<CommunityView, Error>,
 ) -> PageResult {
     match result {
-        Ok(c) => Ok(Redirect::to(&CommunityView::from(&c).url).into_response()),
+        Ok(c) => Ok(Redirect::to(&c.url).into_response()),
         Err(Error::Invalid(i)) => {
-            let page = communities::list(&state.db, None, 100).await?;
+            let page = ops::list(state, None, 100).await?;
             render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &AdminPage {
-                    layout: Layout::titled(viewer, "title.admin", "/admin/communities"),
+                    layout: Layout::titled(state, viewer, "title.admin", "/admin/communities")
+                        .await,
                     editing,
                     input,
-                    communities: page.items.iter().map(CommunityView::from).collect(),
+                    communities: page.items,
                     form_error: Some(viewer.locale.error(i.code, &i.message)),
                 },
             )
@@ -86,29 +86,26 @@ pub async fn create(
 ) -> PageResult {
     viewer.check_csrf(&form.csrf)?;
     let user = viewer.require()?;
-    let result = ops::create(&state, user, &form.input).await;
+    let result = ops::create(&state, user, &form.input)
+        .await
+        .map(|c| CommunityView::from(&c));
     answer(&state, &viewer, None, form.input, result).await
 }
 
 /// `GET /admin/communities/{id}/edit`.
 pub async fn edit(State(state): State<AppState>, viewer: Viewer, Path(id): Path<Id>) -> PageResult {
     admin(&viewer)?;
-    let c = communities::get(&state.db, id)
-        .await?
-        .ok_or(Error::NotFound("community"))?;
+    let input = ops::edit_form(&state, id).await?;
     render(&AdminPage {
         layout: Layout::titled(
+            &state,
             &viewer,
             "title.edit_community",
             format!("/admin/communities/{id}/edit"),
-        ),
+        )
+        .await,
         editing: Some(id),
-        input: CommunityInput {
-            title_id: c.title_id,
-            name: c.name,
-            description: c.description,
-            icon_url: c.icon_url.unwrap_or_default(),
-        },
+        input,
         communities: Vec::new(),
         form_error: None,
     })
@@ -123,6 +120,8 @@ pub async fn update(
 ) -> PageResult {
     viewer.check_csrf(&form.csrf)?;
     let user = viewer.require()?;
-    let result = ops::update(&state, user, id, &form.input).await;
+    let result = ops::update(&state, user, id, &form.input)
+        .await
+        .map(|c| CommunityView::from(&c));
     answer(&state, &viewer, Some(id), form.input, result).await
 }

@@ -1,19 +1,15 @@
 //! Sign up, sign in and sign out pages.
 
 use super::{Form, Layout, PageResult, render, render_status};
-use crate::auth::{
-    KIND_COOKIE, SESSION_COOKIE, Viewer, renew_csrf_cookie, session_cookie, start_session,
-    token_hash, user_agent_summary,
-};
+use crate::auth::{Viewer, user_agent_summary};
 use crate::client::ClientIp;
-use crate::db::sessions;
 use crate::ops::accounts;
+use crate::session::{renew_csrf_cookie, session_cookie, set_cookie};
 use crate::{AppState, Error};
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::CookieJar;
 use std::net::IpAddr;
 
 #[derive(Template)]
@@ -26,9 +22,9 @@ struct AuthPage {
 }
 
 /// `GET /signup`.
-pub async fn signup_page(viewer: Viewer) -> PageResult {
+pub async fn signup_page(State(state): State<AppState>, viewer: Viewer) -> PageResult {
     render(&AuthPage {
-        layout: Layout::titled(&viewer, "title.sign_up", "/signup"),
+        layout: Layout::titled(&state, &viewer, "title.sign_up", "/signup").await,
         signup: true,
         username: String::new(),
         form_error: None,
@@ -36,9 +32,9 @@ pub async fn signup_page(viewer: Viewer) -> PageResult {
 }
 
 /// `GET /signin`.
-pub async fn signin_page(viewer: Viewer) -> PageResult {
+pub async fn signin_page(State(state): State<AppState>, viewer: Viewer) -> PageResult {
     render(&AuthPage {
-        layout: Layout::titled(&viewer, "title.sign_in", "/signin"),
+        layout: Layout::titled(&state, &viewer, "title.sign_in", "/signin").await,
         signup: false,
         username: String::new(),
         form_error: None,
@@ -59,11 +55,10 @@ pub struct CredentialsForm {
 /// the session use a token derived from it; see [`crate::auth`]).
 fn signed_in(state: &AppState, token: &str) -> Result<Response, Error> {
     let mut response = Redirect::to("/").into_response();
-    if let Ok(value) =
-        HeaderValue::from_str(&session_cookie(Some(token), state.config.secure_cookies))
-    {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
+    set_cookie(
+        &mut response,
+        session_cookie(Some(token), state.config.secure_cookies),
+    );
     renew_csrf_cookie(&mut response, state.config.secure_cookies)?;
     Ok(response)
 }
@@ -71,9 +66,10 @@ fn signed_in(state: &AppState, token: &str) -> Result<Response, Error> {
 /// The redirect after a session ends: the session cookie removed, a new CSRF cookie.
 pub fn signed_out(state: &AppState) -> Result<Response, Error> {
     let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response();
-    if let Ok(value) = HeaderValue::from_str(&session_cookie(None, state.config.secure_cookies)) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
+    set_cookie(
+        &mut response,
+        session_cookie(None, state.config.secure_cookies),
+    );
     renew_csrf_cookie(&mut response, state.config.secure_cookies)?;
     Ok(response)
 }
@@ -94,7 +90,7 @@ async fn submit(
     };
     match result {
         Ok(user) => {
-            let token = start_session(&state, user.id, KIND_COOKIE, &user_agent).await?;
+            let token = accounts::start_page_session(&state, &user, &user_agent).await?;
             Ok(signed_in(&state, &token)?)
         }
         Err(e @ (Error::Invalid(_) | Error::Conflict { .. } | Error::BadCredentials)) => {
@@ -108,10 +104,12 @@ async fn submit(
                 response.status,
                 &AuthPage {
                     layout: Layout::titled(
+                        &state,
                         &viewer,
                         title,
                         if signup { "/signup" } else { "/signin" },
-                    ),
+                    )
+                    .await,
                     signup,
                     username: form.username,
                     form_error: Some(viewer.locale.error(&response.code, &response.message)),
@@ -170,13 +168,11 @@ pub struct SignOutForm {
 pub async fn signout(
     State(state): State<AppState>,
     viewer: Viewer,
-    headers: HeaderMap,
     Form(form): Form<SignOutForm>,
 ) -> PageResult {
     viewer.check_csrf(&form.csrf)?;
-    let jar = CookieJar::from_headers(&headers);
-    if let Some(cookie) = jar.get(SESSION_COOKIE) {
-        sessions::delete(&state.db, &token_hash(cookie.value())).await?;
+    if let Some(hash) = &viewer.session {
+        accounts::end_session(&state, hash).await?;
     }
     Ok(signed_out(&state)?)
 }

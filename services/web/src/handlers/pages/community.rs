@@ -4,8 +4,6 @@ use super::{
     FEELINGS, Form, Layout, PageResult, PostForm, SwitchForm, WriteForm, next_url, render_status,
 };
 use crate::auth::Viewer;
-use crate::db::communities::Community;
-use crate::db::favourites;
 use crate::ops::{communities as community_ops, feeds, posts};
 use crate::views::{CommunityView, PostView};
 use crate::{AppState, Error};
@@ -40,39 +38,32 @@ pub struct CommunityQuery {
     cursor: Option<String>,
 }
 
-async fn find(state: &AppState, id: Id) -> Result<Community, Error> {
-    crate::cache::community(state, id)
-        .await?
-        .ok_or(Error::NotFound("community"))
+async fn find(state: &AppState, id: Id) -> Result<CommunityView, Error> {
+    Ok(CommunityView::from(
+        &community_ops::existing(state, id).await?,
+    ))
 }
 
 async fn show_page(
     state: &AppState,
     viewer: &Viewer,
-    community: &Community,
+    view: CommunityView,
     q: CommunityQuery,
     status: StatusCode,
     form: Option<(&WriteForm, String)>,
 ) -> PageResult {
-    let view = CommunityView::from(community);
     let tab = match q.tab.as_deref() {
         Some("popular") => "popular",
         Some("drawings") => "drawings",
         _ => "new",
     };
+    let me = viewer.user.as_ref();
     let page = match tab {
-        "popular" => {
-            feeds::popular(state, viewer.user.as_ref(), community.id, q.cursor.clone()).await?
-        }
-        "drawings" => {
-            feeds::drawings(state, viewer.user.as_ref(), community.id, q.cursor.clone()).await?
-        }
-        _ => feeds::community(state, viewer.user.as_ref(), community.id, q.cursor.clone()).await?,
+        "popular" => feeds::popular(state, me, view.id, q.cursor.clone()).await?,
+        "drawings" => feeds::drawings(state, me, view.id, q.cursor.clone()).await?,
+        _ => feeds::community(state, me, view.id, q.cursor.clone()).await?,
     };
-    let favourited = match &viewer.user {
-        Some(u) => favourites::exists(&state.db, u.id, community.id).await?,
-        None => false,
-    };
+    let favourited = community_ops::is_favourite(state, me, view.id).await?;
     let base = if tab == "new" {
         view.url.clone()
     } else {
@@ -89,7 +80,7 @@ async fn show_page(
     render_status(
         status,
         &CommunityPage {
-            layout: Layout::new(viewer, community.name.clone(), path),
+            layout: Layout::new(state, viewer, view.name.clone(), path).await,
             next_url: next_url(&base, page.next_cursor.as_deref()),
             community: view,
             tab,
@@ -120,9 +111,9 @@ pub async fn show(
 ) -> PageResult {
     let community = find(&state, id).await?;
     if community.title_id != title_id {
-        return Ok(Redirect::permanent(&CommunityView::from(&community).url).into_response());
+        return Ok(Redirect::permanent(&community.url).into_response());
     }
-    show_page(&state, &viewer, &community, q, StatusCode::OK, None).await
+    show_page(&state, &viewer, community, q, StatusCode::OK, None).await
 }
 
 /// `POST /titles/{title_id}/{community_id}/posts`.
@@ -136,7 +127,7 @@ pub async fn create_post(
     let user = viewer.require()?;
     let community = find(&state, id).await?;
     match posts::create_post(&state, user, id, &form.input(), "web").await {
-        Ok(_) => Ok(Redirect::to(&CommunityView::from(&community).url).into_response()),
+        Ok(_) => Ok(Redirect::to(&community.url).into_response()),
         Err(Error::Invalid(invalid)) => {
             let q = CommunityQuery {
                 tab: None,
@@ -145,7 +136,7 @@ pub async fn create_post(
             show_page(
                 &state,
                 &viewer,
-                &community,
+                community,
                 q,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some((&form, viewer.locale.error(invalid.code, &invalid.message))),
@@ -167,5 +158,5 @@ pub async fn favourite(
     let user = viewer.require()?;
     let community = find(&state, id).await?;
     community_ops::set_favourite(&state, user, id, form.on()).await?;
-    Ok(Redirect::to(&CommunityView::from(&community).url).into_response())
+    Ok(Redirect::to(&community.url).into_response())
 }

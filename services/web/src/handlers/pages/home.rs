@@ -1,16 +1,13 @@
 //! The home page and the list of communities.
 
-use super::{Layout, PageResult, next_url, render};
+use super::{CursorQuery, Layout, PageResult, next_url, render};
 use crate::AppState;
 use crate::auth::Viewer;
-use crate::db::communities;
-use crate::handlers::api::CursorQuery;
-use crate::handlers::api::users::favourites_page;
+use crate::ops::{communities, social};
 use crate::views::CommunityView;
 use askama::Template;
 use axum::extract::State;
 use plaza_http::Query;
-use plaza_types::Cursor;
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -22,14 +19,14 @@ struct HomePage {
 
 /// `GET /`.
 pub async fn home(State(state): State<AppState>, viewer: Viewer) -> PageResult {
-    let page = communities::list(&state.db, None, 50).await?;
+    let page = communities::list(&state, None, 50).await?;
     let favourites = match &viewer.user {
-        Some(u) => favourites_page(&state, u.id, None).await?.items,
+        Some(u) => social::favourites_page(&state, u.id, None).await?.items,
         None => Vec::new(),
     };
     render(&HomePage {
-        layout: Layout::titled(&viewer, "title.home", "/"),
-        communities: page.items.iter().map(CommunityView::from).collect(),
+        layout: Layout::titled(&state, &viewer, "title.home", "/").await,
+        communities: page.items,
         favourites,
     })
 }
@@ -48,11 +45,10 @@ pub async fn communities(
     viewer: Viewer,
     Query(q): Query<CursorQuery>,
 ) -> PageResult {
-    let after = Cursor::key_from(q.cursor.as_deref()).map_err(crate::Error::from)?;
-    let page = communities::list(&state.db, after, 50).await?;
+    let page = communities::list(&state, q.cursor.as_deref(), 50).await?;
     render(&CommunitiesPage {
-        layout: Layout::titled(&viewer, "title.communities", "/communities"),
-        communities: page.items.iter().map(CommunityView::from).collect(),
+        layout: Layout::titled(&state, &viewer, "title.communities", "/communities").await,
+        communities: page.items,
         next_url: next_url("/communities", page.next_cursor.as_deref()),
     })
 }

@@ -2,8 +2,10 @@
 //! language it is written in, with the lookups templates translate and format with.
 
 use super::FEELINGS;
+use crate::AppState;
 use crate::auth::Viewer;
 use crate::i18n::{Lang, Locale};
+use crate::ops::feeds;
 
 /// The signed-in person as the header shows them.
 #[derive(Debug, Clone)]
@@ -26,9 +28,24 @@ pub struct Layout {
     pub locale: Locale,
 }
 
+/// The header's unread count (0 for nobody signed in). A nicety: when the notification service
+/// is down the page still renders, with no count.
+async fn unread_count(state: &AppState, viewer: &Viewer) -> i64 {
+    match &viewer.user {
+        Some(user) => feeds::unread_count(state, user).await.unwrap_or(0),
+        None => 0,
+    }
+}
+
 impl Layout {
-    /// The frame for `viewer` on the page at `path`.
-    pub fn new(viewer: &Viewer, title: impl Into<String>, path: impl Into<String>) -> Self {
+    /// The frame for `viewer` on the page at `path`, with the unread count the header shows
+    /// (fetched only here: requests that redirect never ask for it).
+    pub async fn new(
+        state: &AppState,
+        viewer: &Viewer,
+        title: impl Into<String>,
+        path: impl Into<String>,
+    ) -> Self {
         Layout {
             title: title.into(),
             user: viewer.user.as_ref().map(|u| LayoutUser {
@@ -37,15 +54,32 @@ impl Layout {
                 is_admin: u.is_admin,
             }),
             csrf: viewer.csrf.clone(),
-            unread: viewer.unread,
+            unread: unread_count(state, viewer).await,
             path: path.into(),
             locale: viewer.locale.clone(),
         }
     }
 
     /// The frame with the title under `title_key` in the viewer's language.
-    pub fn titled(viewer: &Viewer, title_key: &str, path: impl Into<String>) -> Self {
-        Layout::new(viewer, viewer.locale.t(title_key), path)
+    pub async fn titled(
+        state: &AppState,
+        viewer: &Viewer,
+        title_key: &str,
+        path: impl Into<String>,
+    ) -> Self {
+        Layout::new(state, viewer, viewer.locale.t(title_key), path).await
+    }
+
+    /// The frame of an error page: nobody signed in, no forms, in `locale`'s language.
+    pub fn bare(title: String, locale: Locale) -> Self {
+        Layout {
+            title,
+            user: None,
+            csrf: String::new(),
+            unread: 0,
+            path: "/".into(),
+            locale,
+        }
     }
 
     /// Whether the signed-in person is an admin (who may delete any post or comment).

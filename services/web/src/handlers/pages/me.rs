@@ -1,23 +1,20 @@
 //! The signed-in person's own pages: activity, notifications and settings.
 
-use super::{Form, Layout, PageResult, back_to, next_url, render, render_status};
+use super::{CursorQuery, Form, Layout, PageResult, back_to, next_url, render, render_status};
 use crate::auth::Viewer;
 use crate::client::ClientIp;
-use crate::db::sessions;
-use crate::db::users::User;
-use crate::handlers::api::CursorQuery;
-use crate::handlers::api::accounts::SessionView;
-use crate::i18n::{LANG_COOKIE, Lang};
+use crate::i18n::Lang;
 use crate::ops::accounts::{self, invalid_language};
 use crate::ops::feeds;
-use crate::views::{NotificationView, PostView};
+use crate::session::{language_cookie, set_cookie};
+use crate::views::{NotificationView, PostView, SessionView};
 use crate::{AppState, Error};
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use plaza_http::{Json, Path, Query};
-use serde_json::{Value, json};
+use plaza_types::notification::UnreadCount;
 
 #[derive(Template)]
 #[template(path = "activity.html")]
@@ -37,10 +34,12 @@ pub async fn activity(
     let page = feeds::activity(&state, me, q.cursor.clone()).await?;
     render(&ActivityPage {
         layout: Layout::titled(
+            &state,
             &viewer,
             "title.activity",
             next_url("/activity", q.cursor.as_deref()).unwrap_or_else(|| "/activity".into()),
-        ),
+        )
+        .await,
         posts: page.items,
         next_url: next_url("/activity", page.next_cursor.as_deref()),
     })
@@ -63,7 +62,7 @@ pub async fn notifications(
     let me = viewer.require()?;
     let page = feeds::notifications(&state, me, q.cursor).await?;
     render(&NotificationsPage {
-        layout: Layout::titled(&viewer, "title.notifications", "/notifications"),
+        layout: Layout::titled(&state, &viewer, "title.notifications", "/notifications").await,
         notifications: page.items,
         next_url: next_url("/notifications", page.next_cursor.as_deref()),
     })
@@ -83,15 +82,10 @@ pub async fn mark_read(
 ) -> PageResult {
     viewer.check_csrf(&form.csrf)?;
     let me = viewer.require()?;
-    state
-        .notification
-        .mark_read(me.id)
-        .await
-        .map_err(Error::from)?;
+    feeds::mark_all_read(&state, me).await?;
     Ok(Redirect::to("/notifications").into_response())
 }
 
-/// `GET /notifications/unread.json`: the header's live count, for the page's script.
 /// `GET /notifications/stream`: the header's unread count, live (Server-Sent Events).
 pub async fn stream(
     State(state): State<AppState>,
@@ -103,9 +97,15 @@ pub async fn stream(
     ))
 }
 
-pub async fn unread(viewer: Viewer) -> Result<Json<Value>, Error> {
-    viewer.require()?;
-    Ok(Json(json!({"unread": viewer.unread})))
+/// `GET /notifications/unread.json`: the header's live count, for the page's script.
+pub async fn unread(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Json<UnreadCount>, Error> {
+    let me = viewer.require()?;
+    // As in the header: a count that cannot be read now shows as none.
+    let unread = feeds::unread_count(&state, me).await.unwrap_or(0);
+    Ok(Json(UnreadCount { unread }))
 }
 
 #[derive(Template)]
@@ -125,18 +125,15 @@ struct SettingsPage {
 }
 
 impl SettingsPage {
-    /// The page for `me` as saved, with its sessions.
-    async fn load(state: &AppState, viewer: &Viewer, me: &User) -> Result<Self, Error> {
-        let sessions = sessions::list(&state.db, me.id)
-            .await?
-            .into_iter()
-            .map(|(hash, s)| SessionView::new(&hash, s, viewer.session.as_deref()))
-            .collect();
+    /// The page for the signed-in viewer as saved, with their sessions.
+    async fn load(state: &AppState, viewer: &Viewer) -> Result<Self, Error> {
+        let me = viewer.require()?;
+        let sessions = accounts::sessions(state, me, viewer.session.as_deref()).await?;
         Ok(SettingsPage {
             display_name: me.display_name.clone(),
             bio: me.bio.clone(),
             language: me.language.clone(),
-            layout: Layout::titled(viewer, "title.settings", "/settings"),
+            layout: Layout::titled(state, viewer, "title.settings", "/settings").await,
             form_error: None,
             notice: None,
             password_error: None,
@@ -157,8 +154,7 @@ pub async fn settings(
     viewer: Viewer,
     Query(q): Query<SettingsQuery>,
 ) -> PageResult {
-    let me = viewer.require()?;
-    let mut page = SettingsPage::load(&state, &viewer, me).await?;
+    let mut page = SettingsPage::load(&state, &viewer).await?;
     page.notice = match q.saved.as_deref() {
         None => None,
         Some("password") => Some("settings.password_changed"),
@@ -199,7 +195,7 @@ pub async fn save_settings(
     match saved {
         Ok(_) => Ok(Redirect::to("/settings?saved=1").into_response()),
         Err(Error::Invalid(i)) => {
-            let mut page = SettingsPage::load(&state, &viewer, me).await?;
+            let mut page = SettingsPage::load(&state, &viewer).await?;
             page.form_error = Some(viewer.locale.error(i.code, &i.message));
             page.display_name = form.display_name;
             page.bio = form.bio;
@@ -244,7 +240,7 @@ pub async fn change_password(
         Ok(()) => Ok(Redirect::to("/settings?saved=password").into_response()),
         Err(e @ (Error::Invalid(_) | Error::Forbidden { .. })) => {
             let response = e.to_response();
-            let mut page = SettingsPage::load(&state, &viewer, me).await?;
+            let mut page = SettingsPage::load(&state, &viewer).await?;
             page.password_error = Some(viewer.locale.error(&response.code, &response.message));
             render_status(response.status, &page)
         }
@@ -262,14 +258,8 @@ pub async fn revoke_session(
 ) -> PageResult {
     viewer.check_csrf(&form.csrf)?;
     let me = viewer.require()?;
-    if !sessions::delete_by_id(&state.db, me.id, &id).await? {
-        return Err(Error::NotFound("session").into());
-    }
-    let own = viewer
-        .session
-        .as_deref()
-        .is_some_and(|hash| sessions::public_id(hash) == id.to_ascii_lowercase());
-    if own {
+    accounts::revoke_session(&state, me, &id).await?;
+    if accounts::is_current_session(viewer.session.as_deref(), &id) {
         return Ok(super::auth::signed_out(&state)?);
     }
     Ok(Redirect::to("/settings?saved=session").into_response())
@@ -283,7 +273,7 @@ pub async fn revoke_all_sessions(
 ) -> PageResult {
     viewer.check_csrf(&form.csrf)?;
     let me = viewer.require()?;
-    sessions::delete_all(&state.db, me.id, None).await?;
+    accounts::revoke_all_sessions(&state, me).await?;
     Ok(super::auth::signed_out(&state)?)
 }
 
@@ -310,18 +300,10 @@ pub async fn choose_language(
     if let Some(me) = &viewer.user {
         accounts::set_language(&state, me, lang.code()).await?;
     }
-    let secure = if state.config.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = format!(
-        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
-        lang.code()
-    );
     let mut response = back_to(form.back.as_deref(), "/").into_response();
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
+    set_cookie(
+        &mut response,
+        language_cookie(lang, state.config.secure_cookies),
+    );
     Ok(response)
 }

@@ -1,17 +1,20 @@
 //! The HTML pages: server-rendered with askama, readable without JavaScript, every form carrying
-//! a CSRF token. Errors render as friendly pages with the right status.
+//! a CSRF token. Errors render as friendly pages with the right status ([`errors`]).
+//!
+//! A page handler uses only extractors (who is asking, the form), `ops` (what can be done, and
+//! the data to show) and `views` (how it is shown): no SQL, no service client here.
 
 pub mod admin;
 pub mod auth;
 pub mod community;
+pub mod errors;
 pub mod home;
 mod layout;
 pub mod me;
 pub mod post;
 pub mod user;
 
-use crate::error::{Error, PageError};
-use crate::i18n::Locale;
+use crate::error::{Error, PageError, error_page};
 use askama::Template;
 use axum::extract::{FromRequest, Request};
 use axum::http::{StatusCode, header};
@@ -34,68 +37,6 @@ pub fn render_status<T: Template>(status: StatusCode, page: &T) -> PageResult {
         .render()
         .map_err(|e| Error::Internal(anyhow::anyhow!("rendering a page: {e}")))?;
     Ok((status, Html(html)).into_response())
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    layout: Layout,
-    heading: String,
-    message: String,
-}
-
-/// An error page's status, code and English message, kept on the response so that
-/// [`crate::i18n::translate_error_pages`] can render it again in the reader's language.
-#[derive(Debug, Clone)]
-pub struct ErrorPageSource {
-    pub status: StatusCode,
-    pub code: String,
-    pub message: String,
-}
-
-impl ErrorPageSource {
-    /// The page's HTML in `locale`'s language.
-    pub fn render(&self, locale: &Locale) -> String {
-        let heading_key = match self.status {
-            StatusCode::NOT_FOUND => "error.heading.not_found",
-            StatusCode::FORBIDDEN => "error.heading.forbidden",
-            StatusCode::UNAUTHORIZED => "error.heading.unauthorized",
-            s if s.is_server_error() => "error.heading.server",
-            _ => "error.heading.other",
-        };
-        let heading = locale.t(heading_key).to_owned();
-        let page = ErrorPage {
-            layout: Layout {
-                title: heading.clone(),
-                user: None,
-                csrf: String::new(),
-                unread: 0,
-                path: "/".into(),
-                locale: locale.clone(),
-            },
-            heading,
-            message: locale.error(&self.code, &self.message),
-        };
-        page.render().unwrap_or_else(|_| self.message.clone())
-    }
-}
-
-/// The friendly page for an error. The response carries the error as an [`ErrorPageSource`];
-/// [`crate::i18n::translate_error_pages`], which knows the reader's language, renders the page.
-pub fn error_page(err: ErrorResponse) -> Response {
-    let source = ErrorPageSource {
-        status: err.status,
-        code: err.code.clone(),
-        message: err.message.clone(),
-    };
-    let mut response = (err.status, err.message).into_response();
-    response.extensions_mut().insert(source);
-    if let Some(cause) = err.cause {
-        response
-            .extensions_mut()
-            .insert(plaza_http::error::InternalCause(cause));
-    }
-    response
 }
 
 /// The page for a URL no route matches.
@@ -123,6 +64,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
             }))),
         }
     }
+}
+
+/// A list page's query: where the page starts.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct CursorQuery {
+    pub cursor: Option<String>,
 }
 
 /// A same-site path to go back to after a form, or `fallback`.

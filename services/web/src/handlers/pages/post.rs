@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use plaza_http::{Json, Path, Query};
 use plaza_types::Id;
 use plaza_types::empathy::TargetKind;
-use serde_json::json;
+use plaza_types::pages::YeahState;
 
 #[derive(Template)]
 #[template(path = "post.html")]
@@ -67,7 +67,7 @@ async fn show_page(
     render_status(
         status,
         &PostPage {
-            layout: Layout::new(viewer, title, path),
+            layout: Layout::new(state, viewer, title, path).await,
             next_url: next_url(&base, comments.next_cursor.as_deref()),
             post,
             comments: comments.items,
@@ -166,9 +166,11 @@ async fn yeah(
     }
     .await;
     match (result, json) {
-        (Ok(outcome), true) => {
-            Json(json!({"yeahed": form.on(), "yeah_count": outcome.count})).into_response()
-        }
+        (Ok(outcome), true) => Json(YeahState {
+            yeahed: form.on(),
+            yeah_count: outcome.count,
+        })
+        .into_response(),
         (Ok(_), false) => back_to(form.back.as_deref(), fallback).into_response(),
         (Err(e), true) => e.into_response(),
         (Err(e), false) => crate::error::PageError(e).into_response(),
@@ -217,6 +219,6 @@ pub async fn yeah_comment(
 
 /// `GET /comments/{id}`: the comment in its post.
 pub async fn comment_link(State(state): State<AppState>, Path(id): Path<Id>) -> PageResult {
-    let comment = state.timeline.comment(id).await.map_err(Error::from)?;
+    let comment = posts::find_comment(&state, id).await?;
     Ok(Redirect::to(&format!("/posts/{}#c{}", comment.post_id, comment.id)).into_response())
 }

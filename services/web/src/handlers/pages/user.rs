@@ -1,12 +1,8 @@
 //! A user's page: profile, posts, Yeahs, following and followers; follow and block buttons.
 
-use super::{Form, Layout, PageResult, SwitchForm, next_url, render};
+use super::{CursorQuery, Form, Layout, PageResult, SwitchForm, next_url, render};
 use crate::AppState;
 use crate::auth::Viewer;
-use crate::db::blocks;
-use crate::db::follows::{self, Direction};
-use crate::handlers::api::CursorQuery;
-use crate::handlers::api::users::{favourites_page, graph_page};
 use crate::ops::{feeds, social};
 use crate::views::{CommunityView, PostView, UserRef, UserView};
 use askama::Template;
@@ -40,26 +36,18 @@ async fn user_page(
 ) -> PageResult {
     let user = social::find_user(state, name).await?;
     let me = viewer.user.as_ref();
-    let (following_count, follower_count) = follows::counts(&state.db, user.id).await?;
-    let (followed_by_me, blocked_by_me) = match me {
-        Some(v) => (
-            follows::exists(&state.db, v.id, user.id).await?,
-            blocks::exists(&state.db, v.id, user.id).await?,
-        ),
-        None => (false, false),
-    };
+    let relationship = social::relationship(state, me, &user).await?;
     let (posts, people, next) = match tab {
         "yeahs" => {
             let p = feeds::user_yeahs(state, me, &user, cursor.clone()).await?;
             (p.items, Vec::new(), p.next_cursor)
         }
-        "following" | "followers" => {
-            let direction = if tab == "following" {
-                Direction::Following
-            } else {
-                Direction::Followers
-            };
-            let p = graph_page(state, user.id, direction, cursor.clone()).await?;
+        "following" => {
+            let p = social::following(state, user.id, cursor.clone()).await?;
+            (Vec::new(), p.items, p.next_cursor)
+        }
+        "followers" => {
+            let p = social::followers(state, user.id, cursor.clone()).await?;
             (Vec::new(), p.items, p.next_cursor)
         }
         _ => {
@@ -74,18 +62,18 @@ async fn user_page(
     };
     let path = next_url(&base, cursor.as_deref()).unwrap_or_else(|| base.clone());
     render(&UserPage {
-        layout: Layout::new(viewer, user.shown_name().to_owned(), path),
-        favourites: favourites_page(state, user.id, None).await?.items,
+        layout: Layout::new(state, viewer, user.shown_name().to_owned(), path).await,
+        favourites: social::favourites_page(state, user.id, None).await?.items,
         is_me: me.is_some_and(|m| m.id == user.id),
         profile: UserView::from(&user),
         tab,
         posts,
         people,
         next_url: next_url(&base, next.as_deref()),
-        following_count,
-        follower_count,
-        followed_by_me,
-        blocked_by_me,
+        following_count: relationship.following_count,
+        follower_count: relationship.follower_count,
+        followed_by_me: relationship.followed_by_me,
+        blocked_by_me: relationship.blocked_by_me,
     })
 }
 

@@ -1,0 +1,131 @@
+//! What a list shows beside each item, fetched for a whole page at once: posts with their
+//! authors, communities, Yeah counts and the comment counts the viewer sees; comments with their
+//! authors and Yeahs; notifications with their actors. A page of posts costs one query per own
+//! table and one batch call per service, never one per post. [`crate::views`] then builds what
+//! is shown from the pieces.
+
+use crate::db::{blocks, communities, users};
+use crate::views::{CommentView, NotificationView, PostView};
+use crate::{AppState, Error, Result};
+use plaza_types::Id;
+use plaza_types::empathy::TargetKind;
+use plaza_types::notification::Group;
+use plaza_types::timeline::{Comment, Post};
+use std::collections::HashMap;
+
+/// Posts joined with their authors, communities and Yeah counts, as `viewer` sees them.
+pub async fn posts(
+    state: &AppState,
+    viewer: Option<Id>,
+    posts: Vec<Post>,
+) -> Result<Vec<PostView>> {
+    let ids: Vec<Id> = posts.iter().map(|p| p.id).collect();
+    let authors: Vec<Id> = posts.iter().map(|p| p.author_id).collect();
+    let community_ids: Vec<Id> = posts.iter().map(|p| p.community_id).collect();
+    let (users, communities, summaries, counts) = tokio::try_join!(
+        async {
+            users::by_ids(&state.db, &authors)
+                .await
+                .map_err(Error::from)
+        },
+        async {
+            communities::by_ids(&state.db, &community_ids)
+                .await
+                .map_err(Error::from)
+        },
+        async {
+            state
+                .empathy
+                .summaries(TargetKind::Post, &ids, viewer)
+                .await
+                .map_err(Error::from)
+        },
+        comment_counts(state, viewer, &ids),
+    )?;
+    let summaries: HashMap<Id, _> = summaries.into_iter().map(|s| (s.target_id, s)).collect();
+    let media = |key: &str| crate::media::url(state, key);
+    Ok(posts
+        .into_iter()
+        .map(|p| {
+            let (id, author, community) = (p.id, p.author_id, p.community_id);
+            PostView::new(
+                p,
+                users.get(&author),
+                communities.get(&community),
+                summaries.get(&id),
+                counts.get(&id).copied(),
+                viewer,
+                &media,
+            )
+        })
+        .collect())
+}
+
+/// The comment counts as `viewer` sees them, for a viewer who blocks or is blocked by anyone
+/// (the counts the posts carry include everyone's comments); empty otherwise.
+async fn comment_counts(
+    state: &AppState,
+    viewer: Option<Id>,
+    ids: &[Id],
+) -> Result<HashMap<Id, i64>> {
+    let Some(viewer) = viewer else {
+        return Ok(HashMap::new());
+    };
+    let hidden = blocks::hidden_from(&state.db, viewer).await?;
+    if hidden.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(state
+        .timeline
+        .comment_counts(ids, &hidden)
+        .await?
+        .into_iter()
+        .map(|c| (c.post_id, c.count))
+        .collect())
+}
+
+/// Comments joined with their authors and Yeah counts, as `viewer` sees them.
+pub async fn comments(
+    state: &AppState,
+    viewer: Option<Id>,
+    comments: Vec<Comment>,
+) -> Result<Vec<CommentView>> {
+    let ids: Vec<Id> = comments.iter().map(|c| c.id).collect();
+    let authors: Vec<Id> = comments.iter().map(|c| c.author_id).collect();
+    let (users, summaries) = tokio::try_join!(
+        async {
+            users::by_ids(&state.db, &authors)
+                .await
+                .map_err(Error::from)
+        },
+        async {
+            state
+                .empathy
+                .summaries(TargetKind::Comment, &ids, viewer)
+                .await
+                .map_err(Error::from)
+        },
+    )?;
+    let summaries: HashMap<Id, _> = summaries.into_iter().map(|s| (s.target_id, s)).collect();
+    let media = |key: &str| crate::media::url(state, key);
+    Ok(comments
+        .into_iter()
+        .map(|c| {
+            let (id, author) = (c.id, c.author_id);
+            CommentView::new(c, users.get(&author), summaries.get(&id), viewer, &media)
+        })
+        .collect())
+}
+
+/// Notification groups joined with their actors.
+pub async fn notifications(state: &AppState, groups: Vec<Group>) -> Result<Vec<NotificationView>> {
+    let actor_ids: Vec<Id> = groups
+        .iter()
+        .flat_map(|g| g.latest_actor_ids.iter().copied())
+        .collect();
+    let users = users::by_ids(&state.db, &actor_ids).await?;
+    Ok(groups
+        .into_iter()
+        .map(|g| NotificationView::new(g, &users))
+        .collect())
+}

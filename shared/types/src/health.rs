@@ -1,0 +1,88 @@
+//! What every service answers on `/healthz` and `/readyz`, and the worker on `/v1/queue`: the
+//! same shapes on every service, so load balancers and monitors read them all alike.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+
+/// `/healthz`: the process answers. Always `{"status": "ok"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Liveness {
+    pub status: Live,
+}
+
+/// The one state a live process reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Live {
+    Ok,
+}
+
+impl Liveness {
+    /// `{"status": "ok"}`.
+    pub const OK: Liveness = Liveness { status: Live::Ok };
+}
+
+/// `/readyz`: `status` and, beside it, one entry per dependency by name (`database`, `cache`,
+/// `redis`, or the services the web service calls), such as
+/// `{"status": "ok", "database": "ok", "cache": "degraded"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Readiness {
+    pub status: Ready,
+    /// Each dependency's state, by its name.
+    #[serde(flatten)]
+    pub dependencies: BTreeMap<String, Dependency>,
+}
+
+/// Whether a service can take traffic (answered with 200) or not (503).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Ready {
+    Ok,
+    Unavailable,
+}
+
+/// How one dependency answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Dependency {
+    /// It answered.
+    Ok,
+    /// A required dependency did not answer: the service is not ready.
+    Down,
+    /// An optional one (a cache) did not answer: the service works, only slower.
+    Degraded,
+    /// An optional one this deployment does not use.
+    NotConfigured,
+}
+
+/// `/v1/queue` on the worker: jobs waiting (or running) and dead-lettered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct QueueDepth {
+    pub waiting: i64,
+    pub dead: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readiness_puts_each_dependency_beside_the_status() {
+        let ready = Readiness {
+            status: Ready::Unavailable,
+            dependencies: BTreeMap::from([
+                ("database".to_owned(), Dependency::Down),
+                ("redis".to_owned(), Dependency::NotConfigured),
+            ]),
+        };
+        assert_eq!(
+            serde_json::to_value(&ready).unwrap(),
+            serde_json::json!({"status": "unavailable", "database": "down", "redis": "not_configured"})
+        );
+        assert_eq!(
+            serde_json::to_value(Liveness::OK).unwrap(),
+            serde_json::json!({"status": "ok"})
+        );
+    }
+}
