@@ -1,13 +1,158 @@
-//! The OpenAPI description of `/api/v1`, kept beside the code in `docs/openapi.json` and served
-//! at `/api/v1/openapi.json`. A test checks that every documented operation is routed.
+//! The OpenAPI description of `/api/v1`, generated from the handlers' `#[utoipa::path]`s and the
+//! shapes in `plaza_types::api`. Served at `/api/v1/openapi.json`; the committed copy in
+//! `docs/openapi.json` is checked against it by a test (`PLAZA_UPDATE_OPENAPI=1 cargo test -p
+//! plaza-web openapi` rewrites it).
 
+use crate::handlers::api::{accounts, communities, notifications, posts, users};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use plaza_types::ErrorBody;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder};
+use utoipa::{Modify, OpenApi, ToSchema};
 
-/// The document's text.
-pub const OPENAPI: &str = include_str!("../../../docs/openapi.json");
+const DESCRIPTION: &str = "The public JSON API of Plaza. Ids are decimal strings; times are RFC \
+3339 UTC; lists are keyset-paginated with an opaque next_cursor; errors are {\"error\": code, \
+\"message\": text} with the matching HTTP status (400 malformed, 401 unauthenticated, 403 \
+forbidden, 404 not found, 409 conflict, 413 too large, 415 wrong content type, 422 invalid).";
 
-/// `GET /api/v1/openapi.json`.
+/// The document: every operation of `/api/v1`, in the order the router lists them.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Plaza API", version = "1.0.0", description = DESCRIPTION),
+    servers((url = "/api/v1")),
+    paths(
+        document,
+        accounts::sign_up,
+        accounts::sign_in,
+        accounts::sign_out,
+        accounts::me,
+        accounts::update_me,
+        accounts::change_password,
+        accounts::list_sessions,
+        accounts::revoke_all_sessions,
+        accounts::revoke_session,
+        communities::index,
+        communities::create,
+        communities::show,
+        communities::update,
+        communities::favourite,
+        communities::unfavourite,
+        communities::posts,
+        communities::create_post,
+        communities::popular,
+        posts::show,
+        posts::delete,
+        posts::comments,
+        posts::comment,
+        posts::yeah_post,
+        posts::unyeah_post,
+        posts::yeahs,
+        posts::delete_comment,
+        posts::yeah_comment,
+        posts::unyeah_comment,
+        users::show,
+        users::posts,
+        users::yeahs,
+        users::following,
+        users::followers,
+        users::user_favourites,
+        users::follow,
+        users::unfollow,
+        users::block,
+        users::unblock,
+        users::activity,
+        notifications::index,
+        notifications::unread,
+        notifications::mark_read,
+        notifications::stream,
+    ),
+    components(schemas(ErrorBody)),
+    modifiers(&Contract)
+)]
+pub struct ApiDoc;
+
+/// What every operation shares: the bearer scheme, and the error body as the answer for every
+/// status not listed.
+struct Contract;
+
+impl Modify for Contract {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A token from POST /accounts or POST /sessions."))
+                    .build(),
+            ),
+        );
+        let error = ResponseBuilder::new()
+            .description("Error")
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                        ErrorBody::name(),
+                    ))))
+                    .build(),
+            )
+            .build();
+        for item in doc.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                op.responses
+                    .responses
+                    .entry("default".to_owned())
+                    .or_insert_with(|| RefOr::T(error.clone()));
+            }
+        }
+    }
+}
+
+/// The document as served and committed: pretty JSON with a final newline.
+pub fn generate() -> String {
+    let mut text = ApiDoc::openapi()
+        .to_pretty_json()
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    text.push('\n');
+    text
+}
+
+/// This document
+#[utoipa::path(get, path = "/openapi.json", tag = "meta",
+    responses((status = 200, description = "The OpenAPI document", body = Object)))]
 pub async fn document() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+    ([(header::CONTENT_TYPE, "application/json")], generate()).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::generate;
+
+    const COMMITTED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.json");
+
+    #[test]
+    fn committed_openapi_document_matches_the_code() {
+        let generated = generate();
+        if std::env::var_os("PLAZA_UPDATE_OPENAPI").is_some() {
+            std::fs::write(COMMITTED, &generated).expect("write docs/openapi.json");
+            return;
+        }
+        let committed = std::fs::read_to_string(COMMITTED).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "docs/openapi.json differs from the document the code generates; regenerate it with \
+             `PLAZA_UPDATE_OPENAPI=1 cargo test -p plaza-web openapi` and commit it"
+        );
+    }
 }

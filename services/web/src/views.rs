@@ -6,34 +6,22 @@ use crate::db::communities::{self, Community};
 use crate::db::users::{self, User};
 use crate::i18n::{Locale, fill};
 use crate::{AppState, Result};
-use chrono::{DateTime, Utc};
 use plaza_types::empathy::TargetKind;
 use plaza_types::notification::{Group, Kind};
 use plaza_types::timeline::{Comment, Post};
 use plaza_types::validate::FEELINGS;
 use plaza_types::{Id, to_datetime};
-use serde::Serialize;
 use std::collections::HashMap;
 
-/// A person as shown beside what they wrote.
-#[derive(Debug, Clone, Serialize)]
-pub struct UserRef {
-    pub id: Id,
-    pub username: String,
-    pub display_name: String,
-}
+pub use plaza_types::api::accounts::UserView;
+pub use plaza_types::api::communities::CommunityView;
+pub use plaza_types::api::notifications::NotificationView;
+pub use plaza_types::api::posts::{CommentView, PostView};
+pub use plaza_types::api::users::UserRef;
 
-impl UserRef {
-    fn of(user: Option<&User>, id: Id) -> Self {
-        match user {
-            Some(u) => UserRef::from(u),
-            None => UserRef {
-                id,
-                username: String::new(),
-                display_name: "(deleted account)".into(),
-            },
-        }
-    }
+/// `user`, or a stand-in for an account that no longer exists.
+fn user_ref(user: Option<&User>, id: Id) -> UserRef {
+    user.map_or_else(|| UserRef::deleted(id), UserRef::from)
 }
 
 impl From<&User> for UserRef {
@@ -44,18 +32,6 @@ impl From<&User> for UserRef {
             display_name: u.shown_name().to_owned(),
         }
     }
-}
-
-/// An account's public profile.
-#[derive(Debug, Clone, Serialize)]
-pub struct UserView {
-    pub id: Id,
-    pub username: String,
-    pub display_name: String,
-    pub bio: String,
-    pub is_admin: bool,
-    pub home_region: u8,
-    pub created_at: DateTime<Utc>,
 }
 
 impl From<&User> for UserView {
@@ -70,24 +46,6 @@ impl From<&User> for UserView {
             created_at: to_datetime(u.created_at),
         }
     }
-}
-
-/// A community as shown in lists and on its page.
-#[derive(Debug, Clone, Serialize)]
-pub struct CommunityView {
-    pub id: Id,
-    pub title_id: String,
-    pub name: String,
-    pub description: String,
-    pub icon_url: Option<String>,
-    pub url: String,
-    pub created_at: DateTime<Utc>,
-    /// The banner's colour (a hue, 0–359) and icon (one of six), made from the id so that each
-    /// community keeps its own look.
-    #[serde(skip)]
-    pub hue: u16,
-    #[serde(skip)]
-    pub icon: u8,
 }
 
 /// The banner hue and icon of a community: spread by a hash of the id, because ids made close
@@ -114,75 +72,6 @@ impl From<&Community> for CommunityView {
             icon,
         }
     }
-}
-
-/// A post with everything needed to show it.
-#[derive(Debug, Clone, Serialize)]
-pub struct PostView {
-    pub id: Id,
-    pub community: CommunityView,
-    pub author: UserRef,
-    pub body: String,
-    pub feeling: u8,
-    pub feeling_name: &'static str,
-    pub spoiler: bool,
-    pub topic_tag: Option<String>,
-    pub platform: String,
-    pub comment_count: i64,
-    pub yeah_count: i64,
-    pub yeahed_by_me: bool,
-    pub deleted: bool,
-    pub created_at: DateTime<Utc>,
-    pub url: String,
-    /// The drawing (320×120) and its 2× rendition, when the post has one.
-    pub drawing_url: Option<String>,
-    pub drawing_url_2x: Option<String>,
-    /// The author's description of the drawing, its text alternative.
-    pub drawing_alt: Option<String>,
-    /// The screenshot (at most 1920×1080), its size and its thumbnail for feeds.
-    pub screenshot_url: Option<String>,
-    pub screenshot_thumb_url: Option<String>,
-    pub screenshot_width: Option<u32>,
-    pub screenshot_height: Option<u32>,
-    /// Whether the viewer wrote it (they may delete it, and cannot Yeah it).
-    #[serde(skip)]
-    pub mine: bool,
-}
-
-/// A comment with everything needed to show it.
-#[derive(Debug, Clone, Serialize)]
-pub struct CommentView {
-    pub id: Id,
-    pub post_id: Id,
-    pub author: UserRef,
-    pub body: String,
-    pub feeling: u8,
-    pub feeling_name: &'static str,
-    pub spoiler: bool,
-    pub yeah_count: i64,
-    pub yeahed_by_me: bool,
-    pub created_at: DateTime<Utc>,
-    /// The comment's drawing and its 2× rendition, when it has one.
-    pub drawing_url: Option<String>,
-    pub drawing_url_2x: Option<String>,
-    /// The author's description of the drawing.
-    pub drawing_alt: Option<String>,
-    #[serde(skip)]
-    pub mine: bool,
-}
-
-/// A grouped notification, with its sentence.
-#[derive(Debug, Clone, Serialize)]
-pub struct NotificationView {
-    pub id: Id,
-    pub kind: Kind,
-    pub target_id: Id,
-    pub actors: Vec<UserRef>,
-    pub actor_count: i64,
-    pub text: String,
-    pub url: String,
-    pub read: bool,
-    pub updated_at: DateTime<Utc>,
 }
 
 fn feeling_name(f: u8) -> &'static str {
@@ -240,7 +129,7 @@ pub async fn posts(
             PostView {
                 id: p.id,
                 community,
-                author: UserRef::of(users.get(&p.author_id), p.author_id),
+                author: user_ref(users.get(&p.author_id), p.author_id),
                 body: p.body,
                 feeling: p.feeling,
                 feeling_name: feeling_name(p.feeling),
@@ -328,7 +217,7 @@ pub async fn comments(
             CommentView {
                 id: c.id,
                 post_id: c.post_id,
-                author: UserRef::of(users.get(&c.author_id), c.author_id),
+                author: user_ref(users.get(&c.author_id), c.author_id),
                 body: c.body,
                 feeling: c.feeling,
                 feeling_name: feeling_name(c.feeling),
@@ -407,7 +296,7 @@ pub async fn notifications(state: &AppState, groups: Vec<Group>) -> Result<Vec<N
             let actors: Vec<UserRef> = g
                 .latest_actor_ids
                 .iter()
-                .map(|id| UserRef::of(users.get(id), *id))
+                .map(|id| user_ref(users.get(id), *id))
                 .collect();
             let names: Vec<String> = actors.iter().map(|a| a.display_name.clone()).collect();
             let text = notification_text(g.kind, &actor_phrase(&names, g.actor_count));

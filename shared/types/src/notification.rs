@@ -4,7 +4,7 @@ use crate::{Id, Millis};
 use serde::{Deserialize, Serialize};
 
 /// Why someone is notified.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// Someone gave your post a Yeah (target: the post).

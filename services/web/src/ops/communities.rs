@@ -7,16 +7,7 @@ use crate::{AppState, Error, Result};
 use plaza_storage::Db;
 use plaza_types::{Id, IdGenerator, validate};
 
-/// The fields of a community form.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct CommunityInput {
-    pub title_id: String,
-    pub name: String,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub icon_url: String,
-}
+pub use plaza_types::api::communities::CommunityInput;
 
 fn admin_only(user: &User) -> Result<()> {
     if user.is_admin {
@@ -143,4 +134,45 @@ pub async fn seed_default_communities(
         communities::insert(db, &community, region).await?;
     }
     Ok(true)
+}
+
+/// A page of every community, oldest first.
+pub async fn list_page(
+    state: &AppState,
+    cursor: Option<&str>,
+) -> Result<plaza_types::Page<crate::views::CommunityView>> {
+    let after = plaza_types::Cursor::key_from(cursor)?;
+    let page = crate::db::communities::list(&state.db, after, plaza_types::MAX_PAGE_SIZE).await?;
+    Ok(plaza_types::Page {
+        items: page
+            .items
+            .iter()
+            .map(crate::views::CommunityView::from)
+            .collect(),
+        next_cursor: page.next_cursor,
+    })
+}
+
+/// The community `id`, or `not_found`.
+pub async fn existing(state: &AppState, id: Id) -> Result<Community> {
+    crate::cache::community(state, id)
+        .await?
+        .ok_or(Error::NotFound("community"))
+}
+
+/// A community with whether `viewer` favourited it (`None` for a signed-out caller).
+pub async fn detail(
+    state: &AppState,
+    viewer: Option<&User>,
+    id: Id,
+) -> Result<plaza_types::api::communities::CommunityDetail> {
+    let c = existing(state, id).await?;
+    let favourited = match viewer {
+        Some(u) => Some(crate::db::favourites::exists(&state.db, u.id, id).await?),
+        None => None,
+    };
+    Ok(plaza_types::api::communities::CommunityDetail {
+        community: crate::views::CommunityView::from(&c),
+        favourited,
+    })
 }

@@ -230,3 +230,19 @@ pub async fn notifications(
         next_cursor: page.next_cursor,
     })
 }
+
+/// The post `id`, or `not_found` (for lists under a post).
+pub async fn existing_post(state: &AppState, id: Id) -> Result<()> {
+    state.timeline.post(id).await?;
+    Ok(())
+}
+
+/// How many of `user`'s notification groups are unread.
+pub async fn unread_count(state: &AppState, user: &User) -> Result<i64> {
+    Ok(state.notification.unread(user.id).await?.unread)
+}
+
+/// Marks all of `user`'s notifications read; the unread count after.
+pub async fn mark_all_read(state: &AppState, user: &User) -> Result<i64> {
+    Ok(state.notification.mark_read(user.id).await?.unread)
+}

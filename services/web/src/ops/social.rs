@@ -60,3 +60,69 @@ pub async fn set_block(state: &AppState, user: &User, username: &str, on: bool) 
         )),
     }
 }
+
+/// `name`'s profile with follow counts and, for a signed-in `viewer`, the relation.
+pub async fn profile(
+    state: &AppState,
+    viewer: Option<&User>,
+    name: &str,
+) -> Result<plaza_types::api::users::Profile> {
+    let user = find_user(state, name).await?;
+    let (following_count, follower_count) = follows::counts(&state.db, user.id).await?;
+    let (followed_by_me, blocked_by_me) = match viewer {
+        Some(v) => (
+            Some(follows::exists(&state.db, v.id, user.id).await?),
+            Some(blocks::exists(&state.db, v.id, user.id).await?),
+        ),
+        None => (None, None),
+    };
+    Ok(plaza_types::api::users::Profile {
+        user: crate::views::UserView::from(&user),
+        following_count,
+        follower_count,
+        followed_by_me,
+        blocked_by_me,
+    })
+}
+
+/// A page of one side of the graph, as people.
+pub async fn graph_page(
+    state: &AppState,
+    user: plaza_types::Id,
+    direction: crate::db::follows::Direction,
+    cursor: Option<String>,
+) -> Result<plaza_types::Page<crate::views::UserRef>> {
+    let before = plaza_types::Cursor::key_from(cursor.as_deref())?;
+    let page = crate::db::follows::list(&state.db, user, direction, before, plaza_types::PAGE_SIZE)
+        .await?;
+    let found = crate::db::users::by_ids(&state.db, &page.items).await?;
+    Ok(plaza_types::Page {
+        items: page
+            .items
+            .iter()
+            .filter_map(|id| found.get(id))
+            .map(crate::views::UserRef::from)
+            .collect(),
+        next_cursor: page.next_cursor,
+    })
+}
+
+/// A page of a user's favourite communities.
+pub async fn favourites_page(
+    state: &AppState,
+    user: plaza_types::Id,
+    cursor: Option<String>,
+) -> Result<plaza_types::Page<crate::views::CommunityView>> {
+    let before = plaza_types::Cursor::key_from(cursor.as_deref())?;
+    let page = crate::db::favourites::list(&state.db, user, before, plaza_types::PAGE_SIZE).await?;
+    let found = crate::db::communities::by_ids(&state.db, &page.items).await?;
+    Ok(plaza_types::Page {
+        items: page
+            .items
+            .iter()
+            .filter_map(|id| found.get(id))
+            .map(crate::views::CommunityView::from)
+            .collect(),
+        next_cursor: page.next_cursor,
+    })
+}

@@ -4,13 +4,13 @@ use super::{Layout, PageResult, next_url, render};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::db::communities;
-use crate::handlers::api::CursorQuery;
-use crate::handlers::api::users::favourites_page;
+use crate::ops::social::favourites_page;
 use crate::views::CommunityView;
 use askama::Template;
 use axum::extract::State;
 use plaza_http::Query;
 use plaza_types::Cursor;
+use plaza_types::api::CursorQuery;
 
 #[derive(Template)]
 #[template(path = "home.html")]

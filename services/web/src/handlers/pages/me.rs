@@ -5,8 +5,6 @@ use crate::auth::Viewer;
 use crate::client::ClientIp;
 use crate::db::sessions;
 use crate::db::users::User;
-use crate::handlers::api::CursorQuery;
-use crate::handlers::api::accounts::SessionView;
 use crate::i18n::{LANG_COOKIE, Lang};
 use crate::ops::accounts::{self, invalid_language};
 use crate::ops::feeds;
@@ -17,6 +15,8 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use plaza_http::{Json, Path, Query};
+use plaza_types::api::CursorQuery;
+use plaza_types::api::accounts::SessionView;
 use serde_json::{Value, json};
 
 #[derive(Template)]
@@ -127,11 +127,7 @@ struct SettingsPage {
 impl SettingsPage {
     /// The page for `me` as saved, with its sessions.
     async fn load(state: &AppState, viewer: &Viewer, me: &User) -> Result<Self, Error> {
-        let sessions = sessions::list(&state.db, me.id)
-            .await?
-            .into_iter()
-            .map(|(hash, s)| SessionView::new(&hash, s, viewer.session.as_deref()))
-            .collect();
+        let sessions = accounts::sessions(state, me, viewer.session.as_deref()).await?;
         Ok(SettingsPage {
             display_name: me.display_name.clone(),
             bio: me.bio.clone(),

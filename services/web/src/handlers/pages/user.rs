@@ -5,14 +5,14 @@ use crate::AppState;
 use crate::auth::Viewer;
 use crate::db::blocks;
 use crate::db::follows::{self, Direction};
-use crate::handlers::api::CursorQuery;
-use crate::handlers::api::users::{favourites_page, graph_page};
+use crate::ops::social::{favourites_page, graph_page};
 use crate::ops::{feeds, social};
 use crate::views::{CommunityView, PostView, UserRef, UserView};
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use plaza_http::{Path, Query};
+use plaza_types::api::CursorQuery;
 
 #[derive(Template)]
 #[template(path = "user.html")]
