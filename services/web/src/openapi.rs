@@ -7,6 +7,7 @@ use crate::handlers::api::{accounts, communities, notifications, posts, users};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use plaza_types::ErrorBody;
+use utoipa::openapi::extensions::ExtensionsBuilder;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi, ToSchema};
@@ -72,8 +73,18 @@ forbidden, 404 not found, 409 conflict, 413 too large, 415 wrong content type, 4
 )]
 pub struct ApiDoc;
 
-/// What every operation shares: the bearer scheme, and the error body as the answer for every
-/// status not listed.
+/// Operations that not everyone signed in may call, as `x-plaza-access` marks them: `admin`
+/// (admins only) or `owner` (the author of the thing, or an admin). The security suite reads the
+/// marks and checks that everyone else is refused.
+const ACCESS: &[(&str, &str)] = &[
+    ("create_community", "admin"),
+    ("update_community", "admin"),
+    ("delete_post", "owner"),
+    ("delete_comment", "owner"),
+];
+
+/// What every operation shares: the bearer scheme, the error body as the answer for every
+/// status not listed, and the access marks.
 struct Contract;
 
 impl Modify for Contract {
@@ -114,6 +125,16 @@ impl Modify for Contract {
                     .responses
                     .entry("default".to_owned())
                     .or_insert_with(|| RefOr::T(error.clone()));
+                let access = ACCESS
+                    .iter()
+                    .find(|(id, _)| op.operation_id.as_deref() == Some(*id));
+                if let Some((_, access)) = access {
+                    op.extensions.get_or_insert_with(Default::default).merge(
+                        ExtensionsBuilder::new()
+                            .add("x-plaza-access", *access)
+                            .build(),
+                    );
+                }
             }
         }
     }
@@ -137,7 +158,27 @@ pub async fn document() -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::generate;
+    use super::{ACCESS, ApiDoc, generate};
+    use utoipa::OpenApi;
+
+    #[test]
+    fn every_access_mark_names_a_documented_operation() {
+        let doc = ApiDoc::openapi();
+        let ids: Vec<String> = doc
+            .paths
+            .paths
+            .values()
+            .flat_map(|item| {
+                [&item.get, &item.post, &item.put, &item.patch, &item.delete]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|op| op.operation_id.clone())
+            })
+            .collect();
+        for (id, _) in ACCESS {
+            assert!(ids.iter().any(|i| i == id), "no operation {id}");
+        }
+    }
 
     const COMMITTED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.json");
 

@@ -126,3 +126,6 @@ pub async fn favourites_page(
         next_cursor: page.next_cursor,
     })
 }
+
+/// Which side of the graph [`graph_page`] reads.
+pub use crate::db::follows::Direction;

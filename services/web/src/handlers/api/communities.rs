@@ -48,7 +48,7 @@ pub async fn show(
 
 /// Create a community (admins)
 #[utoipa::path(post, operation_id = "create_community", path = "/communities", tag = "communities", security(("bearer" = [])),
-    extensions(("x-plaza-access" = json!("admin"))), request_body = CommunityInput,
+    request_body = CommunityInput,
     responses((status = 201, description = "Created", body = CommunityBody)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -66,7 +66,7 @@ pub async fn create(
 
 /// Edit a community (admins)
 #[utoipa::path(patch, operation_id = "update_community", path = "/communities/{id}", tag = "communities", security(("bearer" = [])),
-    extensions(("x-plaza-access" = json!("admin"))), params(("id" = Id, Path)),
+    params(("id" = Id, Path)),
     request_body = CommunityInput,
     responses((status = 200, description = "OK", body = CommunityBody)))]
 pub async fn update(

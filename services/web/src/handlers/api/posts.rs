@@ -2,7 +2,6 @@
 
 use super::{CursorQuery, PLATFORM};
 use crate::auth::ApiUser;
-use crate::db::users::User;
 use crate::ops::feeds;
 use crate::ops::posts::{self, WriteInput};
 use crate::{AppState, Result};
@@ -30,7 +29,7 @@ pub async fn show(
 
 /// Delete a post (its author, or an admin)
 #[utoipa::path(delete, operation_id = "delete_post", path = "/posts/{id}", tag = "posts", security(("bearer" = [])),
-    extensions(("x-plaza-access" = json!("owner"))), params(("id" = Id, Path)),
+    params(("id" = Id, Path)),
     responses((status = 200, description = "OK", body = PostBody)))]
 pub async fn delete(
     State(state): State<AppState>,
@@ -76,12 +75,12 @@ pub async fn comment(
 
 async fn yeah(
     state: &AppState,
-    user: &User,
+    ApiUser(user): ApiUser,
     kind: TargetKind,
     id: Id,
     give: bool,
 ) -> Result<Json<Yeahed>> {
-    let outcome = posts::yeah(state, user, kind, id, give).await?;
+    let outcome = posts::yeah(state, &user, kind, id, give).await?;
     Ok(Json(Yeahed {
         yeahed: give,
         yeah_count: outcome.count,
@@ -94,10 +93,10 @@ async fn yeah(
     responses((status = 200, description = "OK", body = Yeahed)))]
 pub async fn yeah_post(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    user: ApiUser,
     Path(id): Path<Id>,
 ) -> Result<Json<Yeahed>> {
-    yeah(&state, &user, TargetKind::Post, id, true).await
+    yeah(&state, user, TargetKind::Post, id, true).await
 }
 
 /// Take back a Yeah
@@ -106,10 +105,10 @@ pub async fn yeah_post(
     responses((status = 200, description = "OK", body = Yeahed)))]
 pub async fn unyeah_post(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    user: ApiUser,
     Path(id): Path<Id>,
 ) -> Result<Json<Yeahed>> {
-    yeah(&state, &user, TargetKind::Post, id, false).await
+    yeah(&state, user, TargetKind::Post, id, false).await
 }
 
 /// Give a comment a Yeah
@@ -118,10 +117,10 @@ pub async fn unyeah_post(
     responses((status = 200, description = "OK", body = Yeahed)))]
 pub async fn yeah_comment(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    user: ApiUser,
     Path(id): Path<Id>,
 ) -> Result<Json<Yeahed>> {
-    yeah(&state, &user, TargetKind::Comment, id, true).await
+    yeah(&state, user, TargetKind::Comment, id, true).await
 }
 
 /// Take back a Yeah on a comment
@@ -130,10 +129,10 @@ pub async fn yeah_comment(
     responses((status = 200, description = "OK", body = Yeahed)))]
 pub async fn unyeah_comment(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    user: ApiUser,
     Path(id): Path<Id>,
 ) -> Result<Json<Yeahed>> {
-    yeah(&state, &user, TargetKind::Comment, id, false).await
+    yeah(&state, user, TargetKind::Comment, id, false).await
 }
 
 /// Who gave a post a Yeah, newest first
@@ -163,7 +162,7 @@ pub async fn yeahs(
 /// left for the media clean-up. Deleting a deleted comment changes nothing. Someone else gets 403
 /// not_author; a missing comment 404 not_found.
 #[utoipa::path(delete, path = "/comments/{id}", tag = "posts", security(("bearer" = [])),
-    extensions(("x-plaza-access" = json!("owner"))), params(("id" = Id, Path)),
+    params(("id" = Id, Path)),
     responses((status = 204, description = "Deleted")))]
 pub async fn delete_comment(
     State(state): State<AppState>,

@@ -2,8 +2,8 @@
 
 use super::CursorQuery;
 use crate::auth::ApiUser;
-use crate::db::follows::Direction;
-use crate::ops::{feeds, social};
+use crate::ops::feeds;
+use crate::ops::social::{self, Direction};
 use crate::{AppState, Result};
 use axum::extract::State;
 use plaza_http::{Json, Path, Query};
