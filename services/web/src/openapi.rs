@@ -161,6 +161,57 @@ mod tests {
     use super::{ACCESS, ApiDoc, generate};
     use utoipa::OpenApi;
 
+    /// `(METHOD, path)` of every operation the document lists.
+    fn documented() -> Vec<(String, String)> {
+        let doc = ApiDoc::openapi();
+        let mut out = Vec::new();
+        for (path, item) in &doc.paths.paths {
+            for (method, op) in [
+                ("GET", &item.get),
+                ("POST", &item.post),
+                ("PUT", &item.put),
+                ("PATCH", &item.patch),
+                ("DELETE", &item.delete),
+            ] {
+                if op.is_some() {
+                    out.push((method.to_owned(), path.clone()));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// `(METHOD, path)` of every route of `/api/v1`, read from `routes.rs`'s `api()`.
+    fn routed() -> Vec<(String, String)> {
+        let source = include_str!("routes.rs");
+        let start = source.find("fn api()").expect("routes.rs has fn api()");
+        let body = &source[start..];
+        let body = &body[..body.find("\n}\n").unwrap_or(body.len())];
+        let mut out = Vec::new();
+        for route in body.split(".route(").skip(1) {
+            let path = route.split('"').nth(1).expect("a route's path");
+            for method in ["get", "post", "put", "patch", "delete"] {
+                let call = format!("{method}(");
+                let found = route.match_indices(&call).any(|(at, _)| {
+                    at == 0 || matches!(route.as_bytes()[at - 1], b'.' | b':' | b'(' | b' ' | b'\n')
+                });
+                if found {
+                    out.push((method.to_uppercase(), path.to_owned()));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn every_routed_api_operation_is_documented_and_every_documented_one_routed() {
+        let routed = routed();
+        assert!(routed.len() >= 40, "read only {} routes", routed.len());
+        assert_eq!(documented(), routed);
+    }
+
     #[test]
     fn every_access_mark_names_a_documented_operation() {
         let doc = ApiDoc::openapi();
