@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, then the integration suite against SQLite and again against a
 # real MariaDB that this script starts (and stops) on 127.0.0.1, then the browser tests in
-# headless Chromium against a freshly started Plaza, then a whole region (scripts/region.sh test:
-# MariaDB, memcached, Redis, Garage, HAProxy, nginx under supervisord) with the region tests and
-# the integration suite on it. Installs what it needs; stops everything it started.
+# headless Chromium and Schemathesis (scripts/schemathesis.sh) against a freshly started Plaza,
+# then a whole region (scripts/region.sh test: MariaDB, memcached, Redis, Garage, HAProxy, nginx
+# under supervisord) with the region tests and the integration suite on it. Installs what it
+# needs; stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
@@ -54,7 +55,7 @@ stage "integration tests on MariaDB"
 PLAZA_TEST_DATABASE=mariadb PLAZA_TEST_MARIADB_URL="mysql://plaza:plaza@127.0.0.1:$PORT" \
   cargo test --locked --no-fail-fast -p plaza -p plaza-storage
 
-stage "browser tests (headless Chromium)"
+stage "browser tests (headless Chromium) and Schemathesis"
 cargo build --locked -p plaza
 (cd e2e && npm ci --no-audit --no-fund --silent)
 E2E_DATA="$PWD/target/e2e-data"
@@ -71,6 +72,8 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 (cd e2e && PLAZA_URL=http://127.0.0.1:8280 npm test)
+# The generated OpenAPI document, fuzzed against the same server with a signed-in token.
+scripts/schemathesis.sh http://127.0.0.1:8280
 kill "$SERVER_PID" 2>/dev/null || true
 wait "$SERVER_PID" 2>/dev/null || true
 SERVER_PID=""

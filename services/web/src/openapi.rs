@@ -1,13 +1,250 @@
-//! The OpenAPI description of `/api/v1`, kept beside the code in `docs/openapi.json` and served
-//! at `/api/v1/openapi.json`. A test checks that every documented operation is routed.
+//! The OpenAPI description of `/api/v1`, generated from the handlers' `#[utoipa::path]`s and the
+//! shapes in `plaza_types::api`. Served at `/api/v1/openapi.json`; the committed copy in
+//! `docs/openapi.json` is checked against it by a test (`PLAZA_UPDATE_OPENAPI=1 cargo test -p
+//! plaza-web openapi` rewrites it).
 
+use crate::handlers::api::{accounts, communities, notifications, posts, users};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use plaza_types::ErrorBody;
+use utoipa::openapi::extensions::ExtensionsBuilder;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder};
+use utoipa::{Modify, OpenApi, ToSchema};
 
-/// The document's text.
-pub const OPENAPI: &str = include_str!("../../../docs/openapi.json");
+const DESCRIPTION: &str = "The public JSON API of Plaza. Ids are decimal strings; times are RFC \
+3339 UTC; lists are keyset-paginated with an opaque next_cursor; errors are {\"error\": code, \
+\"message\": text} with the matching HTTP status (400 malformed, 401 unauthenticated, 403 \
+forbidden, 404 not found, 409 conflict, 413 too large, 415 wrong content type, 422 invalid).";
 
-/// `GET /api/v1/openapi.json`.
+/// The document: every operation of `/api/v1`, in the order the router lists them.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Plaza API", version = "1.0.0", description = DESCRIPTION),
+    servers((url = "/api/v1")),
+    paths(
+        document,
+        accounts::sign_up,
+        accounts::sign_in,
+        accounts::sign_out,
+        accounts::me,
+        accounts::update_me,
+        accounts::change_password,
+        accounts::list_sessions,
+        accounts::revoke_all_sessions,
+        accounts::revoke_session,
+        communities::index,
+        communities::create,
+        communities::show,
+        communities::update,
+        communities::favourite,
+        communities::unfavourite,
+        communities::posts,
+        communities::create_post,
+        communities::popular,
+        posts::show,
+        posts::delete,
+        posts::comments,
+        posts::comment,
+        posts::yeah_post,
+        posts::unyeah_post,
+        posts::yeahs,
+        posts::delete_comment,
+        posts::yeah_comment,
+        posts::unyeah_comment,
+        users::show,
+        users::posts,
+        users::yeahs,
+        users::following,
+        users::followers,
+        users::user_favourites,
+        users::follow,
+        users::unfollow,
+        users::block,
+        users::unblock,
+        users::activity,
+        notifications::index,
+        notifications::unread,
+        notifications::mark_read,
+        notifications::stream,
+    ),
+    components(schemas(ErrorBody)),
+    modifiers(&Contract)
+)]
+pub struct ApiDoc;
+
+/// Operations that not everyone signed in may call, as `x-plaza-access` marks them: `admin`
+/// (admins only) or `owner` (the author of the thing, or an admin). The security suite reads the
+/// marks and checks that everyone else is refused.
+const ACCESS: &[(&str, &str)] = &[
+    ("create_community", "admin"),
+    ("update_community", "admin"),
+    ("delete_post", "owner"),
+    ("delete_comment", "owner"),
+];
+
+/// What every operation shares: the bearer scheme, the error body as the answer for every
+/// status not listed, and the access marks.
+struct Contract;
+
+impl Modify for Contract {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A token from POST /accounts or POST /sessions."))
+                    .build(),
+            ),
+        );
+        let error = ResponseBuilder::new()
+            .description("Error")
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                        ErrorBody::name(),
+                    ))))
+                    .build(),
+            )
+            .build();
+        for item in doc.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                op.responses
+                    .responses
+                    .entry("default".to_owned())
+                    .or_insert_with(|| RefOr::T(error.clone()));
+                let access = ACCESS
+                    .iter()
+                    .find(|(id, _)| op.operation_id.as_deref() == Some(*id));
+                if let Some((_, access)) = access {
+                    op.extensions.get_or_insert_with(Default::default).merge(
+                        ExtensionsBuilder::new()
+                            .add("x-plaza-access", *access)
+                            .build(),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The document as served and committed: pretty JSON with a final newline.
+pub fn generate() -> String {
+    let mut text = ApiDoc::openapi()
+        .to_pretty_json()
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    text.push('\n');
+    text
+}
+
+/// This document
+#[utoipa::path(get, path = "/openapi.json", tag = "meta",
+    responses((status = 200, description = "The OpenAPI document", body = Object)))]
 pub async fn document() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+    ([(header::CONTENT_TYPE, "application/json")], generate()).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ACCESS, ApiDoc, generate};
+    use utoipa::OpenApi;
+
+    /// `(METHOD, path)` of every operation the document lists.
+    fn documented() -> Vec<(String, String)> {
+        let doc = ApiDoc::openapi();
+        let mut out = Vec::new();
+        for (path, item) in &doc.paths.paths {
+            for (method, op) in [
+                ("GET", &item.get),
+                ("POST", &item.post),
+                ("PUT", &item.put),
+                ("PATCH", &item.patch),
+                ("DELETE", &item.delete),
+            ] {
+                if op.is_some() {
+                    out.push((method.to_owned(), path.clone()));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// `(METHOD, path)` of every route of `/api/v1`, read from `routes.rs`'s `api()`.
+    fn routed() -> Vec<(String, String)> {
+        let source = include_str!("routes.rs");
+        let start = source.find("fn api()").expect("routes.rs has fn api()");
+        let body = &source[start..];
+        let body = &body[..body.find("\n}\n").unwrap_or(body.len())];
+        let mut out = Vec::new();
+        for route in body.split(".route(").skip(1) {
+            let path = route.split('"').nth(1).expect("a route's path");
+            for method in ["get", "post", "put", "patch", "delete"] {
+                let call = format!("{method}(");
+                let found = route.match_indices(&call).any(|(at, _)| {
+                    at == 0 || matches!(route.as_bytes()[at - 1], b'.' | b':' | b'(' | b' ' | b'\n')
+                });
+                if found {
+                    out.push((method.to_uppercase(), path.to_owned()));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn every_routed_api_operation_is_documented_and_every_documented_one_routed() {
+        let routed = routed();
+        assert!(routed.len() >= 40, "read only {} routes", routed.len());
+        assert_eq!(documented(), routed);
+    }
+
+    #[test]
+    fn every_access_mark_names_a_documented_operation() {
+        let doc = ApiDoc::openapi();
+        let ids: Vec<String> = doc
+            .paths
+            .paths
+            .values()
+            .flat_map(|item| {
+                [&item.get, &item.post, &item.put, &item.patch, &item.delete]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|op| op.operation_id.clone())
+            })
+            .collect();
+        for (id, _) in ACCESS {
+            assert!(ids.iter().any(|i| i == id), "no operation {id}");
+        }
+    }
+
+    const COMMITTED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.json");
+
+    #[test]
+    fn committed_openapi_document_matches_the_code() {
+        let generated = generate();
+        if std::env::var_os("PLAZA_UPDATE_OPENAPI").is_some() {
+            std::fs::write(COMMITTED, &generated).expect("write docs/openapi.json");
+            return;
+        }
+        let committed = std::fs::read_to_string(COMMITTED).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "docs/openapi.json differs from the document the code generates; regenerate it with \
+             `PLAZA_UPDATE_OPENAPI=1 cargo test -p plaza-web openapi` and commit it"
+        );
+    }
 }

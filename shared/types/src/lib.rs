@@ -1,6 +1,7 @@
 //! Domain types shared by every Plaza service: ids, cursors, validation rules and the JSON shapes
 //! the services exchange over REST. Nothing here touches a database or the network.
 
+pub mod api;
 pub mod cursor;
 pub mod empathy;
 pub mod error;

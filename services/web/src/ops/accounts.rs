@@ -186,28 +186,88 @@ pub async fn set_language(state: &AppState, user: &User, language: &str) -> Resu
     Ok(())
 }
 
+/// Signs up through the API: the new account and a bearer token for it.
+pub async fn sign_up_with_token(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    client: IpAddr,
+    user_agent: &str,
+) -> Result<plaza_types::api::accounts::SignedIn> {
+    let user = sign_up(state, username, password, client).await?;
+    signed_in(state, &user, user_agent).await
+}
+
+/// Signs in through the API: the account and a new bearer token.
+pub async fn sign_in_with_token(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    client: IpAddr,
+    user_agent: &str,
+) -> Result<plaza_types::api::accounts::SignedIn> {
+    let user = sign_in(state, username, password, client).await?;
+    signed_in(state, &user, user_agent).await
+}
+
+async fn signed_in(
+    state: &AppState,
+    user: &User,
+    user_agent: &str,
+) -> Result<plaza_types::api::accounts::SignedIn> {
+    let token =
+        crate::auth::start_session(state, user.id, crate::auth::KIND_API, user_agent).await?;
+    Ok(plaza_types::api::accounts::SignedIn {
+        user: crate::views::UserView::from(user),
+        token,
+    })
+}
+
 /// Starts a page session for `user` (signing in from a browser) and returns its token.
 pub async fn start_page_session(state: &AppState, user: &User, user_agent: &str) -> Result<String> {
     crate::auth::start_session(state, user.id, crate::auth::KIND_COOKIE, user_agent).await
 }
 
-/// Ends the page session whose token hashes to `token_hash` (signing out).
+/// Ends the session whose token hashes to `token_hash` (signing out, or an API token).
 pub async fn end_session(state: &AppState, token_hash: &str) -> Result<()> {
     crate::db::sessions::delete(&state.db, token_hash).await?;
     Ok(())
 }
 
-/// `user`'s sessions and API tokens, most recent first; `current` is the hash of the caller's
-/// own token, marked in the list.
+/// A session as its owner sees it; `current` is the hash of the caller's own token, if known.
+pub fn session_view(
+    hash: &str,
+    s: crate::db::sessions::Session,
+    current: Option<&str>,
+) -> plaza_types::api::accounts::SessionView {
+    use plaza_types::api::accounts::{SessionKind, SessionView};
+    use plaza_types::to_datetime;
+    SessionView {
+        id: s.id,
+        kind: if s.kind == crate::auth::KIND_COOKIE {
+            SessionKind::Browser
+        } else {
+            SessionKind::Api
+        },
+        created_at: to_datetime(s.created_at),
+        last_used_at: (s.last_used_at > 0).then(|| to_datetime(s.last_used_at)),
+        expires_at: to_datetime(s.expires_at),
+        user_agent: s.user_agent,
+        current: current == Some(hash),
+    }
+}
+
+/// `user`'s page sessions and API tokens, most recent first (at most 100); `current` is the hash
+/// of the caller's own token, if known.
 pub async fn sessions(
     state: &AppState,
     user: &User,
     current: Option<&str>,
-) -> Result<Vec<crate::views::SessionView>> {
+) -> Result<Vec<plaza_types::api::accounts::SessionView>> {
     Ok(crate::db::sessions::list(&state.db, user.id)
         .await?
         .into_iter()
-        .map(|(hash, s)| crate::views::SessionView::new(&hash, s, current))
+        .map(|(hash, s)| session_view(&hash, s, current))
         .collect())
 }
 

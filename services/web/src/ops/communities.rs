@@ -7,16 +7,7 @@ use crate::{AppState, Error, Result};
 use plaza_storage::Db;
 use plaza_types::{Id, IdGenerator, validate};
 
-/// The fields of a community form.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct CommunityInput {
-    pub title_id: String,
-    pub name: String,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub icon_url: String,
-}
+pub use plaza_types::api::communities::CommunityInput;
 
 fn admin_only(user: &User) -> Result<()> {
     if user.is_admin {
@@ -183,10 +174,35 @@ pub async fn list(
     })
 }
 
+/// A page of communities as the API lists them (the most a page holds), oldest first.
+pub async fn list_page(
+    state: &AppState,
+    cursor: Option<&str>,
+) -> Result<plaza_types::Page<crate::views::CommunityView>> {
+    list(state, cursor, plaza_types::MAX_PAGE_SIZE).await
+}
+
 /// Whether `user` favourites the community `id`.
 pub async fn is_favourite(state: &AppState, user: Option<&User>, id: Id) -> Result<bool> {
     Ok(match user {
         Some(u) => favourites::exists(&state.db, u.id, id).await?,
         None => false,
+    })
+}
+
+/// A community with whether `viewer` favourited it (`None` for a signed-out caller).
+pub async fn detail(
+    state: &AppState,
+    viewer: Option<&User>,
+    id: Id,
+) -> Result<plaza_types::api::communities::CommunityDetail> {
+    let c = existing(state, id).await?;
+    let favourited = match viewer {
+        Some(u) => Some(crate::db::favourites::exists(&state.db, u.id, id).await?),
+        None => None,
+    };
+    Ok(plaza_types::api::communities::CommunityDetail {
+        community: crate::views::CommunityView::from(&c),
+        favourited,
     })
 }

@@ -232,6 +232,12 @@ pub async fn notifications(
     })
 }
 
+/// The post `id`, or `not_found` (for lists under a post).
+pub async fn existing_post(state: &AppState, id: Id) -> Result<()> {
+    state.timeline.post(id).await?;
+    Ok(())
+}
+
 /// How many of `user`'s notification groups are unread.
 pub async fn unread_count(state: &AppState, user: &User) -> Result<i64> {
     Ok(state.notification.unread(user.id).await?.unread)

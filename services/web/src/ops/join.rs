@@ -5,7 +5,7 @@
 //! is shown from the pieces.
 
 use crate::db::{blocks, communities, users};
-use crate::views::{CommentView, NotificationView, PostView};
+use crate::views::{self, CommentView, NotificationView, PostView};
 use crate::{AppState, Error, Result};
 use plaza_types::Id;
 use plaza_types::empathy::TargetKind;
@@ -48,7 +48,7 @@ pub async fn posts(
         .into_iter()
         .map(|p| {
             let (id, author, community) = (p.id, p.author_id, p.community_id);
-            PostView::new(
+            views::post_view(
                 p,
                 users.get(&author),
                 communities.get(&community),
@@ -112,7 +112,7 @@ pub async fn comments(
         .into_iter()
         .map(|c| {
             let (id, author) = (c.id, c.author_id);
-            CommentView::new(c, users.get(&author), summaries.get(&id), viewer, &media)
+            views::comment_view(c, users.get(&author), summaries.get(&id), viewer, &media)
         })
         .collect())
 }
@@ -126,6 +126,6 @@ pub async fn notifications(state: &AppState, groups: Vec<Group>) -> Result<Vec<N
     let users = users::by_ids(&state.db, &actor_ids).await?;
     Ok(groups
         .into_iter()
-        .map(|g| NotificationView::new(g, &users))
+        .map(|g| views::notification_view(g, &users))
         .collect())
 }

@@ -9,30 +9,7 @@ use plaza_types::empathy::{GiveYeah, TakeYeah, TargetKind, YeahOutcome};
 use plaza_types::timeline::{Comment, NewComment, NewPost, Post};
 use plaza_types::{Id, validate};
 
-/// What someone writes in a post or comment.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct WriteInput {
-    #[serde(default)]
-    pub body: String,
-    #[serde(default)]
-    pub feeling: i64,
-    #[serde(default)]
-    pub spoiler: bool,
-    #[serde(default)]
-    pub topic_tag: Option<String>,
-    /// A hand-drawn picture: base64 of a PNG, or of a zlib-compressed TGA or BMP as games send.
-    #[serde(default)]
-    pub painting: Option<String>,
-    /// A description of the drawing for people who cannot see it (at most 300 characters).
-    #[serde(default)]
-    pub drawing_alt: Option<String>,
-    /// A screenshot: base64 of a JPEG or PNG of at most 8 MiB.
-    #[serde(default)]
-    pub screenshot: Option<String>,
-    /// The screenshot's content type as the client declares it (checked against the bytes).
-    #[serde(default)]
-    pub screenshot_type: Option<String>,
-}
+pub use plaza_types::api::posts::WriteInput;
 
 fn blocked() -> Error {
     Error::forbidden("blocked", "You can't interact with this person.")
@@ -243,4 +220,47 @@ fn write_key() -> Option<String> {
 /// The comment `id` (to find the post it belongs to).
 pub async fn find_comment(state: &AppState, id: Id) -> Result<Comment> {
     Ok(state.timeline.comment(id).await?)
+}
+
+/// Posts in a community through the API: the post as its author sees it.
+pub async fn create_post_view(
+    state: &AppState,
+    user: &User,
+    community_id: Id,
+    input: &WriteInput,
+    platform: &str,
+) -> Result<crate::views::PostView> {
+    let post = create_post(state, user, community_id, input, platform).await?;
+    crate::ops::join::posts(state, Some(user.id), vec![post])
+        .await?
+        .pop()
+        .ok_or(Error::NotFound("post"))
+}
+
+/// Deletes a post through the API: the post as it now stands.
+pub async fn delete_post_view(
+    state: &AppState,
+    user: &User,
+    post_id: Id,
+) -> Result<crate::views::PostView> {
+    let post = delete_post(state, user, post_id).await?;
+    crate::ops::join::posts(state, Some(user.id), vec![post])
+        .await?
+        .pop()
+        .ok_or(Error::NotFound("post"))
+}
+
+/// Comments through the API: the comment as its author sees it.
+pub async fn comment_view(
+    state: &AppState,
+    user: &User,
+    post_id: Id,
+    input: &WriteInput,
+    platform: &str,
+) -> Result<crate::views::CommentView> {
+    let comment = comment(state, user, post_id, input, platform).await?;
+    crate::ops::join::comments(state, Some(user.id), vec![comment])
+        .await?
+        .pop()
+        .ok_or(Error::NotFound("comment"))
 }

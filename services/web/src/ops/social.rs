@@ -92,6 +92,24 @@ pub async fn relationship(
     })
 }
 
+/// `name`'s profile with follow counts and, for a signed-in `viewer`, the relation.
+pub async fn profile(
+    state: &AppState,
+    viewer: Option<&User>,
+    name: &str,
+) -> Result<plaza_types::api::users::Profile> {
+    let user = find_user(state, name).await?;
+    let rel = relationship(state, viewer, &user).await?;
+    let signed_in = viewer.is_some();
+    Ok(plaza_types::api::users::Profile {
+        user: crate::views::UserView::from(&user),
+        following_count: rel.following_count,
+        follower_count: rel.follower_count,
+        followed_by_me: signed_in.then_some(rel.followed_by_me),
+        blocked_by_me: signed_in.then_some(rel.blocked_by_me),
+    })
+}
+
 /// A page of the people `user` follows, newest first.
 pub async fn following(
     state: &AppState,
@@ -151,3 +169,6 @@ pub async fn favourites_page(
         next_cursor: page.next_cursor,
     })
 }
+
+/// Which side of the graph [`graph_page`] reads.
+pub use crate::db::follows::Direction;

@@ -1,151 +1,160 @@
 //! Communities: list, show, create and edit (admins), favourite, and their posts.
 
-use super::{CursorQuery, PLATFORM, list};
+use super::{CursorQuery, PLATFORM};
 use crate::auth::ApiUser;
-use crate::db::{communities, favourites};
 use crate::ops::communities::{self as ops, CommunityInput};
 use crate::ops::{
     feeds,
     posts::{self, WriteInput},
 };
 use crate::views::CommunityView;
-use crate::{AppState, Error, Result};
+use crate::{AppState, Result};
 use axum::extract::State;
 use axum::http::StatusCode;
 use plaza_http::{Json, Path, Query};
-use plaza_types::{Cursor, Id, MAX_PAGE_SIZE, Page};
-use serde_json::{Value, json};
+use plaza_types::Id;
+use plaza_types::api::communities::{
+    CommunityBody, CommunityDetailBody, CommunityList, Favourited,
+};
+use plaza_types::api::posts::{PostBody, PostList};
 
-/// `GET /api/v1/communities`.
+/// List communities
+#[utoipa::path(get, path = "/communities", tag = "communities", params(CursorQuery),
+    responses((status = 200, description = "OK", body = CommunityList)))]
 pub async fn index(
     State(state): State<AppState>,
     Query(q): Query<CursorQuery>,
-) -> Result<Json<Value>> {
-    let after = Cursor::key_from(q.cursor.as_deref())?;
-    let page = communities::list(&state.db, after, MAX_PAGE_SIZE).await?;
-    Ok(list(
-        "communities",
-        Page {
-            items: page
-                .items
-                .iter()
-                .map(CommunityView::from)
-                .collect::<Vec<_>>(),
-            next_cursor: page.next_cursor,
-        },
+) -> Result<Json<CommunityList>> {
+    Ok(Json(
+        ops::list_page(&state, q.cursor.as_deref()).await?.into(),
     ))
 }
 
-/// `GET /api/v1/communities/{id}`.
+/// Show a community
+///
+/// `favourited` is null for a signed-out caller.
+#[utoipa::path(get, operation_id = "show_community", path = "/communities/{id}", tag = "communities", params(("id" = Id, Path)),
+    responses((status = 200, description = "OK", body = CommunityDetailBody)))]
 pub async fn show(
     State(state): State<AppState>,
     user: Option<ApiUser>,
     Path(id): Path<Id>,
-) -> Result<Json<Value>> {
-    let c = crate::cache::community(&state, id)
-        .await?
-        .ok_or(Error::NotFound("community"))?;
-    let favourited = match user {
-        Some(ApiUser(u)) => Some(favourites::exists(&state.db, u.id, id).await?),
-        None => None,
-    };
-    let mut body = json!({"community": CommunityView::from(&c)});
-    body["community"]["favourited"] = json!(favourited);
-    Ok(Json(body))
+) -> Result<Json<CommunityDetailBody>> {
+    let viewer = user.map(|u| u.0);
+    Ok(Json(CommunityDetailBody {
+        community: ops::detail(&state, viewer.as_ref(), id).await?,
+    }))
 }
 
-/// `POST /api/v1/communities` (admins).
+/// Create a community (admins)
+#[utoipa::path(post, operation_id = "create_community", path = "/communities", tag = "communities", security(("bearer" = [])),
+    request_body = CommunityInput,
+    responses((status = 201, description = "Created", body = CommunityBody)))]
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Json(input): Json<CommunityInput>,
-) -> Result<(StatusCode, Json<Value>)> {
+) -> Result<(StatusCode, Json<CommunityBody>)> {
     let c = ops::create(&state, &user, &input).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"community": CommunityView::from(&c)})),
+        Json(CommunityBody {
+            community: CommunityView::from(&c),
+        }),
     ))
 }
 
-/// `PATCH /api/v1/communities/{id}` (admins).
+/// Edit a community (admins)
+#[utoipa::path(patch, operation_id = "update_community", path = "/communities/{id}", tag = "communities", security(("bearer" = [])),
+    params(("id" = Id, Path)),
+    request_body = CommunityInput,
+    responses((status = 200, description = "OK", body = CommunityBody)))]
 pub async fn update(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<Id>,
     Json(input): Json<CommunityInput>,
-) -> Result<Json<Value>> {
+) -> Result<Json<CommunityBody>> {
     let c = ops::update(&state, &user, id, &input).await?;
-    Ok(Json(json!({"community": CommunityView::from(&c)})))
+    Ok(Json(CommunityBody {
+        community: CommunityView::from(&c),
+    }))
 }
 
-/// `PUT /api/v1/communities/{id}/favourite`.
+/// Favourite a community
+#[utoipa::path(put, path = "/communities/{id}/favourite", tag = "communities",
+    security(("bearer" = [])), params(("id" = Id, Path)),
+    responses((status = 200, description = "OK", body = Favourited)))]
 pub async fn favourite(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<Id>,
-) -> Result<Json<Value>> {
-    let on = ops::set_favourite(&state, &user, id, true).await?;
-    Ok(Json(json!({"favourited": on})))
+) -> Result<Json<Favourited>> {
+    let favourited = ops::set_favourite(&state, &user, id, true).await?;
+    Ok(Json(Favourited { favourited }))
 }
 
-/// `DELETE /api/v1/communities/{id}/favourite`.
+/// Unfavourite a community
+#[utoipa::path(delete, path = "/communities/{id}/favourite", tag = "communities",
+    security(("bearer" = [])), params(("id" = Id, Path)),
+    responses((status = 200, description = "OK", body = Favourited)))]
 pub async fn unfavourite(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<Id>,
-) -> Result<Json<Value>> {
-    let on = ops::set_favourite(&state, &user, id, false).await?;
-    Ok(Json(json!({"favourited": on})))
+) -> Result<Json<Favourited>> {
+    let favourited = ops::set_favourite(&state, &user, id, false).await?;
+    Ok(Json(Favourited { favourited }))
 }
 
-async fn existing(state: &AppState, id: Id) -> Result<()> {
-    crate::cache::community(state, id)
-        .await?
-        .ok_or(Error::NotFound("community"))?;
-    Ok(())
-}
-
-/// `GET /api/v1/communities/{id}/posts`: newest first.
+/// A community's posts, newest first
+#[utoipa::path(get, operation_id = "community_posts", path = "/communities/{id}/posts", tag = "posts",
+    params(("id" = Id, Path), CursorQuery),
+    responses((status = 200, description = "OK", body = PostList)))]
 pub async fn posts(
     State(state): State<AppState>,
     user: Option<ApiUser>,
     Path(id): Path<Id>,
     Query(q): Query<CursorQuery>,
-) -> Result<Json<Value>> {
-    existing(&state, id).await?;
+) -> Result<Json<PostList>> {
+    ops::existing(&state, id).await?;
     let viewer = user.map(|u| u.0);
-    Ok(list(
-        "posts",
-        feeds::community(&state, viewer.as_ref(), id, q.cursor).await?,
+    Ok(Json(
+        feeds::community(&state, viewer.as_ref(), id, q.cursor)
+            .await?
+            .into(),
     ))
 }
 
-/// `GET /api/v1/communities/{id}/posts/popular`: most Yeahs in the last 7 days.
+/// A community's posts with the most Yeahs in the last 7 days
+#[utoipa::path(get, operation_id = "popular_posts", path = "/communities/{id}/posts/popular", tag = "posts",
+    params(("id" = Id, Path), CursorQuery),
+    responses((status = 200, description = "OK", body = PostList)))]
 pub async fn popular(
     State(state): State<AppState>,
     user: Option<ApiUser>,
     Path(id): Path<Id>,
     Query(q): Query<CursorQuery>,
-) -> Result<Json<Value>> {
-    existing(&state, id).await?;
+) -> Result<Json<PostList>> {
+    ops::existing(&state, id).await?;
     let viewer = user.map(|u| u.0);
-    Ok(list(
-        "posts",
-        feeds::popular(&state, viewer.as_ref(), id, q.cursor).await?,
+    Ok(Json(
+        feeds::popular(&state, viewer.as_ref(), id, q.cursor)
+            .await?
+            .into(),
     ))
 }
 
-/// `POST /api/v1/communities/{id}/posts`.
+/// Post in a community
+#[utoipa::path(post, operation_id = "create_post", path = "/communities/{id}/posts", tag = "posts", security(("bearer" = [])),
+    params(("id" = Id, Path)), request_body = WriteInput,
+    responses((status = 201, description = "Created", body = PostBody)))]
 pub async fn create_post(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<Id>,
     Json(input): Json<WriteInput>,
-) -> Result<(StatusCode, Json<Value>)> {
-    let post = posts::create_post(&state, &user, id, &input, PLATFORM).await?;
-    let view = crate::ops::join::posts(&state, Some(user.id), vec![post])
-        .await?
-        .pop()
-        .ok_or(Error::NotFound("post"))?;
-    Ok((StatusCode::CREATED, Json(json!({"post": view}))))
+) -> Result<(StatusCode, Json<PostBody>)> {
+    let post = posts::create_post_view(&state, &user, id, &input, PLATFORM).await?;
+    Ok((StatusCode::CREATED, Json(PostBody { post })))
 }

@@ -1,5 +1,7 @@
 //! The public JSON API, `/api/v1`: single resources wrapped (`{"post": {...}}`), lists as
-//! `{"<things>": [...], "next_cursor": ...}`, errors as `{"error": code, "message": ...}`.
+//! `{"<things>": [...], "next_cursor": ...}`, errors as `{"error": code, "message": ...}`. The
+//! shapes live in `plaza_types::api`; each handler's `#[utoipa::path]` is its entry in the
+//! generated OpenAPI document (`crate::openapi`).
 
 pub mod accounts;
 pub mod communities;
@@ -7,23 +9,7 @@ pub mod notifications;
 pub mod posts;
 pub mod users;
 
-use plaza_types::Page;
-use serde::Serialize;
-use serde_json::{Value, json};
-
-/// The `cursor` query parameter of every list.
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct CursorQuery {
-    pub cursor: Option<String>,
-}
-
-/// A list answer: `{"<name>": [...], "next_cursor": ...}`.
-pub fn list<T: Serialize>(name: &str, page: Page<T>) -> plaza_http::Json<Value> {
-    let mut body = serde_json::Map::new();
-    body.insert(name.to_owned(), json!(page.items));
-    body.insert("next_cursor".to_owned(), json!(page.next_cursor));
-    plaza_http::Json(Value::Object(body))
-}
+pub use plaza_types::api::CursorQuery;
 
 /// The platform recorded on what the API writes.
 pub const PLATFORM: &str = "api";

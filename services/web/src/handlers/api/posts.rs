@@ -1,138 +1,169 @@
 //! Posts and comments: show, delete, comment, Yeah.
 
-use super::{CursorQuery, PLATFORM, list};
+use super::{CursorQuery, PLATFORM};
 use crate::auth::ApiUser;
 use crate::ops::feeds;
 use crate::ops::posts::{self, WriteInput};
-
-use crate::{AppState, Error, Result};
+use crate::{AppState, Result};
 use axum::extract::State;
 use axum::http::StatusCode;
 use plaza_http::{Json, Path, Query};
 use plaza_types::Id;
+use plaza_types::api::posts::{CommentBody, CommentList, PostBody, Yeahed};
+use plaza_types::api::users::UserList;
 use plaza_types::empathy::TargetKind;
-use serde_json::{Value, json};
 
-/// `GET /api/v1/posts/{id}`.
+/// Show a post
+#[utoipa::path(get, operation_id = "show_post", path = "/posts/{id}", tag = "posts", params(("id" = Id, Path)),
+    responses((status = 200, description = "OK", body = PostBody)))]
 pub async fn show(
     State(state): State<AppState>,
     user: Option<ApiUser>,
     Path(id): Path<Id>,
-) -> Result<Json<Value>> {
+) -> Result<Json<PostBody>> {
     let viewer = user.map(|u| u.0);
-    Ok(Json(
-        json!({"post": feeds::post(&state, viewer.as_ref(), id).await?}),
-    ))
+    Ok(Json(PostBody {
+        post: feeds::post(&state, viewer.as_ref(), id).await?,
+    }))
 }
 
-/// `DELETE /api/v1/posts/{id}`: the author, or an admin, deletes a post.
+/// Delete a post (its author, or an admin)
+#[utoipa::path(delete, operation_id = "delete_post", path = "/posts/{id}", tag = "posts", security(("bearer" = [])),
+    params(("id" = Id, Path)),
+    responses((status = 200, description = "OK", body = PostBody)))]
 pub async fn delete(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<Id>,
-) -> Result<Json<Value>> {
-    let post = posts::delete_post(&state, &user, id).await?;
-    let view = crate::ops::join::posts(&state, Some(user.id), vec![post])
-        .await?
-        .pop()
-        .ok_or(Error::NotFound("post"))?;
-    Ok(Json(json!({"post": view})))
+) -> Result<Json<PostBody>> {
+    let post = posts::delete_post_view(&state, &user, id).await?;
+    Ok(Json(PostBody { post }))
 }
 
-/// `GET /api/v1/posts/{id}/comments`: oldest first.
+/// A post's comments, oldest first
+#[utoipa::path(get, operation_id = "post_comments", path = "/posts/{id}/comments", tag = "posts",
+    params(("id" = Id, Path), CursorQuery),
+    responses((status = 200, description = "OK", body = CommentList)))]
 pub async fn comments(
     State(state): State<AppState>,
     user: Option<ApiUser>,
     Path(id): Path<Id>,
     Query(q): Query<CursorQuery>,
-) -> Result<Json<Value>> {
+) -> Result<Json<CommentList>> {
     let viewer = user.map(|u| u.0);
-    state.timeline.post(id).await?;
-    Ok(list(
-        "comments",
-        feeds::comments(&state, viewer.as_ref(), id, q.cursor).await?,
+    feeds::existing_post(&state, id).await?;
+    Ok(Json(
+        feeds::comments(&state, viewer.as_ref(), id, q.cursor)
+            .await?
+            .into(),
     ))
 }
 
-/// `POST /api/v1/posts/{id}/comments`.
+/// Comment on a post
+#[utoipa::path(post, operation_id = "create_comment", path = "/posts/{id}/comments", tag = "posts", security(("bearer" = [])),
+    params(("id" = Id, Path)), request_body = WriteInput,
+    responses((status = 201, description = "Created", body = CommentBody)))]
 pub async fn comment(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<Id>,
     Json(input): Json<WriteInput>,
-) -> Result<(StatusCode, Json<Value>)> {
-    let comment = posts::comment(&state, &user, id, &input, PLATFORM).await?;
-    let view = crate::ops::join::comments(&state, Some(user.id), vec![comment])
-        .await?
-        .pop()
-        .ok_or(Error::NotFound("comment"))?;
-    Ok((StatusCode::CREATED, Json(json!({"comment": view}))))
+) -> Result<(StatusCode, Json<CommentBody>)> {
+    let comment = posts::comment_view(&state, &user, id, &input, PLATFORM).await?;
+    Ok((StatusCode::CREATED, Json(CommentBody { comment })))
 }
 
 async fn yeah(
     state: &AppState,
-    user: &crate::db::users::User,
+    ApiUser(user): ApiUser,
     kind: TargetKind,
     id: Id,
     give: bool,
-) -> Result<Json<Value>> {
-    let outcome = posts::yeah(state, user, kind, id, give).await?;
-    Ok(Json(json!({"yeahed": give, "yeah_count": outcome.count})))
+) -> Result<Json<Yeahed>> {
+    let outcome = posts::yeah(state, &user, kind, id, give).await?;
+    Ok(Json(Yeahed {
+        yeahed: give,
+        yeah_count: outcome.count,
+    }))
 }
 
-/// `PUT /api/v1/posts/{id}/yeah`.
+/// Give a post a Yeah
+#[utoipa::path(put, path = "/posts/{id}/yeah", tag = "yeahs", security(("bearer" = [])),
+    params(("id" = Id, Path)),
+    responses((status = 200, description = "OK", body = Yeahed)))]
 pub async fn yeah_post(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    user: ApiUser,
     Path(id): Path<Id>,
-) -> Result<Json<Value>> {
-    yeah(&state, &user, TargetKind::Post, id, true).await
+) -> Result<Json<Yeahed>> {
+    yeah(&state, user, TargetKind::Post, id, true).await
 }
 
-/// `DELETE /api/v1/posts/{id}/yeah`.
+/// Take back a Yeah
+#[utoipa::path(delete, path = "/posts/{id}/yeah", tag = "yeahs", security(("bearer" = [])),
+    params(("id" = Id, Path)),
+    responses((status = 200, description = "OK", body = Yeahed)))]
 pub async fn unyeah_post(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    user: ApiUser,
     Path(id): Path<Id>,
-) -> Result<Json<Value>> {
-    yeah(&state, &user, TargetKind::Post, id, false).await
+) -> Result<Json<Yeahed>> {
+    yeah(&state, user, TargetKind::Post, id, false).await
 }
 
-/// `PUT /api/v1/comments/{id}/yeah`.
+/// Give a comment a Yeah
+#[utoipa::path(put, path = "/comments/{id}/yeah", tag = "yeahs", security(("bearer" = [])),
+    params(("id" = Id, Path)),
+    responses((status = 200, description = "OK", body = Yeahed)))]
 pub async fn yeah_comment(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    user: ApiUser,
     Path(id): Path<Id>,
-) -> Result<Json<Value>> {
-    yeah(&state, &user, TargetKind::Comment, id, true).await
+) -> Result<Json<Yeahed>> {
+    yeah(&state, user, TargetKind::Comment, id, true).await
 }
 
-/// `DELETE /api/v1/comments/{id}/yeah`.
+/// Take back a Yeah on a comment
+#[utoipa::path(delete, path = "/comments/{id}/yeah", tag = "yeahs", security(("bearer" = [])),
+    params(("id" = Id, Path)),
+    responses((status = 200, description = "OK", body = Yeahed)))]
 pub async fn unyeah_comment(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    user: ApiUser,
     Path(id): Path<Id>,
-) -> Result<Json<Value>> {
-    yeah(&state, &user, TargetKind::Comment, id, false).await
+) -> Result<Json<Yeahed>> {
+    yeah(&state, user, TargetKind::Comment, id, false).await
 }
 
-/// `GET /api/v1/posts/{id}/yeahs`: who gave the post a Yeah, newest first (without anyone the
-/// viewer blocks or is blocked by).
+/// Who gave a post a Yeah, newest first
+///
+/// Without anyone the caller blocks or is blocked by.
+#[utoipa::path(get, operation_id = "post_yeahers", path = "/posts/{id}/yeahs", tag = "yeahs",
+    params(("id" = Id, Path), CursorQuery),
+    responses((status = 200, description = "OK", body = UserList)))]
 pub async fn yeahs(
     State(state): State<AppState>,
     user: Option<ApiUser>,
     Path(id): Path<Id>,
     Query(q): Query<CursorQuery>,
-) -> Result<Json<Value>> {
+) -> Result<Json<UserList>> {
     let viewer = user.map(|u| u.0);
-    state.timeline.post(id).await?;
-    Ok(list(
-        "users",
-        feeds::yeahers(&state, viewer.as_ref(), id, q.cursor).await?,
+    feeds::existing_post(&state, id).await?;
+    Ok(Json(
+        feeds::yeahers(&state, viewer.as_ref(), id, q.cursor)
+            .await?
+            .into(),
     ))
 }
 
-/// `DELETE /api/v1/comments/{id}`: the author, or an admin, deletes a comment.
+/// Delete a comment (its author, or an admin)
+///
+/// The comment leaves lists and comment counts, its notifications go away and its drawing is
+/// left for the media clean-up. Deleting a deleted comment changes nothing. Someone else gets 403
+/// not_author; a missing comment 404 not_found.
+#[utoipa::path(delete, path = "/comments/{id}", tag = "posts", security(("bearer" = [])),
+    params(("id" = Id, Path)),
+    responses((status = 204, description = "Deleted")))]
 pub async fn delete_comment(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,

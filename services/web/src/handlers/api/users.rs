@@ -1,194 +1,179 @@
 //! Users: profiles, their posts, Yeahs, graph and favourites; follow and block; the activity feed.
 
-use super::{CursorQuery, list};
+use super::CursorQuery;
 use crate::auth::ApiUser;
-use crate::db::follows::{self, Direction};
-use crate::db::{blocks, communities, favourites, users};
-use crate::ops::{feeds, social};
-use crate::views::{CommunityView, UserRef, UserView};
+use crate::ops::feeds;
+use crate::ops::social::{self, Direction};
 use crate::{AppState, Result};
 use axum::extract::State;
 use plaza_http::{Json, Path, Query};
-use plaza_types::{Cursor, Id, PAGE_SIZE, Page};
-use serde_json::{Value, json};
+use plaza_types::api::communities::CommunityList;
+use plaza_types::api::posts::PostList;
+use plaza_types::api::users::{Blocking, Following, ProfileBody, UserList};
 
-/// `GET /api/v1/users/{name}`: the profile with counts and, for a signed-in caller, the relation.
+/// A user's profile with follow counts (and, signed in, followed_by_me / blocked_by_me)
+#[utoipa::path(get, operation_id = "show_user", path = "/users/{name}", tag = "users", params(("name" = String, Path)),
+    responses((status = 200, description = "OK", body = ProfileBody)))]
 pub async fn show(
     State(state): State<AppState>,
     viewer: Option<ApiUser>,
     Path(name): Path<String>,
-) -> Result<Json<Value>> {
-    let user = social::find_user(&state, &name).await?;
-    let (following_count, follower_count) = follows::counts(&state.db, user.id).await?;
-    let mut body = json!({"user": UserView::from(&user)});
-    body["user"]["following_count"] = json!(following_count);
-    body["user"]["follower_count"] = json!(follower_count);
-    if let Some(ApiUser(v)) = viewer {
-        body["user"]["followed_by_me"] = json!(follows::exists(&state.db, v.id, user.id).await?);
-        body["user"]["blocked_by_me"] = json!(blocks::exists(&state.db, v.id, user.id).await?);
-    }
-    Ok(Json(body))
+) -> Result<Json<ProfileBody>> {
+    let viewer = viewer.map(|v| v.0);
+    Ok(Json(ProfileBody {
+        user: social::profile(&state, viewer.as_ref(), &name).await?,
+    }))
 }
 
-/// `GET /api/v1/users/{name}/posts`.
+/// A user's posts, newest first
+#[utoipa::path(get, operation_id = "user_posts", path = "/users/{name}/posts", tag = "users",
+    params(("name" = String, Path), CursorQuery),
+    responses((status = 200, description = "OK", body = PostList)))]
 pub async fn posts(
     State(state): State<AppState>,
     viewer: Option<ApiUser>,
     Path(name): Path<String>,
     Query(q): Query<CursorQuery>,
-) -> Result<Json<Value>> {
+) -> Result<Json<PostList>> {
     let user = social::find_user(&state, &name).await?;
     let viewer = viewer.map(|v| v.0);
-    Ok(list(
-        "posts",
-        feeds::user_posts(&state, viewer.as_ref(), &user, q.cursor).await?,
+    Ok(Json(
+        feeds::user_posts(&state, viewer.as_ref(), &user, q.cursor)
+            .await?
+            .into(),
     ))
 }
 
-/// `GET /api/v1/users/{name}/yeahs`: posts the user gave a Yeah.
+/// Posts a user gave a Yeah
+#[utoipa::path(get, operation_id = "user_yeahs", path = "/users/{name}/yeahs", tag = "users",
+    params(("name" = String, Path), CursorQuery),
+    responses((status = 200, description = "OK", body = PostList)))]
 pub async fn yeahs(
     State(state): State<AppState>,
     viewer: Option<ApiUser>,
     Path(name): Path<String>,
     Query(q): Query<CursorQuery>,
-) -> Result<Json<Value>> {
+) -> Result<Json<PostList>> {
     let user = social::find_user(&state, &name).await?;
     let viewer = viewer.map(|v| v.0);
-    Ok(list(
-        "posts",
-        feeds::user_yeahs(&state, viewer.as_ref(), &user, q.cursor).await?,
+    Ok(Json(
+        feeds::user_yeahs(&state, viewer.as_ref(), &user, q.cursor)
+            .await?
+            .into(),
     ))
 }
 
-/// A page of one side of the graph, as people.
-pub async fn graph_page(
-    state: &AppState,
-    user: Id,
-    direction: Direction,
-    cursor: Option<String>,
-) -> Result<Page<UserRef>> {
-    let before = Cursor::key_from(cursor.as_deref())?;
-    let page = follows::list(&state.db, user, direction, before, PAGE_SIZE).await?;
-    let found = users::by_ids(&state.db, &page.items).await?;
-    Ok(Page {
-        items: page
-            .items
-            .iter()
-            .filter_map(|id| found.get(id))
-            .map(UserRef::from)
-            .collect(),
-        next_cursor: page.next_cursor,
-    })
-}
-
-/// `GET /api/v1/users/{name}/following`.
+/// People a user follows
+#[utoipa::path(get, path = "/users/{name}/following", tag = "users",
+    params(("name" = String, Path), CursorQuery),
+    responses((status = 200, description = "OK", body = UserList)))]
 pub async fn following(
     State(state): State<AppState>,
     Path(name): Path<String>,
     Query(q): Query<CursorQuery>,
-) -> Result<Json<Value>> {
+) -> Result<Json<UserList>> {
     let user = social::find_user(&state, &name).await?;
-    Ok(list(
-        "users",
-        graph_page(&state, user.id, Direction::Following, q.cursor).await?,
+    Ok(Json(
+        social::graph_page(&state, user.id, Direction::Following, q.cursor)
+            .await?
+            .into(),
     ))
 }
 
-/// `GET /api/v1/users/{name}/followers`.
+/// A user's followers
+#[utoipa::path(get, path = "/users/{name}/followers", tag = "users",
+    params(("name" = String, Path), CursorQuery),
+    responses((status = 200, description = "OK", body = UserList)))]
 pub async fn followers(
     State(state): State<AppState>,
     Path(name): Path<String>,
     Query(q): Query<CursorQuery>,
-) -> Result<Json<Value>> {
+) -> Result<Json<UserList>> {
     let user = social::find_user(&state, &name).await?;
-    Ok(list(
-        "users",
-        graph_page(&state, user.id, Direction::Followers, q.cursor).await?,
+    Ok(Json(
+        social::graph_page(&state, user.id, Direction::Followers, q.cursor)
+            .await?
+            .into(),
     ))
 }
 
-/// A page of a user's favourite communities.
-pub async fn favourites_page(
-    state: &AppState,
-    user: Id,
-    cursor: Option<String>,
-) -> Result<Page<CommunityView>> {
-    let before = Cursor::key_from(cursor.as_deref())?;
-    let page = favourites::list(&state.db, user, before, PAGE_SIZE).await?;
-    let found = communities::by_ids(&state.db, &page.items).await?;
-    Ok(Page {
-        items: page
-            .items
-            .iter()
-            .filter_map(|id| found.get(id))
-            .map(CommunityView::from)
-            .collect(),
-        next_cursor: page.next_cursor,
-    })
-}
-
-/// `GET /api/v1/users/{name}/favourites`.
+/// A user's favourite communities
+#[utoipa::path(get, path = "/users/{name}/favourites", tag = "users",
+    params(("name" = String, Path), CursorQuery),
+    responses((status = 200, description = "OK", body = CommunityList)))]
 pub async fn user_favourites(
     State(state): State<AppState>,
     Path(name): Path<String>,
     Query(q): Query<CursorQuery>,
-) -> Result<Json<Value>> {
+) -> Result<Json<CommunityList>> {
     let user = social::find_user(&state, &name).await?;
-    Ok(list(
-        "communities",
-        favourites_page(&state, user.id, q.cursor).await?,
+    Ok(Json(
+        social::favourites_page(&state, user.id, q.cursor)
+            .await?
+            .into(),
     ))
 }
 
-/// `PUT /api/v1/users/{name}/follow`.
+/// Follow (at most 1000 people)
+#[utoipa::path(put, path = "/users/{name}/follow", tag = "users", security(("bearer" = [])),
+    params(("name" = String, Path)),
+    responses((status = 200, description = "OK", body = Following)))]
 pub async fn follow(
     State(state): State<AppState>,
     ApiUser(me): ApiUser,
     Path(name): Path<String>,
-) -> Result<Json<Value>> {
-    Ok(Json(
-        json!({"following": social::set_follow(&state, &me, &name, true).await?}),
-    ))
+) -> Result<Json<Following>> {
+    let following = social::set_follow(&state, &me, &name, true).await?;
+    Ok(Json(Following { following }))
 }
 
-/// `DELETE /api/v1/users/{name}/follow`.
+/// Unfollow
+#[utoipa::path(delete, path = "/users/{name}/follow", tag = "users", security(("bearer" = [])),
+    params(("name" = String, Path)),
+    responses((status = 200, description = "OK", body = Following)))]
 pub async fn unfollow(
     State(state): State<AppState>,
     ApiUser(me): ApiUser,
     Path(name): Path<String>,
-) -> Result<Json<Value>> {
-    Ok(Json(
-        json!({"following": social::set_follow(&state, &me, &name, false).await?}),
-    ))
+) -> Result<Json<Following>> {
+    let following = social::set_follow(&state, &me, &name, false).await?;
+    Ok(Json(Following { following }))
 }
 
-/// `PUT /api/v1/users/{name}/block`.
+/// Block: ends follows both ways; neither sees the other's posts in feeds
+#[utoipa::path(put, path = "/users/{name}/block", tag = "users", security(("bearer" = [])),
+    params(("name" = String, Path)),
+    responses((status = 200, description = "OK", body = Blocking)))]
 pub async fn block(
     State(state): State<AppState>,
     ApiUser(me): ApiUser,
     Path(name): Path<String>,
-) -> Result<Json<Value>> {
-    Ok(Json(
-        json!({"blocking": social::set_block(&state, &me, &name, true).await?}),
-    ))
+) -> Result<Json<Blocking>> {
+    let blocking = social::set_block(&state, &me, &name, true).await?;
+    Ok(Json(Blocking { blocking }))
 }
 
-/// `DELETE /api/v1/users/{name}/block`.
+/// Unblock
+#[utoipa::path(delete, path = "/users/{name}/block", tag = "users", security(("bearer" = [])),
+    params(("name" = String, Path)),
+    responses((status = 200, description = "OK", body = Blocking)))]
 pub async fn unblock(
     State(state): State<AppState>,
     ApiUser(me): ApiUser,
     Path(name): Path<String>,
-) -> Result<Json<Value>> {
-    Ok(Json(
-        json!({"blocking": social::set_block(&state, &me, &name, false).await?}),
-    ))
+) -> Result<Json<Blocking>> {
+    let blocking = social::set_block(&state, &me, &name, false).await?;
+    Ok(Json(Blocking { blocking }))
 }
 
-/// `GET /api/v1/feeds/activity`: the caller's posts and those of everyone they follow.
+/// Your posts and those of the people you follow, newest first
+#[utoipa::path(get, path = "/feeds/activity", tag = "feeds", security(("bearer" = [])),
+    params(CursorQuery),
+    responses((status = 200, description = "OK", body = PostList)))]
 pub async fn activity(
     State(state): State<AppState>,
     ApiUser(me): ApiUser,
     Query(q): Query<CursorQuery>,
-) -> Result<Json<Value>> {
-    Ok(list("posts", feeds::activity(&state, &me, q.cursor).await?))
+) -> Result<Json<PostList>> {
+    Ok(Json(feeds::activity(&state, &me, q.cursor).await?.into()))
 }
