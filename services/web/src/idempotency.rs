@@ -161,6 +161,11 @@ fn replay(status: u16, content_type: &str, body: Vec<u8>) -> Response {
 /// The form field that names a page's write: every write form carries a fresh one
 /// ([`crate::handlers::pages::Layout::form_key`]).
 pub const FORM_FIELD: &str = "idempotency_key";
+/// Sent by the page's script with a form it sends itself: answer a redirect as `204` with
+/// [`LOCATION`] instead, so the script can go there (with its `#fragment`).
+pub const SCRIPT_REDIRECT: &str = "plaza-redirect";
+/// Where a redirect answered to the page's script leads.
+pub const LOCATION: &str = "plaza-location";
 /// How long a repeated page write waits for its first attempt to finish before it is told to
 /// try again: a double click, or the page's script retrying while the first is still running.
 const PAGE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
@@ -187,6 +192,7 @@ pub async fn replay_page_writes(State(state): State<AppState>, req: Request, nex
         return next.run(req).await;
     };
     let json = crate::handlers::pages::wants_json(req.headers());
+    let script = req.headers().contains_key(SCRIPT_REDIRECT);
     let (req, key) = match page_key(req).await {
         Ok(found) => found,
         Err(e) => return page_error(json, e),
@@ -210,7 +216,7 @@ pub async fn replay_page_writes(State(state): State<AppState>, req: Request, nex
                 status,
                 content_type,
                 body,
-            }) => return replay_page(status, &content_type, body),
+            }) => return for_script(script, replay_page(status, &content_type, body)),
             Ok(Claim::Running) if tokio::time::Instant::now() < waited_until => {
                 tokio::time::sleep(std::time::Duration::from_millis(200)).await;
             }
@@ -288,6 +294,20 @@ pub async fn replay_page_writes(State(state): State<AppState>, req: Request, nex
         tracing::warn!(error = %e, "storing an idempotent answer failed");
     }
     response.headers_mut().remove(header::CONTENT_LENGTH);
+    for_script(script, response)
+}
+
+/// A redirect as the page's script is given it: `204` with the target in [`LOCATION`], because
+/// `fetch` follows a redirect silently and drops the target's `#fragment`.
+fn for_script(script: bool, mut response: Response) -> Response {
+    if !script || !response.status().is_redirection() {
+        return response;
+    }
+    let Some(target) = response.headers_mut().remove(header::LOCATION) else {
+        return response;
+    };
+    *response.status_mut() = StatusCode::NO_CONTENT;
+    response.headers_mut().insert(LOCATION, target);
     response
 }
 
