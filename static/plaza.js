@@ -115,7 +115,7 @@
   });
 
   // Every other write form: sent by the script (so a lost connection is retried), then the page
-  // goes where the server says, or shows the page it answered (a form sent back with an error).
+  // goes where the server's redirect says.
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (event.defaultPrevented || !form.classList || form.classList.contains("yeah-form")) return;
@@ -134,20 +134,18 @@
       headers: headers,
       body: multipart ? data : new URLSearchParams(data).toString()
     }, key.value, function () { say(form, messages.msgRetrying, false); }).then(function (response) {
-      renewKey(form);
       var target = response.headers.get("Plaza-Location");
       if (target) {
+        renewKey(form);
         var here = window.location.pathname + window.location.search;
         window.location.assign(target);
         // Only the fragment changed: the browser would not load the page again.
         if (target.split("#")[0] === here && target.indexOf("#") >= 0) window.location.reload();
         return;
       }
-      return response.text().then(function (html) {
-        document.open();
-        document.write(html);
-        document.close();
-      });
+      // Any other answer wrote nothing (a form sent back with an error, say): send the form
+      // the ordinary way, still with its key, so the browser shows that page as usual.
+      HTMLFormElement.prototype.submit.call(form);
     }).catch(function () {
       // The key is kept: sending the form again cannot write twice.
       delete form.dataset.busy;
@@ -212,6 +210,8 @@
       });
       live.addEventListener("paused", function () { poll(); startPolling(); });
       live.addEventListener("resumed", stopPolling);
+      // A new stream (after a reconnect) says "paused" again at once if it still is.
+      live.addEventListener("open", stopPolling);
     } else {
       startPolling();
     }
