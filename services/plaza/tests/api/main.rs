@@ -21,6 +21,7 @@ mod idempotency;
 mod languages;
 mod media;
 mod notifications;
+mod page_idempotency;
 mod pages;
 mod posts;
 mod resilience;
