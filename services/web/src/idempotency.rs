@@ -179,7 +179,11 @@ const PAGE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 ///
 /// The key scopes a write to the form it was rendered in, so the fingerprint is the method and
 /// path only: a browser makes a new multipart boundary for each submission of the same form.
-pub async fn replay_page_writes(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn replay_page_writes(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     if *req.method() != Method::POST {
         return next.run(req).await;
     }
@@ -288,8 +292,15 @@ pub async fn replay_page_writes(State(state): State<AppState>, req: Request, nex
         }
         return response;
     };
-    if let Err(e) =
-        keys::complete(&state.db, user.id, &key, status.as_u16(), &content_type, &body).await
+    if let Err(e) = keys::complete(
+        &state.db,
+        user.id,
+        &key,
+        status.as_u16(),
+        &content_type,
+        &body,
+    )
+    .await
     {
         tracing::warn!(error = %e, "storing an idempotent answer failed");
     }
@@ -368,7 +379,9 @@ async fn multipart_field(content_type: &str, bytes: axum::body::Bytes) -> Option
         .header(header::CONTENT_TYPE, content_type)
         .body(Body::from(bytes))
         .ok()?;
-    let mut form = axum::extract::Multipart::from_request(req, &()).await.ok()?;
+    let mut form = axum::extract::Multipart::from_request(req, &())
+        .await
+        .ok()?;
     while let Ok(Some(field)) = form.next_field().await {
         if field.name() == Some(FORM_FIELD) {
             return field.text().await.ok();

@@ -123,7 +123,9 @@ impl Listener {
         self.said_live = live;
         let event = if live {
             self.first = true;
-            Event::default().event("resumed").data("live updates are back")
+            Event::default()
+                .event("resumed")
+                .data("live updates are back")
         } else {
             Event::default()
                 .event("paused")

@@ -69,7 +69,11 @@ async fn every_write_form_carries_its_own_fresh_key() {
         form_keys(&again).iter().all(|k| !keys.contains(k)),
         "a page rendered again has new keys"
     );
-    for path in ["/settings", "/notifications", &community_url(&app, &c).await] {
+    for path in [
+        "/settings",
+        "/notifications",
+        &community_url(&app, &c).await,
+    ] {
         let (_, page) = browser.get(path).await;
         assert!(!form_keys(&page).is_empty(), "{path} has keyed forms");
     }
