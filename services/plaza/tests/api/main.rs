@@ -19,6 +19,7 @@ mod errors;
 mod helpers;
 mod idempotency;
 mod languages;
+mod live_streams;
 mod media;
 mod notifications;
 mod page_idempotency;
