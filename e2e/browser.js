@@ -12,3 +12,12 @@ export function launch() {
       "--disable-component-update", "--no-first-run", "--disable-sync"],
   });
 }
+
+/**
+ * Waits for `page` to load a new document at `url`: a form's answer, whether the browser sent
+ * the form or the page's script did (then the page goes there only after the script's answer,
+ * possibly to the URL it is already at).
+ */
+export function loaded(page, url) {
+  return page.waitForEvent("load").then(() => page.waitForURL(url));
+}

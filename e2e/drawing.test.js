@@ -3,7 +3,7 @@
 // image on the pages has a meaningful alt text.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE, launch } from "./browser.js";
+import { BASE, launch, loaded } from "./browser.js";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -13,7 +13,7 @@ async function signUp(page, name) {
   await page.goto(`${BASE}/signup`);
   await page.fill("#username", name);
   await page.fill("#password", "password1");
-  await Promise.all([page.waitForURL(`${BASE}/`), page.click("form.card button[type=submit]")]);
+  await Promise.all([loaded(page, `${BASE}/`), page.click("form.card button[type=submit]")]);
 }
 
 test("a drawing is posted with its description, which becomes its alt text", async () => {
@@ -42,7 +42,7 @@ test("a drawing is posted with its description, which becomes its alt text", asy
   await page.mouse.move(box.x + box.width - 30, box.y + box.height - 30, { steps: 12 });
   await page.mouse.up();
   await field.fill("A line from the top left corner to the bottom right");
-  await Promise.all([page.waitForURL(community), page.click("form.compose button[type=submit]")]);
+  await Promise.all([loaded(page, community), page.click("form.compose button[type=submit]")]);
   const img = page.locator("article.post img.drawing").first();
   await img.waitFor();
   assert.equal(await img.getAttribute("alt"), "A line from the top left corner to the bottom right");
@@ -58,7 +58,7 @@ test("a drawing is posted with its description, which becomes its alt text", asy
     reached.push(await page.evaluate(() => document.activeElement.id || document.activeElement.textContent.trim()));
   }
   assert.ok(reached.includes("drawing_alt"), `Tab reaches the description field: ${reached.join(", ")}`);
-  await Promise.all([page.waitForURL(community), page.click("form.compose button[type=submit]")]);
+  await Promise.all([loaded(page, community), page.click("form.compose button[type=submit]")]);
   assert.ok(await page.isVisible("text=Only words, no drawing"));
   await page.close();
 });

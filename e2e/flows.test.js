@@ -2,7 +2,7 @@
 // notification count, grouped notifications, "load more", screenshots, blocking and signing out.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE, launch } from "./browser.js";
+import { BASE, launch, loaded } from "./browser.js";
 
 
 let browser;
@@ -19,7 +19,7 @@ async function person(name) {
   await page.goto(`${BASE}/signup`);
   await page.fill("#username", name);
   await page.fill("#password", "password1");
-  await Promise.all([page.waitForURL(`${BASE}/`), page.click("form.card button[type=submit]")]);
+  await Promise.all([loaded(page, `${BASE}/`), page.click("form.card button[type=submit]")]);
   return page;
 }
 
@@ -56,10 +56,10 @@ test("following, commenting, Yeahs, live notifications, load more, screenshots, 
   // Bob posts; Alice follows him and sees it in her activity feed.
   await bob.goto(community);
   await bob.fill("#body", `Bob's news ${s}`);
-  await Promise.all([bob.waitForURL(community), bob.click("form.compose button[type=submit]")]);
+  await Promise.all([loaded(bob, community), bob.click("form.compose button[type=submit]")]);
   const postUrl = `${BASE}${await bob.getAttribute("article.post header a[href^='/posts/']", "href")}`;
   await alice.goto(`${BASE}/users/bob${s}`);
-  await Promise.all([alice.waitForURL(`${BASE}/users/bob${s}`), alice.click("form[action$='/follow'] button")]);
+  await Promise.all([loaded(alice, `${BASE}/users/bob${s}`), alice.click("form[action$='/follow'] button")]);
   assert.ok(await alice.isVisible("form[action$='/follow'] button:has-text('Unfollow')"));
   await alice.goto(`${BASE}/activity`);
   assert.ok(await alice.isVisible(`text=Bob's news ${s}`));
@@ -68,7 +68,7 @@ test("following, commenting, Yeahs, live notifications, load more, screenshots, 
   await bob.goto(community);
   await alice.goto(postUrl);
   await alice.fill("#body", "Congratulations!");
-  await Promise.all([alice.waitForURL(/#c\d+$/), alice.click("form.compose button[type=submit]")]);
+  await Promise.all([loaded(alice, /#c\d+$/), alice.click("form.compose button[type=submit]")]);
   await alice.goto(postUrl);
   await alice.click("article.post button.yeah");
   await alice.waitForSelector("article.post button.yeah[aria-pressed='true']");
@@ -98,19 +98,19 @@ test("following, commenting, Yeahs, live notifications, load more, screenshots, 
   // A screenshot from the file input.
   await alice.setInputFiles("#screenshot", { name: "shot.png", mimeType: "image/png", buffer: await pngBytes(alice) });
   await alice.fill("#body", "Look at this");
-  await Promise.all([alice.waitForURL(community), alice.click("form.compose button[type=submit]")]);
+  await Promise.all([loaded(alice, community), alice.click("form.compose button[type=submit]")]);
   const shot = alice.locator("article.post .screenshot img").first();
   await shot.waitFor();
   assert.equal(await shot.getAttribute("width"), "400");
 
   // Alice blocks Bob: his posts leave her community page.
   await alice.goto(`${BASE}/users/bob${s}`);
-  await Promise.all([alice.waitForURL(`${BASE}/users/bob${s}`), alice.click("form[action$='/block'] button")]);
+  await Promise.all([loaded(alice, `${BASE}/users/bob${s}`), alice.click("form[action$='/block'] button")]);
   await alice.goto(community);
   assert.equal(await alice.locator(`article.post:has-text("filler ${s}")`).count(), 0);
 
   // Signing out.
-  await Promise.all([alice.waitForURL(`${BASE}/`), alice.click("form[action='/signout'] button")]);
+  await Promise.all([loaded(alice, `${BASE}/`), alice.click("form[action='/signout'] button")]);
   assert.ok(await alice.isVisible("nav a[href='/signin']"));
 });
 
@@ -121,7 +121,7 @@ test("everything needed to read and give a Yeah works with the keyboard alone", 
   const community = `${BASE}${await writer.getAttribute(".communities a", "href")}`;
   await writer.goto(community);
   await writer.fill("#body", `Keyboard test ${s}`);
-  await Promise.all([writer.waitForURL(community), writer.click("form.compose button[type=submit]")]);
+  await Promise.all([loaded(writer, community), writer.click("form.compose button[type=submit]")]);
 
   const reader = await person(`kr${s}`);
   await reader.goto(community);

@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { BASE, launch } from "./browser.js";
+import { BASE, launch, loaded } from "./browser.js";
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve("axe-core/axe.min.js");
@@ -77,12 +77,12 @@ before(async () => {
   await page.goto(`${BASE}/signup`);
   await page.fill("#username", name);
   await page.fill("#password", "password1");
-  await Promise.all([page.waitForURL(`${BASE}/`), page.click("form.card button[type=submit]")]);
+  await Promise.all([loaded(page, `${BASE}/`), page.click("form.card button[type=submit]")]);
 
   // The setting: choose 日本語 and save; the settings page comes back in Japanese.
   await page.goto(`${BASE}/settings`);
   await page.selectOption("#language", "ja");
-  await Promise.all([page.waitForURL(/\/settings\?saved=1$/), page.click("form.card button[type=submit]")]);
+  await Promise.all([loaded(page, /\/settings\?saved=1$/), page.click("form.card button[type=submit]")]);
   assert.equal(await page.getAttribute("html", "lang"), "ja");
   assert.ok(await page.isVisible("text=保存しました。"));
 
@@ -100,22 +100,22 @@ before(async () => {
   await page.mouse.down();
   await page.mouse.move(box.x + box.width - 20, box.y + box.height - 20, { steps: 10 });
   await page.mouse.up();
-  await Promise.all([page.waitForURL(community), page.click("form.compose button[type=submit]")]);
+  await Promise.all([loaded(page, community), page.click("form.compose button[type=submit]")]);
   assert.match(await page.getAttribute("article.post img.drawing", "alt"), /さんの手書き$/);
-  await Promise.all([page.waitForURL(community), page.click("form[action$='/favourite'] button")]);
+  await Promise.all([loaded(page, community), page.click("form[action$='/favourite'] button")]);
   const post = `${BASE}${await page.getAttribute("article.post header a[href^='/posts/']", "href")}`;
   await page.goto(post);
   await page.fill("#body", "コメントです。");
-  await Promise.all([page.waitForURL(/#c\d+$/), page.click("form.compose button[type=submit]")]);
+  await Promise.all([loaded(page, /#c\d+$/), page.click("form.compose button[type=submit]")]);
 
   const fan = await browser.newContext();
   const fanPage = await fan.newPage();
   await fanPage.goto(`${BASE}/signup`);
   await fanPage.fill("#username", `fan${Date.now() % 1000000}`);
   await fanPage.fill("#password", "password1");
-  await Promise.all([fanPage.waitForURL(`${BASE}/`), fanPage.click("form.card button[type=submit]")]);
+  await Promise.all([loaded(fanPage, `${BASE}/`), fanPage.click("form.card button[type=submit]")]);
   await fanPage.goto(`${BASE}/users/${name}`);
-  await Promise.all([fanPage.waitForURL(`${BASE}/users/${name}`), fanPage.click("form[action$='/follow'] button")]);
+  await Promise.all([loaded(fanPage, `${BASE}/users/${name}`), fanPage.click("form[action$='/follow'] button")]);
   await fanPage.goto(post);
   await fanPage.click("article.post button.yeah");
   await fanPage.waitForSelector("article.post button.yeah[aria-pressed=true]");
@@ -157,7 +157,7 @@ test("a signed-out visitor switches to 日本語 in the footer and can sign in i
   assert.equal(await page.getAttribute("html", "lang"), "en");
   // The check itself finds English where there is English.
   assert.ok(leftovers(await interfaceText(page)).length > 5, "the English page is recognised as English");
-  await Promise.all([page.waitForURL(`${BASE}/communities`), page.click("footer button[value=ja]")]);
+  await Promise.all([loaded(page, `${BASE}/communities`), page.click("footer button[value=ja]")]);
   assert.equal(await page.getAttribute("html", "lang"), "ja");
   const problems = [];
   for (const path of ["/communities", "/signin", "/signup", paths[2][1], paths[4][1]]) {
@@ -167,7 +167,7 @@ test("a signed-out visitor switches to 日本語 in the footer and can sign in i
   }
   assert.deepEqual(problems, []);
   // And back to English.
-  await Promise.all([page.waitForURL(`${BASE}${paths[4][1]}`), page.click("footer button[value=en]")]);
+  await Promise.all([loaded(page, `${BASE}${paths[4][1]}`), page.click("footer button[value=en]")]);
   assert.equal(await page.getAttribute("html", "lang"), "en");
   await context.close();
 });

@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { BASE, launch } from "./browser.js";
+import { BASE, launch, loaded } from "./browser.js";
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve("axe-core/axe.min.js");
@@ -28,16 +28,16 @@ before(async () => {
   await page.goto(`${BASE}/signup`);
   await page.fill("#username", name);
   await page.fill("#password", "password1");
-  await Promise.all([page.waitForURL(`${BASE}/`), page.click("form.card button[type=submit]")]);
+  await Promise.all([loaded(page, `${BASE}/`), page.click("form.card button[type=submit]")]);
   await page.goto(`${BASE}/communities`);
   const community = `${BASE}${await page.getAttribute(".communities a", "href")}`;
   await page.goto(community);
   await page.fill("#body", "A post to look at on every screen size.");
-  await Promise.all([page.waitForURL(community), page.click("form.compose button[type=submit]")]);
+  await Promise.all([loaded(page, community), page.click("form.compose button[type=submit]")]);
   const post = `${BASE}${await page.getAttribute("article.post header a[href^='/posts/']", "href")}`;
   await page.goto(post);
   await page.fill("#body", "And a comment under it.");
-  await Promise.all([page.waitForURL(/#c\d+$/), page.click("form.compose button[type=submit]")]);
+  await Promise.all([loaded(page, /#c\d+$/), page.click("form.compose button[type=submit]")]);
   cookies = await context.cookies();
   paths = [["home", "/"], ["communities", "/communities"], ["community", community.slice(BASE.length)],
     ["drawings", `${community.slice(BASE.length)}?tab=drawings`], ["post", post.slice(BASE.length)],

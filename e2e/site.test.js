@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
-import { BASE, launch } from "./browser.js";
+import { BASE, launch, loaded } from "./browser.js";
 
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
 mkdirSync(SHOTS, { recursive: true });
@@ -20,7 +20,7 @@ async function signUp(page, name) {
   await page.goto(`${BASE}/signup`);
   await page.fill("#username", name);
   await page.fill("#password", "password1");
-  await Promise.all([page.waitForURL(`${BASE}/`), page.click("form.card button[type=submit]")]);
+  await Promise.all([loaded(page, `${BASE}/`), page.click("form.card button[type=submit]")]);
 }
 
 async function firstCommunity(page) {
@@ -38,7 +38,7 @@ test("a person signs up, posts with a feeling, draws a picture and posts it", as
 
   await page.fill("#body", "Hello from a real browser");
   await page.check("input[name=feeling][value='1']");
-  await Promise.all([page.waitForURL(community), page.click("form.compose button[type=submit]")]);
+  await Promise.all([loaded(page, community), page.click("form.compose button[type=submit]")]);
   assert.ok(await page.isVisible("text=Hello from a real browser"));
 
   // The canvas is revealed by the script; draw a stroke with the mouse and post it with no text.
@@ -53,7 +53,7 @@ test("a person signs up, posts with a feeling, draws a picture and posts it", as
   await page.click("[data-action='undo']");
   await page.click("[data-action='redo']");
   await page.screenshot({ path: `${SHOTS}compose-console.png` });
-  await Promise.all([page.waitForURL(community), page.click("form.compose button[type=submit]")]);
+  await Promise.all([loaded(page, community), page.click("form.compose button[type=submit]")]);
   const img = page.locator("article.post img.drawing").first();
   await img.waitFor();
   assert.equal(await img.getAttribute("width"), "320");
@@ -71,7 +71,7 @@ test("Yeah toggles without a reload and spoilers reveal on request", async () =>
   await author.goto(community);
   await author.fill("#body", "The twist at the end!");
   await author.check("input[name=spoiler]");
-  await Promise.all([author.waitForURL(community), author.click("form.compose button[type=submit]")]);
+  await Promise.all([loaded(author, community), author.click("form.compose button[type=submit]")]);
 
   const fan = await browser.newPage({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
   await signUp(fan, unique("fan"));
@@ -109,7 +109,7 @@ test("pages refuse to be framed and break no rule of their own security policy",
   const community = await firstCommunity(page);
   await page.goto(community);
   await page.fill("#body", "Policy check");
-  await Promise.all([page.waitForURL(community), page.click("form.compose button[type=submit]")]);
+  await Promise.all([loaded(page, community), page.click("form.compose button[type=submit]")]);
   await page.goto(`${BASE}/notifications`);
   assert.deepEqual(violations, []);
 

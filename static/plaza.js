@@ -1,10 +1,82 @@
-// Plaza's progressive enhancements. Every page works without this file; with it, Yeahs toggle
-// without a reload, "Load more" appends the next page, and the unread count stays current.
+// Plaza's progressive enhancements. Every page works without this file; with it, writes are
+// sent again after a lost connection, Yeahs toggle without a reload, "Load more" appends the
+// next page, and the unread count stays current.
 (function () {
   "use strict";
   // The page's words, in its language, come from the <body>'s data-msg-* attributes.
   var messages = document.body ? document.body.dataset : {};
   var lang = document.documentElement.lang || "en";
+
+  // Writes that survive a lost connection. Every write form carries a key (its hidden
+  // idempotency_key field, fresh for each rendered form); the script sends the form itself with
+  // that key as Idempotency-Key and, after a network error, a 502/503/504, or a 409 saying the
+  // first attempt is still running, sends the same write again with the same key, a few times
+  // with growing pauses. The server answers a repeat as it answered the first time, so nothing is
+  // written twice. Without this script the form posts as usual, with the same hidden key.
+  var RETRIES = 4;
+  var FIRST_PAUSE_MS = 500;
+  var keyed = "input[name=idempotency_key]";
+
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+  // A key spent by a write that answered must not name the next one.
+  function renewKey(form) {
+    var field = form.querySelector(keyed);
+    if (field) field.value = newKey();
+  }
+  // A page restored from the back/forward cache may hold keys already spent.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    Array.prototype.forEach.call(document.querySelectorAll(keyed), function (f) { f.value = newKey(); });
+  });
+
+  function transient(response) {
+    return response.status === 502 || response.status === 503 || response.status === 504 ||
+      (response.status === 409 && response.headers.has("Retry-After"));
+  }
+  // Sends a write with its key, again after a transient failure; resolves with the answer that
+  // is not one, rejects when the attempts run out.
+  function sendWrite(url, init, key, retrying) {
+    init.headers["Idempotency-Key"] = key;
+    init.credentials = "same-origin";
+    var attempt = 0;
+    return new Promise(function (resolve, reject) {
+      function again(failure) {
+        if (attempt >= RETRIES) { reject(failure); return; }
+        var pause = FIRST_PAUSE_MS * Math.pow(2, attempt);
+        var after = failure && failure.headers ? Number(failure.headers.get("Retry-After")) : 0;
+        if (after > 0) pause = Math.max(pause, Math.min(after, 5) * 1000);
+        attempt += 1;
+        if (retrying) retrying(attempt);
+        setTimeout(go, pause);
+      }
+      function go() {
+        fetch(url, init).then(function (response) {
+          if (transient(response)) again(response); else resolve(response);
+        }, again);
+      }
+      go();
+    });
+  }
+
+  // A line in the form saying it is being sent again, or that it finally failed.
+  function say(form, text, failed) {
+    var line = form.querySelector(".send-status");
+    if (!line) {
+      line = document.createElement("p");
+      form.insertBefore(line, form.firstChild);
+    }
+    line.className = "send-status " + (failed ? "error" : "notice");
+    line.setAttribute("role", failed ? "alert" : "status");
+    line.textContent = text || "";
+  }
+  function unsay(form) {
+    var line = form.querySelector(".send-status");
+    if (line) line.remove();
+  }
 
   // Yeah without reload: send the same form with fetch and update the button from the answer.
   document.addEventListener("submit", function (event) {
@@ -13,16 +85,17 @@
     event.preventDefault();
     var button = form.querySelector("button.yeah");
     var give = form.querySelector("input[name=give]");
+    var key = form.querySelector(keyed);
     // Busy rather than disabled: disabling would throw the keyboard focus off the button.
     if (form.dataset.busy) return;
     form.dataset.busy = "1";
     if (button) button.setAttribute("aria-busy", "true");
-    fetch(form.action, {
+    sendWrite(form.action, {
       method: "POST",
       headers: { "Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams(new FormData(form)).toString(),
-      credentials: "same-origin"
-    }).then(function (response) {
+      body: new URLSearchParams(new FormData(form)).toString()
+    }, key ? key.value : newKey()).then(function (response) {
+      renewKey(form);
       return response.json().then(function (body) { return { ok: response.ok, body: body }; });
     }).then(function (result) {
       if (!result.ok) { window.alert(lang === "en" && result.body.message ? result.body.message : messages.msgFailed); return; }
@@ -33,10 +106,50 @@
       var count = form.querySelector(".yeah-count");
       if (count) count.textContent = Number(result.body.yeah_count).toLocaleString(lang);
     }).catch(function () {
-      form.submit();
+      // The key is kept: pressing again cannot count twice.
+      window.alert(messages.msgSendFailed || messages.msgFailed);
     }).finally(function () {
       delete form.dataset.busy;
       if (button) button.removeAttribute("aria-busy");
+    });
+  });
+
+  // Every other write form: sent by the script (so a lost connection is retried), then the page
+  // goes where the server's redirect says.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form.classList || form.classList.contains("yeah-form")) return;
+    var key = form.querySelector(keyed);
+    if (!key || !window.fetch || !window.crypto || (form.getAttribute("method") || "").toLowerCase() !== "post") return;
+    event.preventDefault();
+    if (form.dataset.busy) return;
+    form.dataset.busy = "1";
+    var data;
+    try { data = new FormData(form, event.submitter); } catch (err) { data = new FormData(form); }
+    var multipart = (form.getAttribute("enctype") || "").indexOf("multipart/") === 0;
+    var headers = { "Plaza-Redirect": "manual" };
+    if (!multipart) headers["Content-Type"] = "application/x-www-form-urlencoded";
+    sendWrite(form.action, {
+      method: "POST",
+      headers: headers,
+      body: multipart ? data : new URLSearchParams(data).toString()
+    }, key.value, function () { say(form, messages.msgRetrying, false); }).then(function (response) {
+      var target = response.headers.get("Plaza-Location");
+      if (target) {
+        renewKey(form);
+        var here = window.location.pathname + window.location.search;
+        window.location.assign(target);
+        // Only the fragment changed: the browser would not load the page again.
+        if (target.split("#")[0] === here && target.indexOf("#") >= 0) window.location.reload();
+        return;
+      }
+      // Any other answer wrote nothing (a form sent back with an error, say): send the form
+      // the ordinary way, still with its key, so the browser shows that page as usual.
+      HTMLFormElement.prototype.submit.call(form);
+    }).catch(function () {
+      // The key is kept: sending the form again cannot write twice.
+      delete form.dataset.busy;
+      say(form, messages.msgSendFailed || messages.msgFailed, true);
     });
   });
 
@@ -63,7 +176,8 @@
   });
 
   // Keep the header's unread count current: a live stream (Server-Sent Events) where the
-  // browser has one, else a poll every 15 seconds.
+  // browser has one, else a poll every 15 seconds. While the server says its live updates are
+  // paused (its Redis is down), the page polls too, until the stream says they are back.
   var badge = document.getElementById("unread-count");
   if (badge) {
     var show = function (body) {
@@ -73,18 +187,33 @@
       badge.setAttribute("aria-label", (messages.msgUnread || "{n}").replace("{n}", count));
       badge.classList.toggle("hidden", body.unread === 0);
     };
+    var polling = null;
+    var poll = function () {
+      if (document.hidden) return;
+      fetch("/notifications/unread.json", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(show).catch(function () {});
+    };
+    var startPolling = function () {
+      if (polling === null) polling = setInterval(poll, 15000);
+      document.body.dataset.live = "paused";
+    };
+    var stopPolling = function () {
+      if (polling !== null) clearInterval(polling);
+      polling = null;
+      document.body.dataset.live = "on";
+    };
     if (window.EventSource) {
       var live = new EventSource("/notifications/stream");
       live.addEventListener("unread", function (e) {
         try { show(JSON.parse(e.data)); } catch (err) { /* a malformed event is skipped */ }
       });
+      live.addEventListener("paused", function () { poll(); startPolling(); });
+      live.addEventListener("resumed", stopPolling);
+      // A new stream (after a reconnect) says "paused" again at once if it still is.
+      live.addEventListener("open", stopPolling);
     } else {
-      setInterval(function () {
-        if (document.hidden) return;
-        fetch("/notifications/unread.json", { credentials: "same-origin", headers: { "Accept": "application/json" } })
-          .then(function (r) { return r.ok ? r.json() : null; })
-          .then(show).catch(function () {});
-      }, 15000);
+      startPolling();
     }
   }
 })();

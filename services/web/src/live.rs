@@ -3,6 +3,10 @@
 //! (see `plaza_cache::Live`). Streams end after a while and the browser reconnects; when the
 //! process shuts down they end at once with a reconnect hint, so a restart is never held up by
 //! open streams.
+//!
+//! When this process cannot hear the region's announcements (Redis down), a stream says so with
+//! `event: paused`, and the page polls the count instead; `event: resumed` (followed by the
+//! count) says live updates are back.
 
 use crate::AppState;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -22,6 +26,11 @@ struct Listener {
     state: AppState,
     user: Id,
     rx: tokio::sync::broadcast::Receiver<i64>,
+    /// Whether the region's announcements reach `rx` (see `plaza_cache::Live::connected`).
+    connected: tokio::sync::watch::Receiver<bool>,
+    /// Whether the client was last told that live updates are on.
+    said_live: bool,
+    /// Send the count without waiting for news (the first event, and after a resume).
     first: bool,
     ends: Instant,
     /// The shutdown notice has been sent: the stream ends.
@@ -36,6 +45,8 @@ pub fn unread_stream(
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let listener = Listener {
         rx: state.live.subscribe(),
+        connected: state.live.connected(),
+        said_live: true,
         state,
         user,
         first: true,
@@ -56,6 +67,9 @@ pub fn unread_stream(
             ));
         }
         if !l.first {
+            if let Some(event) = l.live_change() {
+                return Some((Ok(event), l));
+            }
             let draining = l.state.draining.clone();
             let mut draining = std::pin::pin!(draining.started());
             loop {
@@ -63,6 +77,13 @@ pub fn unread_stream(
                 let news = tokio::select! {
                     () = &mut draining => {
                         return Some((Ok(goodbye()), Listener { said_goodbye: true, ..l }));
+                    }
+                    // A closed watch (a single process) never changes: wait for news only.
+                    Ok(()) = l.connected.changed() => {
+                        match l.live_change() {
+                            Some(event) => return Some((Ok(event), l)),
+                            None => continue,
+                        }
                     }
                     news = news => news,
                 };
@@ -88,6 +109,30 @@ pub fn unread_stream(
         Some((Ok(event), l))
     });
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+impl Listener {
+    /// `paused` when the region's announcements stopped reaching this process since the client
+    /// was last told, `resumed` when they came back (and the count follows at once, since news
+    /// may have been missed meanwhile); nothing when that did not change.
+    fn live_change(&mut self) -> Option<Event> {
+        let live = *self.connected.borrow_and_update();
+        if live == self.said_live {
+            return None;
+        }
+        self.said_live = live;
+        let event = if live {
+            self.first = true;
+            Event::default()
+                .event("resumed")
+                .data("live updates are back")
+        } else {
+            Event::default()
+                .event("paused")
+                .data("live updates are paused; poll the unread count")
+        };
+        Some(event.retry(RETRY))
+    }
 }
 
 /// The last event of a stream whose process is shutting down: come back (to another process)

@@ -24,7 +24,10 @@ pub fn app(state: AppState) -> Router {
                 crate::idempotency::replay_writes,
             )),
         )
-        .merge(pages())
+        .merge(pages().layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::idempotency::replay_page_writes,
+        )))
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(

@@ -1,12 +1,13 @@
 //! Live notification fan-out: when someone has news, every process holding a live stream
 //! (SSE) for them hears of it. In one process a broadcast channel does it; a region's
-//! processes share a Redis pub/sub channel.
+//! processes share a Redis pub/sub channel. While that channel cannot be heard (Redis down),
+//! [`Live::connected`] says so, and the streams tell their pages to poll instead.
 
 use crate::BoxFuture;
 use crate::redis::Redis;
 use futures_util::StreamExt;
 use std::time::Duration;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 /// How many announcements a slow listener may fall behind before it skips ahead.
 const BACKLOG: usize = 1024;
@@ -17,6 +18,12 @@ pub trait Live: Send + Sync + std::fmt::Debug {
     fn publish(&self, user_id: i64) -> BoxFuture<'_, ()>;
     /// Every user id announced from now on, from any process.
     fn subscribe(&self) -> broadcast::Receiver<i64>;
+    /// Whether announcements from every process of the region reach [`Live::subscribe`] now,
+    /// and every change of that. Always true where there is only this process.
+    fn connected(&self) -> watch::Receiver<bool> {
+        // The sender goes at once: the value stays true, and a listener sees no change.
+        watch::channel(true).1
+    }
 }
 
 /// Announcements within this process (the embedded mode).
@@ -51,6 +58,8 @@ pub struct RedisLive {
     redis: Redis,
     channel: String,
     tx: broadcast::Sender<i64>,
+    /// Whether the listener is subscribed to the channel now.
+    subscribed: std::sync::Arc<watch::Sender<bool>>,
 }
 
 impl RedisLive {
@@ -59,7 +68,14 @@ impl RedisLive {
     pub fn start(redis: Redis) -> Self {
         let channel = redis.key("live");
         let (tx, _) = broadcast::channel(BACKLOG);
-        let live = RedisLive { redis, channel, tx };
+        // Not heard until the first subscription succeeds.
+        let subscribed = std::sync::Arc::new(watch::channel(false).0);
+        let live = RedisLive {
+            redis,
+            channel,
+            tx,
+            subscribed,
+        };
         tokio::spawn(live.clone().listen());
         live
     }
@@ -70,12 +86,14 @@ impl RedisLive {
                 Ok(mut pubsub) => match pubsub.subscribe(&self.channel).await {
                     Ok(()) => {
                         self.redis.ok();
+                        self.subscribed.send_replace(true);
                         let mut messages = pubsub.on_message();
                         while let Some(msg) = messages.next().await {
                             if let Ok(user_id) = msg.get_payload::<i64>() {
                                 let _ = self.tx.send(user_id);
                             }
                         }
+                        self.subscribed.send_replace(false);
                         self.redis.failed("the live channel closed");
                     }
                     Err(e) => self.redis.failed(&e.to_string()),
@@ -104,5 +122,9 @@ impl Live for RedisLive {
 
     fn subscribe(&self) -> broadcast::Receiver<i64> {
         self.tx.subscribe()
+    }
+
+    fn connected(&self) -> watch::Receiver<bool> {
+        self.subscribed.subscribe()
     }
 }

@@ -17,4 +17,5 @@ mod edge;
 mod faults;
 mod helpers;
 mod jobs;
+mod live_outage;
 mod shared;

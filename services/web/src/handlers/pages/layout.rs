@@ -60,6 +60,12 @@ impl Layout {
         }
     }
 
+    /// A fresh key for one write form's hidden `idempotency_key` field (each call makes a new
+    /// one): sending the form again answers as the first time (see [`crate::idempotency`]).
+    pub fn form_key(&self) -> String {
+        plaza_http::context::new_request_id()
+    }
+
     /// The frame with the title under `title_key` in the viewer's language.
     pub async fn titled(
         state: &AppState,
