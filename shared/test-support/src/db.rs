@@ -19,10 +19,6 @@ impl TestDb {
         let url = plaza_storage::testing::fresh_database_url(dir.path()).await;
         let db = Db::connect(&url, 4).await.expect("the test database");
         db.migrate().await.expect("the migrations run");
-        TestDb {
-            db,
-            url,
-            _dir: dir,
-        }
+        TestDb { db, url, _dir: dir }
     }
 }

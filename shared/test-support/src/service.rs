@@ -1,8 +1,8 @@
 //! An internal service's router in this process, on a fresh database, called with or without
 //! the region's internal secret.
 
-use crate::{TestDb, assert_error, assert_status};
 use crate::request::{Reply, json_request, oneshot};
+use crate::{TestDb, assert_error, assert_status};
 use axum::Router;
 use axum::http::Method;
 use plaza_http::{INTERNAL_SECRET_HEADER, InternalSecret};

@@ -29,7 +29,9 @@ async fn comments_are_listed_oldest_first_and_counted_on_their_post() {
     let second = comment_id(&app, &post, "9").await;
     let post_id = post["id"].as_str().unwrap();
 
-    let list = app.post(&format!("/v1/posts/{post_id}/comments/query"), json!({})).await;
+    let list = app
+        .post(&format!("/v1/posts/{post_id}/comments/query"), json!({}))
+        .await;
     assert_status(&list, 200);
     assert_eq!(item_ids(&list.body), vec![first.clone(), second]);
     let read = app.get(&format!("/v1/posts/{post_id}")).await;
@@ -59,7 +61,11 @@ async fn only_the_author_or_a_moderator_deletes_a_comment() {
     let post = create_post(&app, json!({})).await;
     let id = comment_id(&app, &post, "8").await;
     let path = format!("/v1/comments/{id}/delete");
-    assert_error(app.post(&path, json!({"actor_id": "9"})).await, 403, "not_author");
+    assert_error(
+        app.post(&path, json!({"actor_id": "9"})).await,
+        403,
+        "not_author",
+    );
     let deleted = app.post(&path, json!({"actor_id": "8"})).await;
     assert_status(&deleted, 200);
     assert_eq!(deleted.body["deleted"], true);

@@ -5,13 +5,19 @@ use serde_json::json;
 #[tokio::test]
 async fn a_new_post_is_stored_and_read_back() {
     let app = start().await;
-    let post = create_post(&app, json!({"body": "  hello there  ", "topic_tag": "tips"})).await;
+    let post = create_post(
+        &app,
+        json!({"body": "  hello there  ", "topic_tag": "tips"}),
+    )
+    .await;
     assert_eq!(post["body"], "hello there", "the text is trimmed");
     assert_eq!(post["region"], crate::REGION);
     assert_eq!(post["comment_count"], 0);
     assert_eq!(post["deleted"], false);
 
-    let read = app.get(&format!("/v1/posts/{}", post["id"].as_str().unwrap())).await;
+    let read = app
+        .get(&format!("/v1/posts/{}", post["id"].as_str().unwrap()))
+        .await;
     assert_status(&read, 200);
     assert_eq!(read.body, post);
 }
@@ -53,7 +59,9 @@ async fn a_batch_returns_the_named_posts_and_refuses_too_many_ids() {
     let app = start().await;
     let a = create_post(&app, json!({})).await;
     let b = create_post(&app, json!({})).await;
-    let reply = app.post("/v1/posts/batch", json!({"ids": [a["id"], b["id"], "42"]})).await;
+    let reply = app
+        .post("/v1/posts/batch", json!({"ids": [a["id"], b["id"], "42"]}))
+        .await;
     assert_status(&reply, 200);
     let mut ids = item_ids(&reply.body);
     ids.sort();
@@ -78,7 +86,10 @@ async fn a_community_feed_is_newest_first_and_pages_with_its_cursor() {
     let query = json!({"community_id": "100", "limit": 2});
     let first = app.post("/v1/posts/query", query.clone()).await;
     assert_status(&first, 200);
-    assert_eq!(item_ids(&first.body), vec![made[2].clone(), made[1].clone()]);
+    assert_eq!(
+        item_ids(&first.body),
+        vec![made[2].clone(), made[1].clone()]
+    );
     let mut next = query;
     next["cursor"] = first.body["next_cursor"].clone();
     let second = app.post("/v1/posts/query", next).await;
@@ -86,7 +97,10 @@ async fn a_community_feed_is_newest_first_and_pages_with_its_cursor() {
     assert!(second.body["next_cursor"].is_null());
 
     let bad = app
-        .post("/v1/posts/query", json!({"community_id": "100", "cursor": "nonsense"}))
+        .post(
+            "/v1/posts/query",
+            json!({"community_id": "100", "cursor": "nonsense"}),
+        )
         .await;
     assert_error(&bad, 400, "invalid_cursor");
 }
@@ -99,14 +113,18 @@ async fn only_the_author_or_a_moderator_deletes_a_post_and_twice_is_not_an_error
     let stranger = app.post(&path, json!({"actor_id": "8"})).await;
     assert_error(&stranger, 403, "not_author");
 
-    let moderated = app.post(&path, json!({"actor_id": "8", "moderator": true})).await;
+    let moderated = app
+        .post(&path, json!({"actor_id": "8", "moderator": true}))
+        .await;
     assert_status(&moderated, 200);
     assert_eq!(moderated.body["deleted"], true);
     let again = app.post(&path, json!({"actor_id": "7"})).await;
     assert_status(&again, 200);
     assert_eq!(again.body["deleted"], true);
 
-    let unknown = app.post("/v1/posts/42/delete", json!({"actor_id": "7"})).await;
+    let unknown = app
+        .post("/v1/posts/42/delete", json!({"actor_id": "7"}))
+        .await;
     assert_error(&unknown, 404, "not_found");
 }
 
@@ -115,7 +133,10 @@ async fn referenced_media_names_only_the_keys_a_post_still_uses() {
     let app = start().await;
     create_post(&app, json!({"drawing": "drawings/a.png", "body": ""})).await;
     let reply = app
-        .post("/v1/media/referenced", json!({"keys": ["drawings/a.png", "drawings/b.png"]}))
+        .post(
+            "/v1/media/referenced",
+            json!({"keys": ["drawings/a.png", "drawings/b.png"]}),
+        )
         .await;
     assert_status(&reply, 200);
     assert_eq!(reply.body["keys"], json!(["drawings/a.png"]));
