@@ -3,6 +3,7 @@
 //! lock the owner out, and names or texts that would mislead.
 
 use crate::helpers::{Browser, TestApp};
+use plaza_test_support::assert_error;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -48,12 +49,16 @@ async fn changing_the_password_needs_the_current_one_and_ends_every_other_sessio
     let browser = Browser::new(&app);
     browser.sign_in("alba").await;
 
-    let (status, body) = change_password(&app, &mine, "wrong-password", "new-password-2").await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    assert_eq!(body["error"], "wrong_password");
-    let (status, body) = change_password(&app, &mine, "password1", "short").await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"], "password_too_short");
+    assert_error(
+        change_password(&app, &mine, "wrong-password", "new-password-2").await,
+        StatusCode::FORBIDDEN,
+        "wrong_password",
+    );
+    assert_error(
+        change_password(&app, &mine, "password1", "short").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "password_too_short",
+    );
     assert_eq!(
         me_status(&app, &other).await,
         StatusCode::OK,
@@ -77,9 +82,11 @@ async fn changing_the_password_needs_the_current_one_and_ends_every_other_sessio
         StatusCode::SEE_OTHER,
         "the browser session ended too"
     );
-    let (status, body) = sign_in_token(&app, "alba", "password1").await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_eq!(body["error"], "invalid_credentials");
+    assert_error(
+        sign_in_token(&app, "alba", "password1").await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+    );
     assert_eq!(
         sign_in_token(&app, "alba", "new-password-2").await.0,
         StatusCode::CREATED
@@ -127,11 +134,12 @@ async fn sessions_are_listed_without_their_tokens_and_each_can_be_ended() {
 
     // Another account cannot end it.
     let stranger = app.sign_up("carla").await;
-    let (status, body) = app
-        .delete(&format!("/api/v1/me/sessions/{id}"), &stranger)
-        .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(body["error"], "not_found");
+    assert_error(
+        app.delete(&format!("/api/v1/me/sessions/{id}"), &stranger)
+            .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
     assert_eq!(me_status(&app, &other).await, StatusCode::OK);
 
     let (status, _) = app
@@ -399,15 +407,16 @@ async fn misleading_names_are_refused_with_invalid_characters() {
         .await;
     assert_eq!(status, StatusCode::OK);
 
-    let (status, body) = app
-        .post(
+    assert_error(
+        app.post(
             "/api/v1/accounts",
             None,
             json!({"username": "kim\u{202E}", "password": "password1"}),
         )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"], "invalid_characters");
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_characters",
+    );
 
     app.make_admin("jonas").await;
     for (input, code) in [
@@ -445,25 +454,18 @@ async fn posts_and_comments_of_only_invisible_characters_are_refused() {
     let c = app.community().await;
     for text in ["\u{200B}", "\u{FEFF}\u{200B} \u{2060}", "\u{3164}"] {
         let (status, body) = app
-            .post(
-                &format!("/api/v1/communities/{c}/posts"),
-                Some(&token),
-                json!({"body": text, "feeling": 0}),
-            )
+            .post_in(&token, &c, json!({"body": text, "feeling": 0}))
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text:?}");
         assert_eq!(body["error"], "body_invisible");
     }
     let post = app.post_text(&token, &c, "visible").await;
-    let (status, body) = app
-        .post(
-            &format!("/api/v1/posts/{post}/comments"),
-            Some(&token),
-            json!({"body": "\u{200B}\u{200B}"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"], "body_invisible");
+    assert_error(
+        app.comment_on(&token, &post, json!({"body": "\u{200B}\u{200B}"}))
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "body_invisible",
+    );
     let (_, body) = app
         .get(&format!("/api/v1/posts/{post}/comments"), None)
         .await;

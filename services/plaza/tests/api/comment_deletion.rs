@@ -4,6 +4,7 @@
 use crate::blocking::notification_texts;
 use crate::helpers::{Browser, TestApp, token_in};
 use plaza_storage::sqlx::{self, Row};
+use plaza_test_support::assert_error;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -50,11 +51,12 @@ async fn an_author_deletes_their_comment_and_it_leaves_the_list_and_the_count() 
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let other = app.sign_up("late_fan").await;
-    let (status, body) = app
-        .put(&format!("/api/v1/comments/{gone}/yeah"), &other)
-        .await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(body["error"], "comment_deleted");
+    assert_error(
+        app.put(&format!("/api/v1/comments/{gone}/yeah"), &other)
+            .await,
+        StatusCode::CONFLICT,
+        "comment_deleted",
+    );
 }
 
 #[tokio::test]
@@ -66,27 +68,30 @@ async fn someone_else_cannot_delete_a_comment_and_a_missing_one_is_not_found() {
     let post = app.post_text(&author, &c, "a post").await;
     let comment = app.comment(&author, &post, "mine").await;
 
-    let (status, body) = app
-        .delete(&format!("/api/v1/comments/{comment}"), &stranger)
-        .await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(body["error"], "not_author");
-    assert!(body["message"].as_str().is_some());
-    let (status, body) = app
-        .call(
+    assert_error(
+        app.delete(&format!("/api/v1/comments/{comment}"), &stranger)
+            .await,
+        StatusCode::FORBIDDEN,
+        "not_author",
+    );
+    assert_error(
+        app.call(
             reqwest::Method::DELETE,
             &format!("/api/v1/comments/{comment}"),
             None,
             None,
         )
-        .await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_eq!(body["error"], "unauthenticated");
+        .await,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    );
     assert_eq!(comment_ids(&app, &post).await, vec![comment]);
 
-    let (status, body) = app.delete("/api/v1/comments/12345", &author).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(body["error"], "not_found");
+    assert_error(
+        app.delete("/api/v1/comments/12345", &author).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
 }
 
 #[tokio::test]
@@ -111,9 +116,11 @@ async fn an_admin_deletes_anyones_post_or_comment() {
     assert_eq!(body["post"]["deleted"], true);
     // Someone who is not an admin still may not.
     let other = app.post_text(&admin, &c, "the admin's post").await;
-    let (status, body) = app.delete(&format!("/api/v1/posts/{other}"), &author).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(body["error"], "not_author");
+    assert_error(
+        app.delete(&format!("/api/v1/posts/{other}"), &author).await,
+        StatusCode::FORBIDDEN,
+        "not_author",
+    );
 }
 
 #[tokio::test]
@@ -171,11 +178,7 @@ async fn a_deleted_comments_drawing_is_no_longer_referenced() {
         )
     };
     let (status, body) = app
-        .post(
-            &format!("/api/v1/posts/{post}/comments"),
-            Some(&author),
-            json!({"body": "", "painting": png}),
-        )
+        .comment_on(&author, &post, json!({"body": "", "painting": png}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let comment = body["comment"]["id"].as_str().unwrap().to_owned();

@@ -2,6 +2,7 @@
 //! never write twice.
 
 use crate::helpers::TestApp;
+use plaza_test_support::assert_error;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -49,13 +50,7 @@ async fn a_write_sent_again_with_its_key_gets_the_first_answer_and_writes_once()
     assert_eq!(again["post"]["id"], first["post"]["id"]);
     assert_eq!(post_count(&app, &c).await, 1);
     // Without a key, the same body is a new post, as before.
-    let (status, _) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
-            json!({"body": "Once only"}),
-        )
-        .await;
+    let (status, _) = app.post_in(&token, &c, json!({"body": "Once only"})).await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(post_count(&app, &c).await, 2);
 }
@@ -70,8 +65,11 @@ async fn a_key_is_for_one_request_of_one_account() {
     assert_eq!(status, StatusCode::CREATED, "{first}");
     // The same key for another body is refused and writes nothing.
     let (status, body, _) = post_with_key(&app, &ann, &c, "shared-key", "Something else").await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(body["error"], "idempotency_key_reused");
+    assert_error(
+        (status, &body),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+    );
     // Another account's key of the same name is its own.
     let (status, theirs, replayed) = post_with_key(&app, &bob, &c, "shared-key", "Bob's").await;
     assert_eq!(status, StatusCode::CREATED, "{theirs}");

@@ -6,6 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use image::ExtendedColorType;
 use image::codecs::tga::TgaEncoder;
+use plaza_test_support::assert_error;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::io::Write;
@@ -43,11 +44,7 @@ async fn a_game_painting_is_stored_once_and_served_as_the_same_pixels() {
     let c = app.community().await;
     let p = painting(320, 120, stripes);
     let (status, body) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
-            json!({"body": "", "painting": p}),
-        )
+        .post_in(&token, &c, json!({"body": "", "painting": p}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let url = body["post"]["drawing_url"].as_str().unwrap().to_owned();
@@ -81,11 +78,7 @@ async fn a_game_painting_is_stored_once_and_served_as_the_same_pixels() {
     // The same picture again is stored once.
     assert_eq!(media_files(&app).await, 2);
     let (_, again) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
-            json!({"body": "again", "painting": p}),
-        )
+        .post_in(&token, &c, json!({"body": "again", "painting": p}))
         .await;
     assert_eq!(again["post"]["drawing_url"], url.as_str());
     assert_eq!(media_files(&app).await, 2);
@@ -135,11 +128,7 @@ async fn bad_paintings_are_refused_with_their_codes_and_store_nothing() {
     ];
     for (p, status, code) in cases {
         let (got, body) = app
-            .post(
-                &format!("/api/v1/communities/{c}/posts"),
-                Some(&token),
-                json!({"body": "x", "painting": p}),
-            )
+            .post_in(&token, &c, json!({"body": "x", "painting": p}))
             .await;
         assert_eq!(got, status, "{code}: {body}");
         assert_eq!(body["error"], code);
@@ -150,15 +139,12 @@ async fn bad_paintings_are_refused_with_their_codes_and_store_nothing() {
     assert!(feed["posts"].as_array().unwrap().is_empty());
     assert_eq!(media_files(&app).await, 0);
     // Text is still required without a drawing.
-    let (status, body) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
-            json!({"body": ""}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"], "body_empty");
+    let (status, body) = app.post_in(&token, &c, json!({"body": ""})).await;
+    assert_error(
+        (status, &body),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "body_empty",
+    );
     // Media keys cannot escape the store.
     for path in [
         "/media/../plaza.db",
@@ -181,9 +167,9 @@ async fn drawings_show_in_pages_with_their_size_and_in_the_drawings_tab() {
     let token = app.sign_up("sketch").await;
     let c = app.community().await;
     let (_, drawn) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
+        .post_in(
+            &token,
+            &c,
             json!({"body": "look", "painting": painting(320, 120, stripes)}),
         )
         .await;
@@ -270,11 +256,7 @@ async fn a_phone_screenshot_is_scaled_stripped_of_gps_and_shown_with_a_thumbnail
     let c = app.community().await;
     let photo = phone_photo(2560, 1440);
     let (status, body) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
-            json!({"body": "", "screenshot": STANDARD.encode(&photo), "screenshot_type": "image/jpeg"}),
-        )
+        .post_in(&token, &c, json!({"body": "", "screenshot": STANDARD.encode(&photo), "screenshot_type": "image/jpeg"}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let post = &body["post"];
@@ -350,13 +332,7 @@ async fn bad_screenshots_are_refused_and_store_nothing() {
         ),
     ];
     for (input, status, code) in cases {
-        let (got, body) = app
-            .post(
-                &format!("/api/v1/communities/{c}/posts"),
-                Some(&token),
-                input,
-            )
-            .await;
+        let (got, body) = app.post_in(&token, &c, input).await;
         assert_eq!(got, status, "{code}: {body}");
         assert_eq!(body["error"], code);
     }
@@ -427,11 +403,7 @@ async fn media_no_post_refers_to_is_removed_after_the_grace_period_and_the_rest_
         let c = c.clone();
         async move {
             let (_, body) = app
-                .post(
-                    &format!("/api/v1/communities/{c}/posts"),
-                    Some(&token),
-                    json!({"body": "", "painting": p}),
-                )
+                .post_in(&token, &c, json!({"body": "", "painting": p}))
                 .await;
             body["post"].clone()
         }
@@ -488,9 +460,9 @@ async fn comments_carry_drawings_which_the_clean_up_keeps() {
     let c = app.community().await;
     let post = app.post_text(&author, &c, "draw me something").await;
     let (status, body) = app
-        .post(
-            &format!("/api/v1/posts/{post}/comments"),
-            Some(&replier),
+        .comment_on(
+            &replier,
+            &post,
             json!({"body": "", "painting": painting(320, 120, stripes)}),
         )
         .await;
@@ -519,9 +491,9 @@ async fn a_drawing_described_by_its_author_carries_the_description_as_its_alt_te
     let token = app.sign_up("describer").await;
     let c = app.community().await;
     let (status, drawn) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
+        .post_in(
+            &token,
+            &c,
             json!({"body": "", "painting": painting(320, 120, stripes),
                    "drawing_alt": "  A cat <waving> at the moon  "}),
         )
@@ -538,18 +510,18 @@ async fn a_drawing_described_by_its_author_carries_the_description_as_its_alt_te
 
     // A comment's drawing keeps its description too; without a drawing a description is dropped.
     let (_, comment) = app
-        .post(
-            &format!("/api/v1/posts/{post_id}/comments"),
-            Some(&token),
+        .comment_on(
+            &token,
+            &post_id,
             json!({"body": "", "painting": painting(320, 120, |x, _| x < 50),
                    "drawing_alt": "A black bar on the left"}),
         )
         .await;
     assert_eq!(comment["comment"]["drawing_alt"], "A black bar on the left");
     let (_, text_only) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
+        .post_in(
+            &token,
+            &c,
             json!({"body": "words", "drawing_alt": "nothing to describe"}),
         )
         .await;
@@ -558,16 +530,17 @@ async fn a_drawing_described_by_its_author_carries_the_description_as_its_alt_te
     assert!(page.contains("alt=\"A black bar on the left\""));
 
     // Too long a description is refused with its own code, and nothing is posted.
-    let (status, refused) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
+    assert_error(
+        app.post_in(
+            &token,
+            &c,
             json!({"body": "", "painting": painting(320, 120, stripes),
                    "drawing_alt": "x".repeat(301)}),
         )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(refused["error"], "drawing_alt_too_long");
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "drawing_alt_too_long",
+    );
 }
 
 #[tokio::test]
@@ -611,11 +584,12 @@ async fn uploads_have_their_own_rate_limit_and_text_posts_do_not_count() {
         assert_eq!(status, StatusCode::CREATED, "{body}");
     }
     let p = painting(320, 120, stripes);
-    let (status, body) = app
-        .post(&path, Some(&token), json!({"body": "", "painting": p}))
-        .await;
-    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
-    assert_eq!(body["error"], "rate_limited");
+    assert_error(
+        app.post(&path, Some(&token), json!({"body": "", "painting": p}))
+            .await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+    );
     // Nothing of the refused drawing was stored, and text still goes through.
     assert_eq!(
         media_files(&app).await,
@@ -635,11 +609,7 @@ async fn media_urls_point_at_the_configured_media_base() {
     let c = app.community().await;
     let p = painting(320, 120, stripes);
     let (status, body) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
-            json!({"body": "", "painting": p}),
-        )
+        .post_in(&token, &c, json!({"body": "", "painting": p}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let url = body["post"]["drawing_url"].as_str().unwrap();
@@ -768,9 +738,9 @@ async fn folders_and_dot_paths_under_media_are_not_found() {
     let c = app.community().await;
     // Something stored first, so that the folders exist.
     let (status, _) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
+        .post_in(
+            &token,
+            &c,
             json!({"body": "", "painting": painting(320, 120, stripes),
                    "screenshot": STANDARD.encode(phone_photo(64, 64))}),
         )

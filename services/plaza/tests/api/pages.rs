@@ -108,9 +108,9 @@ async fn spoilers_are_hidden_from_others_but_not_from_the_author() {
     let token = app.sign_up("zoe").await;
     let c = app.community().await;
     let (_, body) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
+        .post_in(
+            &token,
+            &c,
             serde_json::json!({"body": "the ending twist", "spoiler": true}),
         )
         .await;

@@ -1,6 +1,7 @@
 //! Posts, comments, Yeahs and feeds through the API.
 
 use crate::helpers::{TestApp, ids};
+use plaza_test_support::assert_error;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -10,7 +11,7 @@ async fn a_post_is_created_and_read_back() {
     let token = app.sign_up("jack").await;
     let c = app.community().await;
     let (status, body) = app
-        .post(&format!("/api/v1/communities/{c}/posts"), Some(&token), json!({"body": "  Hello Plaza!  ", "feeling": 2, "spoiler": true, "topic_tag": "greetings"}))
+        .post_in(&token, &c, json!({"body": "  Hello Plaza!  ", "feeling": 2, "spoiler": true, "topic_tag": "greetings"}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let id = body["post"]["id"].as_str().unwrap();
@@ -44,13 +45,7 @@ async fn invalid_posts_are_rejected_and_store_nothing() {
             "invalid_topic_tag",
         ),
     ] {
-        let (status, body) = app
-            .post(
-                &format!("/api/v1/communities/{c}/posts"),
-                Some(&token),
-                input,
-            )
-            .await;
+        let (status, body) = app.post_in(&token, &c, input).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(body["error"], code);
     }
@@ -68,11 +63,7 @@ async fn invalid_posts_are_rejected_and_store_nothing() {
     assert!(body["posts"].as_array().unwrap().is_empty());
     // 1000 characters (not bytes) is still fine.
     let (status, _) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
-            json!({"body": "あ".repeat(1000)}),
-        )
+        .post_in(&token, &c, json!({"body": "あ".repeat(1000)}))
         .await;
     assert_eq!(status, StatusCode::CREATED);
 }
@@ -116,9 +107,11 @@ async fn authors_delete_their_posts_and_comments_stay() {
     let post = app.post_text(&author, &c, "short-lived").await;
     app.comment(&other, &post, "nice").await;
 
-    let (status, body) = app.delete(&format!("/api/v1/posts/{post}"), &other).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(body["error"], "not_author");
+    assert_error(
+        app.delete(&format!("/api/v1/posts/{post}"), &other).await,
+        StatusCode::FORBIDDEN,
+        "not_author",
+    );
 
     let (status, body) = app.delete(&format!("/api/v1/posts/{post}"), &author).await;
     assert_eq!(status, StatusCode::OK);
@@ -134,15 +127,11 @@ async fn authors_delete_their_posts_and_comments_stay() {
         .get(&format!("/api/v1/communities/{c}/posts"), None)
         .await;
     assert!(!ids(&feed, "posts").contains(&post));
-    let (status, body) = app
-        .post(
-            &format!("/api/v1/posts/{post}/comments"),
-            Some(&other),
-            json!({"body": "late"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(body["error"], "post_deleted");
+    assert_error(
+        app.comment_on(&other, &post, json!({"body": "late"})).await,
+        StatusCode::CONFLICT,
+        "post_deleted",
+    );
 }
 
 #[tokio::test]
@@ -160,15 +149,12 @@ async fn comments_come_oldest_first_and_are_counted() {
     assert_eq!(ids(&body, "comments"), vec![first, second]);
     let (_, body) = app.get(&format!("/api/v1/posts/{post}"), None).await;
     assert_eq!(body["post"]["comment_count"], 2);
-    let (status, body) = app
-        .post(
-            &format!("/api/v1/posts/{post}/comments"),
-            Some(&b),
-            json!({"body": ""}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"], "body_empty");
+    let (status, body) = app.comment_on(&b, &post, json!({"body": ""})).await;
+    assert_error(
+        (status, &body),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "body_empty",
+    );
     let (status, _) = app
         .post("/api/v1/posts/42/comments", Some(&b), json!({"body": "hi"}))
         .await;
@@ -183,11 +169,12 @@ async fn yeahs_are_counted_once_and_never_on_your_own_post() {
     let c = app.community().await;
     let post = app.post_text(&author, &c, "yeah me").await;
 
-    let (status, body) = app
-        .put(&format!("/api/v1/posts/{post}/yeah"), &author)
-        .await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(body["error"], "own_content");
+    assert_error(
+        app.put(&format!("/api/v1/posts/{post}/yeah"), &author)
+            .await,
+        StatusCode::FORBIDDEN,
+        "own_content",
+    );
 
     let (status, body) = app.put(&format!("/api/v1/posts/{post}/yeah"), &fan).await;
     assert_eq!(status, StatusCode::OK);
@@ -224,11 +211,12 @@ async fn comments_get_yeahs_too() {
     let c = app.community().await;
     let post = app.post_text(&a, &c, "post").await;
     let comment = app.comment(&b, &post, "comment").await;
-    let (status, body) = app
-        .put(&format!("/api/v1/comments/{comment}/yeah"), &b)
-        .await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(body["error"], "own_content");
+    assert_error(
+        app.put(&format!("/api/v1/comments/{comment}/yeah"), &b)
+            .await,
+        StatusCode::FORBIDDEN,
+        "own_content",
+    );
     let (status, body) = app
         .put(&format!("/api/v1/comments/{comment}/yeah"), &a)
         .await;

@@ -146,11 +146,7 @@ async fn without_its_database_plaza_answers_a_json_503_with_a_retry_hint() {
     // Every service of this process shares the pool: closing it is the database going away.
     app.db().pool.close().await;
     let (status, body) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
-            serde_json::json!({"body": "into the void"}),
-        )
+        .post_in(&token, &c, serde_json::json!({"body": "into the void"}))
         .await;
     assert_eq!(status, reqwest::StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert_eq!(body["error"], "database_unavailable", "{body}");

@@ -3,6 +3,7 @@
 //! cannot hold up.
 
 use crate::helpers::{Browser, TestApp, read_to_close};
+use plaza_test_support::assert_error;
 use reqwest::StatusCode;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -271,11 +272,12 @@ async fn a_request_over_the_time_limit_gets_a_json_503() {
     });
     let app = TestApp::start_configured(Some(hook), |c| c.http.request_timeout_secs = 1).await;
     let c = app.community().await;
-    let (status, body) = app
-        .get(&format!("/api/v1/communities/{c}/posts"), None)
-        .await;
-    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
-    assert_eq!(body["error"], "timeout", "{body}");
+    assert_error(
+        app.get(&format!("/api/v1/communities/{c}/posts"), None)
+            .await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "timeout",
+    );
 }
 
 #[tokio::test]

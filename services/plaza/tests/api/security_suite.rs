@@ -227,11 +227,7 @@ async fn text_from_people_never_becomes_markup_on_any_page() {
     let mut posts = Vec::new();
     for (i, payload) in XSS.iter().enumerate() {
         let (status, body) = app
-            .post(
-                &format!("/api/v1/communities/{c}/posts"),
-                Some(&author),
-                json!({"body": payload, "topic_tag": format!("<i>t{i}</i>"), "spoiler": i % 2 == 0}),
-            )
+            .post_in(&author, &c, json!({"body": payload, "topic_tag": format!("<i>t{i}</i>"), "spoiler": i % 2 == 0}))
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         let post = body["post"]["id"].as_str().unwrap().to_owned();

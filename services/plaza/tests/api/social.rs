@@ -2,6 +2,7 @@
 
 use crate::helpers::{TestApp, ids};
 use plaza_storage::sqlx;
+use plaza_test_support::assert_error;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -34,9 +35,11 @@ async fn following_updates_counts_and_lists() {
 async fn you_cannot_follow_yourself_or_nobody() {
     let app = TestApp::start().await;
     let a = app.sign_up("cat").await;
-    let (status, body) = app.put("/api/v1/users/cat/follow", &a).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"], "cannot_follow_self");
+    assert_error(
+        app.put("/api/v1/users/cat/follow", &a).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "cannot_follow_self",
+    );
     let (status, _) = app.put("/api/v1/users/nobody/follow", &a).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
@@ -60,9 +63,11 @@ async fn following_stops_at_one_thousand() {
             .await
             .unwrap();
     }
-    let (status, body) = app.put("/api/v1/users/eve/follow", &a).await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(body["error"], "follow_limit");
+    assert_error(
+        app.put("/api/v1/users/eve/follow", &a).await,
+        StatusCode::CONFLICT,
+        "follow_limit",
+    );
     let (_, body) = app.get("/api/v1/users/eve", None).await;
     assert_eq!(body["user"]["follower_count"], 0);
 }
@@ -85,14 +90,9 @@ async fn a_block_stops_follows_comments_yeahs_and_hides_posts() {
     assert_eq!(body["user"]["follower_count"], 0);
 
     let (status, body) = app.put("/api/v1/users/fay/follow", &pest).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(body["error"], "blocked");
+    assert_error((status, &body), StatusCode::FORBIDDEN, "blocked");
     let (status, _) = app
-        .post(
-            &format!("/api/v1/posts/{victims_post}/comments"),
-            Some(&pest),
-            json!({"body": "hey"}),
-        )
+        .comment_on(&pest, &victims_post, json!({"body": "hey"}))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = app
