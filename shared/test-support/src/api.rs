@@ -108,6 +108,31 @@ impl Api {
         body["post"]["id"].as_str().expect("post id").to_owned()
     }
 
+    /// Signs up `name` and has them post `text` in the first community: (token, community,
+    /// post).
+    pub async fn sign_up_and_post(&self, name: &str, text: &str) -> (String, String, String) {
+        let token = self.sign_up(name).await;
+        let community = self.community().await;
+        let post = self.post_text(&token, &community, text).await;
+        (token, community, post)
+    }
+
+    /// Gives `token`'s owner's Yeah to `post`.
+    pub async fn yeah(&self, token: &str, post: &str) -> (StatusCode, Value) {
+        self.put(&format!("/api/v1/posts/{post}/yeah"), token).await
+    }
+
+    /// A post as a visitor who is not signed in reads it.
+    pub async fn read_post(&self, post: &str) -> (StatusCode, Value) {
+        self.get(&format!("/api/v1/posts/{post}"), None).await
+    }
+
+    /// A post's comments as a visitor who is not signed in reads them.
+    pub async fn comments_of(&self, post: &str) -> (StatusCode, Value) {
+        self.get(&format!("/api/v1/posts/{post}/comments"), None)
+            .await
+    }
+
     /// Comments `body` (the JSON of a new comment) on `post` as `token`'s owner.
     pub async fn comment_on(&self, token: &str, post: &str, body: Value) -> (StatusCode, Value) {
         let path = format!("/api/v1/posts/{post}/comments");

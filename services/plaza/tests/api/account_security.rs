@@ -466,9 +466,7 @@ async fn posts_and_comments_of_only_invisible_characters_are_refused() {
         StatusCode::UNPROCESSABLE_ENTITY,
         "body_invisible",
     );
-    let (_, body) = app
-        .get(&format!("/api/v1/posts/{post}/comments"), None)
-        .await;
+    let (_, body) = app.comments_of(&post).await;
     assert_eq!(body["comments"].as_array().map(Vec::len), Some(0));
 }
 

@@ -9,9 +9,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 async fn comment_ids(app: &TestApp, post: &str) -> Vec<String> {
-    let (_, body) = app
-        .get(&format!("/api/v1/posts/{post}/comments"), None)
-        .await;
+    let (_, body) = app.comments_of(&post).await;
     body["comments"]
         .as_array()
         .unwrap()
@@ -21,16 +19,14 @@ async fn comment_ids(app: &TestApp, post: &str) -> Vec<String> {
 }
 
 async fn comment_count(app: &TestApp, post: &str) -> i64 {
-    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), None).await;
+    let (_, body) = app.read_post(&post).await;
     body["post"]["comment_count"].as_i64().unwrap()
 }
 
 #[tokio::test]
 async fn an_author_deletes_their_comment_and_it_leaves_the_list_and_the_count() {
     let app = TestApp::start().await;
-    let author = app.sign_up("eraser").await;
-    let c = app.community().await;
-    let post = app.post_text(&author, &c, "a post").await;
+    let (author, c, post) = app.sign_up_and_post("eraser", "a post").await;
     let kept = app.comment(&author, &post, "kept").await;
     let gone = app.comment(&author, &post, "gone").await;
     assert_eq!(comment_count(&app, &post).await, 2);
@@ -62,10 +58,8 @@ async fn an_author_deletes_their_comment_and_it_leaves_the_list_and_the_count() 
 #[tokio::test]
 async fn someone_else_cannot_delete_a_comment_and_a_missing_one_is_not_found() {
     let app = TestApp::start().await;
-    let author = app.sign_up("owner_c").await;
+    let (author, _, post) = app.sign_up_and_post("owner_c", "a post").await;
     let stranger = app.sign_up("stranger_c").await;
-    let c = app.community().await;
-    let post = app.post_text(&author, &c, "a post").await;
     let comment = app.comment(&author, &post, "mine").await;
 
     assert_error(
@@ -112,7 +106,7 @@ async fn an_admin_deletes_anyones_post_or_comment() {
     let (status, body) = app.delete(&format!("/api/v1/posts/{post}"), &admin).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["post"]["deleted"], true);
-    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), None).await;
+    let (_, body) = app.read_post(&post).await;
     assert_eq!(body["post"]["deleted"], true);
     // Someone who is not an admin still may not.
     let other = app.post_text(&admin, &c, "the admin's post").await;
@@ -126,12 +120,10 @@ async fn an_admin_deletes_anyones_post_or_comment() {
 #[tokio::test]
 async fn a_deleted_comments_notifications_go_away() {
     let app = TestApp::start().await;
-    let author = app.sign_up("post_author").await;
+    let (author, _, post) = app.sign_up_and_post("post_author", "a post").await;
     let earlier = app.sign_up("earlier_one").await;
     let commenter = app.sign_up("regretful").await;
     let fan = app.sign_up("comment_fan").await;
-    let c = app.community().await;
-    let post = app.post_text(&author, &c, "a post").await;
     app.comment(&earlier, &post, "first").await;
     let comment = app.comment(&commenter, &post, "regretted").await;
     app.put(&format!("/api/v1/comments/{comment}/yeah"), &fan)
@@ -154,9 +146,7 @@ async fn a_deleted_comments_notifications_go_away() {
 #[tokio::test]
 async fn a_deleted_comments_drawing_is_no_longer_referenced() {
     let app = TestApp::start().await;
-    let author = app.sign_up("drew_it").await;
-    let c = app.community().await;
-    let post = app.post_text(&author, &c, "a post").await;
+    let (author, _, post) = app.sign_up_and_post("drew_it", "a post").await;
     // A game's painting: a zlib-compressed 320x120 TGA with a line of ink.
     let png = {
         let mut raw = Vec::new();
@@ -204,9 +194,7 @@ async fn a_deleted_comments_drawing_is_no_longer_referenced() {
 #[tokio::test]
 async fn the_post_page_deletes_a_comment_with_its_form_and_refuses_without_the_token() {
     let app = TestApp::start().await;
-    let author = app.sign_up("page_eraser").await;
-    let c = app.community().await;
-    let post = app.post_text(&author, &c, "a post").await;
+    let (author, _, post) = app.sign_up_and_post("page_eraser", "a post").await;
     let comment = app.comment(&author, &post, "delete me from the page").await;
 
     let browser = Browser::new(&app);
@@ -253,6 +241,6 @@ async fn an_admin_deletes_anyones_comment_and_post_from_the_post_page() {
         .submit(&format!("/posts/{post}/delete"), &[("csrf", &csrf)])
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), None).await;
+    let (_, body) = app.read_post(&post).await;
     assert_eq!(body["post"]["deleted"], true);
 }

@@ -212,12 +212,10 @@ async fn the_footer_switch_remembers_a_signed_out_visitors_choice() {
 #[tokio::test]
 async fn notifications_and_counts_are_written_the_japanese_way() {
     let app = TestApp::start().await;
-    let author = app.sign_up("author").await;
-    let c = app.community().await;
-    let post = app.post_text(&author, &c, "Yeah me").await;
+    let (author, _, post) = app.sign_up_and_post("author", "Yeah me").await;
     for name in ["ann", "ben", "cat", "dan"] {
         let token = app.sign_up(name).await;
-        let (status, _) = app.put(&format!("/api/v1/posts/{post}/yeah"), &token).await;
+        let (status, _) = app.yeah(&token, &post).await;
         assert_eq!(status, StatusCode::OK);
     }
     app.wait_unread(&author, 1).await;

@@ -455,10 +455,8 @@ async fn comments_carry_drawings_which_the_clean_up_keeps() {
         c.worker.media_gc_grace_secs = 1;
     })
     .await;
-    let author = app.sign_up("poster").await;
+    let (_, _, post) = app.sign_up_and_post("poster", "draw me something").await;
     let replier = app.sign_up("replier").await;
-    let c = app.community().await;
-    let post = app.post_text(&author, &c, "draw me something").await;
     let (status, body) = app
         .comment_on(
             &replier,
@@ -468,9 +466,7 @@ async fn comments_carry_drawings_which_the_clean_up_keeps() {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let url = body["comment"]["drawing_url"].as_str().unwrap().to_owned();
-    let (_, comments) = app
-        .get(&format!("/api/v1/posts/{post}/comments"), None)
-        .await;
+    let (_, comments) = app.comments_of(&post).await;
     assert_eq!(comments["comments"][0]["drawing_url"], url.as_str());
     let page = app.page(&format!("/posts/{post}")).await;
     assert!(page.contains("alt=\"A drawing by replier\""));

@@ -129,9 +129,7 @@ async fn spoilers_are_hidden_from_others_but_not_from_the_author() {
 #[tokio::test]
 async fn yeah_from_a_page_answers_json_and_the_header_counts_notifications() {
     let app = TestApp::start().await;
-    let author_token = app.sign_up("abby").await;
-    let c = app.community().await;
-    let post = app.post_text(&author_token, &c, "yeah this").await;
+    let (author_token, _, post) = app.sign_up_and_post("abby", "yeah this").await;
 
     let fan = Browser::new(&app);
     fan.sign_up("bert").await;

@@ -15,7 +15,7 @@ async fn a_post_is_created_and_read_back() {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let id = body["post"]["id"].as_str().unwrap();
-    let (status, body) = app.get(&format!("/api/v1/posts/{id}"), None).await;
+    let (status, body) = app.read_post(&id).await;
     assert_eq!(status, StatusCode::OK);
     let post = &body["post"];
     assert_eq!(post["body"], "Hello Plaza!");
@@ -101,10 +101,8 @@ async fn community_posts_come_newest_first_in_pages_of_twenty() {
 #[tokio::test]
 async fn authors_delete_their_posts_and_comments_stay() {
     let app = TestApp::start().await;
-    let author = app.sign_up("mia").await;
+    let (author, c, post) = app.sign_up_and_post("mia", "short-lived").await;
     let other = app.sign_up("ned").await;
-    let c = app.community().await;
-    let post = app.post_text(&author, &c, "short-lived").await;
     app.comment(&other, &post, "nice").await;
 
     assert_error(
@@ -116,12 +114,10 @@ async fn authors_delete_their_posts_and_comments_stay() {
     let (status, body) = app.delete(&format!("/api/v1/posts/{post}"), &author).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["post"]["deleted"], true);
-    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), None).await;
+    let (_, body) = app.read_post(&post).await;
     assert_eq!(body["post"]["deleted"], true);
     assert_eq!(body["post"]["body"], "");
-    let (_, body) = app
-        .get(&format!("/api/v1/posts/{post}/comments"), None)
-        .await;
+    let (_, body) = app.comments_of(&post).await;
     assert_eq!(body["comments"].as_array().unwrap().len(), 1);
     let (_, feed) = app
         .get(&format!("/api/v1/communities/{c}/posts"), None)
@@ -137,17 +133,13 @@ async fn authors_delete_their_posts_and_comments_stay() {
 #[tokio::test]
 async fn comments_come_oldest_first_and_are_counted() {
     let app = TestApp::start().await;
-    let a = app.sign_up("olga").await;
+    let (a, _, post) = app.sign_up_and_post("olga", "discuss").await;
     let b = app.sign_up("pete").await;
-    let c = app.community().await;
-    let post = app.post_text(&a, &c, "discuss").await;
     let first = app.comment(&b, &post, "first").await;
     let second = app.comment(&a, &post, "second").await;
-    let (_, body) = app
-        .get(&format!("/api/v1/posts/{post}/comments"), None)
-        .await;
+    let (_, body) = app.comments_of(&post).await;
     assert_eq!(ids(&body, "comments"), vec![first, second]);
-    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), None).await;
+    let (_, body) = app.read_post(&post).await;
     assert_eq!(body["post"]["comment_count"], 2);
     let (status, body) = app.comment_on(&b, &post, json!({"body": ""})).await;
     assert_error(
@@ -164,22 +156,19 @@ async fn comments_come_oldest_first_and_are_counted() {
 #[tokio::test]
 async fn yeahs_are_counted_once_and_never_on_your_own_post() {
     let app = TestApp::start().await;
-    let author = app.sign_up("quinn").await;
+    let (author, _, post) = app.sign_up_and_post("quinn", "yeah me").await;
     let fan = app.sign_up("rosa").await;
-    let c = app.community().await;
-    let post = app.post_text(&author, &c, "yeah me").await;
 
     assert_error(
-        app.put(&format!("/api/v1/posts/{post}/yeah"), &author)
-            .await,
+        app.yeah(&author, &post).await,
         StatusCode::FORBIDDEN,
         "own_content",
     );
 
-    let (status, body) = app.put(&format!("/api/v1/posts/{post}/yeah"), &fan).await;
+    let (status, body) = app.yeah(&fan, &post).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["yeah_count"], 1);
-    let (_, body) = app.put(&format!("/api/v1/posts/{post}/yeah"), &fan).await;
+    let (_, body) = app.yeah(&fan, &post).await;
     assert_eq!(body["yeah_count"], 1);
 
     let (_, body) = app.get(&format!("/api/v1/posts/{post}"), Some(&fan)).await;
@@ -206,10 +195,8 @@ async fn yeahs_are_counted_once_and_never_on_your_own_post() {
 #[tokio::test]
 async fn comments_get_yeahs_too() {
     let app = TestApp::start().await;
-    let a = app.sign_up("sam").await;
+    let (a, _, post) = app.sign_up_and_post("sam", "post").await;
     let b = app.sign_up("tess").await;
-    let c = app.community().await;
-    let post = app.post_text(&a, &c, "post").await;
     let comment = app.comment(&b, &post, "comment").await;
     assert_error(
         app.put(&format!("/api/v1/comments/{comment}/yeah"), &b)
@@ -239,7 +226,7 @@ async fn popular_posts_are_ordered_by_recent_yeahs() {
     let loved = app.post_text(&author, &c, "loved").await;
     let liked = app.post_text(&author, &c, "liked").await;
     for fan in &fans {
-        app.put(&format!("/api/v1/posts/{loved}/yeah"), fan).await;
+        app.yeah(fan, &loved).await;
     }
     app.put(&format!("/api/v1/posts/{liked}/yeah"), &fans[0])
         .await;
@@ -254,11 +241,9 @@ async fn popular_posts_are_ordered_by_recent_yeahs() {
 #[tokio::test]
 async fn the_activity_feed_shows_my_posts_and_those_i_follow() {
     let app = TestApp::start().await;
-    let me = app.sign_up("xena").await;
+    let (me, c, mine) = app.sign_up_and_post("xena", "mine").await;
     let friend = app.sign_up("yuri").await;
     let stranger = app.sign_up("zack").await;
-    let c = app.community().await;
-    let mine = app.post_text(&me, &c, "mine").await;
     let theirs = app.post_text(&friend, &c, "theirs").await;
     app.post_text(&stranger, &c, "unrelated").await;
     let (_, body) = app.get("/api/v1/feeds/activity", Some(&me)).await;

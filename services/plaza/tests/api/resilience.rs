@@ -121,7 +121,7 @@ async fn writes_finish_with_their_notifications_when_the_client_hangs_up() {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     app.drain_jobs().await;
 
-    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), None).await;
+    let (_, body) = app.read_post(&post).await;
     assert_eq!(
         body["post"]["comment_count"], 1,
         "the comment is wholly there"

@@ -95,9 +95,7 @@ async fn a_block_stops_follows_comments_yeahs_and_hides_posts() {
         .comment_on(&pest, &victims_post, json!({"body": "hey"}))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = app
-        .put(&format!("/api/v1/posts/{victims_post}/yeah"), &pest)
-        .await;
+    let (status, _) = app.yeah(&pest, &victims_post).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // Neither sees the other's posts in the community feed.
@@ -117,8 +115,6 @@ async fn a_block_stops_follows_comments_yeahs_and_hides_posts() {
 
     let (_, body) = app.delete("/api/v1/users/gus/block", &victim).await;
     assert_eq!(body["blocking"], false);
-    let (status, _) = app
-        .put(&format!("/api/v1/posts/{victims_post}/yeah"), &pest)
-        .await;
+    let (status, _) = app.yeah(&pest, &victims_post).await;
     assert_eq!(status, StatusCode::OK);
 }

@@ -83,11 +83,7 @@ async fn a_screenshot_lands_in_the_bucket_and_the_second_read_is_an_edge_cache_h
     let c = region.community().await;
     let png = fresh_png();
     let (status, body) = region
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
-            json!({"body": "from the edge", "screenshot": STANDARD.encode(&png), "screenshot_type": "image/png"}),
-        )
+        .post_in(&token, &c, json!({"body": "from the edge", "screenshot": STANDARD.encode(&png), "screenshot_type": "image/png"}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let url = body["post"]["screenshot_url"].as_str().unwrap().to_owned();

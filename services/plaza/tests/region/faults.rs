@@ -1,6 +1,7 @@
 //! Parts failing while the region is in use: memcached stopped, a web process killed.
 
 use crate::helpers::{EDGE, Region, Restore, WEB1};
+use plaza_test_support::assert_error;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use std::time::Duration;
@@ -24,18 +25,14 @@ async fn with_memcached_stopped_plaza_keeps_serving_and_says_so() {
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body["cache"], "degraded", "{body}");
         // Reads and writes work, from the database.
-        let (status, body) = region.get(&format!("/api/v1/posts/{post}"), None).await;
+        let (status, body) = region.read_post(&post).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let (status, _) = region
-            .post(
-                &format!("/api/v1/posts/{post}/comments"),
-                Some(&reader),
-                json!({"body": "during the outage"}),
-            )
+            .comment_on(&reader, &post, json!({"body": "during the outage"}))
             .await;
         assert_eq!(status, StatusCode::CREATED);
         let during = region.post_text(&author, &c, "during the outage").await;
-        let (status, body) = region.get(&format!("/api/v1/posts/{post}"), None).await;
+        let (status, body) = region.read_post(&post).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(body["post"]["comment_count"], 1);
         let page = region
@@ -72,7 +69,7 @@ async fn with_memcached_stopped_plaza_keeps_serving_and_says_so() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert!(ok, "the cache came back");
-    let (_, body) = region.get(&format!("/api/v1/posts/{post}"), None).await;
+    let (_, body) = region.read_post(&post).await;
     assert_eq!(body["post"]["comment_count"], 1);
 }
 
@@ -89,9 +86,9 @@ async fn killing_a_web_process_mid_use_loses_no_acknowledged_post() {
             assert!(out.contains("signalled"), "{out}");
         }
         let (status, body) = region
-            .post(
-                &format!("/api/v1/communities/{c}/posts"),
-                Some(&author),
+            .post_in(
+                &author,
+                &c,
                 json!({"body": format!("post {i}"), "feeling": 0}),
             )
             .await;
@@ -107,7 +104,7 @@ async fn killing_a_web_process_mid_use_loses_no_acknowledged_post() {
         "HAProxy moves requests to the live process ({failed} failed)"
     );
     for id in &acknowledged {
-        let (status, _) = region.get(&format!("/api/v1/posts/{id}"), None).await;
+        let (status, _) = region.read_post(&id).await;
         assert_eq!(status, StatusCode::OK, "acknowledged post {id} is there");
     }
     // supervisord brought web1 back.
@@ -136,14 +133,13 @@ async fn with_the_object_store_down_an_image_post_is_refused_clearly_and_text_st
             base64::engine::general_purpose::STANDARD.encode(png.into_inner())
         };
         let (status, body) = region
-            .post(
-                &format!("/api/v1/communities/{c}/posts"),
-                Some(&author),
-                json!({"body": "", "painting": painting}),
-            )
+            .post_in(&author, &c, json!({"body": "", "painting": painting}))
             .await;
-        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
-        assert_eq!(body["error"], "media_unavailable");
+        assert_error(
+            (status, &body),
+            StatusCode::SERVICE_UNAVAILABLE,
+            "media_unavailable",
+        );
         region.post_text(&author, &c, "words need no bucket").await;
         // An object the edge has not cached: Plaza's JSON error with a retry hint.
         let r = region
@@ -193,9 +189,9 @@ async fn a_rolling_restart_of_the_web_processes_fails_no_request() {
     let mut statuses = Vec::new();
     while !restarts.is_finished() {
         let (status, body) = region
-            .post(
-                &format!("/api/v1/communities/{c}/posts"),
-                Some(&author),
+            .post_in(
+                &author,
+                &c,
                 json!({"body": format!("rolling {}", statuses.len()), "feeling": 0}),
             )
             .await;
@@ -349,9 +345,9 @@ async fn with_the_database_stopped_requests_fail_fast_with_json_503s_and_service
         assert_eq!(body["error"], "database_unavailable", "{body}");
         // Through the edge: a JSON 503 too (HAProxy's once it has taken the processes out).
         let (status, body) = region
-            .post(
-                &format!("/api/v1/communities/{c}/posts"),
-                Some(&author),
+            .post_in(
+                &author,
+                &c,
                 json!({"body": "during the outage, via the edge"}),
             )
             .await;
@@ -368,7 +364,7 @@ async fn with_the_database_stopped_requests_fail_fast_with_json_503s_and_service
     wait_for_status(&region, "/api/v1/communities", StatusCode::OK, 90).await;
     let mut status = StatusCode::SERVICE_UNAVAILABLE;
     for _ in 0..100 {
-        status = region.get(&format!("/api/v1/posts/{before}"), None).await.0;
+        status = region.read_post(&before).await.0;
         if status == StatusCode::OK {
             break;
         }

@@ -91,11 +91,7 @@ async fn a_job_whose_worker_is_killed_mid_run_runs_again_and_notifies_once() {
     assert!(out.contains("signalled"), "{out}");
     let thawed = Restore(&region, &["signal", "CONT", "notification1"]);
     let (status, body) = region
-        .post(
-            &format!("/api/v1/posts/{post}/comments"),
-            Some(&fan),
-            json!({"body": "hello"}),
-        )
+        .comment_on(&fan, &post, json!({"body": "hello"}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let comment = body["comment"]["id"].as_str().unwrap().to_owned();
