@@ -44,6 +44,21 @@ impl Api {
         (status, parse_body(&text))
     }
 
+    /// `GET base + path` without a token (one process of a region).
+    pub async fn get_at(&self, base: &str, path: &str) -> (StatusCode, Value) {
+        self.call_at(base, Method::GET, path, None, None).await
+    }
+
+    /// The whole answer to `GET path` without a token (headers, bytes), for a test that looks
+    /// past the JSON: media, static files, pages.
+    pub async fn get_raw(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
     /// Calls the API; returns the status and the JSON body (`Null` when empty).
     pub async fn call(
         &self,
@@ -108,11 +123,16 @@ impl Api {
         body["post"]["id"].as_str().expect("post id").to_owned()
     }
 
+    /// Signs up `name` and finds the first community: (token, community).
+    pub async fn sign_up_with_community(&self, name: &str) -> (String, String) {
+        let token = self.sign_up(name).await;
+        (token, self.community().await)
+    }
+
     /// Signs up `name` and has them post `text` in the first community: (token, community,
     /// post).
     pub async fn sign_up_and_post(&self, name: &str, text: &str) -> (String, String, String) {
-        let token = self.sign_up(name).await;
-        let community = self.community().await;
+        let (token, community) = self.sign_up_with_community(name).await;
         let post = self.post_text(&token, &community, text).await;
         (token, community, post)
     }

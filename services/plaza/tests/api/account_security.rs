@@ -450,8 +450,7 @@ async fn misleading_names_are_refused_with_invalid_characters() {
 #[tokio::test]
 async fn posts_and_comments_of_only_invisible_characters_are_refused() {
     let app = TestApp::start().await;
-    let token = app.sign_up("lena").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("lena").await;
     for text in ["\u{200B}", "\u{FEFF}\u{200B} \u{2060}", "\u{3164}"] {
         let (status, body) = app
             .post_in(&token, &c, json!({"body": text, "feeling": 0}))

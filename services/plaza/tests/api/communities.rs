@@ -64,8 +64,7 @@ async fn only_admins_create_and_edit_communities() {
 #[tokio::test]
 async fn favourites_show_on_the_profile() {
     let app = TestApp::start().await;
-    let token = app.sign_up("hank").await;
-    let id = app.community().await;
+    let (token, id) = app.sign_up_with_community("hank").await;
     let (status, body) = app
         .put(&format!("/api/v1/communities/{id}/favourite"), &token)
         .await;

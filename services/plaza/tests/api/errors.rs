@@ -54,8 +54,7 @@ async fn missing_fields_are_a_422() {
 #[tokio::test]
 async fn oversized_bodies_are_a_413_and_change_nothing() {
     let app = TestApp::start().await;
-    let token = app.sign_up("vera").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("vera").await;
     // Most endpoints take at most 128 KiB.
     let huge = serde_json::json!({"bio": "x".repeat(200 * 1024)});
     let (status, body) = app
@@ -150,8 +149,7 @@ async fn rate_limits_answer_429_with_retry_after_and_change_nothing() {
         c.rate_limits.post_per_minute = 2;
     })
     .await;
-    let token = app.sign_up("wren").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("wren").await;
     app.post_text(&token, &c, "one").await;
     app.post_text(&token, &c, "two").await;
     let response = app
@@ -299,8 +297,7 @@ async fn one_address_may_post_a_multiple_of_one_accounts_limit() {
 #[tokio::test]
 async fn an_empty_cursor_means_the_first_page() {
     let app = TestApp::start().await;
-    let token = app.sign_up("pager").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("pager").await;
     app.post_text(&token, &c, "First page").await;
     let path = format!("/api/v1/communities/{c}/posts");
     // New posts (a key cursor) and popular posts (an offset cursor) read as with no cursor.

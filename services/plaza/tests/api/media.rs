@@ -40,8 +40,7 @@ async fn media_files(app: &TestApp) -> usize {
 #[tokio::test]
 async fn a_game_painting_is_stored_once_and_served_as_the_same_pixels() {
     let app = TestApp::start().await;
-    let token = app.sign_up("artist").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("artist").await;
     let p = painting(320, 120, stripes);
     let (status, body) = app
         .post_in(&token, &c, json!({"body": "", "painting": p}))
@@ -51,12 +50,7 @@ async fn a_game_painting_is_stored_once_and_served_as_the_same_pixels() {
     assert!(url.starts_with("/media/drawings/") && url.ends_with(".png"));
     assert_eq!(body["post"]["body"], "");
 
-    let response = app
-        .client
-        .get(format!("{}{url}", app.url))
-        .send()
-        .await
-        .unwrap();
+    let response = app.get_raw(&url).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "image/png");
     assert!(
@@ -87,8 +81,7 @@ async fn a_game_painting_is_stored_once_and_served_as_the_same_pixels() {
 #[tokio::test]
 async fn bad_paintings_are_refused_with_their_codes_and_store_nothing() {
     let app = TestApp::start().await;
-    let token = app.sign_up("smudge").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("smudge").await;
     let bomb = {
         let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
         z.write_all(&vec![0u8; 20 * 1024 * 1024]).unwrap();
@@ -151,12 +144,7 @@ async fn bad_paintings_are_refused_with_their_codes_and_store_nothing() {
         "/media/drawings/..%2F..%2Fplaza.db",
         "/media/drawings/nothing.png",
     ] {
-        let r = app
-            .client
-            .get(format!("{}{path}", app.url))
-            .send()
-            .await
-            .unwrap();
+        let r = app.get_raw(&path).await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
     }
 }
@@ -164,8 +152,7 @@ async fn bad_paintings_are_refused_with_their_codes_and_store_nothing() {
 #[tokio::test]
 async fn drawings_show_in_pages_with_their_size_and_in_the_drawings_tab() {
     let app = TestApp::start().await;
-    let token = app.sign_up("sketch").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("sketch").await;
     let (_, drawn) = app
         .post_in(
             &token,
@@ -252,8 +239,7 @@ fn phone_photo(w: u32, h: u32) -> Vec<u8> {
 #[tokio::test]
 async fn a_phone_screenshot_is_scaled_stripped_of_gps_and_shown_with_a_thumbnail() {
     let app = TestApp::start().await;
-    let token = app.sign_up("snapper").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("snapper").await;
     let photo = phone_photo(2560, 1440);
     let (status, body) = app
         .post_in(&token, &c, json!({"body": "", "screenshot": STANDARD.encode(&photo), "screenshot_type": "image/jpeg"}))
@@ -262,16 +248,7 @@ async fn a_phone_screenshot_is_scaled_stripped_of_gps_and_shown_with_a_thumbnail
     let post = &body["post"];
     assert_eq!(post["screenshot_width"], 1920);
     assert_eq!(post["screenshot_height"], 1080);
-    let full = app
-        .client
-        .get(format!(
-            "{}{}",
-            app.url,
-            post["screenshot_url"].as_str().unwrap()
-        ))
-        .send()
-        .await
-        .unwrap();
+    let full = app.get_raw(post["screenshot_url"].as_str().unwrap()).await;
     assert_eq!(full.headers()["content-type"], "image/jpeg");
     let stored = full.bytes().await.unwrap();
     assert!(
@@ -281,15 +258,8 @@ async fn a_phone_screenshot_is_scaled_stripped_of_gps_and_shown_with_a_thumbnail
     assert!(!stored.windows(4).any(|w| w == b"Exif"));
     assert_eq!(image::load_from_memory(&stored).unwrap().width(), 1920);
     let thumb = app
-        .client
-        .get(format!(
-            "{}{}",
-            app.url,
-            post["screenshot_thumb_url"].as_str().unwrap()
-        ))
-        .send()
+        .get_raw(post["screenshot_thumb_url"].as_str().unwrap())
         .await
-        .unwrap()
         .bytes()
         .await
         .unwrap();
@@ -306,8 +276,7 @@ async fn a_phone_screenshot_is_scaled_stripped_of_gps_and_shown_with_a_thumbnail
 #[tokio::test]
 async fn bad_screenshots_are_refused_and_store_nothing() {
     let app = TestApp::start().await;
-    let token = app.sign_up("blurry").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("blurry").await;
     let photo = phone_photo(64, 64);
     let cases = [
         (
@@ -395,8 +364,7 @@ async fn media_no_post_refers_to_is_removed_after_the_grace_period_and_the_rest_
         c.worker.media_gc_grace_secs = 1;
     })
     .await;
-    let token = app.sign_up("tidy").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("tidy").await;
     let post_with = |p: String| {
         let app = &app;
         let token = token.clone();
@@ -419,14 +387,7 @@ async fn media_no_post_refers_to_is_removed_after_the_grace_period_and_the_rest_
     let kept_url = kept["drawing_url"].as_str().unwrap().to_owned();
     let status = |url: String| {
         let app = &app;
-        async move {
-            app.client
-                .get(format!("{}{url}", app.url))
-                .send()
-                .await
-                .unwrap()
-                .status()
-        }
+        async move { app.get_raw(&url).await.status() }
     };
     let mut removed = false;
     for _ in 0..100 {
@@ -472,20 +433,14 @@ async fn comments_carry_drawings_which_the_clean_up_keeps() {
     assert!(page.contains("alt=\"A drawing by replier\""));
     // Two clean-up passes later the comment's drawing is still there.
     tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
-    let r = app
-        .client
-        .get(format!("{}{url}", app.url))
-        .send()
-        .await
-        .unwrap();
+    let r = app.get_raw(&url).await;
     assert_eq!(r.status(), StatusCode::OK);
 }
 
 #[tokio::test]
 async fn a_drawing_described_by_its_author_carries_the_description_as_its_alt_text() {
     let app = TestApp::start().await;
-    let token = app.sign_up("describer").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("describer").await;
     let (status, drawn) = app
         .post_in(
             &token,
@@ -569,8 +524,7 @@ async fn the_page_form_posts_a_drawing_with_its_description() {
 #[tokio::test]
 async fn uploads_have_their_own_rate_limit_and_text_posts_do_not_count() {
     let app = TestApp::start_configured(None, |c| c.rate_limits.upload_per_minute = 2).await;
-    let token = app.sign_up("uploader").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("uploader").await;
     let path = format!("/api/v1/communities/{c}/posts");
     for i in 0..2 {
         let p = painting(320, 120, |x, y| (x + y + i) % 7 == 0);
@@ -601,8 +555,7 @@ async fn media_urls_point_at_the_configured_media_base() {
         c.media_url = "https://media.plaza.example/m/".into();
     })
     .await;
-    let token = app.sign_up("cdnuser").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("cdnuser").await;
     let p = painting(320, 120, stripes);
     let (status, body) = app
         .post_in(&token, &c, json!({"body": "", "painting": p}))
@@ -626,8 +579,7 @@ async fn uploads_get_503_with_retry_after_while_every_image_worker_is_busy_and_s
         c.images.queue_wait_ms = 100;
     })
     .await;
-    let token = app.sign_up("patient").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("patient").await;
     let path = format!("/api/v1/communities/{c}/posts");
     let shot = json!({"body": "x", "screenshot": STANDARD.encode(phone_photo(64, 64))});
     let painted = json!({"body": "", "painting": painting(320, 120, stripes)});
@@ -676,8 +628,7 @@ async fn uploads_get_503_with_retry_after_while_every_image_worker_is_busy_and_s
 #[tokio::test]
 async fn sixteen_simultaneous_posts_of_the_same_new_drawing_all_succeed() {
     let app = TestApp::start().await;
-    let token = app.sign_up("crowd").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("crowd").await;
     let path = format!("{}/api/v1/communities/{c}/posts", app.url);
     let p = painting(320, 120, |x, y| (x * 3 + y) % 11 == 0);
     let mut posts = tokio::task::JoinSet::new();
@@ -730,8 +681,7 @@ async fn raw_status(app: &TestApp, path: &str) -> StatusCode {
 #[tokio::test]
 async fn folders_and_dot_paths_under_media_are_not_found() {
     let app = TestApp::start().await;
-    let token = app.sign_up("prober").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("prober").await;
     // Something stored first, so that the folders exist.
     let (status, _) = app
         .post_in(

@@ -105,8 +105,7 @@ async fn a_bad_form_comes_back_with_the_error_and_the_draft() {
 #[tokio::test]
 async fn spoilers_are_hidden_from_others_but_not_from_the_author() {
     let app = TestApp::start().await;
-    let token = app.sign_up("zoe").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("zoe").await;
     let (_, body) = app
         .post_in(
             &token,
@@ -169,8 +168,7 @@ async fn yeah_from_a_page_answers_json_and_the_header_counts_notifications() {
 #[tokio::test]
 async fn follow_block_and_activity_work_from_the_pages() {
     let app = TestApp::start().await;
-    let friend = app.sign_up("cody").await;
-    let c = app.community().await;
+    let (friend, c) = app.sign_up_with_community("cody").await;
     app.post_text(&friend, &c, "cody's news").await;
     let me = Browser::new(&app);
     me.sign_up("dina").await;

@@ -8,8 +8,7 @@ use serde_json::json;
 #[tokio::test]
 async fn a_post_is_created_and_read_back() {
     let app = TestApp::start().await;
-    let token = app.sign_up("jack").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("jack").await;
     let (status, body) = app
         .post_in(&token, &c, json!({"body": "  Hello Plaza!  ", "feeling": 2, "spoiler": true, "topic_tag": "greetings"}))
         .await;
@@ -33,8 +32,7 @@ async fn a_post_is_created_and_read_back() {
 #[tokio::test]
 async fn invalid_posts_are_rejected_and_store_nothing() {
     let app = TestApp::start().await;
-    let token = app.sign_up("kate").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("kate").await;
     for (input, code) in [
         (json!({"body": "   "}), "body_empty"),
         (json!({"body": "x".repeat(1001)}), "body_too_long"),
@@ -71,8 +69,7 @@ async fn invalid_posts_are_rejected_and_store_nothing() {
 #[tokio::test]
 async fn community_posts_come_newest_first_in_pages_of_twenty() {
     let app = TestApp::start().await;
-    let token = app.sign_up("leo").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("leo").await;
     let mut made = Vec::new();
     for i in 0..25 {
         made.push(app.post_text(&token, &c, &format!("post {i}")).await);
@@ -260,8 +257,7 @@ async fn the_activity_feed_shows_my_posts_and_those_i_follow() {
 #[tokio::test]
 async fn an_activity_feed_of_many_people_pages_through_recent_and_old_posts_in_order() {
     let app = TestApp::start().await;
-    let me = app.sign_up("reader").await;
-    let c = app.community().await;
+    let (me, c) = app.sign_up_with_community("reader").await;
     let mut recent = Vec::new();
     for i in 0..25 {
         let name = format!("friend{i:02}");

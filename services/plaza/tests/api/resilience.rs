@@ -87,8 +87,7 @@ async fn send_and_hang_up(app: &TestApp, method: &str, path: &str, token: &str, 
 async fn writes_finish_with_their_notifications_when_the_client_hangs_up() {
     let app = TestApp::start_with(Some(slow_writes())).await;
     let author = app.sign_up("eli").await;
-    let fan = app.sign_up("flo").await;
-    let c = app.community().await;
+    let (fan, c) = app.sign_up_with_community("flo").await;
 
     send_and_hang_up(
         &app,
@@ -141,8 +140,7 @@ async fn writes_finish_with_their_notifications_when_the_client_hangs_up() {
 #[tokio::test]
 async fn without_its_database_plaza_answers_a_json_503_with_a_retry_hint() {
     let app = TestApp::start_in_process().await;
-    let token = app.sign_up("nodb").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("nodb").await;
     // Every service of this process shares the pool: closing it is the database going away.
     app.db().pool.close().await;
     let (status, body) = app

@@ -184,8 +184,7 @@ async fn a_slow_steady_upload_finishes_and_a_stalled_one_is_cut() {
         c.http.body_idle_timeout_secs = 1;
     })
     .await;
-    let token = app.sign_up("slowpoke").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("slowpoke").await;
     let path = format!("/api/v1/communities/{c}/posts");
     let body = serde_json::to_vec(&serde_json::json!({"body": "x".repeat(900)})).unwrap();
     // Twelve pieces 400 ms apart: 4.8 s in all, more than twice the request time limit, but

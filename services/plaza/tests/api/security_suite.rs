@@ -203,8 +203,7 @@ const TELLTALES: [&str; 6] = [
 async fn text_from_people_never_becomes_markup_on_any_page() {
     let app = TestApp::start().await;
     let author = app.sign_up("author").await;
-    let reader = app.sign_up("reader").await;
-    let c = app.community().await;
+    let (reader, c) = app.sign_up_with_community("reader").await;
     let (status, body) = app
         .call(
             Method::PATCH,

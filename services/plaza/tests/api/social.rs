@@ -76,8 +76,7 @@ async fn following_stops_at_one_thousand() {
 async fn a_block_stops_follows_comments_yeahs_and_hides_posts() {
     let app = TestApp::start().await;
     let victim = app.sign_up("fay").await;
-    let pest = app.sign_up("gus").await;
-    let c = app.community().await;
+    let (pest, c) = app.sign_up_with_community("gus").await;
     app.put("/api/v1/users/fay/follow", &pest).await;
     let victims_post = app.post_text(&victim, &c, "mine").await;
     let pests_post = app.post_text(&pest, &c, "annoying").await;

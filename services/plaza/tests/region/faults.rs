@@ -2,7 +2,7 @@
 
 use crate::helpers::{EDGE, Region, Restore, WEB1};
 use plaza_test_support::assert_error;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 use std::time::Duration;
 
@@ -19,9 +19,7 @@ async fn with_memcached_stopped_plaza_keeps_serving_and_says_so() {
     {
         let _restart = Restore(&region, &["start", "memcached"]);
         // Still ready (HAProxy keeps the process), with the cache reported degraded.
-        let (status, body) = region
-            .call_at(WEB1, Method::GET, "/readyz", None, None)
-            .await;
+        let (status, body) = region.get_at(WEB1, "/readyz").await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body["cache"], "degraded", "{body}");
         // Reads and writes work, from the database.
@@ -35,12 +33,7 @@ async fn with_memcached_stopped_plaza_keeps_serving_and_says_so() {
         let (status, body) = region.read_post(&post).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(body["post"]["comment_count"], 1);
-        let page = region
-            .client
-            .get(format!("{EDGE}/posts/{during}"))
-            .send()
-            .await
-            .unwrap();
+        let page = region.get_raw(&format!("/posts/{during}")).await;
         assert_eq!(page.status(), StatusCode::OK);
         // The outage is in the logs.
         let logs = ["web1", "web2", "timeline1", "timeline2"]
@@ -59,9 +52,7 @@ async fn with_memcached_stopped_plaza_keeps_serving_and_says_so() {
     // Back: the cache is used again and shows what was written meanwhile.
     let mut ok = false;
     for _ in 0..50 {
-        let (_, body) = region
-            .call_at(WEB1, Method::GET, "/readyz", None, None)
-            .await;
+        let (_, body) = region.get_at(WEB1, "/readyz").await;
         if body["cache"] == "ok" {
             ok = true;
             break;
@@ -108,9 +99,7 @@ async fn killing_a_web_process_mid_use_loses_no_acknowledged_post() {
         assert_eq!(status, StatusCode::OK, "acknowledged post {id} is there");
     }
     // supervisord brought web1 back.
-    let (status, _) = region
-        .call_at(WEB1, Method::GET, "/healthz", None, None)
-        .await;
+    let (status, _) = region.get_at(WEB1, "/healthz").await;
     assert_eq!(status, StatusCode::OK);
 }
 
@@ -229,12 +218,7 @@ async fn wait_for_status(region: &Region, path: &str, want: StatusCode, secs: u6
 /// JSON error with a retry hint on the API, a friendly HTML page elsewhere, never HAProxy's or
 /// nginx's own HTML.
 async fn check_outage_answers(region: &Region, status: StatusCode) {
-    let api = region
-        .client
-        .get(format!("{EDGE}/api/v1/communities"))
-        .send()
-        .await
-        .unwrap();
+    let api = region.get_raw("/api/v1/communities").await;
     assert_eq!(api.status(), status);
     assert!(api.headers().contains_key("retry-after"));
     assert!(
@@ -245,12 +229,7 @@ async fn check_outage_answers(region: &Region, status: StatusCode) {
     );
     let body: serde_json::Value = api.json().await.unwrap();
     assert_eq!(body["error"], "service_unavailable", "{body}");
-    let page = region
-        .client
-        .get(format!("{EDGE}/communities"))
-        .send()
-        .await
-        .unwrap();
+    let page = region.get_raw("/communities").await;
     assert_eq!(page.status(), status);
     assert!(page.headers().contains_key("retry-after"));
     assert!(

@@ -12,9 +12,7 @@ use std::time::Duration;
 async fn readiness_reports_the_shared_parts() {
     let region = Region::open();
     for web in [WEB1, WEB2] {
-        let (status, body) = region
-            .call_at(web, Method::GET, "/readyz", None, None)
-            .await;
+        let (status, body) = region.get_at(web, "/readyz").await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body["database"], "ok");
         assert_eq!(body["cache"], "ok", "{body}");
@@ -32,15 +30,7 @@ async fn a_post_cached_in_memcached_is_invalidated_for_every_process() {
 
     // Read through both web processes (and so both timeline processes, via HAProxy).
     for web in [WEB1, WEB2, WEB1, WEB2] {
-        let (status, body) = region
-            .call_at(
-                web,
-                Method::GET,
-                &format!("/api/v1/posts/{post}"),
-                None,
-                None,
-            )
-            .await;
+        let (status, body) = region.get_at(web, &format!("/api/v1/posts/{post}")).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(body["post"]["comment_count"], 0);
     }
@@ -62,15 +52,7 @@ async fn a_post_cached_in_memcached_is_invalidated_for_every_process() {
     assert_eq!(status, StatusCode::CREATED);
     assert!(memcached.get(&key).await.is_none(), "the entry was deleted");
     for web in [WEB1, WEB2] {
-        let (_, body) = region
-            .call_at(
-                web,
-                Method::GET,
-                &format!("/api/v1/posts/{post}"),
-                None,
-                None,
-            )
-            .await;
+        let (_, body) = region.get_at(web, &format!("/api/v1/posts/{post}")).await;
         assert_eq!(body["post"]["comment_count"], 1, "served by {web}");
     }
 
@@ -86,15 +68,7 @@ async fn a_post_cached_in_memcached_is_invalidated_for_every_process() {
         .await;
     assert!(status.is_success(), "{status}");
     for web in [WEB2, WEB1] {
-        let (status, body) = region
-            .call_at(
-                web,
-                Method::GET,
-                &format!("/api/v1/posts/{post}"),
-                None,
-                None,
-            )
-            .await;
+        let (status, body) = region.get_at(web, &format!("/api/v1/posts/{post}")).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(body["post"]["deleted"], true, "served by {web}");
     }
@@ -105,15 +79,7 @@ async fn an_account_edited_through_one_process_reads_new_from_the_other() {
     let region = Region::open();
     let (name, token) = region.sign_up("prof").await;
     for web in [WEB1, WEB2] {
-        let (status, body) = region
-            .call_at(
-                web,
-                Method::GET,
-                &format!("/api/v1/users/{name}"),
-                None,
-                None,
-            )
-            .await;
+        let (status, body) = region.get_at(web, &format!("/api/v1/users/{name}")).await;
         assert_eq!(status, StatusCode::OK, "{body}");
     }
     let memcached = region.memcached();
@@ -131,28 +97,14 @@ async fn an_account_edited_through_one_process_reads_new_from_the_other() {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let (_, body) = region
-        .call_at(
-            WEB2,
-            Method::GET,
-            &format!("/api/v1/users/{name}"),
-            None,
-            None,
-        )
-        .await;
+    let (_, body) = region.get_at(WEB2, &format!("/api/v1/users/{name}")).await;
     assert_eq!(body["user"]["display_name"], "Renamed", "{body}");
 }
 
 /// The ids of the posts on a community's first page, as `web` serves it.
 async fn first_page(region: &Region, web: &str, community: &str) -> Vec<(String, i64)> {
     let (status, body) = region
-        .call_at(
-            web,
-            Method::GET,
-            &format!("/api/v1/communities/{community}/posts"),
-            None,
-            None,
-        )
+        .get_at(web, &format!("/api/v1/communities/{community}/posts"))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body["posts"]
