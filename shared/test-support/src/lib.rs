@@ -26,3 +26,13 @@ pub use service::ServiceApp;
 
 /// The status codes, so that a suite needs no other import for them.
 pub use axum::http::StatusCode;
+
+/// An id generator for node 1 of `region`, as a service's state holds it.
+pub fn ids(region: u8) -> std::sync::Arc<plaza_types::IdGenerator> {
+    std::sync::Arc::new(plaza_types::IdGenerator::new(region, 1).expect("a valid region"))
+}
+
+/// An in-process cache, as a service's state holds it when no memcached is configured.
+pub fn memory_cache() -> std::sync::Arc<dyn plaza_cache::Cache> {
+    std::sync::Arc::new(plaza_cache::MemoryCache::new(8 << 20))
+}

@@ -41,9 +41,9 @@ async fn a_list_refuses_a_cursor_it_did_not_make_and_an_unknown_kind() {
 #[tokio::test]
 async fn what_a_user_yeahed_is_listed_newest_first() {
     let app = start().await;
-    give(&app, "8", "500").await;
-    give(&app, "8", "501").await;
-    give(&app, "9", "502").await;
+    for (user, post) in [("8", "500"), ("8", "501"), ("9", "502")] {
+        give(&app, user, post).await;
+    }
     let list = app.get("/v1/users/8/yeahs").await;
     assert_status(&list, 200);
     assert_eq!(field(&list.body, "target_id"), vec!["501", "500"]);

@@ -23,12 +23,12 @@ use std::sync::Arc;
 fn state(db: &TestDb, secret: &InternalSecret) -> AppState {
     AppState {
         db: db.db.clone(),
-        ids: Arc::new(plaza_types::IdGenerator::new(1, 1).unwrap()),
+        ids: plaza_test_support::ids(1),
         config: Arc::new(Config {
             region: 1,
             internal_secret: secret.clone(),
         }),
-        cache: Arc::new(plaza_cache::MemoryCache::new(8 << 20)),
+        cache: plaza_test_support::memory_cache(),
         ranking_lock: Arc::default(),
         redis: None,
     }

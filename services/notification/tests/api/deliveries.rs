@@ -70,11 +70,7 @@ async fn a_withdrawn_actor_leaves_the_group_and_an_empty_group_goes() {
 #[tokio::test]
 async fn a_withdrawal_without_an_actor_must_name_a_kind_and_a_target() {
     let app = start().await;
-    let reply = app
-        .post(
-            "/v1/withdrawals",
-            json!({"recipient_id": "7", "kind": "post_yeah"}),
-        )
-        .await;
+    let no_target = json!({"recipient_id": "7", "kind": "post_yeah"});
+    let reply = app.post("/v1/withdrawals", no_target).await;
     assert_error(&reply, 422, "invalid_event");
 }

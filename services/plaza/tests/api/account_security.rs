@@ -2,7 +2,7 @@
 //! everywhere, CSRF tokens bound to the session, sign-in limits that a stranger cannot use to
 //! lock the owner out, and names or texts that would mislead.
 
-use crate::helpers::{Browser, TestApp};
+use crate::helpers::{Browser, TestApp, assert_shows};
 use plaza_test_support::assert_error;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -203,13 +203,7 @@ async fn the_settings_page_lists_sessions_and_changes_the_password() {
             ],
         )
         .await;
-    assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains("The current password is wrong.")
-    );
+    assert_shows(r, StatusCode::FORBIDDEN, "The current password is wrong.").await;
     assert_eq!(me_status(&app, &token).await, StatusCode::OK);
 
     let r = browser
@@ -475,24 +469,13 @@ async fn page_forms_refuse_misleading_names_and_invisible_posts() {
     let browser = Browser::new(&app);
     browser.sign_up("milo").await;
     let csrf = browser.csrf("/settings").await;
-    let r = browser
-        .submit(
-            "/settings",
-            &[
-                ("csrf", &csrf),
-                ("display_name", "nul\u{0}"),
-                ("bio", ""),
-                ("language", ""),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains("invisible or text-direction characters")
-    );
+    let r = browser.save_settings(&csrf, "nul\u{0}", "", "").await;
+    assert_shows(
+        r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invisible or text-direction characters",
+    )
+    .await;
 
     let c = app.community().await;
     let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
@@ -503,13 +486,12 @@ async fn page_forms_refuse_misleading_names_and_invisible_posts() {
             &[("csrf", &csrf), ("body", "\u{200B}"), ("feeling", "0")],
         )
         .await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains("The text has no visible characters.")
-    );
+    assert_shows(
+        r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "The text has no visible characters.",
+    )
+    .await;
     let (_, body) = app
         .get(&format!("/api/v1/communities/{c}/posts"), None)
         .await;

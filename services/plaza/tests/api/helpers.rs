@@ -370,6 +370,23 @@ impl Browser {
             .unwrap()
     }
 
+    /// Submits the settings form (with the CSRF token `csrf`).
+    pub async fn save_settings(
+        &self,
+        csrf: &str,
+        display_name: &str,
+        bio: &str,
+        language: &str,
+    ) -> reqwest::Response {
+        let fields = [
+            ("csrf", csrf),
+            ("display_name", display_name),
+            ("bio", bio),
+            ("language", language),
+        ];
+        self.submit("/settings", &fields).await
+    }
+
     /// The CSRF token of the page at `path`.
     pub async fn csrf(&self, path: &str) -> String {
         let (_, html) = self.get(path).await;
@@ -405,6 +422,13 @@ impl Browser {
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         csrf
     }
+}
+
+/// The answer to a form has `status` and shows `text`.
+pub async fn assert_shows(answer: reqwest::Response, status: StatusCode, text: &str) {
+    assert_eq!(answer.status(), status);
+    let page = answer.text().await.unwrap();
+    assert!(page.contains(text), "{text:?} is not in {page}");
 }
 
 pub fn token_in(html: &str) -> String {

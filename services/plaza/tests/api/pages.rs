@@ -1,7 +1,7 @@
 //! The site as a browser without JavaScript uses it: cookie sessions, CSRF-protected forms,
 //! escaping, spoilers, the header's unread count and friendly error pages.
 
-use crate::helpers::{Browser, TestApp, token_in};
+use crate::helpers::{Browser, TestApp, assert_shows, token_in};
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -51,8 +51,7 @@ async fn forms_without_the_csrf_token_are_refused_and_change_nothing() {
             &[("username", "xavi"), ("password", "password1")],
         )
         .await;
-    assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    assert!(r.text().await.unwrap().contains("<html"));
+    assert_shows(r, StatusCode::FORBIDDEN, "<html").await;
     let r = browser
         .submit(
             "/signup",
@@ -86,8 +85,7 @@ async fn a_bad_form_comes_back_with_the_error_and_the_draft() {
             ],
         )
         .await;
-    assert_eq!(r.status(), StatusCode::CONFLICT);
-    assert!(r.text().await.unwrap().contains("That username is taken."));
+    assert_shows(r, StatusCode::CONFLICT, "That username is taken.").await;
 
     let c = app.community().await;
     let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;

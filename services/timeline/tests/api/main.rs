@@ -26,12 +26,12 @@ const REGION: u8 = 1;
 fn state(db: &TestDb, secret: &InternalSecret) -> AppState {
     AppState {
         db: db.db.clone(),
-        ids: Arc::new(plaza_types::IdGenerator::new(REGION, 1).unwrap()),
+        ids: plaza_test_support::ids(REGION),
         config: Arc::new(Config {
             region: REGION,
             internal_secret: secret.clone(),
         }),
-        cache: Arc::new(plaza_cache::MemoryCache::new(8 << 20)),
+        cache: plaza_test_support::memory_cache(),
     }
 }
 

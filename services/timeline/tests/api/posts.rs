@@ -96,13 +96,12 @@ async fn a_community_feed_is_newest_first_and_pages_with_its_cursor() {
     assert_eq!(item_ids(&second.body), vec![made[0].clone()]);
     assert!(second.body["next_cursor"].is_null());
 
-    let bad = app
-        .post(
-            "/v1/posts/query",
-            json!({"community_id": "100", "cursor": "nonsense"}),
-        )
-        .await;
-    assert_error(&bad, 400, "invalid_cursor");
+    let bad = json!({"community_id": "100", "cursor": "nonsense"});
+    assert_error(
+        app.post("/v1/posts/query", bad).await,
+        400,
+        "invalid_cursor",
+    );
 }
 
 #[tokio::test]
