@@ -9,10 +9,8 @@ use std::time::Duration;
 #[tokio::test]
 async fn with_memcached_stopped_plaza_keeps_serving_and_says_so() {
     let region = Region::open();
-    let (_, author) = region.sign_up("nomc").await;
+    let (author, c, post) = region.author_with_post("nomc", "before the outage").await;
     let (_, reader) = region.sign_up("nomcr").await;
-    let c = region.community().await;
-    let post = region.post_text(&author, &c, "before the outage").await;
 
     let out = region.ctl(&["stop", "memcached"]);
     assert!(out.contains("stopped"), "{out}");
@@ -132,11 +130,8 @@ async fn with_the_object_store_down_an_image_post_is_refused_clearly_and_text_st
         region.post_text(&author, &c, "words need no bucket").await;
         // An object the edge has not cached: Plaza's JSON error with a retry hint.
         let r = region
-            .client
-            .get(format!("{EDGE}/media/drawings/{}.png", "0".repeat(64)))
-            .send()
-            .await
-            .unwrap();
+            .get_raw(&format!("/media/drawings/{}.png", "0".repeat(64)))
+            .await;
         assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert!(r.headers().contains_key("retry-after"));
         let body: serde_json::Value = r.json().await.unwrap();
@@ -291,9 +286,7 @@ async fn with_the_load_balancer_down_the_edge_answers_json_and_a_friendly_page()
 async fn with_the_database_stopped_requests_fail_fast_with_json_503s_and_service_resumes() {
     let region = Region::open();
     wait_for_status(&region, "/api/v1/communities", StatusCode::OK, 60).await;
-    let (_, author) = region.sign_up("nodb").await;
-    let c = region.community().await;
-    let before = region.post_text(&author, &c, "before the outage").await;
+    let (author, c, before) = region.author_with_post("nodb", "before the outage").await;
     // Answers must come back within seconds, never hang: this client gives up after 5 s.
     let impatient = reqwest::Client::builder()
         .timeout(Duration::from_secs(5))

@@ -77,6 +77,15 @@ impl Region {
         (name, token)
     }
 
+    /// Signs up a new person (a unique name made from `prefix`) who posts `text` in the first
+    /// community: (token, community, post).
+    pub async fn author_with_post(&self, prefix: &str, text: &str) -> (String, String, String) {
+        let (_, token) = self.sign_up(prefix).await;
+        let community = self.community().await;
+        let post = self.post_text(&token, &community, text).await;
+        (token, community, post)
+    }
+
     /// Waits (bounded) until `token`'s owner has `n` unread notifications.
     pub async fn wait_unread(&self, token: &str, n: i64, within: Duration) -> i64 {
         let every = Duration::from_millis(200);

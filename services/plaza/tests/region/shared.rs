@@ -23,10 +23,8 @@ async fn readiness_reports_the_shared_parts() {
 #[tokio::test]
 async fn a_post_cached_in_memcached_is_invalidated_for_every_process() {
     let region = Region::open();
-    let (_, author) = region.sign_up("cache").await;
+    let (author, _, post) = region.author_with_post("cache", "cache me").await;
     let (_, reader) = region.sign_up("cread").await;
-    let c = region.community().await;
-    let post = region.post_text(&author, &c, "cache me").await;
 
     // Read through both web processes (and so both timeline processes, via HAProxy).
     for web in [WEB1, WEB2, WEB1, WEB2] {
@@ -246,10 +244,8 @@ async fn wait_for_unread(response: reqwest::Response, want: i64) -> Result<(), S
 #[tokio::test]
 async fn a_notification_made_in_one_process_reaches_a_stream_on_another() {
     let region = Region::open();
-    let (_, author) = region.sign_up("live").await;
+    let (author, _, post) = region.author_with_post("live", "watch this").await;
     let (_, fan) = region.sign_up("lfan").await;
-    let c = region.community().await;
-    let post = region.post_text(&author, &c, "watch this").await;
 
     // The author's live stream is held by web1 ...
     let response = region
