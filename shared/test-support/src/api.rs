@@ -99,12 +99,32 @@ impl Api {
         body["token"].as_str().expect("token").to_owned()
     }
 
+    /// Signs up each of `names` in turn (password "password1"); returns their API tokens.
+    pub async fn sign_ups<const N: usize>(&self, names: [&str; N]) -> [String; N] {
+        let mut tokens = Vec::with_capacity(N);
+        for name in names {
+            tokens.push(self.sign_up(name).await);
+        }
+        tokens.try_into().expect("one token a name")
+    }
+
     /// The first default community's id.
     pub async fn community(&self) -> String {
         let (_, body) = self.get("/api/v1/communities", None).await;
         body["communities"][0]["id"]
             .as_str()
             .expect("a community")
+            .to_owned()
+    }
+
+    /// The page URL of `community` (such as `/communities/...`).
+    pub async fn community_url(&self, community: &str) -> String {
+        let (_, body) = self
+            .get(&format!("/api/v1/communities/{community}"), None)
+            .await;
+        body["community"]["url"]
+            .as_str()
+            .expect("a community URL")
             .to_owned()
     }
 

@@ -27,7 +27,7 @@ async fn usernames_are_unique_ignoring_case() {
             json!({"username": "ALICE", "password": "password1"}),
         )
         .await,
-        StatusCode::CONFLICT,
+        409,
         "username_taken",
     );
 }
@@ -79,7 +79,7 @@ async fn sign_in_checks_the_password() {
             json!({"username": "dave", "password": "wrong-password"}),
         )
         .await,
-        StatusCode::UNAUTHORIZED,
+        401,
         "invalid_credentials",
     );
     let (status, _) = app
@@ -112,7 +112,7 @@ async fn signing_out_ends_the_token() {
     );
     assert_error(
         app.get("/api/v1/me", Some(&token)).await,
-        StatusCode::UNAUTHORIZED,
+        401,
         "unauthenticated",
     );
 }
@@ -153,7 +153,7 @@ async fn profiles_change_within_their_limits() {
             Some(json!({"display_name": "x".repeat(33)})),
         )
         .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
+        422,
         "display_name_too_long",
     );
     assert_error(
@@ -164,7 +164,7 @@ async fn profiles_change_within_their_limits() {
             Some(json!({"bio": "b".repeat(301)})),
         )
         .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
+        422,
         "bio_too_long",
     );
 

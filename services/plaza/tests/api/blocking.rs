@@ -40,8 +40,7 @@ fn comment_authors(body: &Value) -> Vec<String> {
 async fn comments_in_a_third_persons_thread_notify_neither_side_of_a_block() {
     let app = TestApp::start().await;
     let (owner, _, post) = app.sign_up_and_post("thread_owner", "a thread").await;
-    let blocker = app.sign_up("blocker_amy").await;
-    let blocked = app.sign_up("blocked_bob").await;
+    let [blocker, blocked] = app.sign_ups(["blocker_amy", "blocked_bob"]).await;
     let (status, _) = app.put("/api/v1/users/blocked_bob/block", &blocker).await;
     assert_eq!(status, StatusCode::OK);
 
@@ -66,8 +65,7 @@ async fn comments_in_a_third_persons_thread_notify_neither_side_of_a_block() {
 async fn a_block_takes_each_side_out_of_the_others_notifications_of_every_kind() {
     let app = TestApp::start().await;
     let (amy, c, amy_post) = app.sign_up_and_post("amy_blocks", "amy's post").await;
-    let bob = app.sign_up("bob_blocked").await;
-    let cat = app.sign_up("cat_bystander").await;
+    let [bob, cat] = app.sign_ups(["bob_blocked", "cat_bystander"]).await;
     let bob_post = app.post_text(&bob, &c, "bob's post").await;
     // Each does to the other everything that notifies: a Yeah on a post and on a comment, a
     // comment on a post, a comment in a thread, a follow.
@@ -113,8 +111,7 @@ async fn a_block_takes_each_side_out_of_the_others_notifications_of_every_kind()
 async fn comment_lists_and_counts_leave_out_either_side_of_a_block() {
     let app = TestApp::start().await;
     let (owner, c, post) = app.sign_up_and_post("count_owner", "count us").await;
-    let amy = app.sign_up("count_amy").await;
-    let bob = app.sign_up("count_bob").await;
+    let [amy, bob] = app.sign_ups(["count_amy", "count_bob"]).await;
     app.comment(&amy, &post, "from amy").await;
     app.comment(&bob, &post, "from bob").await;
     app.put("/api/v1/users/count_bob/block", &amy).await;
@@ -146,8 +143,7 @@ async fn comment_lists_and_counts_leave_out_either_side_of_a_block() {
 async fn yeah_lists_leave_out_either_side_of_a_block() {
     let app = TestApp::start().await;
     let (owner, _, post) = app.sign_up_and_post("yeah_owner", "yeah me").await;
-    let amy = app.sign_up("yeah_amy").await;
-    let bob = app.sign_up("yeah_bob").await;
+    let [amy, bob] = app.sign_ups(["yeah_amy", "yeah_bob"]).await;
     app.yeah(&amy, &post).await;
     app.yeah(&bob, &post).await;
     app.put("/api/v1/users/yeah_bob/block", &amy).await;
@@ -165,8 +161,7 @@ async fn yeah_lists_leave_out_either_side_of_a_block() {
 async fn the_post_page_shows_the_blocker_neither_the_blocked_persons_yeah_nor_comment() {
     let app = TestApp::start().await;
     let (_, _, post) = app.sign_up_and_post("page_owner", "look").await;
-    let amy = app.sign_up("page_amy").await;
-    let bob = app.sign_up("page_bob").await;
+    let [amy, bob] = app.sign_ups(["page_amy", "page_bob"]).await;
     app.yeah(&bob, &post).await;
     app.comment(&bob, &post, "a comment by bob").await;
     app.put("/api/v1/users/page_bob/block", &amy).await;

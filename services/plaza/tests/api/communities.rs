@@ -26,7 +26,7 @@ async fn only_admins_create_and_edit_communities() {
     assert_error(
         app.post("/api/v1/communities", Some(&token), input.clone())
             .await,
-        StatusCode::FORBIDDEN,
+        403,
         "admin_only",
     );
 
@@ -88,7 +88,7 @@ async fn unknown_communities_are_not_found() {
     let app = TestApp::start().await;
     let token = app.sign_up("ivy").await;
     let (status, body) = app.get("/api/v1/communities/123456789", None).await;
-    assert_error((status, &body), StatusCode::NOT_FOUND, "not_found");
+    assert_error((status, &body), 404, "not_found");
     let (status, _) = app
         .post(
             "/api/v1/communities/123456789/posts",

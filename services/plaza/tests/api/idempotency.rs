@@ -63,11 +63,7 @@ async fn a_key_is_for_one_request_of_one_account() {
     assert_eq!(status, StatusCode::CREATED, "{first}");
     // The same key for another body is refused and writes nothing.
     let (status, body, _) = post_with_key(&app, &ann, &c, "shared-key", "Something else").await;
-    assert_error(
-        (status, &body),
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "idempotency_key_reused",
-    );
+    assert_error((status, &body), 422, "idempotency_key_reused");
     // Another account's key of the same name is its own.
     let (status, theirs, replayed) = post_with_key(&app, &bob, &c, "shared-key", "Bob's").await;
     assert_eq!(status, StatusCode::CREATED, "{theirs}");

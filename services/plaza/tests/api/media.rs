@@ -133,11 +133,7 @@ async fn bad_paintings_are_refused_with_their_codes_and_store_nothing() {
     assert_eq!(media_files(&app).await, 0);
     // Text is still required without a drawing.
     let (status, body) = app.post_in(&token, &c, json!({"body": ""})).await;
-    assert_error(
-        (status, &body),
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "body_empty",
-    );
+    assert_error((status, &body), 422, "body_empty");
     // Media keys cannot escape the store.
     for path in [
         "/media/../plaza.db",
@@ -162,8 +158,7 @@ async fn drawings_show_in_pages_with_their_size_and_in_the_drawings_tab() {
         .await;
     let drawn_id = drawn["post"]["id"].as_str().unwrap().to_owned();
     let text_id = app.post_text(&token, &c, "words only").await;
-    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
-    let url = community["community"]["url"].as_str().unwrap().to_owned();
+    let url = app.community_url(&c).await;
 
     let page = app.page(&url).await;
     assert!(page.contains("class=\"drawing\""));
@@ -188,8 +183,7 @@ async fn a_canvas_png_posted_from_the_page_form_becomes_a_drawing() {
     let app = TestApp::start().await;
     app.sign_up("penny").await;
     let c = app.community().await;
-    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
-    let url = community["community"]["url"].as_str().unwrap().to_owned();
+    let url = app.community_url(&c).await;
     // What the canvas script sends: a 320x120 PNG, base64 without the data: prefix.
     let mut rgba = image::RgbaImage::from_pixel(320, 120, image::Rgba([255, 255, 255, 255]));
     for x in 10..300 {
@@ -265,8 +259,7 @@ async fn a_phone_screenshot_is_scaled_stripped_of_gps_and_shown_with_a_thumbnail
         .unwrap();
     assert!(image::load_from_memory(&thumb).unwrap().width() <= 320);
 
-    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
-    let url = community["community"]["url"].as_str().unwrap().to_owned();
+    let url = app.community_url(&c).await;
     let page = app.page(&url).await;
     assert!(page.contains(
         "width=\"1920\" height=\"1080\" loading=\"lazy\" alt=\"A screenshot shared by snapper\""
@@ -344,8 +337,7 @@ async fn a_screenshot_uploaded_from_the_page_form_is_attached_to_the_post() {
     let app = TestApp::start().await;
     app.sign_up("uploader").await;
     let c = app.community().await;
-    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
-    let url = community["community"]["url"].as_str().unwrap().to_owned();
+    let url = app.community_url(&c).await;
     let browser = Browser::new(&app);
     let csrf = browser.sign_in("uploader").await;
     let r = post_screenshot_form(&browser, &url, &csrf, phone_photo(800, 600)).await;
@@ -489,7 +481,7 @@ async fn a_drawing_described_by_its_author_carries_the_description_as_its_alt_te
                    "drawing_alt": "x".repeat(301)}),
         )
         .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
+        422,
         "drawing_alt_too_long",
     );
 }
@@ -499,8 +491,7 @@ async fn the_page_form_posts_a_drawing_with_its_description() {
     let app = TestApp::start().await;
     app.sign_up("alty").await;
     let c = app.community().await;
-    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
-    let url = community["community"]["url"].as_str().unwrap().to_owned();
+    let url = app.community_url(&c).await;
     let browser = Browser::new(&app);
     let csrf = browser.sign_in("alty").await;
     let (_, form) = browser.get(&url).await;
@@ -537,7 +528,7 @@ async fn uploads_have_their_own_rate_limit_and_text_posts_do_not_count() {
     assert_error(
         app.post(&path, Some(&token), json!({"body": "", "painting": p}))
             .await,
-        StatusCode::TOO_MANY_REQUESTS,
+        429,
         "rate_limited",
     );
     // Nothing of the refused drawing was stored, and text still goes through.
@@ -605,8 +596,7 @@ async fn uploads_get_503_with_retry_after_while_every_image_worker_is_busy_and_s
         assert_eq!(body["error"], "media_busy");
     }
     // The page form gets a friendly page with the same status.
-    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
-    let url = community["community"]["url"].as_str().unwrap().to_owned();
+    let url = app.community_url(&c).await;
     let browser = Browser::new(&app);
     let csrf = browser.sign_in("patient").await;
     let r = post_screenshot_form(&browser, &url, &csrf, phone_photo(64, 64)).await;

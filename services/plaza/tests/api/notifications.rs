@@ -67,8 +67,7 @@ async fn taking_back_and_giving_a_yeah_again_notifies_once() {
 async fn comments_notify_the_author_and_the_other_commenters_but_never_yourself() {
     let app = TestApp::start().await;
     let (author, _, post) = app.sign_up_and_post("oli", "thread").await;
-    let first = app.sign_up("pam").await;
-    let second = app.sign_up("ray").await;
+    let [first, second] = app.sign_ups(["pam", "ray"]).await;
     app.comment(&author, &post, "my own comment").await;
     app.comment(&first, &post, "first!").await;
     app.comment(&second, &post, "second!").await;
@@ -93,8 +92,7 @@ async fn comments_notify_the_author_and_the_other_commenters_but_never_yourself(
 #[tokio::test]
 async fn new_followers_and_comment_yeahs_are_notified() {
     let app = TestApp::start().await;
-    let a = app.sign_up("sue").await;
-    let b = app.sign_up("tom").await;
+    let [a, b] = app.sign_ups(["sue", "tom"]).await;
     app.put("/api/v1/users/sue/follow", &b).await;
     let c = app.community().await;
     let post = app.post_text(&b, &c, "post").await;

@@ -16,8 +16,7 @@ async fn a_person_signs_up_posts_and_sees_the_post_escaped() {
     );
 
     let c = app.community().await;
-    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
-    let url = community["community"]["url"].as_str().unwrap().to_owned();
+    let url = app.community_url(&c).await;
     let csrf = browser.csrf(&url).await;
     let r = browser
         .submit(
@@ -88,8 +87,7 @@ async fn a_bad_form_comes_back_with_the_error_and_the_draft() {
     assert_shows(r, StatusCode::CONFLICT, "That username is taken.").await;
 
     let c = app.community().await;
-    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
-    let url = community["community"]["url"].as_str().unwrap().to_owned();
+    let url = app.community_url(&c).await;
     let long = "y".repeat(1001);
     let r = browser
         .submit(&format!("{url}/posts"), &[("csrf", &csrf), ("body", &long)])

@@ -104,7 +104,7 @@ async fn authors_delete_their_posts_and_comments_stay() {
 
     assert_error(
         app.delete(&format!("/api/v1/posts/{post}"), &other).await,
-        StatusCode::FORBIDDEN,
+        403,
         "not_author",
     );
 
@@ -122,7 +122,7 @@ async fn authors_delete_their_posts_and_comments_stay() {
     assert!(!ids(&feed, "posts").contains(&post));
     assert_error(
         app.comment_on(&other, &post, json!({"body": "late"})).await,
-        StatusCode::CONFLICT,
+        409,
         "post_deleted",
     );
 }
@@ -139,11 +139,7 @@ async fn comments_come_oldest_first_and_are_counted() {
     let (_, body) = app.read_post(&post).await;
     assert_eq!(body["post"]["comment_count"], 2);
     let (status, body) = app.comment_on(&b, &post, json!({"body": ""})).await;
-    assert_error(
-        (status, &body),
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "body_empty",
-    );
+    assert_error((status, &body), 422, "body_empty");
     let (status, _) = app
         .post("/api/v1/posts/42/comments", Some(&b), json!({"body": "hi"}))
         .await;
@@ -156,11 +152,7 @@ async fn yeahs_are_counted_once_and_never_on_your_own_post() {
     let (author, _, post) = app.sign_up_and_post("quinn", "yeah me").await;
     let fan = app.sign_up("rosa").await;
 
-    assert_error(
-        app.yeah(&author, &post).await,
-        StatusCode::FORBIDDEN,
-        "own_content",
-    );
+    assert_error(app.yeah(&author, &post).await, 403, "own_content");
 
     let (status, body) = app.yeah(&fan, &post).await;
     assert_eq!(status, StatusCode::OK);
@@ -198,7 +190,7 @@ async fn comments_get_yeahs_too() {
     assert_error(
         app.put(&format!("/api/v1/comments/{comment}/yeah"), &b)
             .await,
-        StatusCode::FORBIDDEN,
+        403,
         "own_content",
     );
     let (status, body) = app
@@ -239,8 +231,7 @@ async fn popular_posts_are_ordered_by_recent_yeahs() {
 async fn the_activity_feed_shows_my_posts_and_those_i_follow() {
     let app = TestApp::start().await;
     let (me, c, mine) = app.sign_up_and_post("xena", "mine").await;
-    let friend = app.sign_up("yuri").await;
-    let stranger = app.sign_up("zack").await;
+    let [friend, stranger] = app.sign_ups(["yuri", "zack"]).await;
     let theirs = app.post_text(&friend, &c, "theirs").await;
     app.post_text(&stranger, &c, "unrelated").await;
     let (_, body) = app.get("/api/v1/feeds/activity", Some(&me)).await;

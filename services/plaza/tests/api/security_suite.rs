@@ -119,8 +119,7 @@ async fn every_operation_refuses_whoever_may_not_call_it() {
     assert_eq!(status, StatusCode::OK);
     let ops = operations(&spec);
     assert!(ops.len() > 30, "the document lists the API");
-    let owner = app.sign_up("owner").await;
-    let stranger = app.sign_up("stranger").await;
+    let [owner, stranger] = app.sign_ups(["owner", "stranger"]).await;
     let f = fixtures(&app, &owner).await;
     let mut checked = 0;
     for op in &ops {

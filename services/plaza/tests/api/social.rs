@@ -37,7 +37,7 @@ async fn you_cannot_follow_yourself_or_nobody() {
     let a = app.sign_up("cat").await;
     assert_error(
         app.put("/api/v1/users/cat/follow", &a).await,
-        StatusCode::UNPROCESSABLE_ENTITY,
+        422,
         "cannot_follow_self",
     );
     let (status, _) = app.put("/api/v1/users/nobody/follow", &a).await;
@@ -65,7 +65,7 @@ async fn following_stops_at_one_thousand() {
     }
     assert_error(
         app.put("/api/v1/users/eve/follow", &a).await,
-        StatusCode::CONFLICT,
+        409,
         "follow_limit",
     );
     let (_, body) = app.get("/api/v1/users/eve", None).await;
@@ -89,7 +89,7 @@ async fn a_block_stops_follows_comments_yeahs_and_hides_posts() {
     assert_eq!(body["user"]["follower_count"], 0);
 
     let (status, body) = app.put("/api/v1/users/fay/follow", &pest).await;
-    assert_error((status, &body), StatusCode::FORBIDDEN, "blocked");
+    assert_error((status, &body), 403, "blocked");
     let (status, _) = app
         .comment_on(&pest, &victims_post, json!({"body": "hey"}))
         .await;

@@ -122,11 +122,7 @@ async fn with_the_object_store_down_an_image_post_is_refused_clearly_and_text_st
         let (status, body) = region
             .post_in(&author, &c, json!({"body": "", "painting": painting}))
             .await;
-        assert_error(
-            (status, &body),
-            StatusCode::SERVICE_UNAVAILABLE,
-            "media_unavailable",
-        );
+        assert_error((status, &body), 503, "media_unavailable");
         region.post_text(&author, &c, "words need no bucket").await;
         // An object the edge has not cached: Plaza's JSON error with a retry hint.
         let r = region
