@@ -193,6 +193,11 @@ async fn a_rolling_restart_of_the_web_processes_fails_no_request() {
     region.wait_ready().await;
 }
 
+/// Waits (up to a minute) until the edge serves the communities again.
+async fn wait_until_served(region: &Region) {
+    wait_for_status(region, "/api/v1/communities", StatusCode::OK, 60).await;
+}
+
 /// Waits until `GET path` through the edge answers `want` (or panics after `secs`).
 async fn wait_for_status(region: &Region, path: &str, want: StatusCode, secs: u64) {
     for _ in 0..secs * 10 {
@@ -236,7 +241,7 @@ async fn check_outage_answers(region: &Region, status: StatusCode) {
 #[tokio::test]
 async fn with_every_web_process_down_the_api_gets_json_and_pages_a_friendly_page() {
     let region = Region::open();
-    wait_for_status(&region, "/api/v1/communities", StatusCode::OK, 60).await;
+    wait_until_served(&region).await;
     region.ctl(&["stop", "web1", "web2"]);
     {
         let _restart = Restore(&region, &["start", "web1", "web2"]);
@@ -263,25 +268,25 @@ async fn with_every_web_process_down_the_api_gets_json_and_pages_a_friendly_page
         assert!(settled, "the edge never answered the friendly page");
         check_outage_answers(&region, StatusCode::SERVICE_UNAVAILABLE).await;
     }
-    wait_for_status(&region, "/api/v1/communities", StatusCode::OK, 60).await;
+    wait_until_served(&region).await;
 }
 
 #[tokio::test]
 async fn with_the_load_balancer_down_the_edge_answers_json_and_a_friendly_page() {
     let region = Region::open();
-    wait_for_status(&region, "/api/v1/communities", StatusCode::OK, 60).await;
+    wait_until_served(&region).await;
     region.ctl(&["stop", "haproxy"]);
     {
         let _restart = Restore(&region, &["start", "haproxy"]);
         check_outage_answers(&region, StatusCode::BAD_GATEWAY).await;
     }
-    wait_for_status(&region, "/api/v1/communities", StatusCode::OK, 60).await;
+    wait_until_served(&region).await;
 }
 
 #[tokio::test]
 async fn with_the_database_stopped_requests_fail_fast_with_json_503s_and_service_resumes() {
     let region = Region::open();
-    wait_for_status(&region, "/api/v1/communities", StatusCode::OK, 60).await;
+    wait_until_served(&region).await;
     let (author, c, before) = region.author_with_post("nodb", "before the outage").await;
     // Answers must come back within seconds, never hang: this client gives up after 5 s.
     let impatient = reqwest::Client::builder()

@@ -86,6 +86,20 @@ impl Region {
         (token, community, post)
     }
 
+    /// Comments `text` on `post` as `token`'s owner through the process at `base`.
+    pub async fn comment_via(
+        &self,
+        base: &str,
+        token: &str,
+        post: &str,
+        text: &str,
+    ) -> (StatusCode, serde_json::Value) {
+        let path = format!("/api/v1/posts/{post}/comments");
+        let body = serde_json::json!({ "body": text });
+        self.call_at(base, reqwest::Method::POST, &path, Some(token), Some(body))
+            .await
+    }
+
     /// Waits (bounded) until `token`'s owner has `n` unread notifications.
     pub async fn wait_unread(&self, token: &str, n: i64, within: Duration) -> i64 {
         let every = Duration::from_millis(200);

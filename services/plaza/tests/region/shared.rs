@@ -38,15 +38,7 @@ async fn a_post_cached_in_memcached_is_invalidated_for_every_process() {
     assert!(memcached.get(&key).await.is_some(), "the post is cached");
 
     // A comment through one process changes the count every process serves at once.
-    let (status, _) = region
-        .call_at(
-            WEB2,
-            Method::POST,
-            &format!("/api/v1/posts/{post}/comments"),
-            Some(&reader),
-            Some(json!({"body": "first"})),
-        )
-        .await;
+    let (status, _) = region.comment_via(WEB2, &reader, &post, "first").await;
     assert_eq!(status, StatusCode::CREATED);
     assert!(memcached.get(&key).await.is_none(), "the entry was deleted");
     for web in [WEB1, WEB2] {
@@ -194,15 +186,7 @@ async fn a_community_page_cached_in_memcached_changes_for_every_process_on_a_wri
     }
 
     // A comment's count shows on the page through every process too.
-    let (status, _) = region
-        .call_at(
-            WEB1,
-            Method::POST,
-            &format!("/api/v1/posts/{second}/comments"),
-            Some(&reader),
-            Some(json!({"body": "nice"})),
-        )
-        .await;
+    let (status, _) = region.comment_via(WEB1, &reader, &second, "nice").await;
     assert_eq!(status, StatusCode::CREATED);
     for web in [WEB2, WEB1] {
         assert_eq!(
