@@ -7,7 +7,6 @@
 //! A dev-dependency only: nothing here is built into a server.
 
 #![expect(
-    clippy::unwrap_used,
     clippy::expect_used,
     reason = "test support fails loudly on anything unexpected"
 )]

@@ -267,23 +267,12 @@ impl TestApp {
 
     /// The HTML of a page, as a visitor who is not signed in sees it.
     pub async fn page(&self, path: &str) -> String {
-        let response = self
-            .client
-            .get(format!("{}{path}", self.url))
-            .send()
-            .await
-            .expect("request sent");
-        response.text().await.expect("body")
+        self.get_raw(path).await.text().await.expect("body")
     }
 
     /// The bytes at a site path (a media URL), and the answer's status.
     pub async fn fetch(&self, path: &str) -> (StatusCode, Vec<u8>) {
-        let response = self
-            .client
-            .get(format!("{}{path}", self.url))
-            .send()
-            .await
-            .expect("request sent");
+        let response = self.get_raw(path).await;
         let status = response.status();
         (status, response.bytes().await.expect("body").to_vec())
     }
