@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 async fn comment_ids(app: &TestApp, post: &str) -> Vec<String> {
-    let (_, body) = app.comments_of(&post).await;
+    let (_, body) = app.comments_of(post).await;
     body["comments"]
         .as_array()
         .unwrap()
@@ -19,7 +19,7 @@ async fn comment_ids(app: &TestApp, post: &str) -> Vec<String> {
 }
 
 async fn comment_count(app: &TestApp, post: &str) -> i64 {
-    let (_, body) = app.read_post(&post).await;
+    let (_, body) = app.read_post(post).await;
     body["post"]["comment_count"].as_i64().unwrap()
 }
 

@@ -157,7 +157,7 @@ async fn a_retry_after_a_write_committed_unseen_finds_it_instead_of_writing_agai
     assert_eq!(r.status(), StatusCode::CREATED);
     let again: Value = r.json().await.unwrap();
     assert_eq!(again["comment"]["id"], first["comment"]["id"], "{again}");
-    let (_, comments) = app.comments_of(&post).await;
+    let (_, comments) = app.comments_of(post).await;
     assert_eq!(
         comments["comments"].as_array().unwrap().len(),
         1,

@@ -140,7 +140,7 @@ async fn bad_paintings_are_refused_with_their_codes_and_store_nothing() {
         "/media/drawings/..%2F..%2Fplaza.db",
         "/media/drawings/nothing.png",
     ] {
-        let r = app.get_raw(&path).await;
+        let r = app.get_raw(path).await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
     }
 }

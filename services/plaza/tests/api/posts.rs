@@ -14,7 +14,7 @@ async fn a_post_is_created_and_read_back() {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let id = body["post"]["id"].as_str().unwrap();
-    let (status, body) = app.read_post(&id).await;
+    let (status, body) = app.read_post(id).await;
     assert_eq!(status, StatusCode::OK);
     let post = &body["post"];
     assert_eq!(post["body"], "Hello Plaza!");

@@ -95,7 +95,7 @@ async fn a_screenshot_lands_in_the_bucket_and_the_second_read_is_an_edge_cache_h
         .expect("the object is in the bucket");
 
     // The edge serves it: a miss first, then a hit from nginx's cache, same bytes each time.
-    let first = region.get_raw(&format!("{url}")).await;
+    let first = region.get_raw(&url).await;
     assert_eq!(first.status(), StatusCode::OK);
     assert_eq!(first.headers()["x-cache-status"], "MISS");
     assert_eq!(
@@ -103,13 +103,13 @@ async fn a_screenshot_lands_in_the_bucket_and_the_second_read_is_an_edge_cache_h
         "public, max-age=31536000, immutable"
     );
     assert_eq!(first.bytes().await.unwrap().to_vec(), stored);
-    let second = region.get_raw(&format!("{url}")).await;
+    let second = region.get_raw(&url).await;
     assert_eq!(second.headers()["x-cache-status"], "HIT");
     assert_eq!(second.bytes().await.unwrap().to_vec(), stored);
 
     // The thumbnail is stored beside it.
     let thumb = body["post"]["screenshot_thumb_url"].as_str().unwrap();
-    let response = region.get_raw(&format!("{thumb}")).await;
+    let response = region.get_raw(thumb).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(
         store

@@ -93,7 +93,7 @@ async fn killing_a_web_process_mid_use_loses_no_acknowledged_post() {
         "HAProxy moves requests to the live process ({failed} failed)"
     );
     for id in &acknowledged {
-        let (status, _) = region.read_post(&id).await;
+        let (status, _) = region.read_post(id).await;
         assert_eq!(status, StatusCode::OK, "acknowledged post {id} is there");
     }
     // supervisord brought web1 back.
