@@ -53,7 +53,8 @@ PLAZA_TEST_DATABASE=sqlite cargo test --workspace --locked --no-fail-fast
 
 stage "integration tests on MariaDB"
 PLAZA_TEST_DATABASE=mariadb PLAZA_TEST_MARIADB_URL="mysql://plaza:plaza@127.0.0.1:$PORT" \
-  cargo test --locked --no-fail-fast -p plaza -p plaza-storage
+  cargo test --locked --no-fail-fast -p plaza -p plaza-storage \
+    -p plaza-timeline -p plaza-empathy -p plaza-notification -p plaza-worker
 
 stage "browser tests (headless Chromium) and Schemathesis"
 cargo build --locked -p plaza

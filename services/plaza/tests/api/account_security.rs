@@ -2,7 +2,8 @@
 //! everywhere, CSRF tokens bound to the session, sign-in limits that a stranger cannot use to
 //! lock the owner out, and names or texts that would mislead.
 
-use crate::helpers::{Browser, TestApp};
+use crate::helpers::{Browser, TestApp, assert_shows};
+use plaza_test_support::assert_error;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -48,12 +49,16 @@ async fn changing_the_password_needs_the_current_one_and_ends_every_other_sessio
     let browser = Browser::new(&app);
     browser.sign_in("alba").await;
 
-    let (status, body) = change_password(&app, &mine, "wrong-password", "new-password-2").await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    assert_eq!(body["error"], "wrong_password");
-    let (status, body) = change_password(&app, &mine, "password1", "short").await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"], "password_too_short");
+    assert_error(
+        change_password(&app, &mine, "wrong-password", "new-password-2").await,
+        403,
+        "wrong_password",
+    );
+    assert_error(
+        change_password(&app, &mine, "password1", "short").await,
+        422,
+        "password_too_short",
+    );
     assert_eq!(
         me_status(&app, &other).await,
         StatusCode::OK,
@@ -77,9 +82,11 @@ async fn changing_the_password_needs_the_current_one_and_ends_every_other_sessio
         StatusCode::SEE_OTHER,
         "the browser session ended too"
     );
-    let (status, body) = sign_in_token(&app, "alba", "password1").await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_eq!(body["error"], "invalid_credentials");
+    assert_error(
+        sign_in_token(&app, "alba", "password1").await,
+        401,
+        "invalid_credentials",
+    );
     assert_eq!(
         sign_in_token(&app, "alba", "new-password-2").await.0,
         StatusCode::CREATED
@@ -127,11 +134,12 @@ async fn sessions_are_listed_without_their_tokens_and_each_can_be_ended() {
 
     // Another account cannot end it.
     let stranger = app.sign_up("carla").await;
-    let (status, body) = app
-        .delete(&format!("/api/v1/me/sessions/{id}"), &stranger)
-        .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(body["error"], "not_found");
+    assert_error(
+        app.delete(&format!("/api/v1/me/sessions/{id}"), &stranger)
+            .await,
+        404,
+        "not_found",
+    );
     assert_eq!(me_status(&app, &other).await, StatusCode::OK);
 
     let (status, _) = app
@@ -195,13 +203,7 @@ async fn the_settings_page_lists_sessions_and_changes_the_password() {
             ],
         )
         .await;
-    assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains("The current password is wrong.")
-    );
+    assert_shows(r, StatusCode::FORBIDDEN, "The current password is wrong.").await;
     assert_eq!(me_status(&app, &token).await, StatusCode::OK);
 
     let r = browser
@@ -399,15 +401,16 @@ async fn misleading_names_are_refused_with_invalid_characters() {
         .await;
     assert_eq!(status, StatusCode::OK);
 
-    let (status, body) = app
-        .post(
+    assert_error(
+        app.post(
             "/api/v1/accounts",
             None,
             json!({"username": "kim\u{202E}", "password": "password1"}),
         )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"], "invalid_characters");
+        .await,
+        422,
+        "invalid_characters",
+    );
 
     app.make_admin("jonas").await;
     for (input, code) in [
@@ -441,32 +444,22 @@ async fn misleading_names_are_refused_with_invalid_characters() {
 #[tokio::test]
 async fn posts_and_comments_of_only_invisible_characters_are_refused() {
     let app = TestApp::start().await;
-    let token = app.sign_up("lena").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("lena").await;
     for text in ["\u{200B}", "\u{FEFF}\u{200B} \u{2060}", "\u{3164}"] {
         let (status, body) = app
-            .post(
-                &format!("/api/v1/communities/{c}/posts"),
-                Some(&token),
-                json!({"body": text, "feeling": 0}),
-            )
+            .post_in(&token, &c, json!({"body": text, "feeling": 0}))
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text:?}");
         assert_eq!(body["error"], "body_invisible");
     }
     let post = app.post_text(&token, &c, "visible").await;
-    let (status, body) = app
-        .post(
-            &format!("/api/v1/posts/{post}/comments"),
-            Some(&token),
-            json!({"body": "\u{200B}\u{200B}"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"], "body_invisible");
-    let (_, body) = app
-        .get(&format!("/api/v1/posts/{post}/comments"), None)
-        .await;
+    assert_error(
+        app.comment_on(&token, &post, json!({"body": "\u{200B}\u{200B}"}))
+            .await,
+        422,
+        "body_invisible",
+    );
+    let (_, body) = app.comments_of(&post).await;
     assert_eq!(body["comments"].as_array().map(Vec::len), Some(0));
 }
 
@@ -476,41 +469,28 @@ async fn page_forms_refuse_misleading_names_and_invisible_posts() {
     let browser = Browser::new(&app);
     browser.sign_up("milo").await;
     let csrf = browser.csrf("/settings").await;
-    let r = browser
-        .submit(
-            "/settings",
-            &[
-                ("csrf", &csrf),
-                ("display_name", "nul\u{0}"),
-                ("bio", ""),
-                ("language", ""),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains("invisible or text-direction characters")
-    );
+    let r = browser.save_settings(&csrf, "nul\u{0}", "", "").await;
+    assert_shows(
+        r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invisible or text-direction characters",
+    )
+    .await;
 
     let c = app.community().await;
-    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
-    let url = community["community"]["url"].as_str().unwrap().to_owned();
+    let url = app.community_url(&c).await;
     let r = browser
         .submit(
             &format!("{url}/posts"),
             &[("csrf", &csrf), ("body", "\u{200B}"), ("feeling", "0")],
         )
         .await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains("The text has no visible characters.")
-    );
+    assert_shows(
+        r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "The text has no visible characters.",
+    )
+    .await;
     let (_, body) = app
         .get(&format!("/api/v1/communities/{c}/posts"), None)
         .await;

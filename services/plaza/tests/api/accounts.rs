@@ -1,6 +1,7 @@
 //! Accounts, sessions and profiles through the API.
 
 use crate::helpers::TestApp;
+use plaza_test_support::assert_error;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -19,15 +20,16 @@ async fn sign_up_returns_a_token_that_identifies_the_account() {
 async fn usernames_are_unique_ignoring_case() {
     let app = TestApp::start().await;
     app.sign_up("alice").await;
-    let (status, body) = app
-        .post(
+    assert_error(
+        app.post(
             "/api/v1/accounts",
             None,
             json!({"username": "ALICE", "password": "password1"}),
         )
-        .await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(body["error"], "username_taken");
+        .await,
+        409,
+        "username_taken",
+    );
 }
 
 #[tokio::test]
@@ -70,15 +72,16 @@ async fn passwords_are_stored_as_argon2id_hashes() {
 async fn sign_in_checks_the_password() {
     let app = TestApp::start().await;
     app.sign_up("dave").await;
-    let (status, body) = app
-        .post(
+    assert_error(
+        app.post(
             "/api/v1/sessions",
             None,
             json!({"username": "dave", "password": "wrong-password"}),
         )
-        .await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_eq!(body["error"], "invalid_credentials");
+        .await,
+        401,
+        "invalid_credentials",
+    );
     let (status, _) = app
         .post(
             "/api/v1/sessions",
@@ -107,9 +110,11 @@ async fn signing_out_ends_the_token() {
         app.delete("/api/v1/sessions/current", &token).await.0,
         StatusCode::NO_CONTENT
     );
-    let (status, body) = app.get("/api/v1/me", Some(&token)).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_eq!(body["error"], "unauthenticated");
+    assert_error(
+        app.get("/api/v1/me", Some(&token)).await,
+        401,
+        "unauthenticated",
+    );
 }
 
 #[tokio::test]
@@ -140,26 +145,28 @@ async fn profiles_change_within_their_limits() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["user"]["display_name"], "Frank the Brave");
 
-    let (status, body) = app
-        .call(
+    assert_error(
+        app.call(
             reqwest::Method::PATCH,
             "/api/v1/me",
             Some(&token),
             Some(json!({"display_name": "x".repeat(33)})),
         )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"], "display_name_too_long");
-    let (status, body) = app
-        .call(
+        .await,
+        422,
+        "display_name_too_long",
+    );
+    assert_error(
+        app.call(
             reqwest::Method::PATCH,
             "/api/v1/me",
             Some(&token),
             Some(json!({"bio": "b".repeat(301)})),
         )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"], "bio_too_long");
+        .await,
+        422,
+        "bio_too_long",
+    );
 
     let (_, body) = app.get("/api/v1/users/frank", None).await;
     assert_eq!(body["user"]["display_name"], "Frank the Brave");

@@ -39,11 +39,8 @@ fn comment_authors(body: &Value) -> Vec<String> {
 #[tokio::test]
 async fn comments_in_a_third_persons_thread_notify_neither_side_of_a_block() {
     let app = TestApp::start().await;
-    let owner = app.sign_up("thread_owner").await;
-    let blocker = app.sign_up("blocker_amy").await;
-    let blocked = app.sign_up("blocked_bob").await;
-    let c = app.community().await;
-    let post = app.post_text(&owner, &c, "a thread").await;
+    let (owner, _, post) = app.sign_up_and_post("thread_owner", "a thread").await;
+    let [blocker, blocked] = app.sign_ups(["blocker_amy", "blocked_bob"]).await;
     let (status, _) = app.put("/api/v1/users/blocked_bob/block", &blocker).await;
     assert_eq!(status, StatusCode::OK);
 
@@ -67,20 +64,15 @@ async fn comments_in_a_third_persons_thread_notify_neither_side_of_a_block() {
 #[tokio::test]
 async fn a_block_takes_each_side_out_of_the_others_notifications_of_every_kind() {
     let app = TestApp::start().await;
-    let amy = app.sign_up("amy_blocks").await;
-    let bob = app.sign_up("bob_blocked").await;
-    let cat = app.sign_up("cat_bystander").await;
-    let c = app.community().await;
-    let amy_post = app.post_text(&amy, &c, "amy's post").await;
+    let (amy, c, amy_post) = app.sign_up_and_post("amy_blocks", "amy's post").await;
+    let [bob, cat] = app.sign_ups(["bob_blocked", "cat_bystander"]).await;
     let bob_post = app.post_text(&bob, &c, "bob's post").await;
     // Each does to the other everything that notifies: a Yeah on a post and on a comment, a
     // comment on a post, a comment in a thread, a follow.
     let amy_comment = app.comment(&amy, &amy_post, "amy on her own post").await;
     let bob_comment = app.comment(&bob, &bob_post, "bob on his own post").await;
-    app.put(&format!("/api/v1/posts/{amy_post}/yeah"), &bob)
-        .await;
-    app.put(&format!("/api/v1/posts/{bob_post}/yeah"), &amy)
-        .await;
+    app.yeah(&bob, &amy_post).await;
+    app.yeah(&amy, &bob_post).await;
     app.put(&format!("/api/v1/comments/{amy_comment}/yeah"), &bob)
         .await;
     app.put(&format!("/api/v1/comments/{bob_comment}/yeah"), &amy)
@@ -95,8 +87,7 @@ async fn a_block_takes_each_side_out_of_the_others_notifications_of_every_kind()
     app.comment(&bob, &cat_post, "bob in cat's thread").await;
     app.comment(&amy, &cat_post, "amy again").await;
     // A bystander shares one of amy's groups, which must stay with them alone.
-    app.put(&format!("/api/v1/posts/{amy_post}/yeah"), &cat)
-        .await;
+    app.yeah(&cat, &amy_post).await;
     let amy_before = notification_texts(&app, &amy).await;
     assert_eq!(amy_before.len(), 5, "{amy_before:?}");
     assert!(amy_before.contains(&"bob_blocked commented on a post you commented on.".to_owned()));
@@ -119,11 +110,8 @@ async fn a_block_takes_each_side_out_of_the_others_notifications_of_every_kind()
 #[tokio::test]
 async fn comment_lists_and_counts_leave_out_either_side_of_a_block() {
     let app = TestApp::start().await;
-    let owner = app.sign_up("count_owner").await;
-    let amy = app.sign_up("count_amy").await;
-    let bob = app.sign_up("count_bob").await;
-    let c = app.community().await;
-    let post = app.post_text(&owner, &c, "count us").await;
+    let (owner, c, post) = app.sign_up_and_post("count_owner", "count us").await;
+    let [amy, bob] = app.sign_ups(["count_amy", "count_bob"]).await;
     app.comment(&amy, &post, "from amy").await;
     app.comment(&bob, &post, "from bob").await;
     app.put("/api/v1/users/count_bob/block", &amy).await;
@@ -145,24 +133,19 @@ async fn comment_lists_and_counts_leave_out_either_side_of_a_block() {
         .get(&format!("/api/v1/posts/{post}"), Some(&owner))
         .await;
     assert_eq!(body["post"]["comment_count"], 2);
-    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), None).await;
+    let (_, body) = app.read_post(&post).await;
     assert_eq!(body["post"]["comment_count"], 2);
-    let (_, body) = app
-        .get(&format!("/api/v1/posts/{post}/comments"), None)
-        .await;
+    let (_, body) = app.comments_of(&post).await;
     assert_eq!(comment_authors(&body), vec!["count_amy", "count_bob"]);
 }
 
 #[tokio::test]
 async fn yeah_lists_leave_out_either_side_of_a_block() {
     let app = TestApp::start().await;
-    let owner = app.sign_up("yeah_owner").await;
-    let amy = app.sign_up("yeah_amy").await;
-    let bob = app.sign_up("yeah_bob").await;
-    let c = app.community().await;
-    let post = app.post_text(&owner, &c, "yeah me").await;
-    app.put(&format!("/api/v1/posts/{post}/yeah"), &amy).await;
-    app.put(&format!("/api/v1/posts/{post}/yeah"), &bob).await;
+    let (owner, _, post) = app.sign_up_and_post("yeah_owner", "yeah me").await;
+    let [amy, bob] = app.sign_ups(["yeah_amy", "yeah_bob"]).await;
+    app.yeah(&amy, &post).await;
+    app.yeah(&bob, &post).await;
     app.put("/api/v1/users/yeah_bob/block", &amy).await;
 
     let path = format!("/api/v1/posts/{post}/yeahs");
@@ -177,12 +160,9 @@ async fn yeah_lists_leave_out_either_side_of_a_block() {
 #[tokio::test]
 async fn the_post_page_shows_the_blocker_neither_the_blocked_persons_yeah_nor_comment() {
     let app = TestApp::start().await;
-    let owner = app.sign_up("page_owner").await;
-    let amy = app.sign_up("page_amy").await;
-    let bob = app.sign_up("page_bob").await;
-    let c = app.community().await;
-    let post = app.post_text(&owner, &c, "look").await;
-    app.put(&format!("/api/v1/posts/{post}/yeah"), &bob).await;
+    let (_, _, post) = app.sign_up_and_post("page_owner", "look").await;
+    let [amy, bob] = app.sign_ups(["page_amy", "page_bob"]).await;
+    app.yeah(&bob, &post).await;
     app.comment(&bob, &post, "a comment by bob").await;
     app.put("/api/v1/users/page_bob/block", &amy).await;
 

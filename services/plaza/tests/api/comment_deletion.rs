@@ -4,13 +4,12 @@
 use crate::blocking::notification_texts;
 use crate::helpers::{Browser, TestApp, token_in};
 use plaza_storage::sqlx::{self, Row};
+use plaza_test_support::assert_error;
 use reqwest::StatusCode;
 use serde_json::json;
 
 async fn comment_ids(app: &TestApp, post: &str) -> Vec<String> {
-    let (_, body) = app
-        .get(&format!("/api/v1/posts/{post}/comments"), None)
-        .await;
+    let (_, body) = app.comments_of(post).await;
     body["comments"]
         .as_array()
         .unwrap()
@@ -20,16 +19,14 @@ async fn comment_ids(app: &TestApp, post: &str) -> Vec<String> {
 }
 
 async fn comment_count(app: &TestApp, post: &str) -> i64 {
-    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), None).await;
+    let (_, body) = app.read_post(post).await;
     body["post"]["comment_count"].as_i64().unwrap()
 }
 
 #[tokio::test]
 async fn an_author_deletes_their_comment_and_it_leaves_the_list_and_the_count() {
     let app = TestApp::start().await;
-    let author = app.sign_up("eraser").await;
-    let c = app.community().await;
-    let post = app.post_text(&author, &c, "a post").await;
+    let (author, c, post) = app.sign_up_and_post("eraser", "a post").await;
     let kept = app.comment(&author, &post, "kept").await;
     let gone = app.comment(&author, &post, "gone").await;
     assert_eq!(comment_count(&app, &post).await, 2);
@@ -50,50 +47,51 @@ async fn an_author_deletes_their_comment_and_it_leaves_the_list_and_the_count() 
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let other = app.sign_up("late_fan").await;
-    let (status, body) = app
-        .put(&format!("/api/v1/comments/{gone}/yeah"), &other)
-        .await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(body["error"], "comment_deleted");
+    assert_error(
+        app.put(&format!("/api/v1/comments/{gone}/yeah"), &other)
+            .await,
+        409,
+        "comment_deleted",
+    );
 }
 
 #[tokio::test]
 async fn someone_else_cannot_delete_a_comment_and_a_missing_one_is_not_found() {
     let app = TestApp::start().await;
-    let author = app.sign_up("owner_c").await;
+    let (author, _, post) = app.sign_up_and_post("owner_c", "a post").await;
     let stranger = app.sign_up("stranger_c").await;
-    let c = app.community().await;
-    let post = app.post_text(&author, &c, "a post").await;
     let comment = app.comment(&author, &post, "mine").await;
 
-    let (status, body) = app
-        .delete(&format!("/api/v1/comments/{comment}"), &stranger)
-        .await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(body["error"], "not_author");
-    assert!(body["message"].as_str().is_some());
-    let (status, body) = app
-        .call(
+    assert_error(
+        app.delete(&format!("/api/v1/comments/{comment}"), &stranger)
+            .await,
+        403,
+        "not_author",
+    );
+    assert_error(
+        app.call(
             reqwest::Method::DELETE,
             &format!("/api/v1/comments/{comment}"),
             None,
             None,
         )
-        .await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_eq!(body["error"], "unauthenticated");
+        .await,
+        401,
+        "unauthenticated",
+    );
     assert_eq!(comment_ids(&app, &post).await, vec![comment]);
 
-    let (status, body) = app.delete("/api/v1/comments/12345", &author).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(body["error"], "not_found");
+    assert_error(
+        app.delete("/api/v1/comments/12345", &author).await,
+        404,
+        "not_found",
+    );
 }
 
 #[tokio::test]
 async fn an_admin_deletes_anyones_post_or_comment() {
     let app = TestApp::start().await;
-    let author = app.sign_up("posted_it").await;
-    let admin = app.sign_up("the_admin").await;
+    let [author, admin] = app.sign_ups(["posted_it", "the_admin"]).await;
     app.make_admin("the_admin").await;
     let c = app.community().await;
     let post = app.post_text(&author, &c, "to be moderated").await;
@@ -107,24 +105,24 @@ async fn an_admin_deletes_anyones_post_or_comment() {
     let (status, body) = app.delete(&format!("/api/v1/posts/{post}"), &admin).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["post"]["deleted"], true);
-    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), None).await;
+    let (_, body) = app.read_post(&post).await;
     assert_eq!(body["post"]["deleted"], true);
     // Someone who is not an admin still may not.
     let other = app.post_text(&admin, &c, "the admin's post").await;
-    let (status, body) = app.delete(&format!("/api/v1/posts/{other}"), &author).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(body["error"], "not_author");
+    assert_error(
+        app.delete(&format!("/api/v1/posts/{other}"), &author).await,
+        403,
+        "not_author",
+    );
 }
 
 #[tokio::test]
 async fn a_deleted_comments_notifications_go_away() {
     let app = TestApp::start().await;
-    let author = app.sign_up("post_author").await;
-    let earlier = app.sign_up("earlier_one").await;
-    let commenter = app.sign_up("regretful").await;
-    let fan = app.sign_up("comment_fan").await;
-    let c = app.community().await;
-    let post = app.post_text(&author, &c, "a post").await;
+    let (author, _, post) = app.sign_up_and_post("post_author", "a post").await;
+    let [earlier, commenter, fan] = app
+        .sign_ups(["earlier_one", "regretful", "comment_fan"])
+        .await;
     app.comment(&earlier, &post, "first").await;
     let comment = app.comment(&commenter, &post, "regretted").await;
     app.put(&format!("/api/v1/comments/{comment}/yeah"), &fan)
@@ -147,9 +145,7 @@ async fn a_deleted_comments_notifications_go_away() {
 #[tokio::test]
 async fn a_deleted_comments_drawing_is_no_longer_referenced() {
     let app = TestApp::start().await;
-    let author = app.sign_up("drew_it").await;
-    let c = app.community().await;
-    let post = app.post_text(&author, &c, "a post").await;
+    let (author, _, post) = app.sign_up_and_post("drew_it", "a post").await;
     // A game's painting: a zlib-compressed 320x120 TGA with a line of ink.
     let png = {
         let mut raw = Vec::new();
@@ -171,11 +167,7 @@ async fn a_deleted_comments_drawing_is_no_longer_referenced() {
         )
     };
     let (status, body) = app
-        .post(
-            &format!("/api/v1/posts/{post}/comments"),
-            Some(&author),
-            json!({"body": "", "painting": png}),
-        )
+        .comment_on(&author, &post, json!({"body": "", "painting": png}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let comment = body["comment"]["id"].as_str().unwrap().to_owned();
@@ -201,9 +193,7 @@ async fn a_deleted_comments_drawing_is_no_longer_referenced() {
 #[tokio::test]
 async fn the_post_page_deletes_a_comment_with_its_form_and_refuses_without_the_token() {
     let app = TestApp::start().await;
-    let author = app.sign_up("page_eraser").await;
-    let c = app.community().await;
-    let post = app.post_text(&author, &c, "a post").await;
+    let (author, _, post) = app.sign_up_and_post("page_eraser", "a post").await;
     let comment = app.comment(&author, &post, "delete me from the page").await;
 
     let browser = Browser::new(&app);
@@ -250,6 +240,6 @@ async fn an_admin_deletes_anyones_comment_and_post_from_the_post_page() {
         .submit(&format!("/posts/{post}/delete"), &[("csrf", &csrf)])
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), None).await;
+    let (_, body) = app.read_post(&post).await;
     assert_eq!(body["post"]["deleted"], true);
 }

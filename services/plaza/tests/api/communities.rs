@@ -1,6 +1,7 @@
 //! Communities and favourites through the API.
 
 use crate::helpers::TestApp;
+use plaza_test_support::assert_error;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -22,11 +23,12 @@ async fn only_admins_create_and_edit_communities() {
     let token = app.sign_up("gina").await;
     let input =
         json!({"title_id": "0005000010ABCD00", "name": "Pikmin", "description": "Tiny helpers."});
-    let (status, body) = app
-        .post("/api/v1/communities", Some(&token), input.clone())
-        .await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(body["error"], "admin_only");
+    assert_error(
+        app.post("/api/v1/communities", Some(&token), input.clone())
+            .await,
+        403,
+        "admin_only",
+    );
 
     app.make_admin("gina").await;
     let (status, body) = app.post("/api/v1/communities", Some(&token), input).await;
@@ -62,8 +64,7 @@ async fn only_admins_create_and_edit_communities() {
 #[tokio::test]
 async fn favourites_show_on_the_profile() {
     let app = TestApp::start().await;
-    let token = app.sign_up("hank").await;
-    let id = app.community().await;
+    let (token, id) = app.sign_up_with_community("hank").await;
     let (status, body) = app
         .put(&format!("/api/v1/communities/{id}/favourite"), &token)
         .await;
@@ -87,8 +88,7 @@ async fn unknown_communities_are_not_found() {
     let app = TestApp::start().await;
     let token = app.sign_up("ivy").await;
     let (status, body) = app.get("/api/v1/communities/123456789", None).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(body["error"], "not_found");
+    assert_error((status, &body), 404, "not_found");
     let (status, _) = app
         .post(
             "/api/v1/communities/123456789/posts",

@@ -1,6 +1,7 @@
 //! Malformed requests get clear errors in one format, and the API matches its OpenAPI document.
 
 use crate::helpers::TestApp;
+use plaza_test_support::assert_error;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
@@ -38,42 +39,37 @@ async fn json_without_its_content_type_is_a_415() {
 #[tokio::test]
 async fn missing_fields_are_a_422() {
     let app = TestApp::start().await;
-    let (status, body) = app
-        .post(
+    assert_error(
+        app.post(
             "/api/v1/accounts",
             None,
             serde_json::json!({"username": "x"}),
         )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"], "invalid_fields");
+        .await,
+        422,
+        "invalid_fields",
+    );
 }
 
 #[tokio::test]
 async fn oversized_bodies_are_a_413_and_change_nothing() {
     let app = TestApp::start().await;
-    let token = app.sign_up("vera").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("vera").await;
     // Most endpoints take at most 128 KiB.
     let huge = serde_json::json!({"bio": "x".repeat(200 * 1024)});
     let (status, body) = app
         .call(Method::PATCH, "/api/v1/me", Some(&token), Some(huge))
         .await;
-    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
-    assert_eq!(body["error"], "payload_too_large");
+    assert_error((status, &body), 413, "payload_too_large");
     let (_, me) = app.get("/api/v1/me", Some(&token)).await;
     assert_eq!(me["user"]["bio"], "");
     // Posting takes up to 12 MiB, room for an 8 MiB screenshot in base64, and no more.
     let huge = serde_json::json!({"body": "x".repeat(13 * 1024 * 1024)});
-    let (status, body) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
-            huge,
-        )
-        .await;
-    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
-    assert_eq!(body["error"], "payload_too_large");
+    assert_error(
+        app.post_in(&token, &c, huge).await,
+        413,
+        "payload_too_large",
+    );
     let (_, body) = app
         .get(&format!("/api/v1/communities/{c}/posts"), None)
         .await;
@@ -83,26 +79,28 @@ async fn oversized_bodies_are_a_413_and_change_nothing() {
 #[tokio::test]
 async fn unknown_routes_bad_ids_and_bad_cursors_have_their_codes() {
     let app = TestApp::start().await;
-    let (status, body) = app.get("/api/v1/nothing-here", None).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(body["error"], "no_route");
-    let (status, body) = app.get("/api/v1/posts/not-an-id", None).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(body["error"], "not_found");
+    assert_error(app.get("/api/v1/nothing-here", None).await, 404, "no_route");
+    assert_error(
+        app.get("/api/v1/posts/not-an-id", None).await,
+        404,
+        "not_found",
+    );
     let c = app.community().await;
-    let (status, body) = app
-        .get(
+    assert_error(
+        app.get(
             &format!("/api/v1/communities/{c}/posts?cursor=garbage"),
             None,
         )
-        .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(body["error"], "invalid_cursor");
-    let (status, body) = app
-        .call(Method::PATCH, "/api/v1/communities", None, None)
-        .await;
-    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
-    assert_eq!(body["error"], "method_not_allowed");
+        .await,
+        400,
+        "invalid_cursor",
+    );
+    assert_error(
+        app.call(Method::PATCH, "/api/v1/communities", None, None)
+            .await,
+        405,
+        "method_not_allowed",
+    );
 }
 
 #[tokio::test]
@@ -143,8 +141,7 @@ async fn rate_limits_answer_429_with_retry_after_and_change_nothing() {
         c.rate_limits.post_per_minute = 2;
     })
     .await;
-    let token = app.sign_up("wren").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("wren").await;
     app.post_text(&token, &c, "one").await;
     app.post_text(&token, &c, "two").await;
     let response = app
@@ -180,15 +177,16 @@ async fn rate_limits_answer_429_with_retry_after_and_change_nothing() {
             .await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    let (status, body) = app
-        .post(
+    assert_error(
+        app.post(
             "/api/v1/sessions",
             None,
             serde_json::json!({"username": "WREN", "password": "password1"}),
         )
-        .await;
-    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(body["error"], "rate_limited");
+        .await,
+        429,
+        "rate_limited",
+    );
 }
 
 /// Signs `name` up as a client at `address` (sent as `X-Forwarded-For`); returns the status and
@@ -291,8 +289,7 @@ async fn one_address_may_post_a_multiple_of_one_accounts_limit() {
 #[tokio::test]
 async fn an_empty_cursor_means_the_first_page() {
     let app = TestApp::start().await;
-    let token = app.sign_up("pager").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("pager").await;
     app.post_text(&token, &c, "First page").await;
     let path = format!("/api/v1/communities/{c}/posts");
     // New posts (a key cursor) and popular posts (an offset cursor) read as with no cursor.

@@ -14,8 +14,9 @@ use plaza::stack::{RouterHook, Service};
 use plaza::{Config, Running};
 use plaza_media::ObjectStore;
 use plaza_storage::Db;
-use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use plaza_test_support::Api;
+use reqwest::StatusCode;
+use serde_json::Value;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,8 +33,8 @@ pub const ALL: [Service; 5] = [
 /// A running Plaza with its own database: services started here, or a provisioned region
 /// reached through its edge.
 pub struct TestApp {
-    pub url: String,
-    pub client: reqwest::Client,
+    /// Plaza's API at this app's URL (`app.url`, `app.client`, `app.get(..)` and the rest).
+    pub api: Api,
     /// The services started here (stopped when the test ends), if any.
     _running: Option<Running>,
     db: Db,
@@ -131,12 +132,12 @@ impl TestApp {
             .await
             .expect("plaza starts");
         let web = running.web.expect("web runs");
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
         TestApp {
-            url: format!("http://{web}"),
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("client"),
+            api: Api::new(format!("http://{web}"), client),
             db: running.db.clone(),
             media: running.media.clone(),
             _running: Some(running),
@@ -195,8 +196,7 @@ impl TestApp {
             .build()
             .expect("client");
         TestApp {
-            url: edge.trim_end_matches('/').to_owned(),
-            client,
+            api: Api::new(edge.trim_end_matches('/'), client),
             _running: None,
             db,
             media,
@@ -265,120 +265,16 @@ impl TestApp {
         running.shutdown().await.expect("a clean shutdown");
     }
 
-    /// Calls the API; returns the status and the JSON body (Null when empty).
-    pub async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let mut req = self.client.request(method, format!("{}{}", self.url, path));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let response = req.send().await.expect("request sent");
-        let status = response.status();
-        let text = response.text().await.expect("body");
-        let value = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or(Value::String(text))
-        };
-        (status, value)
-    }
-
-    pub async fn get(&self, path: &str, token: Option<&str>) -> (StatusCode, Value) {
-        self.call(Method::GET, path, token, None).await
-    }
-
-    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
-        self.call(Method::POST, path, token, Some(body)).await
-    }
-
-    pub async fn put(&self, path: &str, token: &str) -> (StatusCode, Value) {
-        self.call(Method::PUT, path, Some(token), None).await
-    }
-
-    pub async fn delete(&self, path: &str, token: &str) -> (StatusCode, Value) {
-        self.call(Method::DELETE, path, Some(token), None).await
-    }
-
     /// The HTML of a page, as a visitor who is not signed in sees it.
     pub async fn page(&self, path: &str) -> String {
-        let response = self
-            .client
-            .get(format!("{}{path}", self.url))
-            .send()
-            .await
-            .expect("request sent");
-        response.text().await.expect("body")
+        self.get_raw(path).await.text().await.expect("body")
     }
 
     /// The bytes at a site path (a media URL), and the answer's status.
     pub async fn fetch(&self, path: &str) -> (StatusCode, Vec<u8>) {
-        let response = self
-            .client
-            .get(format!("{}{path}", self.url))
-            .send()
-            .await
-            .expect("request sent");
+        let response = self.get_raw(path).await;
         let status = response.status();
         (status, response.bytes().await.expect("body").to_vec())
-    }
-
-    /// Signs up `name` (password "password1") and returns its API token.
-    pub async fn sign_up(&self, name: &str) -> String {
-        let (status, body) = self
-            .post(
-                "/api/v1/accounts",
-                None,
-                json!({"username": name, "password": "password1"}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        body["token"].as_str().expect("token").to_owned()
-    }
-
-    /// The first default community's id.
-    pub async fn community(&self) -> String {
-        let (_, body) = self.get("/api/v1/communities", None).await;
-        body["communities"][0]["id"]
-            .as_str()
-            .expect("a community")
-            .to_owned()
-    }
-
-    /// Posts `text` in `community` and returns the post's id.
-    pub async fn post_text(&self, token: &str, community: &str, text: &str) -> String {
-        let (status, body) = self
-            .post(
-                &format!("/api/v1/communities/{community}/posts"),
-                Some(token),
-                json!({"body": text, "feeling": 1}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        body["post"]["id"].as_str().expect("post id").to_owned()
-    }
-
-    /// Comments `text` on `post` and returns the comment's id.
-    pub async fn comment(&self, token: &str, post: &str, text: &str) -> String {
-        let (status, body) = self
-            .post(
-                &format!("/api/v1/posts/{post}/comments"),
-                Some(token),
-                json!({"body": text}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        body["comment"]["id"]
-            .as_str()
-            .expect("comment id")
-            .to_owned()
     }
 
     /// Makes `name` an admin directly in the database (as `plaza admin create` does).
@@ -395,23 +291,21 @@ impl TestApp {
     /// Waits (bounded) until the notification count of `token`'s owner is `n`; the worker
     /// delivers notifications asynchronously.
     pub async fn wait_unread(&self, token: &str, n: i64) -> i64 {
-        let mut last = -1;
-        for _ in 0..200 {
-            let (_, body) = self
-                .get("/api/v1/notifications/unread_count", Some(token))
-                .await;
-            last = body["unread"].as_i64().unwrap_or(-1);
-            if last == n {
-                return last;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        last
+        let (within, every) = (Duration::from_secs(10), Duration::from_millis(25));
+        self.api.wait_unread_within(token, n, within, every).await
     }
 
     /// Waits (bounded) until the job queue is empty, so that every notification is delivered.
     pub async fn drain_jobs(&self) {
         drain(&self.db).await;
+    }
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = Api;
+
+    fn deref(&self) -> &Api {
+        &self.api
     }
 }
 
@@ -465,6 +359,23 @@ impl Browser {
             .unwrap()
     }
 
+    /// Submits the settings form (with the CSRF token `csrf`).
+    pub async fn save_settings(
+        &self,
+        csrf: &str,
+        display_name: &str,
+        bio: &str,
+        language: &str,
+    ) -> reqwest::Response {
+        let fields = [
+            ("csrf", csrf),
+            ("display_name", display_name),
+            ("bio", bio),
+            ("language", language),
+        ];
+        self.submit("/settings", &fields).await
+    }
+
     /// The CSRF token of the page at `path`.
     pub async fn csrf(&self, path: &str) -> String {
         let (_, html) = self.get(path).await;
@@ -500,6 +411,13 @@ impl Browser {
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         csrf
     }
+}
+
+/// The answer to a form has `status` and shows `text`.
+pub async fn assert_shows(answer: reqwest::Response, status: StatusCode, text: &str) {
+    assert_eq!(answer.status(), status);
+    let page = answer.text().await.unwrap();
+    assert!(page.contains(text), "{text:?} is not in {page}");
 }
 
 pub fn token_in(html: &str) -> String {

@@ -2,6 +2,7 @@
 //! never write twice.
 
 use crate::helpers::TestApp;
+use plaza_test_support::assert_error;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -38,8 +39,7 @@ async fn post_count(app: &TestApp, c: &str) -> usize {
 #[tokio::test]
 async fn a_write_sent_again_with_its_key_gets_the_first_answer_and_writes_once() {
     let app = TestApp::start().await;
-    let token = app.sign_up("retrier").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("retrier").await;
     let (status, first, replayed) = post_with_key(&app, &token, &c, "post-1", "Once only").await;
     assert_eq!(status, StatusCode::CREATED, "{first}");
     assert!(!replayed);
@@ -49,13 +49,7 @@ async fn a_write_sent_again_with_its_key_gets_the_first_answer_and_writes_once()
     assert_eq!(again["post"]["id"], first["post"]["id"]);
     assert_eq!(post_count(&app, &c).await, 1);
     // Without a key, the same body is a new post, as before.
-    let (status, _) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
-            json!({"body": "Once only"}),
-        )
-        .await;
+    let (status, _) = app.post_in(&token, &c, json!({"body": "Once only"})).await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(post_count(&app, &c).await, 2);
 }
@@ -64,14 +58,12 @@ async fn a_write_sent_again_with_its_key_gets_the_first_answer_and_writes_once()
 async fn a_key_is_for_one_request_of_one_account() {
     let app = TestApp::start().await;
     let ann = app.sign_up("ann").await;
-    let bob = app.sign_up("bob").await;
-    let c = app.community().await;
+    let (bob, c) = app.sign_up_with_community("bob").await;
     let (status, first, _) = post_with_key(&app, &ann, &c, "shared-key", "Ann's").await;
     assert_eq!(status, StatusCode::CREATED, "{first}");
     // The same key for another body is refused and writes nothing.
     let (status, body, _) = post_with_key(&app, &ann, &c, "shared-key", "Something else").await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(body["error"], "idempotency_key_reused");
+    assert_error((status, &body), 422, "idempotency_key_reused");
     // Another account's key of the same name is its own.
     let (status, theirs, replayed) = post_with_key(&app, &bob, &c, "shared-key", "Bob's").await;
     assert_eq!(status, StatusCode::CREATED, "{theirs}");
@@ -83,8 +75,7 @@ async fn a_key_is_for_one_request_of_one_account() {
 #[tokio::test]
 async fn malformed_keys_are_refused_and_write_nothing() {
     let app = TestApp::start().await;
-    let token = app.sign_up("badkeys").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("badkeys").await;
     for key in ["x".repeat(256), "with space".to_owned(), String::new()] {
         let (status, body, _) = post_with_key(&app, &token, &c, &key, "No").await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{key:?}: {body}");
@@ -96,8 +87,7 @@ async fn malformed_keys_are_refused_and_write_nothing() {
 #[tokio::test]
 async fn simultaneous_retries_with_one_key_write_once() {
     let app = TestApp::start().await;
-    let token = app.sign_up("hasty").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("hasty").await;
     let tries = (0..8).map(|_| post_with_key(&app, &token, &c, "burst", "Just one"));
     let answers = futures_util::future::join_all(tries).await;
     let mut ids = std::collections::HashSet::new();
@@ -135,8 +125,7 @@ async fn forget_answer(app: &TestApp, key: &str) {
 #[tokio::test]
 async fn a_retry_after_a_write_committed_unseen_finds_it_instead_of_writing_again() {
     let app = TestApp::start().await;
-    let token = app.sign_up("unlucky").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("unlucky").await;
     let (status, first, _) = post_with_key(&app, &token, &c, "crash-post", "Written once").await;
     assert_eq!(status, StatusCode::CREATED, "{first}");
     forget_answer(&app, "crash-post").await;
@@ -168,9 +157,7 @@ async fn a_retry_after_a_write_committed_unseen_finds_it_instead_of_writing_agai
     assert_eq!(r.status(), StatusCode::CREATED);
     let again: Value = r.json().await.unwrap();
     assert_eq!(again["comment"]["id"], first["comment"]["id"], "{again}");
-    let (_, comments) = app
-        .get(&format!("/api/v1/posts/{post}/comments"), None)
-        .await;
+    let (_, comments) = app.comments_of(post).await;
     assert_eq!(
         comments["comments"].as_array().unwrap().len(),
         1,

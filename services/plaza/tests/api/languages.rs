@@ -1,7 +1,7 @@
 //! The pages in English and Japanese: chosen by the account's setting, else the footer's
 //! language cookie, else `Accept-Language`; form errors and error pages in the same language.
 
-use crate::helpers::{Browser, TestApp, token_in};
+use crate::helpers::{Browser, TestApp, assert_shows, token_in};
 use reqwest::StatusCode;
 use reqwest::header::ACCEPT_LANGUAGE;
 
@@ -110,17 +110,7 @@ async fn the_account_setting_wins_over_the_browser_and_persists() {
     let csrf = token_in(&settings);
 
     // Choosing Japanese: the settings page comes back in Japanese, saying it saved.
-    let r = browser
-        .submit(
-            "/settings",
-            &[
-                ("csrf", &csrf),
-                ("display_name", "Hana"),
-                ("bio", ""),
-                ("language", "ja"),
-            ],
-        )
-        .await;
+    let r = browser.save_settings(&csrf, "Hana", "", "ja").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let location = r.headers()["location"].to_str().unwrap().to_owned();
     let (_, saved) = get_in(&browser, &location, "en-US,en").await;
@@ -139,41 +129,20 @@ async fn the_account_setting_wins_over_the_browser_and_persists() {
 
     // Switching back to English wins over a browser that asks for Japanese.
     let csrf = token_in(&notifications);
-    let r = fresh
-        .submit(
-            "/settings",
-            &[
-                ("csrf", &csrf),
-                ("display_name", "Hana"),
-                ("bio", ""),
-                ("language", "en"),
-            ],
-        )
-        .await;
+    let r = fresh.save_settings(&csrf, "Hana", "", "en").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, home) = get_in(&fresh, "/", "ja").await;
     assert!(home.contains("<html lang=\"en\">"));
     assert!(home.contains("Communities"));
 
     // A language that is not offered is refused and changes nothing.
-    let r = fresh
-        .submit(
-            "/settings",
-            &[
-                ("csrf", &csrf),
-                ("display_name", "Hana"),
-                ("bio", ""),
-                ("language", "xx"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains("Choose one of the languages offered.")
-    );
+    let r = fresh.save_settings(&csrf, "Hana", "", "xx").await;
+    assert_shows(
+        r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "Choose one of the languages offered.",
+    )
+    .await;
     let (_, home) = get_in(&fresh, "/", "ja").await;
     assert!(home.contains("<html lang=\"en\">"));
 }
@@ -212,12 +181,10 @@ async fn the_footer_switch_remembers_a_signed_out_visitors_choice() {
 #[tokio::test]
 async fn notifications_and_counts_are_written_the_japanese_way() {
     let app = TestApp::start().await;
-    let author = app.sign_up("author").await;
-    let c = app.community().await;
-    let post = app.post_text(&author, &c, "Yeah me").await;
+    let (author, _, post) = app.sign_up_and_post("author", "Yeah me").await;
     for name in ["ann", "ben", "cat", "dan"] {
         let token = app.sign_up(name).await;
-        let (status, _) = app.put(&format!("/api/v1/posts/{post}/yeah"), &token).await;
+        let (status, _) = app.yeah(&token, &post).await;
         assert_eq!(status, StatusCode::OK);
     }
     app.wait_unread(&author, 1).await;

@@ -6,6 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use image::ExtendedColorType;
 use image::codecs::tga::TgaEncoder;
+use plaza_test_support::assert_error;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::io::Write;
@@ -39,27 +40,17 @@ async fn media_files(app: &TestApp) -> usize {
 #[tokio::test]
 async fn a_game_painting_is_stored_once_and_served_as_the_same_pixels() {
     let app = TestApp::start().await;
-    let token = app.sign_up("artist").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("artist").await;
     let p = painting(320, 120, stripes);
     let (status, body) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
-            json!({"body": "", "painting": p}),
-        )
+        .post_in(&token, &c, json!({"body": "", "painting": p}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let url = body["post"]["drawing_url"].as_str().unwrap().to_owned();
     assert!(url.starts_with("/media/drawings/") && url.ends_with(".png"));
     assert_eq!(body["post"]["body"], "");
 
-    let response = app
-        .client
-        .get(format!("{}{url}", app.url))
-        .send()
-        .await
-        .unwrap();
+    let response = app.get_raw(&url).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "image/png");
     assert!(
@@ -81,11 +72,7 @@ async fn a_game_painting_is_stored_once_and_served_as_the_same_pixels() {
     // The same picture again is stored once.
     assert_eq!(media_files(&app).await, 2);
     let (_, again) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
-            json!({"body": "again", "painting": p}),
-        )
+        .post_in(&token, &c, json!({"body": "again", "painting": p}))
         .await;
     assert_eq!(again["post"]["drawing_url"], url.as_str());
     assert_eq!(media_files(&app).await, 2);
@@ -94,8 +81,7 @@ async fn a_game_painting_is_stored_once_and_served_as_the_same_pixels() {
 #[tokio::test]
 async fn bad_paintings_are_refused_with_their_codes_and_store_nothing() {
     let app = TestApp::start().await;
-    let token = app.sign_up("smudge").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("smudge").await;
     let bomb = {
         let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
         z.write_all(&vec![0u8; 20 * 1024 * 1024]).unwrap();
@@ -135,11 +121,7 @@ async fn bad_paintings_are_refused_with_their_codes_and_store_nothing() {
     ];
     for (p, status, code) in cases {
         let (got, body) = app
-            .post(
-                &format!("/api/v1/communities/{c}/posts"),
-                Some(&token),
-                json!({"body": "x", "painting": p}),
-            )
+            .post_in(&token, &c, json!({"body": "x", "painting": p}))
             .await;
         assert_eq!(got, status, "{code}: {body}");
         assert_eq!(body["error"], code);
@@ -150,27 +132,15 @@ async fn bad_paintings_are_refused_with_their_codes_and_store_nothing() {
     assert!(feed["posts"].as_array().unwrap().is_empty());
     assert_eq!(media_files(&app).await, 0);
     // Text is still required without a drawing.
-    let (status, body) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
-            json!({"body": ""}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"], "body_empty");
+    let (status, body) = app.post_in(&token, &c, json!({"body": ""})).await;
+    assert_error((status, &body), 422, "body_empty");
     // Media keys cannot escape the store.
     for path in [
         "/media/../plaza.db",
         "/media/drawings/..%2F..%2Fplaza.db",
         "/media/drawings/nothing.png",
     ] {
-        let r = app
-            .client
-            .get(format!("{}{path}", app.url))
-            .send()
-            .await
-            .unwrap();
+        let r = app.get_raw(path).await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
     }
 }
@@ -178,19 +148,17 @@ async fn bad_paintings_are_refused_with_their_codes_and_store_nothing() {
 #[tokio::test]
 async fn drawings_show_in_pages_with_their_size_and_in_the_drawings_tab() {
     let app = TestApp::start().await;
-    let token = app.sign_up("sketch").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("sketch").await;
     let (_, drawn) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
+        .post_in(
+            &token,
+            &c,
             json!({"body": "look", "painting": painting(320, 120, stripes)}),
         )
         .await;
     let drawn_id = drawn["post"]["id"].as_str().unwrap().to_owned();
     let text_id = app.post_text(&token, &c, "words only").await;
-    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
-    let url = community["community"]["url"].as_str().unwrap().to_owned();
+    let url = app.community_url(&c).await;
 
     let page = app.page(&url).await;
     assert!(page.contains("class=\"drawing\""));
@@ -215,8 +183,7 @@ async fn a_canvas_png_posted_from_the_page_form_becomes_a_drawing() {
     let app = TestApp::start().await;
     app.sign_up("penny").await;
     let c = app.community().await;
-    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
-    let url = community["community"]["url"].as_str().unwrap().to_owned();
+    let url = app.community_url(&c).await;
     // What the canvas script sends: a 320x120 PNG, base64 without the data: prefix.
     let mut rgba = image::RgbaImage::from_pixel(320, 120, image::Rgba([255, 255, 255, 255]));
     for x in 10..300 {
@@ -266,30 +233,16 @@ fn phone_photo(w: u32, h: u32) -> Vec<u8> {
 #[tokio::test]
 async fn a_phone_screenshot_is_scaled_stripped_of_gps_and_shown_with_a_thumbnail() {
     let app = TestApp::start().await;
-    let token = app.sign_up("snapper").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("snapper").await;
     let photo = phone_photo(2560, 1440);
     let (status, body) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
-            json!({"body": "", "screenshot": STANDARD.encode(&photo), "screenshot_type": "image/jpeg"}),
-        )
+        .post_in(&token, &c, json!({"body": "", "screenshot": STANDARD.encode(&photo), "screenshot_type": "image/jpeg"}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let post = &body["post"];
     assert_eq!(post["screenshot_width"], 1920);
     assert_eq!(post["screenshot_height"], 1080);
-    let full = app
-        .client
-        .get(format!(
-            "{}{}",
-            app.url,
-            post["screenshot_url"].as_str().unwrap()
-        ))
-        .send()
-        .await
-        .unwrap();
+    let full = app.get_raw(post["screenshot_url"].as_str().unwrap()).await;
     assert_eq!(full.headers()["content-type"], "image/jpeg");
     let stored = full.bytes().await.unwrap();
     assert!(
@@ -299,22 +252,14 @@ async fn a_phone_screenshot_is_scaled_stripped_of_gps_and_shown_with_a_thumbnail
     assert!(!stored.windows(4).any(|w| w == b"Exif"));
     assert_eq!(image::load_from_memory(&stored).unwrap().width(), 1920);
     let thumb = app
-        .client
-        .get(format!(
-            "{}{}",
-            app.url,
-            post["screenshot_thumb_url"].as_str().unwrap()
-        ))
-        .send()
+        .get_raw(post["screenshot_thumb_url"].as_str().unwrap())
         .await
-        .unwrap()
         .bytes()
         .await
         .unwrap();
     assert!(image::load_from_memory(&thumb).unwrap().width() <= 320);
 
-    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
-    let url = community["community"]["url"].as_str().unwrap().to_owned();
+    let url = app.community_url(&c).await;
     let page = app.page(&url).await;
     assert!(page.contains(
         "width=\"1920\" height=\"1080\" loading=\"lazy\" alt=\"A screenshot shared by snapper\""
@@ -324,8 +269,7 @@ async fn a_phone_screenshot_is_scaled_stripped_of_gps_and_shown_with_a_thumbnail
 #[tokio::test]
 async fn bad_screenshots_are_refused_and_store_nothing() {
     let app = TestApp::start().await;
-    let token = app.sign_up("blurry").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("blurry").await;
     let photo = phone_photo(64, 64);
     let cases = [
         (
@@ -350,13 +294,7 @@ async fn bad_screenshots_are_refused_and_store_nothing() {
         ),
     ];
     for (input, status, code) in cases {
-        let (got, body) = app
-            .post(
-                &format!("/api/v1/communities/{c}/posts"),
-                Some(&token),
-                input,
-            )
-            .await;
+        let (got, body) = app.post_in(&token, &c, input).await;
         assert_eq!(got, status, "{code}: {body}");
         assert_eq!(body["error"], code);
     }
@@ -399,8 +337,7 @@ async fn a_screenshot_uploaded_from_the_page_form_is_attached_to_the_post() {
     let app = TestApp::start().await;
     app.sign_up("uploader").await;
     let c = app.community().await;
-    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
-    let url = community["community"]["url"].as_str().unwrap().to_owned();
+    let url = app.community_url(&c).await;
     let browser = Browser::new(&app);
     let csrf = browser.sign_in("uploader").await;
     let r = post_screenshot_form(&browser, &url, &csrf, phone_photo(800, 600)).await;
@@ -419,19 +356,14 @@ async fn media_no_post_refers_to_is_removed_after_the_grace_period_and_the_rest_
         c.worker.media_gc_grace_secs = 1;
     })
     .await;
-    let token = app.sign_up("tidy").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("tidy").await;
     let post_with = |p: String| {
         let app = &app;
         let token = token.clone();
         let c = c.clone();
         async move {
             let (_, body) = app
-                .post(
-                    &format!("/api/v1/communities/{c}/posts"),
-                    Some(&token),
-                    json!({"body": "", "painting": p}),
-                )
+                .post_in(&token, &c, json!({"body": "", "painting": p}))
                 .await;
             body["post"].clone()
         }
@@ -447,14 +379,7 @@ async fn media_no_post_refers_to_is_removed_after_the_grace_period_and_the_rest_
     let kept_url = kept["drawing_url"].as_str().unwrap().to_owned();
     let status = |url: String| {
         let app = &app;
-        async move {
-            app.client
-                .get(format!("{}{url}", app.url))
-                .send()
-                .await
-                .unwrap()
-                .status()
-        }
+        async move { app.get_raw(&url).await.status() }
     };
     let mut removed = false;
     for _ in 0..100 {
@@ -483,45 +408,35 @@ async fn comments_carry_drawings_which_the_clean_up_keeps() {
         c.worker.media_gc_grace_secs = 1;
     })
     .await;
-    let author = app.sign_up("poster").await;
+    let (_, _, post) = app.sign_up_and_post("poster", "draw me something").await;
     let replier = app.sign_up("replier").await;
-    let c = app.community().await;
-    let post = app.post_text(&author, &c, "draw me something").await;
     let (status, body) = app
-        .post(
-            &format!("/api/v1/posts/{post}/comments"),
-            Some(&replier),
+        .comment_on(
+            &replier,
+            &post,
             json!({"body": "", "painting": painting(320, 120, stripes)}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let url = body["comment"]["drawing_url"].as_str().unwrap().to_owned();
-    let (_, comments) = app
-        .get(&format!("/api/v1/posts/{post}/comments"), None)
-        .await;
+    let (_, comments) = app.comments_of(&post).await;
     assert_eq!(comments["comments"][0]["drawing_url"], url.as_str());
     let page = app.page(&format!("/posts/{post}")).await;
     assert!(page.contains("alt=\"A drawing by replier\""));
     // Two clean-up passes later the comment's drawing is still there.
     tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
-    let r = app
-        .client
-        .get(format!("{}{url}", app.url))
-        .send()
-        .await
-        .unwrap();
+    let r = app.get_raw(&url).await;
     assert_eq!(r.status(), StatusCode::OK);
 }
 
 #[tokio::test]
 async fn a_drawing_described_by_its_author_carries_the_description_as_its_alt_text() {
     let app = TestApp::start().await;
-    let token = app.sign_up("describer").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("describer").await;
     let (status, drawn) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
+        .post_in(
+            &token,
+            &c,
             json!({"body": "", "painting": painting(320, 120, stripes),
                    "drawing_alt": "  A cat <waving> at the moon  "}),
         )
@@ -538,18 +453,18 @@ async fn a_drawing_described_by_its_author_carries_the_description_as_its_alt_te
 
     // A comment's drawing keeps its description too; without a drawing a description is dropped.
     let (_, comment) = app
-        .post(
-            &format!("/api/v1/posts/{post_id}/comments"),
-            Some(&token),
+        .comment_on(
+            &token,
+            &post_id,
             json!({"body": "", "painting": painting(320, 120, |x, _| x < 50),
                    "drawing_alt": "A black bar on the left"}),
         )
         .await;
     assert_eq!(comment["comment"]["drawing_alt"], "A black bar on the left");
     let (_, text_only) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
+        .post_in(
+            &token,
+            &c,
             json!({"body": "words", "drawing_alt": "nothing to describe"}),
         )
         .await;
@@ -558,16 +473,17 @@ async fn a_drawing_described_by_its_author_carries_the_description_as_its_alt_te
     assert!(page.contains("alt=\"A black bar on the left\""));
 
     // Too long a description is refused with its own code, and nothing is posted.
-    let (status, refused) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
+    assert_error(
+        app.post_in(
+            &token,
+            &c,
             json!({"body": "", "painting": painting(320, 120, stripes),
                    "drawing_alt": "x".repeat(301)}),
         )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(refused["error"], "drawing_alt_too_long");
+        .await,
+        422,
+        "drawing_alt_too_long",
+    );
 }
 
 #[tokio::test]
@@ -575,8 +491,7 @@ async fn the_page_form_posts_a_drawing_with_its_description() {
     let app = TestApp::start().await;
     app.sign_up("alty").await;
     let c = app.community().await;
-    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
-    let url = community["community"]["url"].as_str().unwrap().to_owned();
+    let url = app.community_url(&c).await;
     let browser = Browser::new(&app);
     let csrf = browser.sign_in("alty").await;
     let (_, form) = browser.get(&url).await;
@@ -600,8 +515,7 @@ async fn the_page_form_posts_a_drawing_with_its_description() {
 #[tokio::test]
 async fn uploads_have_their_own_rate_limit_and_text_posts_do_not_count() {
     let app = TestApp::start_configured(None, |c| c.rate_limits.upload_per_minute = 2).await;
-    let token = app.sign_up("uploader").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("uploader").await;
     let path = format!("/api/v1/communities/{c}/posts");
     for i in 0..2 {
         let p = painting(320, 120, |x, y| (x + y + i) % 7 == 0);
@@ -611,11 +525,12 @@ async fn uploads_have_their_own_rate_limit_and_text_posts_do_not_count() {
         assert_eq!(status, StatusCode::CREATED, "{body}");
     }
     let p = painting(320, 120, stripes);
-    let (status, body) = app
-        .post(&path, Some(&token), json!({"body": "", "painting": p}))
-        .await;
-    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
-    assert_eq!(body["error"], "rate_limited");
+    assert_error(
+        app.post(&path, Some(&token), json!({"body": "", "painting": p}))
+            .await,
+        429,
+        "rate_limited",
+    );
     // Nothing of the refused drawing was stored, and text still goes through.
     assert_eq!(
         media_files(&app).await,
@@ -631,15 +546,10 @@ async fn media_urls_point_at_the_configured_media_base() {
         c.media_url = "https://media.plaza.example/m/".into();
     })
     .await;
-    let token = app.sign_up("cdnuser").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("cdnuser").await;
     let p = painting(320, 120, stripes);
     let (status, body) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
-            json!({"body": "", "painting": p}),
-        )
+        .post_in(&token, &c, json!({"body": "", "painting": p}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let url = body["post"]["drawing_url"].as_str().unwrap();
@@ -660,8 +570,7 @@ async fn uploads_get_503_with_retry_after_while_every_image_worker_is_busy_and_s
         c.images.queue_wait_ms = 100;
     })
     .await;
-    let token = app.sign_up("patient").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("patient").await;
     let path = format!("/api/v1/communities/{c}/posts");
     let shot = json!({"body": "x", "screenshot": STANDARD.encode(phone_photo(64, 64))});
     let painted = json!({"body": "", "painting": painting(320, 120, stripes)});
@@ -687,8 +596,7 @@ async fn uploads_get_503_with_retry_after_while_every_image_worker_is_busy_and_s
         assert_eq!(body["error"], "media_busy");
     }
     // The page form gets a friendly page with the same status.
-    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
-    let url = community["community"]["url"].as_str().unwrap().to_owned();
+    let url = app.community_url(&c).await;
     let browser = Browser::new(&app);
     let csrf = browser.sign_in("patient").await;
     let r = post_screenshot_form(&browser, &url, &csrf, phone_photo(64, 64)).await;
@@ -710,8 +618,7 @@ async fn uploads_get_503_with_retry_after_while_every_image_worker_is_busy_and_s
 #[tokio::test]
 async fn sixteen_simultaneous_posts_of_the_same_new_drawing_all_succeed() {
     let app = TestApp::start().await;
-    let token = app.sign_up("crowd").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("crowd").await;
     let path = format!("{}/api/v1/communities/{c}/posts", app.url);
     let p = painting(320, 120, |x, y| (x * 3 + y) % 11 == 0);
     let mut posts = tokio::task::JoinSet::new();
@@ -764,13 +671,12 @@ async fn raw_status(app: &TestApp, path: &str) -> StatusCode {
 #[tokio::test]
 async fn folders_and_dot_paths_under_media_are_not_found() {
     let app = TestApp::start().await;
-    let token = app.sign_up("prober").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("prober").await;
     // Something stored first, so that the folders exist.
     let (status, _) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
+        .post_in(
+            &token,
+            &c,
             json!({"body": "", "painting": painting(320, 120, stripes),
                    "screenshot": STANDARD.encode(phone_photo(64, 64))}),
         )

@@ -6,12 +6,10 @@ use reqwest::StatusCode;
 #[tokio::test]
 async fn yeahs_on_a_post_are_grouped_with_names_and_a_count() {
     let app = TestApp::start().await;
-    let author = app.sign_up("hal").await;
-    let c = app.community().await;
-    let post = app.post_text(&author, &c, "rate my run").await;
+    let (author, _, post) = app.sign_up_and_post("hal", "rate my run").await;
     for fan in ["ian", "jen", "kim", "lou"] {
         let token = app.sign_up(fan).await;
-        app.put(&format!("/api/v1/posts/{post}/yeah"), &token).await;
+        app.yeah(&token, &post).await;
     }
     assert_eq!(app.wait_unread(&author, 1).await, 1);
     app.drain_jobs().await;
@@ -43,11 +41,9 @@ async fn yeahs_on_a_post_are_grouped_with_names_and_a_count() {
 #[tokio::test]
 async fn taking_back_and_giving_a_yeah_again_notifies_once() {
     let app = TestApp::start().await;
-    let author = app.sign_up("max").await;
+    let (author, _, post) = app.sign_up_and_post("max", "hello").await;
     let fan = app.sign_up("nia").await;
-    let c = app.community().await;
-    let post = app.post_text(&author, &c, "hello").await;
-    app.put(&format!("/api/v1/posts/{post}/yeah"), &fan).await;
+    app.yeah(&fan, &post).await;
     assert_eq!(app.wait_unread(&author, 1).await, 1);
     app.post(
         "/api/v1/notifications/read",
@@ -57,7 +53,7 @@ async fn taking_back_and_giving_a_yeah_again_notifies_once() {
     .await;
     app.delete(&format!("/api/v1/posts/{post}/yeah"), &fan)
         .await;
-    app.put(&format!("/api/v1/posts/{post}/yeah"), &fan).await;
+    app.yeah(&fan, &post).await;
     app.drain_jobs().await;
     let (_, body) = app
         .get("/api/v1/notifications/unread_count", Some(&author))
@@ -70,11 +66,8 @@ async fn taking_back_and_giving_a_yeah_again_notifies_once() {
 #[tokio::test]
 async fn comments_notify_the_author_and_the_other_commenters_but_never_yourself() {
     let app = TestApp::start().await;
-    let author = app.sign_up("oli").await;
-    let first = app.sign_up("pam").await;
-    let second = app.sign_up("ray").await;
-    let c = app.community().await;
-    let post = app.post_text(&author, &c, "thread").await;
+    let (author, _, post) = app.sign_up_and_post("oli", "thread").await;
+    let [first, second] = app.sign_ups(["pam", "ray"]).await;
     app.comment(&author, &post, "my own comment").await;
     app.comment(&first, &post, "first!").await;
     app.comment(&second, &post, "second!").await;
@@ -99,8 +92,7 @@ async fn comments_notify_the_author_and_the_other_commenters_but_never_yourself(
 #[tokio::test]
 async fn new_followers_and_comment_yeahs_are_notified() {
     let app = TestApp::start().await;
-    let a = app.sign_up("sue").await;
-    let b = app.sign_up("tom").await;
+    let [a, b] = app.sign_ups(["sue", "tom"]).await;
     app.put("/api/v1/users/sue/follow", &b).await;
     let c = app.community().await;
     let post = app.post_text(&b, &c, "post").await;

@@ -1,7 +1,7 @@
 //! The site as a browser without JavaScript uses it: cookie sessions, CSRF-protected forms,
 //! escaping, spoilers, the header's unread count and friendly error pages.
 
-use crate::helpers::{Browser, TestApp, token_in};
+use crate::helpers::{Browser, TestApp, assert_shows, token_in};
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -16,8 +16,7 @@ async fn a_person_signs_up_posts_and_sees_the_post_escaped() {
     );
 
     let c = app.community().await;
-    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
-    let url = community["community"]["url"].as_str().unwrap().to_owned();
+    let url = app.community_url(&c).await;
     let csrf = browser.csrf(&url).await;
     let r = browser
         .submit(
@@ -51,8 +50,7 @@ async fn forms_without_the_csrf_token_are_refused_and_change_nothing() {
             &[("username", "xavi"), ("password", "password1")],
         )
         .await;
-    assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    assert!(r.text().await.unwrap().contains("<html"));
+    assert_shows(r, StatusCode::FORBIDDEN, "<html").await;
     let r = browser
         .submit(
             "/signup",
@@ -86,12 +84,10 @@ async fn a_bad_form_comes_back_with_the_error_and_the_draft() {
             ],
         )
         .await;
-    assert_eq!(r.status(), StatusCode::CONFLICT);
-    assert!(r.text().await.unwrap().contains("That username is taken."));
+    assert_shows(r, StatusCode::CONFLICT, "That username is taken.").await;
 
     let c = app.community().await;
-    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
-    let url = community["community"]["url"].as_str().unwrap().to_owned();
+    let url = app.community_url(&c).await;
     let long = "y".repeat(1001);
     let r = browser
         .submit(&format!("{url}/posts"), &[("csrf", &csrf), ("body", &long)])
@@ -105,12 +101,11 @@ async fn a_bad_form_comes_back_with_the_error_and_the_draft() {
 #[tokio::test]
 async fn spoilers_are_hidden_from_others_but_not_from_the_author() {
     let app = TestApp::start().await;
-    let token = app.sign_up("zoe").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("zoe").await;
     let (_, body) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
+        .post_in(
+            &token,
+            &c,
             serde_json::json!({"body": "the ending twist", "spoiler": true}),
         )
         .await;
@@ -129,9 +124,7 @@ async fn spoilers_are_hidden_from_others_but_not_from_the_author() {
 #[tokio::test]
 async fn yeah_from_a_page_answers_json_and_the_header_counts_notifications() {
     let app = TestApp::start().await;
-    let author_token = app.sign_up("abby").await;
-    let c = app.community().await;
-    let post = app.post_text(&author_token, &c, "yeah this").await;
+    let (author_token, _, post) = app.sign_up_and_post("abby", "yeah this").await;
 
     let fan = Browser::new(&app);
     fan.sign_up("bert").await;
@@ -171,8 +164,7 @@ async fn yeah_from_a_page_answers_json_and_the_header_counts_notifications() {
 #[tokio::test]
 async fn follow_block_and_activity_work_from_the_pages() {
     let app = TestApp::start().await;
-    let friend = app.sign_up("cody").await;
-    let c = app.community().await;
+    let (friend, c) = app.sign_up_with_community("cody").await;
     app.post_text(&friend, &c, "cody's news").await;
     let me = Browser::new(&app);
     me.sign_up("dina").await;

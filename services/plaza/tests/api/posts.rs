@@ -1,20 +1,20 @@
 //! Posts, comments, Yeahs and feeds through the API.
 
 use crate::helpers::{TestApp, ids};
+use plaza_test_support::assert_error;
 use reqwest::StatusCode;
 use serde_json::json;
 
 #[tokio::test]
 async fn a_post_is_created_and_read_back() {
     let app = TestApp::start().await;
-    let token = app.sign_up("jack").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("jack").await;
     let (status, body) = app
-        .post(&format!("/api/v1/communities/{c}/posts"), Some(&token), json!({"body": "  Hello Plaza!  ", "feeling": 2, "spoiler": true, "topic_tag": "greetings"}))
+        .post_in(&token, &c, json!({"body": "  Hello Plaza!  ", "feeling": 2, "spoiler": true, "topic_tag": "greetings"}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let id = body["post"]["id"].as_str().unwrap();
-    let (status, body) = app.get(&format!("/api/v1/posts/{id}"), None).await;
+    let (status, body) = app.read_post(id).await;
     assert_eq!(status, StatusCode::OK);
     let post = &body["post"];
     assert_eq!(post["body"], "Hello Plaza!");
@@ -32,8 +32,7 @@ async fn a_post_is_created_and_read_back() {
 #[tokio::test]
 async fn invalid_posts_are_rejected_and_store_nothing() {
     let app = TestApp::start().await;
-    let token = app.sign_up("kate").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("kate").await;
     for (input, code) in [
         (json!({"body": "   "}), "body_empty"),
         (json!({"body": "x".repeat(1001)}), "body_too_long"),
@@ -44,13 +43,7 @@ async fn invalid_posts_are_rejected_and_store_nothing() {
             "invalid_topic_tag",
         ),
     ] {
-        let (status, body) = app
-            .post(
-                &format!("/api/v1/communities/{c}/posts"),
-                Some(&token),
-                input,
-            )
-            .await;
+        let (status, body) = app.post_in(&token, &c, input).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(body["error"], code);
     }
@@ -68,11 +61,7 @@ async fn invalid_posts_are_rejected_and_store_nothing() {
     assert!(body["posts"].as_array().unwrap().is_empty());
     // 1000 characters (not bytes) is still fine.
     let (status, _) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
-            json!({"body": "あ".repeat(1000)}),
-        )
+        .post_in(&token, &c, json!({"body": "あ".repeat(1000)}))
         .await;
     assert_eq!(status, StatusCode::CREATED);
 }
@@ -80,8 +69,7 @@ async fn invalid_posts_are_rejected_and_store_nothing() {
 #[tokio::test]
 async fn community_posts_come_newest_first_in_pages_of_twenty() {
     let app = TestApp::start().await;
-    let token = app.sign_up("leo").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("leo").await;
     let mut made = Vec::new();
     for i in 0..25 {
         made.push(app.post_text(&token, &c, &format!("post {i}")).await);
@@ -110,65 +98,48 @@ async fn community_posts_come_newest_first_in_pages_of_twenty() {
 #[tokio::test]
 async fn authors_delete_their_posts_and_comments_stay() {
     let app = TestApp::start().await;
-    let author = app.sign_up("mia").await;
+    let (author, c, post) = app.sign_up_and_post("mia", "short-lived").await;
     let other = app.sign_up("ned").await;
-    let c = app.community().await;
-    let post = app.post_text(&author, &c, "short-lived").await;
     app.comment(&other, &post, "nice").await;
 
-    let (status, body) = app.delete(&format!("/api/v1/posts/{post}"), &other).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(body["error"], "not_author");
+    assert_error(
+        app.delete(&format!("/api/v1/posts/{post}"), &other).await,
+        403,
+        "not_author",
+    );
 
     let (status, body) = app.delete(&format!("/api/v1/posts/{post}"), &author).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["post"]["deleted"], true);
-    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), None).await;
+    let (_, body) = app.read_post(&post).await;
     assert_eq!(body["post"]["deleted"], true);
     assert_eq!(body["post"]["body"], "");
-    let (_, body) = app
-        .get(&format!("/api/v1/posts/{post}/comments"), None)
-        .await;
+    let (_, body) = app.comments_of(&post).await;
     assert_eq!(body["comments"].as_array().unwrap().len(), 1);
     let (_, feed) = app
         .get(&format!("/api/v1/communities/{c}/posts"), None)
         .await;
     assert!(!ids(&feed, "posts").contains(&post));
-    let (status, body) = app
-        .post(
-            &format!("/api/v1/posts/{post}/comments"),
-            Some(&other),
-            json!({"body": "late"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(body["error"], "post_deleted");
+    assert_error(
+        app.comment_on(&other, &post, json!({"body": "late"})).await,
+        409,
+        "post_deleted",
+    );
 }
 
 #[tokio::test]
 async fn comments_come_oldest_first_and_are_counted() {
     let app = TestApp::start().await;
-    let a = app.sign_up("olga").await;
+    let (a, _, post) = app.sign_up_and_post("olga", "discuss").await;
     let b = app.sign_up("pete").await;
-    let c = app.community().await;
-    let post = app.post_text(&a, &c, "discuss").await;
     let first = app.comment(&b, &post, "first").await;
     let second = app.comment(&a, &post, "second").await;
-    let (_, body) = app
-        .get(&format!("/api/v1/posts/{post}/comments"), None)
-        .await;
+    let (_, body) = app.comments_of(&post).await;
     assert_eq!(ids(&body, "comments"), vec![first, second]);
-    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), None).await;
+    let (_, body) = app.read_post(&post).await;
     assert_eq!(body["post"]["comment_count"], 2);
-    let (status, body) = app
-        .post(
-            &format!("/api/v1/posts/{post}/comments"),
-            Some(&b),
-            json!({"body": ""}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"], "body_empty");
+    let (status, body) = app.comment_on(&b, &post, json!({"body": ""})).await;
+    assert_error((status, &body), 422, "body_empty");
     let (status, _) = app
         .post("/api/v1/posts/42/comments", Some(&b), json!({"body": "hi"}))
         .await;
@@ -178,21 +149,15 @@ async fn comments_come_oldest_first_and_are_counted() {
 #[tokio::test]
 async fn yeahs_are_counted_once_and_never_on_your_own_post() {
     let app = TestApp::start().await;
-    let author = app.sign_up("quinn").await;
+    let (author, _, post) = app.sign_up_and_post("quinn", "yeah me").await;
     let fan = app.sign_up("rosa").await;
-    let c = app.community().await;
-    let post = app.post_text(&author, &c, "yeah me").await;
 
-    let (status, body) = app
-        .put(&format!("/api/v1/posts/{post}/yeah"), &author)
-        .await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(body["error"], "own_content");
+    assert_error(app.yeah(&author, &post).await, 403, "own_content");
 
-    let (status, body) = app.put(&format!("/api/v1/posts/{post}/yeah"), &fan).await;
+    let (status, body) = app.yeah(&fan, &post).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["yeah_count"], 1);
-    let (_, body) = app.put(&format!("/api/v1/posts/{post}/yeah"), &fan).await;
+    let (_, body) = app.yeah(&fan, &post).await;
     assert_eq!(body["yeah_count"], 1);
 
     let (_, body) = app.get(&format!("/api/v1/posts/{post}"), Some(&fan)).await;
@@ -219,16 +184,15 @@ async fn yeahs_are_counted_once_and_never_on_your_own_post() {
 #[tokio::test]
 async fn comments_get_yeahs_too() {
     let app = TestApp::start().await;
-    let a = app.sign_up("sam").await;
+    let (a, _, post) = app.sign_up_and_post("sam", "post").await;
     let b = app.sign_up("tess").await;
-    let c = app.community().await;
-    let post = app.post_text(&a, &c, "post").await;
     let comment = app.comment(&b, &post, "comment").await;
-    let (status, body) = app
-        .put(&format!("/api/v1/comments/{comment}/yeah"), &b)
-        .await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(body["error"], "own_content");
+    assert_error(
+        app.put(&format!("/api/v1/comments/{comment}/yeah"), &b)
+            .await,
+        403,
+        "own_content",
+    );
     let (status, body) = app
         .put(&format!("/api/v1/comments/{comment}/yeah"), &a)
         .await;
@@ -251,7 +215,7 @@ async fn popular_posts_are_ordered_by_recent_yeahs() {
     let loved = app.post_text(&author, &c, "loved").await;
     let liked = app.post_text(&author, &c, "liked").await;
     for fan in &fans {
-        app.put(&format!("/api/v1/posts/{loved}/yeah"), fan).await;
+        app.yeah(fan, &loved).await;
     }
     app.put(&format!("/api/v1/posts/{liked}/yeah"), &fans[0])
         .await;
@@ -266,11 +230,8 @@ async fn popular_posts_are_ordered_by_recent_yeahs() {
 #[tokio::test]
 async fn the_activity_feed_shows_my_posts_and_those_i_follow() {
     let app = TestApp::start().await;
-    let me = app.sign_up("xena").await;
-    let friend = app.sign_up("yuri").await;
-    let stranger = app.sign_up("zack").await;
-    let c = app.community().await;
-    let mine = app.post_text(&me, &c, "mine").await;
+    let (me, c, mine) = app.sign_up_and_post("xena", "mine").await;
+    let [friend, stranger] = app.sign_ups(["yuri", "zack"]).await;
     let theirs = app.post_text(&friend, &c, "theirs").await;
     app.post_text(&stranger, &c, "unrelated").await;
     let (_, body) = app.get("/api/v1/feeds/activity", Some(&me)).await;
@@ -287,8 +248,7 @@ async fn the_activity_feed_shows_my_posts_and_those_i_follow() {
 #[tokio::test]
 async fn an_activity_feed_of_many_people_pages_through_recent_and_old_posts_in_order() {
     let app = TestApp::start().await;
-    let me = app.sign_up("reader").await;
-    let c = app.community().await;
+    let (me, c) = app.sign_up_with_community("reader").await;
     let mut recent = Vec::new();
     for i in 0..25 {
         let name = format!("friend{i:02}");

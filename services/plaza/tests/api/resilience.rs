@@ -87,8 +87,7 @@ async fn send_and_hang_up(app: &TestApp, method: &str, path: &str, token: &str, 
 async fn writes_finish_with_their_notifications_when_the_client_hangs_up() {
     let app = TestApp::start_with(Some(slow_writes())).await;
     let author = app.sign_up("eli").await;
-    let fan = app.sign_up("flo").await;
-    let c = app.community().await;
+    let (fan, c) = app.sign_up_with_community("flo").await;
 
     send_and_hang_up(
         &app,
@@ -121,7 +120,7 @@ async fn writes_finish_with_their_notifications_when_the_client_hangs_up() {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     app.drain_jobs().await;
 
-    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), None).await;
+    let (_, body) = app.read_post(&post).await;
     assert_eq!(
         body["post"]["comment_count"], 1,
         "the comment is wholly there"
@@ -141,16 +140,11 @@ async fn writes_finish_with_their_notifications_when_the_client_hangs_up() {
 #[tokio::test]
 async fn without_its_database_plaza_answers_a_json_503_with_a_retry_hint() {
     let app = TestApp::start_in_process().await;
-    let token = app.sign_up("nodb").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("nodb").await;
     // Every service of this process shares the pool: closing it is the database going away.
     app.db().pool.close().await;
     let (status, body) = app
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
-            serde_json::json!({"body": "into the void"}),
-        )
+        .post_in(&token, &c, serde_json::json!({"body": "into the void"}))
         .await;
     assert_eq!(status, reqwest::StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert_eq!(body["error"], "database_unavailable", "{body}");

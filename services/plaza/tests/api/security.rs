@@ -3,6 +3,7 @@
 //! cannot hold up.
 
 use crate::helpers::{Browser, TestApp, read_to_close};
+use plaza_test_support::assert_error;
 use reqwest::StatusCode;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -12,9 +13,7 @@ async fn a_back_link_that_could_leave_the_site_or_break_a_header_goes_home() {
     let app = TestApp::start().await;
     let browser = Browser::new(&app);
     browser.sign_up("walker").await;
-    let author = app.sign_up("author").await;
-    let c = app.community().await;
-    let post = app.post_text(&author, &c, "Yeah me").await;
+    let (_, _, post) = app.sign_up_and_post("author", "Yeah me").await;
     let csrf = browser.csrf("/").await;
     for back in [
         "/\r\nSet-Cookie: evil=1",
@@ -49,7 +48,7 @@ async fn a_back_link_that_could_leave_the_site_or_break_a_header_goes_home() {
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()["location"], format!("/posts/{post}").as_str());
-    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), None).await;
+    let (_, body) = app.read_post(&post).await;
     assert_eq!(body["post"]["yeah_count"], 1, "{body}");
     // A path on the site is kept, query and all.
     let r = browser
@@ -185,8 +184,7 @@ async fn a_slow_steady_upload_finishes_and_a_stalled_one_is_cut() {
         c.http.body_idle_timeout_secs = 1;
     })
     .await;
-    let token = app.sign_up("slowpoke").await;
-    let c = app.community().await;
+    let (token, c) = app.sign_up_with_community("slowpoke").await;
     let path = format!("/api/v1/communities/{c}/posts");
     let body = serde_json::to_vec(&serde_json::json!({"body": "x".repeat(900)})).unwrap();
     // Twelve pieces 400 ms apart: 4.8 s in all, more than twice the request time limit, but
@@ -271,11 +269,12 @@ async fn a_request_over_the_time_limit_gets_a_json_503() {
     });
     let app = TestApp::start_configured(Some(hook), |c| c.http.request_timeout_secs = 1).await;
     let c = app.community().await;
-    let (status, body) = app
-        .get(&format!("/api/v1/communities/{c}/posts"), None)
-        .await;
-    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
-    assert_eq!(body["error"], "timeout", "{body}");
+    assert_error(
+        app.get(&format!("/api/v1/communities/{c}/posts"), None)
+            .await,
+        503,
+        "timeout",
+    );
 }
 
 #[tokio::test]
@@ -283,9 +282,9 @@ async fn internal_services_refuse_callers_without_the_regions_secret() {
     use plaza::stack::Service;
     let secret = "a-test-secret-that-is-long-enough-0123456789";
     let app = TestApp::start_configured(None, |c| c.internal_secret.0 = secret.into()).await;
-    let token = app.sign_up("insider").await;
-    let c = app.community().await;
-    let post = app.post_text(&token, &c, "Through the front door").await;
+    let (_, _, post) = app
+        .sign_up_and_post("insider", "Through the front door")
+        .await;
     let client = reqwest::Client::new();
     let calls = [
         (Service::Timeline, format!("/v1/posts/{post}")),
@@ -328,7 +327,7 @@ async fn internal_services_refuse_callers_without_the_regions_secret() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     // And the site works, its services calling each other with the secret.
-    let (status, body) = app.get(&format!("/api/v1/posts/{post}"), None).await;
+    let (status, body) = app.read_post(&post).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }
 

@@ -119,8 +119,7 @@ async fn every_operation_refuses_whoever_may_not_call_it() {
     assert_eq!(status, StatusCode::OK);
     let ops = operations(&spec);
     assert!(ops.len() > 30, "the document lists the API");
-    let owner = app.sign_up("owner").await;
-    let stranger = app.sign_up("stranger").await;
+    let [owner, stranger] = app.sign_ups(["owner", "stranger"]).await;
     let f = fixtures(&app, &owner).await;
     let mut checked = 0;
     for op in &ops {
@@ -203,8 +202,7 @@ const TELLTALES: [&str; 6] = [
 async fn text_from_people_never_becomes_markup_on_any_page() {
     let app = TestApp::start().await;
     let author = app.sign_up("author").await;
-    let reader = app.sign_up("reader").await;
-    let c = app.community().await;
+    let (reader, c) = app.sign_up_with_community("reader").await;
     let (status, body) = app
         .call(
             Method::PATCH,
@@ -227,11 +225,7 @@ async fn text_from_people_never_becomes_markup_on_any_page() {
     let mut posts = Vec::new();
     for (i, payload) in XSS.iter().enumerate() {
         let (status, body) = app
-            .post(
-                &format!("/api/v1/communities/{c}/posts"),
-                Some(&author),
-                json!({"body": payload, "topic_tag": format!("<i>t{i}</i>"), "spoiler": i % 2 == 0}),
-            )
+            .post_in(&author, &c, json!({"body": payload, "topic_tag": format!("<i>t{i}</i>"), "spoiler": i % 2 == 0}))
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         let post = body["post"]["id"].as_str().unwrap().to_owned();

@@ -2,6 +2,7 @@
 
 use crate::helpers::{TestApp, ids};
 use plaza_storage::sqlx;
+use plaza_test_support::assert_error;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -34,9 +35,11 @@ async fn following_updates_counts_and_lists() {
 async fn you_cannot_follow_yourself_or_nobody() {
     let app = TestApp::start().await;
     let a = app.sign_up("cat").await;
-    let (status, body) = app.put("/api/v1/users/cat/follow", &a).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"], "cannot_follow_self");
+    assert_error(
+        app.put("/api/v1/users/cat/follow", &a).await,
+        422,
+        "cannot_follow_self",
+    );
     let (status, _) = app.put("/api/v1/users/nobody/follow", &a).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
@@ -60,9 +63,11 @@ async fn following_stops_at_one_thousand() {
             .await
             .unwrap();
     }
-    let (status, body) = app.put("/api/v1/users/eve/follow", &a).await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(body["error"], "follow_limit");
+    assert_error(
+        app.put("/api/v1/users/eve/follow", &a).await,
+        409,
+        "follow_limit",
+    );
     let (_, body) = app.get("/api/v1/users/eve", None).await;
     assert_eq!(body["user"]["follower_count"], 0);
 }
@@ -71,8 +76,7 @@ async fn following_stops_at_one_thousand() {
 async fn a_block_stops_follows_comments_yeahs_and_hides_posts() {
     let app = TestApp::start().await;
     let victim = app.sign_up("fay").await;
-    let pest = app.sign_up("gus").await;
-    let c = app.community().await;
+    let (pest, c) = app.sign_up_with_community("gus").await;
     app.put("/api/v1/users/fay/follow", &pest).await;
     let victims_post = app.post_text(&victim, &c, "mine").await;
     let pests_post = app.post_text(&pest, &c, "annoying").await;
@@ -85,19 +89,12 @@ async fn a_block_stops_follows_comments_yeahs_and_hides_posts() {
     assert_eq!(body["user"]["follower_count"], 0);
 
     let (status, body) = app.put("/api/v1/users/fay/follow", &pest).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(body["error"], "blocked");
+    assert_error((status, &body), 403, "blocked");
     let (status, _) = app
-        .post(
-            &format!("/api/v1/posts/{victims_post}/comments"),
-            Some(&pest),
-            json!({"body": "hey"}),
-        )
+        .comment_on(&pest, &victims_post, json!({"body": "hey"}))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = app
-        .put(&format!("/api/v1/posts/{victims_post}/yeah"), &pest)
-        .await;
+    let (status, _) = app.yeah(&pest, &victims_post).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // Neither sees the other's posts in the community feed.
@@ -117,8 +114,6 @@ async fn a_block_stops_follows_comments_yeahs_and_hides_posts() {
 
     let (_, body) = app.delete("/api/v1/users/gus/block", &victim).await;
     assert_eq!(body["blocking"], false);
-    let (status, _) = app
-        .put(&format!("/api/v1/posts/{victims_post}/yeah"), &pest)
-        .await;
+    let (status, _) = app.yeah(&pest, &victims_post).await;
     assert_eq!(status, StatusCode::OK);
 }

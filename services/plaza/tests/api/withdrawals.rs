@@ -7,13 +7,11 @@ use crate::helpers::TestApp;
 #[tokio::test]
 async fn a_taken_back_yeah_leaves_its_group_and_the_next_names_step_up() {
     let app = TestApp::start().await;
-    let author = app.sign_up("grouped").await;
-    let c = app.community().await;
-    let post = app.post_text(&author, &c, "yeah this").await;
+    let (author, _, post) = app.sign_up_and_post("grouped", "yeah this").await;
     let mut fans = Vec::new();
     for name in ["dave", "carol", "erin"] {
         let token = app.sign_up(name).await;
-        app.put(&format!("/api/v1/posts/{post}/yeah"), &token).await;
+        app.yeah(&token, &post).await;
         fans.push(token);
         // Apart in time, so the order of the names is the order of the Yeahs.
         app.drain_jobs().await;
@@ -43,12 +41,10 @@ async fn a_taken_back_yeah_leaves_its_group_and_the_next_names_step_up() {
 #[tokio::test]
 async fn a_group_whose_yeahs_are_all_taken_back_disappears_and_is_no_longer_unread() {
     let app = TestApp::start().await;
-    let author = app.sign_up("emptied").await;
+    let (author, _, post) = app.sign_up_and_post("emptied", "a post").await;
     let fan = app.sign_up("fickle").await;
-    let c = app.community().await;
-    let post = app.post_text(&author, &c, "a post").await;
     let comment = app.comment(&author, &post, "a comment").await;
-    app.put(&format!("/api/v1/posts/{post}/yeah"), &fan).await;
+    app.yeah(&fan, &post).await;
     app.put(&format!("/api/v1/comments/{comment}/yeah"), &fan)
         .await;
     assert_eq!(notification_texts(&app, &author).await.len(), 2);

@@ -26,7 +26,7 @@ fn fresh_png() -> Vec<u8> {
 #[tokio::test]
 async fn the_edge_speaks_tls_and_sends_plain_http_to_it() {
     let region = Region::open();
-    let response = region.client.get(format!("{EDGE}/")).send().await.unwrap();
+    let response = region.get_raw("/").await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(
         response
@@ -53,12 +53,7 @@ async fn the_edge_speaks_tls_and_sends_plain_http_to_it() {
 #[tokio::test]
 async fn static_files_come_from_the_edge() {
     let region = Region::open();
-    let response = region
-        .client
-        .get(format!("{EDGE}/static/plaza.css"))
-        .send()
-        .await
-        .unwrap();
+    let response = region.get_raw("/static/plaza.css").await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(
         response.headers()["content-type"]
@@ -83,11 +78,7 @@ async fn a_screenshot_lands_in_the_bucket_and_the_second_read_is_an_edge_cache_h
     let c = region.community().await;
     let png = fresh_png();
     let (status, body) = region
-        .post(
-            &format!("/api/v1/communities/{c}/posts"),
-            Some(&token),
-            json!({"body": "from the edge", "screenshot": STANDARD.encode(&png), "screenshot_type": "image/png"}),
-        )
+        .post_in(&token, &c, json!({"body": "from the edge", "screenshot": STANDARD.encode(&png), "screenshot_type": "image/png"}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let url = body["post"]["screenshot_url"].as_str().unwrap().to_owned();
@@ -104,12 +95,7 @@ async fn a_screenshot_lands_in_the_bucket_and_the_second_read_is_an_edge_cache_h
         .expect("the object is in the bucket");
 
     // The edge serves it: a miss first, then a hit from nginx's cache, same bytes each time.
-    let first = region
-        .client
-        .get(format!("{EDGE}{url}"))
-        .send()
-        .await
-        .unwrap();
+    let first = region.get_raw(&url).await;
     assert_eq!(first.status(), StatusCode::OK);
     assert_eq!(first.headers()["x-cache-status"], "MISS");
     assert_eq!(
@@ -117,23 +103,13 @@ async fn a_screenshot_lands_in_the_bucket_and_the_second_read_is_an_edge_cache_h
         "public, max-age=31536000, immutable"
     );
     assert_eq!(first.bytes().await.unwrap().to_vec(), stored);
-    let second = region
-        .client
-        .get(format!("{EDGE}{url}"))
-        .send()
-        .await
-        .unwrap();
+    let second = region.get_raw(&url).await;
     assert_eq!(second.headers()["x-cache-status"], "HIT");
     assert_eq!(second.bytes().await.unwrap().to_vec(), stored);
 
     // The thumbnail is stored beside it.
     let thumb = body["post"]["screenshot_thumb_url"].as_str().unwrap();
-    let response = region
-        .client
-        .get(format!("{EDGE}{thumb}"))
-        .send()
-        .await
-        .unwrap();
+    let response = region.get_raw(thumb).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(
         store
@@ -148,23 +124,15 @@ async fn a_screenshot_lands_in_the_bucket_and_the_second_read_is_an_edge_cache_h
 async fn a_missing_object_is_a_404_at_the_edge() {
     let region = Region::open();
     let response = region
-        .client
-        .get(format!("{EDGE}/media/screenshots/{}.png", "0".repeat(64)))
-        .send()
-        .await
-        .unwrap();
+        .get_raw(&format!("/media/screenshots/{}.png", "0".repeat(64)))
+        .await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn pages_through_the_edge_refuse_framing_and_a_half_sent_request_is_cut() {
     let region = Region::open();
-    let response = region
-        .client
-        .get(format!("{EDGE}/communities"))
-        .send()
-        .await
-        .unwrap();
+    let response = region.get_raw("/communities").await;
     assert_eq!(response.status(), StatusCode::OK);
     let csp = response.headers()["content-security-policy"]
         .to_str()

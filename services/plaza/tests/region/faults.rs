@@ -1,49 +1,37 @@
 //! Parts failing while the region is in use: memcached stopped, a web process killed.
 
 use crate::helpers::{EDGE, Region, Restore, WEB1};
-use reqwest::{Method, StatusCode};
+use plaza_test_support::assert_error;
+use reqwest::StatusCode;
 use serde_json::json;
 use std::time::Duration;
 
 #[tokio::test]
 async fn with_memcached_stopped_plaza_keeps_serving_and_says_so() {
     let region = Region::open();
-    let (_, author) = region.sign_up("nomc").await;
+    let (author, c, post) = region.author_with_post("nomc", "before the outage").await;
     let (_, reader) = region.sign_up("nomcr").await;
-    let c = region.community().await;
-    let post = region.post_text(&author, &c, "before the outage").await;
 
     let out = region.ctl(&["stop", "memcached"]);
     assert!(out.contains("stopped"), "{out}");
     {
         let _restart = Restore(&region, &["start", "memcached"]);
         // Still ready (HAProxy keeps the process), with the cache reported degraded.
-        let (status, body) = region
-            .call_at(WEB1, Method::GET, "/readyz", None, None)
-            .await;
+        let (status, body) = region.get_at(WEB1, "/readyz").await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body["cache"], "degraded", "{body}");
         // Reads and writes work, from the database.
-        let (status, body) = region.get(&format!("/api/v1/posts/{post}"), None).await;
+        let (status, body) = region.read_post(&post).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let (status, _) = region
-            .post(
-                &format!("/api/v1/posts/{post}/comments"),
-                Some(&reader),
-                json!({"body": "during the outage"}),
-            )
+            .comment_on(&reader, &post, json!({"body": "during the outage"}))
             .await;
         assert_eq!(status, StatusCode::CREATED);
         let during = region.post_text(&author, &c, "during the outage").await;
-        let (status, body) = region.get(&format!("/api/v1/posts/{post}"), None).await;
+        let (status, body) = region.read_post(&post).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(body["post"]["comment_count"], 1);
-        let page = region
-            .client
-            .get(format!("{EDGE}/posts/{during}"))
-            .send()
-            .await
-            .unwrap();
+        let page = region.get_raw(&format!("/posts/{during}")).await;
         assert_eq!(page.status(), StatusCode::OK);
         // The outage is in the logs.
         let logs = ["web1", "web2", "timeline1", "timeline2"]
@@ -62,9 +50,7 @@ async fn with_memcached_stopped_plaza_keeps_serving_and_says_so() {
     // Back: the cache is used again and shows what was written meanwhile.
     let mut ok = false;
     for _ in 0..50 {
-        let (_, body) = region
-            .call_at(WEB1, Method::GET, "/readyz", None, None)
-            .await;
+        let (_, body) = region.get_at(WEB1, "/readyz").await;
         if body["cache"] == "ok" {
             ok = true;
             break;
@@ -72,7 +58,7 @@ async fn with_memcached_stopped_plaza_keeps_serving_and_says_so() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert!(ok, "the cache came back");
-    let (_, body) = region.get(&format!("/api/v1/posts/{post}"), None).await;
+    let (_, body) = region.read_post(&post).await;
     assert_eq!(body["post"]["comment_count"], 1);
 }
 
@@ -89,9 +75,9 @@ async fn killing_a_web_process_mid_use_loses_no_acknowledged_post() {
             assert!(out.contains("signalled"), "{out}");
         }
         let (status, body) = region
-            .post(
-                &format!("/api/v1/communities/{c}/posts"),
-                Some(&author),
+            .post_in(
+                &author,
+                &c,
                 json!({"body": format!("post {i}"), "feeling": 0}),
             )
             .await;
@@ -107,13 +93,11 @@ async fn killing_a_web_process_mid_use_loses_no_acknowledged_post() {
         "HAProxy moves requests to the live process ({failed} failed)"
     );
     for id in &acknowledged {
-        let (status, _) = region.get(&format!("/api/v1/posts/{id}"), None).await;
+        let (status, _) = region.read_post(id).await;
         assert_eq!(status, StatusCode::OK, "acknowledged post {id} is there");
     }
     // supervisord brought web1 back.
-    let (status, _) = region
-        .call_at(WEB1, Method::GET, "/healthz", None, None)
-        .await;
+    let (status, _) = region.get_at(WEB1, "/healthz").await;
     assert_eq!(status, StatusCode::OK);
 }
 
@@ -136,22 +120,14 @@ async fn with_the_object_store_down_an_image_post_is_refused_clearly_and_text_st
             base64::engine::general_purpose::STANDARD.encode(png.into_inner())
         };
         let (status, body) = region
-            .post(
-                &format!("/api/v1/communities/{c}/posts"),
-                Some(&author),
-                json!({"body": "", "painting": painting}),
-            )
+            .post_in(&author, &c, json!({"body": "", "painting": painting}))
             .await;
-        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
-        assert_eq!(body["error"], "media_unavailable");
+        assert_error((status, &body), 503, "media_unavailable");
         region.post_text(&author, &c, "words need no bucket").await;
         // An object the edge has not cached: Plaza's JSON error with a retry hint.
         let r = region
-            .client
-            .get(format!("{EDGE}/media/drawings/{}.png", "0".repeat(64)))
-            .send()
-            .await
-            .unwrap();
+            .get_raw(&format!("/media/drawings/{}.png", "0".repeat(64)))
+            .await;
         assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert!(r.headers().contains_key("retry-after"));
         let body: serde_json::Value = r.json().await.unwrap();
@@ -193,9 +169,9 @@ async fn a_rolling_restart_of_the_web_processes_fails_no_request() {
     let mut statuses = Vec::new();
     while !restarts.is_finished() {
         let (status, body) = region
-            .post(
-                &format!("/api/v1/communities/{c}/posts"),
-                Some(&author),
+            .post_in(
+                &author,
+                &c,
                 json!({"body": format!("rolling {}", statuses.len()), "feeling": 0}),
             )
             .await;
@@ -217,6 +193,11 @@ async fn a_rolling_restart_of_the_web_processes_fails_no_request() {
     region.wait_ready().await;
 }
 
+/// Waits (up to a minute) until the edge serves the communities again.
+async fn wait_until_served(region: &Region) {
+    wait_for_status(region, "/api/v1/communities", StatusCode::OK, 60).await;
+}
+
 /// Waits until `GET path` through the edge answers `want` (or panics after `secs`).
 async fn wait_for_status(region: &Region, path: &str, want: StatusCode, secs: u64) {
     for _ in 0..secs * 10 {
@@ -233,12 +214,7 @@ async fn wait_for_status(region: &Region, path: &str, want: StatusCode, secs: u6
 /// JSON error with a retry hint on the API, a friendly HTML page elsewhere, never HAProxy's or
 /// nginx's own HTML.
 async fn check_outage_answers(region: &Region, status: StatusCode) {
-    let api = region
-        .client
-        .get(format!("{EDGE}/api/v1/communities"))
-        .send()
-        .await
-        .unwrap();
+    let api = region.get_raw("/api/v1/communities").await;
     assert_eq!(api.status(), status);
     assert!(api.headers().contains_key("retry-after"));
     assert!(
@@ -249,12 +225,7 @@ async fn check_outage_answers(region: &Region, status: StatusCode) {
     );
     let body: serde_json::Value = api.json().await.unwrap();
     assert_eq!(body["error"], "service_unavailable", "{body}");
-    let page = region
-        .client
-        .get(format!("{EDGE}/communities"))
-        .send()
-        .await
-        .unwrap();
+    let page = region.get_raw("/communities").await;
     assert_eq!(page.status(), status);
     assert!(page.headers().contains_key("retry-after"));
     assert!(
@@ -270,7 +241,7 @@ async fn check_outage_answers(region: &Region, status: StatusCode) {
 #[tokio::test]
 async fn with_every_web_process_down_the_api_gets_json_and_pages_a_friendly_page() {
     let region = Region::open();
-    wait_for_status(&region, "/api/v1/communities", StatusCode::OK, 60).await;
+    wait_until_served(&region).await;
     region.ctl(&["stop", "web1", "web2"]);
     {
         let _restart = Restore(&region, &["start", "web1", "web2"]);
@@ -297,28 +268,26 @@ async fn with_every_web_process_down_the_api_gets_json_and_pages_a_friendly_page
         assert!(settled, "the edge never answered the friendly page");
         check_outage_answers(&region, StatusCode::SERVICE_UNAVAILABLE).await;
     }
-    wait_for_status(&region, "/api/v1/communities", StatusCode::OK, 60).await;
+    wait_until_served(&region).await;
 }
 
 #[tokio::test]
 async fn with_the_load_balancer_down_the_edge_answers_json_and_a_friendly_page() {
     let region = Region::open();
-    wait_for_status(&region, "/api/v1/communities", StatusCode::OK, 60).await;
+    wait_until_served(&region).await;
     region.ctl(&["stop", "haproxy"]);
     {
         let _restart = Restore(&region, &["start", "haproxy"]);
         check_outage_answers(&region, StatusCode::BAD_GATEWAY).await;
     }
-    wait_for_status(&region, "/api/v1/communities", StatusCode::OK, 60).await;
+    wait_until_served(&region).await;
 }
 
 #[tokio::test]
 async fn with_the_database_stopped_requests_fail_fast_with_json_503s_and_service_resumes() {
     let region = Region::open();
-    wait_for_status(&region, "/api/v1/communities", StatusCode::OK, 60).await;
-    let (_, author) = region.sign_up("nodb").await;
-    let c = region.community().await;
-    let before = region.post_text(&author, &c, "before the outage").await;
+    wait_until_served(&region).await;
+    let (author, c, before) = region.author_with_post("nodb", "before the outage").await;
     // Answers must come back within seconds, never hang: this client gives up after 5 s.
     let impatient = reqwest::Client::builder()
         .timeout(Duration::from_secs(5))
@@ -349,9 +318,9 @@ async fn with_the_database_stopped_requests_fail_fast_with_json_503s_and_service
         assert_eq!(body["error"], "database_unavailable", "{body}");
         // Through the edge: a JSON 503 too (HAProxy's once it has taken the processes out).
         let (status, body) = region
-            .post(
-                &format!("/api/v1/communities/{c}/posts"),
-                Some(&author),
+            .post_in(
+                &author,
+                &c,
                 json!({"body": "during the outage, via the edge"}),
             )
             .await;
@@ -368,7 +337,7 @@ async fn with_the_database_stopped_requests_fail_fast_with_json_503s_and_service
     wait_for_status(&region, "/api/v1/communities", StatusCode::OK, 90).await;
     let mut status = StatusCode::SERVICE_UNAVAILABLE;
     for _ in 0..100 {
-        status = region.get(&format!("/api/v1/posts/{before}"), None).await.0;
+        status = region.read_post(&before).await.0;
         if status == StatusCode::OK {
             break;
         }

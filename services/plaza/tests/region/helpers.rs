@@ -1,8 +1,8 @@
 //! Reaching the region: its edge URL, its processes' own ports, supervisorctl and its config.
 
 use plaza::Config;
-use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use plaza_test_support::Api;
+use reqwest::StatusCode;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -15,7 +15,16 @@ pub const WEB2: &str = "http://127.0.0.1:9102";
 pub struct Region {
     pub root: PathBuf,
     pub config: Config,
-    pub client: reqwest::Client,
+    /// Plaza's API through the edge (`region.client`, `region.get(..)`, `region.call_at(..)`).
+    pub api: Api,
+}
+
+impl std::ops::Deref for Region {
+    type Target = Api;
+
+    fn deref(&self) -> &Api {
+        &self.api
+    }
 }
 
 impl Region {
@@ -34,7 +43,7 @@ impl Region {
         Region {
             root,
             config,
-            client,
+            api: Api::new(EDGE, client),
         }
     }
 
@@ -61,92 +70,40 @@ impl Region {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
-    /// Calls `base` + `path`; returns the status and JSON body (Null when empty).
-    pub async fn call_at(
-        &self,
-        base: &str,
-        method: Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let mut req = self.client.request(method, format!("{base}{path}"));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let response = req.send().await.expect("request sent");
-        let status = response.status();
-        let text = response.text().await.expect("body");
-        let value = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or(Value::String(text))
-        };
-        (status, value)
-    }
-
-    pub async fn get(&self, path: &str, token: Option<&str>) -> (StatusCode, Value) {
-        self.call_at(EDGE, Method::GET, path, token, None).await
-    }
-
-    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
-        self.call_at(EDGE, Method::POST, path, token, Some(body))
-            .await
-    }
-
     /// Signs up a new person with a unique name made from `prefix`; returns (name, token).
     pub async fn sign_up(&self, prefix: &str) -> (String, String) {
         let name = unique(prefix);
-        let (status, body) = self
-            .post(
-                "/api/v1/accounts",
-                None,
-                json!({"username": name, "password": "password1"}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        (name, body["token"].as_str().expect("token").to_owned())
+        let token = self.api.sign_up(&name).await;
+        (name, token)
     }
 
-    /// The first community's id.
-    pub async fn community(&self) -> String {
-        let (_, body) = self.get("/api/v1/communities", None).await;
-        body["communities"][0]["id"]
-            .as_str()
-            .expect("a community")
-            .to_owned()
+    /// Signs up a new person (a unique name made from `prefix`) who posts `text` in the first
+    /// community: (token, community, post).
+    pub async fn author_with_post(&self, prefix: &str, text: &str) -> (String, String, String) {
+        let (_, token) = self.sign_up(prefix).await;
+        let community = self.community().await;
+        let post = self.post_text(&token, &community, text).await;
+        (token, community, post)
     }
 
-    pub async fn post_text(&self, token: &str, community: &str, text: &str) -> String {
-        let (status, body) = self
-            .post(
-                &format!("/api/v1/communities/{community}/posts"),
-                Some(token),
-                json!({"body": text, "feeling": 1}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        body["post"]["id"].as_str().expect("post id").to_owned()
+    /// Comments `text` on `post` as `token`'s owner through the process at `base`.
+    pub async fn comment_via(
+        &self,
+        base: &str,
+        token: &str,
+        post: &str,
+        text: &str,
+    ) -> (StatusCode, serde_json::Value) {
+        let path = format!("/api/v1/posts/{post}/comments");
+        let body = serde_json::json!({ "body": text });
+        self.call_at(base, reqwest::Method::POST, &path, Some(token), Some(body))
+            .await
     }
 
     /// Waits (bounded) until `token`'s owner has `n` unread notifications.
     pub async fn wait_unread(&self, token: &str, n: i64, within: Duration) -> i64 {
-        let deadline = tokio::time::Instant::now() + within;
-        let mut last = -1;
-        while tokio::time::Instant::now() < deadline {
-            let (_, body) = self
-                .get("/api/v1/notifications/unread_count", Some(token))
-                .await;
-            last = body["unread"].as_i64().unwrap_or(-1);
-            if last == n {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        last
+        let every = Duration::from_millis(200);
+        self.api.wait_unread_within(token, n, within, every).await
     }
 
     /// Waits until every process of the region answers /readyz through HAProxy again.

@@ -81,21 +81,15 @@ async fn a_job_that_keeps_failing_is_retried_with_back_off_then_dead_lettered() 
 async fn a_job_whose_worker_is_killed_mid_run_runs_again_and_notifies_once() {
     let region = Region::open();
     let db = region.db().await;
-    let (_, author) = region.sign_up("jobk").await;
+    let (author, _, post) = region.author_with_post("jobk", "slow news").await;
     let (_, fan) = region.sign_up("jobf").await;
-    let c = region.community().await;
-    let post = region.post_text(&author, &c, "slow news").await;
 
     // Freeze the notification process: a delivery sent to it now hangs mid-job.
     let out = region.ctl(&["signal", "STOP", "notification1"]);
     assert!(out.contains("signalled"), "{out}");
     let thawed = Restore(&region, &["signal", "CONT", "notification1"]);
     let (status, body) = region
-        .post(
-            &format!("/api/v1/posts/{post}/comments"),
-            Some(&fan),
-            json!({"body": "hello"}),
-        )
+        .comment_on(&fan, &post, json!({"body": "hello"}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let comment = body["comment"]["id"].as_str().unwrap().to_owned();

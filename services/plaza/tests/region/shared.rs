@@ -12,9 +12,7 @@ use std::time::Duration;
 async fn readiness_reports_the_shared_parts() {
     let region = Region::open();
     for web in [WEB1, WEB2] {
-        let (status, body) = region
-            .call_at(web, Method::GET, "/readyz", None, None)
-            .await;
+        let (status, body) = region.get_at(web, "/readyz").await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body["database"], "ok");
         assert_eq!(body["cache"], "ok", "{body}");
@@ -25,22 +23,12 @@ async fn readiness_reports_the_shared_parts() {
 #[tokio::test]
 async fn a_post_cached_in_memcached_is_invalidated_for_every_process() {
     let region = Region::open();
-    let (_, author) = region.sign_up("cache").await;
+    let (author, _, post) = region.author_with_post("cache", "cache me").await;
     let (_, reader) = region.sign_up("cread").await;
-    let c = region.community().await;
-    let post = region.post_text(&author, &c, "cache me").await;
 
     // Read through both web processes (and so both timeline processes, via HAProxy).
     for web in [WEB1, WEB2, WEB1, WEB2] {
-        let (status, body) = region
-            .call_at(
-                web,
-                Method::GET,
-                &format!("/api/v1/posts/{post}"),
-                None,
-                None,
-            )
-            .await;
+        let (status, body) = region.get_at(web, &format!("/api/v1/posts/{post}")).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(body["post"]["comment_count"], 0);
     }
@@ -50,27 +38,11 @@ async fn a_post_cached_in_memcached_is_invalidated_for_every_process() {
     assert!(memcached.get(&key).await.is_some(), "the post is cached");
 
     // A comment through one process changes the count every process serves at once.
-    let (status, _) = region
-        .call_at(
-            WEB2,
-            Method::POST,
-            &format!("/api/v1/posts/{post}/comments"),
-            Some(&reader),
-            Some(json!({"body": "first"})),
-        )
-        .await;
+    let (status, _) = region.comment_via(WEB2, &reader, &post, "first").await;
     assert_eq!(status, StatusCode::CREATED);
     assert!(memcached.get(&key).await.is_none(), "the entry was deleted");
     for web in [WEB1, WEB2] {
-        let (_, body) = region
-            .call_at(
-                web,
-                Method::GET,
-                &format!("/api/v1/posts/{post}"),
-                None,
-                None,
-            )
-            .await;
+        let (_, body) = region.get_at(web, &format!("/api/v1/posts/{post}")).await;
         assert_eq!(body["post"]["comment_count"], 1, "served by {web}");
     }
 
@@ -86,15 +58,7 @@ async fn a_post_cached_in_memcached_is_invalidated_for_every_process() {
         .await;
     assert!(status.is_success(), "{status}");
     for web in [WEB2, WEB1] {
-        let (status, body) = region
-            .call_at(
-                web,
-                Method::GET,
-                &format!("/api/v1/posts/{post}"),
-                None,
-                None,
-            )
-            .await;
+        let (status, body) = region.get_at(web, &format!("/api/v1/posts/{post}")).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(body["post"]["deleted"], true, "served by {web}");
     }
@@ -105,15 +69,7 @@ async fn an_account_edited_through_one_process_reads_new_from_the_other() {
     let region = Region::open();
     let (name, token) = region.sign_up("prof").await;
     for web in [WEB1, WEB2] {
-        let (status, body) = region
-            .call_at(
-                web,
-                Method::GET,
-                &format!("/api/v1/users/{name}"),
-                None,
-                None,
-            )
-            .await;
+        let (status, body) = region.get_at(web, &format!("/api/v1/users/{name}")).await;
         assert_eq!(status, StatusCode::OK, "{body}");
     }
     let memcached = region.memcached();
@@ -131,28 +87,14 @@ async fn an_account_edited_through_one_process_reads_new_from_the_other() {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let (_, body) = region
-        .call_at(
-            WEB2,
-            Method::GET,
-            &format!("/api/v1/users/{name}"),
-            None,
-            None,
-        )
-        .await;
+    let (_, body) = region.get_at(WEB2, &format!("/api/v1/users/{name}")).await;
     assert_eq!(body["user"]["display_name"], "Renamed", "{body}");
 }
 
 /// The ids of the posts on a community's first page, as `web` serves it.
 async fn first_page(region: &Region, web: &str, community: &str) -> Vec<(String, i64)> {
     let (status, body) = region
-        .call_at(
-            web,
-            Method::GET,
-            &format!("/api/v1/communities/{community}/posts"),
-            None,
-            None,
-        )
+        .get_at(web, &format!("/api/v1/communities/{community}/posts"))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body["posts"]
@@ -244,15 +186,7 @@ async fn a_community_page_cached_in_memcached_changes_for_every_process_on_a_wri
     }
 
     // A comment's count shows on the page through every process too.
-    let (status, _) = region
-        .call_at(
-            WEB1,
-            Method::POST,
-            &format!("/api/v1/posts/{second}/comments"),
-            Some(&reader),
-            Some(json!({"body": "nice"})),
-        )
-        .await;
+    let (status, _) = region.comment_via(WEB1, &reader, &second, "nice").await;
     assert_eq!(status, StatusCode::CREATED);
     for web in [WEB2, WEB1] {
         assert_eq!(
@@ -294,10 +228,8 @@ async fn wait_for_unread(response: reqwest::Response, want: i64) -> Result<(), S
 #[tokio::test]
 async fn a_notification_made_in_one_process_reaches_a_stream_on_another() {
     let region = Region::open();
-    let (_, author) = region.sign_up("live").await;
+    let (author, _, post) = region.author_with_post("live", "watch this").await;
     let (_, fan) = region.sign_up("lfan").await;
-    let c = region.community().await;
-    let post = region.post_text(&author, &c, "watch this").await;
 
     // The author's live stream is held by web1 ...
     let response = region

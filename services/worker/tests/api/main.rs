@@ -1,0 +1,46 @@
+//! The worker's own REST API (health and the queue's depth): its router called directly (no
+//! socket) with an `AppState` over a fresh database per test. Jobs run end to end, from a write
+//! to a delivered notification, are tested in `services/plaza/tests`.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on anything unexpected"
+)]
+
+mod health;
+mod queue;
+
+use plaza_clients::{NotificationClient, TimelineClient};
+use plaza_http::InternalSecret;
+use plaza_test_support::{ServiceApp, TestDb};
+use plaza_worker::{AppState, Config};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Where the worker's clients point: nothing listens there, and the API under test calls no
+/// other service.
+const NOWHERE: &str = "http://127.0.0.1:9";
+
+/// The worker's state over `db`, as the `plaza` command builds it without a media store (the
+/// one place to adapt when the wiring changes).
+fn state(db: &TestDb, secret: &InternalSecret) -> AppState {
+    AppState {
+        db: db.db.clone(),
+        timeline: TimelineClient::new(NOWHERE, secret).unwrap(),
+        notification: NotificationClient::new(NOWHERE, secret).unwrap(),
+        config: Arc::new(Config {
+            region: 1,
+            poll_interval: Duration::from_millis(50),
+            lease: Duration::from_secs(30),
+            batch: 10,
+            internal_secret: secret.clone(),
+            media_gc: None,
+        }),
+        media: None,
+    }
+}
+
+/// The worker's router on a fresh database (its job loop is not started).
+async fn start() -> ServiceApp {
+    ServiceApp::start(|db, secret| plaza_worker::app(state(db, secret))).await
+}

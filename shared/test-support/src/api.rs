@@ -1,0 +1,216 @@
+//! Plaza's public JSON API reached over HTTP at a base URL: the calls every cross-service test
+//! makes (sign up, find a community, post, comment, wait for a notification).
+
+use crate::request::parse_body;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+/// A client of Plaza's API at `url` (a web service started by the test, or a region's edge).
+#[derive(Debug, Clone)]
+pub struct Api {
+    pub url: String,
+    pub client: reqwest::Client,
+}
+
+impl Api {
+    pub fn new(url: impl Into<String>, client: reqwest::Client) -> Self {
+        Api {
+            url: url.into(),
+            client,
+        }
+    }
+
+    /// Calls `base` + `path` (a base other than this API's: one process of a region); returns
+    /// the status and the JSON body (`Null` when empty).
+    pub async fn call_at(
+        &self,
+        base: &str,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self.client.request(method, format!("{base}{path}"));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let response = req.send().await.expect("request sent");
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        (status, parse_body(&text))
+    }
+
+    /// `GET base + path` without a token (one process of a region).
+    pub async fn get_at(&self, base: &str, path: &str) -> (StatusCode, Value) {
+        self.call_at(base, Method::GET, path, None, None).await
+    }
+
+    /// The whole answer to `GET path` without a token (headers, bytes), for a test that looks
+    /// past the JSON: media, static files, pages.
+    pub async fn get_raw(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Calls the API; returns the status and the JSON body (`Null` when empty).
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        self.call_at(&self.url, method, path, token, body).await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> (StatusCode, Value) {
+        self.call(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call(Method::PUT, path, Some(token), None).await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call(Method::DELETE, path, Some(token), None).await
+    }
+
+    /// Signs up `name` (password "password1") and returns its API token.
+    pub async fn sign_up(&self, name: &str) -> String {
+        let (status, body) = self
+            .post(
+                "/api/v1/accounts",
+                None,
+                json!({"username": name, "password": "password1"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Signs up each of `names` in turn (password "password1"); returns their API tokens.
+    pub async fn sign_ups<const N: usize>(&self, names: [&str; N]) -> [String; N] {
+        let mut tokens = Vec::with_capacity(N);
+        for name in names {
+            tokens.push(self.sign_up(name).await);
+        }
+        tokens.try_into().expect("one token a name")
+    }
+
+    /// The first default community's id.
+    pub async fn community(&self) -> String {
+        let (_, body) = self.get("/api/v1/communities", None).await;
+        body["communities"][0]["id"]
+            .as_str()
+            .expect("a community")
+            .to_owned()
+    }
+
+    /// The page URL of `community` (such as `/communities/...`).
+    pub async fn community_url(&self, community: &str) -> String {
+        let (_, body) = self
+            .get(&format!("/api/v1/communities/{community}"), None)
+            .await;
+        body["community"]["url"]
+            .as_str()
+            .expect("a community URL")
+            .to_owned()
+    }
+
+    /// Posts `body` (the JSON of a new post) in `community` as `token`'s owner.
+    pub async fn post_in(&self, token: &str, community: &str, body: Value) -> (StatusCode, Value) {
+        let path = format!("/api/v1/communities/{community}/posts");
+        self.post(&path, Some(token), body).await
+    }
+
+    /// Posts `text` in `community` and returns the post's id.
+    pub async fn post_text(&self, token: &str, community: &str, text: &str) -> String {
+        let (status, body) = self
+            .post_in(token, community, json!({"body": text, "feeling": 1}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["post"]["id"].as_str().expect("post id").to_owned()
+    }
+
+    /// Signs up `name` and finds the first community: (token, community).
+    pub async fn sign_up_with_community(&self, name: &str) -> (String, String) {
+        let token = self.sign_up(name).await;
+        (token, self.community().await)
+    }
+
+    /// Signs up `name` and has them post `text` in the first community: (token, community,
+    /// post).
+    pub async fn sign_up_and_post(&self, name: &str, text: &str) -> (String, String, String) {
+        let (token, community) = self.sign_up_with_community(name).await;
+        let post = self.post_text(&token, &community, text).await;
+        (token, community, post)
+    }
+
+    /// Gives `token`'s owner's Yeah to `post`.
+    pub async fn yeah(&self, token: &str, post: &str) -> (StatusCode, Value) {
+        self.put(&format!("/api/v1/posts/{post}/yeah"), token).await
+    }
+
+    /// A post as a visitor who is not signed in reads it.
+    pub async fn read_post(&self, post: &str) -> (StatusCode, Value) {
+        self.get(&format!("/api/v1/posts/{post}"), None).await
+    }
+
+    /// A post's comments as a visitor who is not signed in reads them.
+    pub async fn comments_of(&self, post: &str) -> (StatusCode, Value) {
+        self.get(&format!("/api/v1/posts/{post}/comments"), None)
+            .await
+    }
+
+    /// Comments `body` (the JSON of a new comment) on `post` as `token`'s owner.
+    pub async fn comment_on(&self, token: &str, post: &str, body: Value) -> (StatusCode, Value) {
+        let path = format!("/api/v1/posts/{post}/comments");
+        self.post(&path, Some(token), body).await
+    }
+
+    /// Comments `text` on `post` and returns the comment's id.
+    pub async fn comment(&self, token: &str, post: &str, text: &str) -> String {
+        let (status, body) = self.comment_on(token, post, json!({"body": text})).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["comment"]["id"]
+            .as_str()
+            .expect("comment id")
+            .to_owned()
+    }
+
+    /// Waits, at most `within` and looking every `every`, until the notification count of
+    /// `token`'s owner is `n` (notifications are delivered asynchronously); returns the last
+    /// count seen.
+    pub async fn wait_unread_within(
+        &self,
+        token: &str,
+        n: i64,
+        within: Duration,
+        every: Duration,
+    ) -> i64 {
+        let deadline = tokio::time::Instant::now() + within;
+        let mut last = -1;
+        while tokio::time::Instant::now() < deadline {
+            let (_, body) = self
+                .get("/api/v1/notifications/unread_count", Some(token))
+                .await;
+            last = body["unread"].as_i64().unwrap_or(-1);
+            if last == n {
+                break;
+            }
+            tokio::time::sleep(every).await;
+        }
+        last
+    }
+}
