@@ -5,6 +5,7 @@
 //! that differ (insert-or-ignore, upserts, integer sums) come from [`Dialect`].
 
 pub mod queue;
+pub mod select;
 pub mod testing;
 
 use anyhow::Context;
@@ -13,6 +14,7 @@ use sqlx::{AnyPool, Executor};
 use std::str::FromStr;
 use std::time::Duration;
 
+pub use select::{Count, IdRow, Keyset, KeysetRow, Sql, by_ids, narrow, push_in, push_not_in, sql};
 pub use sqlx;
 
 /// How long a readiness ping waits for the database.

@@ -1,8 +1,8 @@
 //! The `blocks` table. A block also ends any follow between the two and queues taking each out
 //! of the other's notifications, in the same transaction.
 
-use plaza_storage::sqlx::{self, AssertSqlSafe, Row};
-use plaza_storage::{Db, queue};
+use plaza_storage::sqlx::{self, AssertSqlSafe};
+use plaza_storage::{Db, Keyset, queue};
 use plaza_types::jobs;
 use plaza_types::notification::Withdrawal;
 use plaza_types::{Id, IdGenerator, Page, now_millis};
@@ -26,11 +26,12 @@ pub async fn block(
     blocked: Id,
 ) -> Result<Blocked, sqlx::Error> {
     let mut tx = db.begin_write().await?;
-    let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM blocks WHERE blocker_id = ?")
-        .bind(blocker.0)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
+    let count = super::count(
+        &mut *tx,
+        "SELECT COUNT(*) AS n FROM blocks WHERE blocker_id = ?",
+        blocker,
+    )
+    .await?;
     let sql = format!(
         "{} INTO blocks (id, region, blocker_id, blocked_id, created_at) VALUES (?, ?, ?, ?, ?)",
         db.dialect.insert_ignore()
@@ -122,24 +123,23 @@ pub async fn exists(db: &Db, blocker: Id, blocked: Id) -> Result<bool, sqlx::Err
 /// Everyone `user` blocks or is blocked by, for hiding posts from feeds. Each side is bounded:
 /// a user blocks at most [`MAX_BLOCKS`] people, and at most that many blockers are read.
 pub async fn hidden_from(db: &Db, user: Id) -> Result<Vec<Id>, sqlx::Error> {
-    let blocked =
-        sqlx::query("SELECT blocked_id AS other FROM blocks WHERE blocker_id = ? LIMIT ?")
+    let mut ids: Vec<i64> =
+        sqlx::query_scalar("SELECT blocked_id FROM blocks WHERE blocker_id = ? LIMIT ?")
             .bind(user.0)
             .bind(MAX_BLOCKS)
             .fetch_all(&db.pool)
             .await?;
-    let blockers = sqlx::query(
-        "SELECT blocker_id AS other FROM blocks WHERE blocked_id = ? ORDER BY id DESC LIMIT ?",
+    let blockers: Vec<i64> = sqlx::query_scalar(
+        "SELECT blocker_id FROM blocks WHERE blocked_id = ? ORDER BY id DESC LIMIT ?",
     )
     .bind(user.0)
     .bind(MAX_BLOCKS)
     .fetch_all(&db.pool)
     .await?;
-    let mut ids = super::ids(&blocked, "other")?;
-    ids.extend(super::ids(&blockers, "other")?);
+    ids.extend(blockers);
     ids.sort_unstable();
     ids.dedup();
-    Ok(ids)
+    Ok(ids.into_iter().map(Id).collect())
 }
 
 /// The people `user` blocks, newest first.
@@ -149,17 +149,10 @@ pub async fn list(
     before: Option<i64>,
     limit: u32,
 ) -> Result<Page<Id>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT id, blocked_id FROM blocks WHERE blocker_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
-    )
-    .bind(user.0)
-    .bind(before.unwrap_or(i64::MAX))
-    .bind(i64::from(limit) + 1)
-    .fetch_all(&db.pool)
-    .await?;
-    let keyed = rows
-        .iter()
-        .map(|r| Ok((r.try_get::<i64, _>("id")?, Id(r.try_get("blocked_id")?))))
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    Ok(Page::from_overfetch_keyed(keyed, limit))
+    let mut sql =
+        plaza_storage::sql("SELECT id, blocked_id AS other FROM blocks WHERE blocker_id = ");
+    sql.push_bind(user.0);
+    Keyset::desc("id", before, limit)
+        .fetch::<super::OtherRow>(db, sql)
+        .await
 }

@@ -1,7 +1,7 @@
 //! The `follows` table.
 
-use plaza_storage::sqlx::{self, AssertSqlSafe, Row};
-use plaza_storage::{Db, Dialect, Tx, queue};
+use plaza_storage::sqlx::{self, AssertSqlSafe};
+use plaza_storage::{Db, Dialect, Keyset, Tx, queue};
 use plaza_types::notification::{Event, Kind};
 use plaza_types::{Id, IdGenerator, Page, jobs, now_millis};
 
@@ -49,11 +49,12 @@ pub async fn follow(
         tx.commit().await?;
         return Ok(Followed::Already);
     }
-    let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM follows WHERE follower_id = ?")
-        .bind(follower.0)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
+    let count = super::count(
+        &mut *tx,
+        "SELECT COUNT(*) AS n FROM follows WHERE follower_id = ?",
+        follower,
+    )
+    .await?;
     if count >= MAX_FOLLOWING {
         tx.commit().await?;
         return Ok(Followed::LimitReached);
@@ -123,26 +124,29 @@ pub async fn exists(db: &Db, follower: Id, followee: Id) -> Result<bool, sqlx::E
 
 /// Everyone `user` follows (at most [`MAX_FOLLOWING`]), for the activity feed.
 pub async fn all_followees(db: &Db, user: Id) -> Result<Vec<Id>, sqlx::Error> {
-    let rows = sqlx::query("SELECT followee_id FROM follows WHERE follower_id = ? LIMIT ?")
-        .bind(user.0)
-        .bind(MAX_FOLLOWING)
-        .fetch_all(&db.pool)
-        .await?;
-    super::ids(&rows, "followee_id")
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT followee_id FROM follows WHERE follower_id = ? LIMIT ?")
+            .bind(user.0)
+            .bind(MAX_FOLLOWING)
+            .fetch_all(&db.pool)
+            .await?;
+    Ok(ids.into_iter().map(Id).collect())
 }
 
 /// Following and follower counts.
 pub async fn counts(db: &Db, user: Id) -> Result<(i64, i64), sqlx::Error> {
-    let following: i64 = sqlx::query("SELECT COUNT(*) AS n FROM follows WHERE follower_id = ?")
-        .bind(user.0)
-        .fetch_one(&db.pool)
-        .await?
-        .try_get("n")?;
-    let followers: i64 = sqlx::query("SELECT COUNT(*) AS n FROM follows WHERE followee_id = ?")
-        .bind(user.0)
-        .fetch_one(&db.pool)
-        .await?
-        .try_get("n")?;
+    let following = super::count(
+        &db.pool,
+        "SELECT COUNT(*) AS n FROM follows WHERE follower_id = ?",
+        user,
+    )
+    .await?;
+    let followers = super::count(
+        &db.pool,
+        "SELECT COUNT(*) AS n FROM follows WHERE followee_id = ?",
+        user,
+    )
+    .await?;
     Ok((following, followers))
 }
 
@@ -167,18 +171,11 @@ pub async fn list(
         Direction::Following => ("follower_id", "followee_id"),
         Direction::Followers => ("followee_id", "follower_id"),
     };
-    let sql = format!(
-        "SELECT id, {other} AS other FROM follows WHERE {mine} = ? AND id < ? ORDER BY id DESC LIMIT ?"
-    );
-    let rows = sqlx::query(AssertSqlSafe(sql))
-        .bind(user.0)
-        .bind(before.unwrap_or(i64::MAX))
-        .bind(i64::from(limit) + 1)
-        .fetch_all(&db.pool)
-        .await?;
-    let keyed = rows
-        .iter()
-        .map(|r| Ok((r.try_get::<i64, _>("id")?, Id(r.try_get("other")?))))
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    Ok(Page::from_overfetch_keyed(keyed, limit))
+    let mut sql = plaza_storage::sql(&format!(
+        "SELECT id, {other} AS other FROM follows WHERE {mine} = "
+    ));
+    sql.push_bind(user.0);
+    Keyset::desc("id", before, limit)
+        .fetch::<super::OtherRow>(db, sql)
+        .await
 }

@@ -8,12 +8,39 @@ pub mod idempotency;
 pub mod sessions;
 pub mod users;
 
-use plaza_storage::sqlx::{self, Row};
+use plaza_storage::KeysetRow;
+use plaza_storage::sqlx;
 use plaza_types::Id;
 
-/// Reads one id column from each row.
-pub(crate) fn ids(rows: &[sqlx::any::AnyRow], column: &str) -> Result<Vec<Id>, sqlx::Error> {
-    rows.iter()
-        .map(|r| r.try_get::<i64, _>(column).map(Id))
-        .collect()
+/// A row of a list of people or communities: its keyset id and the id it names.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct OtherRow {
+    id: i64,
+    other: i64,
+}
+
+impl KeysetRow for OtherRow {
+    type Item = Id;
+    fn key(&self) -> i64 {
+        self.id
+    }
+    fn into_item(self) -> Result<Option<Id>, sqlx::Error> {
+        Ok(Some(Id(self.other)))
+    }
+}
+
+/// A count of rows (`COUNT(*) AS n`); a negative one is a decode error.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct CountRow {
+    #[sqlx(try_from = "i64")]
+    n: plaza_storage::Count,
+}
+
+/// Runs a `SELECT COUNT(*) AS n …` query.
+pub(crate) async fn count<'e, E>(executor: E, sql: &'static str, id: Id) -> Result<i64, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let row: CountRow = sqlx::query_as(sql).bind(id.0).fetch_one(executor).await?;
+    Ok(row.n.0)
 }
