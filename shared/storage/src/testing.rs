@@ -16,10 +16,7 @@ pub async fn fresh_database_url(dir: &Path) -> String {
             let server = server.trim_end_matches('/').to_owned();
             let mut bytes = [0u8; 8];
             getrandom::fill(&mut bytes).unwrap_or_default();
-            let name = format!(
-                "plaza_t_{}",
-                bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
-            );
+            let name = format!("plaza_t_{}", hex::encode(bytes));
             let admin = Db::connect(&server, 1)
                 .await
                 .unwrap_or_else(|e| panic!("cannot reach the test MariaDB at {server}: {e:#}"));
