@@ -200,3 +200,143 @@ impl From<IdRow> for Id {
         Id(row.id)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plaza_types::Cursor;
+
+    /// A database of the dialect the test run chose, with communities 1 to 5 (region 1).
+    async fn five_communities(dir: &std::path::Path) -> Db {
+        let url = crate::testing::fresh_database_url(dir).await;
+        let db = Db::connect(&url, 2).await.unwrap();
+        db.migrate().await.unwrap();
+        for id in 1..=5i64 {
+            sqlx::query(
+                "INSERT INTO communities (id, region, title_id, name, description, created_at, \
+                 updated_at) VALUES (?, 1, 't', 'n', 'd', 0, 0)",
+            )
+            .bind(id)
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        }
+        db
+    }
+
+    #[derive(Debug, FromRow)]
+    struct Row {
+        id: i64,
+    }
+
+    impl KeysetRow for Row {
+        type Item = i64;
+        fn key(&self) -> i64 {
+            self.id
+        }
+        fn into_item(self) -> Result<Option<i64>, sqlx::Error> {
+            // Row 4 stands for a row of a kind this release does not know.
+            Ok((self.id != 4).then_some(self.id))
+        }
+    }
+
+    async fn walk(db: &Db, order: Order) -> Vec<i64> {
+        let mut seen = Vec::new();
+        let mut cursor = None;
+        loop {
+            let keyset = Keyset {
+                column: "id",
+                order,
+                cursor,
+                limit: 2,
+            };
+            let page = keyset
+                .fetch::<Row>(db, sql("SELECT id FROM communities WHERE 1 = 1"))
+                .await
+                .unwrap();
+            seen.extend(page.items);
+            match page.next_cursor {
+                Some(next) => cursor = Cursor::key_from(Some(&next)).unwrap(),
+                None => return seen,
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn keyset_pages_walk_a_table_both_ways_leaving_out_unknown_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = five_communities(dir.path()).await;
+        assert_eq!(walk(&db, Order::Asc).await, [1, 2, 3, 5]);
+        assert_eq!(walk(&db, Order::Desc).await, [5, 3, 2, 1]);
+    }
+
+    #[tokio::test]
+    async fn a_batch_reads_each_asked_row_once_and_an_empty_batch_reads_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = five_communities(dir.path()).await;
+        let asked = [Id(4), Id(2), Id(4), Id(9)];
+        let select = || sql("SELECT id FROM communities WHERE region = 1 AND ");
+        let rows: Vec<IdRow> = by_ids(&db, select(), "id", &asked, " ORDER BY id")
+            .await
+            .unwrap();
+        let ids: Vec<Id> = rows.into_iter().map(Id::from).collect();
+        assert_eq!(ids, [Id(2), Id(4)]);
+        let none: Vec<IdRow> = by_ids(&db, select(), "id", &[], "").await.unwrap();
+        assert!(none.is_empty());
+        let mut others = sql("SELECT id FROM communities WHERE region = 1");
+        push_not_in(&mut others, "id", &asked);
+        let others: Vec<IdRow> = others.build_query_as().fetch_all(&db.pool).await.unwrap();
+        assert_eq!(others.len(), 3);
+    }
+
+    #[derive(Debug, FromRow)]
+    struct Region {
+        #[sqlx(try_from = "i64")]
+        region: u8,
+    }
+
+    #[derive(Debug, FromRow)]
+    struct Counted {
+        #[sqlx(try_from = "i64")]
+        n: Count,
+    }
+
+    fn is_decode_error_of(err: &sqlx::Error, column: &str) -> bool {
+        matches!(err, sqlx::Error::ColumnDecode { index, .. } if index.contains(column))
+    }
+
+    #[tokio::test]
+    async fn a_stored_value_out_of_range_is_a_decode_error_not_zero() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = five_communities(dir.path()).await;
+        sqlx::query("UPDATE communities SET region = 300 WHERE id = 1")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        let region = |id: i64| {
+            sqlx::query_as::<_, Region>("SELECT region FROM communities WHERE id = ?")
+                .bind(id)
+                .fetch_one(&db.pool)
+        };
+        assert_eq!(region(2).await.unwrap().region, 1);
+        let err = region(1).await.unwrap_err();
+        assert!(is_decode_error_of(&err, "region"), "{err:?}");
+
+        let count = |id: i64| {
+            sqlx::query_as::<_, Counted>("SELECT COUNT(*) - 1 AS n FROM communities WHERE id = ?")
+                .bind(id)
+                .fetch_one(&db.pool)
+        };
+        assert_eq!(count(1).await.unwrap().n, Count(0));
+        let err = count(42).await.unwrap_err();
+        assert!(is_decode_error_of(&err, "n"), "{err:?}");
+    }
+
+    #[test]
+    fn narrowing_names_the_column_that_did_not_fit() {
+        assert_eq!(narrow::<u32>("width", 320).unwrap(), 320);
+        let err = narrow::<u32>("width", -1).unwrap_err();
+        assert!(is_decode_error_of(&err, "width"));
+        assert!(narrow::<u8>("region", 256).is_err());
+    }
+}

@@ -276,3 +276,46 @@ async fn select(
         .fetch::<PostRow>(db, sql)
         .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_post_whose_stored_feeling_does_not_fit_is_an_error_not_a_normal_post() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = plaza_storage::testing::fresh_database_url(dir.path()).await;
+        let db = Db::connect(&url, 2).await.unwrap();
+        db.migrate().await.unwrap();
+        let post = Post {
+            id: Id(10),
+            region: 1,
+            community_id: Id(1),
+            author_id: Id(2),
+            body: "hi".into(),
+            feeling: 1,
+            spoiler: false,
+            topic_tag: None,
+            platform: "web".into(),
+            comment_count: 0,
+            deleted: false,
+            created_at: 0,
+            drawing: None,
+            drawing_alt: None,
+            screenshot: None,
+        };
+        insert(&db, &post, None).await.unwrap();
+        assert_eq!(get(&db, post.id).await.unwrap().unwrap().feeling, 1);
+
+        sqlx::query("UPDATE posts SET feeling = 300 WHERE id = 10")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        let err = get(&db, post.id).await.unwrap_err();
+        assert!(
+            matches!(&err, sqlx::Error::ColumnDecode { index, .. } if index.contains("feeling")),
+            "{err:?}"
+        );
+        assert!(by_ids(&db, &[post.id]).await.is_err());
+    }
+}
