@@ -38,16 +38,6 @@ pub struct Keyset<'a> {
     pub limit: u32,
 }
 
-/// A row of a keyset list: its sort key and the item it becomes. `None` leaves the row out of
-/// the page (a kind this release does not know), while its key still moves the cursor on.
-pub trait KeysetRow: for<'r> FromRow<'r, AnyRow> + Send + Unpin {
-    type Item;
-    /// The value of the list's keyset column.
-    fn key(&self) -> i64;
-    /// The item, or an error when a stored value does not fit it.
-    fn into_item(self) -> Result<Option<Self::Item>, sqlx::Error>;
-}
-
 impl<'a> Keyset<'a> {
     /// Newest first: rows whose `column` is below `before`.
     pub fn desc(column: &'a str, before: Option<i64>, limit: u32) -> Self {
@@ -85,21 +75,28 @@ impl<'a> Keyset<'a> {
             .push_bind(i64::from(self.limit) + 1);
     }
 
-    /// Runs `sql` (a `SELECT` whose `WHERE` clause is open) for this page.
-    pub async fn fetch<R: KeysetRow>(
+    /// Runs `sql` (a `SELECT` whose `WHERE` clause is open) for this page. Each row becomes an
+    /// item through `TryFrom` (a stored value that does not fit is an error); `key` is the row's
+    /// value of the keyset column, which the next page's cursor holds.
+    pub async fn fetch<R, T>(
         &self,
         db: &Db,
         mut sql: Sql,
-    ) -> Result<Page<R::Item>, sqlx::Error> {
+        key: impl Fn(&R) -> i64,
+    ) -> Result<Page<T>, sqlx::Error>
+    where
+        R: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+        T: TryFrom<R, Error = sqlx::Error>,
+    {
         self.push(&mut sql);
         let rows: Vec<R> = sql.build_query_as().fetch_all(&db.pool).await?;
-        let page = Page::from_overfetch(rows, self.limit, R::key);
-        let mut items = Vec::with_capacity(page.items.len());
-        for row in page.items {
-            items.extend(row.into_item()?);
-        }
+        let page = Page::from_overfetch(rows, self.limit, key);
         Ok(Page {
-            items,
+            items: page
+                .items
+                .into_iter()
+                .map(T::try_from)
+                .collect::<Result<_, _>>()?,
             next_cursor: page.next_cursor,
         })
     }
@@ -156,6 +153,14 @@ where
     sql.build_query_as().fetch_all(&db.pool).await
 }
 
+/// The row of `sql` (as for [`by_ids`]) whose `column` is `id`, if there is one.
+pub async fn by_id<R>(db: &Db, sql: Sql, column: &str, id: Id) -> Result<Option<R>, sqlx::Error>
+where
+    R: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+{
+    Ok(by_ids(db, sql, column, &[id], "").await?.pop())
+}
+
 /// A stored integer narrowed to the type the code uses (a region to `u8`, a size to `u32`); a
 /// value that does not fit is a decode error naming the column, never silently 0 or clamped.
 pub fn narrow<T: TryFrom<i64>>(column: &str, value: i64) -> Result<T, sqlx::Error>
@@ -189,6 +194,21 @@ impl TryFrom<i64> for Count {
     }
 }
 
+/// A row of one count named `n` (`SELECT COUNT(*) AS n …`).
+#[derive(Debug, Clone, Copy, FromRow)]
+pub struct CountRow {
+    #[sqlx(try_from = "i64")]
+    pub n: Count,
+}
+
+/// A count of the rows of one id (`SELECT post_id AS id, COUNT(*) AS n … GROUP BY post_id`).
+#[derive(Debug, Clone, Copy, FromRow)]
+pub struct IdCount {
+    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub n: Count,
+}
+
 /// A row of one id column named `id` (`SELECT x AS id …`).
 #[derive(Debug, Clone, Copy, FromRow)]
 pub struct IdRow {
@@ -208,9 +228,7 @@ mod tests {
 
     /// A database of the dialect the test run chose, with communities 1 to 5 (region 1).
     async fn five_communities(dir: &std::path::Path) -> Db {
-        let url = crate::testing::fresh_database_url(dir).await;
-        let db = Db::connect(&url, 2).await.unwrap();
-        db.migrate().await.unwrap();
+        let db = crate::testing::fresh_db(dir).await;
         for id in 1..=5i64 {
             sqlx::query(
                 "INSERT INTO communities (id, region, title_id, name, description, created_at, \
@@ -229,19 +247,19 @@ mod tests {
         id: i64,
     }
 
-    impl KeysetRow for Row {
-        type Item = i64;
-        fn key(&self) -> i64 {
-            self.id
-        }
-        fn into_item(self) -> Result<Option<i64>, sqlx::Error> {
-            // Row 4 stands for a row of a kind this release does not know.
-            Ok((self.id != 4).then_some(self.id))
+    /// What a row becomes; row 4 fails to, as a stored value out of range would.
+    #[derive(Debug, PartialEq)]
+    struct Item(i64);
+
+    impl TryFrom<Row> for Item {
+        type Error = sqlx::Error;
+        fn try_from(row: Row) -> Result<Self, sqlx::Error> {
+            narrow::<u8>("id", row.id + 252).map(|_| Item(row.id))
         }
     }
 
     async fn walk(db: &Db, order: Order) -> Vec<i64> {
-        let mut seen = Vec::new();
+        let mut seen: Vec<i64> = Vec::new();
         let mut cursor = None;
         loop {
             let keyset = Keyset {
@@ -250,11 +268,9 @@ mod tests {
                 cursor,
                 limit: 2,
             };
-            let page = keyset
-                .fetch::<Row>(db, sql("SELECT id FROM communities WHERE 1 = 1"))
-                .await
-                .unwrap();
-            seen.extend(page.items);
+            let rows = sql("SELECT id FROM communities WHERE id <> 4");
+            let page = keyset.fetch(db, rows, |r: &Row| r.id).await.unwrap();
+            seen.extend(page.items.into_iter().map(|Item(id)| id));
             match page.next_cursor {
                 Some(next) => cursor = Cursor::key_from(Some(&next)).unwrap(),
                 None => return seen,
@@ -263,11 +279,15 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn keyset_pages_walk_a_table_both_ways_leaving_out_unknown_rows() {
+    async fn keyset_pages_walk_a_table_both_ways() {
         let dir = tempfile::tempdir().unwrap();
         let db = five_communities(dir.path()).await;
         assert_eq!(walk(&db, Order::Asc).await, [1, 2, 3, 5]);
         assert_eq!(walk(&db, Order::Desc).await, [5, 3, 2, 1]);
+        let all = sql("SELECT id FROM communities WHERE 1 = 1");
+        let keyset = Keyset::asc("id", None, 10);
+        let page = keyset.fetch::<Row, Item>(&db, all, |r| r.id).await;
+        assert!(page.is_err(), "row 4 does not fit");
     }
 
     #[tokio::test]
@@ -295,12 +315,6 @@ mod tests {
         region: u8,
     }
 
-    #[derive(Debug, FromRow)]
-    struct Counted {
-        #[sqlx(try_from = "i64")]
-        n: Count,
-    }
-
     fn is_decode_error_of(err: &sqlx::Error, column: &str) -> bool {
         matches!(err, sqlx::Error::ColumnDecode { index, .. } if index.contains(column))
     }
@@ -323,7 +337,7 @@ mod tests {
         assert!(is_decode_error_of(&err, "region"), "{err:?}");
 
         let count = |id: i64| {
-            sqlx::query_as::<_, Counted>("SELECT COUNT(*) - 1 AS n FROM communities WHERE id = ?")
+            sqlx::query_as::<_, CountRow>("SELECT COUNT(*) - 1 AS n FROM communities WHERE id = ?")
                 .bind(id)
                 .fetch_one(&db.pool)
         };

@@ -34,6 +34,21 @@ pub async fn fresh_database_url(dir: &Path) -> String {
     }
 }
 
+/// A new empty database with every migration applied (see [`fresh_database_url`]).
+///
+/// # Panics
+/// When the database cannot be made: a test cannot go on without one.
+pub async fn fresh_db(dir: &Path) -> Db {
+    let url = fresh_database_url(dir).await;
+    let db = Db::connect(&url, 2)
+        .await
+        .unwrap_or_else(|e| panic!("connecting to {url}: {e:#}"));
+    db.migrate()
+        .await
+        .unwrap_or_else(|e| panic!("migrating {url}: {e:#}"));
+    db
+}
+
 /// Deletes every row of every table of a MariaDB database except the migration record, so that
 /// a test run against a provisioned region starts each test from an empty site. Only for a
 /// region the test run made (scripts/region.sh test): it erases everything.

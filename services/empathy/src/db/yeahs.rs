@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use plaza_storage::sqlx::{self, AssertSqlSafe};
-use plaza_storage::{Count, Db, IdRow, Keyset, KeysetRow, Tx, queue};
+use plaza_storage::{CountRow, Db, IdCount, IdRow, Keyset, Tx, queue};
 use plaza_types::empathy::{
     GiveYeah, Ranked, Summary, TakeYeah, TargetKind, YeahEntry, YeahOutcome,
 };
@@ -54,15 +54,6 @@ where
         .fetch_one(executor)
         .await?;
     Ok(n.n.0)
-}
-
-/// A target's summed count.
-#[derive(Debug, sqlx::FromRow)]
-struct CountRow {
-    #[sqlx(default)]
-    target_id: i64,
-    #[sqlx(try_from = "i64")]
-    n: Count,
 }
 
 /// The notification a Yeah on `kind` makes.
@@ -181,15 +172,15 @@ pub async fn summaries(
     viewer: Option<Id>,
 ) -> Result<Vec<Summary>, sqlx::Error> {
     let mut sql = plaza_storage::sql(&format!(
-        "SELECT target_id, {} AS n FROM yeah_counts WHERE target_kind = ",
+        "SELECT target_id AS id, {} AS n FROM yeah_counts WHERE target_kind = ",
         db.dialect.sum_int("n")
     ));
     sql.push_bind(kind.code()).push(" AND ");
     let counts: HashMap<i64, i64> =
-        plaza_storage::by_ids::<CountRow>(db, sql, "target_id", targets, " GROUP BY target_id")
+        plaza_storage::by_ids::<IdCount>(db, sql, "target_id", targets, " GROUP BY target_id")
             .await?
             .into_iter()
-            .map(|r| (r.target_id, r.n.0))
+            .map(|r| (r.id, r.n.0))
             .collect();
     let mut mine = HashSet::new();
     if let Some(viewer) = viewer {
@@ -220,17 +211,15 @@ struct EntryRow {
     created_at: i64,
 }
 
-impl KeysetRow for EntryRow {
-    type Item = YeahEntry;
-    fn key(&self) -> i64 {
-        self.id
-    }
-    fn into_item(self) -> Result<Option<YeahEntry>, sqlx::Error> {
-        Ok(Some(YeahEntry {
-            user_id: Id(self.user_id),
-            target_id: Id(self.target_id),
-            created_at: self.created_at,
-        }))
+impl TryFrom<EntryRow> for YeahEntry {
+    type Error = sqlx::Error;
+
+    fn try_from(row: EntryRow) -> Result<Self, sqlx::Error> {
+        Ok(YeahEntry {
+            user_id: Id(row.user_id),
+            target_id: Id(row.target_id),
+            created_at: row.created_at,
+        })
     }
 }
 
@@ -253,7 +242,7 @@ pub async fn by_target(
         .push_bind(target.0);
     plaza_storage::push_not_in(&mut sql, "user_id", exclude);
     Keyset::desc("id", before, limit)
-        .fetch::<EntryRow>(db, sql)
+        .fetch(db, sql, |r: &EntryRow| r.id)
         .await
 }
 
@@ -271,16 +260,8 @@ pub async fn by_user(
         .push(" AND target_kind = ")
         .push_bind(kind.code());
     Keyset::desc("id", before, limit)
-        .fetch::<EntryRow>(db, sql)
+        .fetch(db, sql, |r: &EntryRow| r.id)
         .await
-}
-
-/// A post's number of Yeahs in a ranking.
-#[derive(Debug, sqlx::FromRow)]
-struct RankedRow {
-    post_id: i64,
-    #[sqlx(try_from = "i64")]
-    n: Count,
 }
 
 /// A community's posts ranked by Yeahs given since `since` (served by `yeahs_by_community`).
@@ -290,8 +271,8 @@ pub async fn popular(
     since: i64,
     limit: u32,
 ) -> Result<Vec<Ranked>, sqlx::Error> {
-    let rows: Vec<RankedRow> = sqlx::query_as(
-        "SELECT post_id, COUNT(*) AS n FROM yeahs \
+    let rows: Vec<IdCount> = sqlx::query_as(
+        "SELECT post_id AS id, COUNT(*) AS n FROM yeahs \
          WHERE community_id = ? AND created_at >= ? AND target_kind = ? \
          GROUP BY post_id ORDER BY n DESC, post_id DESC LIMIT ?",
     )
@@ -304,7 +285,7 @@ pub async fn popular(
     Ok(rows
         .into_iter()
         .map(|r| Ranked {
-            post_id: Id(r.post_id),
+            post_id: Id(r.id),
             count: r.n.0,
         })
         .collect())

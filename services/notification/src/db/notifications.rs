@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use plaza_storage::sqlx::{self, AssertSqlSafe};
-use plaza_storage::{Count, Db, Keyset, KeysetRow, Tx};
+use plaza_storage::{Count, CountRow, Db, Keyset, Tx};
 use plaza_types::notification::{Event, Group, Kind, Withdrawal};
 use plaza_types::{Id, Page, now_millis};
 
@@ -228,13 +228,6 @@ pub async fn withdraw(db: &Db, w: &Withdrawal) -> Result<bool, sqlx::Error> {
     Ok(changed)
 }
 
-/// A count of rows.
-#[derive(Debug, sqlx::FromRow)]
-struct CountRow {
-    #[sqlx(try_from = "i64")]
-    n: Count,
-}
-
 async fn delete_group(tx: &mut Tx, group: i64) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM notification_actors WHERE group_id = ?")
         .bind(group)
@@ -311,24 +304,22 @@ struct GroupRow {
     updated_at: i64,
 }
 
-impl KeysetRow for GroupRow {
-    type Item = Group;
-    fn key(&self) -> i64 {
-        self.sort_id
-    }
-    /// A kind this release does not know (written by a newer one) is left out.
-    fn into_item(self) -> Result<Option<Group>, sqlx::Error> {
-        let latest = self.latest_actor_id;
-        Ok(Kind::from_code(self.kind).map(|kind| Group {
-            id: Id(self.id),
+/// A group of a kind this release does not know (written by a newer one) becomes `None`.
+impl TryFrom<GroupRow> for Option<Group> {
+    type Error = sqlx::Error;
+
+    fn try_from(row: GroupRow) -> Result<Self, sqlx::Error> {
+        let latest = row.latest_actor_id;
+        Ok(Kind::from_code(row.kind).map(|kind| Group {
+            id: Id(row.id),
             kind,
-            target_id: Id(self.target_id),
+            target_id: Id(row.target_id),
             latest_actor_ids: std::iter::once(Id(latest))
-                .chain(self.previous_actor_id.filter(|p| *p != latest).map(Id))
+                .chain(row.previous_actor_id.filter(|p| *p != latest).map(Id))
                 .collect(),
-            actor_count: self.actor_count.0,
-            read: self.read_at.is_some(),
-            updated_at: self.updated_at,
+            actor_count: row.actor_count.0,
+            read: row.read_at.is_some(),
+            updated_at: row.updated_at,
         }))
     }
 }
@@ -345,9 +336,13 @@ pub async fn list(
          read_at, updated_at FROM notification_groups WHERE recipient_id = ",
     );
     sql.push_bind(recipient.0);
-    Keyset::desc("sort_id", before, limit)
-        .fetch::<GroupRow>(db, sql)
-        .await
+    let page = Keyset::desc("sort_id", before, limit)
+        .fetch::<_, Option<Group>>(db, sql, |r: &GroupRow| r.sort_id)
+        .await?;
+    Ok(Page {
+        items: page.items.into_iter().flatten().collect(),
+        next_cursor: page.next_cursor,
+    })
 }
 
 /// Unread groups of a recipient (served by `notification_groups_unread`).

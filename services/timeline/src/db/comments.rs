@@ -2,7 +2,7 @@
 
 use crate::{AppState, Result};
 use plaza_storage::sqlx::{self, AssertSqlSafe};
-use plaza_storage::{Db, Keyset, KeysetRow, push_not_in, queue};
+use plaza_storage::{Db, Keyset, push_not_in, queue};
 use plaza_types::jobs::{COMMENT_CREATED, COMMENT_DELETED, CommentCreated, CommentDeleted};
 use plaza_types::timeline::{Comment, CommentQuery};
 use plaza_types::{Cursor, Id, Page, page_limit};
@@ -28,9 +28,11 @@ struct CommentRow {
     drawing_alt: Option<String>,
 }
 
-impl From<CommentRow> for Comment {
-    fn from(row: CommentRow) -> Self {
-        Comment {
+impl TryFrom<CommentRow> for Comment {
+    type Error = sqlx::Error;
+
+    fn try_from(row: CommentRow) -> Result<Self, sqlx::Error> {
+        Ok(Comment {
             id: Id(row.id),
             region: row.region,
             post_id: Id(row.post_id),
@@ -42,17 +44,7 @@ impl From<CommentRow> for Comment {
             created_at: row.created_at,
             drawing: row.drawing_key,
             drawing_alt: row.drawing_alt,
-        }
-    }
-}
-
-impl KeysetRow for CommentRow {
-    type Item = Comment;
-    fn key(&self) -> i64 {
-        self.id
-    }
-    fn into_item(self) -> Result<Option<Comment>, sqlx::Error> {
-        Ok(Some(self.into()))
+        })
     }
 }
 
@@ -109,21 +101,21 @@ pub async fn insert_with_job(
 /// The comment `author` wrote with Idempotency-Key `key`, if any.
 pub async fn by_idem_key(db: &Db, author: Id, key: &str) -> Result<Option<Comment>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM comments WHERE author_id = ? AND idem_key = ?");
-    Ok(sqlx::query_as::<_, CommentRow>(AssertSqlSafe(sql))
+    sqlx::query_as::<_, CommentRow>(AssertSqlSafe(sql))
         .bind(author.0)
         .bind(key)
         .fetch_optional(&db.pool)
         .await?
-        .map(Comment::from))
+        .map(Comment::try_from)
+        .transpose()
 }
 
 pub async fn get(db: &Db, id: Id) -> Result<Option<Comment>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} FROM comments WHERE id = ?");
-    Ok(sqlx::query_as::<_, CommentRow>(AssertSqlSafe(sql))
-        .bind(id.0)
-        .fetch_optional(&db.pool)
+    let sql = plaza_storage::sql(&format!("SELECT {COLUMNS} FROM comments WHERE "));
+    plaza_storage::by_id::<CommentRow>(db, sql, "id", id)
         .await?
-        .map(Comment::from))
+        .map(Comment::try_from)
+        .transpose()
 }
 
 /// Marks a comment deleted and forgets its text and drawing (which the media clean-up then
@@ -183,7 +175,7 @@ pub async fn list(db: &Db, post_id: Id, query: &CommentQuery) -> crate::Result<P
     sql.push_bind(post_id.0).push(" AND deleted_at IS NULL");
     push_not_in(&mut sql, "author_id", &query.exclude_author_ids);
     Ok(Keyset::asc("id", after, limit)
-        .fetch::<CommentRow>(db, sql)
+        .fetch(db, sql, |r: &CommentRow| r.id)
         .await?)
 }
 

@@ -1,7 +1,7 @@
 //! The `posts` table.
 
 use plaza_storage::sqlx::{self, AssertSqlSafe};
-use plaza_storage::{Count, Db, Dialect, Keyset, KeysetRow, narrow, push_in, push_not_in};
+use plaza_storage::{Count, Db, Dialect, IdCount, Keyset, narrow, push_in, push_not_in};
 use plaza_types::timeline::{CommentCount, Post, PostQuery, ScreenshotRef};
 use plaza_types::{Cursor, Id, Page, page_limit};
 
@@ -69,16 +69,6 @@ impl TryFrom<PostRow> for Post {
     }
 }
 
-impl KeysetRow for PostRow {
-    type Item = Post;
-    fn key(&self) -> i64 {
-        self.id
-    }
-    fn into_item(self) -> Result<Option<Post>, sqlx::Error> {
-        Post::try_from(self).map(Some)
-    }
-}
-
 /// Stores a new post.
 pub async fn insert(db: &Db, post: &Post, idem_key: Option<&str>) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -122,10 +112,8 @@ pub async fn by_idem_key(db: &Db, author: Id, key: &str) -> Result<Option<Post>,
 
 /// One post by id.
 pub async fn get(db: &Db, id: Id) -> Result<Option<Post>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} FROM posts p WHERE p.id = ?");
-    sqlx::query_as::<_, PostRow>(AssertSqlSafe(sql))
-        .bind(id.0)
-        .fetch_optional(&db.pool)
+    let sql = plaza_storage::sql(&format!("SELECT {COLUMNS} FROM posts p WHERE "));
+    plaza_storage::by_id::<PostRow>(db, sql, "p.id", id)
         .await?
         .map(Post::try_from)
         .transpose()
@@ -156,14 +144,6 @@ pub async fn referenced_media(db: &Db, keys: &[String]) -> Result<Vec<String>, s
     sql.build_query_scalar().fetch_all(&db.pool).await
 }
 
-/// One post's number of comments.
-#[derive(Debug, sqlx::FromRow)]
-struct CountRow {
-    post_id: i64,
-    #[sqlx(try_from = "i64")]
-    n: Count,
-}
-
 /// The comment counts of `posts` leaving out deleted comments and those by `exclude` (served by
 /// `comments_by_post_author`, whose rows carry the author).
 pub async fn comment_counts(
@@ -171,14 +151,15 @@ pub async fn comment_counts(
     posts: &[Id],
     exclude: &[Id],
 ) -> Result<Vec<CommentCount>, sqlx::Error> {
-    let mut sql =
-        plaza_storage::sql("SELECT post_id, COUNT(*) AS n FROM comments WHERE deleted_at IS NULL");
+    let mut sql = plaza_storage::sql(
+        "SELECT post_id AS id, COUNT(*) AS n FROM comments WHERE deleted_at IS NULL",
+    );
     push_not_in(&mut sql, "author_id", exclude);
     sql.push(" AND ");
-    let rows: Vec<CountRow> =
+    let rows: Vec<IdCount> =
         plaza_storage::by_ids(db, sql, "post_id", posts, " GROUP BY post_id").await?;
     let counts: std::collections::HashMap<i64, i64> =
-        rows.into_iter().map(|r| (r.post_id, r.n.0)).collect();
+        rows.into_iter().map(|r| (r.id, r.n.0)).collect();
     Ok(posts
         .iter()
         .map(|p| CommentCount {
@@ -273,7 +254,7 @@ async fn select(
         sql.push(" AND p.id > ").push_bind(after);
     }
     Keyset::desc("p.id", before, limit)
-        .fetch::<PostRow>(db, sql)
+        .fetch(db, sql, |r: &PostRow| r.id)
         .await
 }
 
@@ -284,9 +265,7 @@ mod tests {
     #[tokio::test]
     async fn a_post_whose_stored_feeling_does_not_fit_is_an_error_not_a_normal_post() {
         let dir = tempfile::tempdir().unwrap();
-        let url = plaza_storage::testing::fresh_database_url(dir.path()).await;
-        let db = Db::connect(&url, 2).await.unwrap();
-        db.migrate().await.unwrap();
+        let db = plaza_storage::testing::fresh_db(dir.path()).await;
         let post = Post {
             id: Id(10),
             region: 1,

@@ -2,7 +2,7 @@
 //! of the other's notifications, in the same transaction.
 
 use plaza_storage::sqlx::{self, AssertSqlSafe};
-use plaza_storage::{Db, Keyset, queue};
+use plaza_storage::{Db, queue};
 use plaza_types::jobs;
 use plaza_types::notification::Withdrawal;
 use plaza_types::{Id, IdGenerator, Page, now_millis};
@@ -83,15 +83,13 @@ pub async fn block(
 
 /// Lifts a block.
 pub async fn unblock(db: &Db, blocker: Id, blocked: Id) -> Result<bool, sqlx::Error> {
-    Ok(
-        sqlx::query("DELETE FROM blocks WHERE blocker_id = ? AND blocked_id = ?")
-            .bind(blocker.0)
-            .bind(blocked.0)
-            .execute(&db.pool)
-            .await?
-            .rows_affected()
-            == 1,
+    super::delete_pair(
+        &db.pool,
+        "DELETE FROM blocks WHERE blocker_id = ? AND blocked_id = ?",
+        blocker,
+        blocked,
     )
+    .await
 }
 
 /// Whether either of the two blocks the other.
@@ -110,14 +108,13 @@ pub async fn between(db: &Db, a: Id, b: Id) -> Result<bool, sqlx::Error> {
 
 /// Whether `blocker` blocks `blocked`.
 pub async fn exists(db: &Db, blocker: Id, blocked: Id) -> Result<bool, sqlx::Error> {
-    Ok(
-        sqlx::query("SELECT 1 AS x FROM blocks WHERE blocker_id = ? AND blocked_id = ?")
-            .bind(blocker.0)
-            .bind(blocked.0)
-            .fetch_optional(&db.pool)
-            .await?
-            .is_some(),
+    super::pair_exists(
+        &db.pool,
+        "SELECT 1 AS x FROM blocks WHERE blocker_id = ? AND blocked_id = ?",
+        blocker,
+        blocked,
     )
+    .await
 }
 
 /// Everyone `user` blocks or is blocked by, for hiding posts from feeds. Each side is bounded:
@@ -149,10 +146,6 @@ pub async fn list(
     before: Option<i64>,
     limit: u32,
 ) -> Result<Page<Id>, sqlx::Error> {
-    let mut sql =
-        plaza_storage::sql("SELECT id, blocked_id AS other FROM blocks WHERE blocker_id = ");
-    sql.push_bind(user.0);
-    Keyset::desc("id", before, limit)
-        .fetch::<super::OtherRow>(db, sql)
-        .await
+    let columns = ["blocker_id", "blocked_id"];
+    super::others(db, "blocks", columns, user, before, limit).await
 }

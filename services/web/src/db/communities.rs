@@ -1,7 +1,7 @@
 //! The `communities` table.
 
-use plaza_storage::sqlx::{self, AssertSqlSafe};
-use plaza_storage::{Db, Keyset, KeysetRow};
+use plaza_storage::sqlx;
+use plaza_storage::{Db, Keyset};
 use plaza_types::{Id, Page, now_millis};
 use std::collections::HashMap;
 
@@ -29,26 +29,18 @@ struct CommunityRow {
     created_at: i64,
 }
 
-impl From<CommunityRow> for Community {
-    fn from(row: CommunityRow) -> Self {
-        Community {
+impl TryFrom<CommunityRow> for Community {
+    type Error = sqlx::Error;
+
+    fn try_from(row: CommunityRow) -> Result<Self, sqlx::Error> {
+        Ok(Community {
             id: Id(row.id),
             title_id: row.title_id,
             name: row.name,
             description: row.description,
             icon_url: row.icon_url,
             created_at: row.created_at,
-        }
-    }
-}
-
-impl KeysetRow for CommunityRow {
-    type Item = Community;
-    fn key(&self) -> i64 {
-        self.id
-    }
-    fn into_item(self) -> Result<Option<Community>, sqlx::Error> {
-        Ok(Some(self.into()))
+        })
     }
 }
 
@@ -89,32 +81,33 @@ pub async fn update(db: &Db, c: &Community) -> Result<(), sqlx::Error> {
 
 /// One community.
 pub async fn get(db: &Db, id: Id) -> Result<Option<Community>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} FROM communities WHERE id = ?");
-    Ok(sqlx::query_as::<_, CommunityRow>(AssertSqlSafe(sql))
-        .bind(id.0)
-        .fetch_optional(&db.pool)
+    let sql = plaza_storage::sql(&format!("SELECT {COLUMNS} FROM communities WHERE "));
+    plaza_storage::by_id::<CommunityRow>(db, sql, "id", id)
         .await?
-        .map(Community::from))
+        .map(Community::try_from)
+        .transpose()
 }
 
 /// Communities by id.
 pub async fn by_ids(db: &Db, ids: &[Id]) -> Result<HashMap<Id, Community>, sqlx::Error> {
     let sql = plaza_storage::sql(&format!("SELECT {COLUMNS} FROM communities WHERE "));
     let rows: Vec<CommunityRow> = plaza_storage::by_ids(db, sql, "id", ids, "").await?;
-    Ok(rows.into_iter().map(|r| (Id(r.id), r.into())).collect())
+    rows.into_iter()
+        .map(|r| Ok((Id(r.id), r.try_into()?)))
+        .collect()
 }
 
 /// Communities, oldest first (keyset on id).
 pub async fn list(db: &Db, after: Option<i64>, limit: u32) -> Result<Page<Community>, sqlx::Error> {
     let sql = plaza_storage::sql(&format!("SELECT {COLUMNS} FROM communities WHERE 1 = 1"));
     Keyset::asc("id", after, limit)
-        .fetch::<CommunityRow>(db, sql)
+        .fetch(db, sql, |r: &CommunityRow| r.id)
         .await
 }
 
 /// How many communities exist (to seed the defaults once).
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
-    let row: super::CountRow = sqlx::query_as("SELECT COUNT(*) AS n FROM communities")
+    let row: plaza_storage::CountRow = sqlx::query_as("SELECT COUNT(*) AS n FROM communities")
         .fetch_one(&db.pool)
         .await?;
     Ok(row.n.0)

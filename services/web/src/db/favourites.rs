@@ -1,7 +1,7 @@
 //! The `favourites` table: communities a user marked.
 
+use plaza_storage::Db;
 use plaza_storage::sqlx::{self, AssertSqlSafe};
-use plaza_storage::{Db, Keyset};
 use plaza_types::{Id, Page, now_millis};
 
 /// The most communities one user can favourite.
@@ -33,27 +33,24 @@ pub async fn add(
 
 /// Removes a favourite.
 pub async fn remove(db: &Db, user: Id, community: Id) -> Result<bool, sqlx::Error> {
-    Ok(
-        sqlx::query("DELETE FROM favourites WHERE user_id = ? AND community_id = ?")
-            .bind(user.0)
-            .bind(community.0)
-            .execute(&db.pool)
-            .await?
-            .rows_affected()
-            == 1,
+    super::delete_pair(
+        &db.pool,
+        "DELETE FROM favourites WHERE user_id = ? AND community_id = ?",
+        user,
+        community,
     )
+    .await
 }
 
 /// Whether `user` favourited `community`.
 pub async fn exists(db: &Db, user: Id, community: Id) -> Result<bool, sqlx::Error> {
-    Ok(
-        sqlx::query("SELECT 1 AS x FROM favourites WHERE user_id = ? AND community_id = ?")
-            .bind(user.0)
-            .bind(community.0)
-            .fetch_optional(&db.pool)
-            .await?
-            .is_some(),
+    super::pair_exists(
+        &db.pool,
+        "SELECT 1 AS x FROM favourites WHERE user_id = ? AND community_id = ?",
+        user,
+        community,
     )
+    .await
 }
 
 /// How many favourites `user` has.
@@ -73,10 +70,6 @@ pub async fn list(
     before: Option<i64>,
     limit: u32,
 ) -> Result<Page<Id>, sqlx::Error> {
-    let mut sql =
-        plaza_storage::sql("SELECT id, community_id AS other FROM favourites WHERE user_id = ");
-    sql.push_bind(user.0);
-    Keyset::desc("id", before, limit)
-        .fetch::<super::OtherRow>(db, sql)
-        .await
+    let columns = ["user_id", "community_id"];
+    super::others(db, "favourites", columns, user, before, limit).await
 }

@@ -1,7 +1,7 @@
 //! The `follows` table.
 
 use plaza_storage::sqlx::{self, AssertSqlSafe};
-use plaza_storage::{Db, Dialect, Keyset, Tx, queue};
+use plaza_storage::{Db, Dialect, Tx, queue};
 use plaza_types::notification::{Event, Kind};
 use plaza_types::{Id, IdGenerator, Page, jobs, now_millis};
 
@@ -38,14 +38,7 @@ pub async fn follow(
     let now = now_millis();
     let mut tx = db.begin_write().await?;
     lock_user(db, &mut tx, follower).await?;
-    let exists =
-        sqlx::query("SELECT 1 AS x FROM follows WHERE follower_id = ? AND followee_id = ?")
-            .bind(follower.0)
-            .bind(followee.0)
-            .fetch_optional(&mut *tx)
-            .await?
-            .is_some();
-    if exists {
+    if super::pair_exists(&mut *tx, EXISTS, follower, followee).await? {
         tx.commit().await?;
         return Ok(Followed::Already);
     }
@@ -99,28 +92,21 @@ pub async fn unfollow<'e, E>(executor: E, follower: Id, followee: Id) -> Result<
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    Ok(
-        sqlx::query("DELETE FROM follows WHERE follower_id = ? AND followee_id = ?")
-            .bind(follower.0)
-            .bind(followee.0)
-            .execute(executor)
-            .await?
-            .rows_affected()
-            == 1,
+    super::delete_pair(
+        executor,
+        "DELETE FROM follows WHERE follower_id = ? AND followee_id = ?",
+        follower,
+        followee,
     )
+    .await
 }
 
 /// Whether `follower` follows `followee`.
 pub async fn exists(db: &Db, follower: Id, followee: Id) -> Result<bool, sqlx::Error> {
-    Ok(
-        sqlx::query("SELECT 1 AS x FROM follows WHERE follower_id = ? AND followee_id = ?")
-            .bind(follower.0)
-            .bind(followee.0)
-            .fetch_optional(&db.pool)
-            .await?
-            .is_some(),
-    )
+    super::pair_exists(&db.pool, EXISTS, follower, followee).await
 }
+
+const EXISTS: &str = "SELECT 1 AS x FROM follows WHERE follower_id = ? AND followee_id = ?";
 
 /// Everyone `user` follows (at most [`MAX_FOLLOWING`]), for the activity feed.
 pub async fn all_followees(db: &Db, user: Id) -> Result<Vec<Id>, sqlx::Error> {
@@ -167,15 +153,9 @@ pub async fn list(
     before: Option<i64>,
     limit: u32,
 ) -> Result<Page<Id>, sqlx::Error> {
-    let (mine, other) = match direction {
-        Direction::Following => ("follower_id", "followee_id"),
-        Direction::Followers => ("followee_id", "follower_id"),
+    let columns = match direction {
+        Direction::Following => ["follower_id", "followee_id"],
+        Direction::Followers => ["followee_id", "follower_id"],
     };
-    let mut sql = plaza_storage::sql(&format!(
-        "SELECT id, {other} AS other FROM follows WHERE {mine} = "
-    ));
-    sql.push_bind(user.0);
-    Keyset::desc("id", before, limit)
-        .fetch::<super::OtherRow>(db, sql)
-        .await
+    super::others(db, "follows", columns, user, before, limit).await
 }

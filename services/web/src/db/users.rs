@@ -120,12 +120,9 @@ pub async fn by_username(db: &Db, username: &str) -> Result<Option<User>, sqlx::
 
 /// An account by id.
 pub async fn by_id(db: &Db, id: Id) -> Result<Option<User>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} FROM users u WHERE u.id = ?");
-    Ok(sqlx::query_as::<_, UserRow>(AssertSqlSafe(sql))
-        .bind(id.0)
-        .fetch_optional(&db.pool)
-        .await?
-        .map(User::from))
+    let sql = plaza_storage::sql(&format!("SELECT {COLUMNS} FROM users u WHERE "));
+    let row: Option<UserRow> = plaza_storage::by_id(db, sql, "u.id", id).await?;
+    Ok(row.map(User::from))
 }
 
 /// Accounts by id, for showing a page's authors in one query.
