@@ -29,14 +29,10 @@ fn key(id: Id) -> String {
 
 /// A post by id, from the cache or the database.
 pub async fn post(state: &AppState, id: Id) -> Result<Option<Post>, sqlx::Error> {
-    if let Some(post) = plaza_cache::get_json(state.cache.as_ref(), &key(id)).await {
-        return Ok(Some(post));
-    }
-    let post = posts::get(&state.db, id).await?;
-    if let Some(p) = &post {
-        plaza_cache::set_json(state.cache.as_ref(), &key(id), p, TTL).await;
-    }
-    Ok(post)
+    plaza_cache::read_through_found(state.cache.as_ref(), &key(id), TTL, || {
+        posts::get(&state.db, id)
+    })
+    .await
 }
 
 /// Forgets a post after it changed, and the pages of its community that show it.
@@ -81,12 +77,7 @@ pub async fn feed(state: &AppState, query: &PostQuery) -> crate::Result<Page<Pos
         query.limit.unwrap_or(0),
         u8::from(query.only_drawings)
     );
-    if let Some(page) = plaza_cache::get_json(cache, &key).await {
-        return Ok(page);
-    }
-    let page = posts::query(&state.db, query).await?;
-    plaza_cache::set_json(cache, &key, &page, PAGE_TTL).await;
-    Ok(page)
+    plaza_cache::read_through(cache, &key, PAGE_TTL, || posts::query(&state.db, query)).await
 }
 
 /// Gives `community` a new version after a committed write to its posts, so its cached pages

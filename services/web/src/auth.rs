@@ -133,10 +133,7 @@ pub fn new_secret() -> Result<String> {
 
 /// What the database keeps of a token: its SHA-256, so a leaked table holds no usable tokens.
 pub fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 /// What a session list shows of the program that started a session: its `User-Agent`, on one
@@ -194,13 +191,9 @@ pub fn session_csrf(session_token: &str) -> String {
     URL_SAFE_NO_PAD.encode(digest)
 }
 
-/// Compares two secrets in time independent of where they differ.
+/// Compares two secrets in time independent of where they differ (`subtle`).
 pub fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    subtle::ConstantTimeEq::ct_eq(a.as_bytes(), b.as_bytes()).into()
 }
 
 /// The signed-in API caller (a bearer token). Rejects with 401 when absent or invalid.

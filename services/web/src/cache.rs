@@ -17,14 +17,10 @@ fn key(id: Id) -> String {
 
 /// A community by id, from the cache or the database.
 pub async fn community(state: &AppState, id: Id) -> Result<Option<Community>, sqlx::Error> {
-    if let Some(c) = plaza_cache::get_json(state.cache.as_ref(), &key(id)).await {
-        return Ok(Some(c));
-    }
-    let found = communities::get(&state.db, id).await?;
-    if let Some(c) = &found {
-        plaza_cache::set_json(state.cache.as_ref(), &key(id), c, TTL).await;
-    }
-    Ok(found)
+    plaza_cache::read_through_found(state.cache.as_ref(), &key(id), TTL, || {
+        communities::get(&state.db, id)
+    })
+    .await
 }
 
 /// Forgets a community after it changed.
@@ -40,15 +36,10 @@ fn user_key(username: &str) -> String {
 
 /// An account by username, from the cache or the database.
 pub async fn user_by_name(state: &AppState, username: &str) -> Result<Option<User>, sqlx::Error> {
-    let key = user_key(username);
-    if let Some(u) = plaza_cache::get_json(state.cache.as_ref(), &key).await {
-        return Ok(Some(u));
-    }
-    let found = users::by_username(&state.db, username).await?;
-    if let Some(u) = &found {
-        plaza_cache::set_json(state.cache.as_ref(), &key, u, USER_TTL).await;
-    }
-    Ok(found)
+    plaza_cache::read_through_found(state.cache.as_ref(), &user_key(username), USER_TTL, || {
+        users::by_username(&state.db, username)
+    })
+    .await
 }
 
 /// Forgets an account after it changed.

@@ -49,6 +49,58 @@ pub async fn set_json<T: Serialize>(cache: &dyn Cache, key: &str, value: &T, ttl
     }
 }
 
+/// Reads `key` through the cache: the cached value when there is one, else what `load` reads
+/// (from the database), which is then cached for `ttl`. A failure to load is returned and
+/// nothing is cached.
+pub async fn read_through<T, E, Fut>(
+    cache: &dyn Cache,
+    key: &str,
+    ttl: Duration,
+    load: impl FnOnce() -> Fut,
+) -> Result<T, E>
+where
+    T: Serialize + DeserializeOwned,
+    Fut: Future<Output = Result<T, E>>,
+{
+    read_through_if(cache, key, ttl, load, |_| true).await
+}
+
+/// [`read_through`] for something that may not exist: only what was found is cached, so a
+/// row made just after a miss is seen at once.
+pub async fn read_through_found<T, E, Fut>(
+    cache: &dyn Cache,
+    key: &str,
+    ttl: Duration,
+    load: impl FnOnce() -> Fut,
+) -> Result<Option<T>, E>
+where
+    T: Serialize + DeserializeOwned,
+    Fut: Future<Output = Result<Option<T>, E>>,
+{
+    read_through_if(cache, key, ttl, load, Option::is_some).await
+}
+
+async fn read_through_if<T, E, Fut>(
+    cache: &dyn Cache,
+    key: &str,
+    ttl: Duration,
+    load: impl FnOnce() -> Fut,
+    worth_caching: impl FnOnce(&T) -> bool,
+) -> Result<T, E>
+where
+    T: Serialize + DeserializeOwned,
+    Fut: Future<Output = Result<T, E>>,
+{
+    if let Some(hit) = get_json(cache, key).await {
+        return Ok(hit);
+    }
+    let value = load().await?;
+    if worth_caching(&value) {
+        set_json(cache, key, &value, ttl).await;
+    }
+    Ok(value)
+}
+
 /// An in-process cache, bounded in bytes, with least-recently-used eviction (moka).
 #[derive(Debug, Clone)]
 pub struct MemoryCache {
@@ -116,6 +168,41 @@ mod tests {
         assert!(cache.get("short").await.is_some());
         tokio::time::sleep(Duration::from_millis(60)).await;
         assert!(cache.get("short").await.is_none());
+    }
+
+    #[tokio::test]
+    async fn read_through_loads_a_miss_once_and_serves_the_hit() {
+        let cache = MemoryCache::new(1 << 20);
+        let loads = std::sync::atomic::AtomicU32::new(0);
+        let load = || async {
+            loads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Ok::<_, ()>(7)
+        };
+        let ttl = Duration::from_secs(60);
+        assert_eq!(read_through(&cache, "n", ttl, load).await, Ok(7));
+        assert_eq!(read_through(&cache, "n", ttl, load).await, Ok(7));
+        assert_eq!(loads.load(std::sync::atomic::Ordering::Relaxed), 1);
+    }
+
+    #[tokio::test]
+    async fn read_through_found_does_not_cache_what_was_not_found() {
+        let cache = MemoryCache::new(1 << 20);
+        let ttl = Duration::from_secs(60);
+        let none = read_through_found(&cache, "u", ttl, || async { Ok::<Option<i32>, ()>(None) });
+        assert_eq!(none.await, Ok(None));
+        let found = read_through_found(&cache, "u", ttl, || async { Ok::<_, ()>(Some(3)) });
+        assert_eq!(found.await, Ok(Some(3)));
+        let cached = read_through_found(&cache, "u", ttl, || async { Err::<Option<i32>, _>("db") });
+        assert_eq!(cached.await, Ok(Some(3)));
+    }
+
+    #[tokio::test]
+    async fn a_failed_load_is_returned_and_not_cached() {
+        let cache = MemoryCache::new(1 << 20);
+        let ttl = Duration::from_secs(60);
+        let failed = read_through(&cache, "f", ttl, || async { Err::<i32, _>("db down") });
+        assert_eq!(failed.await, Err("db down"));
+        assert!(cache.get("f").await.is_none());
     }
 
     #[tokio::test]

@@ -1,9 +1,12 @@
-//! The region's object cache: memcached, shared by every process of a region. Keys are spread
-//! over the servers by hash; each server has a small pool of connections. memcached is an
+//! The region's object cache: memcached, shared by every process of a region. Keys are placed on
+//! the servers by consistent hashing (a ring of [`POINTS_PER_SERVER`] points per server, the
+//! `hashring` crate), so adding a server moves only the keys it takes over and none between the
+//! servers that were there; each server has a small pool of connections. memcached is an
 //! optimisation, so a server that fails is skipped for a moment (every read is then a miss and
 //! goes to the database) and the failure is logged once per outage and shown in `/readyz`.
 
 use crate::{BoxFuture, Cache};
+use hashring::HashRing;
 use memcache_async::ascii::Protocol;
 use std::io::ErrorKind;
 use std::sync::Arc;
@@ -23,6 +26,45 @@ const CALL_TIMEOUT: Duration = Duration::from_millis(250);
 const MAX_VALUE: usize = 1_000_000;
 /// How long a failed server is left alone before it is tried again.
 const RETRY_AFTER: Duration = Duration::from_secs(1);
+/// Points each server has on the ring: enough that servers get near-equal shares of the keys
+/// (as ketama, the usual memcached client ring, does).
+const POINTS_PER_SERVER: u32 = 160;
+
+/// One server's point on the ring. It is placed by the server's address (not its position in
+/// the list), so every process with the same servers places keys alike.
+#[derive(Debug, Clone)]
+struct Point {
+    server: usize,
+    addr: Arc<str>,
+    replica: u32,
+}
+
+impl std::hash::Hash for Point {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.addr.hash(state);
+        self.replica.hash(state);
+    }
+}
+
+/// The ring of `addrs`: which server (by index) holds a key.
+fn ring(addrs: &[String]) -> HashRing<Point> {
+    let mut ring = HashRing::new();
+    ring.batch_add(
+        addrs
+            .iter()
+            .enumerate()
+            .flat_map(|(server, addr)| {
+                let addr: Arc<str> = addr.as_str().into();
+                (0..POINTS_PER_SERVER).map(move |replica| Point {
+                    server,
+                    addr: addr.clone(),
+                    replica,
+                })
+            })
+            .collect(),
+    );
+    ring
+}
 
 struct Server {
     addr: String,
@@ -46,6 +88,7 @@ impl std::fmt::Debug for Server {
 #[derive(Debug, Clone)]
 pub struct MemcachedCache {
     servers: Arc<Vec<Server>>,
+    ring: Arc<HashRing<Point>>,
     prefix: Arc<str>,
     started: std::time::Instant,
 }
@@ -53,8 +96,8 @@ pub struct MemcachedCache {
 impl MemcachedCache {
     /// A cache over `servers` (`host:port`), `connections` per server, with every key under
     /// `prefix` (so regions or test runs can share servers). Connections open on first use.
-    pub fn new(servers: &[String], connections: usize, prefix: &str) -> Self {
-        let servers = servers
+    pub fn new(addrs: &[String], connections: usize, prefix: &str) -> Self {
+        let servers = addrs
             .iter()
             .map(|addr| Server {
                 addr: addr.clone(),
@@ -65,6 +108,7 @@ impl MemcachedCache {
             })
             .collect();
         MemcachedCache {
+            ring: Arc::new(ring(addrs)),
             servers: Arc::new(servers),
             prefix: prefix.into(),
             started: std::time::Instant::now(),
@@ -82,11 +126,7 @@ impl MemcachedCache {
     }
 
     fn server_for(&self, key: &str) -> Option<&Server> {
-        let n = self.servers.len() as u64;
-        if n == 0 {
-            return None;
-        }
-        self.servers.get((fnv1a(key.as_bytes()) % n) as usize)
+        self.servers.get(self.ring.get(&key)?.server)
     }
 
     fn now_ms(&self) -> u64 {
@@ -179,7 +219,7 @@ impl MemcachedCache {
     }
 }
 
-/// FNV-1a: a fast, stable hash for spreading keys over servers.
+/// FNV-1a: a short stable name for a key too long or odd for memcached.
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
@@ -232,5 +272,57 @@ impl Cache for MemcachedCache {
 
     fn healthy<'a>(&'a self) -> BoxFuture<'a, bool> {
         Box::pin(self.on_every_server(|c| Box::pin(async move { c.version().await.map(|_| ()) })))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn servers(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("10.0.0.{i}:11211")).collect()
+    }
+
+    #[test]
+    fn adding_a_fourth_server_moves_about_a_quarter_of_keys_and_only_to_it() {
+        let three = ring(&servers(3));
+        let four = ring(&servers(4));
+        let keys: Vec<String> = (0..20_000).map(|i| format!("timeline:post:{i}")).collect();
+        let mut moved = 0;
+        for key in &keys {
+            let before = three.get(&key.as_str()).map(|p| p.server);
+            let after = four.get(&key.as_str()).map(|p| p.server);
+            if before != after {
+                assert_eq!(
+                    after,
+                    Some(3),
+                    "{key} moved between servers that were there"
+                );
+                moved += 1;
+            }
+        }
+        let share = f64::from(moved) / keys.len() as f64;
+        assert!((0.18..0.32).contains(&share), "{share} of the keys moved");
+    }
+
+    #[test]
+    fn servers_get_similar_shares() {
+        let ring = ring(&servers(4));
+        let mut counts = [0u32; 4];
+        for i in 0..20_000 {
+            let key = format!("web:user:{i}");
+            if let Some(point) = ring.get(&key.as_str()) {
+                counts[point.server] += 1;
+            }
+        }
+        for n in counts {
+            assert!((3_500..6_500).contains(&n), "{counts:?}");
+        }
+    }
+
+    #[test]
+    fn no_servers_place_no_keys() {
+        let cache = MemcachedCache::new(&[], 1, "t");
+        assert!(cache.server_for("k").is_none());
     }
 }

@@ -1,6 +1,6 @@
 //! The empathy service's client: Yeahs and their counts.
 
-use crate::{ClientError, Items, ServiceClient, with_query};
+use crate::{ClientError, Items, ServiceClient};
 use plaza_types::empathy::{
     GiveYeah, Ranked, Summary, SummaryRequest, TakeYeah, TargetKind, YeahEntry, YeahOutcome,
     YeahQuery,
@@ -59,11 +59,12 @@ impl EmpathyClient {
         cursor: Option<String>,
         limit: u32,
     ) -> Result<Page<YeahEntry>, ClientError> {
-        let path = with_query(
-            &format!("/v1/targets/{}/{target_id}/yeahs", kind_str(kind)),
-            &[("cursor", cursor), ("limit", Some(limit.to_string()))],
-        );
-        self.0.get(&path).await
+        self.0
+            .get_query(
+                &format!("/v1/targets/{}/{target_id}/yeahs", kind_str(kind)),
+                &[("cursor", cursor), ("limit", Some(limit.to_string()))],
+            )
+            .await
     }
 
     /// Who yeahed a target, newest first, leaving out `query.exclude_user_ids`.
@@ -89,15 +90,16 @@ impl EmpathyClient {
         cursor: Option<String>,
         limit: u32,
     ) -> Result<Page<YeahEntry>, ClientError> {
-        let path = with_query(
-            &format!("/v1/users/{user_id}/yeahs"),
-            &[
-                ("kind", Some(kind_str(kind).to_owned())),
-                ("cursor", cursor),
-                ("limit", Some(limit.to_string())),
-            ],
-        );
-        self.0.get(&path).await
+        self.0
+            .get_query(
+                &format!("/v1/users/{user_id}/yeahs"),
+                &[
+                    ("kind", Some(kind_str(kind).to_owned())),
+                    ("cursor", cursor),
+                    ("limit", Some(limit.to_string())),
+                ],
+            )
+            .await
     }
 
     /// A community's posts ranked by Yeahs given in the last `days` days.
@@ -108,14 +110,15 @@ impl EmpathyClient {
         cursor: Option<String>,
         limit: u32,
     ) -> Result<Page<Ranked>, ClientError> {
-        let path = with_query(
-            &format!("/v1/communities/{community_id}/popular"),
-            &[
-                ("days", Some(days.to_string())),
-                ("cursor", cursor),
-                ("limit", Some(limit.to_string())),
-            ],
-        );
-        self.0.get(&path).await
+        self.0
+            .get_query(
+                &format!("/v1/communities/{community_id}/popular"),
+                &[
+                    ("days", Some(days.to_string())),
+                    ("cursor", cursor),
+                    ("limit", Some(limit.to_string())),
+                ],
+            )
+            .await
     }
 }

@@ -96,11 +96,13 @@ impl ServiceClient {
         })
     }
 
-    /// Sends a request and decodes the JSON answer.
-    pub async fn call<B: Serialize + ?Sized, T: DeserializeOwned>(
+    /// Sends a request (with `query` encoded by reqwest's query builder) and decodes the JSON
+    /// answer.
+    pub async fn call<Q: Serialize + ?Sized, B: Serialize + ?Sized, T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
+        query: Option<&Q>,
         body: Option<&B>,
     ) -> Result<T, ClientError> {
         let ctx = RequestContext::current().unwrap_or_else(RequestContext::background);
@@ -109,6 +111,9 @@ impl ServiceClient {
             .request(method, format!("{}{}", self.base, path))
             .header(REQUEST_ID_HEADER, &ctx.request_id)
             .header(TRACK_HEADER, ctx.track.as_str());
+        if let Some(query) = query {
+            request = request.query(query);
+        }
         if let Some(body) = body {
             request = request.json(body);
         }
@@ -145,7 +150,17 @@ impl ServiceClient {
 
     /// `GET path`.
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
-        self.call::<(), T>(Method::GET, path, None).await
+        self.call::<(), (), T>(Method::GET, path, None, None).await
+    }
+
+    /// `GET path?query`; absent (`None`) values are left out of the query string.
+    pub async fn get_query<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, Option<String>)],
+    ) -> Result<T, ClientError> {
+        self.call::<_, (), T>(Method::GET, path, Some(query), None)
+            .await
     }
 
     /// `POST path` with a JSON body.
@@ -154,12 +169,13 @@ impl ServiceClient {
         path: &str,
         body: &B,
     ) -> Result<T, ClientError> {
-        self.call(Method::POST, path, Some(body)).await
+        self.call::<(), B, T>(Method::POST, path, None, Some(body))
+            .await
     }
 
     /// `POST path` without a body, for actions named by their path alone.
     pub async fn post_empty<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
-        self.call::<(), T>(Method::POST, path, None).await
+        self.call::<(), (), T>(Method::POST, path, None, None).await
     }
 
     /// Whether the service answers `/readyz`.
@@ -168,42 +184,23 @@ impl ServiceClient {
     }
 }
 
-/// Appends `key=value` pairs (values percent-encoded) to a path.
-pub(crate) fn with_query(path: &str, pairs: &[(&str, Option<String>)]) -> String {
-    let mut out = path.to_owned();
-    let mut first = true;
-    for (key, value) in pairs {
-        if let Some(value) = value {
-            out.push(if first { '?' } else { '&' });
-            first = false;
-            out.push_str(key);
-            out.push('=');
-            for b in value.bytes() {
-                if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-                    out.push(char::from(b));
-                } else {
-                    out.push_str(&format!("%{b:02X}"));
-                }
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn query_values_are_encoded_and_absent_ones_skipped() {
-        let path = with_query(
-            "/x",
-            &[
-                ("cursor", Some("a+b/c=".into())),
-                ("limit", None),
-                ("n", Some("5".into())),
-            ],
+        let query: &[(&str, Option<String>)] = &[
+            ("cursor", Some("a+b/c=".into())),
+            ("limit", None),
+            ("n", Some("5".into())),
+        ];
+        let request = reqwest::Client::new()
+            .get("http://127.0.0.1:1/x")
+            .query(query)
+            .build()
+            .unwrap();
+        assert_eq!(
+            request.url().as_str(),
+            "http://127.0.0.1:1/x?cursor=a%2Bb%2Fc%3D&n=5"
         );
-        assert_eq!(path, "/x?cursor=a%2Bb%2Fc%3D&n=5");
     }
 }

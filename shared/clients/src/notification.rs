@@ -1,6 +1,6 @@
 //! The notification service's client.
 
-use crate::{ClientError, ServiceClient, with_query};
+use crate::{ClientError, ServiceClient};
 use plaza_types::notification::{Delivered, Event, Group, UnreadCount, Withdrawal, Withdrawn};
 use plaza_types::{Id, Page};
 
@@ -31,11 +31,12 @@ impl NotificationClient {
         cursor: Option<String>,
         limit: u32,
     ) -> Result<Page<Group>, ClientError> {
-        let path = with_query(
-            &format!("/v1/users/{recipient_id}/notifications"),
-            &[("cursor", cursor), ("limit", Some(limit.to_string()))],
-        );
-        self.0.get(&path).await
+        self.0
+            .get_query(
+                &format!("/v1/users/{recipient_id}/notifications"),
+                &[("cursor", cursor), ("limit", Some(limit.to_string()))],
+            )
+            .await
     }
 
     /// How many of a recipient's notification groups are unread.

@@ -1,6 +1,6 @@
 //! The timeline service's client: posts, comments and feeds.
 
-use crate::{ClientError, Items, ServiceClient, with_query};
+use crate::{ClientError, Items, ServiceClient};
 use plaza_types::timeline::{
     Comment, CommentCount, CommentCountRequest, CommentQuery, Commenters, DeleteRequest, MediaKeys,
     NewComment, NewPost, Post, PostQuery,
@@ -139,14 +139,16 @@ impl TimelineClient {
         before: Id,
         limit: u32,
     ) -> Result<Vec<Id>, ClientError> {
-        let path = with_query(
-            &format!("/v1/posts/{post_id}/commenters"),
-            &[
-                ("before", Some(before.to_string())),
-                ("limit", Some(limit.to_string())),
-            ],
-        );
-        let c: Commenters = self.0.get(&path).await?;
+        let c: Commenters = self
+            .0
+            .get_query(
+                &format!("/v1/posts/{post_id}/commenters"),
+                &[
+                    ("before", Some(before.to_string())),
+                    ("limit", Some(limit.to_string())),
+                ],
+            )
+            .await?;
         Ok(c.user_ids)
     }
 }

@@ -103,7 +103,7 @@ pub fn new_request_id() -> String {
     // The OS random source failing is not something a request can recover from; an all-zero id
     // still lets the request through and is visibly wrong in logs.
     let _ = getrandom::fill(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
 #[cfg(test)]

@@ -29,10 +29,7 @@ pub trait ObjectStore: Send + Sync + std::fmt::Debug {
 
 /// The content address of `bytes`: lowercase hex SHA-256.
 pub fn content_hash(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(bytes))
 }
 
 /// Whether `key` is one this store makes: lowercase letters, digits, `/`, `@`, `.` and `-`, no

@@ -5,6 +5,7 @@
 //! that differ (insert-or-ignore, upserts, integer sums) come from [`Dialect`].
 
 pub mod queue;
+pub mod select;
 pub mod testing;
 
 use anyhow::Context;
@@ -13,6 +14,9 @@ use sqlx::{AnyPool, Executor};
 use std::str::FromStr;
 use std::time::Duration;
 
+pub use select::{
+    Count, CountRow, IdCount, IdRow, Keyset, Sql, by_id, by_ids, narrow, push_in, push_not_in, sql,
+};
 pub use sqlx;
 
 /// How long a readiness ping waits for the database.
@@ -234,9 +238,7 @@ mod tests {
     #[tokio::test]
     async fn migrations_apply_twice_without_change() {
         let dir = tempfile::tempdir().unwrap();
-        let url = crate::testing::fresh_database_url(dir.path()).await;
-        let db = Db::connect(&url, 2).await.unwrap();
-        db.migrate().await.unwrap();
+        let db = crate::testing::fresh_db(dir.path()).await;
         db.migrate().await.unwrap();
         assert!(db.ping().await);
     }

@@ -16,10 +16,7 @@ pub async fn fresh_database_url(dir: &Path) -> String {
             let server = server.trim_end_matches('/').to_owned();
             let mut bytes = [0u8; 8];
             getrandom::fill(&mut bytes).unwrap_or_default();
-            let name = format!(
-                "plaza_t_{}",
-                bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
-            );
+            let name = format!("plaza_t_{}", hex::encode(bytes));
             let admin = Db::connect(&server, 1)
                 .await
                 .unwrap_or_else(|e| panic!("cannot reach the test MariaDB at {server}: {e:#}"));
@@ -35,6 +32,21 @@ pub async fn fresh_database_url(dir: &Path) -> String {
         Ok("sqlite") | Err(_) => format!("sqlite://{}", dir.join("plaza.db").display()),
         Ok(other) => panic!("PLAZA_TEST_DATABASE must be sqlite or mariadb, not {other}"),
     }
+}
+
+/// A new empty database with every migration applied (see [`fresh_database_url`]).
+///
+/// # Panics
+/// When the database cannot be made: a test cannot go on without one.
+pub async fn fresh_db(dir: &Path) -> Db {
+    let url = fresh_database_url(dir).await;
+    let db = Db::connect(&url, 2)
+        .await
+        .unwrap_or_else(|e| panic!("connecting to {url}: {e:#}"));
+    db.migrate()
+        .await
+        .unwrap_or_else(|e| panic!("migrating {url}: {e:#}"));
+    db
 }
 
 /// Deletes every row of every table of a MariaDB database except the migration record, so that

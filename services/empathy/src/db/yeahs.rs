@@ -2,8 +2,8 @@
 //! of a target is one row per (target, region), each changed only by its region, summed on read.
 
 use crate::AppState;
-use plaza_storage::sqlx::{self, AssertSqlSafe, Row};
-use plaza_storage::{Db, Tx, placeholders, queue};
+use plaza_storage::sqlx::{self, AssertSqlSafe};
+use plaza_storage::{CountRow, Db, IdCount, IdRow, Keyset, Tx, queue};
 use plaza_types::empathy::{
     GiveYeah, Ranked, Summary, TakeYeah, TargetKind, YeahEntry, YeahOutcome,
 };
@@ -49,12 +49,12 @@ where
         "SELECT {} AS n FROM yeah_counts WHERE target_kind = ? AND target_id = ?",
         db.dialect.sum_int("n")
     );
-    sqlx::query(AssertSqlSafe(sql))
+    let n: CountRow = sqlx::query_as(AssertSqlSafe(sql))
         .bind(kind.code())
         .bind(target.0)
         .fetch_one(executor)
-        .await?
-        .try_get("n")
+        .await?;
+    Ok(n.n.0)
 }
 
 /// The notification a Yeah on `kind` makes.
@@ -167,41 +167,26 @@ pub async fn summaries(
     targets: &[Id],
     viewer: Option<Id>,
 ) -> Result<Vec<Summary>, sqlx::Error> {
-    if targets.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT target_id, {} AS n FROM yeah_counts WHERE target_kind = ? AND target_id IN ({}) \
-         GROUP BY target_id",
-        db.dialect.sum_int("n"),
-        placeholders(targets.len())
-    );
-    let mut q = sqlx::query(AssertSqlSafe(sql)).bind(kind.code());
-    for t in targets {
-        q = q.bind(t.0);
-    }
-    let mut counts = HashMap::new();
-    for row in q.fetch_all(&db.pool).await? {
-        counts.insert(
-            row.try_get::<i64, _>("target_id")?,
-            row.try_get::<i64, _>("n")?,
-        );
-    }
+    let mut sql = plaza_storage::sql(&format!(
+        "SELECT target_id AS id, {} AS n FROM yeah_counts WHERE target_kind = ",
+        db.dialect.sum_int("n")
+    ));
+    sql.push_bind(kind.code()).push(" AND ");
+    let counts: HashMap<i64, i64> =
+        plaza_storage::by_ids::<IdCount>(db, sql, "target_id", targets, " GROUP BY target_id")
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.n.0))
+            .collect();
     let mut mine = HashSet::new();
     if let Some(viewer) = viewer {
-        let sql = format!(
-            "SELECT target_id FROM yeahs WHERE target_kind = ? AND user_id = ? AND target_id IN ({})",
-            placeholders(targets.len())
-        );
-        let mut q = sqlx::query(AssertSqlSafe(sql))
-            .bind(kind.code())
-            .bind(viewer.0);
-        for t in targets {
-            q = q.bind(t.0);
-        }
-        for row in q.fetch_all(&db.pool).await? {
-            mine.insert(row.try_get::<i64, _>("target_id")?);
-        }
+        let mut sql = plaza_storage::sql("SELECT target_id AS id FROM yeahs WHERE target_kind = ");
+        sql.push_bind(kind.code())
+            .push(" AND user_id = ")
+            .push_bind(viewer.0)
+            .push(" AND ");
+        let rows: Vec<IdRow> = plaza_storage::by_ids(db, sql, "target_id", targets, "").await?;
+        mine.extend(rows.into_iter().map(|r| r.id));
     }
     Ok(targets
         .iter()
@@ -213,16 +198,28 @@ pub async fn summaries(
         .collect())
 }
 
-fn entry(row: &sqlx::any::AnyRow) -> Result<(i64, YeahEntry), sqlx::Error> {
-    Ok((
-        row.try_get("id")?,
-        YeahEntry {
-            user_id: Id(row.try_get("user_id")?),
-            target_id: Id(row.try_get("target_id")?),
-            created_at: row.try_get("created_at")?,
-        },
-    ))
+/// A `yeahs` row of a list.
+#[derive(Debug, sqlx::FromRow)]
+struct EntryRow {
+    id: i64,
+    user_id: i64,
+    target_id: i64,
+    created_at: i64,
 }
+
+impl TryFrom<EntryRow> for YeahEntry {
+    type Error = sqlx::Error;
+
+    fn try_from(row: EntryRow) -> Result<Self, sqlx::Error> {
+        Ok(YeahEntry {
+            user_id: Id(row.user_id),
+            target_id: Id(row.target_id),
+            created_at: row.created_at,
+        })
+    }
+}
+
+const ENTRY_COLUMNS: &str = "SELECT id, user_id, target_id, created_at FROM yeahs WHERE ";
 
 /// Who yeahed a target, newest first, without the givers in `exclude` (served by
 /// `yeahs_by_target`).
@@ -234,27 +231,15 @@ pub async fn by_target(
     before: Option<i64>,
     limit: u32,
 ) -> Result<Page<YeahEntry>, sqlx::Error> {
-    let mut sql = String::from(
-        "SELECT id, user_id, target_id, created_at FROM yeahs \
-         WHERE target_kind = ? AND target_id = ? AND id < ?",
-    );
-    if !exclude.is_empty() {
-        sql.push_str(&format!(
-            " AND user_id NOT IN ({})",
-            placeholders(exclude.len())
-        ));
-    }
-    sql.push_str(" ORDER BY id DESC LIMIT ?");
-    let mut q = sqlx::query(AssertSqlSafe(sql))
-        .bind(kind.code())
-        .bind(target.0)
-        .bind(before.unwrap_or(i64::MAX));
-    for user in exclude {
-        q = q.bind(user.0);
-    }
-    let rows = q.bind(i64::from(limit) + 1).fetch_all(&db.pool).await?;
-    let rows = rows.iter().map(entry).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page::from_overfetch_keyed(rows, limit))
+    let mut sql = plaza_storage::sql(ENTRY_COLUMNS);
+    sql.push("target_kind = ")
+        .push_bind(kind.code())
+        .push(" AND target_id = ")
+        .push_bind(target.0);
+    plaza_storage::push_not_in(&mut sql, "user_id", exclude);
+    Keyset::desc("id", before, limit)
+        .fetch(db, sql, |r: &EntryRow| r.id)
+        .await
 }
 
 /// What a user yeahed, newest first (served by `yeahs_by_user`).
@@ -265,18 +250,14 @@ pub async fn by_user(
     before: Option<i64>,
     limit: u32,
 ) -> Result<Page<YeahEntry>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT id, user_id, target_id, created_at FROM yeahs \
-         WHERE user_id = ? AND target_kind = ? AND id < ? ORDER BY id DESC LIMIT ?",
-    )
-    .bind(user.0)
-    .bind(kind.code())
-    .bind(before.unwrap_or(i64::MAX))
-    .bind(i64::from(limit) + 1)
-    .fetch_all(&db.pool)
-    .await?;
-    let rows = rows.iter().map(entry).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page::from_overfetch_keyed(rows, limit))
+    let mut sql = plaza_storage::sql(ENTRY_COLUMNS);
+    sql.push("user_id = ")
+        .push_bind(user.0)
+        .push(" AND target_kind = ")
+        .push_bind(kind.code());
+    Keyset::desc("id", before, limit)
+        .fetch(db, sql, |r: &EntryRow| r.id)
+        .await
 }
 
 /// A community's posts ranked by Yeahs given since `since` (served by `yeahs_by_community`).
@@ -286,8 +267,8 @@ pub async fn popular(
     since: i64,
     limit: u32,
 ) -> Result<Vec<Ranked>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT post_id, COUNT(*) AS n FROM yeahs \
+    let rows: Vec<IdCount> = sqlx::query_as(
+        "SELECT post_id AS id, COUNT(*) AS n FROM yeahs \
          WHERE community_id = ? AND created_at >= ? AND target_kind = ? \
          GROUP BY post_id ORDER BY n DESC, post_id DESC LIMIT ?",
     )
@@ -297,12 +278,11 @@ pub async fn popular(
     .bind(i64::from(limit))
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Ranked {
-                post_id: Id(r.try_get("post_id")?),
-                count: r.try_get("n")?,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| Ranked {
+            post_id: Id(r.id),
+            count: r.n.0,
         })
-        .collect()
+        .collect())
 }

@@ -250,12 +250,8 @@ async fn ranking(state: &AppState, community_id: Id, days: u32) -> Result<Vec<Ra
     // One count at a time: when an entry expires, every reader of a busy community would
     // otherwise count the same ranking at once. Those that waited find it cached.
     let _counting = state.ranking_lock.lock().await;
-    if let Some(ranking) = plaza_cache::get_json(state.cache.as_ref(), &key).await {
-        return Ok(ranking);
-    }
-    let ranking = count_ranking(state, community_id, days).await?;
-    plaza_cache::set_json(state.cache.as_ref(), &key, &ranking, RANKING_TTL).await;
-    Ok(ranking)
+    let count = || count_ranking(state, community_id, days);
+    plaza_cache::read_through(state.cache.as_ref(), &key, RANKING_TTL, count).await
 }
 
 async fn count_ranking(state: &AppState, community_id: Id, days: u32) -> Result<Vec<Ranked>> {

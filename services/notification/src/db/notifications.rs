@@ -3,8 +3,8 @@
 //! recent actors and a count, and a `sort_id` that moves it to the top when it grows.
 
 use crate::AppState;
-use plaza_storage::sqlx::{self, AssertSqlSafe, Row};
-use plaza_storage::{Db, Tx};
+use plaza_storage::sqlx::{self, AssertSqlSafe};
+use plaza_storage::{Count, CountRow, Db, Keyset, Tx};
 use plaza_types::notification::{Event, Group, Kind, Withdrawal};
 use plaza_types::{Id, Page, now_millis};
 
@@ -70,6 +70,13 @@ async fn actor_present(tx: &mut Tx, event: &Event) -> Result<bool, sqlx::Error> 
     .is_some())
 }
 
+/// The group an event may join.
+#[derive(Debug, sqlx::FromRow)]
+struct OpenGroup {
+    id: i64,
+    latest_actor_id: i64,
+}
+
 /// Adds the event's actor to the open group, or opens one. A quiet join neither moves the group
 /// up nor marks it unread.
 async fn join_group(
@@ -88,7 +95,7 @@ async fn join_group(
          ORDER BY created_at DESC LIMIT 1{}",
         state.db.lock_clause()
     );
-    let open = sqlx::query(AssertSqlSafe(sql))
+    let open: Option<OpenGroup> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(event.recipient_id.0)
         .bind(event.kind.code())
         .bind(event.target_id.0)
@@ -96,9 +103,10 @@ async fn join_group(
         .fetch_optional(&mut **tx)
         .await?;
     match open {
-        Some(row) => {
-            let group_id: i64 = row.try_get("id")?;
-            let latest: i64 = row.try_get("latest_actor_id")?;
+        Some(OpenGroup {
+            id: group_id,
+            latest_actor_id: latest,
+        }) => {
             let new_actor = insert_ignore(
                 state,
                 tx,
@@ -161,7 +169,15 @@ async fn join_group(
 }
 
 /// Groups one withdrawal looks at in one pass.
-const WITHDRAW_BATCH: i64 = 500;
+const WITHDRAW_BATCH: u32 = 500;
+
+/// A group a withdrawal matches, with the actors it names.
+#[derive(Debug, sqlx::FromRow)]
+struct NamedGroup {
+    id: i64,
+    latest_actor_id: i64,
+    previous_actor_id: Option<i64>,
+}
 
 /// Takes an actor out of a recipient's matching groups (or removes the groups when no actor is
 /// named) in one transaction; a group left without actors is deleted, and one that lost a named
@@ -170,49 +186,41 @@ pub async fn withdraw(db: &Db, w: &Withdrawal) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin_write().await?;
     let mut changed = false;
     loop {
-        let mut sql = String::from(
+        let mut sql = plaza_storage::sql(
             "SELECT g.id, g.latest_actor_id, g.previous_actor_id FROM notification_groups g \
-             WHERE g.recipient_id = ?",
+             WHERE g.recipient_id = ",
         );
-        if w.kind.is_some() {
-            sql.push_str(" AND g.kind = ?");
-        }
-        if w.target_id.is_some() {
-            sql.push_str(" AND g.target_id = ?");
-        }
-        if w.actor_id.is_some() {
-            sql.push_str(
-                " AND EXISTS (SELECT 1 FROM notification_actors a \
-                 WHERE a.group_id = g.id AND a.actor_id = ?)",
-            );
-        }
-        sql.push_str(" LIMIT ?");
-        sql.push_str(db.lock_clause());
-        let mut q = sqlx::query(AssertSqlSafe(sql)).bind(w.recipient_id.0);
+        sql.push_bind(w.recipient_id.0);
         if let Some(kind) = w.kind {
-            q = q.bind(kind.code());
+            sql.push(" AND g.kind = ").push_bind(kind.code());
         }
         if let Some(target) = w.target_id {
-            q = q.bind(target.0);
+            sql.push(" AND g.target_id = ").push_bind(target.0);
         }
         if let Some(actor) = w.actor_id {
-            q = q.bind(actor.0);
+            sql.push(
+                " AND EXISTS (SELECT 1 FROM notification_actors a \
+                 WHERE a.group_id = g.id AND a.actor_id = ",
+            )
+            .push_bind(actor.0)
+            .push(")");
         }
-        let rows = q.bind(WITHDRAW_BATCH).fetch_all(&mut *tx).await?;
-        for row in &rows {
-            let group: i64 = row.try_get("id")?;
-            let latest: i64 = row.try_get("latest_actor_id")?;
-            let previous: Option<i64> = row.try_get("previous_actor_id")?;
+        sql.push(" LIMIT ")
+            .push_bind(i64::from(WITHDRAW_BATCH))
+            .push(db.lock_clause());
+        let groups: Vec<NamedGroup> = sql.build_query_as().fetch_all(&mut *tx).await?;
+        for group in &groups {
             match w.actor_id {
                 Some(actor) => {
-                    remove_actor(&mut tx, group, actor.0, [Some(latest), previous]).await?;
+                    let shown = [Some(group.latest_actor_id), group.previous_actor_id];
+                    remove_actor(&mut tx, group.id, actor.0, shown).await?;
                 }
-                None => delete_group(&mut tx, group).await?,
+                None => delete_group(&mut tx, group.id).await?,
             }
         }
-        changed |= !rows.is_empty();
+        changed |= !groups.is_empty();
         // Every group handled no longer matches, so the next pass sees only the rest.
-        if i64::try_from(rows.len()).unwrap_or(0) < WITHDRAW_BATCH {
+        if groups.len() < WITHDRAW_BATCH as usize {
             break;
         }
     }
@@ -243,11 +251,12 @@ async fn remove_actor(
         .bind(actor)
         .execute(&mut **tx)
         .await?;
-    let left: i64 = sqlx::query("SELECT COUNT(*) AS n FROM notification_actors WHERE group_id = ?")
-        .bind(group)
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get("n")?;
+    let left: CountRow =
+        sqlx::query_as("SELECT COUNT(*) AS n FROM notification_actors WHERE group_id = ?")
+            .bind(group)
+            .fetch_one(&mut **tx)
+            .await?;
+    let left = left.n.0;
     if left == 0 {
         return delete_group(tx, group).await;
     }
@@ -260,17 +269,13 @@ async fn remove_actor(
         return Ok(());
     }
     // One of the two named actors left: name the two most recent that remain.
-    let rows = sqlx::query(
+    let named: Vec<i64> = sqlx::query_scalar(
         "SELECT actor_id FROM notification_actors WHERE group_id = ? \
          ORDER BY created_at DESC, actor_id DESC LIMIT 2",
     )
     .bind(group)
     .fetch_all(&mut **tx)
     .await?;
-    let named = rows
-        .iter()
-        .map(|r| r.try_get::<i64, _>("actor_id"))
-        .collect::<Result<Vec<_>, _>>()?;
     sqlx::query(
         "UPDATE notification_groups SET actor_count = ?, latest_actor_id = ?, \
          previous_actor_id = ? WHERE id = ?",
@@ -284,6 +289,41 @@ async fn remove_actor(
     Ok(())
 }
 
+/// A `notification_groups` row of a recipient's list.
+#[derive(Debug, sqlx::FromRow)]
+struct GroupRow {
+    id: i64,
+    kind: i64,
+    target_id: i64,
+    #[sqlx(try_from = "i64")]
+    actor_count: Count,
+    latest_actor_id: i64,
+    previous_actor_id: Option<i64>,
+    sort_id: i64,
+    read_at: Option<i64>,
+    updated_at: i64,
+}
+
+/// A group of a kind this release does not know (written by a newer one) becomes `None`.
+impl TryFrom<GroupRow> for Option<Group> {
+    type Error = sqlx::Error;
+
+    fn try_from(row: GroupRow) -> Result<Self, sqlx::Error> {
+        let latest = row.latest_actor_id;
+        Ok(Kind::from_code(row.kind).map(|kind| Group {
+            id: Id(row.id),
+            kind,
+            target_id: Id(row.target_id),
+            latest_actor_ids: std::iter::once(Id(latest))
+                .chain(row.previous_actor_id.filter(|p| *p != latest).map(Id))
+                .collect(),
+            actor_count: row.actor_count.0,
+            read: row.read_at.is_some(),
+            updated_at: row.updated_at,
+        }))
+    }
+}
+
 /// A recipient's groups, most recently active first (served by `notification_groups_by_recipient`).
 pub async fn list(
     db: &Db,
@@ -291,51 +331,29 @@ pub async fn list(
     before: Option<i64>,
     limit: u32,
 ) -> Result<Page<Group>, sqlx::Error> {
-    let rows = sqlx::query(
+    let mut sql = plaza_storage::sql(
         "SELECT id, kind, target_id, actor_count, latest_actor_id, previous_actor_id, sort_id, \
-         read_at, updated_at FROM notification_groups \
-         WHERE recipient_id = ? AND sort_id < ? ORDER BY sort_id DESC LIMIT ?",
-    )
-    .bind(recipient.0)
-    .bind(before.unwrap_or(i64::MAX))
-    .bind(i64::from(limit) + 1)
-    .fetch_all(&db.pool)
-    .await?;
-    let mut keyed = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let Some(kind) = Kind::from_code(row.try_get("kind")?) else {
-            continue;
-        };
-        let latest: i64 = row.try_get("latest_actor_id")?;
-        let previous: Option<i64> = row.try_get("previous_actor_id")?;
-        let read_at: Option<i64> = row.try_get("read_at")?;
-        keyed.push((
-            row.try_get::<i64, _>("sort_id")?,
-            Group {
-                id: Id(row.try_get("id")?),
-                kind,
-                target_id: Id(row.try_get("target_id")?),
-                latest_actor_ids: std::iter::once(Id(latest))
-                    .chain(previous.filter(|p| *p != latest).map(Id))
-                    .collect(),
-                actor_count: row.try_get("actor_count")?,
-                read: read_at.is_some(),
-                updated_at: row.try_get("updated_at")?,
-            },
-        ));
-    }
-    Ok(Page::from_overfetch_keyed(keyed, limit))
+         read_at, updated_at FROM notification_groups WHERE recipient_id = ",
+    );
+    sql.push_bind(recipient.0);
+    let page = Keyset::desc("sort_id", before, limit)
+        .fetch::<_, Option<Group>>(db, sql, |r: &GroupRow| r.sort_id)
+        .await?;
+    Ok(Page {
+        items: page.items.into_iter().flatten().collect(),
+        next_cursor: page.next_cursor,
+    })
 }
 
 /// Unread groups of a recipient (served by `notification_groups_unread`).
 pub async fn unread(db: &Db, recipient: Id) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+    let unread: CountRow = sqlx::query_as(
         "SELECT COUNT(*) AS n FROM notification_groups WHERE recipient_id = ? AND read_at IS NULL",
     )
     .bind(recipient.0)
     .fetch_one(&db.pool)
-    .await?
-    .try_get("n")
+    .await?;
+    Ok(unread.n.0)
 }
 
 /// Marks all of a recipient's groups read.

@@ -81,12 +81,8 @@ async fn forget_unread(state: &AppState, recipient: Id) {
 
 async fn cached_unread(state: &AppState, recipient: Id) -> Result<i64> {
     let key = unread_key(recipient);
-    if let Some(n) = plaza_cache::get_json(state.cache.as_ref(), &key).await {
-        return Ok(n);
-    }
-    let n = db::unread(&state.db, recipient).await?;
-    plaza_cache::set_json(state.cache.as_ref(), &key, &n, UNREAD_TTL).await;
-    Ok(n)
+    let unread = || db::unread(&state.db, recipient);
+    Ok(plaza_cache::read_through(state.cache.as_ref(), &key, UNREAD_TTL, unread).await?)
 }
 
 /// A page of notification groups.

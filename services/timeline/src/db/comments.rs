@@ -1,9 +1,8 @@
 //! The `comments` table.
 
 use crate::{AppState, Result};
-use plaza_storage::sqlx::any::AnyRow;
-use plaza_storage::sqlx::{self, AssertSqlSafe, Row};
-use plaza_storage::{Db, placeholders, queue};
+use plaza_storage::sqlx::{self, AssertSqlSafe};
+use plaza_storage::{Db, Keyset, push_not_in, queue};
 use plaza_types::jobs::{CommentCreated, CommentDeleted, Job};
 use plaza_types::timeline::{Comment, CommentQuery};
 use plaza_types::{Cursor, Id, Page, page_limit};
@@ -11,21 +10,42 @@ use plaza_types::{Cursor, Id, Page, page_limit};
 const COLUMNS: &str = "id, region, post_id, author_id, body, feeling, spoiler, deleted_at, created_at, drawing_key, \
      drawing_alt";
 
-fn from_row(row: &AnyRow) -> Result<Comment, sqlx::Error> {
-    let deleted_at: Option<i64> = row.try_get("deleted_at")?;
-    Ok(Comment {
-        id: Id(row.try_get("id")?),
-        region: u8::try_from(row.try_get::<i64, _>("region")?).unwrap_or_default(),
-        post_id: Id(row.try_get("post_id")?),
-        author_id: Id(row.try_get("author_id")?),
-        body: row.try_get("body")?,
-        feeling: u8::try_from(row.try_get::<i64, _>("feeling")?).unwrap_or_default(),
-        spoiler: row.try_get::<i64, _>("spoiler")? != 0,
-        deleted: deleted_at.is_some(),
-        created_at: row.try_get("created_at")?,
-        drawing: row.try_get("drawing_key")?,
-        drawing_alt: row.try_get("drawing_alt")?,
-    })
+/// A `comments` row as [`COLUMNS`] reads it.
+#[derive(Debug, sqlx::FromRow)]
+struct CommentRow {
+    id: i64,
+    #[sqlx(try_from = "i64")]
+    region: u8,
+    post_id: i64,
+    author_id: i64,
+    body: String,
+    #[sqlx(try_from = "i64")]
+    feeling: u8,
+    spoiler: i64,
+    deleted_at: Option<i64>,
+    created_at: i64,
+    drawing_key: Option<String>,
+    drawing_alt: Option<String>,
+}
+
+impl TryFrom<CommentRow> for Comment {
+    type Error = sqlx::Error;
+
+    fn try_from(row: CommentRow) -> Result<Self, sqlx::Error> {
+        Ok(Comment {
+            id: Id(row.id),
+            region: row.region,
+            post_id: Id(row.post_id),
+            author_id: Id(row.author_id),
+            body: row.body,
+            feeling: row.feeling,
+            spoiler: row.spoiler != 0,
+            deleted: row.deleted_at.is_some(),
+            created_at: row.created_at,
+            drawing: row.drawing_key,
+            drawing_alt: row.drawing_alt,
+        })
+    }
 }
 
 /// Stores a comment and its notification job in one transaction.
@@ -79,24 +99,20 @@ pub async fn insert_with_job(
 /// The comment `author` wrote with Idempotency-Key `key`, if any.
 pub async fn by_idem_key(db: &Db, author: Id, key: &str) -> Result<Option<Comment>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM comments WHERE author_id = ? AND idem_key = ?");
-    sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as::<_, CommentRow>(AssertSqlSafe(sql))
         .bind(author.0)
         .bind(key)
         .fetch_optional(&db.pool)
         .await?
-        .as_ref()
-        .map(from_row)
+        .map(Comment::try_from)
         .transpose()
 }
 
 pub async fn get(db: &Db, id: Id) -> Result<Option<Comment>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} FROM comments WHERE id = ?");
-    sqlx::query(AssertSqlSafe(sql))
-        .bind(id.0)
-        .fetch_optional(&db.pool)
+    let sql = plaza_storage::sql(&format!("SELECT {COLUMNS} FROM comments WHERE "));
+    plaza_storage::by_id::<CommentRow>(db, sql, "id", id)
         .await?
-        .as_ref()
-        .map(from_row)
+        .map(Comment::try_from)
         .transpose()
 }
 
@@ -151,28 +167,12 @@ pub async fn mark_deleted(
 pub async fn list(db: &Db, post_id: Id, query: &CommentQuery) -> crate::Result<Page<Comment>> {
     let after = Cursor::key_from(query.cursor.as_deref())?;
     let limit = page_limit(query.limit);
-    let mut sql =
-        format!("SELECT {COLUMNS} FROM comments WHERE post_id = ? AND deleted_at IS NULL");
-    if !query.exclude_author_ids.is_empty() {
-        sql.push_str(&format!(
-            " AND author_id NOT IN ({})",
-            placeholders(query.exclude_author_ids.len())
-        ));
-    }
-    if after.is_some() {
-        sql.push_str(" AND id > ?");
-    }
-    sql.push_str(" ORDER BY id ASC LIMIT ?");
-    let mut q = sqlx::query(AssertSqlSafe(sql)).bind(post_id.0);
-    for a in &query.exclude_author_ids {
-        q = q.bind(a.0);
-    }
-    if let Some(a) = after {
-        q = q.bind(a);
-    }
-    let rows = q.bind(i64::from(limit) + 1).fetch_all(&db.pool).await?;
-    let items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page::from_overfetch(items, limit, |c| c.id.0))
+    let mut sql = plaza_storage::sql(&format!("SELECT {COLUMNS} FROM comments WHERE post_id = "));
+    sql.push_bind(post_id.0).push(" AND deleted_at IS NULL");
+    push_not_in(&mut sql, "author_id", &query.exclude_author_ids);
+    Ok(Keyset::asc("id", after, limit)
+        .fetch(db, sql, |r: &CommentRow| r.id)
+        .await?)
 }
 
 /// The distinct authors of a post's comments made before comment `before` (served by
@@ -183,14 +183,13 @@ pub async fn commenters(
     before: Id,
     limit: u32,
 ) -> Result<Vec<Id>, sqlx::Error> {
-    let rows =
-        sqlx::query("SELECT DISTINCT author_id FROM comments WHERE post_id = ? AND id < ? LIMIT ?")
-            .bind(post_id.0)
-            .bind(before.0)
-            .bind(i64::from(limit))
-            .fetch_all(&db.pool)
-            .await?;
-    rows.iter()
-        .map(|r| r.try_get::<i64, _>("author_id").map(Id))
-        .collect()
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT author_id FROM comments WHERE post_id = ? AND id < ? LIMIT ?",
+    )
+    .bind(post_id.0)
+    .bind(before.0)
+    .bind(i64::from(limit))
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(ids.into_iter().map(Id).collect())
 }

@@ -1,8 +1,7 @@
 //! The `posts` table.
 
-use plaza_storage::sqlx::any::AnyRow;
-use plaza_storage::sqlx::{self, AssertSqlSafe, Row};
-use plaza_storage::{Db, Dialect, placeholders};
+use plaza_storage::sqlx::{self, AssertSqlSafe};
+use plaza_storage::{Count, Db, Dialect, IdCount, Keyset, narrow, push_in, push_not_in};
 use plaza_types::timeline::{CommentCount, Post, PostQuery, ScreenshotRef};
 use plaza_types::{Cursor, Id, Page, page_limit};
 
@@ -13,40 +12,61 @@ const COLUMNS: &str = "p.id, p.region, p.community_id, p.author_id, p.body, p.fe
      p.screenshot_key, p.screenshot_width, p.screenshot_height, \
      (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id AND c.deleted_at IS NULL) AS comment_count";
 
-fn from_row(row: &AnyRow) -> Result<Post, sqlx::Error> {
-    let deleted_at: Option<i64> = row.try_get("deleted_at")?;
-    Ok(Post {
-        id: Id(row.try_get("id")?),
-        region: u8::try_from(row.try_get::<i64, _>("region")?).unwrap_or_default(),
-        community_id: Id(row.try_get("community_id")?),
-        author_id: Id(row.try_get("author_id")?),
-        body: row.try_get("body")?,
-        feeling: u8::try_from(row.try_get::<i64, _>("feeling")?).unwrap_or_default(),
-        spoiler: row.try_get::<i64, _>("spoiler")? != 0,
-        topic_tag: row.try_get("topic_tag")?,
-        platform: row.try_get("platform")?,
-        comment_count: row.try_get("comment_count")?,
-        deleted: deleted_at.is_some(),
-        created_at: row.try_get("created_at")?,
-        drawing: row.try_get("drawing_key")?,
-        drawing_alt: row.try_get("drawing_alt")?,
-        screenshot: match row.try_get::<Option<String>, _>("screenshot_key")? {
+/// A `posts` row as [`COLUMNS`] reads it.
+#[derive(Debug, sqlx::FromRow)]
+struct PostRow {
+    id: i64,
+    #[sqlx(try_from = "i64")]
+    region: u8,
+    community_id: i64,
+    author_id: i64,
+    body: String,
+    #[sqlx(try_from = "i64")]
+    feeling: u8,
+    spoiler: i64,
+    topic_tag: Option<String>,
+    platform: String,
+    deleted_at: Option<i64>,
+    created_at: i64,
+    drawing_key: Option<String>,
+    drawing_alt: Option<String>,
+    screenshot_key: Option<String>,
+    screenshot_width: Option<i64>,
+    screenshot_height: Option<i64>,
+    #[sqlx(try_from = "i64")]
+    comment_count: Count,
+}
+
+impl TryFrom<PostRow> for Post {
+    type Error = sqlx::Error;
+
+    fn try_from(row: PostRow) -> Result<Self, sqlx::Error> {
+        let screenshot = match row.screenshot_key {
             Some(key) => Some(ScreenshotRef {
                 key,
-                width: u32::try_from(
-                    row.try_get::<Option<i64>, _>("screenshot_width")?
-                        .unwrap_or(0),
-                )
-                .unwrap_or(0),
-                height: u32::try_from(
-                    row.try_get::<Option<i64>, _>("screenshot_height")?
-                        .unwrap_or(0),
-                )
-                .unwrap_or(0),
+                width: narrow("screenshot_width", row.screenshot_width.unwrap_or(0))?,
+                height: narrow("screenshot_height", row.screenshot_height.unwrap_or(0))?,
             }),
             None => None,
-        },
-    })
+        };
+        Ok(Post {
+            id: Id(row.id),
+            region: row.region,
+            community_id: Id(row.community_id),
+            author_id: Id(row.author_id),
+            body: row.body,
+            feeling: row.feeling,
+            spoiler: row.spoiler != 0,
+            topic_tag: row.topic_tag,
+            platform: row.platform,
+            comment_count: row.comment_count.0,
+            deleted: row.deleted_at.is_some(),
+            created_at: row.created_at,
+            drawing: row.drawing_key,
+            drawing_alt: row.drawing_alt,
+            screenshot,
+        })
+    }
 }
 
 /// Stores a new post.
@@ -81,42 +101,32 @@ pub async fn insert(db: &Db, post: &Post, idem_key: Option<&str>) -> Result<(), 
 /// The post `author` wrote with Idempotency-Key `key`, if any.
 pub async fn by_idem_key(db: &Db, author: Id, key: &str) -> Result<Option<Post>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM posts p WHERE p.author_id = ? AND p.idem_key = ?");
-    sqlx::query(AssertSqlSafe(sql))
+    sqlx::query_as::<_, PostRow>(AssertSqlSafe(sql))
         .bind(author.0)
         .bind(key)
         .fetch_optional(&db.pool)
         .await?
-        .as_ref()
-        .map(from_row)
+        .map(Post::try_from)
         .transpose()
 }
 
 /// One post by id.
 pub async fn get(db: &Db, id: Id) -> Result<Option<Post>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} FROM posts p WHERE p.id = ?");
-    sqlx::query(AssertSqlSafe(sql))
-        .bind(id.0)
-        .fetch_optional(&db.pool)
+    let sql = plaza_storage::sql(&format!("SELECT {COLUMNS} FROM posts p WHERE "));
+    plaza_storage::by_id::<PostRow>(db, sql, "p.id", id)
         .await?
-        .as_ref()
-        .map(from_row)
+        .map(Post::try_from)
         .transpose()
 }
 
 /// Posts by id; missing ones are left out.
 pub async fn by_ids(db: &Db, ids: &[Id]) -> Result<Vec<Post>, sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT {COLUMNS} FROM posts p WHERE p.id IN ({})",
-        placeholders(ids.len())
-    );
-    let mut q = sqlx::query(AssertSqlSafe(sql));
-    for id in ids {
-        q = q.bind(id.0);
-    }
-    q.fetch_all(&db.pool).await?.iter().map(from_row).collect()
+    let sql = plaza_storage::sql(&format!("SELECT {COLUMNS} FROM posts p WHERE "));
+    plaza_storage::by_ids::<PostRow>(db, sql, "p.id", ids, "")
+        .await?
+        .into_iter()
+        .map(Post::try_from)
+        .collect()
 }
 
 /// The keys among `keys` that a post's drawing or screenshot, or a comment's drawing, refers to
@@ -125,21 +135,13 @@ pub async fn referenced_media(db: &Db, keys: &[String]) -> Result<Vec<String>, s
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let list = placeholders(keys.len());
-    let sql = format!(
-        "SELECT drawing_key AS k FROM posts WHERE drawing_key IN ({list}) \
-         UNION SELECT screenshot_key AS k FROM posts WHERE screenshot_key IN ({list}) \
-         UNION SELECT drawing_key AS k FROM comments WHERE drawing_key IN ({list})"
-    );
-    let mut q = sqlx::query(AssertSqlSafe(sql));
-    for k in keys.iter().chain(keys).chain(keys) {
-        q = q.bind(k.clone());
-    }
-    q.fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(|r| r.try_get::<String, _>("k"))
-        .collect()
+    let mut sql = plaza_storage::sql("SELECT drawing_key AS k FROM posts WHERE ");
+    push_in(&mut sql, "drawing_key", keys.iter().cloned());
+    sql.push(" UNION SELECT screenshot_key AS k FROM posts WHERE ");
+    push_in(&mut sql, "screenshot_key", keys.iter().cloned());
+    sql.push(" UNION SELECT drawing_key AS k FROM comments WHERE ");
+    push_in(&mut sql, "drawing_key", keys.iter().cloned());
+    sql.build_query_scalar().fetch_all(&db.pool).await
 }
 
 /// The comment counts of `posts` leaving out deleted comments and those by `exclude` (served by
@@ -149,31 +151,15 @@ pub async fn comment_counts(
     posts: &[Id],
     exclude: &[Id],
 ) -> Result<Vec<CommentCount>, sqlx::Error> {
-    if posts.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut sql = format!(
-        "SELECT post_id, COUNT(*) AS n FROM comments WHERE post_id IN ({}) AND deleted_at IS NULL",
-        placeholders(posts.len())
+    let mut sql = plaza_storage::sql(
+        "SELECT post_id AS id, COUNT(*) AS n FROM comments WHERE deleted_at IS NULL",
     );
-    if !exclude.is_empty() {
-        sql.push_str(&format!(
-            " AND author_id NOT IN ({})",
-            placeholders(exclude.len())
-        ));
-    }
-    sql.push_str(" GROUP BY post_id");
-    let mut q = sqlx::query(AssertSqlSafe(sql));
-    for p in posts.iter().chain(exclude) {
-        q = q.bind(p.0);
-    }
-    let mut counts = std::collections::HashMap::new();
-    for row in q.fetch_all(&db.pool).await? {
-        counts.insert(
-            row.try_get::<i64, _>("post_id")?,
-            row.try_get::<i64, _>("n")?,
-        );
-    }
+    push_not_in(&mut sql, "author_id", exclude);
+    sql.push(" AND ");
+    let rows: Vec<IdCount> =
+        plaza_storage::by_ids(db, sql, "post_id", posts, " GROUP BY post_id").await?;
+    let counts: std::collections::HashMap<i64, i64> =
+        rows.into_iter().map(|r| (r.id, r.n.0)).collect();
     Ok(posts
         .iter()
         .map(|p| CommentCount {
@@ -227,14 +213,13 @@ pub async fn query(db: &Db, query: &PostQuery) -> crate::Result<Page<Post>> {
         let upper_ms = before.map_or_else(plaza_types::now_millis, |b| Id(b).millis() + 1);
         for window in WINDOWS_MS {
             let lower = Id::from_parts(upper_ms - window, 0, 0, 0).0;
-            let items = select(db, query, before, Some(lower), limit).await?;
-            if items.len() > limit as usize {
-                return Ok(Page::from_overfetch(items, limit, |p| p.id.0));
+            let page = select(db, query, before, Some(lower), limit).await?;
+            if page.next_cursor.is_some() {
+                return Ok(page);
             }
         }
     }
-    let items = select(db, query, before, None, limit).await?;
-    Ok(Page::from_overfetch(items, limit, |p| p.id.0))
+    Ok(select(db, query, before, None, limit).await?)
 }
 
 /// One read of a feed: ids below `before`, and above `after` when given (then by a primary-key
@@ -245,55 +230,71 @@ async fn select(
     before: Option<i64>,
     after: Option<i64>,
     limit: u32,
-) -> Result<Vec<Post>, sqlx::Error> {
+) -> Result<Page<Post>, sqlx::Error> {
     let table = match (after, db.dialect) {
         (None, _) => "posts p",
         (Some(_), Dialect::Sqlite) => "posts p NOT INDEXED",
         (Some(_), Dialect::MySql) => "posts p FORCE INDEX (PRIMARY)",
     };
-    let mut sql = format!("SELECT {COLUMNS} FROM {table} WHERE p.deleted_at IS NULL");
-    if query.community_id.is_some() {
-        sql.push_str(" AND p.community_id = ?");
+    let mut sql = plaza_storage::sql(&format!(
+        "SELECT {COLUMNS} FROM {table} WHERE p.deleted_at IS NULL"
+    ));
+    if let Some(community) = query.community_id {
+        sql.push(" AND p.community_id = ").push_bind(community.0);
     }
     if query.only_drawings {
-        sql.push_str(" AND p.drawing_key IS NOT NULL");
+        sql.push(" AND p.drawing_key IS NOT NULL");
     }
     if let Some(authors) = &query.author_ids {
-        sql.push_str(&format!(
-            " AND p.author_id IN ({})",
-            placeholders(authors.len())
-        ));
+        sql.push(" AND ");
+        push_in(&mut sql, "p.author_id", authors.iter().map(|a| a.0));
     }
-    if !query.exclude_author_ids.is_empty() {
-        sql.push_str(&format!(
-            " AND p.author_id NOT IN ({})",
-            placeholders(query.exclude_author_ids.len())
-        ));
+    push_not_in(&mut sql, "p.author_id", &query.exclude_author_ids);
+    if let Some(after) = after {
+        sql.push(" AND p.id > ").push_bind(after);
     }
-    if before.is_some() {
-        sql.push_str(" AND p.id < ?");
+    Keyset::desc("p.id", before, limit)
+        .fetch(db, sql, |r: &PostRow| r.id)
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_post_whose_stored_feeling_does_not_fit_is_an_error_not_a_normal_post() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = plaza_storage::testing::fresh_db(dir.path()).await;
+        let post = Post {
+            id: Id(10),
+            region: 1,
+            community_id: Id(1),
+            author_id: Id(2),
+            body: "hi".into(),
+            feeling: 1,
+            spoiler: false,
+            topic_tag: None,
+            platform: "web".into(),
+            comment_count: 0,
+            deleted: false,
+            created_at: 0,
+            drawing: None,
+            drawing_alt: None,
+            screenshot: None,
+        };
+        insert(&db, &post, None).await.unwrap();
+        assert_eq!(get(&db, post.id).await.unwrap().unwrap().feeling, 1);
+
+        sqlx::query("UPDATE posts SET feeling = 300 WHERE id = 10")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        let err = get(&db, post.id).await.unwrap_err();
+        assert!(
+            matches!(&err, sqlx::Error::ColumnDecode { index, .. } if index.contains("feeling")),
+            "{err:?}"
+        );
+        assert!(by_ids(&db, &[post.id]).await.is_err());
     }
-    if after.is_some() {
-        sql.push_str(" AND p.id > ?");
-    }
-    sql.push_str(" ORDER BY p.id DESC LIMIT ?");
-    let mut q = sqlx::query(AssertSqlSafe(sql));
-    if let Some(c) = query.community_id {
-        q = q.bind(c.0);
-    }
-    for a in query.author_ids.iter().flatten() {
-        q = q.bind(a.0);
-    }
-    for a in &query.exclude_author_ids {
-        q = q.bind(a.0);
-    }
-    if let Some(b) = before {
-        q = q.bind(b);
-    }
-    if let Some(a) = after {
-        q = q.bind(a);
-    }
-    q = q.bind(i64::from(limit) + 1);
-    let rows = q.fetch_all(&db.pool).await?;
-    rows.iter().map(from_row).collect()
 }

@@ -1,7 +1,7 @@
 //! The `blocks` table. A block also ends any follow between the two and queues taking each out
 //! of the other's notifications, in the same transaction.
 
-use plaza_storage::sqlx::{self, AssertSqlSafe, Row};
+use plaza_storage::sqlx::{self, AssertSqlSafe};
 use plaza_storage::{Db, queue};
 use plaza_types::jobs::Job;
 use plaza_types::notification::Withdrawal;
@@ -26,11 +26,12 @@ pub async fn block(
     blocked: Id,
 ) -> Result<Blocked, sqlx::Error> {
     let mut tx = db.begin_write().await?;
-    let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM blocks WHERE blocker_id = ?")
-        .bind(blocker.0)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
+    let count = super::count(
+        &mut *tx,
+        "SELECT COUNT(*) AS n FROM blocks WHERE blocker_id = ?",
+        blocker,
+    )
+    .await?;
     let sql = format!(
         "{} INTO blocks (id, region, blocker_id, blocked_id, created_at) VALUES (?, ?, ?, ?, ?)",
         db.dialect.insert_ignore()
@@ -74,15 +75,13 @@ pub async fn block(
 
 /// Lifts a block.
 pub async fn unblock(db: &Db, blocker: Id, blocked: Id) -> Result<bool, sqlx::Error> {
-    Ok(
-        sqlx::query("DELETE FROM blocks WHERE blocker_id = ? AND blocked_id = ?")
-            .bind(blocker.0)
-            .bind(blocked.0)
-            .execute(&db.pool)
-            .await?
-            .rows_affected()
-            == 1,
+    super::delete_pair(
+        &db.pool,
+        "DELETE FROM blocks WHERE blocker_id = ? AND blocked_id = ?",
+        blocker,
+        blocked,
     )
+    .await
 }
 
 /// Whether either of the two blocks the other.
@@ -101,37 +100,35 @@ pub async fn between(db: &Db, a: Id, b: Id) -> Result<bool, sqlx::Error> {
 
 /// Whether `blocker` blocks `blocked`.
 pub async fn exists(db: &Db, blocker: Id, blocked: Id) -> Result<bool, sqlx::Error> {
-    Ok(
-        sqlx::query("SELECT 1 AS x FROM blocks WHERE blocker_id = ? AND blocked_id = ?")
-            .bind(blocker.0)
-            .bind(blocked.0)
-            .fetch_optional(&db.pool)
-            .await?
-            .is_some(),
+    super::pair_exists(
+        &db.pool,
+        "SELECT 1 AS x FROM blocks WHERE blocker_id = ? AND blocked_id = ?",
+        blocker,
+        blocked,
     )
+    .await
 }
 
 /// Everyone `user` blocks or is blocked by, for hiding posts from feeds. Each side is bounded:
 /// a user blocks at most [`MAX_BLOCKS`] people, and at most that many blockers are read.
 pub async fn hidden_from(db: &Db, user: Id) -> Result<Vec<Id>, sqlx::Error> {
-    let blocked =
-        sqlx::query("SELECT blocked_id AS other FROM blocks WHERE blocker_id = ? LIMIT ?")
+    let mut ids: Vec<i64> =
+        sqlx::query_scalar("SELECT blocked_id FROM blocks WHERE blocker_id = ? LIMIT ?")
             .bind(user.0)
             .bind(MAX_BLOCKS)
             .fetch_all(&db.pool)
             .await?;
-    let blockers = sqlx::query(
-        "SELECT blocker_id AS other FROM blocks WHERE blocked_id = ? ORDER BY id DESC LIMIT ?",
+    let blockers: Vec<i64> = sqlx::query_scalar(
+        "SELECT blocker_id FROM blocks WHERE blocked_id = ? ORDER BY id DESC LIMIT ?",
     )
     .bind(user.0)
     .bind(MAX_BLOCKS)
     .fetch_all(&db.pool)
     .await?;
-    let mut ids = super::ids(&blocked, "other")?;
-    ids.extend(super::ids(&blockers, "other")?);
+    ids.extend(blockers);
     ids.sort_unstable();
     ids.dedup();
-    Ok(ids)
+    Ok(ids.into_iter().map(Id).collect())
 }
 
 /// The people `user` blocks, newest first.
@@ -141,17 +138,6 @@ pub async fn list(
     before: Option<i64>,
     limit: u32,
 ) -> Result<Page<Id>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT id, blocked_id FROM blocks WHERE blocker_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
-    )
-    .bind(user.0)
-    .bind(before.unwrap_or(i64::MAX))
-    .bind(i64::from(limit) + 1)
-    .fetch_all(&db.pool)
-    .await?;
-    let keyed = rows
-        .iter()
-        .map(|r| Ok((r.try_get::<i64, _>("id")?, Id(r.try_get("blocked_id")?))))
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    Ok(Page::from_overfetch_keyed(keyed, limit))
+    let columns = ["blocker_id", "blocked_id"];
+    super::others(db, "blocks", columns, user, before, limit).await
 }

@@ -1,8 +1,7 @@
 //! The `communities` table.
 
-use plaza_storage::sqlx::any::AnyRow;
-use plaza_storage::sqlx::{self, AssertSqlSafe, Row};
-use plaza_storage::{Db, placeholders};
+use plaza_storage::sqlx;
+use plaza_storage::{Db, Keyset};
 use plaza_types::{Id, Page, now_millis};
 use std::collections::HashMap;
 
@@ -19,15 +18,30 @@ pub struct Community {
 
 const COLUMNS: &str = "id, title_id, name, description, icon_url, created_at";
 
-fn from_row(row: &AnyRow) -> Result<Community, sqlx::Error> {
-    Ok(Community {
-        id: Id(row.try_get("id")?),
-        title_id: row.try_get("title_id")?,
-        name: row.try_get("name")?,
-        description: row.try_get("description")?,
-        icon_url: row.try_get("icon_url")?,
-        created_at: row.try_get("created_at")?,
-    })
+/// A `communities` row as [`COLUMNS`] reads it.
+#[derive(Debug, sqlx::FromRow)]
+struct CommunityRow {
+    id: i64,
+    title_id: String,
+    name: String,
+    description: String,
+    icon_url: Option<String>,
+    created_at: i64,
+}
+
+impl TryFrom<CommunityRow> for Community {
+    type Error = sqlx::Error;
+
+    fn try_from(row: CommunityRow) -> Result<Self, sqlx::Error> {
+        Ok(Community {
+            id: Id(row.id),
+            title_id: row.title_id,
+            name: row.name,
+            description: row.description,
+            icon_url: row.icon_url,
+            created_at: row.created_at,
+        })
+    }
 }
 
 /// Stores a new community.
@@ -67,55 +81,34 @@ pub async fn update(db: &Db, c: &Community) -> Result<(), sqlx::Error> {
 
 /// One community.
 pub async fn get(db: &Db, id: Id) -> Result<Option<Community>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} FROM communities WHERE id = ?");
-    sqlx::query(AssertSqlSafe(sql))
-        .bind(id.0)
-        .fetch_optional(&db.pool)
+    let sql = plaza_storage::sql(&format!("SELECT {COLUMNS} FROM communities WHERE "));
+    plaza_storage::by_id::<CommunityRow>(db, sql, "id", id)
         .await?
-        .as_ref()
-        .map(from_row)
+        .map(Community::try_from)
         .transpose()
 }
 
 /// Communities by id.
 pub async fn by_ids(db: &Db, ids: &[Id]) -> Result<HashMap<Id, Community>, sqlx::Error> {
-    let mut unique = ids.to_vec();
-    unique.sort_unstable();
-    unique.dedup();
-    if unique.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let sql = format!(
-        "SELECT {COLUMNS} FROM communities WHERE id IN ({})",
-        placeholders(unique.len())
-    );
-    let mut q = sqlx::query(AssertSqlSafe(sql));
-    for id in &unique {
-        q = q.bind(id.0);
-    }
-    q.fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(|r| from_row(r).map(|c| (c.id, c)))
+    let sql = plaza_storage::sql(&format!("SELECT {COLUMNS} FROM communities WHERE "));
+    let rows: Vec<CommunityRow> = plaza_storage::by_ids(db, sql, "id", ids, "").await?;
+    rows.into_iter()
+        .map(|r| Ok((Id(r.id), r.try_into()?)))
         .collect()
 }
 
 /// Communities, oldest first (keyset on id).
 pub async fn list(db: &Db, after: Option<i64>, limit: u32) -> Result<Page<Community>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} FROM communities WHERE id > ? ORDER BY id ASC LIMIT ?");
-    let rows = sqlx::query(AssertSqlSafe(sql))
-        .bind(after.unwrap_or(0))
-        .bind(i64::from(limit) + 1)
-        .fetch_all(&db.pool)
-        .await?;
-    let items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page::from_overfetch(items, limit, |c| c.id.0))
+    let sql = plaza_storage::sql(&format!("SELECT {COLUMNS} FROM communities WHERE 1 = 1"));
+    Keyset::asc("id", after, limit)
+        .fetch(db, sql, |r: &CommunityRow| r.id)
+        .await
 }
 
 /// How many communities exist (to seed the defaults once).
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT COUNT(*) AS n FROM communities")
+    let row: plaza_storage::CountRow = sqlx::query_as("SELECT COUNT(*) AS n FROM communities")
         .fetch_one(&db.pool)
-        .await?
-        .try_get("n")
+        .await?;
+    Ok(row.n.0)
 }

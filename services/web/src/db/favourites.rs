@@ -1,7 +1,7 @@
 //! The `favourites` table: communities a user marked.
 
 use plaza_storage::Db;
-use plaza_storage::sqlx::{self, AssertSqlSafe, Row};
+use plaza_storage::sqlx::{self, AssertSqlSafe};
 use plaza_types::{Id, Page, now_millis};
 
 /// The most communities one user can favourite.
@@ -33,36 +33,34 @@ pub async fn add(
 
 /// Removes a favourite.
 pub async fn remove(db: &Db, user: Id, community: Id) -> Result<bool, sqlx::Error> {
-    Ok(
-        sqlx::query("DELETE FROM favourites WHERE user_id = ? AND community_id = ?")
-            .bind(user.0)
-            .bind(community.0)
-            .execute(&db.pool)
-            .await?
-            .rows_affected()
-            == 1,
+    super::delete_pair(
+        &db.pool,
+        "DELETE FROM favourites WHERE user_id = ? AND community_id = ?",
+        user,
+        community,
     )
+    .await
 }
 
 /// Whether `user` favourited `community`.
 pub async fn exists(db: &Db, user: Id, community: Id) -> Result<bool, sqlx::Error> {
-    Ok(
-        sqlx::query("SELECT 1 AS x FROM favourites WHERE user_id = ? AND community_id = ?")
-            .bind(user.0)
-            .bind(community.0)
-            .fetch_optional(&db.pool)
-            .await?
-            .is_some(),
+    super::pair_exists(
+        &db.pool,
+        "SELECT 1 AS x FROM favourites WHERE user_id = ? AND community_id = ?",
+        user,
+        community,
     )
+    .await
 }
 
 /// How many favourites `user` has.
 pub async fn count(db: &Db, user: Id) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT COUNT(*) AS n FROM favourites WHERE user_id = ?")
-        .bind(user.0)
-        .fetch_one(&db.pool)
-        .await?
-        .try_get("n")
+    super::count(
+        &db.pool,
+        "SELECT COUNT(*) AS n FROM favourites WHERE user_id = ?",
+        user,
+    )
+    .await
 }
 
 /// A user's favourite communities, newest first (served by `favourites_by_user`).
@@ -72,17 +70,6 @@ pub async fn list(
     before: Option<i64>,
     limit: u32,
 ) -> Result<Page<Id>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT id, community_id FROM favourites WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
-    )
-    .bind(user.0)
-    .bind(before.unwrap_or(i64::MAX))
-    .bind(i64::from(limit) + 1)
-    .fetch_all(&db.pool)
-    .await?;
-    let keyed = rows
-        .iter()
-        .map(|r| Ok((r.try_get::<i64, _>("id")?, Id(r.try_get("community_id")?))))
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    Ok(Page::from_overfetch_keyed(keyed, limit))
+    let columns = ["user_id", "community_id"];
+    super::others(db, "favourites", columns, user, before, limit).await
 }

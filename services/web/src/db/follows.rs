@@ -1,6 +1,6 @@
 //! The `follows` table.
 
-use plaza_storage::sqlx::{self, AssertSqlSafe, Row};
+use plaza_storage::sqlx::{self, AssertSqlSafe};
 use plaza_storage::{Db, Dialect, Tx, queue};
 use plaza_types::jobs::Job;
 use plaza_types::notification::{Event, Kind};
@@ -39,22 +39,16 @@ pub async fn follow(
     let now = now_millis();
     let mut tx = db.begin_write().await?;
     lock_user(db, &mut tx, follower).await?;
-    let exists =
-        sqlx::query("SELECT 1 AS x FROM follows WHERE follower_id = ? AND followee_id = ?")
-            .bind(follower.0)
-            .bind(followee.0)
-            .fetch_optional(&mut *tx)
-            .await?
-            .is_some();
-    if exists {
+    if super::pair_exists(&mut *tx, EXISTS, follower, followee).await? {
         tx.commit().await?;
         return Ok(Followed::Already);
     }
-    let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM follows WHERE follower_id = ?")
-        .bind(follower.0)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
+    let count = super::count(
+        &mut *tx,
+        "SELECT COUNT(*) AS n FROM follows WHERE follower_id = ?",
+        follower,
+    )
+    .await?;
     if count >= MAX_FOLLOWING {
         tx.commit().await?;
         return Ok(Followed::LimitReached);
@@ -98,51 +92,47 @@ pub async fn unfollow<'e, E>(executor: E, follower: Id, followee: Id) -> Result<
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    Ok(
-        sqlx::query("DELETE FROM follows WHERE follower_id = ? AND followee_id = ?")
-            .bind(follower.0)
-            .bind(followee.0)
-            .execute(executor)
-            .await?
-            .rows_affected()
-            == 1,
+    super::delete_pair(
+        executor,
+        "DELETE FROM follows WHERE follower_id = ? AND followee_id = ?",
+        follower,
+        followee,
     )
+    .await
 }
 
 /// Whether `follower` follows `followee`.
 pub async fn exists(db: &Db, follower: Id, followee: Id) -> Result<bool, sqlx::Error> {
-    Ok(
-        sqlx::query("SELECT 1 AS x FROM follows WHERE follower_id = ? AND followee_id = ?")
-            .bind(follower.0)
-            .bind(followee.0)
-            .fetch_optional(&db.pool)
-            .await?
-            .is_some(),
-    )
+    super::pair_exists(&db.pool, EXISTS, follower, followee).await
 }
+
+const EXISTS: &str = "SELECT 1 AS x FROM follows WHERE follower_id = ? AND followee_id = ?";
 
 /// Everyone `user` follows (at most [`MAX_FOLLOWING`]), for the activity feed.
 pub async fn all_followees(db: &Db, user: Id) -> Result<Vec<Id>, sqlx::Error> {
-    let rows = sqlx::query("SELECT followee_id FROM follows WHERE follower_id = ? LIMIT ?")
-        .bind(user.0)
-        .bind(MAX_FOLLOWING)
-        .fetch_all(&db.pool)
-        .await?;
-    super::ids(&rows, "followee_id")
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT followee_id FROM follows WHERE follower_id = ? LIMIT ?")
+            .bind(user.0)
+            .bind(MAX_FOLLOWING)
+            .fetch_all(&db.pool)
+            .await?;
+    Ok(ids.into_iter().map(Id).collect())
 }
 
 /// Following and follower counts.
 pub async fn counts(db: &Db, user: Id) -> Result<(i64, i64), sqlx::Error> {
-    let following: i64 = sqlx::query("SELECT COUNT(*) AS n FROM follows WHERE follower_id = ?")
-        .bind(user.0)
-        .fetch_one(&db.pool)
-        .await?
-        .try_get("n")?;
-    let followers: i64 = sqlx::query("SELECT COUNT(*) AS n FROM follows WHERE followee_id = ?")
-        .bind(user.0)
-        .fetch_one(&db.pool)
-        .await?
-        .try_get("n")?;
+    let following = super::count(
+        &db.pool,
+        "SELECT COUNT(*) AS n FROM follows WHERE follower_id = ?",
+        user,
+    )
+    .await?;
+    let followers = super::count(
+        &db.pool,
+        "SELECT COUNT(*) AS n FROM follows WHERE followee_id = ?",
+        user,
+    )
+    .await?;
     Ok((following, followers))
 }
 
@@ -163,22 +153,9 @@ pub async fn list(
     before: Option<i64>,
     limit: u32,
 ) -> Result<Page<Id>, sqlx::Error> {
-    let (mine, other) = match direction {
-        Direction::Following => ("follower_id", "followee_id"),
-        Direction::Followers => ("followee_id", "follower_id"),
+    let columns = match direction {
+        Direction::Following => ["follower_id", "followee_id"],
+        Direction::Followers => ["followee_id", "follower_id"],
     };
-    let sql = format!(
-        "SELECT id, {other} AS other FROM follows WHERE {mine} = ? AND id < ? ORDER BY id DESC LIMIT ?"
-    );
-    let rows = sqlx::query(AssertSqlSafe(sql))
-        .bind(user.0)
-        .bind(before.unwrap_or(i64::MAX))
-        .bind(i64::from(limit) + 1)
-        .fetch_all(&db.pool)
-        .await?;
-    let keyed = rows
-        .iter()
-        .map(|r| Ok((r.try_get::<i64, _>("id")?, Id(r.try_get("other")?))))
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    Ok(Page::from_overfetch_keyed(keyed, limit))
+    super::others(db, "follows", columns, user, before, limit).await
 }

@@ -2,7 +2,7 @@
 //! `Idempotency-Key`, so that a retry is answered from here instead of writing again.
 
 use plaza_storage::Db;
-use plaza_storage::sqlx::{self, Row};
+use plaza_storage::sqlx;
 use plaza_types::{Id, now_millis};
 
 /// How long a key is kept: at least the 24 hours promised to clients.
@@ -26,6 +26,18 @@ pub enum Claim {
     Running,
     /// The key was used for a different request.
     OtherRequest,
+}
+
+/// A stored key: the request it was first used for and, once answered, the answer.
+#[derive(Debug, sqlx::FromRow)]
+struct KeyRow {
+    fingerprint: String,
+    /// 0 while the first request runs.
+    #[sqlx(try_from = "i64")]
+    status: u16,
+    content_type: String,
+    body: Vec<u8>,
+    created_at: i64,
 }
 
 /// Claims `key` for `user`'s request with `fingerprint`, or reports what the key already holds.
@@ -61,7 +73,7 @@ pub async fn claim(
         Err(e) if plaza_storage::is_unique_violation(&e) => {}
         Err(e) => return Err(e),
     }
-    let row = sqlx::query(
+    let row: Option<KeyRow> = sqlx::query_as(
         "SELECT fingerprint, status, content_type, body, created_at FROM idempotency_keys \
          WHERE user_id = ? AND idem_key = ?",
     )
@@ -73,18 +85,17 @@ pub async fn claim(
         // Purged between the insert and the read: a brand-new key after all.
         return Box::pin(claim(db, user, key, fingerprint, region)).await;
     };
-    if row.try_get::<String, _>("fingerprint")? != fingerprint {
+    if row.fingerprint != fingerprint {
         return Ok(Claim::OtherRequest);
     }
-    let status: i64 = row.try_get("status")?;
-    if status != 0 {
+    if row.status != 0 {
         return Ok(Claim::Done {
-            status: u16::try_from(status).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-            content_type: row.try_get("content_type")?,
-            body: row.try_get("body")?,
+            status: row.status,
+            content_type: row.content_type,
+            body: row.body,
         });
     }
-    let started: i64 = row.try_get("created_at")?;
+    let started = row.created_at;
     if started >= now - ABANDONED_MS {
         return Ok(Claim::Running);
     }

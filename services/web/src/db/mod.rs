@@ -8,12 +8,83 @@ pub mod idempotency;
 pub mod sessions;
 pub mod users;
 
-use plaza_storage::sqlx::{self, Row};
-use plaza_types::Id;
+use plaza_storage::sqlx::any::AnyArguments;
+use plaza_storage::sqlx::query::Query;
+use plaza_storage::{Db, Keyset, sqlx};
+use plaza_types::{Id, Page};
 
-/// Reads one id column from each row.
-pub(crate) fn ids(rows: &[sqlx::any::AnyRow], column: &str) -> Result<Vec<Id>, sqlx::Error> {
-    rows.iter()
-        .map(|r| r.try_get::<i64, _>(column).map(Id))
-        .collect()
+/// A row of a list of people or communities: its keyset id and the id it names.
+#[derive(Debug, sqlx::FromRow)]
+struct OtherRow {
+    id: i64,
+    other: i64,
+}
+
+impl TryFrom<OtherRow> for Id {
+    type Error = sqlx::Error;
+
+    fn try_from(row: OtherRow) -> Result<Self, sqlx::Error> {
+        Ok(Id(row.other))
+    }
+}
+
+/// A page of the ids a pair table (`blocks`, `follows`, `favourites`) links `user` to, newest
+/// first: `table`'s rows whose `mine` column is `user`, naming the `other` column's ids.
+pub(crate) async fn others(
+    db: &Db,
+    table: &str,
+    [mine, other]: [&str; 2],
+    user: Id,
+    before: Option<i64>,
+    limit: u32,
+) -> Result<Page<Id>, sqlx::Error> {
+    let mut sql = plaza_storage::sql(&format!(
+        "SELECT id, {other} AS other FROM {table} WHERE {mine} = "
+    ));
+    sql.push_bind(user.0);
+    Keyset::desc("id", before, limit)
+        .fetch(db, sql, |r: &OtherRow| r.id)
+        .await
+}
+
+/// Runs a `SELECT COUNT(*) AS n …` query about one id.
+pub(crate) async fn count<'e, E>(executor: E, sql: &'static str, id: Id) -> Result<i64, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let row: plaza_storage::CountRow = sqlx::query_as(sql).bind(id.0).fetch_one(executor).await?;
+    Ok(row.n.0)
+}
+
+/// The query of `sql` about the pair (`a`, `b`) of a pair table (`blocks`, `follows`,
+/// `favourites`): `sql` ends `WHERE <a> = ? AND <b> = ?`.
+fn pair(sql: &'static str, a: Id, b: Id) -> Query<'static, sqlx::Any, AnyArguments> {
+    sqlx::query(sql).bind(a.0).bind(b.0)
+}
+
+/// Whether a pair table holds the row of (`a`, `b`) (`sql` is `SELECT 1 AS x FROM … WHERE …`).
+pub(crate) async fn pair_exists<'e, E>(
+    executor: E,
+    sql: &'static str,
+    a: Id,
+    b: Id,
+) -> Result<bool, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    Ok(pair(sql, a, b).fetch_optional(executor).await?.is_some())
+}
+
+/// Deletes the row of (`a`, `b`) from a pair table (`sql` is `DELETE FROM … WHERE …`); whether
+/// there was one.
+pub(crate) async fn delete_pair<'e, E>(
+    executor: E,
+    sql: &'static str,
+    a: Id,
+    b: Id,
+) -> Result<bool, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    Ok(pair(sql, a, b).execute(executor).await?.rows_affected() == 1)
 }

@@ -4,9 +4,9 @@
 //! first 16 hex digits of its token's hash: stable, unique enough within one account, and of no
 //! use for signing in (the token itself has 256 random bits and is never stored).
 
-use super::users::{COLUMNS, User, from_row};
+use super::users::{COLUMNS, User, UserRow};
 use plaza_storage::Db;
-use plaza_storage::sqlx::{self, AssertSqlSafe, Row};
+use plaza_storage::sqlx::{self, AssertSqlSafe};
 use plaza_types::{Id, now_millis};
 
 /// How many hex digits of the token's hash make a session's public id.
@@ -75,15 +75,13 @@ pub async fn user_by_token(
         "SELECT {COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = ? AND s.kind = ? AND s.expires_at > ?"
     );
-    sqlx::query(AssertSqlSafe(sql))
+    Ok(sqlx::query_as::<_, UserRow>(AssertSqlSafe(sql))
         .bind(token_hash)
         .bind(kind)
         .bind(now_millis())
         .fetch_optional(&db.pool)
         .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+        .map(User::from))
 }
 
 /// As [`user_by_token`], for a request that uses the session: also notes when it was last used
@@ -94,7 +92,7 @@ pub async fn use_token(db: &Db, token_hash: &str, kind: i64) -> Result<Option<Us
         "SELECT {COLUMNS}, s.last_used_at FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = ? AND s.kind = ? AND s.expires_at > ?"
     );
-    let Some(row) = sqlx::query(AssertSqlSafe(sql))
+    let Some(row) = sqlx::query_as::<_, UsedSession>(AssertSqlSafe(sql))
         .bind(token_hash)
         .bind(kind)
         .bind(now)
@@ -103,21 +101,38 @@ pub async fn use_token(db: &Db, token_hash: &str, kind: i64) -> Result<Option<Us
     else {
         return Ok(None);
     };
-    let user = from_row(&row)?;
-    let last_used: i64 = row.try_get("last_used_at")?;
-    if now - last_used >= LAST_USED_PRECISION_MS {
+    if now - row.last_used_at >= LAST_USED_PRECISION_MS {
         sqlx::query("UPDATE sessions SET last_used_at = ? WHERE token_hash = ?")
             .bind(now)
             .bind(token_hash)
             .execute(&db.pool)
             .await?;
     }
-    Ok(Some(user))
+    Ok(Some(row.user.into()))
+}
+
+/// A session's account and when the session was last used.
+#[derive(Debug, sqlx::FromRow)]
+struct UsedSession {
+    #[sqlx(flatten)]
+    user: UserRow,
+    last_used_at: i64,
+}
+
+/// A `sessions` row as its owner's list reads it.
+#[derive(Debug, sqlx::FromRow)]
+struct SessionRow {
+    token_hash: String,
+    kind: i64,
+    created_at: i64,
+    last_used_at: i64,
+    expires_at: i64,
+    user_agent: String,
 }
 
 /// An account's unexpired sessions, the most recently started first (at most [`LIST_LIMIT`]).
 pub async fn list(db: &Db, user_id: Id) -> Result<Vec<(String, Session)>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows: Vec<SessionRow> = sqlx::query_as(
         "SELECT token_hash, kind, created_at, last_used_at, expires_at, user_agent FROM sessions \
          WHERE user_id = ? AND expires_at > ? ORDER BY created_at DESC, token_hash LIMIT ?",
     )
@@ -126,22 +141,20 @@ pub async fn list(db: &Db, user_id: Id) -> Result<Vec<(String, Session)>, sqlx::
     .bind(LIST_LIMIT)
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
+    Ok(rows
+        .into_iter()
         .map(|r| {
-            let hash: String = r.try_get("token_hash")?;
-            Ok((
-                hash.clone(),
-                Session {
-                    id: public_id(&hash),
-                    kind: r.try_get("kind")?,
-                    created_at: r.try_get("created_at")?,
-                    last_used_at: r.try_get("last_used_at")?,
-                    expires_at: r.try_get("expires_at")?,
-                    user_agent: r.try_get("user_agent")?,
-                },
-            ))
+            let session = Session {
+                id: public_id(&r.token_hash),
+                kind: r.kind,
+                created_at: r.created_at,
+                last_used_at: r.last_used_at,
+                expires_at: r.expires_at,
+                user_agent: r.user_agent,
+            };
+            (r.token_hash, session)
         })
-        .collect()
+        .collect())
 }
 
 /// Ends the account's session with public id `id`; whether there was one.

@@ -1,8 +1,7 @@
 //! The `users` table.
 
-use plaza_storage::sqlx::any::AnyRow;
-use plaza_storage::sqlx::{self, AssertSqlSafe, Row};
-use plaza_storage::{Db, placeholders};
+use plaza_storage::Db;
+use plaza_storage::sqlx::{self, AssertSqlSafe};
 use plaza_types::{Id, now_millis};
 use std::collections::HashMap;
 
@@ -34,17 +33,41 @@ impl User {
 pub(crate) const COLUMNS: &str =
     "u.id, u.home_region, u.username, u.display_name, u.bio, u.is_admin, u.created_at, u.language";
 
-pub(crate) fn from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
-    Ok(User {
-        id: Id(row.try_get("id")?),
-        home_region: u8::try_from(row.try_get::<i64, _>("home_region")?).unwrap_or_default(),
-        username: row.try_get("username")?,
-        display_name: row.try_get("display_name")?,
-        bio: row.try_get("bio")?,
-        is_admin: row.try_get::<i64, _>("is_admin")? != 0,
-        created_at: row.try_get("created_at")?,
-        language: row.try_get("language")?,
-    })
+/// A `users` row as [`COLUMNS`] reads it.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct UserRow {
+    id: i64,
+    #[sqlx(try_from = "i64")]
+    home_region: u8,
+    username: String,
+    display_name: String,
+    bio: String,
+    is_admin: i64,
+    created_at: i64,
+    language: String,
+}
+
+impl From<UserRow> for User {
+    fn from(row: UserRow) -> Self {
+        User {
+            id: Id(row.id),
+            home_region: row.home_region,
+            username: row.username,
+            display_name: row.display_name,
+            bio: row.bio,
+            is_admin: row.is_admin != 0,
+            created_at: row.created_at,
+            language: row.language,
+        }
+    }
+}
+
+/// An account and its password hash.
+#[derive(Debug, sqlx::FromRow)]
+struct WithPassword {
+    #[sqlx(flatten)]
+    user: UserRow,
+    password_hash: String,
 }
 
 /// The key usernames are unique by: case does not matter.
@@ -83,12 +106,11 @@ pub async fn insert(
 /// An account by username (any case), with its password hash.
 pub async fn with_password(db: &Db, username: &str) -> Result<Option<(User, String)>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS}, u.password_hash FROM users u WHERE u.username_key = ?");
-    let row = sqlx::query(AssertSqlSafe(sql))
+    let row: Option<WithPassword> = sqlx::query_as(AssertSqlSafe(sql))
         .bind(username_key(username))
         .fetch_optional(&db.pool)
         .await?;
-    row.map(|r| Ok((from_row(&r)?, r.try_get("password_hash")?)))
-        .transpose()
+    Ok(row.map(|r| (r.user.into(), r.password_hash)))
 }
 
 /// An account by username (any case).
@@ -98,37 +120,22 @@ pub async fn by_username(db: &Db, username: &str) -> Result<Option<User>, sqlx::
 
 /// An account by id.
 pub async fn by_id(db: &Db, id: Id) -> Result<Option<User>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} FROM users u WHERE u.id = ?");
-    sqlx::query(AssertSqlSafe(sql))
-        .bind(id.0)
-        .fetch_optional(&db.pool)
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+    let sql = plaza_storage::sql(&format!("SELECT {COLUMNS} FROM users u WHERE "));
+    let row: Option<UserRow> = plaza_storage::by_id(db, sql, "u.id", id).await?;
+    Ok(row.map(User::from))
 }
 
 /// Accounts by id, for showing a page's authors in one query.
 pub async fn by_ids(db: &Db, ids: &[Id]) -> Result<HashMap<Id, User>, sqlx::Error> {
-    let mut unique: Vec<Id> = ids.to_vec();
-    unique.sort_unstable();
-    unique.dedup();
-    if unique.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let sql = format!(
-        "SELECT {COLUMNS} FROM users u WHERE u.id IN ({})",
-        placeholders(unique.len())
-    );
-    let mut q = sqlx::query(AssertSqlSafe(sql));
-    for id in &unique {
-        q = q.bind(id.0);
-    }
-    q.fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(|r| from_row(r).map(|u| (u.id, u)))
-        .collect()
+    let sql = plaza_storage::sql(&format!("SELECT {COLUMNS} FROM users u WHERE "));
+    let rows: Vec<UserRow> = plaza_storage::by_ids(db, sql, "u.id", ids, "").await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let user = User::from(r);
+            (user.id, user)
+        })
+        .collect())
 }
 
 /// Changes the display name, bio and interface language.

@@ -3,58 +3,20 @@
 use super::Lang;
 
 /// The supported language with the highest quality in an `Accept-Language` value; among equal
-/// qualities the first listed wins. `q=0` refuses a language; `*` accepts the default.
+/// qualities the first listed wins. `q=0` refuses a language, as does a quality that is not a
+/// number from 0 to 1; `*` accepts the default. Parsing and ordering by quality is the
+/// `accept-language` crate's.
 pub fn best(header: &str) -> Option<Lang> {
-    let mut best: Option<(Lang, u16)> = None;
-    for item in header.split(',') {
-        let mut parts = item.split(';');
-        let tag = parts.next().unwrap_or_default().trim();
-        let quality = parts
-            .find_map(|p| {
-                let (name, value) = p.split_once('=')?;
-                (name.trim().eq_ignore_ascii_case("q")).then(|| quality(value.trim()))
-            })
-            .unwrap_or(Some(1000));
-        let Some(quality) = quality.filter(|q| *q > 0) else {
-            continue;
-        };
-        let lang = if tag == "*" {
-            Some(Lang::default())
-        } else {
-            Lang::from_tag(tag)
-        };
-        if let Some(lang) = lang
-            && best.is_none_or(|(_, q)| quality > q)
-        {
-            best = Some((lang, quality));
-        }
-    }
-    best.map(|(lang, _)| lang)
-}
-
-/// A quality value (`0` to `1` with up to three decimals) in thousandths; `None` if malformed.
-fn quality(value: &str) -> Option<u16> {
-    let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
-    if fraction.len() > 3 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let whole: u16 = match whole {
-        "0" => 0,
-        "1" => 1,
-        _ => return None,
-    };
-    let mut thousandths = 0u16;
-    for (i, digit) in fraction
-        .bytes()
-        .chain(std::iter::repeat(b'0'))
-        .take(3)
-        .enumerate()
-    {
-        let place = [100u16, 10, 1][i];
-        thousandths += u16::from(digit - b'0') * place;
-    }
-    let q = whole * 1000 + thousandths;
-    (q <= 1000).then_some(q)
+    accept_language::parse_with_quality(header)
+        .into_iter()
+        .filter(|(_, quality)| *quality > 0.0 && *quality <= 1.0)
+        .find_map(|(tag, _)| {
+            if tag == "*" {
+                Some(Lang::default())
+            } else {
+                Lang::from_tag(&tag)
+            }
+        })
 }
 
 #[cfg(test)]

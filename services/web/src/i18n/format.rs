@@ -3,12 +3,25 @@
 
 use super::{Lang, fill};
 use chrono::{DateTime, Datelike, Utc};
+use intl_pluralrules::{PluralCategory, PluralRuleType, PluralRules};
+use unic_langid::LanguageIdentifier;
 
-/// The plural form a count takes: English has "one" and "other", Japanese only "other".
+/// The plural form (CLDR category) a count takes in `lang`, by the Unicode plural rules of the
+/// `intl_pluralrules` crate: English has "one" and "other", Japanese only "other".
 pub fn plural_form(lang: Lang, n: i64) -> &'static str {
-    match lang {
-        Lang::En if n == 1 => "one",
-        _ => "other",
+    let category = lang
+        .code()
+        .parse::<LanguageIdentifier>()
+        .ok()
+        .and_then(|id| PluralRules::create(id, PluralRuleType::CARDINAL).ok())
+        .and_then(|rules| rules.select(n).ok());
+    match category {
+        Some(PluralCategory::ZERO) => "zero",
+        Some(PluralCategory::ONE) => "one",
+        Some(PluralCategory::TWO) => "two",
+        Some(PluralCategory::FEW) => "few",
+        Some(PluralCategory::MANY) => "many",
+        Some(PluralCategory::OTHER) | None => "other",
     }
 }
 
@@ -100,6 +113,8 @@ mod tests {
         assert_eq!(plural_form(Lang::En, 1), "one");
         assert_eq!(plural_form(Lang::En, 0), "other");
         assert_eq!(plural_form(Lang::En, 2), "other");
+        assert_eq!(plural_form(Lang::En, 1_000_001), "other");
         assert_eq!(plural_form(Lang::Ja, 1), "other");
+        assert_eq!(plural_form(Lang::Ja, 0), "other");
     }
 }
