@@ -1,7 +1,7 @@
 //! Malformed requests get clear errors in one format, and the API matches its OpenAPI document.
 
 use crate::helpers::TestApp;
-use plaza_test_support::assert_error;
+use plaza_test_support::{assert_error, retry_after};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
@@ -153,11 +153,7 @@ async fn rate_limits_answer_429_with_retry_after_and_change_nothing() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-    let retry: u64 = response.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let retry = retry_after(&response);
     assert!((1..=60).contains(&retry));
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"], "rate_limited");
@@ -168,22 +164,11 @@ async fn rate_limits_answer_429_with_retry_after_and_change_nothing() {
 
     // Guessing passwords is limited per account, whatever the address.
     for _ in 0..3 {
-        let (status, _) = app
-            .post(
-                "/api/v1/sessions",
-                None,
-                serde_json::json!({"username": "wren", "password": "guess-guess"}),
-            )
-            .await;
+        let (status, _) = app.create_session("wren", "guess-guess").await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
     assert_error(
-        app.post(
-            "/api/v1/sessions",
-            None,
-            serde_json::json!({"username": "WREN", "password": "password1"}),
-        )
-        .await,
+        app.create_session("WREN", "password1").await,
         429,
         "rate_limited",
     );

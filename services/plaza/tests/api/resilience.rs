@@ -148,13 +148,7 @@ async fn without_its_database_plaza_answers_a_json_503_with_a_retry_hint() {
         .await;
     assert_eq!(status, reqwest::StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert_eq!(body["error"], "database_unavailable", "{body}");
-    let r = app
-        .client
-        .get(format!("{}/api/v1/me", app.url))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let r = app.get_raw_at(&app.url, "/api/v1/me", &token).await;
     assert_eq!(r.status(), reqwest::StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(r.headers()["retry-after"], "2");
     let (status, body) = app.get("/readyz", None).await;
