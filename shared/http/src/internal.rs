@@ -65,7 +65,7 @@ impl InternalSecret {
 /// An internal service's whole router: `api` (its own routes and `/readyz`, with its state) plus
 /// `/healthz` and `/openapi.json` (the document `D`), behind the internal secret and the common
 /// layers with `body_limit`.
-pub fn internal_app<D: utoipa::OpenApi>(
+pub fn internal_app<D: utoipa::OpenApi + 'static>(
     api: Router,
     secret: InternalSecret,
     service: ServiceName,

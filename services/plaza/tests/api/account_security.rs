@@ -185,27 +185,13 @@ async fn the_settings_page_lists_sessions_and_changes_the_password() {
 
     let csrf = browser.csrf("/settings").await;
     let r = browser
-        .submit(
-            "/settings/password",
-            &[
-                ("csrf", &csrf),
-                ("current_password", "not-my-password"),
-                ("new_password", "new-password-2"),
-            ],
-        )
+        .change_password(&csrf, "not-my-password", "new-password-2")
         .await;
     assert_shows(r, StatusCode::FORBIDDEN, "The current password is wrong.").await;
     assert_eq!(me_status(&app, &token).await, StatusCode::OK);
 
     let r = browser
-        .submit(
-            "/settings/password",
-            &[
-                ("csrf", &csrf),
-                ("current_password", "password1"),
-                ("new_password", "new-password-2"),
-            ],
-        )
+        .change_password(&csrf, "password1", "new-password-2")
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (status, html) = browser.get("/settings?saved=password").await;

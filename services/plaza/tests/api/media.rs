@@ -324,12 +324,8 @@ async fn post_screenshot_form(
                 .unwrap(),
         );
     browser
-        .client
-        .post(format!("{}{url}/posts", browser.url))
-        .multipart(form)
-        .send()
+        .submit_multipart(&format!("{url}/posts"), form)
         .await
-        .unwrap()
 }
 
 #[tokio::test]
