@@ -666,32 +666,29 @@ pub async fn seed(
         token_users.len(),
         true,
     );
-    for u in &token_users {
+    // A new session of `kind` for user `u`, valid for 30 days: its secret and its row.
+    let session = |u: usize, kind: i64| -> anyhow::Result<(String, Vec<V>)> {
         let token = plaza_web::auth::new_secret().map_err(|e| anyhow::anyhow!("{e}"))?;
-        w.push(vec![
+        let row = vec![
             V::T(plaza_web::auth::token_hash(&token)),
-            V::I(user_id(*u).0),
+            V::I(user_id(u).0),
             V::I(region_v),
-            V::I(plaza_web::auth::KIND_API),
+            V::I(kind),
             V::I(now),
             V::I(now + 30 * DAY_MS),
-        ])
-        .await?;
+        ];
+        Ok((token, row))
+    };
+    for u in &token_users {
+        let (token, row) = session(*u, plaza_web::auth::KIND_API)?;
+        w.push(row).await?;
         tokens.push(token);
     }
     // Page sessions for the two accounts whose pages are measured.
     let mut cookies = Vec::new();
     for u in [0, 2] {
-        let token = plaza_web::auth::new_secret().map_err(|e| anyhow::anyhow!("{e}"))?;
-        w.push(vec![
-            V::T(plaza_web::auth::token_hash(&token)),
-            V::I(user_id(u).0),
-            V::I(region_v),
-            V::I(plaza_web::auth::KIND_COOKIE),
-            V::I(now),
-            V::I(now + 30 * DAY_MS),
-        ])
-        .await?;
+        let (token, row) = session(u, plaza_web::auth::KIND_COOKIE)?;
+        w.push(row).await?;
         cookies.push(token);
     }
     w.finish().await?;

@@ -2,17 +2,16 @@
 
 use crate::AppState;
 use crate::handlers::{health, yeahs};
+use crate::openapi::ApiDoc;
 use axum::Router;
 use axum::routing::{get, post};
-use plaza_http::{ServiceName, common_layers, internal_only};
+use plaza_http::{ServiceName, internal_app};
 
 /// The empathy service's router.
 pub fn app(state: AppState) -> Router {
     let secret = state.config.internal_secret.clone();
-    let router = Router::new()
-        .route("/healthz", get(health::healthz))
+    let api = Router::new()
         .route("/readyz", get(health::readyz))
-        .route("/openapi.json", get(crate::openapi::document))
         .route("/v1/yeahs", post(yeahs::give))
         .route("/v1/yeahs/take", post(yeahs::take))
         .route("/v1/yeahs/summary", post(yeahs::summary))
@@ -24,9 +23,5 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/users/{id}/yeahs", get(yeahs::by_user))
         .route("/v1/communities/{id}/popular", get(yeahs::popular))
         .with_state(state);
-    common_layers(
-        internal_only(router, secret),
-        ServiceName("empathy"),
-        64 * 1024,
-    )
+    internal_app::<ApiDoc>(api, secret, ServiceName("empathy"), 64 * 1024)
 }

@@ -2,26 +2,21 @@
 
 use crate::AppState;
 use crate::handlers::{health, notifications};
+use crate::openapi::ApiDoc;
 use axum::Router;
 use axum::routing::{get, post};
-use plaza_http::{ServiceName, common_layers, internal_only};
+use plaza_http::{ServiceName, internal_app};
 
 /// The notification service's router.
 pub fn app(state: AppState) -> Router {
     let secret = state.config.internal_secret.clone();
-    let router = Router::new()
-        .route("/healthz", get(health::healthz))
+    let api = Router::new()
         .route("/readyz", get(health::readyz))
-        .route("/openapi.json", get(crate::openapi::document))
         .route("/v1/events", post(notifications::deliver))
         .route("/v1/withdrawals", post(notifications::withdraw))
         .route("/v1/users/{id}/notifications", get(notifications::list))
         .route("/v1/users/{id}/unread", get(notifications::unread))
         .route("/v1/users/{id}/read", post(notifications::mark_read))
         .with_state(state);
-    common_layers(
-        internal_only(router, secret),
-        ServiceName("notification"),
-        64 * 1024,
-    )
+    internal_app::<ApiDoc>(api, secret, ServiceName("notification"), 64 * 1024)
 }

@@ -2,17 +2,16 @@
 
 use crate::AppState;
 use crate::handlers::{comments, health, posts};
+use crate::openapi::ApiDoc;
 use axum::Router;
 use axum::routing::{get, post};
-use plaza_http::{ServiceName, common_layers, internal_only};
+use plaza_http::{ServiceName, internal_app};
 
 /// The timeline service's router.
 pub fn app(state: AppState) -> Router {
     let secret = state.config.internal_secret.clone();
-    let router = Router::new()
-        .route("/healthz", get(health::healthz))
+    let api = Router::new()
         .route("/readyz", get(health::readyz))
-        .route("/openapi.json", get(crate::openapi::document))
         .route("/v1/posts", post(posts::create))
         .route("/v1/posts/batch", post(posts::batch))
         .route("/v1/posts/query", post(posts::query))
@@ -26,9 +25,5 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/comments/{id}/delete", post(comments::delete))
         .route("/v1/media/referenced", post(posts::referenced_media))
         .with_state(state);
-    common_layers(
-        internal_only(router, secret),
-        ServiceName("timeline"),
-        256 * 1024,
-    )
+    internal_app::<ApiDoc>(api, secret, ServiceName("timeline"), 256 * 1024)
 }

@@ -282,6 +282,13 @@ impl Viewer {
         }
         Ok(())
     }
+
+    /// A form that only a signed-in account may send: checks its CSRF field, then that someone
+    /// is signed in, and returns them.
+    pub fn require_form(&self, submitted_csrf: &str) -> Result<&User> {
+        self.check_csrf(submitted_csrf)?;
+        self.require()
+    }
 }
 
 #[cfg(test)]

@@ -2,22 +2,17 @@
 
 use crate::AppState;
 use crate::handlers::health;
+use crate::openapi::ApiDoc;
 use axum::Router;
 use axum::routing::get;
-use plaza_http::{ServiceName, common_layers, internal_only};
+use plaza_http::{ServiceName, internal_app};
 
 /// The worker's router.
 pub fn app(state: AppState) -> Router {
     let secret = state.config.internal_secret.clone();
-    let router = Router::new()
-        .route("/healthz", get(health::healthz))
+    let api = Router::new()
         .route("/readyz", get(health::readyz))
-        .route("/openapi.json", get(crate::openapi::document))
         .route("/v1/queue", get(health::queue))
         .with_state(state);
-    common_layers(
-        internal_only(router, secret),
-        ServiceName("worker"),
-        16 * 1024,
-    )
+    internal_app::<ApiDoc>(api, secret, ServiceName("worker"), 16 * 1024)
 }

@@ -110,22 +110,24 @@ pub fn new_request_id() -> String {
 mod tests {
     use super::*;
 
+    /// The context of a request that came with these request-id and track headers.
+    fn context_of(request_id: &str, track: &str) -> RequestContext {
+        let mut headers = HeaderMap::new();
+        headers.insert(REQUEST_ID_HEADER, request_id.parse().unwrap());
+        headers.insert(TRACK_HEADER, track.parse().unwrap());
+        RequestContext::from_headers(&headers)
+    }
+
     #[test]
     fn incoming_ids_and_track_are_kept() {
-        let mut headers = HeaderMap::new();
-        headers.insert(REQUEST_ID_HEADER, "abc-123".parse().unwrap());
-        headers.insert(TRACK_HEADER, "preview".parse().unwrap());
-        let ctx = RequestContext::from_headers(&headers);
+        let ctx = context_of("abc-123", "preview");
         assert_eq!(ctx.request_id, "abc-123");
         assert_eq!(ctx.track, Track::Preview);
     }
 
     #[test]
     fn malformed_ids_are_replaced_and_unknown_tracks_are_stable() {
-        let mut headers = HeaderMap::new();
-        headers.insert(REQUEST_ID_HEADER, "bad id\"<>".parse().unwrap());
-        headers.insert(TRACK_HEADER, "beta".parse().unwrap());
-        let ctx = RequestContext::from_headers(&headers);
+        let ctx = context_of("bad id\"<>", "beta");
         assert_eq!(ctx.request_id.len(), 32);
         assert_eq!(ctx.track, Track::Stable);
     }

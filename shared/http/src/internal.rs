@@ -3,11 +3,13 @@
 //! notifications behind the web service's checks, even when a region spans hosts.
 
 use crate::error::ErrorResponse;
+use crate::layers::{ServiceName, common_layers};
 use axum::Router;
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use std::sync::Arc;
 use subtle::ConstantTimeEq;
 
@@ -58,6 +60,21 @@ impl InternalSecret {
     pub fn matches(&self, given: &[u8]) -> bool {
         self.0.as_bytes().ct_eq(given).into()
     }
+}
+
+/// An internal service's whole router: `api` (its own routes and `/readyz`, with its state) plus
+/// `/healthz` and `/openapi.json` (the document `D`), behind the internal secret and the common
+/// layers with `body_limit`.
+pub fn internal_app<D: utoipa::OpenApi + 'static>(
+    api: Router,
+    secret: InternalSecret,
+    service: ServiceName,
+    body_limit: usize,
+) -> Router {
+    let router = api
+        .route("/healthz", get(crate::health::healthz))
+        .route("/openapi.json", get(crate::openapi::document::<D>));
+    common_layers(internal_only(router, secret), service, body_limit)
 }
 
 /// Refuses, with 401 `internal_auth_required`, every request to `router` that does not carry

@@ -3,8 +3,11 @@
 //! common layers and extractors give on every operation, and the check that the committed
 //! document under `docs/internal/` is the one the code generates.
 //!
-//! Each service declares its own `#[derive(OpenApi)]` with `modifiers(&InternalApi)`.
+//! Each service declares its own `#[derive(OpenApi)]` with its title, its own paths and tags, and
+//! `modifiers(&InternalApi)`, which adds what every internal document shares: the version, the
+//! description, the health paths and their tag.
 
+use crate::health;
 use crate::internal::{INTERNAL_SECRET_HEADER, OPEN_PATHS};
 use plaza_types::ErrorBody;
 use utoipa::openapi::path::{Operation, ParameterIn};
@@ -79,14 +82,35 @@ const PARAMS: [(&str, &str, &str); 2] = [
     ),
 ];
 
-/// Adds the internal-secret security scheme and the shared error answers to a service's
-/// document, and requires the secret on every operation but health.
+/// What every internal service answers without the secret: liveness and readiness.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(health::healthz, health::ready),
+    tags((name = "health", description = "Liveness and readiness, open to load balancers."))
+)]
+struct HealthApi;
+
+/// Adds the version, the description, the health paths (first), the internal-secret security
+/// scheme and the shared error answers to a service's document, and requires the secret on every
+/// operation but health.
 #[derive(Debug, Clone, Copy)]
 pub struct InternalApi;
 
 impl Modify for InternalApi {
     fn modify(&self, openapi: &mut OpenApi) {
+        openapi.info.version = "1".to_owned();
+        openapi.info.description = Some(
+            "Called only by Plaza's own services, with the region's internal secret.".to_owned(),
+        );
+        let health = <HealthApi as utoipa::OpenApi>::openapi();
+        let own_paths = std::mem::take(&mut openapi.paths.paths);
+        openapi.paths.paths = health.paths.paths.into_iter().chain(own_paths).collect();
+        let own_tags = openapi.tags.take().into_iter().flatten();
+        openapi.tags = Some(health.tags.into_iter().flatten().chain(own_tags).collect());
         let components = openapi.components.get_or_insert_with(Default::default);
+        for (name, schema) in health.components.into_iter().flat_map(|c| c.schemas) {
+            components.schemas.entry(name).or_insert(schema);
+        }
         components.add_security_scheme(
             SECURITY_SCHEME,
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
@@ -155,6 +179,11 @@ fn error_response(description: &str) -> RefOr<Response> {
         .into()
 }
 
+/// `GET /openapi.json` of a service whose document is `D`.
+pub async fn document<D: utoipa::OpenApi>() -> crate::Json<OpenApi> {
+    crate::Json(D::openapi())
+}
+
 /// The document as committed: pretty JSON with a final newline.
 pub fn render(openapi: &OpenApi) -> String {
     // Serialising a document of plain maps and strings cannot fail.
@@ -183,5 +212,13 @@ pub fn check_committed(openapi: &OpenApi, committed: &str) -> Result<(), String>
              is intended, regenerate it with `{UPDATE_ENV}=1 cargo test -p <service> openapi` \
              and commit the file."
         ))
+    }
+}
+
+/// A service's spec test: panics with [`check_committed`]'s explanation when the committed
+/// document is not the generated one.
+pub fn assert_committed(openapi: &OpenApi, committed: &str) {
+    if let Err(why) = check_committed(openapi, committed) {
+        panic!("{why}");
     }
 }

@@ -153,6 +153,16 @@ mod tests {
         out
     }
 
+    /// A plain opaque PNG of `w` × `h`.
+    fn png(w: u32, h: u32) -> Vec<u8> {
+        let img = image::RgbaImage::from_pixel(w, h, image::Rgba([10, 20, 30, 255]));
+        let mut out = Vec::new();
+        DynamicImage::ImageRgba8(img)
+            .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+            .unwrap();
+        out
+    }
+
     /// Inserts an APP1 EXIF segment with a GPS marker after the JPEG's SOI.
     fn with_exif(jpeg: &[u8]) -> Vec<u8> {
         let payload = b"Exif\0\0MM\0*\0\0\0\x08GPSLatitude=35.6586N;GPSLongitude=139.7454E";
@@ -183,23 +193,13 @@ mod tests {
 
     #[test]
     fn small_pngs_keep_their_size_and_format() {
-        let img = image::RgbaImage::from_pixel(400, 240, image::Rgba([10, 20, 30, 255]));
-        let mut png = Vec::new();
-        DynamicImage::ImageRgba8(img)
-            .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
-            .unwrap();
-        let s = process(&png, None).unwrap();
+        let s = process(&png(400, 240), None).unwrap();
         assert_eq!((s.width, s.height, s.extension), (400, 240, "png"));
     }
 
     #[test]
     fn a_thumbnail_is_never_larger_than_its_screenshot() {
-        let img = image::RgbaImage::from_pixel(64, 48, image::Rgba([10, 20, 30, 255]));
-        let mut png = Vec::new();
-        DynamicImage::ImageRgba8(img)
-            .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
-            .unwrap();
-        let s = process(&png, None).unwrap();
+        let s = process(&png(64, 48), None).unwrap();
         assert_eq!((s.thumb_width, s.thumb_height), (64, 48));
         let thumb = image::load_from_memory(&s.thumb).unwrap();
         assert_eq!((thumb.width(), thumb.height()), (64, 48));

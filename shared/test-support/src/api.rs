@@ -49,6 +49,17 @@ impl Api {
         self.call_at(base, Method::GET, path, None, None).await
     }
 
+    /// The whole answer to `GET base + path` with `token` (headers, a streamed body), for a test
+    /// that looks past the JSON: retry hints, live notifications.
+    pub async fn get_raw_at(&self, base: &str, path: &str, token: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{base}{path}"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
     /// The whole answer to `GET path` without a token (headers, bytes), for a test that looks
     /// past the JSON: media, static files, pages.
     pub async fn get_raw(&self, path: &str) -> reqwest::Response {
@@ -86,15 +97,21 @@ impl Api {
         self.call(Method::DELETE, path, Some(token), None).await
     }
 
+    /// `POST /api/v1/accounts`: asks for an account; the status and body, whatever they are.
+    pub async fn create_account(&self, username: &str, password: &str) -> (StatusCode, Value) {
+        let credentials = json!({"username": username, "password": password});
+        self.post("/api/v1/accounts", None, credentials).await
+    }
+
+    /// `POST /api/v1/sessions`: asks for a token; the status and body, whatever they are.
+    pub async fn create_session(&self, username: &str, password: &str) -> (StatusCode, Value) {
+        let credentials = json!({"username": username, "password": password});
+        self.post("/api/v1/sessions", None, credentials).await
+    }
+
     /// Signs up `name` (password "password1") and returns its API token.
     pub async fn sign_up(&self, name: &str) -> String {
-        let (status, body) = self
-            .post(
-                "/api/v1/accounts",
-                None,
-                json!({"username": name, "password": "password1"}),
-            )
-            .await;
+        let (status, body) = self.create_account(name, "password1").await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         body["token"].as_str().expect("token").to_owned()
     }

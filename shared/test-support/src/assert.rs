@@ -82,3 +82,14 @@ where
     let body = answer.body();
     assert_eq!(answer.status(), status_of(status), "{body}");
 }
+
+/// The seconds in `response`'s `Retry-After` header; fails when it is missing or not a number.
+#[track_caller]
+pub fn retry_after(response: &reqwest::Response) -> u64 {
+    let header = &response.headers()["retry-after"];
+    header
+        .to_str()
+        .expect("an ASCII Retry-After")
+        .parse()
+        .expect("Retry-After in seconds")
+}

@@ -3,21 +3,12 @@
 //! lock the owner out, and names or texts that would mislead.
 
 use crate::helpers::{Browser, TestApp, assert_shows};
-use plaza_test_support::assert_error;
+use plaza_test_support::{assert_error, retry_after};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-async fn sign_in_token(app: &TestApp, name: &str, password: &str) -> (StatusCode, Value) {
-    app.post(
-        "/api/v1/sessions",
-        None,
-        json!({"username": name, "password": password}),
-    )
-    .await
-}
-
 async fn new_token(app: &TestApp, name: &str) -> String {
-    let (status, body) = sign_in_token(app, name, "password1").await;
+    let (status, body) = app.create_session(name, "password1").await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     body["token"].as_str().unwrap().to_owned()
 }
@@ -65,7 +56,7 @@ async fn changing_the_password_needs_the_current_one_and_ends_every_other_sessio
         "nothing changed yet"
     );
     assert_eq!(
-        sign_in_token(&app, "alba", "password1").await.0,
+        app.create_session("alba", "password1").await.0,
         StatusCode::CREATED
     );
 
@@ -83,12 +74,12 @@ async fn changing_the_password_needs_the_current_one_and_ends_every_other_sessio
         "the browser session ended too"
     );
     assert_error(
-        sign_in_token(&app, "alba", "password1").await,
+        app.create_session("alba", "password1").await,
         401,
         "invalid_credentials",
     );
     assert_eq!(
-        sign_in_token(&app, "alba", "new-password-2").await.0,
+        app.create_session("alba", "new-password-2").await.0,
         StatusCode::CREATED
     );
 }
@@ -194,27 +185,13 @@ async fn the_settings_page_lists_sessions_and_changes_the_password() {
 
     let csrf = browser.csrf("/settings").await;
     let r = browser
-        .submit(
-            "/settings/password",
-            &[
-                ("csrf", &csrf),
-                ("current_password", "not-my-password"),
-                ("new_password", "new-password-2"),
-            ],
-        )
+        .change_password(&csrf, "not-my-password", "new-password-2")
         .await;
     assert_shows(r, StatusCode::FORBIDDEN, "The current password is wrong.").await;
     assert_eq!(me_status(&app, &token).await, StatusCode::OK);
 
     let r = browser
-        .submit(
-            "/settings/password",
-            &[
-                ("csrf", &csrf),
-                ("current_password", "password1"),
-                ("new_password", "new-password-2"),
-            ],
-        )
+        .change_password(&csrf, "password1", "new-password-2")
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (status, html) = browser.get("/settings?saved=password").await;
@@ -342,11 +319,7 @@ async fn wrong_passwords_from_one_address_do_not_lock_the_owner_out() {
     for _ in 0..5 {
         let r = attempt("198.51.100.1", "wrong-password").await.unwrap();
         assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
-        let wait: u64 = r.headers()["retry-after"]
-            .to_str()
-            .unwrap()
-            .parse()
-            .unwrap();
+        let wait = retry_after(&r);
         assert!((1..=61).contains(&wait), "{wait}");
         assert_eq!(r.json::<Value>().await.unwrap()["error"], "rate_limited");
     }
@@ -402,12 +375,7 @@ async fn misleading_names_are_refused_with_invalid_characters() {
     assert_eq!(status, StatusCode::OK);
 
     assert_error(
-        app.post(
-            "/api/v1/accounts",
-            None,
-            json!({"username": "kim\u{202E}", "password": "password1"}),
-        )
-        .await,
+        app.create_account("kim\u{202E}", "password1").await,
         422,
         "invalid_characters",
     );

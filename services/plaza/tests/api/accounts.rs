@@ -21,12 +21,7 @@ async fn usernames_are_unique_ignoring_case() {
     let app = TestApp::start().await;
     app.sign_up("alice").await;
     assert_error(
-        app.post(
-            "/api/v1/accounts",
-            None,
-            json!({"username": "ALICE", "password": "password1"}),
-        )
-        .await,
+        app.create_account("ALICE", "password1").await,
         409,
         "username_taken",
     );
@@ -41,13 +36,7 @@ async fn bad_usernames_and_passwords_are_rejected_and_create_nothing() {
         ("bad name", "password1", "invalid_username"),
         ("bob", "short", "password_too_short"),
     ] {
-        let (status, body) = app
-            .post(
-                "/api/v1/accounts",
-                None,
-                json!({"username": username, "password": password}),
-            )
-            .await;
+        let (status, body) = app.create_account(username, password).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{username}");
         assert_eq!(body["error"], code);
         assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
@@ -73,30 +62,13 @@ async fn sign_in_checks_the_password() {
     let app = TestApp::start().await;
     app.sign_up("dave").await;
     assert_error(
-        app.post(
-            "/api/v1/sessions",
-            None,
-            json!({"username": "dave", "password": "wrong-password"}),
-        )
-        .await,
+        app.create_session("dave", "wrong-password").await,
         401,
         "invalid_credentials",
     );
-    let (status, _) = app
-        .post(
-            "/api/v1/sessions",
-            None,
-            json!({"username": "nobody", "password": "password1"}),
-        )
-        .await;
+    let (status, _) = app.create_session("nobody", "password1").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, body) = app
-        .post(
-            "/api/v1/sessions",
-            None,
-            json!({"username": "DAVE", "password": "password1"}),
-        )
-        .await;
+    let (status, body) = app.create_session("DAVE", "password1").await;
     assert_eq!(status, StatusCode::CREATED);
     let token = body["token"].as_str().unwrap();
     assert_eq!(app.get("/api/v1/me", Some(token)).await.0, StatusCode::OK);
@@ -192,12 +164,7 @@ async fn expired_sessions_do_not_work_and_are_forgotten_at_the_next_sign_in() {
         app.get("/api/v1/me", Some(old)).await.0,
         StatusCode::UNAUTHORIZED
     );
-    app.post(
-        "/api/v1/sessions",
-        None,
-        json!({"username": "gale", "password": "password1"}),
-    )
-    .await;
+    app.create_session("gale", "password1").await;
     let left: i64 =
         plaza_storage::sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE expires_at <= 1")
             .fetch_one(&app.db().pool)

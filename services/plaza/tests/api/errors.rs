@@ -1,38 +1,37 @@
 //! Malformed requests get clear errors in one format, and the API matches its OpenAPI document.
 
 use crate::helpers::TestApp;
-use plaza_test_support::assert_error;
+use plaza_test_support::{assert_error, retry_after};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
+
+/// Sends `body` to the sign-up endpoint as it is, with `content_type` when there is one.
+async fn sign_up_raw(
+    app: &TestApp,
+    content_type: Option<&str>,
+    body: &'static str,
+) -> (StatusCode, Value) {
+    let mut request = app.client.post(format!("{}/api/v1/accounts", app.url));
+    if let Some(content_type) = content_type {
+        request = request.header("content-type", content_type);
+    }
+    let response = request.body(body).send().await.unwrap();
+    (response.status(), response.json().await.unwrap())
+}
 
 #[tokio::test]
 async fn malformed_json_is_a_400_with_a_code() {
     let app = TestApp::start().await;
-    let response = app
-        .client
-        .post(format!("{}/api/v1/accounts", app.url))
-        .header("content-type", "application/json")
-        .body("{not json")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    let body: Value = response.json().await.unwrap();
+    let (status, body) = sign_up_raw(&app, Some("application/json"), "{not json").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"], "malformed_json");
 }
 
 #[tokio::test]
 async fn json_without_its_content_type_is_a_415() {
     let app = TestApp::start().await;
-    let response = app
-        .client
-        .post(format!("{}/api/v1/accounts", app.url))
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    let body: Value = response.json().await.unwrap();
+    let (status, body) = sign_up_raw(&app, None, "{}").await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(body["error"], "unsupported_media_type");
 }
 
@@ -153,11 +152,7 @@ async fn rate_limits_answer_429_with_retry_after_and_change_nothing() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-    let retry: u64 = response.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let retry = retry_after(&response);
     assert!((1..=60).contains(&retry));
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"], "rate_limited");
@@ -168,22 +163,11 @@ async fn rate_limits_answer_429_with_retry_after_and_change_nothing() {
 
     // Guessing passwords is limited per account, whatever the address.
     for _ in 0..3 {
-        let (status, _) = app
-            .post(
-                "/api/v1/sessions",
-                None,
-                serde_json::json!({"username": "wren", "password": "guess-guess"}),
-            )
-            .await;
+        let (status, _) = app.create_session("wren", "guess-guess").await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
     assert_error(
-        app.post(
-            "/api/v1/sessions",
-            None,
-            serde_json::json!({"username": "WREN", "password": "password1"}),
-        )
-        .await,
+        app.create_session("WREN", "password1").await,
         429,
         "rate_limited",
     );

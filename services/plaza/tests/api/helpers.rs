@@ -321,6 +321,12 @@ pub fn ids(body: &Value, key: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The string `field` of every item of the list `key` in an answer; fails on an item without it.
+pub fn strings<'a>(body: &'a Value, key: &str, field: &str) -> Vec<&'a str> {
+    let items = body[key].as_array().expect("a list");
+    items.iter().map(|n| n[field].as_str().unwrap()).collect()
+}
+
 /// A cookie-keeping client that does not follow redirects.
 pub struct Browser {
     pub client: reqwest::Client,
@@ -340,23 +346,30 @@ impl Browser {
         }
     }
 
+    /// The whole answer to `GET path` (a redirect is not followed).
+    pub async fn get_raw(&self, path: &str) -> reqwest::Response {
+        let request = self.client.get(format!("{}{path}", self.url));
+        request.send().await.unwrap()
+    }
+
     pub async fn get(&self, path: &str) -> (StatusCode, String) {
-        let r = self
-            .client
-            .get(format!("{}{path}", self.url))
-            .send()
-            .await
-            .unwrap();
+        let r = self.get_raw(path).await;
         (r.status(), r.text().await.unwrap())
     }
 
     pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        self.client
-            .post(format!("{}{path}", self.url))
-            .form(fields)
-            .send()
-            .await
-            .unwrap()
+        let request = self.client.post(format!("{}{path}", self.url));
+        request.form(fields).send().await.unwrap()
+    }
+
+    /// Submits a form with files (`multipart/form-data`) to `path`.
+    pub async fn submit_multipart(
+        &self,
+        path: &str,
+        form: reqwest::multipart::Form,
+    ) -> reqwest::Response {
+        let request = self.client.post(format!("{}{path}", self.url));
+        request.multipart(form).send().await.unwrap()
     }
 
     /// Submits the settings form (with the CSRF token `csrf`).
@@ -374,6 +387,16 @@ impl Browser {
             ("language", language),
         ];
         self.submit("/settings", &fields).await
+    }
+
+    /// Submits the password form (with the CSRF token `csrf`).
+    pub async fn change_password(&self, csrf: &str, current: &str, new: &str) -> reqwest::Response {
+        let fields = [
+            ("csrf", csrf),
+            ("current_password", current),
+            ("new_password", new),
+        ];
+        self.submit("/settings/password", &fields).await
     }
 
     /// The CSRF token of the page at `path`.

@@ -16,12 +16,8 @@ async fn with_redis_unreachable_a_live_stream_says_it_is_paused() {
     .await;
     let token = app.sign_up("uma").await;
     let response = app
-        .client
-        .get(format!("{}/api/v1/notifications/stream", app.url))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+        .get_raw_at(&app.url, "/api/v1/notifications/stream", &token)
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     let mut stream = response.bytes_stream();
     let mut text = String::new();

@@ -6,7 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use image::ExtendedColorType;
 use image::codecs::tga::TgaEncoder;
-use plaza_test_support::assert_error;
+use plaza_test_support::{assert_error, retry_after};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::io::Write;
@@ -324,12 +324,8 @@ async fn post_screenshot_form(
                 .unwrap(),
         );
     browser
-        .client
-        .post(format!("{}{url}/posts", browser.url))
-        .multipart(form)
-        .send()
+        .submit_multipart(&format!("{url}/posts"), form)
         .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -586,11 +582,7 @@ async fn uploads_get_503_with_retry_after_while_every_image_worker_is_busy_and_s
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
-        let wait: u64 = r.headers()["retry-after"]
-            .to_str()
-            .unwrap()
-            .parse()
-            .unwrap();
+        let wait = retry_after(&r);
         assert!(wait >= 1);
         let body: Value = r.json().await.unwrap();
         assert_eq!(body["error"], "media_busy");

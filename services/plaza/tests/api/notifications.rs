@@ -1,6 +1,6 @@
 //! Grouped notifications, delivered by the worker.
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, strings};
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -101,12 +101,7 @@ async fn new_followers_and_comment_yeahs_are_notified() {
         .await;
     app.drain_jobs().await;
     let (_, body) = app.get("/api/v1/notifications", Some(&a)).await;
-    let texts: Vec<&str> = body["notifications"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["text"].as_str().unwrap())
-        .collect();
+    let texts = strings(&body, "notifications", "text");
     assert_eq!(
         texts,
         vec!["tom gave your comment a Yeah.", "tom followed you."]

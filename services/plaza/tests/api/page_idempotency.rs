@@ -121,13 +121,7 @@ async fn a_post_form_sent_twice_with_its_key_posts_once_also_as_multipart() {
             .text("csrf", csrf.clone())
             .text("idempotency_key", "multipart-key")
             .text("body", "Posted once from a page");
-        let r = browser
-            .client
-            .post(format!("{}{path}", browser.url))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
+        let r = browser.submit_multipart(&path, form).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert_eq!(r.headers()["location"], url.as_str());
     }

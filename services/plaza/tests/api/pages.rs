@@ -190,12 +190,7 @@ async fn follow_block_and_activity_work_from_the_pages() {
 async fn pages_need_sign_in_where_it_matters_and_errors_are_friendly() {
     let app = TestApp::start().await;
     let browser = Browser::new(&app);
-    let r = browser
-        .client
-        .get(format!("{}/activity", app.url))
-        .send()
-        .await
-        .unwrap();
+    let r = browser.get_raw("/activity").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()["location"], "/signin");
     let (status, html) = browser.get("/posts/12345").await;

@@ -1,6 +1,6 @@
 //! Request context between services, and writes that survive a client hanging up.
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, strings};
 use axum::Router;
 use axum::extract::Request;
 use axum::middleware::{self, Next};
@@ -127,12 +127,7 @@ async fn writes_finish_with_their_notifications_when_the_client_hangs_up() {
     );
     assert_eq!(body["post"]["yeah_count"], 1, "the Yeah is wholly there");
     let (_, body) = app.get("/api/v1/notifications", Some(&author)).await;
-    let kinds: Vec<&str> = body["notifications"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["kind"].as_str().unwrap())
-        .collect();
+    let kinds = strings(&body, "notifications", "kind");
     assert!(kinds.contains(&"post_comment"), "{body}");
     assert!(kinds.contains(&"post_yeah"), "{body}");
 }
@@ -148,13 +143,7 @@ async fn without_its_database_plaza_answers_a_json_503_with_a_retry_hint() {
         .await;
     assert_eq!(status, reqwest::StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert_eq!(body["error"], "database_unavailable", "{body}");
-    let r = app
-        .client
-        .get(format!("{}/api/v1/me", app.url))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let r = app.get_raw_at(&app.url, "/api/v1/me", &token).await;
     assert_eq!(r.status(), reqwest::StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(r.headers()["retry-after"], "2");
     let (status, body) = app.get("/readyz", None).await;

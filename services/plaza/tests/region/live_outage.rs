@@ -42,12 +42,8 @@ async fn with_redis_stopped_a_live_stream_says_it_is_paused_and_resumes_when_red
     let region = Region::open();
     let (_, me) = region.sign_up("paused").await;
     let response = region
-        .client
-        .get(format!("{WEB1}/api/v1/notifications/stream"))
-        .bearer_auth(&me)
-        .send()
-        .await
-        .unwrap();
+        .get_raw_at(WEB1, "/api/v1/notifications/stream", &me)
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     let mut stream = response.bytes_stream();
     let mut buffer = String::new();

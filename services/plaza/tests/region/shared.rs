@@ -233,12 +233,8 @@ async fn a_notification_made_in_one_process_reaches_a_stream_on_another() {
 
     // The author's live stream is held by web1 ...
     let response = region
-        .client
-        .get(format!("{WEB1}/api/v1/notifications/stream"))
-        .bearer_auth(&author)
-        .send()
-        .await
-        .unwrap();
+        .get_raw_at(WEB1, "/api/v1/notifications/stream", &author)
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(
         response.headers()["content-type"]
@@ -297,11 +293,7 @@ async fn rate_limits_are_shared_by_every_web_process() {
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS, "{web}");
-        let retry: u64 = response.headers()["retry-after"]
-            .to_str()
-            .unwrap()
-            .parse()
-            .unwrap();
+        let retry = plaza_test_support::retry_after(&response);
         assert!((1..=60).contains(&retry), "Retry-After {retry}");
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["error"], "rate_limited");

@@ -8,7 +8,6 @@ pub mod notifications;
 pub mod posts;
 pub mod users;
 
-
 /// The `cursor` query parameter of every list.
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]

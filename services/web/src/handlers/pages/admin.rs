@@ -84,8 +84,7 @@ pub async fn create(
     viewer: Viewer,
     Form(form): Form<CommunityForm>,
 ) -> PageResult {
-    viewer.check_csrf(&form.csrf)?;
-    let user = viewer.require()?;
+    let user = viewer.require_form(&form.csrf)?;
     let result = ops::create(&state, user, &form.input)
         .await
         .map(|c| CommunityView::from(&c));
@@ -118,8 +117,7 @@ pub async fn update(
     Path(id): Path<Id>,
     Form(form): Form<CommunityForm>,
 ) -> PageResult {
-    viewer.check_csrf(&form.csrf)?;
-    let user = viewer.require()?;
+    let user = viewer.require_form(&form.csrf)?;
     let result = ops::update(&state, user, id, &form.input)
         .await
         .map(|c| CommunityView::from(&c));

@@ -123,8 +123,7 @@ pub async fn create_post(
     Path((_title_id, id)): Path<(String, Id)>,
     PostForm(form): PostForm,
 ) -> PageResult {
-    viewer.check_csrf(&form.csrf)?;
-    let user = viewer.require()?;
+    let user = viewer.require_form(&form.csrf)?;
     let community = find(&state, id).await?;
     match posts::create_post(&state, user, id, &form.input(), "web").await {
         Ok(_) => Ok(Redirect::to(&community.url).into_response()),
@@ -154,8 +153,7 @@ pub async fn favourite(
     Path((_title_id, id)): Path<(String, Id)>,
     Form(form): Form<SwitchForm>,
 ) -> PageResult {
-    viewer.check_csrf(&form.csrf)?;
-    let user = viewer.require()?;
+    let user = viewer.require_form(&form.csrf)?;
     let community = find(&state, id).await?;
     community_ops::set_favourite(&state, user, id, form.on()).await?;
     Ok(Redirect::to(&community.url).into_response())

@@ -80,8 +80,7 @@ pub async fn mark_read(
     viewer: Viewer,
     Form(form): Form<CsrfOnly>,
 ) -> PageResult {
-    viewer.check_csrf(&form.csrf)?;
-    let me = viewer.require()?;
+    let me = viewer.require_form(&form.csrf)?;
     feeds::mark_all_read(&state, me).await?;
     Ok(Redirect::to("/notifications").into_response())
 }
@@ -182,8 +181,7 @@ pub async fn save_settings(
     viewer: Viewer,
     Form(form): Form<SettingsForm>,
 ) -> PageResult {
-    viewer.check_csrf(&form.csrf)?;
-    let me = viewer.require()?;
+    let me = viewer.require_form(&form.csrf)?;
     let saved = accounts::update_profile(
         &state,
         me,
@@ -224,8 +222,7 @@ pub async fn change_password(
     viewer: Viewer,
     Form(form): Form<PasswordForm>,
 ) -> PageResult {
-    viewer.check_csrf(&form.csrf)?;
-    let me = viewer.require()?;
+    let me = viewer.require_form(&form.csrf)?;
     let keep = viewer.session.as_deref().ok_or(Error::Unauthenticated)?;
     let changed = accounts::change_password(
         &state,
@@ -256,8 +253,7 @@ pub async fn revoke_session(
     Path(id): Path<String>,
     Form(form): Form<CsrfOnly>,
 ) -> PageResult {
-    viewer.check_csrf(&form.csrf)?;
-    let me = viewer.require()?;
+    let me = viewer.require_form(&form.csrf)?;
     accounts::revoke_session(&state, me, &id).await?;
     if accounts::is_current_session(viewer.session.as_deref(), &id) {
         return Ok(super::auth::signed_out(&state)?);
@@ -271,8 +267,7 @@ pub async fn revoke_all_sessions(
     viewer: Viewer,
     Form(form): Form<CsrfOnly>,
 ) -> PageResult {
-    viewer.check_csrf(&form.csrf)?;
-    let me = viewer.require()?;
+    let me = viewer.require_form(&form.csrf)?;
     accounts::revoke_all_sessions(&state, me).await?;
     Ok(super::auth::signed_out(&state)?)
 }

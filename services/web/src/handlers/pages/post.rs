@@ -104,8 +104,7 @@ pub async fn comment(
     Path(id): Path<Id>,
     Form(form): Form<WriteForm>,
 ) -> PageResult {
-    viewer.check_csrf(&form.csrf)?;
-    let user = viewer.require()?;
+    let user = viewer.require_form(&form.csrf)?;
     match posts::comment(&state, user, id, &form.input(), "web").await {
         Ok(c) => Ok(Redirect::to(&format!("/posts/{id}#c{}", c.id)).into_response()),
         Err(Error::Invalid(invalid)) => {
@@ -130,8 +129,7 @@ pub async fn delete_comment(
     Path(id): Path<Id>,
     Form(form): Form<SwitchForm>,
 ) -> PageResult {
-    viewer.check_csrf(&form.csrf)?;
-    let user = viewer.require()?;
+    let user = viewer.require_form(&form.csrf)?;
     let comment = posts::delete_comment(&state, user, id).await?;
     Ok(Redirect::to(&format!("/posts/{}#comments", comment.post_id)).into_response())
 }
@@ -143,8 +141,7 @@ pub async fn delete(
     Path(id): Path<Id>,
     Form(form): Form<SwitchForm>,
 ) -> PageResult {
-    viewer.check_csrf(&form.csrf)?;
-    let user = viewer.require()?;
+    let user = viewer.require_form(&form.csrf)?;
     posts::delete_post(&state, user, id).await?;
     Ok(Redirect::to(&format!("/posts/{id}")).into_response())
 }
@@ -160,8 +157,7 @@ async fn yeah(
 ) -> Response {
     let json = wants_json(headers);
     let result = async {
-        viewer.check_csrf(&form.csrf)?;
-        let user = viewer.require()?;
+        let user = viewer.require_form(&form.csrf)?;
         posts::yeah(state, user, kind, id, form.on()).await
     }
     .await;

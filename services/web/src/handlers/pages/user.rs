@@ -124,8 +124,7 @@ pub async fn follow(
     Path(name): Path<String>,
     Form(form): Form<SwitchForm>,
 ) -> PageResult {
-    viewer.check_csrf(&form.csrf)?;
-    let me = viewer.require()?;
+    let me = viewer.require_form(&form.csrf)?;
     social::set_follow(&state, me, &name, form.on()).await?;
     Ok(Redirect::to(&format!("/users/{name}")).into_response())
 }
@@ -137,8 +136,7 @@ pub async fn block(
     Path(name): Path<String>,
     Form(form): Form<SwitchForm>,
 ) -> PageResult {
-    viewer.check_csrf(&form.csrf)?;
-    let me = viewer.require()?;
+    let me = viewer.require_form(&form.csrf)?;
     social::set_block(&state, me, &name, form.on()).await?;
     Ok(Redirect::to(&format!("/users/{name}")).into_response())
 }
