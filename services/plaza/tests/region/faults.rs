@@ -729,13 +729,13 @@ async fn a_stopped_database_under_load_answers_fast_json_503s_and_recovers_witho
         .timeout(Duration::from_secs(10))
         .build()
         .unwrap();
-    // Two reads for each write, at a pace under the region's 60 posts a minute; `prefix` names
+    // Two reads for each write, at a pace under the region's 60 posts a minute; `phase` names
     // the phase in the written bodies.
     let mut n = 0;
     let mut acknowledged = Vec::new();
     let step = async |n: &mut usize, phase: &str, acknowledged: &mut Vec<(String, String)>| {
         *n += 1;
-        let answer = match *n % 3 {
+        match *n % 3 {
             0 => {
                 let key = crate::helpers::unique(&format!("db{n}-"));
                 let body = format!("{phase} {key}");
@@ -751,8 +751,7 @@ async fn a_stopped_database_under_load_answers_fast_json_503s_and_recovers_witho
             }
             1 => outage_request(&client, &author, &c, &before, Load::ReadPost).await,
             _ => outage_request(&client, &author, &c, &before, Load::ReadList).await,
-        };
-        answer
+        }
     };
 
     let out = region.ctl(&["stop", "mariadb"]);
