@@ -165,6 +165,17 @@ fn from_service(e: &ClientError) -> ErrorResponse {
         // A service that cannot reach the database says so, and so does this one: the person
         // should retry shortly.
         ("database_unavailable", 503) => ErrorResponse::database_unavailable(e),
+        // The load balancer in front of a service had no process to give the call to (all
+        // restarting, or taken out while their database was away): a moment's wait, not a bug.
+        ("service_unavailable", 502..=504) => ErrorResponse {
+            cause: Some(e.to_string()),
+            retry_after: Some(2),
+            ..ErrorResponse::new(
+                S::SERVICE_UNAVAILABLE,
+                "service_unavailable",
+                "Plaza is restarting or busy; try again in a few seconds.",
+            )
+        },
         _ => ErrorResponse::internal(e),
     }
 }
@@ -301,6 +312,11 @@ mod tests {
         assert_eq!(down.status, StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(down.code, "database_unavailable");
         assert_eq!(down.retry_after, Some(2));
+        // A service's load balancer with no process ready answers for it.
+        let busy = answered(503, "service_unavailable").to_response();
+        assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(busy.code, "service_unavailable");
+        assert_eq!(busy.retry_after, Some(2));
     }
 
     #[test]

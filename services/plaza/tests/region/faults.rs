@@ -377,3 +377,441 @@ async fn the_first_call_after_a_redis_restart_goes_through() {
         "the first publish after a restart was lost"
     );
 }
+
+/// What one keyed write through the edge came to, after its retries.
+struct KeyedWrite {
+    key: String,
+    body: String,
+    /// The post's id once acknowledged; `None` when the write gave up.
+    acknowledged: Option<String>,
+    retries: u32,
+    /// From the first attempt to the last answer.
+    took: Duration,
+    /// The last answer that was not retried, when the write gave up.
+    failure: Option<String>,
+}
+
+/// Posts `body` through the edge with `Idempotency-Key: key` the way a careful client does:
+/// a connection error, a 502/503/504 or a 409 `idempotency_in_progress` is retried with the
+/// same key after a back-off (the answer's Retry-After when it gives one), for up to `patience`.
+async fn keyed_post(
+    client: &reqwest::Client,
+    token: &str,
+    community: &str,
+    key: String,
+    body: String,
+    patience: Duration,
+) -> KeyedWrite {
+    let start = tokio::time::Instant::now();
+    let deadline = start + patience;
+    let mut retries = 0;
+    let mut back_off = Duration::from_millis(100);
+    loop {
+        let sent = client
+            .post(format!("{EDGE}/api/v1/communities/{community}/posts"))
+            .bearer_auth(token)
+            .header("idempotency-key", &key)
+            .json(&json!({"body": body, "feeling": 0}))
+            .send()
+            .await;
+        let (answer, wait) = match sent {
+            Ok(r) => {
+                let status = r.status();
+                let retry_after = r
+                    .headers()
+                    .get("retry-after")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .map(Duration::from_secs);
+                let text = r.text().await.unwrap_or_default();
+                let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+                if status == StatusCode::CREATED {
+                    return KeyedWrite {
+                        key,
+                        body,
+                        acknowledged: json["post"]["id"].as_str().map(str::to_owned),
+                        retries,
+                        took: start.elapsed(),
+                        failure: None,
+                    };
+                }
+                let retryable = matches!(
+                    status,
+                    StatusCode::BAD_GATEWAY
+                        | StatusCode::SERVICE_UNAVAILABLE
+                        | StatusCode::GATEWAY_TIMEOUT
+                ) || (status == StatusCode::CONFLICT
+                    && json["error"] == "idempotency_in_progress");
+                if !retryable {
+                    return KeyedWrite {
+                        key,
+                        body,
+                        acknowledged: None,
+                        retries,
+                        took: start.elapsed(),
+                        failure: Some(format!("{status} {text}")),
+                    };
+                }
+                (format!("{status} {text}"), retry_after)
+            }
+            Err(e) => (format!("connection error: {e}"), None),
+        };
+        if tokio::time::Instant::now() >= deadline {
+            return KeyedWrite {
+                key,
+                body,
+                acknowledged: None,
+                retries,
+                took: start.elapsed(),
+                failure: Some(format!("gave up after {retries} retries: {answer}")),
+            };
+        }
+        retries += 1;
+        tokio::time::sleep(wait.unwrap_or(back_off).min(Duration::from_secs(2))).await;
+        back_off = (back_off * 2).min(Duration::from_secs(2));
+    }
+}
+
+/// Every post `name` wrote, newest first, following the cursor to the last page.
+async fn all_posts_of(region: &Region, name: &str) -> Vec<serde_json::Value> {
+    let mut posts = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let (status, body) = region
+            .get(&format!("/api/v1/users/{name}/posts?cursor={cursor}"), None)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        posts.extend(body["posts"].as_array().cloned().unwrap_or_default());
+        match body["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_owned(),
+            None => return posts,
+        }
+    }
+}
+
+#[tokio::test]
+async fn killing_web_processes_repeatedly_under_keyed_writes_fails_duplicates_and_loses_nothing() {
+    const WRITERS: usize = 8;
+    const KILLING: Duration = Duration::from_secs(15);
+    let region = Region::open();
+    region.wait_ready().await;
+    let c = region.community().await;
+    let mut writers = Vec::new();
+    for _ in 0..WRITERS {
+        writers.push(region.sign_up("kill9").await);
+    }
+    let started = tokio::time::Instant::now();
+    // Web processes die every second, alternately, while the writers write.
+    let killer = {
+        let root = region.root.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut kills = 0;
+            while started.elapsed() < KILLING {
+                std::thread::sleep(Duration::from_secs(1));
+                let program = if kills % 2 == 0 { "web1" } else { "web2" };
+                let out = std::process::Command::new("supervisorctl")
+                    .arg("-c")
+                    .arg(root.join("supervisord.conf"))
+                    .args(["signal", "KILL", program])
+                    .output()
+                    .expect("supervisorctl runs");
+                // A process still starting again after the last kill has nothing to kill.
+                if String::from_utf8_lossy(&out.stdout).contains("signalled") {
+                    kills += 1;
+                }
+            }
+            kills
+        })
+    };
+    let load = writers.iter().enumerate().map(|(w, (_, token))| {
+        let client = region.client.clone();
+        let c = c.clone();
+        async move {
+            let mut done = Vec::new();
+            let mut i = 0;
+            // Well under the region's 60 posts a minute per account, retries included.
+            while started.elapsed() < KILLING {
+                let key = crate::helpers::unique(&format!("k{w}-{i}-"));
+                let body = format!("kill -9 load {w}/{i} {key}");
+                done.push(
+                    keyed_post(&client, token, &c, key, body, Duration::from_secs(120)).await,
+                );
+                i += 1;
+                tokio::time::sleep(Duration::from_millis(400)).await;
+            }
+            done
+        }
+    });
+    let writes: Vec<KeyedWrite> = futures_util::future::join_all(load)
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
+    let kills = killer.await.unwrap();
+    region.wait_ready().await;
+
+    let retries: u32 = writes.iter().map(|w| w.retries).sum();
+    eprintln!(
+        "kill -9 under load: {} writes, {retries} retries, {kills} kills, the slowest write \
+         acknowledged after {:?}",
+        writes.len(),
+        writes.iter().map(|w| w.took).max().unwrap_or_default()
+    );
+    assert!(writes.len() >= 40, "writes kept flowing ({})", writes.len());
+    // Zero failed: every write was acknowledged in the end.
+    let failed: Vec<_> = writes
+        .iter()
+        .filter_map(|w| w.failure.as_ref().map(|f| (&w.key, f)))
+        .collect();
+    assert!(failed.is_empty(), "failed writes: {failed:?}");
+    // A process can be killed only once it runs again, which takes a busy machine a while.
+    assert!(kills >= 6, "web processes were killed repeatedly ({kills})");
+    // Zero duplicated, zero lost: each key's body is there exactly once, under the
+    // acknowledged id, and readable.
+    for (name, _) in &writers {
+        let posts = all_posts_of(&region, name).await;
+        for w in writes.iter().filter(|w| posts_of(&w.key, name, &writers)) {
+            let copies: Vec<_> = posts.iter().filter(|p| p["body"] == w.body).collect();
+            assert_eq!(copies.len(), 1, "{} is posted once: {copies:?}", w.body);
+            assert_eq!(
+                copies[0]["id"].as_str(),
+                w.acknowledged.as_deref(),
+                "{} has the acknowledged id",
+                w.body
+            );
+        }
+    }
+    for w in &writes {
+        let id = w.acknowledged.as_deref().expect("acknowledged");
+        let (status, body) = region.get(&format!("/api/v1/posts/{id}"), None).await;
+        assert_eq!(status, StatusCode::OK, "acknowledged post {id} is there");
+        assert_eq!(body["post"]["body"], w.body.as_str());
+    }
+}
+
+/// Whether the write with `key` was made by the writer called `name` (keys start `k<writer>-`).
+fn posts_of(key: &str, name: &str, writers: &[(String, String)]) -> bool {
+    writers
+        .iter()
+        .position(|(n, _)| n == name)
+        .is_some_and(|w| key.starts_with(&format!("k{w}-")))
+}
+
+/// One request of the load during a database outage: what was asked, what came back, how fast.
+#[derive(Debug)]
+struct Answer {
+    #[expect(dead_code, reason = "named in assertion messages")]
+    what: &'static str,
+    status: Option<StatusCode>,
+    error: serde_json::Value,
+    json: bool,
+    retry_after: bool,
+    took: Duration,
+    /// The post's id, for a write that was acknowledged.
+    created: Option<String>,
+}
+
+/// One request of the outage load: a keyed post, or a read of a post or a community's list.
+enum Load<'a> {
+    Write { key: &'a str, body: &'a str },
+    ReadPost,
+    ReadList,
+}
+
+/// Sends one request of the outage load and notes its answer.
+async fn outage_request(
+    client: &reqwest::Client,
+    token: &str,
+    community: &str,
+    post: &str,
+    load: Load<'_>,
+) -> Answer {
+    let (what, request) = match load {
+        Load::Write { key, body } => (
+            "write",
+            client
+                .post(format!("{EDGE}/api/v1/communities/{community}/posts"))
+                .bearer_auth(token)
+                .header("idempotency-key", key)
+                .json(&json!({"body": body, "feeling": 0})),
+        ),
+        Load::ReadPost => (
+            "read post",
+            client.get(format!("{EDGE}/api/v1/posts/{post}")),
+        ),
+        Load::ReadList => (
+            "read list",
+            client.get(format!("{EDGE}/api/v1/communities/{community}/posts")),
+        ),
+    };
+    let start = tokio::time::Instant::now();
+    let sent = request.send().await;
+    let took = start.elapsed();
+    let Ok(r) = sent else {
+        return Answer {
+            what,
+            status: None,
+            error: serde_json::Value::Null,
+            json: false,
+            retry_after: false,
+            took,
+            created: None,
+        };
+    };
+    let status = r.status();
+    let json = r
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let retry_after = r.headers().contains_key("retry-after");
+    let body: serde_json::Value = r.json().await.unwrap_or_default();
+    Answer {
+        what,
+        status: Some(status),
+        error: body["error"].clone(),
+        json,
+        retry_after,
+        took,
+        created: (status == StatusCode::CREATED)
+            .then(|| body["post"]["id"].as_str().map(str::to_owned))
+            .flatten(),
+    }
+}
+
+#[tokio::test]
+async fn a_stopped_database_under_load_answers_fast_json_503s_and_recovers_without_a_burst() {
+    // Generous for a busy machine: failing fast means about a second, never the pool's 10 s.
+    const FAST: Duration = Duration::from_secs(3);
+    const OUTAGE: Duration = Duration::from_secs(10);
+    let region = Region::open();
+    wait_for_status(&region, "/api/v1/communities", StatusCode::OK, 60).await;
+    let (_, author) = region.sign_up("dbload").await;
+    let c = region.community().await;
+    let before = region.post_text(&author, &c, "before the outage").await;
+    // The client gives up after 10 s, so a hang shows as a slow answer, not a stuck test.
+    let client = reqwest::Client::builder()
+        .tls_certs_only([reqwest::Certificate::from_pem(
+            &std::fs::read(region.root.join("etc/edge.crt")).unwrap(),
+        )
+        .unwrap()])
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    // Two reads for each write, at a pace under the region's 60 posts a minute; `phase` names
+    // the phase in the written bodies.
+    let mut n = 0;
+    let mut acknowledged = Vec::new();
+    let step = async |n: &mut usize, phase: &str, acknowledged: &mut Vec<(String, String)>| {
+        *n += 1;
+        match *n % 3 {
+            0 => {
+                let key = crate::helpers::unique(&format!("db{n}-"));
+                let body = format!("{phase} {key}");
+                let load = Load::Write {
+                    key: &key,
+                    body: &body,
+                };
+                let answer = outage_request(&client, &author, &c, &before, load).await;
+                if let Some(id) = &answer.created {
+                    acknowledged.push((id.clone(), body));
+                }
+                answer
+            }
+            1 => outage_request(&client, &author, &c, &before, Load::ReadPost).await,
+            _ => outage_request(&client, &author, &c, &before, Load::ReadList).await,
+        }
+    };
+
+    let out = region.ctl(&["stop", "mariadb"]);
+    assert!(out.contains("stopped"), "{out}");
+    let mut during = Vec::new();
+    {
+        let _restart = Restore(&region, &["start", "mariadb"]);
+        let started = tokio::time::Instant::now();
+        while started.elapsed() < OUTAGE {
+            during.push(step(&mut n, "during the outage", &mut acknowledged).await);
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+    eprintln!(
+        "during the outage: {} answers, the slowest in {:?}",
+        during.len(),
+        during.iter().map(|a| a.took).max().unwrap_or_default()
+    );
+    let wrong: Vec<_> = during
+        .iter()
+        .filter(|a| {
+            a.took > FAST
+                || a.status != Some(StatusCode::SERVICE_UNAVAILABLE)
+                || !a.json
+                || !a.retry_after
+                || !matches!(
+                    a.error.as_str(),
+                    Some("database_unavailable" | "service_unavailable")
+                )
+        })
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "every answer in the outage is a fast JSON 503 with Retry-After: {wrong:?}"
+    );
+
+    // The database is back: within a bounded wait a write succeeds, and from then on no burst
+    // of errors.
+    let back = tokio::time::Instant::now();
+    let mut recovering = Vec::new();
+    loop {
+        let key = crate::helpers::unique("dbback-");
+        let body = format!("after the outage {key}");
+        let load = Load::Write {
+            key: &key,
+            body: &body,
+        };
+        let answer = outage_request(&client, &author, &c, &before, load).await;
+        if let Some(id) = &answer.created {
+            acknowledged.push((id.clone(), body));
+            break;
+        }
+        recovering.push(answer);
+        assert!(
+            back.elapsed() < Duration::from_secs(60),
+            "no write succeeded within 60 s of the database's return: {:?}",
+            recovering.last()
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    eprintln!(
+        "first write after the outage succeeded after {:?} ({} answers before it)",
+        back.elapsed(),
+        recovering.len()
+    );
+    let slow_or_odd: Vec<_> = recovering
+        .iter()
+        .filter(|a| a.took > FAST || a.status != Some(StatusCode::SERVICE_UNAVAILABLE) || !a.json)
+        .collect();
+    assert!(
+        slow_or_odd.is_empty(),
+        "while recovering, answers are still fast JSON 503s: {slow_or_odd:?}"
+    );
+    let mut after = Vec::new();
+    for _ in 0..30 {
+        after.push(step(&mut n, "after the outage", &mut acknowledged).await);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let errors: Vec<_> = after
+        .iter()
+        .filter(|a| !a.status.is_some_and(|s| s.is_success()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "no burst of errors after the first success: {errors:?}"
+    );
+    // Every acknowledged write is there.
+    for (id, body) in &acknowledged {
+        let (status, post) = region.get(&format!("/api/v1/posts/{id}"), None).await;
+        assert_eq!(status, StatusCode::OK, "acknowledged post {id} is there");
+        assert_eq!(post["post"]["body"], body.as_str());
+    }
+    region.wait_ready().await;
+}
