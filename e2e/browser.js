@@ -21,3 +21,27 @@ export function launch() {
 export function loaded(page, url) {
   return page.waitForEvent("load").then(() => page.waitForURL(url));
 }
+
+/** A short number that makes names unique within one run. */
+export const stamp = () => String(Date.now() % 1000000);
+
+/** A new browser context of `browser`, signed up as `name` (password "password1"). */
+export async function signedUpPage(browser, name) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  await page.goto(`${BASE}/signup`);
+  await page.fill("#username", name);
+  await page.fill("#password", "password1");
+  await Promise.all([loaded(page, `${BASE}/`), page.click("form.card button[type=submit]")]);
+  return page;
+}
+
+/** A call to Plaza's JSON API: the answer's body ({} for a 204). */
+export async function api(path, { token, method = "GET", body } = {}) {
+  const response = await fetch(`${BASE}/api/v1${path}`, {
+    method,
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return response.status === 204 ? {} : response.json();
+}

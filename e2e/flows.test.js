@@ -2,8 +2,7 @@
 // notification count, grouped notifications, "load more", screenshots, blocking and signing out.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE, launch, loaded } from "./browser.js";
-
+import { BASE, api, launch, loaded, signedUpPage, stamp } from "./browser.js";
 
 let browser;
 before(async () => {
@@ -11,26 +10,7 @@ before(async () => {
 });
 after(async () => { await browser?.close(); });
 
-const stamp = () => String(Date.now() % 1000000);
-
-async function person(name) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  const page = await context.newPage();
-  await page.goto(`${BASE}/signup`);
-  await page.fill("#username", name);
-  await page.fill("#password", "password1");
-  await Promise.all([loaded(page, `${BASE}/`), page.click("form.card button[type=submit]")]);
-  return page;
-}
-
-async function api(path, { token, method = "GET", body } = {}) {
-  const response = await fetch(`${BASE}/api/v1${path}`, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return response.json();
-}
+const person = (name) => signedUpPage(browser, name);
 
 /** A small PNG made in the page's own canvas, as a phone screenshot stand-in. */
 async function pngBytes(page) {

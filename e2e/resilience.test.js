@@ -3,7 +3,7 @@
 // says so; a live stream that says it is paused makes the page poll the unread count.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE, launch, loaded } from "./browser.js";
+import { BASE, api, launch, loaded, signedUpPage, stamp } from "./browser.js";
 
 let browser;
 before(async () => {
@@ -11,26 +11,7 @@ before(async () => {
 });
 after(async () => { await browser?.close(); });
 
-const stamp = () => String(Date.now() % 1000000);
-
-async function person(name) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  const page = await context.newPage();
-  await page.goto(`${BASE}/signup`);
-  await page.fill("#username", name);
-  await page.fill("#password", "password1");
-  await Promise.all([loaded(page, `${BASE}/`), page.click("form.card button[type=submit]")]);
-  return page;
-}
-
-async function api(path, { token, method = "GET", body } = {}) {
-  const response = await fetch(`${BASE}/api/v1${path}`, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return response.status === 204 ? {} : response.json();
-}
+const person = (name) => signedUpPage(browser, name);
 
 async function firstCommunity(page) {
   await page.goto(`${BASE}/communities`);

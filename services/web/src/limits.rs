@@ -267,36 +267,25 @@ impl RateLimiter for RedisLimiter {
 mod tests {
     use super::*;
 
+    /// Whether `limiter` lets this action through now.
+    fn allows(limiter: &MemoryLimiter, action: Action, scope: Scope, keys: &[&str]) -> bool {
+        limiter.check_now(action, scope, keys).is_ok()
+    }
+
     #[test]
     fn a_key_is_limited_and_others_are_not() {
         let limiter = MemoryLimiter::new(Rates {
             sign_in: 2,
             ..Rates::default()
         });
-        assert!(
-            limiter
-                .check_now(Action::SignIn, Scope::Account, &["ip:1"])
-                .is_ok()
-        );
-        assert!(
-            limiter
-                .check_now(Action::SignIn, Scope::Account, &["ip:1"])
-                .is_ok()
-        );
+        assert!(allows(&limiter, Action::SignIn, Scope::Account, &["ip:1"]));
+        assert!(allows(&limiter, Action::SignIn, Scope::Account, &["ip:1"]));
         let wait = limiter
             .check_now(Action::SignIn, Scope::Account, &["ip:1"])
             .unwrap_err();
         assert!(wait > Duration::ZERO && wait <= Duration::from_secs(30));
-        assert!(
-            limiter
-                .check_now(Action::SignIn, Scope::Account, &["ip:2"])
-                .is_ok()
-        );
-        assert!(
-            limiter
-                .check_now(Action::Post, Scope::Account, &["ip:1"])
-                .is_ok()
-        );
+        assert!(allows(&limiter, Action::SignIn, Scope::Account, &["ip:2"]));
+        assert!(allows(&limiter, Action::Post, Scope::Account, &["ip:1"]));
     }
 
     #[test]
@@ -307,27 +296,11 @@ mod tests {
             ..Rates::default()
         });
         for _ in 0..3 {
-            assert!(
-                limiter
-                    .check_now(Action::Post, Scope::Address, &["ip:1"])
-                    .is_ok()
-            );
+            assert!(allows(&limiter, Action::Post, Scope::Address, &["ip:1"]));
         }
-        assert!(
-            limiter
-                .check_now(Action::Post, Scope::Address, &["ip:1"])
-                .is_err()
-        );
-        assert!(
-            limiter
-                .check_now(Action::Post, Scope::Account, &["user:1"])
-                .is_ok()
-        );
-        assert!(
-            limiter
-                .check_now(Action::Post, Scope::Account, &["user:1"])
-                .is_err()
-        );
+        assert!(!allows(&limiter, Action::Post, Scope::Address, &["ip:1"]));
+        assert!(allows(&limiter, Action::Post, Scope::Account, &["user:1"]));
+        assert!(!allows(&limiter, Action::Post, Scope::Account, &["user:1"]));
     }
 
     #[test]
@@ -337,17 +310,19 @@ mod tests {
             ..Rates::default()
         });
         for _ in 0..2 * SIGN_IN_ACCOUNT_FACTOR {
-            assert!(
-                limiter
-                    .check_now(Action::SignInAccount, Scope::Account, &["account:a"])
-                    .is_ok()
-            );
+            assert!(allows(
+                &limiter,
+                Action::SignInAccount,
+                Scope::Account,
+                &["account:a"]
+            ));
         }
-        assert!(
-            limiter
-                .check_now(Action::SignInAccount, Scope::Account, &["account:a"])
-                .is_err()
-        );
+        assert!(!allows(
+            &limiter,
+            Action::SignInAccount,
+            Scope::Account,
+            &["account:a"]
+        ));
     }
 
     #[test]
@@ -357,11 +332,7 @@ mod tests {
             ..Rates::default()
         });
         for _ in 0..100 {
-            assert!(
-                limiter
-                    .check_now(Action::Post, Scope::Account, &["user:1"])
-                    .is_ok()
-            );
+            assert!(allows(&limiter, Action::Post, Scope::Account, &["user:1"]));
         }
     }
 }

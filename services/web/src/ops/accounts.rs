@@ -1,6 +1,7 @@
 //! Signing up, signing in and editing a profile.
 
-use crate::db::users::{self, User};
+use crate::db::users;
+pub use crate::db::users::User;
 use crate::limits::{Action, Scope};
 use crate::{AppState, Error, Result};
 use plaza_storage::is_unique_violation;
@@ -186,31 +187,8 @@ pub async fn set_language(state: &AppState, user: &User, language: &str) -> Resu
     Ok(())
 }
 
-/// Signs up through the API: the new account and a bearer token for it.
-pub async fn sign_up_with_token(
-    state: &AppState,
-    username: &str,
-    password: &str,
-    client: IpAddr,
-    user_agent: &str,
-) -> Result<plaza_types::api::accounts::SignedIn> {
-    let user = sign_up(state, username, password, client).await?;
-    signed_in(state, &user, user_agent).await
-}
-
-/// Signs in through the API: the account and a new bearer token.
-pub async fn sign_in_with_token(
-    state: &AppState,
-    username: &str,
-    password: &str,
-    client: IpAddr,
-    user_agent: &str,
-) -> Result<plaza_types::api::accounts::SignedIn> {
-    let user = sign_in(state, username, password, client).await?;
-    signed_in(state, &user, user_agent).await
-}
-
-async fn signed_in(
+/// `user` with a new bearer token (signing up or in through the API).
+pub async fn with_token(
     state: &AppState,
     user: &User,
     user_agent: &str,

@@ -22,9 +22,18 @@ pub async fn sign_up(
     headers: HeaderMap,
     Json(c): Json<Credentials>,
 ) -> Result<(StatusCode, Json<SignedIn>)> {
-    let agent = user_agent_summary(&headers);
-    let signed_in =
-        accounts::sign_up_with_token(&state, &c.username, &c.password, client, &agent).await?;
+    let user = accounts::sign_up(&state, &c.username, &c.password, client).await?;
+    with_token(&state, &user, &headers).await
+}
+
+/// The 201 answer of signing up or in: `user` with a new bearer token.
+async fn with_token(
+    state: &AppState,
+    user: &accounts::User,
+    headers: &HeaderMap,
+) -> Result<(StatusCode, Json<SignedIn>)> {
+    let agent = user_agent_summary(headers);
+    let signed_in = accounts::with_token(state, user, &agent).await?;
     Ok((StatusCode::CREATED, Json(signed_in)))
 }
 
@@ -37,10 +46,8 @@ pub async fn sign_in(
     headers: HeaderMap,
     Json(c): Json<Credentials>,
 ) -> Result<(StatusCode, Json<SignedIn>)> {
-    let agent = user_agent_summary(&headers);
-    let signed_in =
-        accounts::sign_in_with_token(&state, &c.username, &c.password, client, &agent).await?;
-    Ok((StatusCode::CREATED, Json(signed_in)))
+    let user = accounts::sign_in(&state, &c.username, &c.password, client).await?;
+    with_token(&state, &user, &headers).await
 }
 
 /// Sign out: end this token
