@@ -10,7 +10,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use std::net::IpAddr;
 
 #[derive(Template)]
 #[template(path = "auth.html")]
