@@ -152,10 +152,10 @@ fn pages() -> Router<AppState> {
         )
         .route("/posts/{id}", get(post_pages::show))
         .route("/posts/{id}/comments", post(post_pages::comment))
-        .route("/posts/{id}/yeah", post(post_pages::yeah_post))
+        .route("/posts/{id}/yeah", post(post_pages::yeah::<false>))
         .route("/posts/{id}/delete", post(post_pages::delete))
         .route("/comments/{id}", get(post_pages::comment_link))
-        .route("/comments/{id}/yeah", post(post_pages::yeah_comment))
+        .route("/comments/{id}/yeah", post(post_pages::yeah::<true>))
         .route("/comments/{id}/delete", post(post_pages::delete_comment))
         .route("/users/{name}", get(user::posts))
         .route("/users/{name}/yeahs", get(user::yeahs))
@@ -176,8 +176,14 @@ fn pages() -> Router<AppState> {
             post(me::revoke_all_sessions),
         )
         .route("/language", post(me::choose_language))
-        .route("/signup", get(auth::signup_page).post(auth::signup))
-        .route("/signin", get(auth::signin_page).post(auth::signin))
+        .route(
+            "/signup",
+            get(auth::form_page::<true>).post(auth::submit::<true>),
+        )
+        .route(
+            "/signin",
+            get(auth::form_page::<false>).post(auth::submit::<false>),
+        )
         .route("/signout", post(auth::signout))
         .route("/admin/communities", get(admin::index).post(admin::create))
         .route(

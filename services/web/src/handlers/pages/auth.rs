@@ -10,7 +10,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use std::net::IpAddr;
 
 #[derive(Template)]
 #[template(path = "auth.html")]
@@ -21,21 +20,24 @@ struct AuthPage {
     form_error: Option<String>,
 }
 
-/// `GET /signup`.
-pub async fn signup_page(State(state): State<AppState>, viewer: Viewer) -> PageResult {
-    render(&AuthPage {
-        layout: Layout::titled(&state, &viewer, "title.sign_up", "/signup").await,
-        signup: true,
-        username: String::new(),
-        form_error: None,
-    })
+/// The sign-up (`SIGN_UP`) or sign-in form's title and address.
+fn form_of(signup: bool) -> (&'static str, &'static str) {
+    if signup {
+        ("title.sign_up", "/signup")
+    } else {
+        ("title.sign_in", "/signin")
+    }
 }
 
-/// `GET /signin`.
-pub async fn signin_page(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+/// `GET /signup` (`SIGN_UP`) and `GET /signin`.
+pub async fn form_page<const SIGN_UP: bool>(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> PageResult {
+    let (title, path) = form_of(SIGN_UP);
     render(&AuthPage {
-        layout: Layout::titled(&state, &viewer, "title.sign_in", "/signin").await,
-        signup: false,
+        layout: Layout::titled(&state, &viewer, title, path).await,
+        signup: SIGN_UP,
         username: String::new(),
         form_error: None,
     })
@@ -74,14 +76,16 @@ pub fn signed_out(state: &AppState) -> Result<Response, Error> {
     Ok(response)
 }
 
-async fn submit(
-    state: AppState,
+/// `POST /signup` (`SIGN_UP`) and `POST /signin`: one form, two outcomes.
+pub async fn submit<const SIGN_UP: bool>(
+    State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     viewer: Viewer,
-    client: IpAddr,
-    user_agent: String,
-    form: CredentialsForm,
-    signup: bool,
+    headers: HeaderMap,
+    Form(form): Form<CredentialsForm>,
 ) -> PageResult {
+    let signup = SIGN_UP;
+    let user_agent = user_agent_summary(&headers);
     viewer.check_csrf(&form.csrf)?;
     let result = if signup {
         accounts::sign_up(&state, &form.username, &form.password, client).await
@@ -95,21 +99,11 @@ async fn submit(
         }
         Err(e @ (Error::Invalid(_) | Error::Conflict { .. } | Error::BadCredentials)) => {
             let response = e.to_response();
-            let title = if signup {
-                "title.sign_up"
-            } else {
-                "title.sign_in"
-            };
+            let (title, path) = form_of(signup);
             render_status(
                 response.status,
                 &AuthPage {
-                    layout: Layout::titled(
-                        &state,
-                        &viewer,
-                        title,
-                        if signup { "/signup" } else { "/signin" },
-                    )
-                    .await,
+                    layout: Layout::titled(&state, &viewer, title, path).await,
                     signup,
                     username: form.username,
                     form_error: Some(viewer.locale.error(&response.code, &response.message)),
@@ -118,44 +112,6 @@ async fn submit(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-/// `POST /signup`.
-pub async fn signup(
-    State(state): State<AppState>,
-    ClientIp(client): ClientIp,
-    viewer: Viewer,
-    headers: HeaderMap,
-    Form(form): Form<CredentialsForm>,
-) -> PageResult {
-    submit(
-        state,
-        viewer,
-        client,
-        user_agent_summary(&headers),
-        form,
-        true,
-    )
-    .await
-}
-
-/// `POST /signin`.
-pub async fn signin(
-    State(state): State<AppState>,
-    ClientIp(client): ClientIp,
-    viewer: Viewer,
-    headers: HeaderMap,
-    Form(form): Form<CredentialsForm>,
-) -> PageResult {
-    submit(
-        state,
-        viewer,
-        client,
-        user_agent_summary(&headers),
-        form,
-        false,
-    )
-    .await
 }
 
 #[derive(Debug, serde::Deserialize)]

@@ -146,19 +146,24 @@ pub async fn delete(
     Ok(Redirect::to(&format!("/posts/{id}")).into_response())
 }
 
-async fn yeah(
-    state: &AppState,
-    viewer: &Viewer,
-    headers: &HeaderMap,
-    kind: TargetKind,
-    id: Id,
-    form: &SwitchForm,
-    fallback: &str,
+/// `POST /posts/{id}/yeah` and (`COMMENT`) `POST /comments/{id}/yeah`: gives or takes back a
+/// Yeah; answers JSON to the page's script, or goes back to the page.
+pub async fn yeah<const COMMENT: bool>(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<Id>,
+    Form(form): Form<SwitchForm>,
 ) -> Response {
-    let json = wants_json(headers);
+    let (kind, fallback) = if COMMENT {
+        (TargetKind::Comment, format!("/comments/{id}"))
+    } else {
+        (TargetKind::Post, format!("/posts/{id}"))
+    };
+    let json = wants_json(&headers);
     let result = async {
         let user = viewer.require_form(&form.csrf)?;
-        posts::yeah(state, user, kind, id, form.on()).await
+        posts::yeah(&state, user, kind, id, form.on()).await
     }
     .await;
     match (result, json) {
@@ -167,50 +172,10 @@ async fn yeah(
             yeah_count: outcome.count,
         })
         .into_response(),
-        (Ok(_), false) => back_to(form.back.as_deref(), fallback).into_response(),
+        (Ok(_), false) => back_to(form.back.as_deref(), &fallback).into_response(),
         (Err(e), true) => e.into_response(),
         (Err(e), false) => crate::error::PageError(e).into_response(),
     }
-}
-
-/// `POST /posts/{id}/yeah`: gives or takes back a Yeah; answers JSON to the page's script.
-pub async fn yeah_post(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-    Path(id): Path<Id>,
-    Form(form): Form<SwitchForm>,
-) -> Response {
-    yeah(
-        &state,
-        &viewer,
-        &headers,
-        TargetKind::Post,
-        id,
-        &form,
-        &format!("/posts/{id}"),
-    )
-    .await
-}
-
-/// `POST /comments/{id}/yeah`.
-pub async fn yeah_comment(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-    Path(id): Path<Id>,
-    Form(form): Form<SwitchForm>,
-) -> Response {
-    yeah(
-        &state,
-        &viewer,
-        &headers,
-        TargetKind::Comment,
-        id,
-        &form,
-        &format!("/comments/{id}"),
-    )
-    .await
 }
 
 /// `GET /comments/{id}`: the comment in its post.
