@@ -74,7 +74,6 @@ async fn actor_present(tx: &mut Tx, event: &Event) -> Result<bool, sqlx::Error> 
 #[derive(Debug, sqlx::FromRow)]
 struct OpenGroup {
     id: i64,
-    latest_actor_id: i64,
 }
 
 /// Adds the event's actor to the open group, or opens one. A quiet join neither moves the group
@@ -90,7 +89,7 @@ async fn join_group(
     // Locked until the transaction ends: two workers delivering to one group at once would
     // otherwise both decide from the same latest actor and one would overwrite the other's names.
     let sql = format!(
-        "SELECT id, latest_actor_id FROM notification_groups \
+        "SELECT id FROM notification_groups \
          WHERE recipient_id = ? AND kind = ? AND target_id = ? AND created_at >= ? \
          ORDER BY created_at DESC LIMIT 1{}",
         state.db.lock_clause()
@@ -102,24 +101,32 @@ async fn join_group(
         .bind(now - GROUP_WINDOW_MS)
         .fetch_optional(&mut **tx)
         .await?;
+    // Jobs may deliver a thread's events out of order: the names follow when each action
+    // happened, not when its event arrived.
+    let at = event.at.min(now);
     match open {
-        Some(OpenGroup {
-            id: group_id,
-            latest_actor_id: latest,
-        }) => {
+        Some(OpenGroup { id: group_id }) => {
             let new_actor = insert_ignore(
                 state,
                 tx,
                 "INTO notification_actors (group_id, actor_id, created_at) VALUES (?, ?, ?)",
-                &[group_id, event.actor_id.0, now],
+                &[group_id, event.actor_id.0, at],
                 None,
             )
             .await?;
-            let (previous_sql, count_sql) = match (latest == event.actor_id.0, new_actor) {
-                (true, _) => ("previous_actor_id", "actor_count"),
-                (false, true) => ("latest_actor_id", "actor_count + 1"),
-                (false, false) => ("latest_actor_id", "actor_count"),
-            };
+            if !new_actor {
+                sqlx::query(
+                    "UPDATE notification_actors SET created_at = ? \
+                     WHERE group_id = ? AND actor_id = ? AND created_at < ?",
+                )
+                .bind(at)
+                .bind(group_id)
+                .bind(event.actor_id.0)
+                .bind(at)
+                .execute(&mut **tx)
+                .await?;
+            }
+            let named = two_most_recent_actors(tx, group_id).await?;
             // A quiet join keeps the group's place and read state.
             let moved = if quiet {
                 ""
@@ -127,10 +134,13 @@ async fn join_group(
                 ", sort_id = ?, read_at = NULL, updated_at = ?"
             };
             let sql = format!(
-                "UPDATE notification_groups SET previous_actor_id = {previous_sql}, \
-                 latest_actor_id = ?, actor_count = {count_sql}{moved} WHERE id = ?"
+                "UPDATE notification_groups SET latest_actor_id = ?, previous_actor_id = ?, \
+                 actor_count = actor_count + ?{moved} WHERE id = ?"
             );
-            let mut q = sqlx::query(AssertSqlSafe(sql)).bind(event.actor_id.0);
+            let mut q = sqlx::query(AssertSqlSafe(sql))
+                .bind(named.first().copied().unwrap_or(event.actor_id.0))
+                .bind(named.get(1).copied())
+                .bind(i64::from(new_actor));
             if !quiet {
                 q = q.bind(state.ids.next_id().0).bind(now);
             }
@@ -160,12 +170,23 @@ async fn join_group(
             )
             .bind(group_id.0)
             .bind(event.actor_id.0)
-            .bind(now)
+            .bind(at)
             .execute(&mut **tx)
             .await?;
         }
     }
     Ok(())
+}
+
+/// The two actors a group names: those who acted last, newest first.
+async fn two_most_recent_actors(tx: &mut Tx, group: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT actor_id FROM notification_actors WHERE group_id = ? \
+         ORDER BY created_at DESC, actor_id DESC LIMIT 2",
+    )
+    .bind(group)
+    .fetch_all(&mut **tx)
+    .await
 }
 
 /// Groups one withdrawal looks at in one pass.
@@ -269,13 +290,7 @@ async fn remove_actor(
         return Ok(());
     }
     // One of the two named actors left: name the two most recent that remain.
-    let named: Vec<i64> = sqlx::query_scalar(
-        "SELECT actor_id FROM notification_actors WHERE group_id = ? \
-         ORDER BY created_at DESC, actor_id DESC LIMIT 2",
-    )
-    .bind(group)
-    .fetch_all(&mut **tx)
-    .await?;
+    let named = two_most_recent_actors(tx, group).await?;
     sqlx::query(
         "UPDATE notification_groups SET actor_count = ?, latest_actor_id = ?, \
          previous_actor_id = ? WHERE id = ?",

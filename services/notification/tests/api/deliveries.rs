@@ -16,6 +16,27 @@ async fn events_on_one_target_are_grouped_and_counted_once() {
     assert_eq!(groups[0]["read"], false);
 }
 
+/// A comment by `actor` on post 500 of user 7, made at `at`.
+fn comment_event(actor: &str, comment: u32, at: i64) -> serde_json::Value {
+    json!({
+        "recipient_id": "7", "kind": "post_comment", "target_id": "500", "actor_id": actor,
+        "dedupe_key": format!("comment:{comment}:7"), "at": at,
+    })
+}
+
+#[tokio::test]
+async fn a_group_names_who_acted_last_even_when_events_arrive_out_of_order() {
+    let app = start().await;
+    // 8 comments, then 9, then 8 again; the worker delivers the last before the second.
+    assert!(deliver(&app, comment_event("8", 1, 1_700_000_000_000)).await);
+    assert!(deliver(&app, comment_event("8", 3, 1_700_000_000_300)).await);
+    assert!(deliver(&app, comment_event("9", 2, 1_700_000_000_200)).await);
+    let groups = groups(&app).await;
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0]["actor_count"], 2);
+    assert_eq!(groups[0]["latest_actor_ids"], json!(["8", "9"]));
+}
+
 #[tokio::test]
 async fn the_same_event_twice_notifies_once_and_nobody_hears_of_their_own_acts() {
     let app = start().await;
