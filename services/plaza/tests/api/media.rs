@@ -6,7 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use image::ExtendedColorType;
 use image::codecs::tga::TgaEncoder;
-use plaza_test_support::{assert_error, retry_after};
+use plaza_test_support::{assert_error, header, retry_after};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::io::Write;
@@ -53,12 +53,7 @@ async fn a_game_painting_is_stored_once_and_served_as_the_same_pixels() {
     let response = app.get_raw(&url).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "image/png");
-    assert!(
-        response.headers()["cache-control"]
-            .to_str()
-            .unwrap()
-            .contains("immutable")
-    );
+    assert!(header(&response, "cache-control").contains("immutable"));
     let png = response.bytes().await.unwrap();
     let img = image::load_from_memory(&png).unwrap().to_luma8();
     assert_eq!(img.dimensions(), (320, 120));

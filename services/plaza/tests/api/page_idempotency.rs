@@ -3,6 +3,7 @@
 //! writes twice.
 
 use crate::helpers::{Browser, TestApp};
+use plaza_test_support::header;
 use reqwest::StatusCode;
 
 /// Every value of the hidden `idempotency_key` fields on `html`.
@@ -237,7 +238,7 @@ async fn the_pages_script_gets_the_redirect_target_with_its_fragment() {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::NO_CONTENT);
-        targets.push(r.headers()["plaza-location"].to_str().unwrap().to_owned());
+        targets.push(header(&r, "plaza-location").to_owned());
     }
     assert!(targets[0].contains("#c"), "{targets:?}");
     assert_eq!(targets[0], targets[1]);
