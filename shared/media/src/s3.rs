@@ -9,18 +9,27 @@ use aws_sdk_s3::config::{
 use aws_sdk_s3::primitives::ByteStream;
 use std::time::{Duration, SystemTime};
 
-/// Where and how to reach the bucket.
-#[derive(Clone)]
+/// Where and how to reach the bucket: the `[s3]` section of the configuration.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct S3Settings {
-    /// The S3 API's base URL, such as `http://127.0.0.1:3900`; empty means AWS's own endpoint.
+    /// The S3 API's base URL, such as `http://127.0.0.1:3900` for a local Garage; empty means
+    /// AWS's own endpoint.
+    #[serde(default)]
     pub endpoint: String,
-    /// The signing region (`garage` for Garage, `eu-west-1` and so on for AWS).
+    /// The signing region (`garage` for Garage, the bucket's region such as `eu-west-1` for AWS).
     pub region: String,
     pub bucket: String,
     pub access_key_id: String,
     pub secret_access_key: String,
-    /// Path-style URLs (`endpoint/bucket/key`), which Garage and most self-hosted stores need.
+    /// Path-style URLs (`endpoint/bucket/key`), which Garage and most self-hosted stores need
+    /// (the default); false for AWS's virtual hosts.
+    #[serde(default = "path_style_default")]
     pub path_style: bool,
+}
+
+fn path_style_default() -> bool {
+    true
 }
 
 impl std::fmt::Debug for S3Settings {

@@ -82,7 +82,7 @@ async fn a_screenshot_lands_in_the_bucket_and_the_second_read_is_an_edge_cache_h
 
     // The object is in the bucket, read back through the S3 API.
     let s3 = region.config.s3.as_ref().expect("the region uses S3");
-    let store = plaza_media::S3Store::new(&s3.settings());
+    let store = plaza_media::S3Store::new(s3);
     let key = url.trim_start_matches("/media/");
     let stored = store
         .get(key)

@@ -134,7 +134,7 @@ async fn with_the_object_store_down_an_image_post_is_refused_clearly_and_text_st
         assert_eq!(body["error"], "media_unavailable", "{body}");
     }
     // Garage is back for the tests that follow.
-    let store = plaza_media::S3Store::new(&region.config.s3.as_ref().unwrap().settings());
+    let store = plaza_media::S3Store::new(region.config.s3.as_ref().unwrap());
     for _ in 0..100 {
         if store.reachable().await {
             return;
