@@ -150,6 +150,13 @@ impl Cache for MemoryCache {
 mod tests {
     use super::*;
 
+    /// A fresh cache holding `value` under `key` for `ttl`.
+    async fn holding(key: &str, value: &[u8], ttl: Duration) -> MemoryCache {
+        let cache = MemoryCache::new(1 << 20);
+        cache.set(key, value.to_vec(), ttl).await;
+        cache
+    }
+
     #[tokio::test]
     async fn values_are_read_back_until_deleted() {
         let cache = MemoryCache::new(1 << 20);
@@ -161,10 +168,7 @@ mod tests {
 
     #[tokio::test]
     async fn entries_expire_after_their_ttl() {
-        let cache = MemoryCache::new(1 << 20);
-        cache
-            .set("short", b"x".to_vec(), Duration::from_millis(30))
-            .await;
+        let cache = holding("short", b"x", Duration::from_millis(30)).await;
         assert!(cache.get("short").await.is_some());
         tokio::time::sleep(Duration::from_millis(60)).await;
         assert!(cache.get("short").await.is_none());
@@ -207,10 +211,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_unreadable_entry_is_a_miss() {
-        let cache = MemoryCache::new(1 << 20);
-        cache
-            .set("bad", b"not json".to_vec(), Duration::from_secs(60))
-            .await;
+        let cache = holding("bad", b"not json", Duration::from_secs(60)).await;
         assert_eq!(get_json::<Vec<i32>>(&cache, "bad").await, None);
     }
 }
