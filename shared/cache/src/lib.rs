@@ -80,6 +80,44 @@ where
     read_through_if(cache, key, ttl, load, Option::is_some).await
 }
 
+/// One kind of record cached by id (a post, a community, an account): where its entries live
+/// and how long they are kept. Record `id` is cached under `<prefix>:<id>`.
+#[derive(Debug, Clone, Copy)]
+pub struct Records {
+    prefix: &'static str,
+    ttl: Duration,
+}
+
+impl Records {
+    pub const fn new(prefix: &'static str, ttl: Duration) -> Self {
+        Records { prefix, ttl }
+    }
+
+    /// The cache key of record `id`.
+    pub fn key(&self, id: impl std::fmt::Display) -> String {
+        format!("{}:{id}", self.prefix)
+    }
+
+    /// Record `id` from the cache, else what `load` finds ([`read_through_found`]).
+    pub async fn read_through<T, E, Fut>(
+        &self,
+        cache: &dyn Cache,
+        id: impl std::fmt::Display,
+        load: impl FnOnce() -> Fut,
+    ) -> Result<Option<T>, E>
+    where
+        T: Serialize + DeserializeOwned,
+        Fut: Future<Output = Result<Option<T>, E>>,
+    {
+        read_through_found(cache, &self.key(id), self.ttl, load).await
+    }
+
+    /// Forgets record `id` after it changed.
+    pub async fn forget(&self, cache: &dyn Cache, id: impl std::fmt::Display) {
+        cache.delete(&self.key(id)).await;
+    }
+}
+
 async fn read_through_if<T, E, Fut>(
     cache: &dyn Cache,
     key: &str,
@@ -198,6 +236,17 @@ mod tests {
         assert_eq!(found.await, Ok(Some(3)));
         let cached = read_through_found(&cache, "u", ttl, || async { Err::<Option<i32>, _>("db") });
         assert_eq!(cached.await, Ok(Some(3)));
+    }
+
+    #[tokio::test]
+    async fn a_record_is_read_through_under_its_prefix_until_forgotten() {
+        let cache = MemoryCache::new(1 << 20);
+        let posts = Records::new("test:post", Duration::from_secs(60));
+        let found = posts.read_through(&cache, 5, || async { Ok::<_, ()>(Some(1)) });
+        assert_eq!(found.await, Ok(Some(1)));
+        assert_eq!(get_json::<i32>(&cache, "test:post:5").await, Some(1));
+        posts.forget(&cache, 5).await;
+        assert!(cache.get("test:post:5").await.is_none());
     }
 
     #[tokio::test]
