@@ -2,7 +2,7 @@
 //! production) through `aws-sdk-s3`. Objects are written once with immutable cache headers; the
 //! CDN edge (nginx) serves them to people, so the bucket itself need not be public.
 
-use crate::store::{BoxFuture, ObjectStore, valid_key};
+use crate::store::{IoFuture, ObjectStore, valid_key};
 use aws_sdk_s3::config::{
     BehaviorVersion, Credentials, Region, RequestChecksumCalculation, ResponseChecksumValidation,
 };
@@ -137,7 +137,7 @@ impl S3Store {
 }
 
 impl ObjectStore for S3Store {
-    fn put<'a>(&'a self, key: &'a str, bytes: &'a [u8]) -> BoxFuture<'a, std::io::Result<()>> {
+    fn put<'a>(&'a self, key: &'a str, bytes: &'a [u8]) -> IoFuture<'a, ()> {
         Box::pin(async move {
             Self::check(key)?;
             // Content-addressed: an object already there has these very bytes.
@@ -166,7 +166,7 @@ impl ObjectStore for S3Store {
         })
     }
 
-    fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, std::io::Result<Option<Vec<u8>>>> {
+    fn get<'a>(&'a self, key: &'a str) -> IoFuture<'a, Option<Vec<u8>>> {
         Box::pin(async move {
             Self::check(key)?;
             let output = match self
@@ -188,11 +188,7 @@ impl ObjectStore for S3Store {
         })
     }
 
-    fn list_older_than<'a>(
-        &'a self,
-        prefix: &'a str,
-        age: Duration,
-    ) -> BoxFuture<'a, std::io::Result<Vec<String>>> {
+    fn list_older_than<'a>(&'a self, prefix: &'a str, age: Duration) -> IoFuture<'a, Vec<String>> {
         Box::pin(async move {
             let cutoff = SystemTime::now()
                 .checked_sub(age)
@@ -230,7 +226,7 @@ impl ObjectStore for S3Store {
         })
     }
 
-    fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, std::io::Result<()>> {
+    fn delete<'a>(&'a self, key: &'a str) -> IoFuture<'a, ()> {
         Box::pin(async move {
             Self::check(key)?;
             self.client
