@@ -1,5 +1,6 @@
 // What every browser test file shares: the address of the Plaza under test and how Debian's
 // Chromium is started (headless, no sandbox as root, no background traffic on a closed network).
+import { before, after } from "node:test";
 import { chromium } from "playwright-core";
 
 export const BASE = process.env.PLAZA_URL;
@@ -34,6 +35,19 @@ export async function signedUpPage(browser, name) {
   await page.fill("#password", "password1");
   await Promise.all([loaded(page, `${BASE}/`), page.click("form.card button[type=submit]")]);
   return page;
+}
+
+/**
+ * One browser for the calling test file, started before its tests and closed after them. Returns
+ * `person(name)`: a new page in that browser, signed up as `name`.
+ */
+export function signedUpPeople() {
+  let browser;
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => { await browser?.close(); });
+  return (name) => signedUpPage(browser, name);
 }
 
 /** A call to Plaza's JSON API: the answer's body ({} for a 204). */

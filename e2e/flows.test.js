@@ -1,16 +1,10 @@
 // Two people using Plaza side by side in real browsers: following, commenting, Yeahs, the live
 // notification count, grouped notifications, "load more", screenshots, blocking and signing out.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BASE, api, launch, loaded, signedUpPage, stamp } from "./browser.js";
+import { BASE, api, loaded, signedUpPeople, stamp } from "./browser.js";
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => { await browser?.close(); });
-
-const person = (name) => signedUpPage(browser, name);
+const person = signedUpPeople();
 
 /** A small PNG made in the page's own canvas, as a phone screenshot stand-in. */
 async function pngBytes(page) {

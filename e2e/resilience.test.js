@@ -1,17 +1,11 @@
 // Writes and live updates when the network or the server's Redis fails: a form whose answer is
 // lost is sent again with the same idempotency key and writes once; a form that cannot be sent
 // says so; a live stream that says it is paused makes the page poll the unread count.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BASE, api, launch, loaded, signedUpPage, stamp } from "./browser.js";
+import { BASE, api, loaded, signedUpPeople, stamp } from "./browser.js";
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => { await browser?.close(); });
-
-const person = (name) => signedUpPage(browser, name);
+const person = signedUpPeople();
 
 async function firstCommunity(page) {
   await page.goto(`${BASE}/communities`);
