@@ -26,15 +26,26 @@ export function loaded(page, url) {
 /** A short number that makes names unique within one run. */
 export const stamp = () => String(Date.now() % 1000000);
 
-/** A new browser context of `browser`, signed up as `name` (password "password1"). */
-export async function signedUpPage(browser, name) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  const page = await context.newPage();
+/** Signs `page` up as `name` (password "password1"); the page ends at the home page. */
+export async function signUp(page, name) {
   await page.goto(`${BASE}/signup`);
   await page.fill("#username", name);
   await page.fill("#password", "password1");
   await Promise.all([loaded(page, `${BASE}/`), page.click("form.card button[type=submit]")]);
+}
+
+/** A new browser context of `browser`, signed up as `name` (password "password1"). */
+export async function signedUpPage(browser, name) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  await signUp(page, name);
   return page;
+}
+
+/** The address of the first community in the list of communities (`page` goes there). */
+export async function firstCommunity(page) {
+  await page.goto(`${BASE}/communities`);
+  return `${BASE}${await page.getAttribute(".communities a", "href")}`;
 }
 
 /**
@@ -48,6 +59,13 @@ export function signedUpPeople() {
   });
   after(async () => { await browser?.close(); });
   return (name) => signedUpPage(browser, name);
+}
+
+/** Opens the first community's page; returns its address. */
+export async function openFirstCommunity(page) {
+  const community = await firstCommunity(page);
+  await page.goto(community);
+  return community;
 }
 
 /** A call to Plaza's JSON API: the answer's body ({} for a 204). */

@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { BASE, launch, loaded } from "./browser.js";
+import { BASE, launch, loaded, openFirstCommunity } from "./browser.js";
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve("axe-core/axe.min.js");
@@ -88,9 +88,7 @@ before(async () => {
 
   // Some content, so that every page has something on it: a post with a drawing, a comment,
   // a favourite and a follower's notification.
-  await page.goto(`${BASE}/communities`);
-  const community = `${BASE}${await page.getAttribute(".communities a", "href")}`;
-  await page.goto(community);
+  const community = await openFirstCommunity(page);
   await page.fill("#body", "日本語の投稿です。");
   await page.check("input[name=feeling][value='2']");
   await page.waitForSelector("[data-canvas]:not([hidden]) canvas");

@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { BASE, launch, loaded } from "./browser.js";
+import { BASE, launch, loaded, openFirstCommunity } from "./browser.js";
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve("axe-core/axe.min.js");
@@ -29,9 +29,7 @@ before(async () => {
   await page.fill("#username", name);
   await page.fill("#password", "password1");
   await Promise.all([loaded(page, `${BASE}/`), page.click("form.card button[type=submit]")]);
-  await page.goto(`${BASE}/communities`);
-  const community = `${BASE}${await page.getAttribute(".communities a", "href")}`;
-  await page.goto(community);
+  const community = await openFirstCommunity(page);
   await page.fill("#body", "A post to look at on every screen size.");
   await Promise.all([loaded(page, community), page.click("form.compose button[type=submit]")]);
   const post = `${BASE}${await page.getAttribute("article.post header a[href^='/posts/']", "href")}`;
