@@ -3,26 +3,17 @@
 // image on the pages has a meaningful alt text.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE, launch, loaded } from "./browser.js";
+import { BASE, firstCommunity, launch, loaded, openFirstCommunity, signUp } from "./browser.js";
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-async function signUp(page, name) {
-  await page.goto(`${BASE}/signup`);
-  await page.fill("#username", name);
-  await page.fill("#password", "password1");
-  await Promise.all([loaded(page, `${BASE}/`), page.click("form.card button[type=submit]")]);
-}
-
 test("a drawing is posted with its description, which becomes its alt text", async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   const name = `artist${Date.now() % 1000000}`;
   await signUp(page, name);
-  await page.goto(`${BASE}/communities`);
-  const community = `${BASE}${await page.getAttribute(".communities a", "href")}`;
-  await page.goto(community);
+  const community = await openFirstCommunity(page);
   await page.waitForSelector("[data-canvas]:not([hidden]) canvas");
 
   // The canvas tells keyboard and screen reader users that text alone is fine.
@@ -66,8 +57,7 @@ test("a drawing is posted with its description, which becomes its alt text", asy
 test("every image on the pages has a meaningful alt text", async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   await signUp(page, `looker${Date.now() % 1000000}`);
-  await page.goto(`${BASE}/communities`);
-  const community = `${BASE}${await page.getAttribute(".communities a", "href")}`;
+  const community = await firstCommunity(page);
   const bad = [];
   for (const path of [community, `${community}?tab=drawings`, `${BASE}/`, `${BASE}/communities`]) {
     await page.goto(path);

@@ -1,16 +1,10 @@
 // Two people using Plaza side by side in real browsers: following, commenting, Yeahs, the live
 // notification count, grouped notifications, "load more", screenshots, blocking and signing out.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BASE, api, launch, loaded, signedUpPage, stamp } from "./browser.js";
+import { BASE, api, firstCommunity, loaded, openFirstCommunity, signedUpPeople, stamp } from "./browser.js";
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => { await browser?.close(); });
-
-const person = (name) => signedUpPage(browser, name);
+const person = signedUpPeople();
 
 /** A small PNG made in the page's own canvas, as a phone screenshot stand-in. */
 async function pngBytes(page) {
@@ -29,8 +23,7 @@ test("following, commenting, Yeahs, live notifications, load more, screenshots, 
   const s = stamp();
   const alice = await person(`alice${s}`);
   const bob = await person(`bob${s}`);
-  await bob.goto(`${BASE}/communities`);
-  const community = `${BASE}${await bob.getAttribute(".communities a", "href")}`;
+  const community = await firstCommunity(bob);
   const communityId = community.split("/").pop();
 
   // Bob posts; Alice follows him and sees it in her activity feed.
@@ -97,9 +90,7 @@ test("following, commenting, Yeahs, live notifications, load more, screenshots, 
 test("everything needed to read and give a Yeah works with the keyboard alone", async () => {
   const s = stamp();
   const writer = await person(`kw${s}`);
-  await writer.goto(`${BASE}/communities`);
-  const community = `${BASE}${await writer.getAttribute(".communities a", "href")}`;
-  await writer.goto(community);
+  const community = await openFirstCommunity(writer);
   await writer.fill("#body", `Keyboard test ${s}`);
   await Promise.all([loaded(writer, community), writer.click("form.compose button[type=submit]")]);
 

@@ -4,11 +4,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { BASE, launch, loaded } from "./browser.js";
+import { BASE, axeProblemsOnPages, launch, loaded, openFirstCommunity, signUp, VIEWPORTS } from "./browser.js";
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve("axe-core/axe.min.js");
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
 mkdirSync(SHOTS, { recursive: true });
 
@@ -61,12 +58,6 @@ function leftovers(text) {
   return ENGLISH_WORDS.filter((word) => text.includes(word));
 }
 
-const VIEWPORTS = [
-  { name: "phone", viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true },
-  { name: "console", viewport: { width: 1280, height: 720 } },
-  { name: "desktop", viewport: { width: 1440, height: 900 } },
-];
-
 let browser, cookies, paths;
 before(async () => {
   assert.ok(ENGLISH_WORDS.length > 100, `the English catalog was read (${ENGLISH_WORDS.length} words)`);
@@ -74,10 +65,7 @@ before(async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
   const name = `hana${Date.now() % 1000000}`;
-  await page.goto(`${BASE}/signup`);
-  await page.fill("#username", name);
-  await page.fill("#password", "password1");
-  await Promise.all([loaded(page, `${BASE}/`), page.click("form.card button[type=submit]")]);
+  await signUp(page, name);
 
   // The setting: choose 日本語 and save; the settings page comes back in Japanese.
   await page.goto(`${BASE}/settings`);
@@ -88,9 +76,7 @@ before(async () => {
 
   // Some content, so that every page has something on it: a post with a drawing, a comment,
   // a favourite and a follower's notification.
-  await page.goto(`${BASE}/communities`);
-  const community = `${BASE}${await page.getAttribute(".communities a", "href")}`;
-  await page.goto(community);
+  const community = await openFirstCommunity(page);
   await page.fill("#body", "日本語の投稿です。");
   await page.check("input[name=feeling][value='2']");
   await page.waitForSelector("[data-canvas]:not([hidden]) canvas");
@@ -110,10 +96,7 @@ before(async () => {
 
   const fan = await browser.newContext();
   const fanPage = await fan.newPage();
-  await fanPage.goto(`${BASE}/signup`);
-  await fanPage.fill("#username", `fan${Date.now() % 1000000}`);
-  await fanPage.fill("#password", "password1");
-  await Promise.all([loaded(fanPage, `${BASE}/`), fanPage.click("form.card button[type=submit]")]);
+  await signUp(fanPage, `fan${Date.now() % 1000000}`);
   await fanPage.goto(`${BASE}/users/${name}`);
   await Promise.all([loaded(fanPage, `${BASE}/users/${name}`), fanPage.click("form[action$='/follow'] button")]);
   await fanPage.goto(post);
@@ -188,21 +171,5 @@ for (const vp of VIEWPORTS) {
 }
 
 test("axe-core finds no serious or critical violation on the Japanese pages", async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, bypassCSP: true });
-  await context.addCookies(cookies);
-  const page = await context.newPage();
-  const problems = [];
-  for (const [, path] of paths) {
-    await page.goto(`${BASE}${path}`);
-    // axe-core goes in as an inline script, which Plaza's CSP refuses: hence bypassCSP above.
-    await page.addScriptTag({ path: AXE });
-    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-    for (const v of result.violations) {
-      if (v.impact === "serious" || v.impact === "critical") {
-        problems.push(`${path}: ${v.id} (${v.impact}) on ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
-      }
-    }
-  }
-  await context.close();
-  assert.deepEqual(problems, []);
+  assert.deepEqual(await axeProblemsOnPages(browser, cookies, paths.map(([, path]) => path)), []);
 });

@@ -4,19 +4,10 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
-import { BASE, launch, loaded } from "./browser.js";
+import { BASE, axeProblems, axeProblemsOnPages, launch, loaded, openFirstCommunity, signUp, VIEWPORTS } from "./browser.js";
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve("axe-core/axe.min.js");
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
 mkdirSync(SHOTS, { recursive: true });
-
-const VIEWPORTS = [
-  { name: "phone", viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true },
-  { name: "console", viewport: { width: 1280, height: 720 } },
-  { name: "desktop", viewport: { width: 1440, height: 900 } },
-];
 
 let browser, cookies, paths;
 before(async () => {
@@ -25,13 +16,8 @@ before(async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
   const name = `tour${Date.now() % 1000000}`;
-  await page.goto(`${BASE}/signup`);
-  await page.fill("#username", name);
-  await page.fill("#password", "password1");
-  await Promise.all([loaded(page, `${BASE}/`), page.click("form.card button[type=submit]")]);
-  await page.goto(`${BASE}/communities`);
-  const community = `${BASE}${await page.getAttribute(".communities a", "href")}`;
-  await page.goto(community);
+  await signUp(page, name);
+  const community = await openFirstCommunity(page);
   await page.fill("#body", "A post to look at on every screen size.");
   await Promise.all([loaded(page, community), page.click("form.compose button[type=submit]")]);
   const post = `${BASE}${await page.getAttribute("article.post header a[href^='/posts/']", "href")}`;
@@ -76,23 +62,8 @@ for (const vp of VIEWPORTS) {
 }
 
 test("axe-core finds no serious or critical violation on any page", async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, bypassCSP: true });
-  await context.addCookies(cookies);
-  const page = await context.newPage();
-  const problems = [];
-  for (const path of [...paths.map(([, p]) => p), "/signin", "/signup"]) {
-    await page.goto(`${BASE}${path}`);
-    // axe-core goes in as an inline script, which Plaza's CSP refuses: hence bypassCSP above.
-    await page.addScriptTag({ path: AXE });
-    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-    for (const v of result.violations) {
-      if (v.impact === "serious" || v.impact === "critical") {
-        problems.push(`${path}: ${v.id} (${v.impact}) on ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
-      }
-    }
-  }
-  await context.close();
-  assert.deepEqual(problems, []);
+  const every = [...paths.map(([, path]) => path), "/signin", "/signup"];
+  assert.deepEqual(await axeProblemsOnPages(browser, cookies, every), []);
 });
 
 test("dark mode keeps every page readable (axe-core contrast and the rest) with screenshots", async () => {
@@ -104,13 +75,7 @@ test("dark mode keeps every page readable (axe-core contrast and the rest) with 
     await page.goto(`${BASE}${path}`);
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     assert.equal(background, "rgb(21, 23, 26)", `${path} is dark`);
-    await page.addScriptTag({ path: AXE });
-    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-    for (const v of result.violations) {
-      if (v.impact === "serious" || v.impact === "critical") {
-        problems.push(`${path}: ${v.id} (${v.impact}) on ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
-      }
-    }
+    problems.push(...(await axeProblems(page, path)));
     await page.screenshot({ path: `${SHOTS}dark-console-${label}.png`, fullPage: true });
   }
   await context.close();

@@ -1,28 +1,24 @@
 // Writes and live updates when the network or the server's Redis fails: a form whose answer is
 // lost is sent again with the same idempotency key and writes once; a form that cannot be sent
 // says so; a live stream that says it is paused makes the page poll the unread count.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BASE, api, launch, loaded, signedUpPage, stamp } from "./browser.js";
+import { BASE, api, loaded, openFirstCommunity, signedUpPeople, stamp } from "./browser.js";
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => { await browser?.close(); });
+const person = signedUpPeople();
 
-const person = (name) => signedUpPage(browser, name);
-
-async function firstCommunity(page) {
-  await page.goto(`${BASE}/communities`);
-  return `${BASE}${await page.getAttribute(".communities a", "href")}`;
+/** Posts `text` from the first community's page; returns the post's address. */
+async function postText(page, text) {
+  const community = await openFirstCommunity(page);
+  await page.fill("#body", text);
+  await Promise.all([loaded(page, community), page.click("form.compose button[type=submit]")]);
+  return `${BASE}${await page.getAttribute(`article.post:has-text("${text}") header a[href^='/posts/']`, "href")}`;
 }
 
 test("a post whose answer was lost is sent again with its key and posted once", async () => {
   const s = stamp();
   const page = await person(`lost${s}`);
-  const community = await firstCommunity(page);
-  await page.goto(community);
+  const community = await openFirstCommunity(page);
   const keys = [];
   // The first attempt reaches the server and is written, but its answer never arrives.
   await page.route("**/posts", async (route) => {
@@ -46,11 +42,7 @@ test("a post whose answer was lost is sent again with its key and posted once", 
 test("a comment whose connection failed is retried, and lands at its place once", async () => {
   const s = stamp();
   const page = await person(`retry${s}`);
-  const community = await firstCommunity(page);
-  await page.goto(community);
-  await page.fill("#body", `A post to answer ${s}`);
-  await Promise.all([loaded(page, community), page.click("form.compose button[type=submit]")]);
-  const post = `${BASE}${await page.getAttribute(`article.post:has-text("${s}") header a[href^='/posts/']`, "href")}`;
+  const post = await postText(page, `A post to answer ${s}`);
   await page.goto(post);
   let attempts = 0;
   // The first attempt never reaches the server; the second gets a 502 from the "load balancer".
@@ -71,8 +63,7 @@ test("a comment whose connection failed is retried, and lands at its place once"
 test("a form that cannot be sent says so, and sending it again later writes it once", async () => {
   const s = stamp();
   const page = await person(`down${s}`);
-  const community = await firstCommunity(page);
-  await page.goto(community);
+  const community = await openFirstCommunity(page);
   let attempts = 0;
   await page.route("**/posts", (route) => {
     if (route.request().method() !== "POST") return route.continue();
@@ -97,11 +88,7 @@ test("a form that cannot be sent says so, and sending it again later writes it o
 test("a Yeah sent again with its key counts once", async () => {
   const s = stamp();
   const author = await person(`ya${s}`);
-  const community = await firstCommunity(author);
-  await author.goto(community);
-  await author.fill("#body", `Worth a Yeah ${s}`);
-  await Promise.all([loaded(author, community), author.click("form.compose button[type=submit]")]);
-  const post = `${BASE}${await author.getAttribute(`article.post:has-text("${s}") header a[href^='/posts/']`, "href")}`;
+  const post = await postText(author, `Worth a Yeah ${s}`);
   const fan = await person(`yf${s}`);
   await fan.goto(post);
   let attempts = 0;

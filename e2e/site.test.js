@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
-import { BASE, launch, loaded } from "./browser.js";
+import { BASE, launch, loaded, openFirstCommunity, signUp } from "./browser.js";
 
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
 mkdirSync(SHOTS, { recursive: true });
@@ -16,25 +16,10 @@ after(async () => { await browser?.close(); });
 
 const unique = (prefix) => `${prefix}${Date.now() % 100000}${Math.floor(Math.random() * 90 + 10)}`.slice(0, 16);
 
-async function signUp(page, name) {
-  await page.goto(`${BASE}/signup`);
-  await page.fill("#username", name);
-  await page.fill("#password", "password1");
-  await Promise.all([loaded(page, `${BASE}/`), page.click("form.card button[type=submit]")]);
-}
-
-async function firstCommunity(page) {
-  await page.goto(`${BASE}/communities`);
-  const href = await page.getAttribute(".communities a", "href");
-  return `${BASE}${href}`;
-}
-
 test("a person signs up, posts with a feeling, draws a picture and posts it", async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  const name = unique("e2e");
-  await signUp(page, name);
-  const community = await firstCommunity(page);
-  await page.goto(community);
+  await signUp(page, unique("e2e"));
+  const community = await openFirstCommunity(page);
 
   await page.fill("#body", "Hello from a real browser");
   await page.check("input[name=feeling][value='1']");
@@ -65,10 +50,8 @@ test("a person signs up, posts with a feeling, draws a picture and posts it", as
 
 test("Yeah toggles without a reload and spoilers reveal on request", async () => {
   const author = await browser.newPage();
-  const authorName = unique("auth");
-  await signUp(author, authorName);
-  const community = await firstCommunity(author);
-  await author.goto(community);
+  await signUp(author, unique("auth"));
+  const community = await openFirstCommunity(author);
   await author.fill("#body", "The twist at the end!");
   await author.check("input[name=spoiler]");
   await Promise.all([loaded(author, community), author.click("form.compose button[type=submit]")]);
@@ -106,8 +89,7 @@ test("pages refuse to be framed and break no rule of their own security policy",
   });
   // A signed-in person's ordinary use: pages whose scripts (Yeah, canvas, live count) must run.
   await signUp(page, unique("csp"));
-  const community = await firstCommunity(page);
-  await page.goto(community);
+  const community = await openFirstCommunity(page);
   await page.fill("#body", "Policy check");
   await Promise.all([loaded(page, community), page.click("form.compose button[type=submit]")]);
   await page.goto(`${BASE}/notifications`);

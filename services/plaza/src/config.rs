@@ -193,51 +193,9 @@ pub struct Memcached {
     pub connections: usize,
 }
 
-/// The S3 bucket media is stored in (absent: the local disk of the embedded mode).
-#[derive(Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct S3 {
-    /// The S3 API's base URL (`http://127.0.0.1:3900` for a local Garage); empty for AWS.
-    #[serde(default)]
-    pub endpoint: String,
-    /// The signing region: `garage` for Garage, the bucket's region for AWS.
-    pub region: String,
-    pub bucket: String,
-    pub access_key_id: String,
-    pub secret_access_key: String,
-    /// Path-style URLs (Garage and most self-hosted stores); false for AWS's virtual hosts.
-    #[serde(default = "yes")]
-    pub path_style: bool,
-}
-
-fn yes() -> bool {
-    true
-}
-
-impl std::fmt::Debug for S3 {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("S3")
-            .field("endpoint", &self.endpoint)
-            .field("region", &self.region)
-            .field("bucket", &self.bucket)
-            .field("secret_access_key", &"(hidden)")
-            .finish_non_exhaustive()
-    }
-}
-
-impl S3 {
-    /// The object store's settings.
-    pub fn settings(&self) -> plaza_media::S3Settings {
-        plaza_media::S3Settings {
-            endpoint: self.endpoint.clone(),
-            region: self.region.clone(),
-            bucket: self.bucket.clone(),
-            access_key_id: self.access_key_id.clone(),
-            secret_access_key: self.secret_access_key.clone(),
-            path_style: self.path_style,
-        }
-    }
-}
+/// The S3 bucket media is stored in (absent: the local disk of the embedded mode): the object
+/// store's own settings, each key documented there.
+pub use plaza_media::S3Settings as S3;
 
 /// How image uploads are processed.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -607,15 +565,26 @@ mod tests {
     }
 
     #[test]
-    fn a_bad_file_value_names_its_key() {
-        let err = load_jailed("[web]\nlisten = \"not an address\"\n").unwrap_err();
-        assert!(err.contains("web.listen"), "{err}");
-    }
-
-    #[test]
-    fn an_unknown_key_is_refused() {
-        let err = load_jailed("regoin = 2\n").unwrap_err();
-        assert!(err.contains("regoin"), "{err}");
+    fn a_bad_file_is_refused_naming_the_key() {
+        for (text, key) in [
+            ("[web]\nlisten = \"not an address\"\n", "web.listen"),
+            // An unknown key (a typo) is not ignored.
+            ("regoin = 2\n", "regoin"),
+            // A missing key of a section that is there.
+            (
+                "[s3]\nregion = \"garage\"\nbucket = \"media\"\naccess_key_id = \"GK1\"\n",
+                "secret_access_key",
+            ),
+            ("redis_url = \"http://nope\"\n", "redis_url"),
+            ("trusted_proxies = [\"nginx\"]\n", "trusted_proxies"),
+            (
+                "[rate_limits]\nper_address_factor = 0\n",
+                "per_address_factor",
+            ),
+        ] {
+            let err = load_jailed(text).unwrap_err();
+            assert!(err.contains(key), "{key}: {err}");
+        }
     }
 
     #[test]
@@ -663,25 +632,7 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_s3_key_is_named() {
-        let err =
-            load_jailed("[s3]\nregion = \"garage\"\nbucket = \"media\"\naccess_key_id = \"GK1\"\n")
-                .unwrap_err();
-        assert!(err.contains("secret_access_key"), "{err}");
-    }
-
-    #[test]
-    fn a_bad_redis_url_is_named() {
-        let err = load_jailed("redis_url = \"http://nope\"\n").unwrap_err();
-        assert!(err.contains("redis_url"), "{err}");
-    }
-
-    #[test]
-    fn trusted_proxies_must_be_addresses_and_the_address_factor_positive() {
-        let err = load_jailed("trusted_proxies = [\"nginx\"]\n").unwrap_err();
-        assert!(err.contains("trusted_proxies"), "{err}");
-        let err = load_jailed("[rate_limits]\nper_address_factor = 0\n").unwrap_err();
-        assert!(err.contains("per_address_factor"), "{err}");
+    fn trusted_proxies_are_addresses() {
         let c = load_jailed("trusted_proxies = [\"127.0.0.1\", \"::1\"]\n").unwrap();
         assert_eq!(c.trusted_proxies.len(), 2);
     }

@@ -117,7 +117,7 @@ struct Parts {
 impl Parts {
     fn of(config: &Config) -> anyhow::Result<Self> {
         let media: Arc<dyn plaza_media::ObjectStore> = match &config.s3 {
-            Some(s3) => Arc::new(plaza_media::S3Store::new(&s3.settings())),
+            Some(s3) => Arc::new(plaza_media::S3Store::new(s3)),
             None => Arc::new(
                 plaza_media::DiskStore::new(config.media_dir()).with_context(|| {
                     format!("creating the media folder {}", config.media_dir().display())

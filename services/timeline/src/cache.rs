@@ -11,33 +11,29 @@
 
 use crate::AppState;
 use crate::db::posts;
+use plaza_cache::Records;
 use plaza_storage::sqlx;
 use plaza_types::timeline::{Post, PostQuery};
 use plaza_types::{Id, Page};
 use std::time::Duration;
 
-const TTL: Duration = Duration::from_secs(60);
+/// Single posts by id.
+const POSTS: Records = Records::new("timeline:post", Duration::from_secs(60));
 /// How long a community's first page is kept (a bound on staleness should memcached miss a
 /// version change while it was unreachable).
 const PAGE_TTL: Duration = Duration::from_secs(30);
 /// Versions outlive the pages cached under them.
 const VERSION_TTL: Duration = Duration::from_secs(86_400);
 
-fn key(id: Id) -> String {
-    format!("timeline:post:{id}")
-}
-
 /// A post by id, from the cache or the database.
 pub async fn post(state: &AppState, id: Id) -> Result<Option<Post>, sqlx::Error> {
-    plaza_cache::read_through_found(state.cache.as_ref(), &key(id), TTL, || {
-        posts::get(&state.db, id)
-    })
-    .await
+    let load = || posts::get(&state.db, id);
+    POSTS.read_through(state.cache.as_ref(), id, load).await
 }
 
 /// Forgets a post after it changed, and the pages of its community that show it.
 pub async fn forget_post(state: &AppState, id: Id, community: Id) {
-    state.cache.delete(&key(id)).await;
+    POSTS.forget(state.cache.as_ref(), id).await;
     new_version(state, community).await;
 }
 

@@ -4,6 +4,7 @@
 
 use crate::AppState;
 use crate::db::idempotency::{self as keys, Claim};
+use crate::db::users::User;
 use crate::session::Session;
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
@@ -11,6 +12,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use plaza_http::ErrorResponse;
+use plaza_types::Id;
 use sha2::{Digest, Sha256};
 
 /// The request header that names a write.
@@ -49,12 +51,7 @@ pub async fn replay_writes(State(state): State<AppState>, req: Request, next: Ne
         )
         .into_response();
     };
-    // The account the session middleware found for the bearer token, if any.
-    let Some(user) = req
-        .extensions()
-        .get::<Session>()
-        .and_then(|s| s.account.clone())
-    else {
+    let Some(user) = signed_in(&req) else {
         // Not signed in: the handler answers 401 as it always does.
         return next.run(req).await;
     };
@@ -112,9 +109,7 @@ pub async fn replay_writes(State(state): State<AppState>, req: Request, next: Ne
     let status = response.status();
     if status.is_server_error() {
         // Our failure: nothing is promised, so a retry may run the write again.
-        if let Err(e) = keys::release(&state.db, user.id, &key).await {
-            tracing::warn!(error = %e, "releasing an idempotency key failed");
-        }
+        let_go(&state, user.id, &key).await;
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -128,21 +123,40 @@ pub async fn replay_writes(State(state): State<AppState>, req: Request, next: Ne
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned();
-    if let Err(e) = keys::complete(
-        &state.db,
-        user.id,
-        &key,
-        status.as_u16(),
-        &content_type,
-        &answer,
-    )
-    .await
-    {
-        // The write happened and its answer goes out; only a retry would not find it.
-        tracing::warn!(error = %e, "storing an idempotent answer failed");
-    }
+    keep_answer(&state, user.id, &key, status, &content_type, &answer).await;
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(answer))
+}
+
+/// The account the session middleware found (by the bearer token or the page cookie), if any.
+fn signed_in(req: &Request) -> Option<User> {
+    req.extensions()
+        .get::<Session>()
+        .and_then(|s| s.account.clone())
+}
+
+/// Stores the answer to a finished write under its key. A failure is only logged: the write
+/// happened and its answer goes out; only a retry would not find it.
+async fn keep_answer(
+    state: &AppState,
+    user: Id,
+    key: &str,
+    status: StatusCode,
+    content_type: &str,
+    body: &[u8],
+) {
+    let stored = keys::complete(&state.db, user, key, status.as_u16(), content_type, body);
+    if let Err(e) = stored.await {
+        tracing::warn!(error = %e, "storing an idempotent answer failed");
+    }
+}
+
+/// Lets a key go after our own failure: nothing was promised, so a retry may run the write
+/// again. A failure is only logged (the key then expires).
+async fn let_go(state: &AppState, user: Id, key: &str) {
+    if let Err(e) = keys::release(&state.db, user, key).await {
+        tracing::warn!(error = %e, "releasing an idempotency key failed");
+    }
 }
 
 /// The stored answer, marked as such.
@@ -187,11 +201,7 @@ pub async fn replay_page_writes(
     if *req.method() != Method::POST {
         return next.run(req).await;
     }
-    let Some(user) = req
-        .extensions()
-        .get::<Session>()
-        .and_then(|s| s.account.clone())
-    else {
+    let Some(user) = signed_in(&req) else {
         // Not signed in (sign-in, sign-up): nothing to scope a key to.
         return next.run(req).await;
     };
@@ -287,23 +297,10 @@ pub async fn replay_page_writes(
             Response::from_parts(parts, Body::from(answer)),
         )
     } else {
-        if let Err(e) = keys::release(&state.db, user.id, &key).await {
-            tracing::warn!(error = %e, "releasing an idempotency key failed");
-        }
+        let_go(&state, user.id, &key).await;
         return response;
     };
-    if let Err(e) = keys::complete(
-        &state.db,
-        user.id,
-        &key,
-        status.as_u16(),
-        &content_type,
-        &body,
-    )
-    .await
-    {
-        tracing::warn!(error = %e, "storing an idempotent answer failed");
-    }
+    keep_answer(&state, user.id, &key, status, &content_type, &body).await;
     response.headers_mut().remove(header::CONTENT_LENGTH);
     for_script(script, response)
 }

@@ -3,6 +3,7 @@
 use crate::{AppState, Error, Result};
 use plaza_http::RequestContext;
 use plaza_storage::queue::{self, Claimed};
+use plaza_types::Id;
 use plaza_types::jobs::{CommentCreated, CommentDeleted, Job};
 use plaza_types::notification::{Event, Kind, Withdrawal};
 use tokio::sync::watch;
@@ -92,18 +93,14 @@ async fn comment_created(state: &AppState, c: &CommentCreated) -> Result<()> {
         at: c.at,
     };
     // Nobody hears of a comment by someone they block or are blocked by.
-    let excluded = |id: &plaza_types::Id| c.exclude_recipient_ids.contains(id);
+    let excluded = |id: &Id| c.exclude_recipient_ids.contains(id);
     if c.post_author_id != c.commenter_id && !excluded(&c.post_author_id) {
         state
             .notification
             .deliver(&event(c.post_author_id, Kind::PostComment))
             .await?;
     }
-    for other in state
-        .timeline
-        .commenters(c.post_id, c.comment_id, THREAD_FAN_OUT)
-        .await?
-    {
+    for other in earlier_commenters(state, c.post_id, c.comment_id).await? {
         if other != c.commenter_id && other != c.post_author_id && !excluded(&other) {
             state
                 .notification
@@ -112,6 +109,15 @@ async fn comment_created(state: &AppState, c: &CommentCreated) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Who commented on post `post` before comment `comment` (at most [`THREAD_FAN_OUT`]): the
+/// people a comment notifies, and the ones its deletion must withdraw from.
+async fn earlier_commenters(state: &AppState, post: Id, comment: Id) -> Result<Vec<Id>> {
+    Ok(state
+        .timeline
+        .commenters(post, comment, THREAD_FAN_OUT)
+        .await?)
 }
 
 /// A comment was deleted: the Yeahs on it leave its author's notifications, and unless the
@@ -140,11 +146,7 @@ async fn comment_deleted(state: &AppState, c: &CommentDeleted) -> Result<()> {
         .notification
         .withdraw(&withdraw(c.post_author_id, Kind::PostComment))
         .await?;
-    for other in state
-        .timeline
-        .commenters(c.post_id, c.comment_id, THREAD_FAN_OUT)
-        .await?
-    {
+    for other in earlier_commenters(state, c.post_id, c.comment_id).await? {
         if other != c.commenter_id {
             state
                 .notification

@@ -80,6 +80,44 @@ where
     read_through_if(cache, key, ttl, load, Option::is_some).await
 }
 
+/// One kind of record cached by id (a post, a community, an account): where its entries live
+/// and how long they are kept. Record `id` is cached under `<prefix>:<id>`.
+#[derive(Debug, Clone, Copy)]
+pub struct Records {
+    prefix: &'static str,
+    ttl: Duration,
+}
+
+impl Records {
+    pub const fn new(prefix: &'static str, ttl: Duration) -> Self {
+        Records { prefix, ttl }
+    }
+
+    /// The cache key of record `id`.
+    pub fn key(&self, id: impl std::fmt::Display) -> String {
+        format!("{}:{id}", self.prefix)
+    }
+
+    /// Record `id` from the cache, else what `load` finds ([`read_through_found`]).
+    pub async fn read_through<T, E, Fut>(
+        &self,
+        cache: &dyn Cache,
+        id: impl std::fmt::Display,
+        load: impl FnOnce() -> Fut,
+    ) -> Result<Option<T>, E>
+    where
+        T: Serialize + DeserializeOwned,
+        Fut: Future<Output = Result<Option<T>, E>>,
+    {
+        read_through_found(cache, &self.key(id), self.ttl, load).await
+    }
+
+    /// Forgets record `id` after it changed.
+    pub async fn forget(&self, cache: &dyn Cache, id: impl std::fmt::Display) {
+        cache.delete(&self.key(id)).await;
+    }
+}
+
 async fn read_through_if<T, E, Fut>(
     cache: &dyn Cache,
     key: &str,
@@ -150,6 +188,13 @@ impl Cache for MemoryCache {
 mod tests {
     use super::*;
 
+    /// A fresh cache holding `value` under `key` for `ttl`.
+    async fn holding(key: &str, value: &[u8], ttl: Duration) -> MemoryCache {
+        let cache = MemoryCache::new(1 << 20);
+        cache.set(key, value.to_vec(), ttl).await;
+        cache
+    }
+
     #[tokio::test]
     async fn values_are_read_back_until_deleted() {
         let cache = MemoryCache::new(1 << 20);
@@ -161,10 +206,7 @@ mod tests {
 
     #[tokio::test]
     async fn entries_expire_after_their_ttl() {
-        let cache = MemoryCache::new(1 << 20);
-        cache
-            .set("short", b"x".to_vec(), Duration::from_millis(30))
-            .await;
+        let cache = holding("short", b"x", Duration::from_millis(30)).await;
         assert!(cache.get("short").await.is_some());
         tokio::time::sleep(Duration::from_millis(60)).await;
         assert!(cache.get("short").await.is_none());
@@ -197,6 +239,17 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_record_is_read_through_under_its_prefix_until_forgotten() {
+        let cache = MemoryCache::new(1 << 20);
+        let posts = Records::new("test:post", Duration::from_secs(60));
+        let found = posts.read_through(&cache, 5, || async { Ok::<_, ()>(Some(1)) });
+        assert_eq!(found.await, Ok(Some(1)));
+        assert_eq!(get_json::<i32>(&cache, "test:post:5").await, Some(1));
+        posts.forget(&cache, 5).await;
+        assert!(cache.get("test:post:5").await.is_none());
+    }
+
+    #[tokio::test]
     async fn a_failed_load_is_returned_and_not_cached() {
         let cache = MemoryCache::new(1 << 20);
         let ttl = Duration::from_secs(60);
@@ -207,10 +260,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_unreadable_entry_is_a_miss() {
-        let cache = MemoryCache::new(1 << 20);
-        cache
-            .set("bad", b"not json".to_vec(), Duration::from_secs(60))
-            .await;
+        let cache = holding("bad", b"not json", Duration::from_secs(60)).await;
         assert_eq!(get_json::<Vec<i32>>(&cache, "bad").await, None);
     }
 }

@@ -2,25 +2,34 @@
 //! production) through `aws-sdk-s3`. Objects are written once with immutable cache headers; the
 //! CDN edge (nginx) serves them to people, so the bucket itself need not be public.
 
-use crate::store::{BoxFuture, ObjectStore, valid_key};
+use crate::store::{IoFuture, ObjectStore, valid_key};
 use aws_sdk_s3::config::{
     BehaviorVersion, Credentials, Region, RequestChecksumCalculation, ResponseChecksumValidation,
 };
 use aws_sdk_s3::primitives::ByteStream;
 use std::time::{Duration, SystemTime};
 
-/// Where and how to reach the bucket.
-#[derive(Clone)]
+/// Where and how to reach the bucket: the `[s3]` section of the configuration.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct S3Settings {
-    /// The S3 API's base URL, such as `http://127.0.0.1:3900`; empty means AWS's own endpoint.
+    /// The S3 API's base URL, such as `http://127.0.0.1:3900` for a local Garage; empty means
+    /// AWS's own endpoint.
+    #[serde(default)]
     pub endpoint: String,
-    /// The signing region (`garage` for Garage, `eu-west-1` and so on for AWS).
+    /// The signing region (`garage` for Garage, the bucket's region such as `eu-west-1` for AWS).
     pub region: String,
     pub bucket: String,
     pub access_key_id: String,
     pub secret_access_key: String,
-    /// Path-style URLs (`endpoint/bucket/key`), which Garage and most self-hosted stores need.
+    /// Path-style URLs (`endpoint/bucket/key`), which Garage and most self-hosted stores need
+    /// (the default); false for AWS's virtual hosts.
+    #[serde(default = "path_style_default")]
     pub path_style: bool,
+}
+
+fn path_style_default() -> bool {
+    true
 }
 
 impl std::fmt::Debug for S3Settings {
@@ -128,7 +137,7 @@ impl S3Store {
 }
 
 impl ObjectStore for S3Store {
-    fn put<'a>(&'a self, key: &'a str, bytes: &'a [u8]) -> BoxFuture<'a, std::io::Result<()>> {
+    fn put<'a>(&'a self, key: &'a str, bytes: &'a [u8]) -> IoFuture<'a, ()> {
         Box::pin(async move {
             Self::check(key)?;
             // Content-addressed: an object already there has these very bytes.
@@ -157,7 +166,7 @@ impl ObjectStore for S3Store {
         })
     }
 
-    fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, std::io::Result<Option<Vec<u8>>>> {
+    fn get<'a>(&'a self, key: &'a str) -> IoFuture<'a, Option<Vec<u8>>> {
         Box::pin(async move {
             Self::check(key)?;
             let output = match self
@@ -179,11 +188,7 @@ impl ObjectStore for S3Store {
         })
     }
 
-    fn list_older_than<'a>(
-        &'a self,
-        prefix: &'a str,
-        age: Duration,
-    ) -> BoxFuture<'a, std::io::Result<Vec<String>>> {
+    fn list_older_than<'a>(&'a self, prefix: &'a str, age: Duration) -> IoFuture<'a, Vec<String>> {
         Box::pin(async move {
             let cutoff = SystemTime::now()
                 .checked_sub(age)
@@ -221,7 +226,7 @@ impl ObjectStore for S3Store {
         })
     }
 
-    fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, std::io::Result<()>> {
+    fn delete<'a>(&'a self, key: &'a str) -> IoFuture<'a, ()> {
         Box::pin(async move {
             Self::check(key)?;
             self.client

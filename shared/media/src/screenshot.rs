@@ -141,17 +141,7 @@ fn encode(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn jpeg(w: u32, h: u32) -> Vec<u8> {
-        let img = image::RgbImage::from_fn(w, h, |x, y| {
-            image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
-        });
-        let mut out = Vec::new();
-        JpegEncoder::new_with_quality(&mut out, 90)
-            .encode_image(&img)
-            .unwrap();
-        out
-    }
+    use plaza_test_support::{has_gps, jpeg, phone_photo};
 
     /// A plain opaque PNG of `w` × `h`.
     fn png(w: u32, h: u32) -> Vec<u8> {
@@ -163,26 +153,14 @@ mod tests {
         out
     }
 
-    /// Inserts an APP1 EXIF segment with a GPS marker after the JPEG's SOI.
-    fn with_exif(jpeg: &[u8]) -> Vec<u8> {
-        let payload = b"Exif\0\0MM\0*\0\0\0\x08GPSLatitude=35.6586N;GPSLongitude=139.7454E";
-        let len = (payload.len() + 2) as u16;
-        let mut out = jpeg[..2].to_vec();
-        out.extend_from_slice(&[0xFF, 0xE1]);
-        out.extend_from_slice(&len.to_be_bytes());
-        out.extend_from_slice(payload);
-        out.extend_from_slice(&jpeg[2..]);
-        out
-    }
-
     #[test]
     fn a_phone_photo_loses_its_exif_and_is_scaled_down() {
-        let photo = with_exif(&jpeg(2400, 1350));
-        assert!(photo.windows(11).any(|w| w == b"GPSLatitude"));
+        let photo = phone_photo(2400, 1350);
+        assert!(has_gps(&photo));
         let s = process(&photo, Some("image/jpeg")).unwrap();
         assert_eq!((s.width, s.height), (1920, 1080));
         assert_eq!(s.extension, "jpg");
-        assert!(!s.full.windows(11).any(|w| w == b"GPSLatitude"));
+        assert!(!has_gps(&s.full));
         assert!(!s.full.windows(4).any(|w| w == b"Exif"));
         assert!(s.thumb_width <= 320 && s.thumb_height <= 180);
         assert_eq!(

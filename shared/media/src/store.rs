@@ -11,20 +11,19 @@ use std::time::{Duration, SystemTime};
 /// A boxed future, so the trait can be used as `Arc<dyn ObjectStore>`.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
+/// What every store operation returns: a boxed future that may fail with an I/O error.
+pub type IoFuture<'a, T> = BoxFuture<'a, std::io::Result<T>>;
+
 /// Where media objects live.
 pub trait ObjectStore: Send + Sync + std::fmt::Debug {
     /// Stores `bytes` under `key` (a no-op when it is there already).
-    fn put<'a>(&'a self, key: &'a str, bytes: &'a [u8]) -> BoxFuture<'a, std::io::Result<()>>;
+    fn put<'a>(&'a self, key: &'a str, bytes: &'a [u8]) -> IoFuture<'a, ()>;
     /// The object under `key`, if any.
-    fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, std::io::Result<Option<Vec<u8>>>>;
+    fn get<'a>(&'a self, key: &'a str) -> IoFuture<'a, Option<Vec<u8>>>;
     /// Keys under `prefix` (such as `drawings/`) of objects stored at least `age` ago.
-    fn list_older_than<'a>(
-        &'a self,
-        prefix: &'a str,
-        age: Duration,
-    ) -> BoxFuture<'a, std::io::Result<Vec<String>>>;
+    fn list_older_than<'a>(&'a self, prefix: &'a str, age: Duration) -> IoFuture<'a, Vec<String>>;
     /// Removes an object (a no-op when it is not there).
-    fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, std::io::Result<()>>;
+    fn delete<'a>(&'a self, key: &'a str) -> IoFuture<'a, ()>;
 }
 
 /// The content address of `bytes`: lowercase hex SHA-256.
@@ -109,7 +108,7 @@ fn write_once(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 impl ObjectStore for DiskStore {
-    fn put<'a>(&'a self, key: &'a str, bytes: &'a [u8]) -> BoxFuture<'a, std::io::Result<()>> {
+    fn put<'a>(&'a self, key: &'a str, bytes: &'a [u8]) -> IoFuture<'a, ()> {
         Box::pin(async move {
             let path = self.path(key)?;
             let bytes = bytes.to_vec();
@@ -119,7 +118,7 @@ impl ObjectStore for DiskStore {
         })
     }
 
-    fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, std::io::Result<Option<Vec<u8>>>> {
+    fn get<'a>(&'a self, key: &'a str) -> IoFuture<'a, Option<Vec<u8>>> {
         Box::pin(async move {
             let path = self.path(key)?;
             match tokio::fs::read(&path).await {
@@ -140,11 +139,7 @@ impl ObjectStore for DiskStore {
         })
     }
 
-    fn list_older_than<'a>(
-        &'a self,
-        prefix: &'a str,
-        age: Duration,
-    ) -> BoxFuture<'a, std::io::Result<Vec<String>>> {
+    fn list_older_than<'a>(&'a self, prefix: &'a str, age: Duration) -> IoFuture<'a, Vec<String>> {
         Box::pin(async move {
             let dir = self.path(prefix.trim_end_matches('/'))?;
             let mut entries = match tokio::fs::read_dir(&dir).await {
@@ -169,7 +164,7 @@ impl ObjectStore for DiskStore {
         })
     }
 
-    fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, std::io::Result<()>> {
+    fn delete<'a>(&'a self, key: &'a str) -> IoFuture<'a, ()> {
         Box::pin(async move {
             match tokio::fs::remove_file(self.path(key)?).await {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),

@@ -5,7 +5,7 @@
 
 use crate::{Db, Dialect, Tx};
 use plaza_types::jobs::{DecodeError, Job};
-use plaza_types::{Id, Millis, now_millis};
+use plaza_types::{Id, IdGenerator, Millis, now_millis};
 use sqlx::{AssertSqlSafe, Row};
 
 /// Waiting to run (or to be retried).
@@ -36,6 +36,12 @@ pub struct Claimed {
 pub async fn enqueue(tx: &mut Tx, id: Id, region: u8, job: &Job) -> Result<(), sqlx::Error> {
     let stored = job.encode().map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     enqueue_stored(tx, id, region, stored.kind, &stored.payload).await
+}
+
+/// Adds `job` inside the caller's transaction under a fresh id from `ids`, stamped with their
+/// region: what a service's write calls.
+pub async fn enqueue_new(tx: &mut Tx, ids: &IdGenerator, job: &Job) -> Result<(), sqlx::Error> {
+    enqueue(tx, ids.next_id(), ids.region(), job).await
 }
 
 /// Adds a job row with the given stored `kind` and `payload` as they are. Services call
@@ -180,7 +186,6 @@ pub async fn depth(db: &Db) -> Result<(i64, i64), sqlx::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use plaza_types::IdGenerator;
 
     async fn db() -> (tempfile::TempDir, Db) {
         let dir = tempfile::tempdir().unwrap();
@@ -209,16 +214,27 @@ mod tests {
         })
     }
 
-    #[tokio::test]
-    async fn a_job_is_claimed_once_and_retried_then_dead_lettered() {
-        let (_dir, db) = db().await;
+    /// A fresh database with `job` queued.
+    async fn db_with(job: &Job) -> (tempfile::TempDir, Db) {
+        let (dir, db) = db().await;
         let ids = IdGenerator::new(1, 0).unwrap();
         let mut tx = db.begin_write().await.unwrap();
-        enqueue(&mut tx, ids.next_id(), 1, &follow(7))
+        enqueue_new(&mut tx, &ids, job).await.unwrap();
+        tx.commit().await.unwrap();
+        (dir, db)
+    }
+
+    /// Makes every waiting job due now, as if its back-off had passed.
+    async fn make_due(db: &Db) {
+        sqlx::query("UPDATE jobs SET run_at = 0")
+            .execute(&db.pool)
             .await
             .unwrap();
-        tx.commit().await.unwrap();
+    }
 
+    #[tokio::test]
+    async fn a_job_is_claimed_once_and_retried_then_dead_lettered() {
+        let (_dir, db) = db_with(&follow(7)).await;
         let first = claim(&db, 10, 60_000).await.unwrap();
         assert_eq!(first.len(), 1);
         assert_eq!(first[0].kind, "notify");
@@ -239,30 +255,18 @@ mod tests {
             ..first.into_iter().next().unwrap()
         };
         assert!(!fail(&db, &job, "boom").await.unwrap());
-        sqlx::query("UPDATE jobs SET run_at = 0")
-            .execute(&db.pool)
-            .await
-            .unwrap();
+        make_due(&db).await;
         let again = claim(&db, 10, 60_000).await.unwrap();
         assert_eq!(again[0].attempts, 2);
         assert!(fail(&db, &again[0], "boom").await.unwrap());
         assert_eq!(depth(&db).await.unwrap(), (0, 1));
-        sqlx::query("UPDATE jobs SET run_at = 0")
-            .execute(&db.pool)
-            .await
-            .unwrap();
+        make_due(&db).await;
         assert!(claim(&db, 10, 60_000).await.unwrap().is_empty());
     }
 
     #[tokio::test]
     async fn an_expired_lease_is_claimed_again() {
-        let (_dir, db) = db().await;
-        let ids = IdGenerator::new(1, 0).unwrap();
-        let mut tx = db.begin_write().await.unwrap();
-        enqueue(&mut tx, ids.next_id(), 1, &follow(1))
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
+        let (_dir, db) = db_with(&follow(1)).await;
         assert_eq!(claim(&db, 10, -1).await.unwrap().len(), 1);
         let again = claim(&db, 10, 60_000).await.unwrap();
         assert_eq!(again.len(), 1);

@@ -97,6 +97,13 @@ impl Api {
         self.call(Method::DELETE, path, Some(token), None).await
     }
 
+    /// `PATCH /api/v1/me` with `token`: changes the caller's profile; the status and body,
+    /// whatever they are.
+    pub async fn update_me(&self, token: &str, changes: Value) -> (StatusCode, Value) {
+        self.call(Method::PATCH, "/api/v1/me", Some(token), Some(changes))
+            .await
+    }
+
     /// `POST /api/v1/accounts`: asks for an account; the status and body, whatever they are.
     pub async fn create_account(&self, username: &str, password: &str) -> (StatusCode, Value) {
         let credentials = json!({"username": username, "password": password});
@@ -113,7 +120,7 @@ impl Api {
     pub async fn sign_up(&self, name: &str) -> String {
         let (status, body) = self.create_account(name, "password1").await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
-        body["token"].as_str().expect("token").to_owned()
+        as_string(&body["token"], "token")
     }
 
     /// Signs up each of `names` in turn (password "password1"); returns their API tokens.
@@ -125,24 +132,35 @@ impl Api {
         tokens.try_into().expect("one token a name")
     }
 
+    /// The JSON body of `GET path` without a token.
+    async fn read(&self, path: &str) -> Value {
+        self.get(path, None).await.1
+    }
+
     /// The first default community's id.
     pub async fn community(&self) -> String {
-        let (_, body) = self.get("/api/v1/communities", None).await;
-        body["communities"][0]["id"]
-            .as_str()
-            .expect("a community")
-            .to_owned()
+        let body = self.read("/api/v1/communities").await;
+        as_string(&body["communities"][0]["id"], "a community")
     }
 
     /// The page URL of `community` (such as `/communities/...`).
     pub async fn community_url(&self, community: &str) -> String {
-        let (_, body) = self
-            .get(&format!("/api/v1/communities/{community}"), None)
+        let body = self.read(&format!("/api/v1/communities/{community}")).await;
+        as_string(&body["community"]["url"], "a community URL")
+    }
+
+    /// How many posts the first page of `community` shows to someone signed out.
+    pub async fn community_post_count(&self, community: &str) -> usize {
+        let body = self
+            .read(&format!("/api/v1/communities/{community}/posts"))
             .await;
-        body["community"]["url"]
-            .as_str()
-            .expect("a community URL")
-            .to_owned()
+        body["posts"].as_array().expect("a list of posts").len()
+    }
+
+    /// The follower count on `username`'s profile, as someone signed out sees it.
+    pub async fn follower_count(&self, username: &str) -> i64 {
+        let body = self.read(&format!("/api/v1/users/{username}")).await;
+        body["user"]["follower_count"].as_i64().expect("a count")
     }
 
     /// Posts `body` (the JSON of a new post) in `community` as `token`'s owner.
@@ -157,7 +175,7 @@ impl Api {
             .post_in(token, community, json!({"body": text, "feeling": 1}))
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
-        body["post"]["id"].as_str().expect("post id").to_owned()
+        as_string(&body["post"]["id"], "post id")
     }
 
     /// Signs up `name` and finds the first community: (token, community).
@@ -200,10 +218,7 @@ impl Api {
     pub async fn comment(&self, token: &str, post: &str, text: &str) -> String {
         let (status, body) = self.comment_on(token, post, json!({"body": text})).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
-        body["comment"]["id"]
-            .as_str()
-            .expect("comment id")
-            .to_owned()
+        as_string(&body["comment"]["id"], "comment id")
     }
 
     /// Waits, at most `within` and looking every `every`, until the notification count of
@@ -230,4 +245,9 @@ impl Api {
         }
         last
     }
+}
+
+/// The string `value` holds (`what` names it when it is missing).
+fn as_string(value: &Value, what: &str) -> String {
+    value.as_str().expect(what).to_owned()
 }

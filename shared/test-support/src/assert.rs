@@ -93,3 +93,14 @@ pub fn retry_after(response: &reqwest::Response) -> u64 {
         .parse()
         .expect("Retry-After in seconds")
 }
+
+/// A response's header `name` as text. Panics (failing the test) when it is missing or not
+/// text.
+#[track_caller]
+pub fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
+    let value = response
+        .headers()
+        .get(name)
+        .unwrap_or_else(|| panic!("the response has no {name} header"));
+    value.to_str().expect("a header in visible ASCII")
+}

@@ -14,12 +14,14 @@
 mod api;
 mod assert;
 mod db;
+mod images;
 mod request;
 mod service;
 
 pub use api::Api;
-pub use assert::{Answer, assert_error, assert_status, retry_after};
+pub use assert::{Answer, assert_error, assert_status, header, retry_after};
 pub use db::TestDb;
+pub use images::{has_gps, jpeg, phone_photo};
 pub use request::{Reply, form_request, json_request, oneshot, parse_body};
 pub use service::ServiceApp;
 

@@ -105,13 +105,7 @@ pub async fn give(state: &AppState, yeah: &GiveYeah) -> Result<YeahOutcome, sqlx
             ),
             at: now,
         };
-        queue::enqueue(
-            &mut tx,
-            state.ids.next_id(),
-            state.config.region,
-            &Job::Notify(event),
-        )
-        .await?;
+        queue::enqueue_new(&mut tx, &state.ids, &Job::Notify(event)).await?;
     }
     let count = count_in(&state.db, &mut *tx, yeah.kind, yeah.target_id).await?;
     tx.commit().await?;
@@ -143,13 +137,7 @@ pub async fn take(state: &AppState, yeah: &TakeYeah) -> Result<YeahOutcome, sqlx
                 target_id: Some(yeah.target_id),
                 actor_id: Some(yeah.user_id),
             };
-            queue::enqueue(
-                &mut tx,
-                state.ids.next_id(),
-                state.config.region,
-                &Job::WithdrawNotification(withdrawal),
-            )
-            .await?;
+            queue::enqueue_new(&mut tx, &state.ids, &Job::WithdrawNotification(withdrawal)).await?;
         }
     }
     let count = count_in(&state.db, &mut *tx, yeah.kind, yeah.target_id).await?;

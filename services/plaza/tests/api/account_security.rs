@@ -346,14 +346,7 @@ async fn misleading_names_are_refused_with_invalid_characters() {
         "\u{FEFF}",
         "\u{2066}x\u{2069}",
     ] {
-        let (status, body) = app
-            .call(
-                Method::PATCH,
-                "/api/v1/me",
-                Some(&token),
-                Some(json!({"display_name": name})),
-            )
-            .await;
+        let (status, body) = app.update_me(&token, json!({"display_name": name})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name:?}");
         assert_eq!(body["error"], "invalid_characters", "{name:?}");
         assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
@@ -365,11 +358,9 @@ async fn misleading_names_are_refused_with_invalid_characters() {
     );
     // An emoji sequence with joiners is a fine name.
     let (status, _) = app
-        .call(
-            Method::PATCH,
-            "/api/v1/me",
-            Some(&token),
-            Some(json!({"display_name": "👨\u{200D}👩\u{200D}👧 Jonas"})),
+        .update_me(
+            &token,
+            json!({"display_name": "👨\u{200D}👩\u{200D}👧 Jonas"}),
         )
         .await;
     assert_eq!(status, StatusCode::OK);

@@ -107,35 +107,22 @@ async fn profiles_change_within_their_limits() {
     let app = TestApp::start().await;
     let token = app.sign_up("frank").await;
     let (status, body) = app
-        .call(
-            reqwest::Method::PATCH,
-            "/api/v1/me",
-            Some(&token),
-            Some(json!({"display_name": "Frank the Brave", "bio": "I play everything."})),
+        .update_me(
+            &token,
+            json!({"display_name": "Frank the Brave", "bio": "I play everything."}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["user"]["display_name"], "Frank the Brave");
 
     assert_error(
-        app.call(
-            reqwest::Method::PATCH,
-            "/api/v1/me",
-            Some(&token),
-            Some(json!({"display_name": "x".repeat(33)})),
-        )
-        .await,
+        app.update_me(&token, json!({"display_name": "x".repeat(33)}))
+            .await,
         422,
         "display_name_too_long",
     );
     assert_error(
-        app.call(
-            reqwest::Method::PATCH,
-            "/api/v1/me",
-            Some(&token),
-            Some(json!({"bio": "b".repeat(301)})),
-        )
-        .await,
+        app.update_me(&token, json!({"bio": "b".repeat(301)})).await,
         422,
         "bio_too_long",
     );

@@ -78,7 +78,7 @@ async fn use_region_parts(config: &mut Config, root: &str) {
     config.redis_url = region.redis_url.clone();
     let mut s3 = region.s3.clone().expect("the region has an S3 store");
     s3.bucket = format!("plaza-test-{tag}");
-    plaza_media::S3Store::new(&s3.settings())
+    plaza_media::S3Store::new(&s3)
         .create_bucket()
         .await
         .expect("a test bucket");
@@ -180,7 +180,7 @@ impl TestApp {
             .await
             .expect("the region's Redis keys are deleted");
         let s3 = region.s3.as_ref().expect("the region has an S3 store");
-        let media: Arc<dyn ObjectStore> = Arc::new(plaza_media::S3Store::new(&s3.settings()));
+        let media: Arc<dyn ObjectStore> = Arc::new(plaza_media::S3Store::new(s3));
         for key in media
             .list_older_than("", Duration::ZERO)
             .await

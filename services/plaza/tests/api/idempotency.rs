@@ -29,13 +29,6 @@ async fn post_with_key(
     (status, r.json().await.unwrap_or(Value::Null), replayed)
 }
 
-async fn post_count(app: &TestApp, c: &str) -> usize {
-    let (_, posts) = app
-        .get(&format!("/api/v1/communities/{c}/posts"), None)
-        .await;
-    posts["posts"].as_array().unwrap().len()
-}
-
 #[tokio::test]
 async fn a_write_sent_again_with_its_key_gets_the_first_answer_and_writes_once() {
     let app = TestApp::start().await;
@@ -47,11 +40,11 @@ async fn a_write_sent_again_with_its_key_gets_the_first_answer_and_writes_once()
     assert_eq!(status, StatusCode::CREATED, "{again}");
     assert!(replayed, "the second answer is the stored one");
     assert_eq!(again["post"]["id"], first["post"]["id"]);
-    assert_eq!(post_count(&app, &c).await, 1);
+    assert_eq!(app.community_post_count(&c).await, 1);
     // Without a key, the same body is a new post, as before.
     let (status, _) = app.post_in(&token, &c, json!({"body": "Once only"})).await;
     assert_eq!(status, StatusCode::CREATED);
-    assert_eq!(post_count(&app, &c).await, 2);
+    assert_eq!(app.community_post_count(&c).await, 2);
 }
 
 #[tokio::test]
@@ -69,7 +62,7 @@ async fn a_key_is_for_one_request_of_one_account() {
     assert_eq!(status, StatusCode::CREATED, "{theirs}");
     assert!(!replayed);
     assert_ne!(theirs["post"]["id"], first["post"]["id"]);
-    assert_eq!(post_count(&app, &c).await, 2);
+    assert_eq!(app.community_post_count(&c).await, 2);
 }
 
 #[tokio::test]
@@ -81,7 +74,7 @@ async fn malformed_keys_are_refused_and_write_nothing() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{key:?}: {body}");
         assert_eq!(body["error"], "invalid_idempotency_key");
     }
-    assert_eq!(post_count(&app, &c).await, 0);
+    assert_eq!(app.community_post_count(&c).await, 0);
 }
 
 #[tokio::test]
@@ -101,7 +94,7 @@ async fn simultaneous_retries_with_one_key_write_once() {
         }
     }
     assert_eq!(ids.len(), 1, "{answers:?}");
-    assert_eq!(post_count(&app, &c).await, 1);
+    assert_eq!(app.community_post_count(&c).await, 1);
     // Once the first has answered, a retry gets its answer.
     let (status, body, replayed) = post_with_key(&app, &token, &c, "burst", "Just one").await;
     assert_eq!(status, StatusCode::CREATED);
@@ -134,7 +127,7 @@ async fn a_retry_after_a_write_committed_unseen_finds_it_instead_of_writing_agai
     assert_eq!(status, StatusCode::CREATED, "{again}");
     assert!(!replayed, "the answer was lost, so the request ran again");
     assert_eq!(again["post"]["id"], first["post"]["id"]);
-    assert_eq!(post_count(&app, &c).await, 1);
+    assert_eq!(app.community_post_count(&c).await, 1);
 
     // The same for a comment.
     let post = first["post"]["id"].as_str().unwrap();

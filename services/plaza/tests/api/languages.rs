@@ -2,6 +2,7 @@
 //! language cookie, else `Accept-Language`; form errors and error pages in the same language.
 
 use crate::helpers::{Browser, TestApp, assert_shows, token_in};
+use plaza_test_support::header;
 use reqwest::StatusCode;
 use reqwest::header::ACCEPT_LANGUAGE;
 
@@ -112,7 +113,7 @@ async fn the_account_setting_wins_over_the_browser_and_persists() {
     // Choosing Japanese: the settings page comes back in Japanese, saying it saved.
     let r = browser.save_settings(&csrf, "Hana", "", "ja").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let location = header(&r, "location").to_owned();
     let (_, saved) = get_in(&browser, &location, "en-US,en").await;
     assert_japanese(&saved, "settings after saving");
     assert!(saved.contains("保存しました。"));
@@ -162,7 +163,7 @@ async fn the_footer_switch_remembers_a_signed_out_visitors_choice() {
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()["location"], "/communities");
-    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let cookie = header(&r, "set-cookie").to_owned();
     assert!(cookie.starts_with("plaza_lang=ja;"), "{cookie}");
     let (_, page) = get_in(&browser, "/communities", "en").await;
     assert_japanese(&page, "communities after switching");

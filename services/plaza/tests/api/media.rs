@@ -6,7 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use image::ExtendedColorType;
 use image::codecs::tga::TgaEncoder;
-use plaza_test_support::{assert_error, retry_after};
+use plaza_test_support::{assert_error, has_gps, header, phone_photo, retry_after};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::io::Write;
@@ -53,12 +53,7 @@ async fn a_game_painting_is_stored_once_and_served_as_the_same_pixels() {
     let response = app.get_raw(&url).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "image/png");
-    assert!(
-        response.headers()["cache-control"]
-            .to_str()
-            .unwrap()
-            .contains("immutable")
-    );
+    assert!(header(&response, "cache-control").contains("immutable"));
     let png = response.bytes().await.unwrap();
     let img = image::load_from_memory(&png).unwrap().to_luma8();
     assert_eq!(img.dimensions(), (320, 120));
@@ -211,25 +206,6 @@ async fn a_canvas_png_posted_from_the_page_form_becomes_a_drawing() {
     assert_eq!(img.get_pixel(150, 61).0[0], 255);
 }
 
-/// A JPEG with an EXIF block holding a GPS position, as a phone would send.
-fn phone_photo(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, y| {
-        image::Rgb([(x % 200) as u8, (y % 200) as u8, 90])
-    });
-    let mut jpeg = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
-        .encode_image(&img)
-        .unwrap();
-    let payload = b"Exif\0\0MM\0*\0\0\0\x08GPSLatitude=35.6586N;GPSLongitude=139.7454E";
-    let len = u16::try_from(payload.len() + 2).unwrap();
-    let mut out = jpeg[..2].to_vec();
-    out.extend_from_slice(&[0xFF, 0xE1]);
-    out.extend_from_slice(&len.to_be_bytes());
-    out.extend_from_slice(payload);
-    out.extend_from_slice(&jpeg[2..]);
-    out
-}
-
 #[tokio::test]
 async fn a_phone_screenshot_is_scaled_stripped_of_gps_and_shown_with_a_thumbnail() {
     let app = TestApp::start().await;
@@ -245,10 +221,7 @@ async fn a_phone_screenshot_is_scaled_stripped_of_gps_and_shown_with_a_thumbnail
     let full = app.get_raw(post["screenshot_url"].as_str().unwrap()).await;
     assert_eq!(full.headers()["content-type"], "image/jpeg");
     let stored = full.bytes().await.unwrap();
-    assert!(
-        !stored.windows(11).any(|w| w == b"GPSLatitude"),
-        "no GPS in the stored file"
-    );
+    assert!(!has_gps(&stored), "no GPS in the stored file");
     assert!(!stored.windows(4).any(|w| w == b"Exif"));
     assert_eq!(image::load_from_memory(&stored).unwrap().width(), 1920);
     let thumb = app
@@ -342,7 +315,7 @@ async fn a_screenshot_uploaded_from_the_page_form_is_attached_to_the_post() {
     assert_eq!(posts["posts"][0]["screenshot_width"], 800);
     let src = posts["posts"][0]["screenshot_url"].as_str().unwrap();
     let stored = app.fetch(src).await.1;
-    assert!(!stored.windows(11).any(|w| w == b"GPSLatitude"));
+    assert!(!has_gps(&stored));
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 //! writes twice.
 
 use crate::helpers::{Browser, TestApp};
+use plaza_test_support::header;
 use reqwest::StatusCode;
 
 /// Every value of the hidden `idempotency_key` fields on `html`.
@@ -125,10 +126,7 @@ async fn a_post_form_sent_twice_with_its_key_posts_once_also_as_multipart() {
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert_eq!(r.headers()["location"], url.as_str());
     }
-    let (_, posts) = app
-        .get(&format!("/api/v1/communities/{c}/posts"), None)
-        .await;
-    assert_eq!(posts["posts"].as_array().unwrap().len(), 1, "{posts}");
+    assert_eq!(app.community_post_count(&c).await, 1);
 }
 
 #[tokio::test]
@@ -237,7 +235,7 @@ async fn the_pages_script_gets_the_redirect_target_with_its_fragment() {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::NO_CONTENT);
-        targets.push(r.headers()["plaza-location"].to_str().unwrap().to_owned());
+        targets.push(header(&r, "plaza-location").to_owned());
     }
     assert!(targets[0].contains("#c"), "{targets:?}");
     assert_eq!(targets[0], targets[1]);

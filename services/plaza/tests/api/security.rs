@@ -3,7 +3,7 @@
 //! cannot hold up.
 
 use crate::helpers::{Browser, TestApp, read_to_close};
-use plaza_test_support::assert_error;
+use plaza_test_support::{assert_error, header};
 use reqwest::StatusCode;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -86,7 +86,7 @@ async fn every_page_refuses_framing_and_sniffing_and_signed_in_pages_stay_privat
         let r = fetch(path).await.unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{path}");
         check(path, &r);
-        let cache = r.headers()["cache-control"].to_str().unwrap();
+        let cache = header(&r, "cache-control");
         assert!(cache.contains("private"), "{path}: {cache}");
     }
 }
@@ -206,10 +206,7 @@ async fn a_slow_steady_upload_finishes_and_a_stalled_one_is_cut() {
     if let Some(status) = &stalled {
         assert!(!status.contains(" 201 "), "{status}");
     }
-    let (_, posts) = app
-        .get(&format!("/api/v1/communities/{c}/posts"), None)
-        .await;
-    assert_eq!(posts["posts"].as_array().unwrap().len(), 1, "{posts}");
+    assert_eq!(app.community_post_count(&c).await, 1);
 }
 
 #[tokio::test]

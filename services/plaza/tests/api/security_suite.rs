@@ -204,11 +204,9 @@ async fn text_from_people_never_becomes_markup_on_any_page() {
     let author = app.sign_up("author").await;
     let (reader, c) = app.sign_up_with_community("reader").await;
     let (status, body) = app
-        .call(
-            Method::PATCH,
-            "/api/v1/me",
-            Some(&author),
-            Some(json!({"display_name": "<b>x</b>\"'>", "bio": XSS.join(" ")})),
+        .update_me(
+            &author,
+            json!({"display_name": "<b>x</b>\"'>", "bio": XSS.join(" ")}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");

@@ -4,6 +4,7 @@ use crate::helpers::{EDGE, Region};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use plaza_media::ObjectStore;
+use plaza_test_support::header;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -55,12 +56,7 @@ async fn static_files_come_from_the_edge() {
     let region = Region::open();
     let response = region.get_raw("/static/plaza.css").await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert!(
-        response.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/css")
-    );
+    assert!(header(&response, "content-type").starts_with("text/css"));
     assert!(
         response.headers().get("expires").is_some(),
         "nginx's expires header"
@@ -86,7 +82,7 @@ async fn a_screenshot_lands_in_the_bucket_and_the_second_read_is_an_edge_cache_h
 
     // The object is in the bucket, read back through the S3 API.
     let s3 = region.config.s3.as_ref().expect("the region uses S3");
-    let store = plaza_media::S3Store::new(&s3.settings());
+    let store = plaza_media::S3Store::new(s3);
     let key = url.trim_start_matches("/media/");
     let stored = store
         .get(key)
@@ -134,10 +130,7 @@ async fn pages_through_the_edge_refuse_framing_and_a_half_sent_request_is_cut() 
     let region = Region::open();
     let response = region.get_raw("/communities").await;
     assert_eq!(response.status(), StatusCode::OK);
-    let csp = response.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let csp = header(&response, "content-security-policy").to_owned();
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert_eq!(response.headers()["x-frame-options"], "DENY");
     // A client that opens a connection to the edge and never finishes its request is dropped

@@ -1,7 +1,7 @@
 //! Parts failing while the region is in use: memcached stopped, a web process killed.
 
 use crate::helpers::{EDGE, Region, Restore, WEB1};
-use plaza_test_support::assert_error;
+use plaza_test_support::{assert_error, header};
 use reqwest::StatusCode;
 use serde_json::json;
 use std::time::Duration;
@@ -134,7 +134,7 @@ async fn with_the_object_store_down_an_image_post_is_refused_clearly_and_text_st
         assert_eq!(body["error"], "media_unavailable", "{body}");
     }
     // Garage is back for the tests that follow.
-    let store = plaza_media::S3Store::new(&region.config.s3.as_ref().unwrap().settings());
+    let store = plaza_media::S3Store::new(region.config.s3.as_ref().unwrap());
     for _ in 0..100 {
         if store.reachable().await {
             return;
@@ -217,23 +217,13 @@ async fn check_outage_answers(region: &Region, status: StatusCode) {
     let api = region.get_raw("/api/v1/communities").await;
     assert_eq!(api.status(), status);
     assert!(api.headers().contains_key("retry-after"));
-    assert!(
-        api.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("application/json")
-    );
+    assert!(header(&api, "content-type").starts_with("application/json"));
     let body: serde_json::Value = api.json().await.unwrap();
     assert_eq!(body["error"], "service_unavailable", "{body}");
     let page = region.get_raw("/communities").await;
     assert_eq!(page.status(), status);
     assert!(page.headers().contains_key("retry-after"));
-    assert!(
-        page.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/html")
-    );
+    assert!(header(&page, "content-type").starts_with("text/html"));
     let html = page.text().await.unwrap();
     assert!(html.contains("Plaza will be back in a moment"), "{html}");
 }

@@ -4,6 +4,7 @@
 use crate::helpers::{Region, WEB1, WEB2};
 use futures_util::StreamExt;
 use plaza_cache::Cache;
+use plaza_test_support::header;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -236,12 +237,7 @@ async fn a_notification_made_in_one_process_reaches_a_stream_on_another() {
         .get_raw_at(WEB1, "/api/v1/notifications/stream", &author)
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert!(
-        response.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/event-stream")
-    );
+    assert!(header(&response, "content-type").starts_with("text/event-stream"));
     let listening = tokio::spawn(wait_for_unread(response, 1));
     tokio::time::sleep(Duration::from_millis(300)).await;
 

@@ -85,13 +85,7 @@ pub async fn insert_with_job(
         at: comment.created_at,
         exclude_recipient_ids,
     };
-    queue::enqueue(
-        &mut tx,
-        state.ids.next_id(),
-        state.config.region,
-        &Job::CommentCreated(job),
-    )
-    .await?;
+    queue::enqueue_new(&mut tx, &state.ids, &Job::CommentCreated(job)).await?;
     tx.commit().await
 }
 
@@ -153,13 +147,7 @@ pub async fn mark_deleted(
         commenter_id: comment.author_id,
         commenter_remains: remains,
     };
-    queue::enqueue(
-        &mut tx,
-        state.ids.next_id(),
-        state.config.region,
-        &Job::CommentDeleted(job),
-    )
-    .await?;
+    queue::enqueue_new(&mut tx, &state.ids, &Job::CommentDeleted(job)).await?;
     tx.commit().await
 }
 

@@ -62,7 +62,7 @@ pub async fn block(
                 actor_id: Some(actor),
             };
             let job = Job::WithdrawNotification(withdrawal);
-            queue::enqueue(&mut tx, ids.next_id(), ids.region(), &job).await?;
+            queue::enqueue_new(&mut tx, ids, &job).await?;
         }
     }
     tx.commit().await?;

@@ -77,7 +77,7 @@ pub async fn follow(
             dedupe_key: format!("follow:{follower}:{followee}"),
             at: now,
         };
-        queue::enqueue(&mut tx, ids.next_id(), ids.region(), &Job::Notify(event)).await?;
+        queue::enqueue_new(&mut tx, ids, &Job::Notify(event)).await?;
     }
     tx.commit().await?;
     Ok(if inserted {

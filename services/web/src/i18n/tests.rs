@@ -212,26 +212,45 @@ fn recent_times_are_relative() {
 fn notification_sentences_group_people_in_each_language() {
     let en = locale(Lang::En);
     let ja = locale(Lang::Ja);
-    assert_eq!(
-        notification_sentence(&en, Kind::PostYeah, &["alice", "bob"], 5),
-        "alice, bob and 3 others gave your post a Yeah."
-    );
-    assert_eq!(
-        notification_sentence(&en, Kind::Follow, &["alice"], 2),
-        "alice and 1 other followed you."
-    );
-    assert_eq!(
-        notification_sentence(&en, Kind::PostComment, &["alice", "bob"], 2),
-        "alice and bob commented on your post."
-    );
-    assert_eq!(
-        notification_sentence(&ja, Kind::PostYeah, &["alice", "bob"], 5),
-        "aliceさん、bobさんほか3人があなたの投稿に「そうだね」しました。"
-    );
-    assert_eq!(
-        notification_sentence(&ja, Kind::Follow, &["{a}"], 1),
-        "{a}さんがあなたをフォローしました。"
-    );
+    for (locale, kind, names, people, sentence) in [
+        (
+            &en,
+            Kind::PostYeah,
+            &["alice", "bob"][..],
+            5,
+            "alice, bob and 3 others gave your post a Yeah.",
+        ),
+        (
+            &en,
+            Kind::Follow,
+            &["alice"],
+            2,
+            "alice and 1 other followed you.",
+        ),
+        (
+            &en,
+            Kind::PostComment,
+            &["alice", "bob"],
+            2,
+            "alice and bob commented on your post.",
+        ),
+        (
+            &ja,
+            Kind::PostYeah,
+            &["alice", "bob"],
+            5,
+            "aliceさん、bobさんほか3人があなたの投稿に「そうだね」しました。",
+        ),
+        (
+            &ja,
+            Kind::Follow,
+            &["{a}"],
+            1,
+            "{a}さんがあなたをフォローしました。",
+        ),
+    ] {
+        assert_eq!(notification_sentence(locale, kind, names, people), sentence);
+    }
 }
 
 #[test]
