@@ -1,5 +1,6 @@
 # Plaza's binary and configuration, and the database schema (migrations run once here, before
 # any process starts).
+import json
 import secrets
 
 import chef_like
@@ -7,13 +8,27 @@ import chef_like
 root = Path(attr.root)
 p = attr.plaza
 repo = Path(attr.repo)
-binary = Path(p.binary) if Path(p.binary).is_absolute() else repo / p.binary
+if "profile" in p:
+    # Built with `profile` (release or debug) wherever cargo puts its target folder.
+    profile = "dev" if p.profile in ("debug", "dev") else p.profile
+    meta = json.loads(node.run(["cargo", "metadata", "--format-version", "1", "--no-deps"], cwd=str(repo)).stdout)
+    built = Path(meta["target_directory"]) / ("debug" if profile == "dev" else profile) / "plaza"
+else:
+    built = Path(p.binary) if Path(p.binary).is_absolute() else repo / p.binary
+    profile = "release" if "release" in str(built) else "dev"
 node.directory(root / "plaza")
 if p.build:
-    before = binary.exists() and chef_like.file_digest(binary)
-    node.run(["cargo", "build", "--locked", "-p", "plaza"] + (["--release"] if "release" in str(binary) else []),
-             cwd=str(repo))
-    node._done(f"plaza built ({binary})", before != chef_like.file_digest(binary))
+    before = built.exists() and chef_like.file_digest(built)
+    node.run(["cargo", "build", "--locked", "-p", "plaza", "--profile", profile], cwd=str(repo))
+    node._done(f"plaza built ({built})", before != chef_like.file_digest(built))
+# With `install_to`, processes run a copy: a later build in the target folder does not replace
+# the binary under them (they change only when a converge installs a new copy).
+if "install_to" in p:
+    binary = Path(p.install_to) if Path(p.install_to).is_absolute() else repo / p.install_to
+    node.install(built, binary)
+else:
+    binary = built
+node.plaza_binary = binary  # what recipes plaza::app and plaza::worker run
 # The secret Plaza's services show each other on every internal call: made once, kept.
 secret_file = root / "etc" / "plaza.internal_secret"
 if not secret_file.exists():
