@@ -51,6 +51,9 @@ def lookup(attrs, dotted):
     return value
 
 
+# Binaries recipes have built in this process: a run converging several nodes builds once.
+BUILT = set()
+
 TEMPLATE_VAR = re.compile(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}")
 
 

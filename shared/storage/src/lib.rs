@@ -14,10 +14,10 @@ use sqlx::{AnyPool, Executor};
 use std::str::FromStr;
 use std::time::Duration;
 
+pub use plaza_types::health::ReplicationChannel;
 pub use select::{
     Count, CountRow, IdCount, IdRow, Keyset, Sql, by_id, by_ids, narrow, push_in, push_not_in, sql,
 };
-pub use plaza_types::health::ReplicationChannel;
 pub use sqlx;
 
 /// How long a readiness ping waits for the database.

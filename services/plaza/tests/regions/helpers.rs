@@ -45,9 +45,15 @@ pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// The three regions, r1 first.
-pub fn regions() -> [Region; 3] {
-    NAMES.map(Region::open)
+/// The three regions, r1 first, once every one is ready and replicates both others (a test
+/// before may have stopped one).
+pub async fn regions() -> [Region; 3] {
+    let regions = NAMES.map(Region::open);
+    for region in &regions {
+        region.start();
+        region.wait_replicating(Duration::from_secs(90)).await;
+    }
+    regions
 }
 
 impl Region {
@@ -70,11 +76,6 @@ impl Region {
         }
     }
 
-    /// The region's id (1, 2 or 3).
-    pub fn id(&self) -> u8 {
-        self.config.region
-    }
-
     /// A connection to the region's MariaDB.
     pub async fn db(&self) -> plaza_storage::Db {
         plaza_storage::Db::connect(&self.config.database_url(), 2)
@@ -82,9 +83,19 @@ impl Region {
             .expect("the region's MariaDB")
     }
 
-    /// `/readyz` of the region's web service, through its edge.
-    pub async fn readyz(&self) -> (StatusCode, Value) {
-        self.get("/readyz", None).await
+    /// `/readyz` of the region's web service, through its edge: `None` when the edge does not
+    /// answer at all (the region is stopped).
+    pub async fn readyz(&self) -> Option<(StatusCode, Value)> {
+        let response = self
+            .api
+            .client
+            .get(format!("{}/readyz", self.api.url))
+            .send()
+            .await
+            .ok()?;
+        let status = response.status();
+        let body = response.json().await.unwrap_or(Value::Null);
+        Some((status, body))
     }
 
     /// Signs up a new person with a unique name made from `prefix` in this region; returns
@@ -123,23 +134,28 @@ impl Region {
             if PER_REGION_TABLES.contains(&table.as_str()) {
                 continue;
             }
-            let rows = sqlx::raw_sql(&format!("CHECKSUM TABLE `{table}`"))
+            // The name comes from information_schema, not from input.
+            let rows = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CHECKSUM TABLE `{table}`")))
                 .fetch_all(&db.pool)
                 .await
                 .unwrap();
             let sum: Option<i64> = rows[0].try_get(1).unwrap();
             sums.insert(table, sum.expect("a checksum"));
         }
+        db.pool.close().await;
         sums
     }
 
     /// How many rows `table` holds here.
     pub async fn count(&self, table: &str) -> i64 {
         let db = self.db().await;
-        let (n,): (i64,) = plaza_storage::sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
+        // `table` is one of the tests' own names.
+        let sql = plaza_storage::sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM `{table}`"));
+        let (n,): (i64,) = plaza_storage::sqlx::query_as(sql)
             .fetch_one(&db.pool)
             .await
             .unwrap();
+        db.pool.close().await;
         n
     }
 
@@ -177,11 +193,12 @@ impl Region {
         let deadline = tokio::time::Instant::now() + within;
         let mut last = Value::Null;
         while tokio::time::Instant::now() < deadline {
-            let (status, body) = self.readyz().await;
-            if status == StatusCode::OK && running_channels(&body) == 2 {
-                return;
+            if let Some((status, body)) = self.readyz().await {
+                if status == StatusCode::OK && running_channels(&body) == 2 {
+                    return;
+                }
+                last = body;
             }
-            last = body;
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
         panic!("region {} does not replicate both peers: {last}", self.name);
@@ -192,7 +209,9 @@ impl Region {
 pub fn running_channels(readyz: &Value) -> usize {
     readyz["replication_channels"]
         .as_array()
-        .map_or(0, |channels| channels.iter().filter(|c| c["running"] == true).count())
+        .map_or(0, |channels| {
+            channels.iter().filter(|c| c["running"] == true).count()
+        })
 }
 
 /// Waits (bounded) until every region's tables hold the same data; panics naming the tables

@@ -25,7 +25,7 @@ fn fresh_png() -> Vec<u8> {
 
 #[tokio::test]
 async fn a_screenshot_posted_in_r1_is_served_by_every_regions_edge_from_its_own_cache() {
-    let [r1, r2, r3] = regions();
+    let [r1, r2, r3] = regions().await;
     let (_, token) = r1.sign_up("shot").await;
     let community = r1.community().await;
     let png = fresh_png();
@@ -47,7 +47,12 @@ async fn a_screenshot_posted_in_r1_is_served_by_every_regions_edge_from_its_own_
     // their own cache, the same bytes each time.
     for region in [&r3, &r2] {
         let first = region.get_raw(&url).await;
-        assert_eq!(first.status(), StatusCode::OK, "{} serves {url}", region.name);
+        assert_eq!(
+            first.status(),
+            StatusCode::OK,
+            "{} serves {url}",
+            region.name
+        );
         assert_eq!(first.headers()["x-cache-status"], "MISS", "{}", region.name);
         assert_eq!(first.bytes().await.unwrap().to_vec(), original);
         let second = region.get_raw(&url).await;

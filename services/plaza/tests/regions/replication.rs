@@ -6,7 +6,7 @@ use std::time::Duration;
 
 #[tokio::test]
 async fn writes_in_each_region_reach_the_others_and_every_database_holds_the_same_data() {
-    let [r1, r2, r3] = regions();
+    let [r1, r2, r3] = regions().await;
     // Three people, each signing up (and so homed) in their own region.
     let (ann, ann_token) = r1.sign_up("ann").await;
     let (bob, bob_token) = r2.sign_up("bob").await;
@@ -34,7 +34,11 @@ async fn writes_in_each_region_reach_the_others_and_every_database_holds_the_sam
         let (status, body) = region
             .put(&format!("/api/v1/users/{whom}/follow"), token)
             .await;
-        assert!(status.is_success(), "{} follows {whom}: {status} {body}", region.name);
+        assert!(
+            status.is_success(),
+            "{} follows {whom}: {status} {body}",
+            region.name
+        );
     }
     let cats_post = r3.post_text(&cat_token, &community, "hello from r3").await;
 
@@ -54,13 +58,24 @@ async fn writes_in_each_region_reach_the_others_and_every_database_holds_the_sam
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        assert!(seen, "region {} shows the comment and the Yeah", region.name);
+        assert!(
+            seen,
+            "region {} shows the comment and the Yeah",
+            region.name
+        );
     }
 
     // And the three databases hold the same rows (per-region bookkeeping tables aside).
     let regions = [r1, r2, r3];
     let sums = wait_identical(&regions, Duration::from_secs(30)).await;
-    for table in ["users", "posts", "comments", "yeahs", "follows", "communities"] {
+    for table in [
+        "users",
+        "posts",
+        "comments",
+        "yeahs",
+        "follows",
+        "communities",
+    ] {
         assert!(sums.contains_key(table), "{table} is compared");
     }
     for region in &regions {
@@ -71,16 +86,20 @@ async fn writes_in_each_region_reach_the_others_and_every_database_holds_the_sam
 
 #[tokio::test]
 async fn every_region_reports_both_of_its_replication_channels_running() {
-    let [r1, r2, r3] = regions();
+    let [r1, r2, r3] = regions().await;
     // A write in every region, so each channel has carried something.
     for region in [&r1, &r2, &r3] {
         region.sign_up("chan").await;
     }
     wait_identical(&[r1, r2, r3], Duration::from_secs(30)).await;
-    for region in regions() {
-        let (status, body) = region.readyz().await;
+    for region in regions().await {
+        let (status, body) = region.readyz().await.expect("the region answers");
         assert_eq!(status, StatusCode::OK, "{body}");
-        assert_eq!(body["replication_channels"].as_array().map(Vec::len), Some(2), "{body}");
+        assert_eq!(
+            body["replication_channels"].as_array().map(Vec::len),
+            Some(2),
+            "{body}"
+        );
         assert_eq!(running_channels(&body), 2, "{body}");
         let mut peers: Vec<&str> = body["replication_channels"]
             .as_array()
@@ -98,10 +117,16 @@ async fn every_region_reports_both_of_its_replication_channels_running() {
             assert_eq!(channel["domain"].to_string(), domain, "{channel}");
             assert_eq!(channel["io_running"], "Yes", "{channel}");
             assert_eq!(channel["sql_running"], "Yes", "{channel}");
-            assert!(channel["seconds_behind"].as_u64().is_some_and(|s| s < 30), "{channel}");
+            assert!(
+                channel["seconds_behind"].as_u64().is_some_and(|s| s < 30),
+                "{channel}"
+            );
             let applied = channel["gtid_applied"].as_str().unwrap();
             assert!(applied.starts_with(&format!("{domain}-")), "{channel}");
-            assert_eq!(channel["gtid_received"], channel["gtid_applied"], "{channel}");
+            assert_eq!(
+                channel["gtid_received"], channel["gtid_applied"],
+                "{channel}"
+            );
             assert!(channel["last_error"].is_null(), "{channel}");
         }
         // Beside the other dependencies: every channel runs.
