@@ -51,7 +51,8 @@ def lookup(attrs, dotted):
     return value
 
 
-# Binaries recipes have built in this process: a run converging several nodes builds once.
+# Binaries recipes have built (and installed) in this process: a run converging several nodes
+# builds once.
 BUILT = set()
 
 TEMPLATE_VAR = re.compile(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}")
@@ -173,9 +174,10 @@ class Converge:
         values = deep_merge(dict(self.attr), variables or {})
         return self.file(path, render(text, values), mode=mode, notifies=notifies)
 
-    def install(self, source, path, mode=0o755):
+    def install(self, source, path, mode=0o755, count=True):
         """A copy of the file `source` at `path` (a binary, say), copied only when their contents
-        differ, so that processes run a file no later build replaces under them."""
+        differ, so that processes run a file no later build replaces under them. `count=False`
+        leaves the reporting to the recipe (one that copies until the copy is right)."""
         source, path = Path(source), Path(path)
         changed = not path.exists() or file_digest(source) != file_digest(path)
         if changed and not self.dry_run:
@@ -186,7 +188,8 @@ class Converge:
                     dst.write(chunk)
             os.chmod(tmp, mode)
             tmp.replace(path)
-        self._done(f"file[{path}] installed from {source}", changed)
+        if count:
+            self._done(f"file[{path}] installed from {source}", changed)
         return changed
 
     def execute(self, name, command, creates=None, unless=None, env=None, cwd=None):

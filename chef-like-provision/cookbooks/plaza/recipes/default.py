@@ -2,6 +2,7 @@
 # any process starts).
 import json
 import secrets
+import sys
 
 import chef_like
 
@@ -17,17 +18,39 @@ else:
     built = Path(p.binary) if Path(p.binary).is_absolute() else repo / p.binary
     profile = "release" if "release" in str(built) else "dev"
 node.directory(root / "plaza")
+
+
+def build():
+    node.run(["cargo", "build", "--locked", "-p", "plaza", "--profile", profile], cwd=str(repo))
+
+
 # Built once per run of the engine (converge-regions converges several nodes of one checkout).
 if p.build and (str(built), profile) not in chef_like.BUILT:
     chef_like.BUILT.add((str(built), profile))
     before = built.exists() and chef_like.file_digest(built)
-    node.run(["cargo", "build", "--locked", "-p", "plaza", "--profile", profile], cwd=str(repo))
+    build()
     node._done(f"plaza built ({built})", before != chef_like.file_digest(built))
 # With `install_to`, processes run a copy: a later build in the target folder does not replace
 # the binary under them (they change only when a converge installs a new copy).
 if "install_to" in p:
     binary = Path(p.install_to) if Path(p.install_to).is_absolute() else repo / p.install_to
-    node.install(built, binary)
+    before = binary.exists() and chef_like.file_digest(binary)
+    for _ in range(5):
+        if binary in chef_like.BUILT:
+            break  # installed (and checked) earlier in this run
+        node.install(built, binary, count=False)
+        # A target folder shared with other checkouts may get their build between ours and the
+        # copy: building again puts this checkout's binary back, and the copy must match it.
+        if not p.build or node.dry_run:
+            break
+        build()
+        if chef_like.file_digest(built) == chef_like.file_digest(binary):
+            chef_like.BUILT.add(binary)
+            break
+    else:
+        sys.stderr.write(f"{built} keeps changing (another checkout building into the same target folder)\n")
+        raise SystemExit(1)
+    node._done(f"file[{binary}] installed from {built}", before != chef_like.file_digest(binary))
 else:
     binary = built
 node.plaza_binary = binary  # what recipes plaza::app and plaza::worker run
