@@ -51,6 +51,10 @@ def lookup(attrs, dotted):
     return value
 
 
+# Binaries recipes have built (and installed) in this process: a run converging several nodes
+# builds once.
+BUILT = set()
+
 TEMPLATE_VAR = re.compile(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}")
 
 
@@ -62,7 +66,10 @@ def render(text, variables):
 class Converge:
     """One converge run over a node."""
 
-    def __init__(self, node_file, dry_run=False):
+    def __init__(self, node_file, dry_run=False, roles=None, overrides=None):
+        """`roles` (names) limits the run to those roles' recipes (every role's attributes still
+        apply), so several nodes can be converged phase by phase; `overrides` are attributes
+        set on top of the node's (`{"plaza": {"profile": "debug"}}`)."""
         self.node_file = Path(node_file).resolve()
         node = json.loads(self.node_file.read_text())
         self.name = node.get("name", self.node_file.stem)
@@ -73,13 +80,16 @@ class Converge:
             if kind == "role":
                 role = json.loads((HERE / "roles" / f"{value}.json").read_text())
                 attrs = deep_merge(attrs, role.get("default_attributes", {}))
+                if roles is not None and value not in roles:
+                    continue
                 for recipe in role["run_list"]:
                     name = re.fullmatch(r"recipe\[(.+)\]", recipe).group(1)
                     if name not in self.recipes:
                         self.recipes.append(name)
-            elif value not in self.recipes:
+            elif value not in self.recipes and roles is None:
                 self.recipes.append(value)
         attrs = deep_merge(attrs, node.get("attributes", {}))
+        attrs = deep_merge(attrs, overrides or {})
         repo = HERE.parent
         attrs.setdefault("repo", str(repo))
         root = Path(os.environ.get("REGION_ROOT", attrs.get("root", "target/region")))
@@ -88,6 +98,8 @@ class Converge:
         attrs["root"] = str(root)
         self.attr = Attrs(attrs)
         self.roles = [re.fullmatch(r"role\[(.+)\]", e).group(1) for e in node["run_list"] if e.startswith("role[")]
+        if roles is not None:
+            self.roles = [r for r in self.roles if r in roles]
         self.dry_run = dry_run
         self.total = 0
         self.changed = []
@@ -162,6 +174,24 @@ class Converge:
         values = deep_merge(dict(self.attr), variables or {})
         return self.file(path, render(text, values), mode=mode, notifies=notifies)
 
+    def install(self, source, path, mode=0o755, count=True):
+        """A copy of the file `source` at `path` (a binary, say), copied only when their contents
+        differ, so that processes run a file no later build replaces under them. `count=False`
+        leaves the reporting to the recipe (one that copies until the copy is right)."""
+        source, path = Path(source), Path(path)
+        changed = not path.exists() or file_digest(source) != file_digest(path)
+        if changed and not self.dry_run:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(path.name + ".tmp")
+            with open(source, "rb") as src, open(tmp, "wb") as dst:
+                while chunk := src.read(1 << 20):
+                    dst.write(chunk)
+            os.chmod(tmp, mode)
+            tmp.replace(path)
+        if count:
+            self._done(f"file[{path}] installed from {source}", changed)
+        return changed
+
     def execute(self, name, command, creates=None, unless=None, env=None, cwd=None):
         """Runs `command` unless `creates` exists or the `unless` command succeeds."""
         if creates and Path(creates).exists():
@@ -215,6 +245,13 @@ class Converge:
 
     # --- helpers for recipes ---------------------------------------------------------------
 
+    def peers(self):
+        """The other regions this node replicates (attribute `mesh.regions` names their node
+        files in nodes/), each as its attributes (ports, root, region id)."""
+        names = self.attr.get("mesh", {}).get("regions", [])
+        return [Converge(HERE / "nodes" / f"{name}.json", roles=[]).attr
+                for name in names if name != self.name]
+
     def run(self, command, env=None, cwd=None, check=True):
         full_env = dict(os.environ, **(env or {}))
         shell = isinstance(command, str)
@@ -245,6 +282,7 @@ class Converge:
     # --- the run ---------------------------------------------------------------------------
 
     def converge(self):
+        """Runs every recipe; returns (changed, total)."""
         print(f"converging node {self.name} ({', '.join(self.roles)}) into {self.attr.root}", flush=True)
         for recipe in self.recipes:
             cookbook, _, name = recipe.partition("::")
@@ -254,6 +292,7 @@ class Converge:
             exec(code, {"node": self, "attr": self.attr, "Path": Path})  # noqa: S102 - our own recipes
             self.flush_notifications()
         print(f"converged: {len(self.changed)} of {self.total} resources changed", flush=True)
+        return len(self.changed), self.total
 
     def flush_notifications(self):
         """Runs what changed files asked for: `supervisor:update` adds/restarts changed
@@ -279,6 +318,24 @@ class Converge:
                 else:
                     self.supervisorctl("start", program)
             print(f"  -> {action}", flush=True)
+
+
+def parse_overrides(args):
+    """`--set a.b=value` arguments as nested attributes (values are JSON when they parse as
+    JSON, else strings)."""
+    out = {}
+    for arg in args:
+        key, _, raw = arg.partition("=")
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = raw
+        parts = key.split(".")
+        here = out
+        for part in parts[:-1]:
+            here = here.setdefault(part, {})
+        here[parts[-1]] = value
+    return out
 
 
 def file_digest(path):

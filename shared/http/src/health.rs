@@ -58,6 +58,7 @@ pub fn ready(
     let body = Readiness {
         status: if all { Ready::Ok } else { Ready::Unavailable },
         dependencies: hard.chain(soft).collect(),
+        replication_channels: None,
     };
     let status = if all {
         StatusCode::OK

@@ -14,6 +14,7 @@ use sqlx::{AnyPool, Executor};
 use std::str::FromStr;
 use std::time::Duration;
 
+pub use plaza_types::health::ReplicationChannel;
 pub use select::{
     Count, CountRow, IdCount, IdRow, Keyset, Sql, by_id, by_ids, narrow, push_in, push_not_in, sql,
 };
@@ -138,16 +139,69 @@ impl Db {
     }
 
     /// Applies every migration this build knows and the database has not run yet.
+    ///
+    /// On MariaDB with a binlog the migrations run with `sql_log_bin = 0`: each region applies
+    /// its schema by its own migration run, and schema changes are never replicated to other
+    /// regions (ARCHITECTURE §3). That session takes a connection of its own, closed afterwards,
+    /// so no pooled connection ever writes without the binlog.
     pub async fn migrate(&self) -> anyhow::Result<()> {
-        let migrator = match self.dialect {
-            Dialect::Sqlite => &SQLITE_MIGRATOR,
-            Dialect::MySql => &MYSQL_MIGRATOR,
-        };
-        migrator
-            .run(&self.pool)
-            .await
-            .context("applying migrations")?;
+        match self.dialect {
+            Dialect::Sqlite => SQLITE_MIGRATOR
+                .run(&self.pool)
+                .await
+                .context("applying migrations")?,
+            Dialect::MySql => {
+                let mut conn = self
+                    .pool
+                    .acquire()
+                    .await
+                    .context("connecting to the database")?
+                    .detach();
+                let (log_bin,): (i64,) = sqlx::query_as("SELECT CAST(@@log_bin AS SIGNED)")
+                    .fetch_one(&mut conn)
+                    .await
+                    .context("reading whether the database keeps a binlog")?;
+                if log_bin == 1 {
+                    conn.execute("SET SESSION sql_log_bin = 0")
+                        .await
+                        .context("turning the binlog off for migrations (needs the BINLOG ADMIN or SUPER privilege)")?;
+                }
+                let applied = MYSQL_MIGRATOR.run(&mut conn).await;
+                // The connection never returns to the pool (detached): closing it ends the session.
+                let _ = sqlx::Connection::close(conn).await;
+                applied.context("applying migrations")?;
+            }
+        }
         Ok(())
+    }
+
+    /// How this database replicates other regions: one entry per replication channel (a
+    /// MariaDB multi-source connection), or `None` where replication does not apply (SQLite).
+    /// Bounded like [`Db::ping`]: a database that does not answer in time is an error.
+    pub async fn replication_status(&self) -> anyhow::Result<Option<Vec<ReplicationChannel>>> {
+        if self.dialect == Dialect::Sqlite {
+            return Ok(None);
+        }
+        let read = async {
+            let mut conn = self.pool.acquire().await?;
+            // SHOW is not preparable everywhere: the text protocol.
+            let rows = sqlx::raw_sql("SHOW ALL SLAVES STATUS")
+                .fetch_all(&mut *conn)
+                .await?;
+            let (applied,): (String,) = sqlx::query_as("SELECT CAST(@@gtid_slave_pos AS CHAR)")
+                .fetch_one(&mut *conn)
+                .await?;
+            Ok::<_, sqlx::Error>((rows, applied))
+        };
+        let (rows, applied) = tokio::time::timeout(PING_TIMEOUT, read)
+            .await
+            .context("the database did not answer in time")?
+            .context("reading the replication status")?;
+        rows.iter()
+            .map(|row| channel(row, &applied))
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map(Some)
+            .context("reading the replication status")
     }
 
     /// Starts a transaction that will write. On SQLite it takes the write lock at once
@@ -177,6 +231,53 @@ impl Db {
         let ping = sqlx::query("SELECT 1").execute(&self.pool);
         matches!(tokio::time::timeout(PING_TIMEOUT, ping).await, Ok(Ok(_)))
     }
+}
+
+/// One row of `SHOW ALL SLAVES STATUS`, with the GTID positions narrowed to the channel's domain.
+fn channel(row: &sqlx::any::AnyRow, applied: &str) -> Result<ReplicationChannel, sqlx::Error> {
+    use sqlx::Row;
+    // Columns are text or integers (Seconds_Behind_Master, Master_Port): read either as text.
+    let text = |column: &str| -> Result<String, sqlx::Error> {
+        match row.try_get::<Option<String>, _>(column) {
+            Ok(value) => Ok(value.unwrap_or_default()),
+            Err(_) => Ok(row
+                .try_get::<Option<i64>, _>(column)?
+                .map(|n| n.to_string())
+                .unwrap_or_default()),
+        }
+    };
+    let domain = text("Replicate_Do_Domain_Ids")?.trim().parse::<u32>().ok();
+    let io_running = text("Slave_IO_Running")?;
+    let sql_running = text("Slave_SQL_Running")?;
+    let seconds_behind = text("Seconds_Behind_Master")?.trim().parse::<u64>().ok();
+    let errors: Vec<String> = [text("Last_IO_Error")?, text("Last_SQL_Error")?]
+        .into_iter()
+        .filter(|e| !e.is_empty())
+        .collect();
+    Ok(ReplicationChannel {
+        peer: text("Connection_name")?,
+        domain,
+        running: io_running == "Yes" && sql_running == "Yes",
+        io_running,
+        sql_running,
+        seconds_behind,
+        gtid_received: in_domain(&text("Gtid_IO_Pos")?, domain),
+        gtid_applied: in_domain(applied, domain),
+        last_error: (!errors.is_empty()).then(|| errors.join("; ")),
+    })
+}
+
+/// The GTIDs of `domain` in a GTID list such as `1-1-10,2-2-7` (all of it without a domain).
+fn in_domain(list: &str, domain: Option<u32>) -> String {
+    let Some(domain) = domain else {
+        return list.trim().to_owned();
+    };
+    let prefix = format!("{domain}-");
+    list.split(',')
+        .map(str::trim)
+        .filter(|gtid| gtid.starts_with(&prefix))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn sqlite_url(url: &str) -> anyhow::Result<String> {
@@ -224,6 +325,20 @@ mod tests {
     fn placeholders_are_comma_separated() {
         assert_eq!(placeholders(1), "?");
         assert_eq!(placeholders(3), "?, ?, ?");
+    }
+
+    #[test]
+    fn gtid_positions_are_narrowed_to_the_channels_domain() {
+        assert_eq!(in_domain("1-1-10,2-2-7, 3-3-2", Some(2)), "2-2-7");
+        assert_eq!(in_domain("1-1-10", Some(2)), "");
+        assert_eq!(in_domain("1-1-10,2-2-7", None), "1-1-10,2-2-7");
+    }
+
+    #[tokio::test]
+    async fn sqlite_has_no_replication() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::testing::fresh_db(dir.path()).await;
+        assert_eq!(db.replication_status().await.unwrap(), None);
     }
 
     #[test]

@@ -32,6 +32,36 @@ pub struct Readiness {
     /// Each dependency's state, by its name.
     #[serde(flatten)]
     pub dependencies: BTreeMap<String, Dependency>,
+    /// The web service of a region that replicates other regions: one entry per peer region's
+    /// replication channel (absent elsewhere). A stopped or lagging channel does not make the
+    /// region unready: it still serves its own users, only other regions' writes arrive late.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replication_channels: Option<Vec<ReplicationChannel>>,
+}
+
+/// One replication channel: this region applying another region's writes (a named MariaDB
+/// multi-source connection carrying the peer's GTID domain).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ReplicationChannel {
+    /// The peer region's connection name, such as `r2`.
+    pub peer: String,
+    /// The peer's GTID domain (its region id), when the channel is limited to one.
+    pub domain: Option<u32>,
+    /// Both threads run: the peer's binlog is being received (IO) and applied (SQL).
+    pub running: bool,
+    /// The IO thread's state: `Yes`, `No` or `Connecting` (the peer does not answer).
+    pub io_running: String,
+    /// The SQL thread's state: `Yes` or `No`.
+    pub sql_running: String,
+    /// How far the applier is behind what it has received, in seconds; absent while the channel
+    /// does not run.
+    pub seconds_behind: Option<u64>,
+    /// The peer's GTID position received so far, for the peer's domain (such as `2-2-140`).
+    pub gtid_received: String,
+    /// The peer's GTID position applied here (`gtid_slave_pos` for its domain).
+    pub gtid_applied: String,
+    /// The last IO or SQL error, when there is one.
+    pub last_error: Option<String>,
 }
 
 /// Whether a service can take traffic (answered with 200) or not (503).
@@ -75,6 +105,7 @@ mod tests {
                 ("database".to_owned(), Dependency::Down),
                 ("redis".to_owned(), Dependency::NotConfigured),
             ]),
+            replication_channels: None,
         };
         assert_eq!(
             serde_json::to_value(&ready).unwrap(),

@@ -11,26 +11,32 @@ node.execute("garage installed (cargo install garage --locked)",
 for d in ("garage", "garage/meta", "garage/data"):
     node.directory(root / d)
 secret_file = root / "etc" / "garage.rpc_secret"
-if not secret_file.exists():
+if "rpc_secret" in g:
+    # One cluster across regions: every node shows the others the same secret.
+    node.file(secret_file, g.rpc_secret + "\n", mode=0o600)
+elif not secret_file.exists():
     node.file(secret_file, secrets.token_hex(32) + "\n", mode=0o600)
 node.template(root / "etc" / "garage.toml", "garage", "garage.toml", notifies=["restart:garage"])
 node.program("garage", f"{garage} -c {root}/etc/garage.toml server", environment={"RUST_LOG": "garage=warn"})
 node.flush_notifications()
 cli = f"{garage} -c {root}/etc/garage.toml"
 node.wait_for("Garage", f"{cli} status", 60)
-node_id = node.run(f"{cli} node id -q").stdout.strip().split("@")[0]
-node.execute("garage layout assigned", f"{cli} layout assign -z local -c {g.capacity} {node_id[:16]}",
-             unless=f"{cli} layout show | grep -q '{node_id[:16]}'")
-node.execute("garage layout applied", f"{cli} layout apply --version 1",
-             unless=f"{cli} layout show | grep -qi 'current cluster layout version: [1-9]'")
-node.wait_for("the Garage layout", f"{cli} bucket list", 30)
-node.execute(f"bucket {g.bucket} created", f"{cli} bucket create {g.bucket}",
-             unless=f"{cli} bucket info {g.bucket}")
-node.execute("access key imported", f"{cli} key import --yes -n plaza {g.key_id} {g.secret}",
-             unless=f"{cli} key info {g.key_id}")
-node.execute(f"key allowed on {g.bucket}",
-             f"{cli} bucket allow --read --write --owner {g.bucket} --key {g.key_id} && "
-             f"{cli} key allow --create-bucket {g.key_id}",
-             unless=f"{cli} bucket info {g.bucket} | grep -q 'RWO.*{g.key_id}'")
-node.execute(f"website access on {g.bucket}", f"{cli} bucket website --allow {g.bucket}",
-             unless=f"{cli} bucket info {g.bucket} | grep -qiE 'website access: +true'")
+# A node of a cluster across regions (attribute garage.zone) is laid out, and gets its bucket
+# and key, in recipe garage::cluster once every region's node is up.
+if "zone" not in g:
+    node_id = node.run(f"{cli} node id -q").stdout.strip().split("@")[0]
+    node.execute("garage layout assigned", f"{cli} layout assign -z local -c {g.capacity} {node_id[:16]}",
+                 unless=f"{cli} layout show | grep -q '{node_id[:16]}'")
+    node.execute("garage layout applied", f"{cli} layout apply --version 1",
+                 unless=f"{cli} layout show | grep -qi 'current cluster layout version: [1-9]'")
+    node.wait_for("the Garage layout", f"{cli} bucket list", 30)
+    node.execute(f"bucket {g.bucket} created", f"{cli} bucket create {g.bucket}",
+                 unless=f"{cli} bucket info {g.bucket}")
+    node.execute("access key imported", f"{cli} key import --yes -n plaza {g.key_id} {g.secret}",
+                 unless=f"{cli} key info {g.key_id}")
+    node.execute(f"key allowed on {g.bucket}",
+                 f"{cli} bucket allow --read --write --owner {g.bucket} --key {g.key_id} && "
+                 f"{cli} key allow --create-bucket {g.key_id}",
+                 unless=f"{cli} bucket info {g.bucket} | grep -q 'RWO.*{g.key_id}'")
+    node.execute(f"website access on {g.bucket}", f"{cli} bucket website --allow {g.bucket}",
+                 unless=f"{cli} bucket info {g.bucket} | grep -qiE 'website access: +true'")

@@ -1,14 +1,29 @@
 # The request-serving processes: several per service, each on its own port and node number,
 # under supervisord. Node numbers (0-31) keep ids unique across the region's processes.
+import shlex
+
 import chef_like
 
 root = Path(attr.root)
 p = attr.plaza
-repo = Path(attr.repo)
-binary = Path(p.binary) if Path(p.binary).is_absolute() else repo / p.binary
+binary = node.plaza_binary  # built (or installed) by recipe plaza
 # A new binary or configuration changes the program files, so exactly these processes restart.
 identity = f"binary {chef_like.file_digest(binary)}, config {chef_like.file_digest(root / 'etc' / 'plaza.toml')}"
 config = root / "etc" / "plaza.toml"
+# Among several regions: first catch up with what the others wrote so far (the default
+# communities the first region's web service made, say), so this region's web service finds
+# them instead of making its own.
+m = attr.mariadb
+for peer in node.peers():
+    pm = peer.mariadb
+    asked = node.run(["mariadb", "--no-defaults", "-N", "-h127.0.0.1", f"-P{pm.port}", f"-u{pm.user}",
+                      f"-p{pm.password}", "-e", "SELECT @@gtid_binlog_pos"], check=False)
+    theirs = ",".join(g for g in asked.stdout.strip().split(",") if g.startswith(f"{peer.region.id}-"))
+    if asked.returncode == 0 and theirs:
+        wait = shlex.quote(f"SELECT MASTER_GTID_WAIT('{theirs}', 1)")
+        node.wait_for(f"what {peer.region.name} wrote ({theirs})",
+                      f"test \"$(mariadb --no-defaults -N -h127.0.0.1 -P{m.port} -u{m.user} -p{m.password} "
+                      f"-e {wait})\" = 0", 60)
 services = [("web", p.web_ports, 1), ("timeline", p.timeline_ports, 8),
             ("empathy", p.empathy_ports, 14), ("notification", p.notification_ports, 18)]
 for service, ports, first_node in services:

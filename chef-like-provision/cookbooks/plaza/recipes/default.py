@@ -1,19 +1,59 @@
 # Plaza's binary and configuration, and the database schema (migrations run once here, before
 # any process starts).
+import json
 import secrets
+import sys
 
 import chef_like
 
 root = Path(attr.root)
 p = attr.plaza
 repo = Path(attr.repo)
-binary = Path(p.binary) if Path(p.binary).is_absolute() else repo / p.binary
+if "profile" in p:
+    # Built with `profile` (release or debug) wherever cargo puts its target folder.
+    profile = "dev" if p.profile in ("debug", "dev") else p.profile
+    meta = json.loads(node.run(["cargo", "metadata", "--format-version", "1", "--no-deps"], cwd=str(repo)).stdout)
+    built = Path(meta["target_directory"]) / ("debug" if profile == "dev" else profile) / "plaza"
+else:
+    built = Path(p.binary) if Path(p.binary).is_absolute() else repo / p.binary
+    profile = "release" if "release" in str(built) else "dev"
 node.directory(root / "plaza")
-if p.build:
+
+
+def build():
+    node.run(["cargo", "build", "--locked", "-p", "plaza", "--profile", profile], cwd=str(repo))
+
+
+# Built once per run of the engine (converge-regions converges several nodes of one checkout).
+if p.build and (str(built), profile) not in chef_like.BUILT:
+    chef_like.BUILT.add((str(built), profile))
+    before = built.exists() and chef_like.file_digest(built)
+    build()
+    node._done(f"plaza built ({built})", before != chef_like.file_digest(built))
+# With `install_to`, processes run a copy: a later build in the target folder does not replace
+# the binary under them (they change only when a converge installs a new copy).
+if "install_to" in p:
+    binary = Path(p.install_to) if Path(p.install_to).is_absolute() else repo / p.install_to
     before = binary.exists() and chef_like.file_digest(binary)
-    node.run(["cargo", "build", "--locked", "-p", "plaza"] + (["--release"] if "release" in str(binary) else []),
-             cwd=str(repo))
-    node._done(f"plaza built ({binary})", before != chef_like.file_digest(binary))
+    for _ in range(5):
+        if binary in chef_like.BUILT:
+            break  # installed (and checked) earlier in this run
+        node.install(built, binary, count=False)
+        # A target folder shared with other checkouts may get their build between ours and the
+        # copy: building again puts this checkout's binary back, and the copy must match it.
+        if not p.build or node.dry_run:
+            break
+        build()
+        if chef_like.file_digest(built) == chef_like.file_digest(binary):
+            chef_like.BUILT.add(binary)
+            break
+    else:
+        sys.stderr.write(f"{built} keeps changing (another checkout building into the same target folder)\n")
+        raise SystemExit(1)
+    node._done(f"file[{binary}] installed from {built}", before != chef_like.file_digest(binary))
+else:
+    binary = built
+node.plaza_binary = binary  # what recipes plaza::app and plaza::worker run
 # The secret Plaza's services show each other on every internal call: made once, kept.
 secret_file = root / "etc" / "plaza.internal_secret"
 if not secret_file.exists():

@@ -4,8 +4,7 @@ import chef_like
 
 root = Path(attr.root)
 p = attr.plaza
-repo = Path(attr.repo)
-binary = Path(p.binary) if Path(p.binary).is_absolute() else repo / p.binary
+binary = node.plaza_binary  # built (or installed) by recipe plaza
 # A new binary or configuration changes the program files, so exactly these processes restart.
 identity = f"binary {chef_like.file_digest(binary)}, config {chef_like.file_digest(root / 'etc' / 'plaza.toml')}"
 for i, port in enumerate(p.worker_ports):

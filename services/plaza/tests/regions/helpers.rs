@@ -1,0 +1,249 @@
+//! Reaching the three regions: each one's edge, database, supervisord and configuration.
+
+use plaza::Config;
+use plaza_test_support::Api;
+use reqwest::StatusCode;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The regions' names, which are also their folders and their replication connections' names.
+pub const NAMES: [&str; 3] = ["r1", "r2", "r3"];
+
+/// Tables each region keeps for itself, left out when the regions' data is compared:
+/// `_sqlx_migrations` records when this region ran each migration (each region runs its own,
+/// unreplicated), and `jobs` is the region's own work queue (not replicated: a region's workers
+/// run only the jobs its own writes made).
+pub const PER_REGION_TABLES: [&str; 2] = ["_sqlx_migrations", "jobs"];
+
+pub struct Region {
+    pub name: &'static str,
+    pub root: PathBuf,
+    pub config: Config,
+    /// Plaza's API through this region's edge.
+    pub api: Api,
+}
+
+impl std::ops::Deref for Region {
+    type Target = Api;
+
+    fn deref(&self) -> &Api {
+        &self.api
+    }
+}
+
+/// The folder holding the three regions.
+pub fn regions_root() -> PathBuf {
+    PathBuf::from(std::env::var("PLAZA_REGIONS_ROOT").expect(
+        "PLAZA_REGIONS_ROOT must name the converged regions' folder (scripts/regions.sh test)",
+    ))
+}
+
+/// The repository (for chef-like-provision's commands).
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The three regions, r1 first, once every one is ready and replicates both others (a test
+/// before may have stopped one).
+pub async fn regions() -> [Region; 3] {
+    let regions = NAMES.map(Region::open);
+    for region in &regions {
+        region.start();
+        region.wait_replicating(Duration::from_secs(90)).await;
+    }
+    regions
+}
+
+impl Region {
+    pub fn open(name: &'static str) -> Region {
+        let root = regions_root().join(name);
+        let config = Config::load(Some(&root.join("etc/plaza.toml"))).expect("region config");
+        let cert = std::fs::read(root.join("etc/edge.crt")).expect("the edge's certificate");
+        let client = reqwest::Client::builder()
+            .tls_certs_only([reqwest::Certificate::from_pem(&cert).expect("a PEM certificate")])
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("client");
+        let edge = config.public_url.clone();
+        Region {
+            name,
+            root,
+            config,
+            api: Api::new(edge, client),
+        }
+    }
+
+    /// A connection to the region's MariaDB.
+    pub async fn db(&self) -> plaza_storage::Db {
+        plaza_storage::Db::connect(&self.config.database_url(), 2)
+            .await
+            .expect("the region's MariaDB")
+    }
+
+    /// `/readyz` of the region's web service, through its edge: `None` when the edge does not
+    /// answer at all (the region is stopped).
+    pub async fn readyz(&self) -> Option<(StatusCode, Value)> {
+        let response = self
+            .api
+            .client
+            .get(format!("{}/readyz", self.api.url))
+            .send()
+            .await
+            .ok()?;
+        let status = response.status();
+        let body = response.json().await.unwrap_or(Value::Null);
+        Some((status, body))
+    }
+
+    /// Signs up a new person with a unique name made from `prefix` in this region; returns
+    /// (name, token).
+    pub async fn sign_up(&self, prefix: &str) -> (String, String) {
+        let name = unique(prefix);
+        let token = self.api.sign_up(&name).await;
+        (name, token)
+    }
+
+    /// Waits (bounded) until `path` answers 200 here: what another region wrote has arrived.
+    pub async fn wait_for(&self, path: &str) -> Value {
+        for _ in 0..150 {
+            let (status, body) = self.get(path, None).await;
+            if status == StatusCode::OK {
+                return body;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{path} did not reach region {} within 15 s", self.name);
+    }
+
+    /// Every table's checksum (`CHECKSUM TABLE`) but the per-region ones, by table name.
+    pub async fn checksums(&self) -> BTreeMap<String, i64> {
+        use plaza_storage::sqlx::{self, Row};
+        let db = self.db().await;
+        let tables: Vec<(String,)> = sqlx::query_as(
+            "SELECT CAST(table_name AS CHAR) FROM information_schema.tables \
+             WHERE table_schema = DATABASE() ORDER BY table_name",
+        )
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+        let mut sums = BTreeMap::new();
+        for (table,) in tables {
+            if PER_REGION_TABLES.contains(&table.as_str()) {
+                continue;
+            }
+            // The name comes from information_schema, not from input.
+            let rows = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CHECKSUM TABLE `{table}`")))
+                .fetch_all(&db.pool)
+                .await
+                .unwrap();
+            let sum: Option<i64> = rows[0].try_get(1).unwrap();
+            sums.insert(table, sum.expect("a checksum"));
+        }
+        db.pool.close().await;
+        sums
+    }
+
+    /// How many rows `table` holds here.
+    pub async fn count(&self, table: &str) -> i64 {
+        let db = self.db().await;
+        // `table` is one of the tests' own names.
+        let sql = plaza_storage::sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM `{table}`"));
+        let (n,): (i64,) = plaza_storage::sqlx::query_as(sql)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        db.pool.close().await;
+        n
+    }
+
+    /// Stops every process of the region, its database included (its supervisord too).
+    pub fn stop(&self) {
+        let status = std::process::Command::new(repo().join("chef-like-provision/bin/stop"))
+            .env("REGION_ROOT", &self.root)
+            .status()
+            .expect("bin/stop runs");
+        assert!(status.success(), "stopping region {}", self.name);
+    }
+
+    /// Starts the region again as it was: its supervisord starts every program.
+    pub fn start(&self) {
+        let conf = self.root.join("supervisord.conf");
+        let running = std::process::Command::new("supervisorctl")
+            .arg("-c")
+            .arg(&conf)
+            .arg("pid")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !running {
+            let status = std::process::Command::new("supervisord")
+                .arg("-c")
+                .arg(&conf)
+                .status()
+                .expect("supervisord runs");
+            assert!(status.success(), "starting region {}", self.name);
+        }
+    }
+
+    /// Waits until the region's web service is ready through its edge and both replication
+    /// channels run.
+    pub async fn wait_replicating(&self, within: Duration) {
+        let deadline = tokio::time::Instant::now() + within;
+        let mut last = Value::Null;
+        while tokio::time::Instant::now() < deadline {
+            if let Some((status, body)) = self.readyz().await {
+                if status == StatusCode::OK && running_channels(&body) == 2 {
+                    return;
+                }
+                last = body;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        panic!("region {} does not replicate both peers: {last}", self.name);
+    }
+}
+
+/// How many replication channels a `/readyz` answer reports running.
+pub fn running_channels(readyz: &Value) -> usize {
+    readyz["replication_channels"]
+        .as_array()
+        .map_or(0, |channels| {
+            channels.iter().filter(|c| c["running"] == true).count()
+        })
+}
+
+/// Waits (bounded) until every region's tables hold the same data; panics naming the tables
+/// that still differ.
+pub async fn wait_identical(regions: &[Region], within: Duration) -> BTreeMap<String, i64> {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let mut sums = Vec::new();
+        for region in regions {
+            sums.push(region.checksums().await);
+        }
+        if sums.iter().all(|s| *s == sums[0]) {
+            return sums.swap_remove(0);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            let differing: Vec<&String> = sums[0]
+                .keys()
+                .filter(|t| sums.iter().any(|s| s.get(*t) != sums[0].get(*t)))
+                .collect();
+            panic!("the regions' data still differs after {within:?} in {differing:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+/// A name no earlier run used: usernames are unique in every region's database for good.
+pub fn unique(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("{prefix}{:x}", (nanos / 1000) % 0xff_ffff_ffff + n)
+}
