@@ -3,7 +3,8 @@
 # real MariaDB that this script starts (and stops) on 127.0.0.1, then the browser tests in
 # headless Chromium and Schemathesis (scripts/schemathesis.sh) against a freshly started Plaza,
 # then a whole region (scripts/region.sh test: MariaDB, memcached, Redis, Garage, HAProxy, nginx
-# under supervisord) with the region tests and the integration suite on it. Installs what it
+# under supervisord) with the region tests and the integration suite on it, then three replicated
+# regions (scripts/regions.sh test) with their own tests. Installs what it
 # needs; stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,6 +45,7 @@ cleanup() {
   if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
   scripts/mariadb.sh stop
   chef-like-provision/bin/stop >/dev/null 2>&1 || true
+  scripts/regions.sh down >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 scripts/mariadb.sh start
@@ -81,6 +83,11 @@ SERVER_PID=""
 
 stage "a whole region: converge, region tests, the integration suite through its edge"
 scripts/region.sh test
+scripts/region.sh down
+
+stage "three regions: converge twice, replication, shared media, a region stopped and back"
+scripts/regions.sh test
+scripts/regions.sh down
 stage ""
 echo "== time per stage =="
 printf '%s\n' "${TIMES[@]}"
