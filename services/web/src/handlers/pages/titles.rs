@@ -33,7 +33,9 @@ pub async fn show(
 ) -> PageResult {
     let (title, communities) = ops::page(&state, &title_id).await?;
     let id = title_id.to_ascii_uppercase();
-    let name = title.as_ref().map_or_else(|| id.clone(), |t| t.name.clone());
+    let name = title
+        .as_ref()
+        .map_or_else(|| id.clone(), |t| t.name.clone());
     render(&TitlePage {
         layout: Layout::new(&state, &viewer, name, format!("/titles/{id}")).await,
         title_id: id,
