@@ -1,0 +1,7 @@
+//! The SDK's tests: retries and idempotency keys against a scripted server, the C header kept
+//! current, the game API against a Plaza started in this process, and the C example built with
+//! `cc` and run against it.
+
+mod fake;
+mod header;
+mod retries;
