@@ -4,4 +4,6 @@
 
 mod fake;
 mod header;
+mod idempotency;
+mod plaza;
 mod retries;
