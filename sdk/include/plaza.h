@@ -8,6 +8,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// A painting's width in pixels.
+#define PAINTING_WIDTH 320
+
+// A painting's height in pixels.
+#define PAINTING_HEIGHT 120
+
+// The bytes of a painting's pixels as RGBA, row by row from the top.
+#define PAINTING_RGBA_LEN (((size_t)PAINTING_WIDTH * (size_t)PAINTING_HEIGHT) * 4)
+
 // What a call of the library came to. On anything but `PLAZA_STATUS_OK` the calling thread's
 // last error says more.
 typedef enum {
@@ -57,6 +66,103 @@ typedef struct {
   uint32_t max_attempts;
 } PlazaClientOptions;
 
+// A post to make. Zeroed fields mean "none" (or the default); `body` may be NULL when a
+// painting or screenshot is given.
+typedef struct {
+  // One of the title's communities; 0 = its main community.
+  int64_t community_id;
+  // The text (UTF-8, at most 1000 characters), or NULL.
+  const char *body;
+  // 0 normal, 1 happy, 2 like, 3 surprised, 4 frustrated, 5 puzzled.
+  int32_t feeling;
+  bool spoiler;
+  // A topic tag, or NULL.
+  const char *topic_tag;
+  // A 320×120 painting: a zlib-compressed 32-bit TGA (Wii U) or BMP (3DS), or a PNG.
+  const uint8_t *painting;
+  size_t painting_len;
+  // A screenshot, JPEG or PNG (at most 8 MiB), and its content type ("image/jpeg").
+  const uint8_t *screenshot;
+  size_t screenshot_len;
+  const char *screenshot_type;
+  // The game's own bytes, at most 1024, given back exactly with the post.
+  const uint8_t *app_data;
+  size_t app_data_len;
+  // Up to 5 search keys of at most 32 characters each.
+  const char *const *search_keys;
+  size_t search_keys_len;
+  // Posted by the game on the player's behalf.
+  bool is_autopost;
+  // The post offers "open in game" with its app_data.
+  bool is_app_jumpable;
+} PlazaNewPost;
+
+// A post as the game API gives it. Every pointer is owned by the post: free it with
+// `plaza_post_free` (or the list it is in with `plaza_post_list_free`). Optional strings are
+// NULL when absent.
+typedef struct {
+  int64_t id;
+  int64_t community_id;
+  // The title that posted it (16 hex digits), or NULL for a post made on the site.
+  char *title_id;
+  int64_t author_id;
+  char *author_username;
+  char *author_display_name;
+  char *body;
+  uint8_t feeling;
+  bool spoiler;
+  char *topic_tag;
+  // The drawing as a 1-bit PNG (320×120), or NULL.
+  char *drawing_url;
+  char *screenshot_url;
+  // The game's bytes exactly as posted (NULL and 0 when none).
+  uint8_t *app_data;
+  size_t app_data_len;
+  char **search_keys;
+  size_t search_keys_len;
+  bool is_autopost;
+  bool is_app_jumpable;
+  int64_t yeah_count;
+  // Whether the client's player gave it a Yeah.
+  bool yeahed_by_me;
+  int64_t comment_count;
+  // RFC 3339, UTC.
+  char *created_at;
+  // The post's page on the site.
+  char *url;
+} PlazaPost;
+
+// Which of the title's posts to list. Zeroed fields mean "no filter" / the default.
+typedef struct {
+  // One of the title's communities; 0 = its main community.
+  int64_t community_id;
+  // 0 newest first, 1 popular (most Yeahs in the last 7 days).
+  bool popular;
+  // Only posts with this search key, or NULL.
+  const char *search_key;
+  // Only posts with this topic tag, or NULL.
+  const char *topic_tag;
+  // Only posts with `feeling` (0 normal … 5 puzzled) when true.
+  bool filter_feeling;
+  int32_t feeling;
+  // Leave out spoilers.
+  bool no_spoilers;
+  // Only posts with a drawing.
+  bool only_drawings;
+  // Posts per page, 1–100; 0 = 20.
+  uint32_t limit;
+  // The `next_cursor` of a previous page, or NULL for the first page.
+  const char *cursor;
+} PlazaPostsQuery;
+
+// A page of posts: `len` posts at `posts`, and the cursor of the next page (NULL on the last
+// page). Freed whole by `plaza_post_list_free`.
+typedef struct {
+  PlazaPost *posts;
+  size_t len;
+  char *next_cursor;
+} PlazaPostList;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -91,6 +197,85 @@ uint16_t plaza_last_error_http_status(void);
 // `"PLAZA_STATUS_UNKNOWN"`.
 const char *plaza_status_name(int32_t status);
 
+// Links a player with `code`; their token goes into `*token` (free it with
+// `plaza_string_free`).
+//
+// # Safety
+// `client` is a live handle, `code` NUL-terminated, `token` writable.
+PlazaStatus plaza_player_link(const PlazaClient *client, const char *code, char **token);
+
+// Signs a player in; their token goes into `*token` (free it with `plaza_string_free`).
+//
+// # Safety
+// `client` is a live handle, `username` and `password` NUL-terminated, `token` writable.
+PlazaStatus plaza_player_sign_in(const PlazaClient *client,
+                                 const char *username,
+                                 const char *password,
+                                 char **token);
+
+// Posts for the client's player; the new post goes into `*out` (free it with
+// `plaza_post_free`). The post is sent with one idempotency key on all its retries, so it is
+// made at most once.
+//
+// # Safety
+// `client` is a live handle, `post` a valid `PlazaNewPost`, `out` writable.
+PlazaStatus plaza_post_create(const PlazaClient *client, const PlazaNewPost *post, PlazaPost **out);
+
+// The same under the game's own `idempotency_key` (1–255 visible ASCII characters), kept by a
+// game that must send a post again after a restart without making it twice; NULL = a new key.
+//
+// # Safety
+// As `plaza_post_create`; `idempotency_key` is NULL or NUL-terminated.
+PlazaStatus plaza_post_create_with_key(const PlazaClient *client,
+                                       const PlazaNewPost *post,
+                                       const char *idempotency_key,
+                                       PlazaPost **out);
+
+// One post by id into `*out` (free it with `plaza_post_free`).
+//
+// # Safety
+// `client` is a live handle, `out` writable.
+PlazaStatus plaza_post_get(const PlazaClient *client, int64_t post_id, PlazaPost **out);
+
+// Frees a post from `plaza_post_create` or `plaza_post_get` (NULL is ignored). Not for a post
+// inside a list.
+//
+// # Safety
+// `post` came from this library on its own and is freed once.
+void plaza_post_free(PlazaPost *post);
+
+// A page of the title's posts into `*out` (free it with `plaza_post_list_free`); `query` may
+// be NULL for the newest posts of the main community.
+//
+// # Safety
+// `client` is a live handle, `query` NULL or valid, `out` writable.
+PlazaStatus plaza_posts_list(const PlazaClient *client,
+                             const PlazaPostsQuery *query,
+                             PlazaPostList **out);
+
+// Frees a list from `plaza_posts_list` and every post in it (NULL is ignored).
+//
+// # Safety
+// `list` came from `plaza_posts_list` and is freed once.
+void plaza_post_list_free(PlazaPostList *list);
+
+// Gives (`on` true) or takes back (`on` false) the player's Yeah on a post; the post's Yeah
+// count afterwards goes into `*yeah_count` when it is not NULL.
+//
+// # Safety
+// `client` is a live handle; `yeah_count` is NULL or writable.
+PlazaStatus plaza_yeah(const PlazaClient *client, int64_t post_id, bool on, int64_t *yeah_count);
+
+// Comments `body` on a post for the player; the new comment's id goes into `*comment_id` when
+// it is not NULL.
+//
+// # Safety
+// `client` is a live handle, `body` NUL-terminated, `comment_id` NULL or writable.
+PlazaStatus plaza_comment_create(const PlazaClient *client,
+                                 int64_t post_id,
+                                 const char *body,
+                                 int64_t *comment_id);
+
 // Frees a string this library returned (NULL is ignored).
 //
 // # Safety
@@ -102,6 +287,17 @@ void plaza_string_free(char *s);
 // # Safety
 // `ptr` and `len` came together from this library and are freed once.
 void plaza_bytes_free(uint8_t *ptr, size_t len);
+
+// Makes a painting from 320×120 RGBA pixels (`len` = 153600, top row first; dark pixels are
+// ink) in the form the game API takes: `*out` and `*out_len` receive a buffer for
+// `PlazaNewPost.painting`, freed by `plaza_bytes_free`.
+//
+// # Safety
+// `rgba` points at `len` readable bytes; `out` and `out_len` are writable.
+PlazaStatus plaza_painting_from_rgba(const uint8_t *rgba,
+                                     size_t len,
+                                     uint8_t **out,
+                                     size_t *out_len);
 
 #ifdef __cplusplus
 }  // extern "C"

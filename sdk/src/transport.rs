@@ -28,8 +28,10 @@ pub fn new_idempotency_key() -> Result<String> {
 #[derive(Debug)]
 pub(crate) struct Call {
     pub method: Method,
-    /// The path under the base URL, with its query string.
+    /// The path under the base URL.
     pub path: String,
+    /// The query string's pairs.
+    pub query: Vec<(String, String)>,
     /// A JSON body, serialized once.
     pub body: Option<Vec<u8>>,
     /// Present on every write.
@@ -41,9 +43,32 @@ impl Call {
         Call {
             method: Method::GET,
             path,
+            query: Vec::new(),
             body: None,
             idempotency_key: None,
         }
+    }
+
+    /// A read with the fields of `query` (a struct of optional fields) as its query string;
+    /// fields that are `None` are left out.
+    pub fn get_with(path: String, query: &impl serde::Serialize) -> Result<Self> {
+        let value =
+            serde_json::to_value(query).map_err(|e| Error::InvalidArgument(e.to_string()))?;
+        let serde_json::Value::Object(fields) = value else {
+            return Err(Error::InvalidArgument("a query is a struct".into()));
+        };
+        let query = fields
+            .into_iter()
+            .filter_map(|(k, v)| match v {
+                serde_json::Value::Null => None,
+                serde_json::Value::String(s) => Some((k, s)),
+                other => Some((k, other.to_string())),
+            })
+            .collect();
+        Ok(Call {
+            query,
+            ..Call::get(path)
+        })
     }
 
     /// A write with a JSON body (or none) and its key.
@@ -67,6 +92,7 @@ impl Call {
         Ok(Call {
             method,
             path,
+            query: Vec::new(),
             body,
             idempotency_key: Some(key),
         })
@@ -145,6 +171,9 @@ impl Transport {
             .http
             .request(call.method.clone(), url)
             .headers(self.headers.clone());
+        if !call.query.is_empty() {
+            req = req.query(&call.query);
+        }
         if let Some(key) = &call.idempotency_key {
             req = req.header(IDEMPOTENCY_KEY_HEADER, key);
         }

@@ -95,7 +95,7 @@ pub unsafe extern "C" fn plaza_client_free(client: *mut PlazaClient) {
     });
 }
 
-/// The client behind a handle, and runs `call` on its runtime.
+/// The client behind a handle.
 ///
 /// # Safety
 /// `client` is null or a live handle from `plaza_client_new`.

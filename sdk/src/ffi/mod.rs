@@ -17,8 +17,12 @@
 
 mod client;
 mod error;
+mod players;
+mod posts;
 mod strings;
 
 pub use client::*;
 pub use error::*;
+pub use players::*;
+pub use posts::*;
 pub use strings::*;

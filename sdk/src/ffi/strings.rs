@@ -114,3 +114,32 @@ pub(crate) unsafe fn free_string(s: *mut c_char) {
         drop(unsafe { CString::from_raw(s) });
     }
 }
+
+/// Makes a painting from 320×120 RGBA pixels (`len` = 153600, top row first; dark pixels are
+/// ink) in the form the game API takes: `*out` and `*out_len` receive a buffer for
+/// `PlazaNewPost.painting`, freed by `plaza_bytes_free`.
+///
+/// # Safety
+/// `rgba` points at `len` readable bytes; `out` and `out_len` are writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn plaza_painting_from_rgba(
+    rgba: *const u8,
+    len: usize,
+    out: *mut *mut u8,
+    out_len: *mut usize,
+) -> super::error::PlazaStatus {
+    super::error::guard(|| {
+        if out.is_null() || out_len.is_null() {
+            return Err(Failure::invalid("out or out_len is NULL"));
+        }
+        // SAFETY: the caller's promises; the outputs are checked for null above.
+        unsafe {
+            let pixels = bytes_arg(rgba, len, "rgba")?;
+            let painting = crate::painting_from_rgba(pixels)?;
+            let (ptr, n) = to_c_bytes(&painting);
+            out.write(ptr);
+            out_len.write(n);
+        }
+        Ok(())
+    })
+}
