@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod communities;
 pub mod feeds;
+pub mod games;
 pub mod join;
 pub mod posts;
 pub mod social;
