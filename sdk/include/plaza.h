@@ -56,7 +56,9 @@ typedef struct PlazaClient PlazaClient;
 typedef struct {
   // Plaza's address, e.g. "https://plaza.example". Required.
   const char *base_url;
-  // The title's app key. Required.
+  // The title, 16 hex digits ("0005000010101E00"). Required.
+  const char *title_id;
+  // The title's app key, "<key_id>.<secret>". Required.
   const char *app_key;
   // The player's token, or NULL for reads without a player.
   const char *player_token;

@@ -7,14 +7,16 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 use std::time::Duration;
 
 /// The header that carries the game's app key.
-pub const APP_KEY_HEADER: &str = "X-Plaza-App-Key";
+pub use plaza_types::api::game::APP_KEY_HEADER;
 
 /// Everything a [`crate::Client`] needs.
 #[derive(Clone)]
 pub struct ClientConfig {
     /// Plaza's address, e.g. `https://plaza.example` (no path).
     pub base_url: String,
-    /// The title's app key, as shown once when an admin issued it.
+    /// The title, 16 hex digits (`0005000010101E00`).
+    pub title_id: String,
+    /// The title's app key, `<key_id>.<secret>`, as shown once when an admin issued it.
     pub app_key: String,
     /// The player's token (from linking the game or signing in); `None` for reads that need no
     /// player.
@@ -31,8 +33,12 @@ impl std::fmt::Debug for ClientConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientConfig")
             .field("base_url", &self.base_url)
+            .field("title_id", &self.title_id)
             .field("app_key", &"<hidden>")
-            .field("player_token", &self.player_token.as_ref().map(|_| "<hidden>"))
+            .field(
+                "player_token",
+                &self.player_token.as_ref().map(|_| "<hidden>"),
+            )
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
@@ -42,9 +48,14 @@ impl std::fmt::Debug for ClientConfig {
 
 impl ClientConfig {
     /// A configuration with the default timeouts (10 s per attempt, 3 s to connect) and retries.
-    pub fn new(base_url: impl Into<String>, app_key: impl Into<String>) -> Self {
+    pub fn new(
+        base_url: impl Into<String>,
+        title_id: impl Into<String>,
+        app_key: impl Into<String>,
+    ) -> Self {
         ClientConfig {
             base_url: base_url.into(),
+            title_id: title_id.into(),
             app_key: app_key.into(),
             player_token: None,
             timeout: Duration::from_secs(10),
@@ -66,7 +77,7 @@ pub(crate) fn auth_headers(config: &ClientConfig) -> Result<HeaderMap> {
     let mut key = HeaderValue::from_str(&config.app_key)
         .map_err(|_| Error::InvalidArgument("the app key is not a valid header value".into()))?;
     key.set_sensitive(true);
-    headers.insert(HeaderName::from_static("x-plaza-app-key"), key);
+    headers.insert(HeaderName::from_static(APP_KEY_HEADER), key);
     if let Some(token) = &config.player_token {
         let mut bearer = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
             Error::InvalidArgument("the player token is not a valid header value".into())

@@ -14,14 +14,16 @@ use plaza_types::api::game::{
 };
 use reqwest::Method;
 
-/// The game API's URLs, in one place.
+/// The game API's URLs, in one place; all under the client's title,
+/// `/api/v1/game/titles/{title_id}`.
 mod paths {
     use plaza_types::Id;
 
-    pub const TITLE: &str = "/api/v1/game/title";
-    pub const LINK: &str = "/api/v1/game/players/link";
-    pub const SIGN_IN: &str = "/api/v1/game/players/sign-in";
-    pub const POSTS: &str = "/api/v1/game/posts";
+    pub const TITLE: &str = "";
+    pub const LINK: &str = "/link";
+    pub const SIGN_IN: &str = "/sessions";
+    pub const POSTS: &str = "/posts";
+    pub const MY_POSTS: &str = "/me/posts";
 
     pub fn post(id: Id) -> String {
         format!("{POSTS}/{id}")
@@ -36,17 +38,27 @@ mod paths {
     }
 
     pub fn player_posts(username: &str) -> String {
-        let escaped: String = username
-            .bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                    char::from(b).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect();
-        format!("/api/v1/game/players/{escaped}/posts")
+        format!("/players/{}/posts", super::escape(username))
     }
+}
+
+/// A path segment with everything but unreserved characters percent-encoded.
+pub(crate) fn escape(segment: &str) -> String {
+    segment
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The `cursor` of a page.
+#[derive(serde::Serialize)]
+struct Page<'a> {
+    cursor: Option<&'a str>,
 }
 
 /// Bytes as the game API carries them (base64, standard alphabet, padded).
@@ -67,11 +79,16 @@ pub fn app_data(post: &GamePost) -> Result<Option<Vec<u8>>> {
 }
 
 impl Client {
+    /// `path` under the client's title.
+    fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.transport.title_root)
+    }
+
     /// The title of the client's app key, with its communities (the main one first).
     pub async fn title(&self) -> Result<GameTitle> {
         let body: GameTitleBody = self
             .transport
-            .send(&Call::get(paths::TITLE.to_owned()))
+            .send(&Call::get(self.at(paths::TITLE)))
             .await?;
         Ok(body.title)
     }
@@ -84,7 +101,7 @@ impl Client {
         };
         let call = Call::write(
             Method::POST,
-            paths::LINK.to_owned(),
+            self.at(paths::LINK),
             Some(&body),
             new_idempotency_key()?,
         )?;
@@ -99,7 +116,7 @@ impl Client {
         };
         let call = Call::write(
             Method::POST,
-            paths::SIGN_IN.to_owned(),
+            self.at(paths::SIGN_IN),
             Some(&body),
             new_idempotency_key()?,
         )?;
@@ -114,36 +131,48 @@ impl Client {
 
     /// Posts under the caller's key: a game that kept the key of a post it never saw answered
     /// (it was closed, the console slept) sends it again with that key and gets the same post.
-    pub async fn create_post_with_key(&self, input: &GamePostInput, key: String) -> Result<GamePost> {
-        let call = Call::write(Method::POST, paths::POSTS.to_owned(), Some(input), key)?;
+    pub async fn create_post_with_key(
+        &self,
+        input: &GamePostInput,
+        key: String,
+    ) -> Result<GamePost> {
+        let call = Call::write(Method::POST, self.at(paths::POSTS), Some(input), key)?;
         let body: GamePostBody = self.transport.send(&call).await?;
         Ok(body.post)
     }
 
     /// A page of the title's posts, filtered and ordered by `query`.
     pub async fn posts(&self, query: &GamePostsQuery) -> Result<GamePostList> {
-        let call = Call::get_with(paths::POSTS.to_owned(), query)?;
+        let call = Call::get_with(self.at(paths::POSTS), query)?;
         self.transport.send(&call).await
     }
 
-    /// A post with its first page of comments.
-    pub async fn post(&self, id: Id) -> Result<GamePostThread> {
-        self.transport.send(&Call::get(paths::post(id))).await
+    /// A post with its first page of comments (oldest first); `cursor` for the next page.
+    pub async fn post(&self, id: Id, cursor: Option<&str>) -> Result<GamePostThread> {
+        let call = Call::get_with(self.at(&paths::post(id)), &Page { cursor })?;
+        self.transport.send(&call).await
     }
 
     /// A page of a player's posts in this title.
     pub async fn player_posts(&self, username: &str, cursor: Option<&str>) -> Result<GamePostList> {
-        #[derive(serde::Serialize)]
-        struct Page<'a> {
-            cursor: Option<&'a str>,
-        }
-        let call = Call::get_with(paths::player_posts(username), &Page { cursor })?;
+        let call = Call::get_with(self.at(&paths::player_posts(username)), &Page { cursor })?;
+        self.transport.send(&call).await
+    }
+
+    /// A page of the client's player's own posts in this title.
+    pub async fn my_posts(&self, cursor: Option<&str>) -> Result<GamePostList> {
+        let call = Call::get_with(self.at(paths::MY_POSTS), &Page { cursor })?;
         self.transport.send(&call).await
     }
 
     /// Gives the player's Yeah to a post.
     pub async fn yeah(&self, post: Id) -> Result<GameYeah> {
-        let call = Call::write(Method::PUT, paths::yeah(post), None::<&()>, new_idempotency_key()?)?;
+        let call = Call::write(
+            Method::PUT,
+            self.at(&paths::yeah(post)),
+            None::<&()>,
+            new_idempotency_key()?,
+        )?;
         self.transport.send(&call).await
     }
 
@@ -151,7 +180,7 @@ impl Client {
     pub async fn unyeah(&self, post: Id) -> Result<GameYeah> {
         let call = Call::write(
             Method::DELETE,
-            paths::yeah(post),
+            self.at(&paths::yeah(post)),
             None::<&()>,
             new_idempotency_key()?,
         )?;
@@ -162,7 +191,7 @@ impl Client {
     pub async fn comment(&self, post: Id, input: &GameCommentInput) -> Result<GameComment> {
         let call = Call::write(
             Method::POST,
-            paths::comments(post),
+            self.at(&paths::comments(post)),
             Some(input),
             new_idempotency_key()?,
         )?;
@@ -179,7 +208,7 @@ mod tests {
     fn a_username_is_escaped_in_its_path() {
         assert_eq!(
             paths::player_posts("ann/../x y"),
-            "/api/v1/game/players/ann%2F..%2Fx%20y/posts"
+            "/players/ann%2F..%2Fx%20y/posts"
         );
     }
 

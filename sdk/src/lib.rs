@@ -10,17 +10,15 @@
 mod client;
 mod config;
 mod error;
+pub mod ffi;
 pub mod game;
 mod painting;
-pub mod ffi;
 mod retry;
 mod transport;
 
 pub use client::Client;
 pub use config::{APP_KEY_HEADER, ClientConfig};
 pub use error::{Error, Result};
-pub use retry::RetryPolicy;
-pub use transport::{IDEMPOTENCY_KEY_HEADER, new_idempotency_key};
 pub use game::{app_data, encode_bytes};
 pub use painting::{PAINTING_HEIGHT, PAINTING_RGBA_LEN, PAINTING_WIDTH, painting_from_rgba};
 /// The game API's shapes, shared with the server.
@@ -28,3 +26,5 @@ pub use plaza_types::Id;
 pub use plaza_types::api::game as types;
 /// The HTTP method of a raw call ([`Client::write_json`]).
 pub use reqwest::Method;
+pub use retry::RetryPolicy;
+pub use transport::{IDEMPOTENCY_KEY_HEADER, new_idempotency_key};

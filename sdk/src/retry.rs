@@ -121,6 +121,9 @@ mod tests {
             StatusCode::CONFLICT,
             Some("idempotency_in_progress")
         ));
-        assert!(!retryable_status(StatusCode::CONFLICT, Some("already_yeahed")));
+        assert!(!retryable_status(
+            StatusCode::CONFLICT,
+            Some("already_yeahed")
+        ));
     }
 }

@@ -7,10 +7,15 @@ use crate::config::ClientConfig;
 use crate::error::{Error, Result};
 use crate::retry::{retry_after, retryable_status};
 use plaza_types::ErrorBody;
-use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
+use reqwest::header::{CONTENT_TYPE, ETAG, HeaderMap, HeaderValue, IF_NONE_MATCH};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+/// The most answers kept for `If-None-Match` (a game polls a handful of lists).
+const ETAG_CACHE_MAX: usize = 64;
 
 /// The header that names a write (the server keeps its answer at least 24 hours per account).
 pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
@@ -79,9 +84,9 @@ impl Call {
         key: String,
     ) -> Result<Self> {
         let body = match body {
-            Some(b) => Some(
-                serde_json::to_vec(b).map_err(|e| Error::InvalidArgument(e.to_string()))?,
-            ),
+            Some(b) => {
+                Some(serde_json::to_vec(b).map_err(|e| Error::InvalidArgument(e.to_string()))?)
+            }
             None => None,
         };
         if !valid_key(&key) {
@@ -108,8 +113,13 @@ fn valid_key(key: &str) -> bool {
 pub(crate) struct Transport {
     http: reqwest::Client,
     base: String,
+    /// `/api/v1/game/titles/{title_id}`: where the game calls' paths start.
+    pub title_root: String,
     headers: HeaderMap,
     config: ClientConfig,
+    /// The last answer to each read that had an `ETag`: a poll that changed nothing is a 304
+    /// without a body, answered from here.
+    etags: Arc<Mutex<HashMap<String, (HeaderValue, Vec<u8>)>>>,
 }
 
 impl Transport {
@@ -120,6 +130,13 @@ impl Transport {
                 "the base URL must start with http:// or https://, got {base:?}"
             )));
         }
+        let title = &config.title_id;
+        if title.len() != 16 || !title.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(Error::InvalidArgument(format!(
+                "a title id is 16 hex digits, got {title:?}"
+            )));
+        }
+        let title_root = format!("/api/v1/game/titles/{}", title.to_ascii_uppercase());
         let headers = crate::config::auth_headers(config)?;
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
@@ -130,8 +147,10 @@ impl Transport {
         Ok(Transport {
             http,
             base,
+            title_root,
             headers,
             config: config.clone(),
+            etags: Arc::default(),
         })
     }
 
@@ -174,6 +193,18 @@ impl Transport {
         if !call.query.is_empty() {
             req = req.query(&call.query);
         }
+        let cache_key =
+            (call.method == Method::GET).then(|| format!("{}?{:?}", call.path, call.query));
+        let cached_tag = cache_key.as_ref().and_then(|k| {
+            let etags = self
+                .etags
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            etags.get(k).map(|(tag, _)| tag.clone())
+        });
+        if let Some(tag) = cached_tag {
+            req = req.header(IF_NONE_MATCH, tag);
+        }
         if let Some(key) = &call.idempotency_key {
             req = req.header(IDEMPOTENCY_KEY_HEADER, key);
         }
@@ -188,11 +219,30 @@ impl Transport {
         };
         let status = response.status();
         let after = retry_after(response.headers());
+        let etag = response.headers().get(ETAG).cloned();
         let bytes = match response.bytes().await {
             Ok(b) => b.to_vec(),
             // The answer was cut off: whether the write happened is unknown, so send it again.
             Err(e) => return Err(network_failure(&e)),
         };
+        if let Some(key) = cache_key {
+            let mut etags = self
+                .etags
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if status == StatusCode::NOT_MODIFIED {
+                if let Some((_, body)) = etags.get(&key) {
+                    return Ok(body.clone());
+                }
+            } else if status.is_success() {
+                if let Some(tag) = etag {
+                    if etags.len() >= ETAG_CACHE_MAX && !etags.contains_key(&key) {
+                        etags.clear();
+                    }
+                    etags.insert(key, (tag, bytes.clone()));
+                }
+            }
+        }
         if status.is_success() {
             return Ok(bytes);
         }

@@ -1,7 +1,7 @@
 /* Posts a painting with app_data for a player, lists the title's posts, gives a Yeah to the
  * newest post by someone else, and prints what it got.
  *
- *   post_painting <plaza url> <app key> <player token>
+ *   post_painting <plaza url> <title id> <app key> <player token>
  *
  * Build (see docs/GAMES.md, "SDK"):
  *   cargo build --release -p plaza-sdk
@@ -30,14 +30,15 @@ static void print_hex(const uint8_t *bytes, size_t len) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 4) {
-        fprintf(stderr, "usage: %s <plaza url> <app key> <player token>\n", argv[0]);
+    if (argc != 5) {
+        fprintf(stderr, "usage: %s <plaza url> <title id> <app key> <player token>\n", argv[0]);
         return 2;
     }
     PlazaClientOptions options = {0};
     options.base_url = argv[1];
-    options.app_key = argv[2];
-    options.player_token = argv[3];
+    options.title_id = argv[2];
+    options.app_key = argv[3];
+    options.player_token = argv[4];
     options.timeout_ms = 10000;
     PlazaClient *client = NULL;
     PlazaStatus status = plaza_client_new(&options, &client);

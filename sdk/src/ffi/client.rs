@@ -19,7 +19,9 @@ pub struct PlazaClient {
 pub struct PlazaClientOptions {
     /// Plaza's address, e.g. "https://plaza.example". Required.
     pub base_url: *const c_char,
-    /// The title's app key. Required.
+    /// The title, 16 hex digits ("0005000010101E00"). Required.
+    pub title_id: *const c_char,
+    /// The title's app key, "<key_id>.<secret>". Required.
     pub app_key: *const c_char,
     /// The player's token, or NULL for reads without a player.
     pub player_token: *const c_char,
@@ -44,16 +46,18 @@ pub unsafe extern "C" fn plaza_client_new(
             return Err(Failure::invalid("out is NULL"));
         }
         // SAFETY: checked for null; readable by the caller's promise.
-        let options = unsafe { options.as_ref() }.ok_or_else(|| Failure::invalid("options is NULL"))?;
+        let options =
+            unsafe { options.as_ref() }.ok_or_else(|| Failure::invalid("options is NULL"))?;
         // SAFETY: the caller's promise on the options' strings.
-        let (base_url, app_key, token) = unsafe {
+        let (base_url, title_id, app_key, token) = unsafe {
             (
                 str_arg(options.base_url, "base_url")?,
+                str_arg(options.title_id, "title_id")?,
                 str_arg(options.app_key, "app_key")?,
                 opt_str_arg(options.player_token, "player_token")?,
             )
         };
-        let mut config = ClientConfig::new(base_url, app_key);
+        let mut config = ClientConfig::new(base_url, title_id, app_key);
         config.player_token = token.map(str::to_owned);
         if options.timeout_ms > 0 {
             config.timeout = Duration::from_millis(u64::from(options.timeout_ms));
@@ -99,7 +103,9 @@ pub unsafe extern "C" fn plaza_client_free(client: *mut PlazaClient) {
 ///
 /// # Safety
 /// `client` is null or a live handle from `plaza_client_new`.
-pub(crate) unsafe fn with_client<'a>(client: *const PlazaClient) -> Result<&'a PlazaClient, Failure> {
+pub(crate) unsafe fn with_client<'a>(
+    client: *const PlazaClient,
+) -> Result<&'a PlazaClient, Failure> {
     // SAFETY: checked for null; live by the caller's promise.
     unsafe { client.as_ref() }.ok_or_else(|| Failure::invalid("client is NULL"))
 }

@@ -4,8 +4,7 @@
 use super::client::{PlazaClient, with_client};
 use super::error::{Failure, PlazaStatus, guard, quietly};
 use super::strings::{
-    bytes_arg, free_bytes, free_string, opt_c_string, opt_str_arg, str_arg, to_c_bytes,
-    to_c_string,
+    bytes_arg, free_bytes, free_string, opt_c_string, opt_str_arg, str_arg, to_c_bytes, to_c_string,
 };
 use crate::game::{app_data, encode_bytes};
 use crate::types::{GameCommentInput, GameOrder, GamePost, GamePostInput, GamePostsQuery};
@@ -297,7 +296,9 @@ pub unsafe extern "C" fn plaza_post_create_with_key(
         // SAFETY: the caller's promises, each pointer checked for null.
         unsafe {
             let handle = with_client(client)?;
-            let post = post.as_ref().ok_or_else(|| Failure::invalid("post is NULL"))?;
+            let post = post
+                .as_ref()
+                .ok_or_else(|| Failure::invalid("post is NULL"))?;
             if out.is_null() {
                 return Err(Failure::invalid("out is NULL"));
             }
@@ -331,8 +332,13 @@ pub unsafe extern "C" fn plaza_post_get(
             if out.is_null() {
                 return Err(Failure::invalid("out is NULL"));
             }
-            let thread = handle.runtime.block_on(handle.client.post(Id(post_id)))?;
-            put(out, Box::into_raw(Box::new(PlazaPost::from_post(&thread.post)?)))
+            let thread = handle
+                .runtime
+                .block_on(handle.client.post(Id(post_id), None))?;
+            put(
+                out,
+                Box::into_raw(Box::new(PlazaPost::from_post(&thread.post)?)),
+            )
         }
     })
 }

@@ -14,6 +14,7 @@ pub struct Answer {
     pub status: u16,
     pub body: &'static str,
     pub retry_after: Option<&'static str>,
+    pub etag: Option<&'static str>,
     /// Waited before answering (to run into the client's timeout).
     pub delay: Duration,
 }
@@ -24,12 +25,18 @@ impl Answer {
             status,
             body,
             retry_after: None,
+            etag: None,
             delay: Duration::ZERO,
         }
     }
 
     pub fn retry_after(mut self, value: &'static str) -> Self {
         self.retry_after = Some(value);
+        self
+    }
+
+    pub fn etag(mut self, value: &'static str) -> Self {
+        self.etag = Some(value);
         self
     }
 
@@ -113,6 +120,9 @@ async fn answer(State(script): State<Script>, req: Request) -> Response {
     headers.insert("content-type", "application/json".parse().unwrap());
     if let Some(after) = a.retry_after {
         headers.insert("retry-after", after.parse().unwrap());
+    }
+    if let Some(tag) = a.etag {
+        headers.insert("etag", tag.parse().unwrap());
     }
     (StatusCode::from_u16(a.status).unwrap(), headers, a.body).into_response()
 }

@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 fn client(plaza: &Plaza, token: &str) -> Client {
-    let mut config = ClientConfig::new(&plaza.url, "unused-by-the-json-api").with_player_token(token);
+    let mut config = ClientConfig::new(&plaza.url, "0005000010101E00", "unused-by-the-json-api")
+        .with_player_token(token);
     config.retry = RetryPolicy {
         max_attempts: 3,
         base_delay: Duration::from_millis(50),

@@ -61,7 +61,8 @@ pub fn faulty_writes(fault: Fault, count: usize, seen: Arc<AtomicUsize>) -> Rout
         router.layer(middleware::from_fn(move |req: Request, next: Next| {
             let seen = seen.clone();
             async move {
-                if req.method() != axum::http::Method::POST || !req.uri().path().ends_with("/posts") {
+                if req.method() != axum::http::Method::POST || !req.uri().path().ends_with("/posts")
+                {
                     return next.run(req).await;
                 }
                 let n = seen.fetch_add(1, Ordering::SeqCst);

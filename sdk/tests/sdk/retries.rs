@@ -2,8 +2,8 @@
 //! write keeps its one `Idempotency-Key` through all of its attempts.
 
 use crate::fake::{Answer, FakeServer};
-use plaza_sdk::{Client, ClientConfig, Error, RetryPolicy};
 use plaza_sdk::Method;
+use plaza_sdk::{Client, ClientConfig, Error, RetryPolicy};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -11,7 +11,8 @@ const OK: &str = r#"{"ok":true}"#;
 const UNAVAILABLE: &str = r#"{"error":"service_unavailable","message":"Try again."}"#;
 
 fn client(url: &str, attempts: u32) -> Client {
-    let mut config = ClientConfig::new(url, "app-key-1").with_player_token("player-token-1");
+    let mut config =
+        ClientConfig::new(url, "0005000010101E00", "app-key-1").with_player_token("player-token-1");
     config.timeout = Duration::from_millis(500);
     config.retry = RetryPolicy {
         max_attempts: attempts,
@@ -60,8 +61,7 @@ async fn a_write_answered_503_then_201_is_sent_again_after_retry_after_with_the_
 async fn a_429_a_502_and_a_lost_connection_are_each_retried_with_the_same_key() {
     let server = FakeServer::start(
         vec![
-            Answer::new(429, r#"{"error":"rate_limited","message":"Slow down."}"#)
-                .retry_after("0"),
+            Answer::new(429, r#"{"error":"rate_limited","message":"Slow down."}"#).retry_after("0"),
             Answer::new(502, "<html>Bad gateway</html>"),
             Answer::new(201, OK),
         ],
@@ -72,7 +72,10 @@ async fn a_429_a_502_and_a_lost_connection_are_each_retried_with_the_same_key() 
     let keys = server.keys();
     // The dropped connection never reached the router; the three answers did.
     assert_eq!(keys.len(), 3, "{keys:?}");
-    assert!(keys.iter().all(|k| k.is_some() && *k == keys[0]), "{keys:?}");
+    assert!(
+        keys.iter().all(|k| k.is_some() && *k == keys[0]),
+        "{keys:?}"
+    );
 }
 
 #[tokio::test]
@@ -146,8 +149,11 @@ async fn attempts_run_out_with_the_last_answer_as_the_error() {
 
 #[tokio::test]
 async fn a_retry_after_beyond_the_patience_ends_the_call_at_once() {
-    let server =
-        FakeServer::start(vec![Answer::new(503, UNAVAILABLE).retry_after("3600")], false).await;
+    let server = FakeServer::start(
+        vec![Answer::new(503, UNAVAILABLE).retry_after("3600")],
+        false,
+    )
+    .await;
     let started = Instant::now();
     let e = write(&client(&server.url, 4)).await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(2));
@@ -183,4 +189,23 @@ async fn nobody_listening_is_a_network_error_after_the_retries() {
         .await
         .unwrap_err();
     assert!(matches!(e, Error::Network(_)), "{e:?}");
+}
+
+#[tokio::test]
+async fn a_poll_that_changed_nothing_is_a_304_answered_from_the_last_body() {
+    let server = FakeServer::start(
+        vec![
+            Answer::new(200, r#"{"posts":[],"next_cursor":null}"#).etag("\"v1\""),
+            Answer::new(304, ""),
+        ],
+        false,
+    )
+    .await;
+    let client = client(&server.url, 1);
+    let first: Value = client.get_json("/api/list").await.unwrap();
+    let second: Value = client.get_json("/api/list").await.unwrap();
+    assert_eq!(first, second);
+    let received = server.received();
+    assert!(received[0].headers.get("if-none-match").is_none());
+    assert_eq!(received[1].headers["if-none-match"], "\"v1\"");
 }
