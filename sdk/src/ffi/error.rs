@@ -183,3 +183,19 @@ pub extern "C" fn plaza_status_name(status: i32) -> *const c_char {
         .unwrap_or(c"PLAZA_STATUS_UNKNOWN")
         .as_ptr()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_inside_a_call_becomes_a_status_and_a_message() {
+        let status = guard(|| panic!("boom"));
+        assert_eq!(status, PlazaStatus::Panic);
+        let message = with_last(|f| f.message.clone()).unwrap();
+        assert!(message.contains("boom"), "{message}");
+        quietly(|| panic!("a free that panics"));
+        assert_eq!(guard(|| Ok(())), PlazaStatus::Ok);
+        assert!(with_last(|f| f.message.clone()).is_none());
+    }
+}

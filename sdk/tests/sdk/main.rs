@@ -2,6 +2,7 @@
 //! current, the game API against a Plaza started in this process, and the C example built with
 //! `cc` and run against it.
 
+mod c_abi;
 mod fake;
 mod header;
 mod idempotency;
