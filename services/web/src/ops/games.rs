@@ -295,3 +295,128 @@ fn matches(p: &Post, f: &PostQuery) -> bool {
         && !(f.without_spoilers && p.spoiler)
         && !(f.only_drawings && p.drawing.is_none())
 }
+
+/// A post of `title` (in one of its communities): 404 `not_found` when missing or deleted,
+/// 403 `community_not_in_title` when another title's.
+pub async fn title_post(state: &AppState, title: &Title, post_id: Id) -> Result<Post> {
+    let post = state.timeline.post(post_id).await?;
+    if post.deleted {
+        return Err(Error::NotFound("post"));
+    }
+    title_community(state, title, Some(post.community_id)).await?;
+    Ok(post)
+}
+
+/// A post of `title` with its first page of comments, as `viewer` sees them.
+pub async fn thread(
+    state: &AppState,
+    viewer: Option<&User>,
+    title: &Title,
+    post_id: Id,
+    cursor: Option<String>,
+) -> Result<(PostView, Page<crate::views::CommentView>)> {
+    let post = title_post(state, title, post_id).await?;
+    let view = post_view(state, viewer, post).await?;
+    let comments = super::feeds::comments(state, viewer, post_id, cursor).await?;
+    Ok((view, comments))
+}
+
+/// A player comments from a game on a post of `title`.
+pub async fn comment(
+    state: &AppState,
+    user: &User,
+    title: &Title,
+    post_id: Id,
+    input: &WriteInput,
+    platform: &str,
+) -> Result<crate::views::CommentView> {
+    title_post(state, title, post_id).await?;
+    super::posts::comment_view(state, user, post_id, input, platform).await
+}
+
+/// A player gives or takes back a Yeah from a game on a post of `title`.
+pub async fn yeah(
+    state: &AppState,
+    user: &User,
+    title: &Title,
+    post_id: Id,
+    give: bool,
+) -> Result<plaza_types::empathy::YeahOutcome> {
+    title_post(state, title, post_id).await?;
+    super::posts::yeah(
+        state,
+        user,
+        plaza_types::empathy::TargetKind::Post,
+        post_id,
+        give,
+    )
+    .await
+}
+
+/// A post as a game shows it (app_data as base64).
+pub fn game_post(v: PostView) -> plaza_types::api::game::GamePost {
+    use base64::Engine;
+    let game = v.game.unwrap_or_default();
+    plaza_types::api::game::GamePost {
+        id: v.id,
+        community_id: v.community.id,
+        title_id: (!game.title_id.is_empty()).then_some(game.title_id),
+        author: plaza_types::api::game::GamePlayer {
+            id: v.author.id,
+            username: v.author.username,
+            display_name: v.author.display_name,
+        },
+        body: v.body,
+        feeling: v.feeling,
+        spoiler: v.spoiler,
+        topic_tag: v.topic_tag,
+        drawing_url: v.drawing_url,
+        screenshot_url: v.screenshot_url,
+        screenshot_thumb_url: v.screenshot_thumb_url,
+        app_data: game
+            .app_data
+            .map(|d| base64::engine::general_purpose::STANDARD.encode(d)),
+        search_keys: game.search_keys,
+        is_autopost: game.is_autopost,
+        is_app_jumpable: game.is_app_jumpable,
+        yeah_count: v.yeah_count,
+        yeahed_by_me: v.yeahed_by_me,
+        comment_count: v.comment_count,
+        created_at: v.created_at,
+        url: v.url,
+    }
+}
+
+/// A comment as a game shows it.
+pub fn game_comment(c: crate::views::CommentView) -> plaza_types::api::game::GameComment {
+    plaza_types::api::game::GameComment {
+        id: c.id,
+        post_id: c.post_id,
+        author: plaza_types::api::game::GamePlayer {
+            id: c.author.id,
+            username: c.author.username,
+            display_name: c.author.display_name,
+        },
+        body: c.body,
+        feeling: c.feeling,
+        spoiler: c.spoiler,
+        drawing_url: c.drawing_url,
+        yeah_count: c.yeah_count,
+        created_at: c.created_at,
+    }
+}
+
+/// A page of posts as a game shows them.
+pub fn game_posts(page: Page<PostView>) -> plaza_types::api::game::GamePostList {
+    plaza_types::api::game::GamePostList {
+        posts: page.items.into_iter().map(game_post).collect(),
+        next_cursor: page.next_cursor,
+    }
+}
+
+/// The account named `username`: 404 `not_found` when there is none.
+pub async fn player_named(state: &AppState, username: &str) -> Result<User> {
+    crate::cache::user_by_name(state, username)
+        .await?
+        .ok_or(Error::NotFound("user"))
+}

@@ -8,6 +8,7 @@ pub mod games;
 pub mod join;
 pub mod posts;
 pub mod social;
+pub mod titles;
 
 use crate::limits::{Action, Scope};
 use crate::{AppState, Error, Result};
