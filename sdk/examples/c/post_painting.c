@@ -83,7 +83,7 @@ int main(int argc, char **argv) {
     printf("app_data %zu bytes ", made->app_data_len);
     print_hex(made->app_data, made->app_data_len);
     printf("\n");
-    long long my_post = (long long)made->id;
+    int64_t me = made->author_id;
     plaza_post_free(made);
 
     PlazaPostList *list = NULL;
@@ -96,7 +96,7 @@ int main(int argc, char **argv) {
         printf("post %lld by %s: \"%s\" yeahs %lld app_data %zu bytes%s\n", (long long)p->id,
                p->author_username, p->body, (long long)p->yeah_count, p->app_data_len,
                p->is_app_jumpable ? " (open in game)" : "");
-        if (other == 0 && p->id != my_post && !p->yeahed_by_me) other = p->id;
+        if (other == 0 && p->author_id != me && !p->yeahed_by_me) other = p->id;
     }
     plaza_post_list_free(list);
 

@@ -181,7 +181,9 @@ async fn plazas_refusal_is_rejected_with_its_code_and_a_success_clears_the_error
         assert_eq!(keys, ["a", "b"]);
         assert!(p.topic_tag.is_null() && p.screenshot_url.is_null());
         assert_eq!(
-            unsafe { CStr::from_ptr(p.author_username) }.to_str().unwrap(),
+            unsafe { CStr::from_ptr(p.author_username) }
+                .to_str()
+                .unwrap(),
             "ann"
         );
         assert_eq!(

@@ -4,6 +4,7 @@
 
 mod c_abi;
 mod fake;
+mod game;
 mod header;
 mod idempotency;
 mod plaza;

@@ -6,9 +6,12 @@ use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use plaza::stack::{RouterHook, Service};
+use plaza_sdk::{Client, ClientConfig};
 use plaza_test_support::Api;
+use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 pub const ALL: [Service; 5] = [
     Service::Timeline,
@@ -18,10 +21,15 @@ pub const ALL: [Service; 5] = [
     Service::Web,
 ];
 
+/// The title every test registers.
+pub const TITLE: &str = "0005000010101E00";
+
 pub struct Plaza {
     pub api: Api,
     pub url: String,
-    _running: plaza::Running,
+    /// The app key issued for [`TITLE`] by an admin.
+    pub key: String,
+    running: plaza::Running,
     _dir: tempfile::TempDir,
 }
 
@@ -32,12 +40,74 @@ impl Plaza {
         let config = plaza::Config::for_tests(dir.path(), Some(url));
         let running = plaza::start(&config, &ALL, hook).await.unwrap();
         let url = format!("http://{}", running.web.unwrap());
-        Plaza {
+        let mut plaza = Plaza {
             api: Api::new(url.clone(), reqwest::Client::new()),
             url,
-            _running: running,
+            key: String::new(),
+            running,
             _dir: dir,
-        }
+        };
+        plaza.key = plaza.register_title().await;
+        plaza
+    }
+
+    /// An admin registers [`TITLE`] and issues an app key, as in the admin API.
+    async fn register_title(&self) -> String {
+        let admin = self.api.sign_up("admin").await;
+        let db = &self.running.db;
+        let user = plaza_web::db::users::by_username(db, "admin")
+            .await
+            .unwrap()
+            .unwrap();
+        plaza_web::db::users::make_admin(db, user.id, None)
+            .await
+            .unwrap();
+        let (status, body) = self
+            .api
+            .post(
+                "/api/v1/admin/titles",
+                Some(&admin),
+                json!({"title_id": TITLE, "name": "Plaza Painter", "platform": "pc"}),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        let (status, body) = self
+            .api
+            .post(
+                &format!("/api/v1/admin/titles/{TITLE}/app_keys"),
+                Some(&admin),
+                json!({"label": "tests"}),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        body["key"].as_str().unwrap().to_owned()
+    }
+
+    /// A client of the title with no player.
+    pub fn game(&self) -> Client {
+        Client::new(&self.config()).unwrap()
+    }
+
+    pub fn config(&self) -> ClientConfig {
+        let mut config = ClientConfig::new(&self.url, TITLE, &self.key);
+        config.retry.base_delay = Duration::from_millis(50);
+        config
+    }
+
+    /// Signs `name` up on the site and in through the game API; the player's token.
+    pub async fn player_token(&self, name: &str) -> String {
+        self.api.sign_up(name).await;
+        self.game()
+            .sign_in_player(name, "password1")
+            .await
+            .unwrap()
+            .token
+    }
+
+    /// A client of the title acting for `name` (who signs up).
+    pub async fn player(&self, name: &str) -> Client {
+        let token = self.player_token(name).await;
+        Client::new(&self.config().with_player_token(token)).unwrap()
     }
 }
 
