@@ -3,6 +3,7 @@
 //! `cc` and run against it.
 
 mod c_abi;
+mod c_example;
 mod fake;
 mod game;
 mod header;
