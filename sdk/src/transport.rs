@@ -14,6 +14,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+/// Per read (path and query): the answer's `ETag` and body.
+type EtagCache = HashMap<String, (HeaderValue, Vec<u8>)>;
+
 /// The most answers kept for `If-None-Match` (a game polls a handful of lists).
 const ETAG_CACHE_MAX: usize = 64;
 
@@ -119,7 +122,7 @@ pub(crate) struct Transport {
     config: ClientConfig,
     /// The last answer to each read that had an `ETag`: a poll that changed nothing is a 304
     /// without a body, answered from here.
-    etags: Arc<Mutex<HashMap<String, (HeaderValue, Vec<u8>)>>>,
+    etags: Arc<Mutex<EtagCache>>,
 }
 
 impl Transport {
@@ -234,13 +237,13 @@ impl Transport {
                 if let Some((_, body)) = etags.get(&key) {
                     return Ok(body.clone());
                 }
-            } else if status.is_success() {
-                if let Some(tag) = etag {
-                    if etags.len() >= ETAG_CACHE_MAX && !etags.contains_key(&key) {
-                        etags.clear();
-                    }
-                    etags.insert(key, (tag, bytes.clone()));
+            } else if status.is_success()
+                && let Some(tag) = etag
+            {
+                if etags.len() >= ETAG_CACHE_MAX && !etags.contains_key(&key) {
+                    etags.clear();
                 }
+                etags.insert(key, (tag, bytes.clone()));
             }
         }
         if status.is_success() {

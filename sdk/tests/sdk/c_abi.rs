@@ -237,7 +237,7 @@ fn an_error_belongs_to_the_thread_that_made_it() {
         unsafe { plaza_client_new(null(), &mut client) },
         PlazaStatus::InvalidArgument
     );
-    let other = std::thread::spawn(|| last_error()).join().unwrap();
+    let other = std::thread::spawn(last_error).join().unwrap();
     assert_eq!(other, (None, None, 0));
     assert!(last_error().1.is_some());
 }
