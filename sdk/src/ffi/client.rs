@@ -72,9 +72,17 @@ pub unsafe extern "C" fn plaza_client_new(
             .enable_all()
             .build()
             .map_err(|e| Failure::invalid(format!("no runtime could be started: {e}")))?;
-        let client = {
+        let made = {
             let _context = runtime.enter();
-            Client::new(&config)?
+            Client::new(&config)
+        };
+        let client = match made {
+            Ok(c) => c,
+            Err(e) => {
+                // Dropped without waiting, so that this is safe from any thread.
+                runtime.shutdown_background();
+                return Err(e.into());
+            }
         };
         let handle = Box::new(PlazaClient { runtime, client });
         // SAFETY: `out` is not null and writable by the caller's promise.
