@@ -244,8 +244,14 @@ fn pages() -> Router<AppState> {
             "/admin/titles/{title_id}/app_keys",
             post(titles::admin_issue_key),
         )
-        .route("/admin/app_keys/{id}/revoke", post(titles::admin_revoke_key))
-        .route("/admin/app_keys/{id}/rotate", post(titles::admin_rotate_key))
+        .route(
+            "/admin/app_keys/{id}/revoke",
+            post(titles::admin_revoke_key),
+        )
+        .route(
+            "/admin/app_keys/{id}/rotate",
+            post(titles::admin_rotate_key),
+        )
         .route(
             "/settings/games",
             get(titles::settings).post(titles::new_code),

@@ -96,7 +96,17 @@ pub async fn register(state: &AppState, user: &User, input: &TitleInput) -> Resu
 }
 
 fn title_exists() -> Error {
-    Error::conflict("title_exists", "A title with that id is registered already.")
+    Error::conflict(
+        "title_exists",
+        "A title with that id is registered already.",
+    )
+}
+
+/// A registered title, for an admin (the admin check comes first, so that nobody else learns
+/// which titles exist).
+pub async fn admin_title(state: &AppState, user: &User, title_id: &str) -> Result<Title> {
+    admin_only(user)?;
+    super::games::title(state, title_id).await
 }
 
 /// Adds a sub-community to a title (admins only).
@@ -193,7 +203,12 @@ fn label(text: &str) -> Result<String> {
     Ok(t.to_owned())
 }
 
-fn new_key(state: &AppState, user: &User, title_id: &str, label: String) -> Result<(AppKey, String)> {
+fn new_key(
+    state: &AppState,
+    user: &User,
+    title_id: &str,
+    label: String,
+) -> Result<(AppKey, String)> {
     let secret = crate::auth::new_secret()?;
     let key = AppKey {
         id: state.ids.next_id(),
@@ -320,10 +335,14 @@ pub async fn link_player(
         .filter(|c| c.is_ascii_alphanumeric())
         .map(|c| c.to_ascii_uppercase())
         .collect();
+    // Guessing is limited per address (like sign-ins), not per key: all of a game's players
+    // link through one key.
+    let client =
+        crate::client::current().map_or_else(|| format!("key:{}", key.id), |ip| ip.to_string());
     super::limit(
         state,
         crate::limits::Action::SignIn,
-        &[&format!("link:{}", key.id)],
+        &[&format!("link:{client}")],
     )
     .await?;
     let user = match titles::take_link_code(&state.db, &crate::auth::token_hash(&normal)).await? {
