@@ -3,7 +3,7 @@
 //! `docs/openapi.json` is checked against it by a test (`PLAZA_UPDATE_OPENAPI=1 cargo test -p
 //! plaza-web openapi` rewrites it).
 
-use crate::handlers::api::{accounts, communities, notifications, posts, users};
+use crate::handlers::api::{accounts, communities, filters, notifications, posts, users};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use plaza_types::ErrorBody;
@@ -67,6 +67,12 @@ forbidden, 404 not found, 409 conflict, 413 too large, 415 wrong content type, 4
         notifications::unread,
         notifications::mark_read,
         notifications::stream,
+        filters::list_words,
+        filters::add_word,
+        filters::remove_word,
+        filters::list_ranges,
+        filters::add_range,
+        filters::remove_range,
     ),
     components(schemas(ErrorBody)),
     modifiers(&Contract)
@@ -81,6 +87,12 @@ const ACCESS: &[(&str, &str)] = &[
     ("update_community", "admin"),
     ("delete_post", "owner"),
     ("delete_comment", "owner"),
+    ("list_word_filters", "admin"),
+    ("create_word_filter", "admin"),
+    ("delete_word_filter", "admin"),
+    ("list_banned_ranges", "admin"),
+    ("create_banned_range", "admin"),
+    ("delete_banned_range", "admin"),
 ];
 
 /// What every operation shares: the bearer scheme, the error body as the answer for every

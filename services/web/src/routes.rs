@@ -1,7 +1,7 @@
 //! Every URL of the web service: pages, the JSON API, static files and health.
 
 use crate::AppState;
-use crate::handlers::api::{accounts, communities, notifications, posts, users};
+use crate::handlers::api::{accounts, communities, filters, notifications, posts, users};
 use crate::handlers::{health, pages};
 use axum::Router;
 use axum::extract::Request;
@@ -133,6 +133,22 @@ fn api() -> Router<AppState> {
         .route("/notifications/unread_count", get(notifications::unread))
         .route("/notifications/stream", get(notifications::stream))
         .route("/notifications/read", post(notifications::mark_read))
+        .route(
+            "/admin/word_filters",
+            get(filters::list_words).post(filters::add_word),
+        )
+        .route(
+            "/admin/word_filters/{id}",
+            axum::routing::delete(filters::remove_word),
+        )
+        .route(
+            "/admin/banned_ranges",
+            get(filters::list_ranges).post(filters::add_range),
+        )
+        .route(
+            "/admin/banned_ranges/{id}",
+            axum::routing::delete(filters::remove_range),
+        )
 }
 
 fn pages() -> Router<AppState> {

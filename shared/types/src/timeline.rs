@@ -174,3 +174,13 @@ pub struct MediaKeys {
 pub const MAX_FEED_AUTHORS: usize = 1001;
 /// The most excluded authors one query may name (blocked plus blocked-by, each capped at 1000).
 pub const MAX_EXCLUDED_AUTHORS: usize = 2000;
+
+/// Everything one author wrote that is not deleted (for their data export), newest first.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct AuthorContent {
+    pub posts: Vec<Post>,
+    pub comments: Vec<Comment>,
+}
+
+/// The most posts, and the most comments, one author's export or erasure reads at once.
+pub const MAX_AUTHOR_ITEMS: u32 = 100_000;

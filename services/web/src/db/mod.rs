@@ -1,12 +1,14 @@
 //! The web service's tables: accounts, sessions, communities, favourites, follows and blocks.
 
 pub mod blocks;
+pub mod banned_ranges;
 pub mod communities;
 pub mod favourites;
 pub mod follows;
 pub mod idempotency;
 pub mod sessions;
 pub mod users;
+pub mod word_filters;
 
 use plaza_storage::sqlx::any::AnyArguments;
 use plaza_storage::sqlx::query::Query;

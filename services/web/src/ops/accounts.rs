@@ -18,6 +18,7 @@ pub async fn sign_up(
     let username = validate::username(username.trim())?;
     let password = validate::password(password)?;
     super::limit(state, Action::SignUp, &[&format!("ip:{client}")]).await?;
+    super::filters::check_sign_up(state, client).await?;
     if users::by_username(&state.db, username).await?.is_some() {
         return Err(taken());
     }
@@ -151,8 +152,12 @@ pub async fn update_profile(
         Some(l) => self::language(l)?,
         None => user.language.clone(),
     };
+    let held = super::filters::check(state, None, &[&display_name, &bio]).await?;
     users::update_profile(&state.db, user.id, &display_name, &bio, &language).await?;
     crate::cache::forget_user(state, &user.username).await;
+    if held {
+        super::filters::hold(state, super::filters::HeldTarget::Account(user.id)).await?;
+    }
     users::by_id(&state.db, user.id)
         .await?
         .ok_or(Error::NotFound("user"))

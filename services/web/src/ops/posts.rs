@@ -1,5 +1,6 @@
 //! Posting, commenting, deleting and Yeahs.
 
+use super::filters;
 use crate::db::blocks;
 use crate::db::users::User;
 use crate::limits::Action;
@@ -41,6 +42,9 @@ pub async fn create_post(
     crate::cache::community(state, community_id)
         .await?
         .ok_or(Error::NotFound("community"))?;
+    let alt = drawing_alt.as_deref().filter(|_| painting.is_some());
+    let texts = [&body[..], topic_tag.as_deref().unwrap_or(""), alt.unwrap_or("")];
+    let held = filters::check(state, Some(community_id), &texts).await?;
     let drawing = match painting {
         Some(p) => Some(crate::media::store_drawing(state, p.to_owned()).await?),
         None => None,
@@ -65,7 +69,11 @@ pub async fn create_post(
         screenshot,
         idempotency_key: write_key(),
     };
-    Ok(state.timeline.create_post(&post).await?)
+    let post = state.timeline.create_post(&post).await?;
+    if held {
+        filters::hold(state, filters::HeldTarget::Post(post.id)).await?;
+    }
+    Ok(post)
 }
 
 /// Deletes one's own post, or any post as an admin.
@@ -123,6 +131,8 @@ pub async fn comment(
     if blocks::between(&state.db, user.id, post.author_id).await? {
         return Err(blocked());
     }
+    let alt = drawing_alt.as_deref().filter(|_| painting.is_some());
+    let held = filters::check(state, Some(post.community_id), &[&body, alt.unwrap_or("")]).await?;
     let drawing = match painting {
         Some(p) => Some(crate::media::store_drawing(state, p.to_owned()).await?),
         None => None,
@@ -140,7 +150,11 @@ pub async fn comment(
         drawing,
         idempotency_key: write_key(),
     };
-    Ok(state.timeline.create_comment(post_id, &comment).await?)
+    let comment = state.timeline.create_comment(post_id, &comment).await?;
+    if held {
+        filters::hold(state, filters::HeldTarget::Comment(comment.id)).await?;
+    }
+    Ok(comment)
 }
 
 /// Gives or takes back a Yeah on a post or comment.

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod communities;
+pub mod filters;
 pub mod notifications;
 pub mod posts;
 pub mod users;
