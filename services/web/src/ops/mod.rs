@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod communities;
 pub mod feeds;
 pub mod join;
+pub mod moderation;
 pub mod posts;
 pub mod social;
 
