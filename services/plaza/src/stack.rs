@@ -348,6 +348,7 @@ pub async fn start(
             media_url: config.media_url.clone(),
             rates: config.rate_limits.rates(),
             admins: config.admins.clone(),
+            moderation: config.moderation,
         };
         let parts = plaza_web::Parts {
             db: db.clone(),

@@ -54,6 +54,8 @@ fn shared_first_page(query: &PostQuery) -> Option<Id> {
             author_ids: None,
             exclude_author_ids,
             cursor: None,
+            include_moderated: false,
+            include_moderated_of: None,
             ..
         } if exclude_author_ids.is_empty() => Some(*community),
         _ => None,

@@ -8,6 +8,7 @@ pub mod error;
 pub mod health;
 pub mod id;
 pub mod jobs;
+pub mod moderation;
 pub mod notification;
 pub mod pages;
 pub mod timeline;

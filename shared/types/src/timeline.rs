@@ -63,6 +63,12 @@ pub struct Post {
     /// The post's screenshot, if it has one.
     #[serde(default)]
     pub screenshot: Option<ScreenshotRef>,
+    /// Whether moderation hid it (then only moderators and the author see it).
+    #[serde(default)]
+    pub moderation: crate::moderation::ModerationState,
+    /// Why moderation hid it, as its author is told.
+    #[serde(default)]
+    pub moderation_reason: Option<String>,
 }
 
 /// A comment to create on a post.
@@ -107,6 +113,12 @@ pub struct Comment {
     /// The author's description of the drawing, if they wrote one.
     #[serde(default)]
     pub drawing_alt: Option<String>,
+    /// Whether moderation hid it (then only moderators and the author see it).
+    #[serde(default)]
+    pub moderation: crate::moderation::ModerationState,
+    /// Why moderation hid it, as its author is told.
+    #[serde(default)]
+    pub moderation_reason: Option<String>,
 }
 
 /// Which posts a feed shows: one community, a set of authors, or both; newest first.
@@ -122,6 +134,12 @@ pub struct PostQuery {
     /// Only posts with a drawing (a community's "Drawings" tab).
     #[serde(default)]
     pub only_drawings: bool,
+    /// Also posts that moderation hid (a moderator's view).
+    #[serde(default)]
+    pub include_moderated: bool,
+    /// Also the posts of this author that moderation hid (an author looking at their own posts).
+    #[serde(default)]
+    pub include_moderated_of: Option<Id>,
 }
 
 /// Which comments of a post to list, oldest first.
@@ -129,6 +147,12 @@ pub struct PostQuery {
 pub struct CommentQuery {
     #[serde(default)]
     pub exclude_author_ids: Vec<Id>,
+    /// Also comments that moderation hid (a moderator's view).
+    #[serde(default)]
+    pub include_moderated: bool,
+    /// Also the comments of this author that moderation hid (the author's own).
+    #[serde(default)]
+    pub include_moderated_of: Option<Id>,
     pub cursor: Option<String>,
     pub limit: Option<u32>,
 }

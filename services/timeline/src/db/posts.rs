@@ -2,6 +2,7 @@
 
 use plaza_storage::sqlx::{self, AssertSqlSafe};
 use plaza_storage::{Count, Db, Dialect, IdCount, Keyset, narrow, push_in, push_not_in};
+use plaza_types::moderation::{ModerationChange, ModerationState};
 use plaza_types::timeline::{CommentCount, Post, PostQuery, ScreenshotRef};
 use plaza_types::{Cursor, Id, Page, page_limit};
 
@@ -9,8 +10,8 @@ use crate::Result;
 
 const COLUMNS: &str = "p.id, p.region, p.community_id, p.author_id, p.body, p.feeling, p.spoiler, \
      p.topic_tag, p.platform, p.deleted_at, p.created_at, p.drawing_key, p.drawing_alt, \
-     p.screenshot_key, p.screenshot_width, p.screenshot_height, \
-     (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id AND c.deleted_at IS NULL) AS comment_count";
+     p.screenshot_key, p.screenshot_width, p.screenshot_height, p.moderation, p.moderation_reason, \
+     (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id AND c.deleted_at IS NULL AND c.moderation = 0) AS comment_count";
 
 /// A `posts` row as [`COLUMNS`] reads it.
 #[derive(Debug, sqlx::FromRow)]
@@ -33,6 +34,8 @@ struct PostRow {
     screenshot_key: Option<String>,
     screenshot_width: Option<i64>,
     screenshot_height: Option<i64>,
+    moderation: i64,
+    moderation_reason: Option<String>,
     #[sqlx(try_from = "i64")]
     comment_count: Count,
 }
@@ -65,6 +68,8 @@ impl TryFrom<PostRow> for Post {
             drawing: row.drawing_key,
             drawing_alt: row.drawing_alt,
             screenshot,
+            moderation: ModerationState::from_code(row.moderation),
+            moderation_reason: row.moderation_reason,
         })
     }
 }
@@ -152,7 +157,7 @@ pub async fn comment_counts(
     exclude: &[Id],
 ) -> Result<Vec<CommentCount>, sqlx::Error> {
     let mut sql = plaza_storage::sql(
-        "SELECT post_id AS id, COUNT(*) AS n FROM comments WHERE deleted_at IS NULL",
+        "SELECT post_id AS id, COUNT(*) AS n FROM comments WHERE deleted_at IS NULL AND moderation = 0",
     );
     push_not_in(&mut sql, "author_id", exclude);
     sql.push(" AND ");
@@ -180,6 +185,73 @@ pub async fn mark_deleted(db: &Db, id: Id) -> Result<(), sqlx::Error> {
     .execute(&db.pool)
     .await?;
     Ok(())
+}
+
+/// Changes a post's moderation state, reason or spoiler mark (only what `change` gives); with
+/// `only_if_visible`, only while it is visible. Whether the row changed.
+pub async fn moderate(db: &Db, id: Id, change: &ModerationChange) -> Result<bool, sqlx::Error> {
+    moderate_row(db, "posts", id, change).await
+}
+
+/// The one UPDATE behind [`moderate`] and the comments' equivalent (the same columns).
+pub(crate) async fn moderate_row(
+    db: &Db,
+    table: &'static str,
+    id: Id,
+    change: &ModerationChange,
+) -> Result<bool, sqlx::Error> {
+    let mut sql = plaza_storage::sql(&format!("UPDATE {table} SET id = id"));
+    if let Some(state) = change.state {
+        sql.push(", moderation = ").push_bind(state.code());
+        sql.push(", moderation_reason = ")
+            .push_bind(change.reason.clone().filter(|_| !state.is_visible()));
+    }
+    if let Some(spoiler) = change.spoiler {
+        sql.push(", spoiler = ").push_bind(i64::from(spoiler));
+    }
+    sql.push(" WHERE id = ").push_bind(id.0);
+    if change.only_if_visible {
+        sql.push(" AND moderation = 0");
+    }
+    Ok(sql.build().execute(&db.pool).await?.rows_affected() == 1)
+}
+
+/// Sets the moderation state of every post and comment `author` wrote in `region` (a ban that
+/// hides an account's content, or lifting it): rows of other regions are theirs to change.
+/// Content a moderator already hid or removed keeps that decision. The communities touched.
+pub async fn moderate_author(
+    db: &Db,
+    author: Id,
+    region: u8,
+    state: ModerationState,
+    reason: Option<&str>,
+) -> Result<(u64, Vec<Id>), sqlx::Error> {
+    let (from, to) = if state.is_visible() {
+        (ModerationState::Hidden.code(), state.code())
+    } else {
+        (ModerationState::Visible.code(), state.code())
+    };
+    let mut changed = 0;
+    for table in ["posts", "comments"] {
+        changed += sqlx::query(AssertSqlSafe(format!(
+            "UPDATE {table} SET moderation = ?, moderation_reason = ? \
+             WHERE author_id = ? AND region = ? AND moderation = ?"
+        )))
+        .bind(to)
+        .bind(reason.filter(|_| !state.is_visible()))
+        .bind(author.0)
+        .bind(i64::from(region))
+        .bind(from)
+        .execute(&db.pool)
+        .await?
+        .rows_affected();
+    }
+    let communities: Vec<i64> =
+        sqlx::query_scalar("SELECT DISTINCT community_id FROM posts WHERE author_id = ? LIMIT 1000")
+            .bind(author.0)
+            .fetch_all(&db.pool)
+            .await?;
+    Ok((changed, communities.into_iter().map(Id).collect()))
 }
 
 /// Feeds naming more authors than this (an activity feed) first look for their page in recent
@@ -250,6 +322,13 @@ async fn select(
         push_in(&mut sql, "p.author_id", authors.iter().map(|a| a.0));
     }
     push_not_in(&mut sql, "p.author_id", &query.exclude_author_ids);
+    if !query.include_moderated {
+        sql.push(" AND (p.moderation = 0");
+        if let Some(author) = query.include_moderated_of {
+            sql.push(" OR p.author_id = ").push_bind(author.0);
+        }
+        sql.push(")");
+    }
     if let Some(after) = after {
         sql.push(" AND p.id > ").push_bind(after);
     }
@@ -282,6 +361,8 @@ mod tests {
             drawing: None,
             drawing_alt: None,
             screenshot: None,
+            moderation: ModerationState::Visible,
+            moderation_reason: None,
         };
         insert(&db, &post, None).await.unwrap();
         assert_eq!(get(&db, post.id).await.unwrap().unwrap().feeling, 1);

@@ -2,4 +2,5 @@
 
 pub mod comments;
 pub mod health;
+pub mod moderation;
 pub mod posts;

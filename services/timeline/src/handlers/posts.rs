@@ -71,6 +71,8 @@ pub async fn create(
         drawing,
         drawing_alt,
         screenshot: new.screenshot,
+        moderation: Default::default(),
+        moderation_reason: None,
     };
     match (db::insert(&state.db, &post, key).await, key) {
         (Ok(()), _) => {}

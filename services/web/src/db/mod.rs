@@ -1,4 +1,5 @@
-//! The web service's tables: accounts, sessions, communities, favourites, follows and blocks.
+//! The web service's tables: accounts, sessions, communities, favourites, follows, blocks and
+//! moderation (moderators, reports, the moderation log, suspensions).
 
 pub mod blocks;
 pub mod banned_ranges;
@@ -6,7 +7,11 @@ pub mod communities;
 pub mod favourites;
 pub mod follows;
 pub mod idempotency;
+pub mod moderation_log;
+pub mod moderators;
+pub mod reports;
 pub mod sessions;
+pub mod suspensions;
 pub mod users;
 pub mod word_filters;
 

@@ -86,6 +86,13 @@ pub async fn sign_in(
     match users::with_password(&state.db, username.trim()).await? {
         Some((user, hash)) => {
             if state.passwords.verify(password.to_owned(), hash).await? {
+                // A banned account is told why instead of getting a session; a suspended one
+                // may sign in to read (its writes are refused).
+                if let Some(s) = super::moderation::is_suspended(state, user.id).await?
+                    && s.until.is_none()
+                {
+                    return Err(super::moderation::suspended_error(&s));
+                }
                 Ok(user)
             } else {
                 Err(Error::BadCredentials)

@@ -103,6 +103,10 @@ async fn live_post(state: &AppState, post_id: Id) -> Result<Post> {
             "That post has been deleted.",
         ));
     }
+    // Moderation hid it: nobody interacts with it until a moderator restores it.
+    if !post.moderation.is_visible() {
+        return Err(Error::NotFound("post"));
+    }
     Ok(post)
 }
 
@@ -182,6 +186,9 @@ pub async fn yeah(
         }
         TargetKind::Comment => {
             let comment = state.timeline.comment(target_id).await?;
+            if !comment.moderation.is_visible() {
+                return Err(Error::NotFound("comment"));
+            }
             if comment.deleted {
                 return Err(Error::conflict(
                     "comment_deleted",
