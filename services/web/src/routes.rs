@@ -206,6 +206,22 @@ fn pages() -> Router<AppState> {
             "/admin/communities/{id}/edit",
             get(admin::edit).post(admin::update),
         )
+        .route(
+            "/admin/word_filters",
+            get(pages::filters::words).post(pages::filters::add_word),
+        )
+        .route(
+            "/admin/word_filters/{id}/delete",
+            post(pages::filters::remove_word),
+        )
+        .route(
+            "/admin/banned_ranges",
+            get(pages::filters::ranges).post(pages::filters::add_range),
+        )
+        .route(
+            "/admin/banned_ranges/{id}/delete",
+            post(pages::filters::remove_range),
+        )
 }
 
 async fn fallback(req: Request) -> Response {

@@ -16,6 +16,7 @@ mod blocking;
 mod comment_deletion;
 mod communities;
 mod errors;
+mod filters;
 mod helpers;
 mod idempotency;
 mod jobs;

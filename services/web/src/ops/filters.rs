@@ -9,6 +9,7 @@ use ipnet::IpNet;
 use plaza_types::api::filters::{
     BannedRangeInput, BannedRangeView, FilterActionName, WordFilterInput, WordFilterView,
 };
+use plaza_types::moderation::{Target, TargetKind};
 use plaza_types::validate::Invalid;
 use plaza_types::{Id, to_datetime};
 use std::net::IpAddr;
@@ -51,12 +52,19 @@ pub async fn check(state: &AppState, community: Option<Id>, texts: &[&str]) -> R
     }
 }
 
-/// Content a holding entry matched, once written: queued for a moderator's review.
-pub async fn hold(_state: &AppState, target: HeldTarget) -> Result<()> {
-    // The review queue belongs to the moderation piece; until it is merged the hold is logged
-    // so an operator can see what would have been queued.
-    tracing::info!(target = ?target, "content held for review by a word filter");
-    Ok(())
+/// Content a holding entry matched, once written: hidden and queued for a moderator's review.
+pub async fn hold(state: &AppState, target: HeldTarget) -> Result<()> {
+    let (kind, id) = match target {
+        HeldTarget::Post(id) => (TargetKind::Post, id),
+        HeldTarget::Comment(id) => (TargetKind::Comment, id),
+        HeldTarget::Account(id) => (TargetKind::Account, id),
+    };
+    super::moderation::hold_for_review(
+        state,
+        Target { kind, id },
+        "Held by a word filter: it contains a word on a restricted list.",
+    )
+    .await
 }
 
 /// What a word filter held.

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod auth;
 pub mod community;
 pub mod errors;
+pub mod filters;
 pub mod home;
 mod layout;
 pub mod me;
