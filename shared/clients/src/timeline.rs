@@ -3,7 +3,7 @@
 use crate::{ClientError, Items, ServiceClient};
 use plaza_types::timeline::{
     Comment, CommentCount, CommentCountRequest, CommentQuery, Commenters, DeleteRequest, MediaKeys,
-    NewComment, NewPost, Post, PostQuery,
+    NewComment, NewPost, Post, PostQuery, AuthorContent, AuthorErased,
 };
 use plaza_types::moderation::{AuthorModeration, ModerationChange, ModerationChanged};
 use plaza_types::{Id, IdsRequest, Page};
@@ -175,5 +175,17 @@ impl TimelineClient {
             )
             .await?;
         Ok(c.user_ids)
+    }
+
+    /// Everything `author` wrote that is not deleted (their data export).
+    pub async fn author_content(&self, author: Id) -> Result<AuthorContent, ClientError> {
+        self.0.get(&format!("/v1/authors/{author}/content")).await
+    }
+
+    /// Deletes everything `author` wrote in this region (their account was deleted).
+    pub async fn erase_author(&self, author: Id) -> Result<AuthorErased, ClientError> {
+        self.0
+            .post_empty(&format!("/v1/authors/{author}/erase"))
+            .await
     }
 }

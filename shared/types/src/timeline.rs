@@ -208,3 +208,10 @@ pub struct AuthorContent {
 
 /// The most posts, and the most comments, one author's export or erasure reads at once.
 pub const MAX_AUTHOR_ITEMS: u32 = 100_000;
+
+/// What erasing an author's content (a deleted account) removed in this region.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct AuthorErased {
+    /// The author's posts that were deleted.
+    pub post_ids: Vec<Id>,
+}

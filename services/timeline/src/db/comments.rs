@@ -210,3 +210,20 @@ pub async fn commenters(
 pub async fn moderate(db: &Db, id: Id, change: &ModerationChange) -> Result<bool, sqlx::Error> {
     super::posts::moderate_row(db, "comments", id, change).await
 }
+
+/// The comments `author` wrote that are not deleted, newest first (at most `limit`), for their
+/// data export.
+pub async fn by_author(db: &Db, author: Id, limit: u32) -> Result<Vec<Comment>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM comments WHERE author_id = ? AND deleted_at IS NULL \
+         ORDER BY id DESC LIMIT ?"
+    );
+    sqlx::query_as::<_, CommentRow>(AssertSqlSafe(sql))
+        .bind(author.0)
+        .bind(i64::from(limit))
+        .fetch_all(&db.pool)
+        .await?
+        .into_iter()
+        .map(Comment::try_from)
+        .collect()
+}

@@ -379,3 +379,77 @@ mod tests {
         assert!(by_ids(&db, &[post.id]).await.is_err());
     }
 }
+
+/// The posts `author` wrote that are not deleted, newest first (at most `limit`), for their data
+/// export.
+pub async fn by_author(db: &Db, author: Id, limit: u32) -> Result<Vec<Post>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM posts p WHERE p.author_id = ? AND p.deleted_at IS NULL \
+         ORDER BY p.id DESC LIMIT ?"
+    );
+    sqlx::query_as::<_, PostRow>(AssertSqlSafe(sql))
+        .bind(author.0)
+        .bind(i64::from(limit))
+        .fetch_all(&db.pool)
+        .await?
+        .into_iter()
+        .map(Post::try_from)
+        .collect()
+}
+
+/// What erasing an author's content removed, so caches can forget it.
+#[derive(Debug, Default)]
+pub struct Erased {
+    /// The erased posts and their communities.
+    pub posts: Vec<(Id, Id)>,
+    /// The posts that lost comments.
+    pub commented_posts: Vec<Id>,
+}
+
+/// Deletes, in one transaction, every post and comment `author` wrote in `region`, and the
+/// comments written in `region` on those posts (a thread without its post is not shown
+/// anywhere). Rows written in another region stay for that region to delete (each row has one
+/// writing region); they are unreachable once the posts are gone. Running it again deletes
+/// nothing more.
+pub async fn erase_author(db: &Db, author: Id, region: u8) -> Result<Erased, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let posts: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT id, community_id FROM posts WHERE author_id = ? AND region = ?",
+    )
+    .bind(author.0)
+    .bind(i64::from(region))
+    .fetch_all(&mut *tx)
+    .await?;
+    let commented: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT post_id FROM comments WHERE author_id = ? AND region = ?",
+    )
+    .bind(author.0)
+    .bind(i64::from(region))
+    .fetch_all(&mut *tx)
+    .await?;
+    for chunk in posts.chunks(500) {
+        let mut sql = plaza_storage::sql("DELETE FROM comments WHERE region = ");
+        sql.push_bind(i64::from(region)).push(" AND post_id IN (");
+        let mut list = sql.separated(", ");
+        for (id, _) in chunk {
+            list.push_bind(*id);
+        }
+        sql.push(")");
+        sql.build().execute(&mut *tx).await?;
+    }
+    sqlx::query("DELETE FROM comments WHERE author_id = ? AND region = ?")
+        .bind(author.0)
+        .bind(i64::from(region))
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM posts WHERE author_id = ? AND region = ?")
+        .bind(author.0)
+        .bind(i64::from(region))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Erased {
+        posts: posts.into_iter().map(|(p, c)| (Id(p), Id(c))).collect(),
+        commented_posts: commented.into_iter().map(Id).collect(),
+    })
+}
