@@ -330,6 +330,7 @@ pub async fn start(
         let parts = plaza_worker::Parts {
             db: db.clone(),
             timeline: TimelineClient::new(&timeline_url, &secret)?,
+            empathy: EmpathyClient::new(&empathy_url, &secret)?,
             notification: NotificationClient::new(&notification_url, &secret)?,
             media: Some(media.clone()),
         };

@@ -3,7 +3,7 @@
 //! `docs/openapi.json` is checked against it by a test (`PLAZA_UPDATE_OPENAPI=1 cargo test -p
 //! plaza-web openapi` rewrites it).
 
-use crate::handlers::api::{accounts, communities, filters, notifications, posts, users};
+use crate::handlers::api::{accounts, communities, filters, notifications, own_data, posts, users};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use plaza_types::ErrorBody;
@@ -29,6 +29,8 @@ forbidden, 404 not found, 409 conflict, 413 too large, 415 wrong content type, 4
         accounts::sign_out,
         accounts::me,
         accounts::update_me,
+        own_data::delete_account,
+        own_data::export,
         accounts::change_password,
         accounts::list_sessions,
         accounts::revoke_all_sessions,

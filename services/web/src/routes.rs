@@ -1,7 +1,7 @@
 //! Every URL of the web service: pages, the JSON API, static files and health.
 
 use crate::AppState;
-use crate::handlers::api::{accounts, communities, filters, notifications, posts, users};
+use crate::handlers::api::{accounts, communities, filters, notifications, own_data, posts, users};
 use crate::handlers::{health, pages};
 use axum::Router;
 use axum::extract::Request;
@@ -64,7 +64,13 @@ fn api() -> Router<AppState> {
             "/sessions/current",
             axum::routing::delete(accounts::sign_out),
         )
-        .route("/me", get(accounts::me).patch(accounts::update_me))
+        .route(
+            "/me",
+            get(accounts::me)
+                .patch(accounts::update_me)
+                .delete(own_data::delete_account),
+        )
+        .route("/me/export", get(own_data::export))
         .route("/me/password", put(accounts::change_password))
         .route(
             "/me/sessions",
@@ -190,6 +196,11 @@ fn pages() -> Router<AppState> {
         .route(
             "/settings/sessions/revoke_all",
             post(me::revoke_all_sessions),
+        )
+        .route("/settings/export", get(pages::own_data::export))
+        .route(
+            "/settings/delete",
+            get(pages::own_data::confirm).post(pages::own_data::delete),
         )
         .route("/language", post(me::choose_language))
         .route(

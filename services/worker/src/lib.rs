@@ -6,6 +6,7 @@
 pub mod config;
 pub mod error;
 pub mod handlers;
+pub mod erasure;
 pub mod jobs;
 pub mod media_gc;
 pub mod openapi;

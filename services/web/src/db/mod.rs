@@ -2,6 +2,7 @@
 //! moderation (moderators, reports, the moderation log, suspensions).
 
 pub mod blocks;
+pub mod account_deletion;
 pub mod banned_ranges;
 pub mod communities;
 pub mod favourites;

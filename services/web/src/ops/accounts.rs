@@ -48,7 +48,7 @@ fn taken() -> Error {
 /// address), then per address, and only then against the account's much higher ceiling from
 /// all addresses. Attempts refused by the first two are not counted against the account, so a
 /// stranger guessing from one address is stopped there and the owner, elsewhere, still gets in.
-async fn limit_sign_in(state: &AppState, account: &str, client: IpAddr) -> Result<()> {
+pub(super) async fn limit_sign_in(state: &AppState, account: &str, client: IpAddr) -> Result<()> {
     let address = format!("ip:{client}");
     let pair = format!("account:{account}@{address}");
     let limits = &state.limits;

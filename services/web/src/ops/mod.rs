@@ -6,6 +6,7 @@ pub mod communities;
 pub mod filters;
 pub mod feeds;
 pub mod join;
+pub mod own_data;
 pub mod moderation;
 pub mod posts;
 pub mod social;

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod communities;
 pub mod filters;
 pub mod notifications;
+pub mod own_data;
 pub mod posts;
 pub mod users;
 

@@ -12,6 +12,7 @@ pub mod filters;
 pub mod home;
 mod layout;
 pub mod me;
+pub mod own_data;
 pub mod post;
 pub mod user;
 
