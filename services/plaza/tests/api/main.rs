@@ -24,6 +24,7 @@ mod languages;
 mod live_streams;
 mod media;
 mod notifications;
+mod own_data;
 mod page_idempotency;
 mod pages;
 mod posts;
