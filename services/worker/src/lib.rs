@@ -4,9 +4,9 @@
 //! a job that runs again after its worker died changes nothing twice.
 
 pub mod config;
+pub mod erasure;
 pub mod error;
 pub mod handlers;
-pub mod erasure;
 pub mod jobs;
 pub mod media_gc;
 pub mod openapi;

@@ -316,12 +316,14 @@ pub async fn erase_user(
             } else {
                 TargetKind::Post
             };
-            sqlx::query("DELETE FROM yeahs WHERE target_kind = ? AND target_id = ? AND user_id = ?")
-                .bind(kind.code())
-                .bind(*target)
-                .bind(user.0)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "DELETE FROM yeahs WHERE target_kind = ? AND target_id = ? AND user_id = ?",
+            )
+            .bind(kind.code())
+            .bind(*target)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
             add_to_count(state, &mut tx, kind, Id(*target), -1).await?;
         }
         tx.commit().await?;

@@ -78,7 +78,10 @@ pub async fn withdraw(
     params(("id" = Id, Path, description = "The deleted account's id.")),
     responses((status = 200, description = "Whether anything changed.", body = Withdrawn))
 )]
-pub async fn erase_user(State(state): State<AppState>, Path(id): Path<Id>) -> Result<Json<Withdrawn>> {
+pub async fn erase_user(
+    State(state): State<AppState>,
+    Path(id): Path<Id>,
+) -> Result<Json<Withdrawn>> {
     let all = |recipient, actor| Withdrawal {
         recipient_id: recipient,
         kind: None,

@@ -30,7 +30,8 @@ async fn post_count(app: &TestApp, community: &str) -> usize {
 async fn a_refused_word_is_caught_in_full_width_half_width_either_case_and_either_kana() {
     let app = TestApp::start().await;
     let (admin, member, community) = setup(&app).await;
-    let (status, body) = add_word(&app, &admin, json!({"pattern": "Spam", "action": "refuse"})).await;
+    let (status, body) =
+        add_word(&app, &admin, json!({"pattern": "Spam", "action": "refuse"})).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["word_filter"]["pattern"], "Spam");
     assert_eq!(body["word_filter"]["community_id"], Value::Null);
@@ -46,7 +47,9 @@ async fn a_refused_word_is_caught_in_full_width_half_width_either_case_and_eithe
         "バカ",
         "ﾊﾞｶ",
     ] {
-        let answer = app.post_in(&member, &community, json!({"body": text})).await;
+        let answer = app
+            .post_in(&member, &community, json!({"body": text}))
+            .await;
         assert_error(answer, 422, "restricted_words");
     }
     assert_eq!(post_count(&app, &community).await, 0, "nothing was posted");
@@ -62,14 +65,23 @@ async fn comments_topic_tags_drawing_descriptions_and_profiles_are_filtered_too(
     let app = TestApp::start().await;
     let (admin, member, community) = setup(&app).await;
     let post = app.post_text(&member, &community, "a fine post").await;
-    add_word(&app, &admin, json!({"pattern": "forbidden", "action": "refuse"})).await;
+    add_word(
+        &app,
+        &admin,
+        json!({"pattern": "forbidden", "action": "refuse"}),
+    )
+    .await;
 
     let answer = app
         .comment_on(&member, &post, json!({"body": "FORBIDDEN words"}))
         .await;
     assert_error(answer, 422, "restricted_words");
     let answer = app
-        .post_in(&member, &community, json!({"body": "ok", "topic_tag": "Ｆｏｒｂｉｄｄｅｎ"}))
+        .post_in(
+            &member,
+            &community,
+            json!({"body": "ok", "topic_tag": "Ｆｏｒｂｉｄｄｅｎ"}),
+        )
         .await;
     assert_error(answer, 422, "restricted_words");
     let answer = app
@@ -135,7 +147,12 @@ async fn a_community_list_applies_only_in_its_community() {
 async fn a_holding_word_publishes_the_post_pending_review() {
     let app = TestApp::start().await;
     let (admin, member, community) = setup(&app).await;
-    add_word(&app, &admin, json!({"pattern": "giveaway", "action": "hold"})).await;
+    add_word(
+        &app,
+        &admin,
+        json!({"pattern": "giveaway", "action": "hold"}),
+    )
+    .await;
     let (status, body) = app
         .post_in(&member, &community, json!({"body": "Free GIVEAWAY"}))
         .await;
@@ -143,10 +160,10 @@ async fn a_holding_word_publishes_the_post_pending_review() {
     let id = body["post"]["id"].as_str().unwrap();
     let (_, post) = app.get(&format!("/api/v1/posts/{id}"), Some(&member)).await;
     assert_eq!(post["post"]["moderation"], "pending_review", "{post}");
-    let plain = app
-        .post_text(&member, &community, "a plain post")
+    let plain = app.post_text(&member, &community, "a plain post").await;
+    let (_, post) = app
+        .get(&format!("/api/v1/posts/{plain}"), Some(&member))
         .await;
-    let (_, post) = app.get(&format!("/api/v1/posts/{plain}"), Some(&member)).await;
     assert_eq!(post["post"]["moderation"], "visible");
 }
 
@@ -154,7 +171,12 @@ async fn a_holding_word_publishes_the_post_pending_review() {
 async fn removing_an_entry_lets_the_word_through_at_once() {
     let app = TestApp::start().await;
     let (admin, member, community) = setup(&app).await;
-    let (_, body) = add_word(&app, &admin, json!({"pattern": "later", "action": "refuse"})).await;
+    let (_, body) = add_word(
+        &app,
+        &admin,
+        json!({"pattern": "later", "action": "refuse"}),
+    )
+    .await;
     let id = body["word_filter"]["id"].as_str().unwrap();
     assert_error(
         app.post_in(&member, &community, json!({"body": "see you later"}))
@@ -184,7 +206,11 @@ async fn only_admins_edit_the_lists_and_bad_entries_are_refused() {
     let app = TestApp::start().await;
     let (admin, member, _) = setup(&app).await;
     let entry = json!({"pattern": "word", "action": "refuse"});
-    assert_error(add_word(&app, &member, entry.clone()).await, 403, "admin_only");
+    assert_error(
+        add_word(&app, &member, entry.clone()).await,
+        403,
+        "admin_only",
+    );
     assert_error(
         app.post("/api/v1/admin/word_filters", None, entry.clone())
             .await,
@@ -209,7 +235,12 @@ async fn only_admins_edit_the_lists_and_bad_entries_are_refused() {
     assert_status(add_word(&app, &admin, entry).await, 201);
     // The same word in another form is the same entry.
     assert_error(
-        add_word(&app, &admin, json!({"pattern": "ＷＯＲＤ", "action": "hold"})).await,
+        add_word(
+            &app,
+            &admin,
+            json!({"pattern": "ＷＯＲＤ", "action": "hold"}),
+        )
+        .await,
         409,
         "duplicate_pattern",
     );
@@ -248,12 +279,19 @@ async fn admins_edit_the_global_list_in_the_pages_with_the_form_key() {
     let r = browser
         .submit(
             "/admin/word_filters",
-            &[("csrf", &csrf), ("pattern", "<b>nope</b>"), ("action", "refuse")],
+            &[
+                ("csrf", &csrf),
+                ("pattern", "<b>nope</b>"),
+                ("action", "refuse"),
+            ],
         )
         .await;
     assert!(r.status().is_redirection(), "{}", r.status());
     let (_, page) = browser.get("/admin/word_filters").await;
-    assert!(page.contains("&#60;b&#62;nope&#60;/b&#62;"), "escaped: {page}");
+    assert!(
+        page.contains("&#60;b&#62;nope&#60;/b&#62;"),
+        "escaped: {page}"
+    );
     assert!(!page.contains("<b>nope"), "{page}");
 
     let (member, community) = app.sign_up_with_community("reader").await;

@@ -78,12 +78,18 @@ async fn the_export_holds_the_profile_posts_comments_and_the_images_themselves()
     let image = &body["media"][0];
     assert_eq!(image["key"], key);
     assert_eq!(image["content_type"], "image/png");
-    let bytes = STANDARD.decode(image["data_base64"].as_str().unwrap()).unwrap();
+    let bytes = STANDARD
+        .decode(image["data_base64"].as_str().unwrap())
+        .unwrap();
     let (_, served) = app.fetch(&format!("/media/{key}")).await;
     assert_eq!(bytes, served);
 
     // Only one's own data, and only signed in.
-    assert_error(app.get("/api/v1/me/export", None).await, 401, "unauthenticated");
+    assert_error(
+        app.get("/api/v1/me/export", None).await,
+        401,
+        "unauthenticated",
+    );
     let other = app.sign_up("stranger").await;
     let (_, theirs) = app.get("/api/v1/me/export", Some(&other)).await;
     assert_eq!(theirs["posts"].as_array().unwrap().len(), 0);
@@ -101,7 +107,10 @@ async fn the_settings_page_downloads_the_archive() {
     assert!(settings.contains("href=\"/settings/export\""), "{settings}");
     let r = browser.get_raw("/settings/export").await;
     assert_eq!(r.status(), StatusCode::OK);
-    let disposition = r.headers()["content-disposition"].to_str().unwrap().to_owned();
+    let disposition = r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(disposition.contains("attachment"), "{disposition}");
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["posts"][0]["body"], "from the api");
@@ -112,9 +121,18 @@ async fn a_wrong_password_or_no_account_deletes_nothing() {
     let app = TestApp::start().await;
     let (token, community) = app.sign_up_with_community("careful").await;
     let post = app.post_text(&token, &community, "still here").await;
-    assert_error(delete_me(&app, &token, "wrong-password").await, 403, "wrong_password");
+    assert_error(
+        delete_me(&app, &token, "wrong-password").await,
+        403,
+        "wrong_password",
+    );
     let (status, _) = app
-        .call(Method::DELETE, "/api/v1/me", None, Some(json!({"password": "password1"})))
+        .call(
+            Method::DELETE,
+            "/api/v1/me",
+            None,
+            Some(json!({"password": "password1"})),
+        )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (status, me) = app.get("/api/v1/me", Some(&token)).await;
@@ -138,7 +156,11 @@ async fn a_deleted_account_leaves_no_trace_in_pages_answers_the_database_or_the_
     let shared_drawing = painting(320, 120, stripes);
     let own_drawing = painting(320, 120, |x, _| x < 77);
     let (_, drawn) = app
-        .post_in(&victim, &community, json!({"body": "farewell drawing", "painting": own_drawing}))
+        .post_in(
+            &victim,
+            &community,
+            json!({"body": "farewell drawing", "painting": own_drawing}),
+        )
         .await;
     let drawn = drawn["post"]["id"].as_str().unwrap().to_owned();
     let (_, shot) = app
@@ -150,38 +172,66 @@ async fn a_deleted_account_leaves_no_trace_in_pages_answers_the_database_or_the_
         .await;
     let shot = shot["post"]["id"].as_str().unwrap().to_owned();
     let (_, same) = app
-        .post_in(&victim, &community, json!({"body": "a shared picture", "painting": shared_drawing}))
+        .post_in(
+            &victim,
+            &community,
+            json!({"body": "a shared picture", "painting": shared_drawing}),
+        )
         .await;
     assert!(same["post"]["drawing_url"].is_string(), "{same}");
     let friends_post = app.post_text(&friend, &community, "friend's post").await;
     let (_, kept) = app
-        .post_in(&friend, &community, json!({"body": "the same picture", "painting": shared_drawing}))
+        .post_in(
+            &friend,
+            &community,
+            json!({"body": "the same picture", "painting": shared_drawing}),
+        )
         .await;
     let kept_url = kept["post"]["drawing_url"].as_str().unwrap().to_owned();
-    app.comment(&victim, &friends_post, "leaver's comment").await;
-    app.comment(&friend, &drawn, "friend's comment on the leaver's post").await;
+    app.comment(&victim, &friends_post, "leaver's comment")
+        .await;
+    app.comment(&friend, &drawn, "friend's comment on the leaver's post")
+        .await;
     assert_status(app.yeah(&victim, &friends_post).await, 200);
     assert_status(app.yeah(&friend, &drawn).await, 200);
     app.put("/api/v1/users/friend/follow", &victim).await;
     app.put("/api/v1/users/leaver/follow", &friend).await;
-    app.put(&format!("/api/v1/communities/{community}/favourite"), &victim)
-        .await;
+    app.put(
+        &format!("/api/v1/communities/{community}/favourite"),
+        &victim,
+    )
+    .await;
     app.drain_jobs().await;
     let (_, friends_view) = app.read_post(&friends_post).await;
     assert_eq!(friends_view["post"]["yeah_count"], 1);
     let browser = Browser::new(&app);
     browser.sign_in("leaver").await;
     let media_before = media(&app).await;
-    assert_eq!(media_before.iter().filter(|k| !k.contains("-thumb") && !k.contains("@2x")).count(), 3, "{media_before:?}");
+    assert_eq!(
+        media_before
+            .iter()
+            .filter(|k| !k.contains("-thumb") && !k.contains("@2x"))
+            .count(),
+        3,
+        "{media_before:?}"
+    );
 
     let (status, body) = delete_me(&app, &victim, "password1").await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
 
     // At once: signed out everywhere, and gone from every page and answer.
-    assert_error(app.get("/api/v1/me", Some(&victim)).await, 401, "unauthenticated");
+    assert_error(
+        app.get("/api/v1/me", Some(&victim)).await,
+        401,
+        "unauthenticated",
+    );
     let (_, settings) = browser.get("/settings").await;
     assert!(!settings.contains("leaver"), "the browser is signed out");
-    assert_error(app.get("/api/v1/users/leaver", None).await, 404, "not_found");
+    assert_error(
+        app.get("/api/v1/users/leaver", None).await,
+        404,
+        "not_found",
+    );
     let (status, _) = app.fetch("/users/leaver").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     for post in [&drawn, &shot] {
@@ -205,7 +255,11 @@ async fn a_deleted_account_leaves_no_trace_in_pages_answers_the_database_or_the_
     assert!(!page.contains("farewell"), "{page}");
     assert!(!page.contains("leaver"), "{page}");
     let (_, followers) = app.get("/api/v1/users/friend/followers", None).await;
-    assert_eq!(followers["users"].as_array().unwrap().len(), 0, "{followers}");
+    assert_eq!(
+        followers["users"].as_array().unwrap().len(),
+        0,
+        "{followers}"
+    );
 
     // The durable job finishes the rest: Yeahs and notifications.
     app.drain_until_only_purges().await;
@@ -222,10 +276,19 @@ async fn a_deleted_account_leaves_no_trace_in_pages_answers_the_database_or_the_
         .unwrap();
     app.drain_jobs().await;
     let media_after = media(&app).await;
-    let kept_key = kept_url.rsplit_once("/media/").map_or(kept_url.as_str(), |(_, k)| k).to_owned();
-    assert!(media_after.contains(&kept_key), "{kept_key} in {media_after:?}");
+    let kept_key = kept_url
+        .rsplit_once("/media/")
+        .map_or(kept_url.as_str(), |(_, k)| k)
+        .to_owned();
+    assert!(
+        media_after.contains(&kept_key),
+        "{kept_key} in {media_after:?}"
+    );
     assert_eq!(
-        media_after.iter().filter(|k| !k.contains("-thumb") && !k.contains("@2x")).count(),
+        media_after
+            .iter()
+            .filter(|k| !k.contains("-thumb") && !k.contains("@2x"))
+            .count(),
         1,
         "{media_after:?}"
     );
@@ -245,7 +308,11 @@ async fn a_deleted_account_leaves_no_trace_in_pages_answers_the_database_or_the_
         ("notification_groups", "recipient_id"),
         ("notification_actors", "actor_id"),
     ] {
-        assert_eq!(rows(&app, table, column, &victim_id).await, 0, "{table}.{column}");
+        assert_eq!(
+            rows(&app, table, column, &victim_id).await,
+            0,
+            "{table}.{column}"
+        );
     }
     let (jobs,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM jobs")
         .fetch_one(&app.db().pool)
@@ -275,11 +342,17 @@ async fn the_delete_page_needs_the_form_key_and_the_password() {
     assert!(page.contains("name=\"password\""));
 
     let r = browser
-        .submit("/settings/delete", &[("csrf", "forged"), ("password", "password1")])
+        .submit(
+            "/settings/delete",
+            &[("csrf", "forged"), ("password", "password1")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let r = browser
-        .submit("/settings/delete", &[("csrf", &csrf), ("password", "nope-nope")])
+        .submit(
+            "/settings/delete",
+            &[("csrf", &csrf), ("password", "nope-nope")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_status(app.read_post(&post).await, 200);
@@ -287,10 +360,17 @@ async fn the_delete_page_needs_the_form_key_and_the_password() {
 
     let csrf = browser.csrf("/settings/delete").await;
     let r = browser
-        .submit("/settings/delete", &[("csrf", &csrf), ("password", "password1")])
+        .submit(
+            "/settings/delete",
+            &[("csrf", &csrf), ("password", "password1")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (status, _) = app.read_post(&post).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_error(app.get("/api/v1/me", Some(&token)).await, 401, "unauthenticated");
+    assert_error(
+        app.get("/api/v1/me", Some(&token)).await,
+        401,
+        "unauthenticated",
+    );
 }

@@ -246,11 +246,12 @@ pub async fn moderate_author(
         .await?
         .rows_affected();
     }
-    let communities: Vec<i64> =
-        sqlx::query_scalar("SELECT DISTINCT community_id FROM posts WHERE author_id = ? LIMIT 1000")
-            .bind(author.0)
-            .fetch_all(&db.pool)
-            .await?;
+    let communities: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT community_id FROM posts WHERE author_id = ? LIMIT 1000",
+    )
+    .bind(author.0)
+    .fetch_all(&db.pool)
+    .await?;
     Ok((changed, communities.into_iter().map(Id).collect()))
 }
 
@@ -413,13 +414,12 @@ pub struct Erased {
 /// nothing more.
 pub async fn erase_author(db: &Db, author: Id, region: u8) -> Result<Erased, sqlx::Error> {
     let mut tx = db.begin_write().await?;
-    let posts: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT id, community_id FROM posts WHERE author_id = ? AND region = ?",
-    )
-    .bind(author.0)
-    .bind(i64::from(region))
-    .fetch_all(&mut *tx)
-    .await?;
+    let posts: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT id, community_id FROM posts WHERE author_id = ? AND region = ?")
+            .bind(author.0)
+            .bind(i64::from(region))
+            .fetch_all(&mut *tx)
+            .await?;
     let commented: Vec<i64> = sqlx::query_scalar(
         "SELECT DISTINCT post_id FROM comments WHERE author_id = ? AND region = ?",
     )

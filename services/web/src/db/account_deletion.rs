@@ -46,7 +46,13 @@ pub async fn delete(
         }
     }
     if existed {
-        queue::enqueue(&mut tx, ids.next_id(), ids.region(), &Job::EraseAccount(erase)).await?;
+        queue::enqueue(
+            &mut tx,
+            ids.next_id(),
+            ids.region(),
+            &Job::EraseAccount(erase),
+        )
+        .await?;
         if !media.is_empty() {
             let job = Job::PurgeMedia(PurgeMedia { keys: media });
             queue::enqueue_at(&mut tx, ids.next_id(), ids.region(), &job, purge_at).await?;

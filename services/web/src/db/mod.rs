@@ -1,9 +1,9 @@
 //! The web service's tables: accounts, sessions, communities, favourites, follows, blocks and
 //! moderation (moderators, reports, the moderation log, suspensions).
 
-pub mod blocks;
 pub mod account_deletion;
 pub mod banned_ranges;
+pub mod blocks;
 pub mod communities;
 pub mod favourites;
 pub mod follows;

@@ -83,11 +83,10 @@ pub async fn insert(
 ) -> Result<Added, sqlx::Error> {
     let community_id = community.map_or(0, |c| c.0);
     let mut tx = db.begin_write().await?;
-    let count: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM word_filters WHERE community_id = ?")
-            .bind(community_id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM word_filters WHERE community_id = ?")
+        .bind(community_id)
+        .fetch_one(&mut *tx)
+        .await?;
     if count >= MAX_PER_LIST {
         tx.commit().await?;
         return Ok(Added::ListFull);
@@ -127,12 +126,10 @@ pub async fn insert(
 
 /// Removes an entry from whichever list holds it; whether it was there.
 pub async fn delete(db: &Db, id: Id) -> Result<bool, sqlx::Error> {
-    Ok(
-        sqlx::query("DELETE FROM word_filters WHERE id = ?")
-            .bind(id.0)
-            .execute(&db.pool)
-            .await?
-            .rows_affected()
-            == 1,
-    )
+    Ok(sqlx::query("DELETE FROM word_filters WHERE id = ?")
+        .bind(id.0)
+        .execute(&db.pool)
+        .await?
+        .rows_affected()
+        == 1)
 }

@@ -232,8 +232,9 @@ pub fn parse_range(text: &str) -> Result<IpNet, Invalid> {
         .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
         .map_err(|_| Invalid {
             code: "invalid_cidr",
-            message: "Write an address range in CIDR notation, such as 203.0.113.0/24 or 2001:db8::/32."
-                .into(),
+            message:
+                "Write an address range in CIDR notation, such as 203.0.113.0/24 or 2001:db8::/32."
+                    .into(),
         })?;
     Ok(net.trunc())
 }
@@ -302,7 +303,10 @@ mod tests {
             parse_range("2001:db8::1/32").unwrap().to_string(),
             "2001:db8::/32"
         );
-        assert_eq!(parse_range("198.51.100.9").unwrap().to_string(), "198.51.100.9/32");
+        assert_eq!(
+            parse_range("198.51.100.9").unwrap().to_string(),
+            "198.51.100.9/32"
+        );
         for bad in ["", "10.0.0.0/33", "example.com", "1.2.3/8"] {
             assert_eq!(parse_range(bad).unwrap_err().code, "invalid_cidr", "{bad}");
         }

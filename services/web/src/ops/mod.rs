@@ -3,11 +3,11 @@
 
 pub mod accounts;
 pub mod communities;
-pub mod filters;
 pub mod feeds;
+pub mod filters;
 pub mod join;
-pub mod own_data;
 pub mod moderation;
+pub mod own_data;
 pub mod posts;
 pub mod social;
 

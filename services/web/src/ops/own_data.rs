@@ -37,7 +37,12 @@ fn media_keys(
 /// Everything `user` posted: profile, posts, comments, and the drawings and screenshots whole.
 /// Counted against the upload limit (it reads every image).
 pub async fn export(state: &AppState, user: &User) -> Result<DataExport> {
-    super::limit(state, Action::Upload, &[&format!("export:user:{}", user.id)]).await?;
+    super::limit(
+        state,
+        Action::Upload,
+        &[&format!("export:user:{}", user.id)],
+    )
+    .await?;
     let content = state.timeline.author_content(user.id).await?;
     let mut media = Vec::new();
     for key in media_keys(&content.posts, &content.comments) {

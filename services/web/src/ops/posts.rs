@@ -43,7 +43,11 @@ pub async fn create_post(
         .await?
         .ok_or(Error::NotFound("community"))?;
     let alt = drawing_alt.as_deref().filter(|_| painting.is_some());
-    let texts = [&body[..], topic_tag.as_deref().unwrap_or(""), alt.unwrap_or("")];
+    let texts = [
+        &body[..],
+        topic_tag.as_deref().unwrap_or(""),
+        alt.unwrap_or(""),
+    ];
     let held = filters::check(state, Some(community_id), &texts).await?;
     let drawing = match painting {
         Some(p) => Some(crate::media::store_drawing(state, p.to_owned()).await?),

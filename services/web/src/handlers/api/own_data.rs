@@ -16,7 +16,10 @@ use plaza_types::api::own_data::{DataExport, DeleteAccountInput};
 #[utoipa::path(get, operation_id = "export_my_data", path = "/me/export", tag = "accounts",
     security(("bearer" = [])),
     responses((status = 200, description = "OK", body = DataExport)))]
-pub async fn export(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<DataExport>> {
+pub async fn export(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<DataExport>> {
     Ok(Json(own_data::export(&state, &user).await?))
 }
 

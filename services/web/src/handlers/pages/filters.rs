@@ -64,8 +64,14 @@ pub async fn words(
     viewer: Viewer,
     Query(q): Query<ListQuery>,
 ) -> PageResult {
-    let page = words_page(&state, &viewer, community_param(&q.community_id), String::new(), None)
-        .await?;
+    let page = words_page(
+        &state,
+        &viewer,
+        community_param(&q.community_id),
+        String::new(),
+        None,
+    )
+    .await?;
     render(&page)
 }
 
@@ -160,8 +166,7 @@ async fn ranges_page(
 ) -> Result<RangesPage, Error> {
     let user = viewer.require()?;
     Ok(RangesPage {
-        layout: Layout::titled(state, viewer, "banned_ranges.title", "/admin/banned_ranges")
-            .await,
+        layout: Layout::titled(state, viewer, "banned_ranges.title", "/admin/banned_ranges").await,
         ranges: ops::range_list(state, user).await?,
         cidr,
         reason,

@@ -67,8 +67,13 @@ pub async fn delete(
             render_status(
                 response.status,
                 &DeletePage {
-                    layout: Layout::titled(&state, &viewer, "own_data.delete_title", "/settings/delete")
-                        .await,
+                    layout: Layout::titled(
+                        &state,
+                        &viewer,
+                        "own_data.delete_title",
+                        "/settings/delete",
+                    )
+                    .await,
                     form_error: Some(viewer.locale.error(&response.code, &response.message)),
                 },
             )
