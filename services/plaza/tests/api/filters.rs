@@ -416,3 +416,54 @@ async fn only_admins_ban_ranges_and_bad_ranges_are_refused() {
     // Test clients come from 127.0.0.1, outside the range: sign-ups go on.
     app.sign_up("stillwelcome").await;
 }
+
+#[tokio::test]
+async fn admins_ban_ranges_in_the_pages_and_a_bad_range_is_shown_back() {
+    let app = TestApp::start().await;
+    app.sign_up("pagebanner").await;
+    app.make_admin("pagebanner").await;
+    let browser = Browser::new(&app);
+    let csrf = browser.sign_in("pagebanner").await;
+    let r = browser
+        .submit(
+            "/admin/banned_ranges",
+            &[("csrf", "forged"), ("cidr", "10.1.0.0/16"), ("reason", "x")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = browser
+        .submit(
+            "/admin/banned_ranges",
+            &[("csrf", &csrf), ("cidr", "10.1.0.0/99"), ("reason", "x")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("CIDR"), "{page}");
+    assert!(
+        page.contains("10.1.0.0/99"),
+        "the form keeps what was typed"
+    );
+    let r = browser
+        .submit(
+            "/admin/banned_ranges",
+            &[
+                ("csrf", &csrf),
+                ("cidr", "10.1.2.3/16"),
+                ("reason", "a bot farm"),
+            ],
+        )
+        .await;
+    assert!(r.status().is_redirection(), "{}", r.status());
+    let (_, page) = browser.get("/admin/banned_ranges").await;
+    assert!(
+        page.contains("10.1.0.0/16") && page.contains("a bot farm"),
+        "{page}"
+    );
+    let admin = app.create_session("pagebanner", "password1").await.1["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, list) = app.get("/api/v1/admin/banned_ranges", Some(&admin)).await;
+    assert_eq!(list["banned_ranges"][0]["cidr"], "10.1.0.0/16");
+}
