@@ -17,6 +17,7 @@ use utoipa::OpenApi;
         yeahs::by_target,
         yeahs::query_target,
         yeahs::by_user,
+        yeahs::erase_user,
         yeahs::popular,
     ),
     modifiers(&InternalApi),

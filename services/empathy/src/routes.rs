@@ -21,6 +21,7 @@ pub fn app(state: AppState) -> Router {
             post(yeahs::query_target),
         )
         .route("/v1/users/{id}/yeahs", get(yeahs::by_user))
+        .route("/v1/users/{id}/erase", post(yeahs::erase_user))
         .route("/v1/communities/{id}/popular", get(yeahs::popular))
         .with_state(state);
     internal_app::<ApiDoc>(api, secret, ServiceName("empathy"), 64 * 1024)

@@ -13,6 +13,7 @@ use utoipa::OpenApi;
     paths(
         notifications::deliver,
         notifications::withdraw,
+        notifications::erase_user,
         notifications::list,
         notifications::unread,
         notifications::mark_read,

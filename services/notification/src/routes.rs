@@ -17,6 +17,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/users/{id}/notifications", get(notifications::list))
         .route("/v1/users/{id}/unread", get(notifications::unread))
         .route("/v1/users/{id}/read", post(notifications::mark_read))
+        .route("/v1/users/{id}/erase", post(notifications::erase_user))
         .with_state(state);
     internal_app::<ApiDoc>(api, secret, ServiceName("notification"), 64 * 1024)
 }

@@ -228,7 +228,7 @@ impl Default for Images {
 }
 
 /// The configuration's top-level keys, the ones `PLAZA_*` variables may set.
-const TOP_LEVEL_KEYS: [&str; 26] = [
+const TOP_LEVEL_KEYS: [&str; 27] = [
     "region",
     "node",
     "data_dir",
@@ -255,6 +255,7 @@ const TOP_LEVEL_KEYS: [&str; 26] = [
     "http",
     "internal_secret",
     "images",
+    "moderation",
 ];
 
 /// Everything a Plaza process reads at start.
@@ -308,6 +309,9 @@ pub struct Config {
     /// runs all five and this is empty, it makes a random one at start.
     pub internal_secret: Secret,
     pub images: Images,
+    /// How many distinct people's reports mark a post a spoiler (`spoiler_reports`, default 2)
+    /// or hide it until a moderator reviews it (`hide_reports`, default 3). Both at least 1.
+    pub moderation: plaza_web::config::Thresholds,
     pub web: Endpoint,
     pub timeline: Endpoint,
     pub empathy: Endpoint,
@@ -342,6 +346,7 @@ impl Default for Config {
             http: Http::default(),
             internal_secret: Secret::default(),
             images: Images::default(),
+            moderation: plaza_web::config::Thresholds::default(),
             web: Endpoint::at("127.0.0.1:8080"),
             timeline: Endpoint::at("127.0.0.1:8081"),
             empathy: Endpoint::at("127.0.0.1:8082"),
@@ -433,6 +438,11 @@ impl Config {
         }
         if self.http.max_connections == 0 {
             bail!("invalid configuration: `http.max_connections` must be at least 1");
+        }
+        if self.moderation.spoiler_reports == 0 || self.moderation.hide_reports == 0 {
+            bail!(
+                "invalid configuration: `moderation.spoiler_reports` and `moderation.hide_reports` must be at least 1"
+            );
         }
         if self.body_limit_bytes < 1024 {
             bail!("invalid configuration: `body_limit_bytes` must be at least 1024");

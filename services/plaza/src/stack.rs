@@ -330,6 +330,7 @@ pub async fn start(
         let parts = plaza_worker::Parts {
             db: db.clone(),
             timeline: TimelineClient::new(&timeline_url, &secret)?,
+            empathy: EmpathyClient::new(&empathy_url, &secret)?,
             notification: NotificationClient::new(&notification_url, &secret)?,
             media: Some(media.clone()),
         };
@@ -348,6 +349,7 @@ pub async fn start(
             media_url: config.media_url.clone(),
             rates: config.rate_limits.rates(),
             admins: config.admins.clone(),
+            moderation: config.moderation,
         };
         let parts = plaza_web::Parts {
             db: db.clone(),

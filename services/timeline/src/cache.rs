@@ -50,6 +50,8 @@ fn shared_first_page(query: &PostQuery) -> Option<Id> {
             author_ids: None,
             exclude_author_ids,
             cursor: None,
+            include_moderated: false,
+            include_moderated_of: None,
             ..
         } if exclude_author_ids.is_empty() && !query.has_game_filters() => Some(*community),
         _ => None,

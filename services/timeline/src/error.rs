@@ -21,6 +21,8 @@ pub enum Error {
     NotAuthor,
     #[error("too many ids")]
     TooMany,
+    #[error("the row belongs to another region")]
+    OtherRegion,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -51,6 +53,11 @@ impl IntoResponse for Error {
                 "Only the author can do that.",
             ),
             Error::TooMany => ErrorResponse::too_many_ids(),
+            Error::OtherRegion => ErrorResponse::new(
+                StatusCode::CONFLICT,
+                "other_region",
+                "That belongs to another region, which must change it.",
+            ),
             Error::Db(e) if plaza_storage::is_outage(&e) => ErrorResponse::database_unavailable(e),
             Error::Db(e) => ErrorResponse::internal(e),
         };

@@ -2,7 +2,7 @@
 //! `plaza-types` shapes, committed as `docs/internal/timeline.json` and served at
 //! `GET /openapi.json` (see `routes`). A test fails when the committed file is not the generated one.
 
-use crate::handlers::{comments, posts};
+use crate::handlers::{authors, comments, moderation, posts};
 use plaza_http::openapi::InternalApi;
 use utoipa::OpenApi;
 
@@ -23,11 +23,18 @@ use utoipa::OpenApi;
         comments::show,
         comments::delete,
         posts::referenced_media,
+        moderation::post,
+        moderation::comment,
+        moderation::author,
+        authors::content,
+        authors::erase,
     ),
     modifiers(&InternalApi),
     tags(
         (name = "posts", description = "Posts and feeds."),
         (name = "comments", description = "Comments on posts."),
+        (name = "moderation", description = "Moderation states of posts and comments."),
+        (name = "authors", description = "Everything one author wrote: their export, and erasing it."),
         (name = "media", description = "Which media objects are still referenced."),
     )
 )]

@@ -1,7 +1,7 @@
 //! Every URL of the timeline service.
 
 use crate::AppState;
-use crate::handlers::{comments, health, posts};
+use crate::handlers::{authors, comments, health, moderation, posts};
 use crate::openapi::ApiDoc;
 use axum::Router;
 use axum::routing::{get, post};
@@ -24,6 +24,11 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/comments/{id}", get(comments::show))
         .route("/v1/comments/{id}/delete", post(comments::delete))
         .route("/v1/media/referenced", post(posts::referenced_media))
+        .route("/v1/posts/{id}/moderation", post(moderation::post))
+        .route("/v1/comments/{id}/moderation", post(moderation::comment))
+        .route("/v1/moderation/authors", post(moderation::author))
+        .route("/v1/authors/{id}/content", get(authors::content))
+        .route("/v1/authors/{id}/erase", post(authors::erase))
         .with_state(state);
     internal_app::<ApiDoc>(api, secret, ServiceName("timeline"), 256 * 1024)
 }

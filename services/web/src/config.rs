@@ -17,4 +17,25 @@ pub struct Config {
     pub rates: crate::limits::Rates,
     /// Usernames made admins at start (they must exist).
     pub admins: Vec<String>,
+    /// When reports act on their own (spoiler marking, hiding pending review).
+    pub moderation: Thresholds,
+}
+
+/// How many distinct people's open reports make the system act on a post or comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    /// Spoiler reports that mark it a spoiler (as the original service did).
+    pub spoiler_reports: u32,
+    /// Reports of any reason that hide it until a moderator reviews it.
+    pub hide_reports: u32,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            spoiler_reports: 2,
+            hide_reports: 3,
+        }
+    }
 }

@@ -43,6 +43,12 @@ pub enum Error {
     },
     #[error("the form has expired")]
     Csrf,
+    /// The account is suspended (until a time) or banned (`until` absent): it cannot write.
+    #[error("the account is suspended")]
+    Suspended {
+        until: Option<plaza_types::Millis>,
+        reason: String,
+    },
     #[error("too many requests")]
     RateLimited(std::time::Duration),
     #[error("{0}")]
@@ -122,6 +128,19 @@ impl Error {
                 "csrf_failed",
                 "The form has expired or came from another site. Reload the page and try again.",
             ),
+            Error::Suspended { until, reason } => ErrorResponse::new(
+                S::FORBIDDEN,
+                "account_suspended",
+                match until {
+                    Some(until) => format!(
+                        "Your account is suspended until {} and cannot post, comment or change anything. Reason: {reason}",
+                        plaza_types::to_datetime(*until).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                    ),
+                    None => format!(
+                        "Your account is banned and cannot post, comment or change anything. Reason: {reason}"
+                    ),
+                },
+            ),
             Error::Service(e) => from_service(e),
             Error::Db(e) if plaza_storage::is_outage(e) => ErrorResponse::database_unavailable(e),
             Error::Db(e) => ErrorResponse::internal(e),
@@ -177,7 +196,7 @@ fn from_service(e: &ClientError) -> ErrorResponse {
         ("invalid_cursor", 400) => ErrorResponse::invalid_cursor(),
         ("too_many_ids", 422) => ErrorResponse::too_many_ids(),
         ("not_found", 404) => public(S::NOT_FOUND),
-        ("post_deleted", 409) => public(S::CONFLICT),
+        ("post_deleted" | "other_region", 409) => public(S::CONFLICT),
         ("not_author" | "own_content", 403) => public(S::FORBIDDEN),
         // A service that cannot reach the database says so, and so does this one: the person
         // should retry shortly.

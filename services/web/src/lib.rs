@@ -9,6 +9,7 @@ pub mod client;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod filters;
 pub mod handlers;
 pub mod headers;
 pub mod i18n;

@@ -3,7 +3,9 @@
 //! `docs/openapi.json` is checked against it by a test (`PLAZA_UPDATE_OPENAPI=1 cargo test -p
 //! plaza-web openapi` rewrites it).
 
-use crate::handlers::api::{accounts, communities, game, game_admin, notifications, posts, users};
+use crate::handlers::api::{
+    accounts, communities, filters, game, game_admin, notifications, own_data, posts, users,
+};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use plaza_types::ErrorBody;
@@ -29,6 +31,8 @@ forbidden, 404 not found, 409 conflict, 413 too large, 415 wrong content type, 4
         accounts::sign_out,
         accounts::me,
         accounts::update_me,
+        own_data::delete_account,
+        own_data::export,
         accounts::change_password,
         accounts::list_sessions,
         accounts::revoke_all_sessions,
@@ -87,6 +91,12 @@ forbidden, 404 not found, 409 conflict, 413 too large, 415 wrong content type, 4
         game::unyeah_post,
         game::player_posts,
         game::my_posts,
+        filters::list_words,
+        filters::add_word,
+        filters::remove_word,
+        filters::list_ranges,
+        filters::add_range,
+        filters::remove_range,
     ),
     components(schemas(ErrorBody)),
     modifiers(&Contract)
@@ -109,6 +119,12 @@ const ACCESS: &[(&str, &str)] = &[
     ("issue_app_key", "admin"),
     ("revoke_app_key", "admin"),
     ("rotate_app_key", "admin"),
+    ("list_word_filters", "admin"),
+    ("create_word_filter", "admin"),
+    ("delete_word_filter", "admin"),
+    ("list_banned_ranges", "admin"),
+    ("create_banned_range", "admin"),
+    ("delete_banned_range", "admin"),
 ];
 
 /// What every operation shares: the bearer scheme, the error body as the answer for every

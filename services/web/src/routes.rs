@@ -1,7 +1,9 @@
 //! Every URL of the web service: pages, the JSON API, static files and health.
 
 use crate::AppState;
-use crate::handlers::api::{accounts, communities, game, game_admin, notifications, posts, users};
+use crate::handlers::api::{
+    accounts, communities, filters, game, game_admin, notifications, own_data, posts, users,
+};
 use crate::handlers::{health, pages};
 use axum::Router;
 use axum::extract::Request;
@@ -64,7 +66,13 @@ fn api() -> Router<AppState> {
             "/sessions/current",
             axum::routing::delete(accounts::sign_out),
         )
-        .route("/me", get(accounts::me).patch(accounts::update_me))
+        .route(
+            "/me",
+            get(accounts::me)
+                .patch(accounts::update_me)
+                .delete(own_data::delete_account),
+        )
+        .route("/me/export", get(own_data::export))
         .route("/me/password", put(accounts::change_password))
         .route(
             "/me/sessions",
@@ -173,6 +181,22 @@ fn api() -> Router<AppState> {
             get(game::player_posts),
         )
         .route("/game/titles/{title_id}/me/posts", get(game::my_posts))
+        .route(
+            "/admin/word_filters",
+            get(filters::list_words).post(filters::add_word),
+        )
+        .route(
+            "/admin/word_filters/{id}",
+            axum::routing::delete(filters::remove_word),
+        )
+        .route(
+            "/admin/banned_ranges",
+            get(filters::list_ranges).post(filters::add_range),
+        )
+        .route(
+            "/admin/banned_ranges/{id}",
+            axum::routing::delete(filters::remove_range),
+        )
 }
 
 fn pages() -> Router<AppState> {
@@ -216,6 +240,11 @@ fn pages() -> Router<AppState> {
             "/settings/sessions/revoke_all",
             post(me::revoke_all_sessions),
         )
+        .route("/settings/export", get(pages::own_data::export))
+        .route(
+            "/settings/delete",
+            get(pages::own_data::confirm).post(pages::own_data::delete),
+        )
         .route("/language", post(me::choose_language))
         .route(
             "/signup",
@@ -255,6 +284,22 @@ fn pages() -> Router<AppState> {
         .route(
             "/settings/games",
             get(titles::settings).post(titles::new_code),
+        )
+        .route(
+            "/admin/word_filters",
+            get(pages::filters::words).post(pages::filters::add_word),
+        )
+        .route(
+            "/admin/word_filters/{id}/delete",
+            post(pages::filters::remove_word),
+        )
+        .route(
+            "/admin/banned_ranges",
+            get(pages::filters::ranges).post(pages::filters::add_range),
+        )
+        .route(
+            "/admin/banned_ranges/{id}/delete",
+            post(pages::filters::remove_range),
         )
 }
 

@@ -87,6 +87,20 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         }
     };
     let lang = session.lang;
+    // A suspended or banned account writes nothing: every write of the pages and the API is
+    // refused here, before any handler runs (signing out and choosing a language excepted).
+    if let Some(user) = &session.account
+        && is_write(&req)
+        && let Err(e) = crate::ops::moderation::check_can_write(&state, user).await
+    {
+        let mut response = if api {
+            e.into_response()
+        } else {
+            PageError(e).into_response()
+        };
+        response.extensions_mut().insert(PageLang(lang));
+        return response;
+    }
     req.extensions_mut().insert(session);
     let mut response = next.run(req).await;
     response.extensions_mut().insert(PageLang(lang));
@@ -105,6 +119,18 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         );
     }
     response
+}
+
+/// Whether `req` changes something a suspension forbids: any unsafe method, except ending
+/// one's own session and choosing the interface language.
+fn is_write(req: &Request) -> bool {
+    if req.method().is_safe() {
+        return false;
+    }
+    !matches!(
+        req.uri().path(),
+        "/signout" | "/language" | "/api/v1/sessions/current"
+    )
 }
 
 /// A page request: the session cookie, the CSRF token and the language. The second value is a

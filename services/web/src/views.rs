@@ -130,6 +130,8 @@ pub fn post_view(
             .drawing
             .as_deref()
             .map(|k| media(&crate::media::double_key(k))),
+        moderation: p.moderation,
+        moderation_reason: p.moderation_reason,
         mine: viewer == Some(p.author_id),
         game: p.game,
         title_name: None,
@@ -161,6 +163,8 @@ pub fn comment_view(
             .drawing
             .as_deref()
             .map(|k| media(&crate::media::double_key(k))),
+        moderation: c.moderation,
+        moderation_reason: c.moderation_reason,
         mine: viewer == Some(c.author_id),
     }
 }
@@ -196,6 +200,8 @@ pub fn notification_sentence(locale: &Locale, kind: Kind, names: &[&str], count:
         Kind::PostComment => "notifications.post_comment",
         Kind::ThreadComment => "notifications.thread_comment",
         Kind::Follow => "notifications.follow",
+        Kind::StaffNotice => "notifications.staff_notice",
+        Kind::ReportHandled => "notifications.report_handled",
     };
     fill(locale.t(key), &[("actors", &actors)])
 }
@@ -208,6 +214,8 @@ pub fn notification_text(kind: Kind, actors: &str) -> String {
         Kind::PostComment => format!("{actors} commented on your post."),
         Kind::ThreadComment => format!("{actors} commented on a post you commented on."),
         Kind::Follow => format!("{actors} followed you."),
+        Kind::StaffNotice => "Plaza's moderators acted on your content or account: see why.".into(),
+        Kind::ReportHandled => "Thank you: a report you made has been handled.".into(),
     }
 }
 
@@ -225,6 +233,7 @@ pub fn notification_view(g: Group, users: &HashMap<Id, User>) -> NotificationVie
             format!("/posts/{}", g.target_id)
         }
         Kind::CommentYeah => format!("/comments/{}", g.target_id),
+        Kind::StaffNotice | Kind::ReportHandled => format!("/notices/{}", g.target_id),
         Kind::Follow => actors
             .first()
             .map(|a| format!("/users/{}", a.username))

@@ -10,6 +10,9 @@ pub enum Error {
     Unreadable(String),
     #[error(transparent)]
     Service(#[from] ClientError),
+    /// The object store did not delete an object.
+    #[error("the media store failed: {0}")]
+    Media(#[from] std::io::Error),
 }
 
 /// The worker's result type.

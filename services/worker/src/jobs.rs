@@ -80,6 +80,8 @@ pub async fn execute(state: &AppState, job: &Job) -> Result<()> {
         }
         Job::CommentCreated(c) => comment_created(state, c).await,
         Job::CommentDeleted(c) => comment_deleted(state, c).await,
+        Job::EraseAccount(e) => crate::erasure::erase_account(state, e).await,
+        Job::PurgeMedia(p) => crate::erasure::purge_media(state, p).await,
     }
 }
 

@@ -4,6 +4,7 @@
 //! a job that runs again after its worker died changes nothing twice.
 
 pub mod config;
+pub mod erasure;
 pub mod error;
 pub mod handlers;
 pub mod jobs;

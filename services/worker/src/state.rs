@@ -1,7 +1,7 @@
 //! Shared handles for the worker, and how they are built.
 
 use crate::Config;
-use plaza_clients::{NotificationClient, TimelineClient};
+use plaza_clients::{EmpathyClient, NotificationClient, TimelineClient};
 use plaza_storage::Db;
 use std::sync::Arc;
 
@@ -10,6 +10,7 @@ use std::sync::Arc;
 pub struct AppState {
     pub db: Db,
     pub timeline: TimelineClient,
+    pub empathy: EmpathyClient,
     pub notification: NotificationClient,
     pub config: Arc<Config>,
     /// The media store, for the clean-up of unreferenced objects (none: no clean-up).
@@ -22,6 +23,8 @@ pub struct AppState {
 pub struct Parts {
     pub db: Db,
     pub timeline: TimelineClient,
+    /// Erasing a deleted account's Yeahs.
+    pub empathy: EmpathyClient,
     pub notification: NotificationClient,
     /// The media store (none: no clean-up).
     pub media: Option<Arc<dyn plaza_media::ObjectStore>>,
@@ -33,12 +36,14 @@ impl AppState {
         let Parts {
             db,
             timeline,
+            empathy,
             notification,
             media,
         } = parts;
         AppState {
             db,
             timeline,
+            empathy,
             notification,
             config: Arc::new(config),
             media,

@@ -121,4 +121,13 @@ impl EmpathyClient {
             )
             .await
     }
+
+    /// Erases a deleted account's Yeahs written in this region.
+    pub async fn erase_user(
+        &self,
+        user: Id,
+        erase: &plaza_types::empathy::EraseYeahs,
+    ) -> Result<plaza_types::empathy::YeahsErased, ClientError> {
+        self.0.post(&format!("/v1/users/{user}/erase"), erase).await
+    }
 }

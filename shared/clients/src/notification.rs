@@ -52,4 +52,9 @@ impl NotificationClient {
             .post_empty(&format!("/v1/users/{recipient_id}/read"))
             .await
     }
+
+    /// Erases a deleted account from this region's notifications.
+    pub async fn erase_user(&self, user: Id) -> Result<Withdrawn, ClientError> {
+        self.0.post_empty(&format!("/v1/users/{user}/erase")).await
+    }
 }

@@ -1,9 +1,10 @@
 //! The timeline service's client: posts, comments and feeds.
 
 use crate::{ClientError, Items, ServiceClient};
+use plaza_types::moderation::{AuthorModeration, ModerationChange, ModerationChanged};
 use plaza_types::timeline::{
-    Comment, CommentCount, CommentCountRequest, CommentQuery, Commenters, DeleteRequest, MediaKeys,
-    NewComment, NewPost, Post, PostQuery,
+    AuthorContent, AuthorErased, Comment, CommentCount, CommentCountRequest, CommentQuery,
+    Commenters, DeleteRequest, MediaKeys, NewComment, NewPost, Post, PostQuery,
 };
 use plaza_types::{Id, IdsRequest, Page};
 
@@ -35,6 +36,36 @@ impl TimelineClient {
             .post("/v1/posts/batch", &IdsRequest { ids: ids.to_vec() })
             .await?;
         Ok(items.items)
+    }
+
+    /// Changes a post's moderation state, reason or spoiler mark (the post's own region only).
+    pub async fn moderate_post(
+        &self,
+        id: Id,
+        change: &ModerationChange,
+    ) -> Result<Post, ClientError> {
+        self.0
+            .post(&format!("/v1/posts/{id}/moderation"), change)
+            .await
+    }
+
+    /// Changes a comment's moderation state, reason or spoiler mark.
+    pub async fn moderate_comment(
+        &self,
+        id: Id,
+        change: &ModerationChange,
+    ) -> Result<Comment, ClientError> {
+        self.0
+            .post(&format!("/v1/comments/{id}/moderation"), change)
+            .await
+    }
+
+    /// Hides (or shows again) what an author wrote in this region.
+    pub async fn moderate_author(
+        &self,
+        req: &AuthorModeration,
+    ) -> Result<ModerationChanged, ClientError> {
+        self.0.post("/v1/moderation/authors", req).await
     }
 
     /// Deletes a post as its author, or as a moderator when `moderator` is set.
@@ -150,5 +181,17 @@ impl TimelineClient {
             )
             .await?;
         Ok(c.user_ids)
+    }
+
+    /// Everything `author` wrote that is not deleted (their data export).
+    pub async fn author_content(&self, author: Id) -> Result<AuthorContent, ClientError> {
+        self.0.get(&format!("/v1/authors/{author}/content")).await
+    }
+
+    /// Deletes everything `author` wrote in this region (their account was deleted).
+    pub async fn erase_author(&self, author: Id) -> Result<AuthorErased, ClientError> {
+        self.0
+            .post_empty(&format!("/v1/authors/{author}/erase"))
+            .await
     }
 }

@@ -44,6 +44,23 @@ pub async fn enqueue_new(tx: &mut Tx, ids: &IdGenerator, job: &Job) -> Result<()
     enqueue(tx, ids.next_id(), ids.region(), job).await
 }
 
+/// Adds a job to run no sooner than `run_at` (Unix milliseconds), in `tx`.
+pub async fn enqueue_at(
+    tx: &mut Tx,
+    id: Id,
+    region: u8,
+    job: &Job,
+    run_at: Millis,
+) -> Result<(), sqlx::Error> {
+    enqueue(tx, id, region, job).await?;
+    sqlx::query("UPDATE jobs SET run_at = ? WHERE id = ?")
+        .bind(run_at)
+        .bind(id.0)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Adds a job row with the given stored `kind` and `payload` as they are. Services call
 /// [`enqueue`]; this is for tests that write what another release (or a broken writer) wrote.
 pub async fn enqueue_stored(

@@ -94,3 +94,19 @@ pub struct Ranked {
     pub post_id: Id,
     pub count: i64,
 }
+
+/// A deleted account's Yeahs to erase: every Yeah it gave, and the Yeahs on its erased posts
+/// (and on their comments) and on its erased comments.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct EraseYeahs {
+    #[serde(default)]
+    pub post_ids: Vec<Id>,
+    #[serde(default)]
+    pub comment_ids: Vec<Id>,
+}
+
+/// How many Yeahs erasing removed.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct YeahsErased {
+    pub erased: u64,
+}

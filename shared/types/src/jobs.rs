@@ -36,6 +36,30 @@ pub enum Job {
     CommentCreated(CommentCreated),
     /// A comment was deleted: its notifications go away.
     CommentDeleted(CommentDeleted),
+    /// An account was deleted: erase what it wrote, its Yeahs and its notifications in this
+    /// region (each service deletes only rows its region wrote).
+    EraseAccount(EraseAccount),
+    /// Delete media objects that a deleted account's content used, unless something else still
+    /// refers to them (objects are content-addressed). Queued to run after a grace period.
+    PurgeMedia(PurgeMedia),
+}
+
+/// The payload of [`Job::EraseAccount`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EraseAccount {
+    pub user_id: Id,
+    /// The account's posts and comments when it was deleted (their Yeahs go too).
+    #[serde(default)]
+    pub post_ids: Vec<Id>,
+    #[serde(default)]
+    pub comment_ids: Vec<Id>,
+}
+
+/// The payload of [`Job::PurgeMedia`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PurgeMedia {
+    /// Original object keys (their renditions go with them).
+    pub keys: Vec<String>,
 }
 
 /// The payload of [`Job::CommentCreated`].
@@ -98,6 +122,8 @@ impl Job {
             Job::WithdrawNotification(_) => "withdraw_notification",
             Job::CommentCreated(_) => "comment_created",
             Job::CommentDeleted(_) => "comment_deleted",
+            Job::EraseAccount(_) => "erase_account",
+            Job::PurgeMedia(_) => "purge_media",
         }
     }
 
@@ -108,6 +134,8 @@ impl Job {
             Job::WithdrawNotification(w) => serde_json::to_value(w)?,
             Job::CommentCreated(c) => serde_json::to_value(c)?,
             Job::CommentDeleted(c) => serde_json::to_value(c)?,
+            Job::EraseAccount(e) => serde_json::to_value(e)?,
+            Job::PurgeMedia(p) => serde_json::to_value(p)?,
         };
         let serde_json::Value::Object(mut fields) = fields else {
             // Every payload is a struct, so it serialises as an object.
@@ -146,6 +174,8 @@ impl Job {
             "withdraw_notification" => read(value).map(Job::WithdrawNotification),
             "comment_created" => read(value).map(Job::CommentCreated),
             "comment_deleted" => read(value).map(Job::CommentDeleted),
+            "erase_account" => read(value).map(Job::EraseAccount),
+            "purge_media" => read(value).map(Job::PurgeMedia),
             other => return Err(DecodeError::UnknownKind(other.to_owned())),
         };
         job.map_err(|source| DecodeError::Payload {
@@ -192,6 +222,14 @@ mod tests {
                 commenter_id: Id(2),
                 commenter_remains: true,
             }),
+            Job::EraseAccount(EraseAccount {
+                user_id: Id(2),
+                post_ids: vec![Id(10)],
+                comment_ids: vec![Id(11)],
+            }),
+            Job::PurgeMedia(PurgeMedia {
+                keys: vec!["drawings/ab.png".into()],
+            }),
         ]
     }
 
@@ -221,6 +259,8 @@ mod tests {
                 Job::WithdrawNotification(w) => serde_json::to_string(w),
                 Job::CommentCreated(c) => serde_json::to_string(c),
                 Job::CommentDeleted(c) => serde_json::to_string(c),
+                Job::EraseAccount(e) => serde_json::to_string(e),
+                Job::PurgeMedia(p) => serde_json::to_string(p),
             }
             .unwrap();
             assert!(!old.contains("\"v\""));

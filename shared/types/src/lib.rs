@@ -9,6 +9,7 @@ pub mod game;
 pub mod health;
 pub mod id;
 pub mod jobs;
+pub mod moderation;
 pub mod notification;
 pub mod pages;
 pub mod timeline;

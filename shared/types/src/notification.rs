@@ -19,6 +19,11 @@ pub enum Kind {
     ThreadComment,
     /// Someone followed you (target: you).
     Follow,
+    /// A notice from staff: a moderator acted on your post, comment or account (target: the
+    /// moderation log entry, which says what and why).
+    StaffNotice,
+    /// A notice from staff: a report you made was handled (target: the moderation log entry).
+    ReportHandled,
 }
 
 impl Kind {
@@ -30,6 +35,8 @@ impl Kind {
             Kind::PostComment => 3,
             Kind::ThreadComment => 4,
             Kind::Follow => 5,
+            Kind::StaffNotice => 6,
+            Kind::ReportHandled => 7,
         }
     }
 
@@ -41,6 +48,8 @@ impl Kind {
             3 => Kind::PostComment,
             4 => Kind::ThreadComment,
             5 => Kind::Follow,
+            6 => Kind::StaffNotice,
+            7 => Kind::ReportHandled,
             _ => return None,
         })
     }

@@ -70,6 +70,12 @@ pub struct Post {
     /// Set when a game posted it.
     #[serde(default)]
     pub game: Option<GameFields>,
+    /// Whether moderation hid it (then only moderators and the author see it).
+    #[serde(default)]
+    pub moderation: crate::moderation::ModerationState,
+    /// Why moderation hid it, as its author is told.
+    #[serde(default)]
+    pub moderation_reason: Option<String>,
 }
 
 /// A comment to create on a post.
@@ -114,6 +120,12 @@ pub struct Comment {
     /// The author's description of the drawing, if they wrote one.
     #[serde(default)]
     pub drawing_alt: Option<String>,
+    /// Whether moderation hid it (then only moderators and the author see it).
+    #[serde(default)]
+    pub moderation: crate::moderation::ModerationState,
+    /// Why moderation hid it, as its author is told.
+    #[serde(default)]
+    pub moderation_reason: Option<String>,
 }
 
 /// Which posts a feed shows: one community, a set of authors, or both; newest first.
@@ -144,6 +156,12 @@ pub struct PostQuery {
     /// Leave out posts marked as spoilers.
     #[serde(default)]
     pub without_spoilers: bool,
+    /// Also posts that moderation hid (a moderator's view).
+    #[serde(default)]
+    pub include_moderated: bool,
+    /// Also the posts of this author that moderation hid (an author looking at their own posts).
+    #[serde(default)]
+    pub include_moderated_of: Option<Id>,
 }
 
 impl PostQuery {
@@ -162,6 +180,12 @@ impl PostQuery {
 pub struct CommentQuery {
     #[serde(default)]
     pub exclude_author_ids: Vec<Id>,
+    /// Also comments that moderation hid (a moderator's view).
+    #[serde(default)]
+    pub include_moderated: bool,
+    /// Also the comments of this author that moderation hid (the author's own).
+    #[serde(default)]
+    pub include_moderated_of: Option<Id>,
     pub cursor: Option<String>,
     pub limit: Option<u32>,
 }
@@ -207,3 +231,20 @@ pub struct MediaKeys {
 pub const MAX_FEED_AUTHORS: usize = 1001;
 /// The most excluded authors one query may name (blocked plus blocked-by, each capped at 1000).
 pub const MAX_EXCLUDED_AUTHORS: usize = 2000;
+
+/// Everything one author wrote that is not deleted (for their data export), newest first.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct AuthorContent {
+    pub posts: Vec<Post>,
+    pub comments: Vec<Comment>,
+}
+
+/// The most posts, and the most comments, one author's export or erasure reads at once.
+pub const MAX_AUTHOR_ITEMS: u32 = 100_000;
+
+/// What erasing an author's content (a deleted account) removed in this region.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct AuthorErased {
+    /// The author's posts that were deleted.
+    pub post_ids: Vec<Id>,
+}

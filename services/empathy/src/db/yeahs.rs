@@ -274,3 +274,104 @@ pub async fn popular(
         })
         .collect())
 }
+
+/// How many Yeahs one pass of [`erase_user`] handles.
+const ERASE_BATCH: i64 = 500;
+
+/// Erases a deleted account's Yeahs written in this region: those it gave (each uncounted), and
+/// those on its erased posts and comments (with their count rows of this region). Rows of other
+/// regions stay for them to delete. Running it again erases nothing more.
+pub async fn erase_user(
+    state: &AppState,
+    user: Id,
+    erase: &plaza_types::empathy::EraseYeahs,
+) -> Result<u64, sqlx::Error> {
+    let region = i64::from(state.config.region);
+    let mut erased = 0;
+    loop {
+        let mut tx = state.db.begin_write().await?;
+        let given: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT target_kind, target_id FROM yeahs WHERE user_id = ? AND region = ? LIMIT ?",
+        )
+        .bind(user.0)
+        .bind(region)
+        .bind(ERASE_BATCH)
+        .fetch_all(&mut *tx)
+        .await?;
+        for (kind, target) in &given {
+            let kind = if *kind == TargetKind::Comment.code() {
+                TargetKind::Comment
+            } else {
+                TargetKind::Post
+            };
+            sqlx::query(
+                "DELETE FROM yeahs WHERE target_kind = ? AND target_id = ? AND user_id = ?",
+            )
+            .bind(kind.code())
+            .bind(*target)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
+            add_to_count(state, &mut tx, kind, Id(*target), -1).await?;
+        }
+        tx.commit().await?;
+        erased += given.len() as u64;
+        if (given.len() as i64) < ERASE_BATCH {
+            break;
+        }
+    }
+    let mut tx = state.db.begin_write().await?;
+    for chunk in erase.post_ids.chunks(500) {
+        for (column, kind) in [("post_id", None), ("target_id", Some(TargetKind::Post))] {
+            let mut sql = plaza_storage::sql("DELETE FROM yeahs WHERE region = ");
+            sql.push_bind(region);
+            if let Some(kind) = kind {
+                sql.push(" AND target_kind = ").push_bind(kind.code());
+            }
+            sql.push(format!(" AND {column} IN ("));
+            let mut list = sql.separated(", ");
+            for id in chunk {
+                list.push_bind(id.0);
+            }
+            sql.push(")");
+            erased += sql.build().execute(&mut *tx).await?.rows_affected();
+        }
+        delete_counts(&mut tx, region, TargetKind::Post, chunk).await?;
+    }
+    for chunk in erase.comment_ids.chunks(500) {
+        let mut sql = plaza_storage::sql("DELETE FROM yeahs WHERE region = ");
+        sql.push_bind(region)
+            .push(" AND target_kind = ")
+            .push_bind(TargetKind::Comment.code())
+            .push(" AND target_id IN (");
+        let mut list = sql.separated(", ");
+        for id in chunk {
+            list.push_bind(id.0);
+        }
+        sql.push(")");
+        erased += sql.build().execute(&mut *tx).await?.rows_affected();
+        delete_counts(&mut tx, region, TargetKind::Comment, chunk).await?;
+    }
+    tx.commit().await?;
+    Ok(erased)
+}
+
+async fn delete_counts(
+    tx: &mut Tx,
+    region: i64,
+    kind: TargetKind,
+    targets: &[Id],
+) -> Result<(), sqlx::Error> {
+    let mut sql = plaza_storage::sql("DELETE FROM yeah_counts WHERE region = ");
+    sql.push_bind(region)
+        .push(" AND target_kind = ")
+        .push_bind(kind.code())
+        .push(" AND target_id IN (");
+    let mut list = sql.separated(", ");
+    for id in targets {
+        list.push_bind(id.0);
+    }
+    sql.push(")");
+    sql.build().execute(&mut **tx).await?;
+    Ok(())
+}

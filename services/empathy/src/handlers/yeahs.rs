@@ -319,3 +319,23 @@ async fn shared_ranking(
     let _counting = state.ranking_lock.lock().await;
     count_ranking(state, community_id, days).await
 }
+
+/// Erases a deleted account's Yeahs (those it gave, and those on its erased posts and comments)
+/// written in this region; idempotent.
+#[utoipa::path(
+    post,
+    path = "/v1/users/{id}/erase",
+    tag = "yeahs",
+    operation_id = "erase_user_yeahs",
+    params(("id" = Id, Path, description = "The deleted account's id.")),
+    request_body = plaza_types::empathy::EraseYeahs,
+    responses((status = 200, description = "How many Yeahs were erased.", body = plaza_types::empathy::YeahsErased))
+)]
+pub async fn erase_user(
+    State(state): State<AppState>,
+    Path(id): Path<Id>,
+    Json(erase): Json<plaza_types::empathy::EraseYeahs>,
+) -> Result<Json<plaza_types::empathy::YeahsErased>> {
+    let erased = db::erase_user(&state, id, &erase).await?;
+    Ok(Json(plaza_types::empathy::YeahsErased { erased }))
+}

@@ -382,3 +382,23 @@ pub async fn mark_read(db: &Db, recipient: Id) -> Result<(), sqlx::Error> {
     .await?;
     Ok(())
 }
+
+/// The recipients (at most `limit`) of this region's notification groups that name `actor`.
+pub async fn recipients_naming(
+    db: &Db,
+    actor: Id,
+    region: u8,
+    limit: u32,
+) -> Result<Vec<Id>, sqlx::Error> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT g.recipient_id FROM notification_groups g \
+         JOIN notification_actors a ON a.group_id = g.id \
+         WHERE a.actor_id = ? AND g.region = ? LIMIT ?",
+    )
+    .bind(actor.0)
+    .bind(i64::from(region))
+    .bind(i64::from(limit))
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(ids.into_iter().map(Id).collect())
+}

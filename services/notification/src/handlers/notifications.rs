@@ -68,6 +68,41 @@ pub async fn withdraw(
     Ok(Json(Withdrawn { changed }))
 }
 
+/// Erases a deleted account from notifications written in this region: its own notifications,
+/// and its name in everyone else's (a group left without actors goes). Idempotent.
+#[utoipa::path(
+    post,
+    path = "/v1/users/{id}/erase",
+    tag = "notifications",
+    operation_id = "erase_user_notifications",
+    params(("id" = Id, Path, description = "The deleted account's id.")),
+    responses((status = 200, description = "Whether anything changed.", body = Withdrawn))
+)]
+pub async fn erase_user(
+    State(state): State<AppState>,
+    Path(id): Path<Id>,
+) -> Result<Json<Withdrawn>> {
+    let all = |recipient, actor| Withdrawal {
+        recipient_id: recipient,
+        kind: None,
+        target_id: None,
+        actor_id: actor,
+    };
+    let mut changed = db::withdraw(&state.db, &all(id, None)).await?;
+    forget_unread(&state, id).await;
+    loop {
+        let recipients = db::recipients_naming(&state.db, id, state.config.region, 200).await?;
+        for recipient in &recipients {
+            changed |= db::withdraw(&state.db, &all(*recipient, Some(id))).await?;
+            forget_unread(&state, *recipient).await;
+        }
+        if recipients.len() < 200 {
+            break;
+        }
+    }
+    Ok(Json(Withdrawn { changed }))
+}
+
 /// How long an unread count may be served from the cache (every page header asks for it).
 const UNREAD_TTL: std::time::Duration = std::time::Duration::from_secs(30);
 

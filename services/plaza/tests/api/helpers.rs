@@ -13,7 +13,7 @@
 use plaza::stack::{RouterHook, Service};
 use plaza::{Config, Running};
 use plaza_media::ObjectStore;
-use plaza_storage::Db;
+use plaza_storage::{Db, sqlx};
 use plaza_test_support::Api;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -298,6 +298,24 @@ impl TestApp {
     /// Waits (bounded) until the job queue is empty, so that every notification is delivered.
     pub async fn drain_jobs(&self) {
         drain(&self.db).await;
+    }
+
+    /// Waits (bounded) until every job but those waiting for a later time (a deleted account's
+    /// media purge, queued for after its grace period) has run.
+    pub async fn drain_until_only_purges(&self) {
+        for _ in 0..400 {
+            let (n,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM jobs WHERE state IN (0, 1) AND kind <> 'purge_media'",
+            )
+            .fetch_one(&self.db.pool)
+            .await
+            .expect("jobs");
+            if n == 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("the job queue did not drain");
     }
 }
 

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use std::io::Write;
 
 /// A Wii U style painting: a zlib-compressed 32-bit TGA, base64. Ink where `ink(x, y)`.
-fn painting(w: u32, h: u32, ink: impl Fn(u32, u32) -> bool) -> String {
+pub(crate) fn painting(w: u32, h: u32, ink: impl Fn(u32, u32) -> bool) -> String {
     let mut raw = Vec::new();
     for y in 0..h {
         for x in 0..w {
@@ -29,7 +29,7 @@ fn painting(w: u32, h: u32, ink: impl Fn(u32, u32) -> bool) -> String {
     STANDARD.encode(z.finish().unwrap())
 }
 
-fn stripes(x: u32, y: u32) -> bool {
+pub(crate) fn stripes(x: u32, y: u32) -> bool {
     (x / 10 + y / 10).is_multiple_of(2)
 }
 

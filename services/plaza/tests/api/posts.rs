@@ -283,6 +283,8 @@ async fn an_activity_feed_of_many_people_pages_through_recent_and_old_posts_in_o
             drawing_alt: None,
             screenshot: None,
             game: None,
+            moderation: Default::default(),
+            moderation_reason: None,
         };
         plaza_timeline::db::posts::insert(app.db(), &post, None)
             .await

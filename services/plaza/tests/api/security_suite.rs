@@ -91,6 +91,8 @@ fn body_for(method: &Method, template: &str) -> Option<Value> {
             Some(json!({"body": "hello"}))
         }
         ("PATCH", "/me") => Some(json!({"bio": "changed"})),
+        ("POST", "/admin/word_filters") => Some(json!({"pattern": "word", "action": "refuse"})),
+        ("POST", "/admin/banned_ranges") => Some(json!({"cidr": "192.0.2.0/24", "reason": "test"})),
         ("POST", "/notifications/read") => Some(json!({})),
         ("POST", "/accounts") | ("POST", "/sessions") => {
             Some(json!({"username": "matrixuser", "password": "password1"}))

@@ -152,6 +152,8 @@ async fn a_community_page_cached_in_memcached_changes_for_every_process_on_a_wri
         drawing_alt: None,
         screenshot: None,
         game: None,
+        moderation: Default::default(),
+        moderation_reason: None,
     };
     plaza_timeline::db::posts::insert(&db, &hidden, None)
         .await

@@ -4,11 +4,12 @@ use crate::{AppState, Result};
 use plaza_storage::sqlx::{self, AssertSqlSafe};
 use plaza_storage::{Db, Keyset, push_not_in, queue};
 use plaza_types::jobs::{CommentCreated, CommentDeleted, Job};
+use plaza_types::moderation::{ModerationChange, ModerationState};
 use plaza_types::timeline::{Comment, CommentQuery};
 use plaza_types::{Cursor, Id, Page, page_limit};
 
 const COLUMNS: &str = "id, region, post_id, author_id, body, feeling, spoiler, deleted_at, created_at, drawing_key, \
-     drawing_alt";
+     drawing_alt, moderation, moderation_reason";
 
 /// A `comments` row as [`COLUMNS`] reads it.
 #[derive(Debug, sqlx::FromRow)]
@@ -26,6 +27,8 @@ struct CommentRow {
     created_at: i64,
     drawing_key: Option<String>,
     drawing_alt: Option<String>,
+    moderation: i64,
+    moderation_reason: Option<String>,
 }
 
 impl TryFrom<CommentRow> for Comment {
@@ -44,6 +47,8 @@ impl TryFrom<CommentRow> for Comment {
             created_at: row.created_at,
             drawing: row.drawing_key,
             drawing_alt: row.drawing_alt,
+            moderation: ModerationState::from_code(row.moderation),
+            moderation_reason: row.moderation_reason,
         })
     }
 }
@@ -158,6 +163,13 @@ pub async fn list(db: &Db, post_id: Id, query: &CommentQuery) -> crate::Result<P
     let mut sql = plaza_storage::sql(&format!("SELECT {COLUMNS} FROM comments WHERE post_id = "));
     sql.push_bind(post_id.0).push(" AND deleted_at IS NULL");
     push_not_in(&mut sql, "author_id", &query.exclude_author_ids);
+    if !query.include_moderated {
+        sql.push(" AND (moderation = 0");
+        if let Some(author) = query.include_moderated_of {
+            sql.push(" OR author_id = ").push_bind(author.0);
+        }
+        sql.push(")");
+    }
     Ok(Keyset::asc("id", after, limit)
         .fetch(db, sql, |r: &CommentRow| r.id)
         .await?)
@@ -180,4 +192,26 @@ pub async fn commenters(
     .fetch_all(&db.pool)
     .await?;
     Ok(ids.into_iter().map(Id).collect())
+}
+
+/// Changes a comment's moderation state, reason or spoiler mark (see [`super::posts::moderate`]).
+pub async fn moderate(db: &Db, id: Id, change: &ModerationChange) -> Result<bool, sqlx::Error> {
+    super::posts::moderate_row(db, "comments", id, change).await
+}
+
+/// The comments `author` wrote that are not deleted, newest first (at most `limit`), for their
+/// data export.
+pub async fn by_author(db: &Db, author: Id, limit: u32) -> Result<Vec<Comment>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM comments WHERE author_id = ? AND deleted_at IS NULL \
+         ORDER BY id DESC LIMIT ?"
+    );
+    sqlx::query_as::<_, CommentRow>(AssertSqlSafe(sql))
+        .bind(author.0)
+        .bind(i64::from(limit))
+        .fetch_all(&db.pool)
+        .await?
+        .into_iter()
+        .map(Comment::try_from)
+        .collect()
 }

@@ -3,6 +3,7 @@
 use plaza_storage::sqlx::{self, AssertSqlSafe};
 use plaza_storage::{Count, Db, Dialect, IdCount, Keyset, narrow, push_in, push_not_in};
 use plaza_types::game::GameFields;
+use plaza_types::moderation::{ModerationChange, ModerationState};
 use plaza_types::timeline::{CommentCount, Post, PostQuery, ScreenshotRef};
 use plaza_types::{Cursor, Id, Page, page_limit};
 
@@ -11,8 +12,8 @@ use crate::Result;
 const COLUMNS: &str = "p.id, p.region, p.community_id, p.author_id, p.body, p.feeling, p.spoiler, \
      p.topic_tag, p.platform, p.deleted_at, p.created_at, p.drawing_key, p.drawing_alt, \
      p.screenshot_key, p.screenshot_width, p.screenshot_height, \
-     p.title_id, p.app_data, p.is_autopost, p.is_app_jumpable, \
-     (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id AND c.deleted_at IS NULL) AS comment_count";
+     p.title_id, p.app_data, p.is_autopost, p.is_app_jumpable, p.moderation, p.moderation_reason, \
+     (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id AND c.deleted_at IS NULL AND c.moderation = 0) AS comment_count";
 
 /// A `posts` row as [`COLUMNS`] reads it.
 #[derive(Debug, sqlx::FromRow)]
@@ -39,6 +40,8 @@ struct PostRow {
     app_data: Option<Vec<u8>>,
     is_autopost: i64,
     is_app_jumpable: i64,
+    moderation: i64,
+    moderation_reason: Option<String>,
     #[sqlx(try_from = "i64")]
     comment_count: Count,
 }
@@ -80,6 +83,8 @@ impl TryFrom<PostRow> for Post {
             drawing_alt: row.drawing_alt,
             screenshot,
             game,
+            moderation: ModerationState::from_code(row.moderation),
+            moderation_reason: row.moderation_reason,
         })
     }
 }
@@ -229,7 +234,7 @@ pub async fn comment_counts(
     exclude: &[Id],
 ) -> Result<Vec<CommentCount>, sqlx::Error> {
     let mut sql = plaza_storage::sql(
-        "SELECT post_id AS id, COUNT(*) AS n FROM comments WHERE deleted_at IS NULL",
+        "SELECT post_id AS id, COUNT(*) AS n FROM comments WHERE deleted_at IS NULL AND moderation = 0",
     );
     push_not_in(&mut sql, "author_id", exclude);
     sql.push(" AND ");
@@ -258,6 +263,74 @@ pub async fn mark_deleted(db: &Db, id: Id) -> Result<(), sqlx::Error> {
     .execute(&db.pool)
     .await?;
     Ok(())
+}
+
+/// Changes a post's moderation state, reason or spoiler mark (only what `change` gives); with
+/// `only_if_visible`, only while it is visible. Whether the row changed.
+pub async fn moderate(db: &Db, id: Id, change: &ModerationChange) -> Result<bool, sqlx::Error> {
+    moderate_row(db, "posts", id, change).await
+}
+
+/// The one UPDATE behind [`moderate`] and the comments' equivalent (the same columns).
+pub(crate) async fn moderate_row(
+    db: &Db,
+    table: &'static str,
+    id: Id,
+    change: &ModerationChange,
+) -> Result<bool, sqlx::Error> {
+    let mut sql = plaza_storage::sql(&format!("UPDATE {table} SET id = id"));
+    if let Some(state) = change.state {
+        sql.push(", moderation = ").push_bind(state.code());
+        sql.push(", moderation_reason = ")
+            .push_bind(change.reason.clone().filter(|_| !state.is_visible()));
+    }
+    if let Some(spoiler) = change.spoiler {
+        sql.push(", spoiler = ").push_bind(i64::from(spoiler));
+    }
+    sql.push(" WHERE id = ").push_bind(id.0);
+    if change.only_if_visible {
+        sql.push(" AND moderation = 0");
+    }
+    Ok(sql.build().execute(&db.pool).await?.rows_affected() == 1)
+}
+
+/// Sets the moderation state of every post and comment `author` wrote in `region` (a ban that
+/// hides an account's content, or lifting it): rows of other regions are theirs to change.
+/// Content a moderator already hid or removed keeps that decision. The communities touched.
+pub async fn moderate_author(
+    db: &Db,
+    author: Id,
+    region: u8,
+    state: ModerationState,
+    reason: Option<&str>,
+) -> Result<(u64, Vec<Id>), sqlx::Error> {
+    let (from, to) = if state.is_visible() {
+        (ModerationState::Hidden.code(), state.code())
+    } else {
+        (ModerationState::Visible.code(), state.code())
+    };
+    let mut changed = 0;
+    for table in ["posts", "comments"] {
+        changed += sqlx::query(AssertSqlSafe(format!(
+            "UPDATE {table} SET moderation = ?, moderation_reason = ? \
+             WHERE author_id = ? AND region = ? AND moderation = ?"
+        )))
+        .bind(to)
+        .bind(reason.filter(|_| !state.is_visible()))
+        .bind(author.0)
+        .bind(i64::from(region))
+        .bind(from)
+        .execute(&db.pool)
+        .await?
+        .rows_affected();
+    }
+    let communities: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT community_id FROM posts WHERE author_id = ? LIMIT 1000",
+    )
+    .bind(author.0)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok((changed, communities.into_iter().map(Id).collect()))
 }
 
 /// Feeds naming more authors than this (an activity feed) first look for their page in recent
@@ -355,6 +428,13 @@ async fn select(
         push_in(&mut sql, "p.author_id", authors.iter().map(|a| a.0));
     }
     push_not_in(&mut sql, "p.author_id", &query.exclude_author_ids);
+    if !query.include_moderated {
+        sql.push(" AND (p.moderation = 0");
+        if let Some(author) = query.include_moderated_of {
+            sql.push(" OR p.author_id = ").push_bind(author.0);
+        }
+        sql.push(")");
+    }
     if let Some(after) = after {
         sql.push(" AND p.id > ").push_bind(after);
     }
@@ -392,6 +472,8 @@ mod tests {
             drawing_alt: None,
             screenshot: None,
             game: None,
+            moderation: ModerationState::Visible,
+            moderation_reason: None,
         };
         insert(&db, &post, None).await.unwrap();
         assert_eq!(get(&db, post.id).await.unwrap().unwrap().feeling, 1);
@@ -407,4 +489,77 @@ mod tests {
         );
         assert!(by_ids(&db, &[post.id]).await.is_err());
     }
+}
+
+/// The posts `author` wrote that are not deleted, newest first (at most `limit`), for their data
+/// export.
+pub async fn by_author(db: &Db, author: Id, limit: u32) -> Result<Vec<Post>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM posts p WHERE p.author_id = ? AND p.deleted_at IS NULL \
+         ORDER BY p.id DESC LIMIT ?"
+    );
+    sqlx::query_as::<_, PostRow>(AssertSqlSafe(sql))
+        .bind(author.0)
+        .bind(i64::from(limit))
+        .fetch_all(&db.pool)
+        .await?
+        .into_iter()
+        .map(Post::try_from)
+        .collect()
+}
+
+/// What erasing an author's content removed, so caches can forget it.
+#[derive(Debug, Default)]
+pub struct Erased {
+    /// The erased posts and their communities.
+    pub posts: Vec<(Id, Id)>,
+    /// The posts that lost comments.
+    pub commented_posts: Vec<Id>,
+}
+
+/// Deletes, in one transaction, every post and comment `author` wrote in `region`, and the
+/// comments written in `region` on those posts (a thread without its post is not shown
+/// anywhere). Rows written in another region stay for that region to delete (each row has one
+/// writing region); they are unreachable once the posts are gone. Running it again deletes
+/// nothing more.
+pub async fn erase_author(db: &Db, author: Id, region: u8) -> Result<Erased, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let posts: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT id, community_id FROM posts WHERE author_id = ? AND region = ?")
+            .bind(author.0)
+            .bind(i64::from(region))
+            .fetch_all(&mut *tx)
+            .await?;
+    let commented: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT post_id FROM comments WHERE author_id = ? AND region = ?",
+    )
+    .bind(author.0)
+    .bind(i64::from(region))
+    .fetch_all(&mut *tx)
+    .await?;
+    for chunk in posts.chunks(500) {
+        let mut sql = plaza_storage::sql("DELETE FROM comments WHERE region = ");
+        sql.push_bind(i64::from(region)).push(" AND post_id IN (");
+        let mut list = sql.separated(", ");
+        for (id, _) in chunk {
+            list.push_bind(*id);
+        }
+        sql.push(")");
+        sql.build().execute(&mut *tx).await?;
+    }
+    sqlx::query("DELETE FROM comments WHERE author_id = ? AND region = ?")
+        .bind(author.0)
+        .bind(i64::from(region))
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM posts WHERE author_id = ? AND region = ?")
+        .bind(author.0)
+        .bind(i64::from(region))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Erased {
+        posts: posts.into_iter().map(|(p, c)| (Id(p), Id(c))).collect(),
+        commented_posts: commented.into_iter().map(Id).collect(),
+    })
 }

@@ -72,6 +72,8 @@ pub async fn create(
         created_at: plaza_types::now_millis(),
         drawing,
         drawing_alt,
+        moderation: Default::default(),
+        moderation_reason: None,
     };
     if new.exclude_recipient_ids.len() > MAX_EXCLUDED_AUTHORS {
         return Err(Error::TooMany);

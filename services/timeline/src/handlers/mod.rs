@@ -1,5 +1,7 @@
 //! Request handlers, one module per resource.
 
+pub mod authors;
 pub mod comments;
 pub mod health;
+pub mod moderation;
 pub mod posts;

@@ -77,6 +77,8 @@ pub async fn create(
         drawing_alt,
         screenshot: new.screenshot,
         game,
+        moderation: Default::default(),
+        moderation_reason: None,
     };
     match (db::insert(&state.db, &post, key).await, key) {
         (Ok(()), _) => {}

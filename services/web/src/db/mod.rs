@@ -1,13 +1,21 @@
-//! The web service's tables: accounts, sessions, communities, favourites, follows and blocks.
+//! The web service's tables: accounts, sessions, communities, favourites, follows, blocks and
+//! moderation (moderators, reports, the moderation log, suspensions).
 
+pub mod account_deletion;
+pub mod banned_ranges;
 pub mod blocks;
 pub mod communities;
 pub mod favourites;
 pub mod follows;
 pub mod idempotency;
+pub mod moderation_log;
+pub mod moderators;
+pub mod reports;
 pub mod sessions;
 pub mod titles;
+pub mod suspensions;
 pub mod users;
+pub mod word_filters;
 
 use plaza_storage::sqlx::any::AnyArguments;
 use plaza_storage::sqlx::query::Query;

@@ -18,6 +18,7 @@ pub async fn sign_up(
     let username = validate::username(username.trim())?;
     let password = validate::password(password)?;
     super::limit(state, Action::SignUp, &[&format!("ip:{client}")]).await?;
+    super::filters::check_sign_up(state, client).await?;
     if users::by_username(&state.db, username).await?.is_some() {
         return Err(taken());
     }
@@ -47,7 +48,7 @@ fn taken() -> Error {
 /// address), then per address, and only then against the account's much higher ceiling from
 /// all addresses. Attempts refused by the first two are not counted against the account, so a
 /// stranger guessing from one address is stopped there and the owner, elsewhere, still gets in.
-async fn limit_sign_in(state: &AppState, account: &str, client: IpAddr) -> Result<()> {
+pub(super) async fn limit_sign_in(state: &AppState, account: &str, client: IpAddr) -> Result<()> {
     let address = format!("ip:{client}");
     let pair = format!("account:{account}@{address}");
     let limits = &state.limits;
@@ -85,6 +86,13 @@ pub async fn sign_in(
     match users::with_password(&state.db, username.trim()).await? {
         Some((user, hash)) => {
             if state.passwords.verify(password.to_owned(), hash).await? {
+                // A banned account is told why instead of getting a session; a suspended one
+                // may sign in to read (its writes are refused).
+                if let Some(s) = super::moderation::is_suspended(state, user.id).await?
+                    && s.until.is_none()
+                {
+                    return Err(super::moderation::suspended_error(&s));
+                }
                 Ok(user)
             } else {
                 Err(Error::BadCredentials)
@@ -151,8 +159,12 @@ pub async fn update_profile(
         Some(l) => self::language(l)?,
         None => user.language.clone(),
     };
+    let held = super::filters::check(state, None, &[&display_name, &bio]).await?;
     users::update_profile(&state.db, user.id, &display_name, &bio, &language).await?;
     crate::cache::forget_user(state, &user.username).await;
+    if held {
+        super::filters::hold(state, super::filters::HeldTarget::Account(user.id)).await?;
+    }
     users::by_id(&state.db, user.id)
         .await?
         .ok_or(Error::NotFound("user"))

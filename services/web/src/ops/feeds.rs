@@ -3,6 +3,7 @@
 //! blocked by are left out.
 
 use super::join;
+use super::moderation::{may_see, roles};
 use crate::db::users::User;
 use crate::db::{blocks, follows, users};
 use crate::views::{CommentView, NotificationView, PostView, UserRef};
@@ -39,12 +40,14 @@ async fn posts_in_order(
     ids: &[Id],
 ) -> Result<Vec<PostView>> {
     let hidden = hidden(state, viewer).await?;
+    let roles = roles(state, viewer).await?;
     let mut by_id: HashMap<Id, _> = state
         .timeline
         .posts(ids)
         .await?
         .into_iter()
         .filter(|p| !p.deleted && !hidden.contains(&p.author_id))
+        .filter(|p| may_see(p.moderation, p.author_id, Some(p.community_id), viewer, &roles))
         .map(|p| (p.id, p))
         .collect();
     let ordered = ids.iter().filter_map(|id| by_id.remove(id)).collect();
@@ -83,6 +86,10 @@ async fn community_posts(
         exclude_author_ids: hidden(state, viewer).await?,
         only_drawings,
         cursor,
+        include_moderated: roles(state, viewer)
+            .await?
+            .can_moderate(Some(community_id)),
+        include_moderated_of: viewer.map(|v| v.id),
         ..PostQuery::default()
     };
     post_page(state, viewer, query).await
@@ -124,6 +131,9 @@ pub async fn user_posts(
     let query = PostQuery {
         author_ids: Some(vec![author.id]),
         cursor,
+        include_moderated: roles(state, viewer).await?.scope().is_none()
+            && viewer.is_some(),
+        include_moderated_of: viewer.map(|v| v.id),
         ..PostQuery::default()
     };
     post_page(state, viewer, query).await
@@ -159,6 +169,7 @@ pub async fn activity(
         author_ids: Some(authors),
         exclude_author_ids: hidden(state, Some(viewer)).await?,
         cursor,
+        include_moderated_of: Some(viewer.id),
         ..PostQuery::default()
     };
     post_page(state, Some(viewer), query).await
@@ -166,7 +177,7 @@ pub async fn activity(
 
 /// One post.
 pub async fn post(state: &AppState, viewer: Option<&User>, post_id: Id) -> Result<PostView> {
-    let post = state.timeline.post(post_id).await?;
+    let post = visible_post(state, viewer, post_id).await?;
     let mut views = join::posts(state, viewer.map(|v| v.id), vec![post]).await?;
     views.pop().ok_or(crate::Error::NotFound("post"))
 }
@@ -178,10 +189,15 @@ pub async fn comments(
     post_id: Id,
     cursor: Option<String>,
 ) -> Result<Page<CommentView>> {
+    let post = visible_post(state, viewer, post_id).await?;
     let query = CommentQuery {
         exclude_author_ids: hidden(state, viewer).await?,
         cursor,
         limit: None,
+        include_moderated: roles(state, viewer)
+            .await?
+            .can_moderate(Some(post.community_id)),
+        include_moderated_of: viewer.map(|v| v.id),
     };
     let page = state.timeline.comments(post_id, &query).await?;
     Ok(Page {
@@ -236,6 +252,31 @@ pub async fn notifications(
 pub async fn existing_post(state: &AppState, id: Id) -> Result<()> {
     state.timeline.post(id).await?;
     Ok(())
+}
+
+/// The post `id` when `viewer` may see it: moderation hid it from everyone else but its author
+/// and the community's moderators, who get `not_found` as if it did not exist.
+pub async fn visible_post(
+    state: &AppState,
+    viewer: Option<&User>,
+    id: Id,
+) -> Result<plaza_types::timeline::Post> {
+    let post = state.timeline.post(id).await?;
+    if post.moderation.is_visible() {
+        return Ok(post);
+    }
+    let roles = roles(state, viewer).await?;
+    if may_see(
+        post.moderation,
+        post.author_id,
+        Some(post.community_id),
+        viewer,
+        &roles,
+    ) {
+        Ok(post)
+    } else {
+        Err(crate::Error::NotFound("post"))
+    }
 }
 
 /// How many of `user`'s notification groups are unread.

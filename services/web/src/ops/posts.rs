@@ -1,5 +1,6 @@
 //! Posting, commenting, deleting and Yeahs.
 
+use super::filters;
 use crate::db::blocks;
 use crate::db::users::User;
 use crate::limits::Action;
@@ -54,6 +55,13 @@ pub(crate) async fn create_post_with(
     crate::cache::community(state, community_id)
         .await?
         .ok_or(Error::NotFound("community"))?;
+    let alt = drawing_alt.as_deref().filter(|_| painting.is_some());
+    let texts = [
+        &body[..],
+        topic_tag.as_deref().unwrap_or(""),
+        alt.unwrap_or(""),
+    ];
+    let held = filters::check(state, Some(community_id), &texts).await?;
     let drawing = match painting {
         Some(p) => Some(crate::media::store_drawing(state, p.to_owned()).await?),
         None => None,
@@ -79,7 +87,11 @@ pub(crate) async fn create_post_with(
         idempotency_key: write_key(),
         game,
     };
-    Ok(state.timeline.create_post(&post).await?)
+    let post = state.timeline.create_post(&post).await?;
+    if held {
+        filters::hold(state, filters::HeldTarget::Post(post.id)).await?;
+    }
+    Ok(post)
 }
 
 /// Deletes one's own post, or any post as an admin.
@@ -109,6 +121,10 @@ async fn live_post(state: &AppState, post_id: Id) -> Result<Post> {
             "That post has been deleted.",
         ));
     }
+    // Moderation hid it: nobody interacts with it until a moderator restores it.
+    if !post.moderation.is_visible() {
+        return Err(Error::NotFound("post"));
+    }
     Ok(post)
 }
 
@@ -137,6 +153,8 @@ pub async fn comment(
     if blocks::between(&state.db, user.id, post.author_id).await? {
         return Err(blocked());
     }
+    let alt = drawing_alt.as_deref().filter(|_| painting.is_some());
+    let held = filters::check(state, Some(post.community_id), &[&body, alt.unwrap_or("")]).await?;
     let drawing = match painting {
         Some(p) => Some(crate::media::store_drawing(state, p.to_owned()).await?),
         None => None,
@@ -154,7 +172,11 @@ pub async fn comment(
         drawing,
         idempotency_key: write_key(),
     };
-    Ok(state.timeline.create_comment(post_id, &comment).await?)
+    let comment = state.timeline.create_comment(post_id, &comment).await?;
+    if held {
+        filters::hold(state, filters::HeldTarget::Comment(comment.id)).await?;
+    }
+    Ok(comment)
 }
 
 /// Gives or takes back a Yeah on a post or comment.
@@ -182,6 +204,9 @@ pub async fn yeah(
         }
         TargetKind::Comment => {
             let comment = state.timeline.comment(target_id).await?;
+            if !comment.moderation.is_visible() {
+                return Err(Error::NotFound("comment"));
+            }
             if comment.deleted {
                 return Err(Error::conflict(
                     "comment_deleted",

@@ -10,7 +10,7 @@
 mod health;
 mod queue;
 
-use plaza_clients::{NotificationClient, TimelineClient};
+use plaza_clients::{EmpathyClient, NotificationClient, TimelineClient};
 use plaza_http::InternalSecret;
 use plaza_test_support::{ServiceApp, TestDb};
 use plaza_worker::{AppState, Config};
@@ -27,6 +27,7 @@ fn state(db: &TestDb, secret: &InternalSecret) -> AppState {
     AppState {
         db: db.db.clone(),
         timeline: TimelineClient::new(NOWHERE, secret).unwrap(),
+        empathy: EmpathyClient::new(NOWHERE, secret).unwrap(),
         notification: NotificationClient::new(NOWHERE, secret).unwrap(),
         config: Arc::new(Config {
             region: 1,

@@ -5,7 +5,9 @@
 pub mod accounts;
 pub mod communities;
 pub mod game;
+pub mod filters;
 pub mod notifications;
+pub mod own_data;
 pub mod posts;
 pub mod users;
 

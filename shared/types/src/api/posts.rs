@@ -41,6 +41,11 @@ pub struct PostView {
     pub screenshot_thumb_url: Option<String>,
     pub screenshot_width: Option<u32>,
     pub screenshot_height: Option<u32>,
+    /// `visible`, or why only moderators and the author see it: `pending_review`, `hidden`,
+    /// `removed`.
+    pub moderation: crate::moderation::ModerationState,
+    /// Why moderation hid it (shown to the author and moderators).
+    pub moderation_reason: Option<String>,
     /// Whether the viewer wrote it (they may delete it, and cannot Yeah it); pages only.
     #[serde(skip)]
     pub mine: bool,
@@ -75,6 +80,11 @@ pub struct CommentView {
     pub drawing_url_2x: Option<String>,
     /// The author's description of the drawing, shown as the image's alt text.
     pub drawing_alt: Option<String>,
+    /// `visible`, or why only moderators and the author see it: `pending_review`, `hidden`,
+    /// `removed`.
+    pub moderation: crate::moderation::ModerationState,
+    /// Why moderation hid it (shown to the author and moderators).
+    pub moderation_reason: Option<String>,
     /// Whether the viewer wrote it; pages only.
     #[serde(skip)]
     pub mine: bool,

@@ -1,0 +1,89 @@
+//! The `banned_ranges` table: address ranges that may not sign up.
+
+use plaza_storage::Db;
+use plaza_storage::sqlx;
+use plaza_types::Id;
+
+/// The most ranges kept.
+pub const MAX_RANGES: i64 = 5000;
+
+/// One banned range.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct BannedRangeRow {
+    pub id: i64,
+    pub cidr: String,
+    pub reason: String,
+    pub created_at: i64,
+}
+
+/// Every banned range, oldest first.
+pub async fn all(db: &Db) -> Result<Vec<BannedRangeRow>, sqlx::Error> {
+    sqlx::query_as("SELECT id, cidr, reason, created_at FROM banned_ranges ORDER BY id LIMIT ?")
+        .bind(MAX_RANGES)
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// What adding a range did.
+#[derive(Debug)]
+pub enum Added {
+    New(BannedRangeRow),
+    Duplicate,
+    Full,
+}
+
+/// Adds a range (`cidr` in canonical form).
+pub async fn insert(
+    db: &Db,
+    id: Id,
+    region: u8,
+    cidr: &str,
+    reason: &str,
+    created_by: Id,
+) -> Result<Added, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM banned_ranges")
+        .fetch_one(&mut *tx)
+        .await?;
+    if count >= MAX_RANGES {
+        tx.commit().await?;
+        return Ok(Added::Full);
+    }
+    let now = plaza_types::now_millis();
+    let sql = format!(
+        "{} INTO banned_ranges (id, region, cidr, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        db.dialect.insert_ignore()
+    );
+    let inserted = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.0)
+        .bind(i64::from(region))
+        .bind(cidr)
+        .bind(reason)
+        .bind(created_by.0)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+        == 1;
+    tx.commit().await?;
+    Ok(if inserted {
+        Added::New(BannedRangeRow {
+            id: id.0,
+            cidr: cidr.to_owned(),
+            reason: reason.to_owned(),
+            created_at: now,
+        })
+    } else {
+        Added::Duplicate
+    })
+}
+
+/// Lifts a ban; whether it existed.
+pub async fn delete(db: &Db, id: Id) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM banned_ranges WHERE id = ?")
+        .bind(id.0)
+        .execute(&db.pool)
+        .await?
+        .rows_affected()
+        == 1)
+}
