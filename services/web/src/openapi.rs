@@ -3,7 +3,7 @@
 //! `docs/openapi.json` is checked against it by a test (`PLAZA_UPDATE_OPENAPI=1 cargo test -p
 //! plaza-web openapi` rewrites it).
 
-use crate::handlers::api::{accounts, communities, notifications, posts, users};
+use crate::handlers::api::{accounts, communities, moderation, notifications, posts, users};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use plaza_types::ErrorBody;
@@ -67,6 +67,16 @@ forbidden, 404 not found, 409 conflict, 413 too large, 415 wrong content type, 4
         notifications::unread,
         notifications::mark_read,
         notifications::stream,
+        moderation::report,
+        moderation::queue,
+        moderation::act_on_post,
+        moderation::act_on_comment,
+        moderation::act_on_account,
+        moderation::log,
+        moderation::moderators,
+        moderation::appoint,
+        moderation::remove_moderator,
+        moderation::notice,
     ),
     components(schemas(ErrorBody)),
     modifiers(&Contract)
@@ -74,13 +84,22 @@ forbidden, 404 not found, 409 conflict, 413 too large, 415 wrong content type, 4
 pub struct ApiDoc;
 
 /// Operations that not everyone signed in may call, as `x-plaza-access` marks them: `admin`
-/// (admins only) or `owner` (the author of the thing, or an admin). The security suite reads the
+/// (admins only), `moderator` (moderators in scope and admins) or `owner` (the author of the
+/// thing, or an admin). The security suite reads the
 /// marks and checks that everyone else is refused.
 const ACCESS: &[(&str, &str)] = &[
     ("create_community", "admin"),
     ("update_community", "admin"),
     ("delete_post", "owner"),
     ("delete_comment", "owner"),
+    ("moderation_queue", "moderator"),
+    ("moderate_post", "moderator"),
+    ("moderate_comment", "moderator"),
+    ("moderate_account", "moderator"),
+    ("moderation_log", "admin"),
+    ("list_moderators", "admin"),
+    ("appoint_moderator", "admin"),
+    ("remove_moderator", "admin"),
 ];
 
 /// What every operation shares: the bearer scheme, the error body as the answer for every

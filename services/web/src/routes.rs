@@ -1,7 +1,7 @@
 //! Every URL of the web service: pages, the JSON API, static files and health.
 
 use crate::AppState;
-use crate::handlers::api::{accounts, communities, notifications, posts, users};
+use crate::handlers::api::{accounts, communities, moderation, notifications, posts, users};
 use crate::handlers::{health, pages};
 use axum::Router;
 use axum::extract::Request;
@@ -133,6 +133,30 @@ fn api() -> Router<AppState> {
         .route("/notifications/unread_count", get(notifications::unread))
         .route("/notifications/stream", get(notifications::stream))
         .route("/notifications/read", post(notifications::mark_read))
+        .route("/reports", post(moderation::report))
+        .route("/moderation/queue", get(moderation::queue))
+        .route(
+            "/moderation/posts/{id}/actions",
+            post(moderation::act_on_post),
+        )
+        .route(
+            "/moderation/comments/{id}/actions",
+            post(moderation::act_on_comment),
+        )
+        .route(
+            "/moderation/accounts/{name}/actions",
+            post(moderation::act_on_account),
+        )
+        .route("/moderation/log", get(moderation::log))
+        .route(
+            "/moderation/moderators",
+            get(moderation::moderators).post(moderation::appoint),
+        )
+        .route(
+            "/moderation/moderators/{id}",
+            axum::routing::delete(moderation::remove_moderator),
+        )
+        .route("/notices/{id}", get(moderation::notice))
 }
 
 fn pages() -> Router<AppState> {

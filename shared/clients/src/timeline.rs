@@ -1,11 +1,11 @@
 //! The timeline service's client: posts, comments and feeds.
 
 use crate::{ClientError, Items, ServiceClient};
+use plaza_types::moderation::{AuthorModeration, ModerationChange, ModerationChanged};
 use plaza_types::timeline::{
     Comment, CommentCount, CommentCountRequest, CommentQuery, Commenters, DeleteRequest, MediaKeys,
     NewComment, NewPost, Post, PostQuery,
 };
-use plaza_types::moderation::{AuthorModeration, ModerationChange, ModerationChanged};
 use plaza_types::{Id, IdsRequest, Page};
 
 /// Talks to the timeline service.
@@ -39,8 +39,14 @@ impl TimelineClient {
     }
 
     /// Changes a post's moderation state, reason or spoiler mark (the post's own region only).
-    pub async fn moderate_post(&self, id: Id, change: &ModerationChange) -> Result<Post, ClientError> {
-        self.0.post(&format!("/v1/posts/{id}/moderation"), change).await
+    pub async fn moderate_post(
+        &self,
+        id: Id,
+        change: &ModerationChange,
+    ) -> Result<Post, ClientError> {
+        self.0
+            .post(&format!("/v1/posts/{id}/moderation"), change)
+            .await
     }
 
     /// Changes a comment's moderation state, reason or spoiler mark.

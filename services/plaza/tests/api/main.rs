@@ -22,6 +22,8 @@ mod jobs;
 mod languages;
 mod live_streams;
 mod media;
+mod moderation;
+mod moderation_matrix;
 mod notifications;
 mod page_idempotency;
 mod pages;

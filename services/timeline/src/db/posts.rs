@@ -246,11 +246,12 @@ pub async fn moderate_author(
         .await?
         .rows_affected();
     }
-    let communities: Vec<i64> =
-        sqlx::query_scalar("SELECT DISTINCT community_id FROM posts WHERE author_id = ? LIMIT 1000")
-            .bind(author.0)
-            .fetch_all(&db.pool)
-            .await?;
+    let communities: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT community_id FROM posts WHERE author_id = ? LIMIT 1000",
+    )
+    .bind(author.0)
+    .fetch_all(&db.pool)
+    .await?;
     Ok((changed, communities.into_iter().map(Id).collect()))
 }
 

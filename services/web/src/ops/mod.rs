@@ -7,6 +7,7 @@ pub mod feeds;
 pub mod join;
 pub mod moderation;
 pub mod posts;
+pub mod review;
 pub mod social;
 
 use crate::limits::{Action, Scope};

@@ -4,10 +4,10 @@
 //! filters call too). The review queue and moderators' actions are in [`super::review`].
 
 use crate::db::moderation_log::{self, Entry};
+use crate::db::moderators;
 use crate::db::reports::{self, NewReport};
 use crate::db::suspensions::{self, Suspension};
 use crate::db::users::{self, User};
-use crate::db::moderators;
 use crate::limits::Action as Limit;
 use crate::{AppState, Error, Result};
 use plaza_types::moderation::{
@@ -278,7 +278,10 @@ pub async fn report(
             "You cannot report your own posts, comments or account.",
         ));
     }
-    if !r.state.is_visible() && !roles(state, Some(reporter)).await?.can_moderate(r.community_id)
+    if !r.state.is_visible()
+        && !roles(state, Some(reporter))
+            .await?
+            .can_moderate(r.community_id)
     {
         return Err(Error::NotFound(target.kind.name()));
     }
@@ -310,7 +313,9 @@ pub async fn report(
     let people = |only_spoiler: bool| {
         let mut ids: Vec<Id> = open
             .iter()
-            .filter(|o| o.reporter_id.0 != 0 && (!only_spoiler || o.reason == ReportReason::Spoiler))
+            .filter(|o| {
+                o.reporter_id.0 != 0 && (!only_spoiler || o.reason == ReportReason::Spoiler)
+            })
             .map(|o| o.reporter_id)
             .collect();
         ids.sort_unstable();

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod communities;
+pub mod moderation;
 pub mod notifications;
 pub mod posts;
 pub mod users;
