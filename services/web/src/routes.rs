@@ -160,7 +160,7 @@ fn api() -> Router<AppState> {
 }
 
 fn pages() -> Router<AppState> {
-    use pages::{admin, auth, community, home, me, post as post_pages, user};
+    use pages::{admin, auth, community, home, me, moderation, post as post_pages, user};
     Router::new()
         .route("/", get(home::home))
         .route("/communities", get(home::communities))
@@ -209,6 +209,19 @@ fn pages() -> Router<AppState> {
             get(auth::form_page::<false>).post(auth::submit::<false>),
         )
         .route("/signout", post(auth::signout))
+        .route(
+            "/report",
+            get(moderation::report_form).post(moderation::report),
+        )
+        .route("/moderation", get(moderation::queue))
+        .route("/moderation/log", get(moderation::log))
+        .route("/moderation/{kind}/{id}", post(moderation::act))
+        .route(
+            "/admin/moderators",
+            get(moderation::moderators).post(moderation::appoint),
+        )
+        .route("/admin/moderators/{id}/remove", post(moderation::remove))
+        .route("/notices/{id}", get(moderation::notice))
         .route("/admin/communities", get(admin::index).post(admin::create))
         .route(
             "/admin/communities/{id}/edit",

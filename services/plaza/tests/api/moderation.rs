@@ -279,7 +279,7 @@ async fn bad_reports_are_refused_with_a_clear_error_and_change_nothing() {
     assert_error(
         report(&app, &author, "post", &post, "spam").await,
         403,
-        "own_content",
+        "cannot_report_own",
     );
     assert_error(
         report(&app, &reader, "post", "123456789", "spam").await,
@@ -696,4 +696,84 @@ async fn a_ban_ends_every_session_refuses_sign_in_and_can_hide_everything_they_w
         401,
         "invalid_credentials",
     );
+}
+
+#[tokio::test]
+async fn reporting_and_reviewing_work_from_the_pages() {
+    let app = TestApp::start_configured(None, |c| c.moderation.hide_reports = 1).await;
+    let boss = admin(&app, "boss").await;
+    let (_, community, post) = app.sign_up_and_post("author", "rude post").await;
+    appoint(&app, &boss, "boss", Some(&community)).await;
+    let reader = crate::helpers::Browser::new(&app);
+    reader.sign_up("reader").await;
+    let (status, page) = reader.get(&format!("/posts/{post}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(&format!("/report?kind=post&amp;id={post}")),
+        "the post links its report form"
+    );
+    let form = format!("/report?kind=post&id={post}");
+    let csrf = reader.csrf(&form).await;
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("kind", "post"),
+        ("id", post.as_str()),
+        ("reason", "other"),
+        ("body", ""),
+    ];
+    let answer = reader.submit("/report", &fields).await;
+    assert_eq!(answer.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("kind", "post"),
+        ("id", post.as_str()),
+        ("reason", "harassment"),
+        ("body", "mean"),
+    ];
+    let answer = reader.submit("/report", &fields).await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert!(answer.text().await.unwrap().contains("Thank you"));
+    let answer = reader.submit("/report", &fields).await;
+    assert_eq!(
+        answer.status(),
+        StatusCode::CONFLICT,
+        "a second report is refused"
+    );
+    // A member has no queue.
+    let (status, _) = reader.get("/moderation").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let moderator = crate::helpers::Browser::new(&app);
+    let csrf = moderator.sign_in("boss").await;
+    let (status, page) = moderator.get("/moderation").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("rude post") && page.contains("mean"),
+        "{page}"
+    );
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("action", "hide"),
+        ("reason", "Not nice"),
+        ("duration_hours", ""),
+    ];
+    let answer = moderator
+        .submit(&format!("/moderation/post/{post}"), &fields)
+        .await;
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    let (_, page) = moderator.get("/moderation").await;
+    assert!(!page.contains("rude post"), "the queue is empty");
+    let (_, page) = moderator.get("/moderation/log").await;
+    assert!(page.contains("Not nice"), "{page}");
+    // The author reads why on the post page.
+    let author = crate::helpers::Browser::new(&app);
+    author.sign_in("author").await;
+    let (status, page) = author.get(&format!("/posts/{post}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Hidden by the moderators: Not nice"),
+        "{page}"
+    );
+    let (status, _) = reader.get(&format!("/posts/{post}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -274,9 +274,12 @@ pub async fn report(
     let r = resolve(state, target).await?;
     if r.author_id == reporter.id {
         return Err(Error::forbidden(
-            "own_content",
+            "cannot_report_own",
             "You cannot report your own posts, comments or account.",
         ));
+    }
+    if reports::exists(&state.db, reporter.id, target).await? {
+        return Err(already_reported());
     }
     if !r.state.is_visible()
         && !roles(state, Some(reporter))
@@ -295,11 +298,9 @@ pub async fn report(
         reason,
         body,
     };
+    // The unique key decides between two reports sent at once.
     if !reports::insert(&state.db.pool, &new).await? {
-        return Err(Error::conflict(
-            "already_reported",
-            "You have already reported this.",
-        ));
+        return Err(already_reported());
     }
     let mut outcome = Reported {
         report_id: new.id,
@@ -355,6 +356,10 @@ pub fn may_see(
     roles: &Roles,
 ) -> bool {
     state.is_visible() || viewer.is_some_and(|v| v.id == author) || roles.can_moderate(community)
+}
+
+fn already_reported() -> Error {
+    Error::conflict("already_reported", "You have already reported this.")
 }
 
 /// A 422 with a stable code.

@@ -20,7 +20,7 @@ use plaza_types::moderation::{Target, TargetKind};
 /// Once per person and target (a second is 409 already_reported). Enough distinct people's
 /// spoiler reports mark a post or comment a spoiler; enough reports of any reason hide it until
 /// a moderator reviews it. 422 report_reason_required (reason other without text),
-/// report_too_long, invalid_report_reason; 403 own_content; 404 not_found.
+/// report_too_long, invalid_report_reason; 403 cannot_report_own; 404 not_found.
 #[utoipa::path(post, operation_id = "create_report", path = "/reports", tag = "moderation", security(("bearer" = [])),
     request_body = ReportInput,
     responses((status = 201, description = "Reported", body = ReportCreated)))]

@@ -11,6 +11,7 @@ pub mod errors;
 pub mod home;
 mod layout;
 pub mod me;
+pub mod moderation;
 pub mod post;
 pub mod user;
 
