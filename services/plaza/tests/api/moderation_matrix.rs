@@ -247,7 +247,7 @@ async fn the_queue_shows_each_moderator_only_their_scope() {
         "another community's moderator sees nothing"
     );
     for answer in &answers[3..] {
-        assert_eq!(targets(answer), [w.post.clone()]);
+        assert_eq!(targets(answer), std::slice::from_ref(&w.post));
     }
 }
 
