@@ -134,7 +134,8 @@ impl Error {
                 match until {
                     Some(until) => format!(
                         "Your account is suspended until {} and cannot post, comment or change anything. Reason: {reason}",
-                        plaza_types::to_datetime(*until).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                        plaza_types::to_datetime(*until)
+                            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
                     ),
                     None => format!(
                         "Your account is banned and cannot post, comment or change anything. Reason: {reason}"

@@ -4,7 +4,8 @@
 //! plaza-web openapi` rewrites it).
 
 use crate::handlers::api::{
-    accounts, communities, filters, game, game_admin, notifications, own_data, posts, users,
+    accounts, communities, filters, game, game_admin, moderation, notifications, own_data, posts,
+    users,
 };
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -97,6 +98,16 @@ forbidden, 404 not found, 409 conflict, 413 too large, 415 wrong content type, 4
         filters::list_ranges,
         filters::add_range,
         filters::remove_range,
+        moderation::report,
+        moderation::queue,
+        moderation::act_on_post,
+        moderation::act_on_comment,
+        moderation::act_on_account,
+        moderation::log,
+        moderation::moderators,
+        moderation::appoint,
+        moderation::remove_moderator,
+        moderation::notice,
     ),
     components(schemas(ErrorBody)),
     modifiers(&Contract)
@@ -104,7 +115,8 @@ forbidden, 404 not found, 409 conflict, 413 too large, 415 wrong content type, 4
 pub struct ApiDoc;
 
 /// Operations that not everyone signed in may call, as `x-plaza-access` marks them: `admin`
-/// (admins only) or `owner` (the author of the thing, or an admin). The security suite reads the
+/// (admins only), `moderator` (moderators in scope and admins) or `owner` (the author of the
+/// thing, or an admin). The security suite reads the
 /// marks and checks that everyone else is refused.
 const ACCESS: &[(&str, &str)] = &[
     ("create_community", "admin"),
@@ -125,6 +137,14 @@ const ACCESS: &[(&str, &str)] = &[
     ("list_banned_ranges", "admin"),
     ("create_banned_range", "admin"),
     ("delete_banned_range", "admin"),
+    ("moderation_queue", "moderator"),
+    ("moderate_post", "moderator"),
+    ("moderate_comment", "moderator"),
+    ("moderate_account", "moderator"),
+    ("moderation_log", "admin"),
+    ("list_moderators", "admin"),
+    ("appoint_moderator", "admin"),
+    ("remove_moderator", "admin"),
 ];
 
 /// What every operation shares: the bearer scheme, the error body as the answer for every

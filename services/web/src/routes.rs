@@ -2,7 +2,8 @@
 
 use crate::AppState;
 use crate::handlers::api::{
-    accounts, communities, filters, game, game_admin, notifications, own_data, posts, users,
+    accounts, communities, filters, game, game_admin, moderation, notifications, own_data, posts,
+    users,
 };
 use crate::handlers::{health, pages};
 use axum::Router;
@@ -197,10 +198,34 @@ fn api() -> Router<AppState> {
             "/admin/banned_ranges/{id}",
             axum::routing::delete(filters::remove_range),
         )
+        .route("/reports", post(moderation::report))
+        .route("/moderation/queue", get(moderation::queue))
+        .route(
+            "/moderation/posts/{id}/actions",
+            post(moderation::act_on_post),
+        )
+        .route(
+            "/moderation/comments/{id}/actions",
+            post(moderation::act_on_comment),
+        )
+        .route(
+            "/moderation/accounts/{name}/actions",
+            post(moderation::act_on_account),
+        )
+        .route("/moderation/log", get(moderation::log))
+        .route(
+            "/moderation/moderators",
+            get(moderation::moderators).post(moderation::appoint),
+        )
+        .route(
+            "/moderation/moderators/{id}",
+            axum::routing::delete(moderation::remove_moderator),
+        )
+        .route("/notices/{id}", get(moderation::notice))
 }
 
 fn pages() -> Router<AppState> {
-    use pages::{admin, auth, community, home, me, post as post_pages, titles, user};
+    use pages::{admin, auth, community, home, me, moderation, post as post_pages, titles, user};
     Router::new()
         .route("/", get(home::home))
         .route("/communities", get(home::communities))
@@ -255,6 +280,19 @@ fn pages() -> Router<AppState> {
             get(auth::form_page::<false>).post(auth::submit::<false>),
         )
         .route("/signout", post(auth::signout))
+        .route(
+            "/report",
+            get(moderation::report_form).post(moderation::report),
+        )
+        .route("/moderation", get(moderation::queue))
+        .route("/moderation/log", get(moderation::log))
+        .route("/moderation/{kind}/{id}", post(moderation::act))
+        .route(
+            "/admin/moderators",
+            get(moderation::moderators).post(moderation::appoint),
+        )
+        .route("/admin/moderators/{id}/remove", post(moderation::remove))
+        .route("/notices/{id}", get(moderation::notice))
         .route("/admin/communities", get(admin::index).post(admin::create))
         .route(
             "/admin/communities/{id}/edit",

@@ -221,9 +221,12 @@ pub fn notification_text(kind: Kind, actors: &str) -> String {
 
 /// A notification group with its latest actors (`users` holds those still around).
 pub fn notification_view(g: Group, users: &HashMap<Id, User>) -> NotificationView {
+    // Staff notices come from "the moderators": no person is named.
+    let staff = matches!(g.kind, Kind::StaffNotice | Kind::ReportHandled);
     let actors: Vec<UserRef> = g
         .latest_actor_ids
         .iter()
+        .filter(|_| !staff)
         .map(|id| user_ref(users.get(id), *id))
         .collect();
     let names: Vec<String> = actors.iter().map(|a| a.display_name.clone()).collect();

@@ -24,6 +24,8 @@ mod jobs;
 mod languages;
 mod live_streams;
 mod media;
+mod moderation;
+mod moderation_matrix;
 mod notifications;
 mod own_data;
 mod page_idempotency;

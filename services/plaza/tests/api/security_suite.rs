@@ -35,7 +35,8 @@ fn operations(spec: &Value) -> Vec<Operation> {
                 .get("security")
                 .is_some_and(|s| !s.as_array().unwrap().is_empty());
             let access = match op.get("x-plaza-access").and_then(Value::as_str) {
-                Some("admin") => Access::Admin,
+                // Moderators are refused to a plain member just as admins' operations are.
+                Some("admin" | "moderator") => Access::Admin,
                 Some("owner") => Access::Owner,
                 Some("signed_in") => Access::SignedIn,
                 Some(other) => panic!("{method} {template}: unknown x-plaza-access {other}"),
@@ -93,6 +94,13 @@ fn body_for(method: &Method, template: &str) -> Option<Value> {
         ("PATCH", "/me") => Some(json!({"bio": "changed"})),
         ("POST", "/admin/word_filters") => Some(json!({"pattern": "word", "action": "refuse"})),
         ("POST", "/admin/banned_ranges") => Some(json!({"cidr": "192.0.2.0/24", "reason": "test"})),
+        ("POST", t) if t.starts_with("/moderation/") && t.ends_with("/actions") => {
+            Some(json!({"action": "remove", "reason": "taken over"}))
+        }
+        ("POST", "/moderation/moderators") => Some(json!({"username": "stranger"})),
+        ("POST", "/reports") => {
+            Some(json!({"target_kind": "post", "target_id": "1", "reason": "spam"}))
+        }
         ("POST", "/notifications/read") => Some(json!({})),
         ("POST", "/accounts") | ("POST", "/sessions") => {
             Some(json!({"username": "matrixuser", "password": "password1"}))

@@ -116,9 +116,24 @@ pub async fn of_user(db: &Db, user: Id) -> Result<Vec<Moderator>, sqlx::Error> {
 }
 
 /// Every appointment, newest first.
-pub async fn list(db: &Db, before: Option<i64>, limit: u32) -> Result<Page<Moderator>, sqlx::Error> {
+pub async fn list(
+    db: &Db,
+    before: Option<i64>,
+    limit: u32,
+) -> Result<Page<Moderator>, sqlx::Error> {
     let sql = plaza_storage::sql(&format!("SELECT {COLUMNS} FROM moderators WHERE 1 = 1"));
     Keyset::desc("id", before, limit)
         .fetch(db, sql, |r: &Row| r.id)
         .await
+}
+
+/// One appointment by id.
+pub async fn list_one(db: &Db, id: Id) -> Result<Option<Moderator>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM moderators WHERE id = ?");
+    sqlx::query_as::<_, Row>(AssertSqlSafe(sql))
+        .bind(id.0)
+        .fetch_optional(&db.pool)
+        .await?
+        .map(Moderator::try_from)
+        .transpose()
 }

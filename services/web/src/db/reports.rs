@@ -52,10 +52,11 @@ impl TryFrom<Row> for Report {
     type Error = sqlx::Error;
 
     fn try_from(r: Row) -> Result<Self, sqlx::Error> {
-        let kind = TargetKind::from_code(r.target_kind).ok_or_else(|| sqlx::Error::ColumnDecode {
-            index: "target_kind".into(),
-            source: format!("unknown target kind {}", r.target_kind).into(),
-        })?;
+        let kind =
+            TargetKind::from_code(r.target_kind).ok_or_else(|| sqlx::Error::ColumnDecode {
+                index: "target_kind".into(),
+                source: format!("unknown target kind {}", r.target_kind).into(),
+            })?;
         Ok(Report {
             id: Id(r.id),
             reporter_id: Id(r.reporter_id),

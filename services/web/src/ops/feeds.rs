@@ -47,7 +47,15 @@ async fn posts_in_order(
         .await?
         .into_iter()
         .filter(|p| !p.deleted && !hidden.contains(&p.author_id))
-        .filter(|p| may_see(p.moderation, p.author_id, Some(p.community_id), viewer, &roles))
+        .filter(|p| {
+            may_see(
+                p.moderation,
+                p.author_id,
+                Some(p.community_id),
+                viewer,
+                &roles,
+            )
+        })
         .map(|p| (p.id, p))
         .collect();
     let ordered = ids.iter().filter_map(|id| by_id.remove(id)).collect();
@@ -86,9 +94,7 @@ async fn community_posts(
         exclude_author_ids: hidden(state, viewer).await?,
         only_drawings,
         cursor,
-        include_moderated: roles(state, viewer)
-            .await?
-            .can_moderate(Some(community_id)),
+        include_moderated: roles(state, viewer).await?.can_moderate(Some(community_id)),
         include_moderated_of: viewer.map(|v| v.id),
         ..PostQuery::default()
     };
@@ -131,8 +137,7 @@ pub async fn user_posts(
     let query = PostQuery {
         author_ids: Some(vec![author.id]),
         cursor,
-        include_moderated: roles(state, viewer).await?.scope().is_none()
-            && viewer.is_some(),
+        include_moderated: roles(state, viewer).await?.scope().is_none() && viewer.is_some(),
         include_moderated_of: viewer.map(|v| v.id),
         ..PostQuery::default()
     };

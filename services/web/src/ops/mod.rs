@@ -10,6 +10,7 @@ pub mod join;
 pub mod moderation;
 pub mod own_data;
 pub mod posts;
+pub mod review;
 pub mod social;
 pub mod titles;
 

@@ -4,10 +4,10 @@
 //! filters call too). The review queue and moderators' actions are in [`super::review`].
 
 use crate::db::moderation_log::{self, Entry};
+use crate::db::moderators;
 use crate::db::reports::{self, NewReport};
 use crate::db::suspensions::{self, Suspension};
 use crate::db::users::{self, User};
-use crate::db::moderators;
 use crate::limits::Action as Limit;
 use crate::{AppState, Error, Result};
 use plaza_types::moderation::{
@@ -274,11 +274,17 @@ pub async fn report(
     let r = resolve(state, target).await?;
     if r.author_id == reporter.id {
         return Err(Error::forbidden(
-            "own_content",
+            "cannot_report_own",
             "You cannot report your own posts, comments or account.",
         ));
     }
-    if !r.state.is_visible() && !roles(state, Some(reporter)).await?.can_moderate(r.community_id)
+    if reports::exists(&state.db, reporter.id, target).await? {
+        return Err(already_reported());
+    }
+    if !r.state.is_visible()
+        && !roles(state, Some(reporter))
+            .await?
+            .can_moderate(r.community_id)
     {
         return Err(Error::NotFound(target.kind.name()));
     }
@@ -292,11 +298,9 @@ pub async fn report(
         reason,
         body,
     };
+    // The unique key decides between two reports sent at once.
     if !reports::insert(&state.db.pool, &new).await? {
-        return Err(Error::conflict(
-            "already_reported",
-            "You have already reported this.",
-        ));
+        return Err(already_reported());
     }
     let mut outcome = Reported {
         report_id: new.id,
@@ -310,7 +314,9 @@ pub async fn report(
     let people = |only_spoiler: bool| {
         let mut ids: Vec<Id> = open
             .iter()
-            .filter(|o| o.reporter_id.0 != 0 && (!only_spoiler || o.reason == ReportReason::Spoiler))
+            .filter(|o| {
+                o.reporter_id.0 != 0 && (!only_spoiler || o.reason == ReportReason::Spoiler)
+            })
             .map(|o| o.reporter_id)
             .collect();
         ids.sort_unstable();
@@ -350,6 +356,10 @@ pub fn may_see(
     roles: &Roles,
 ) -> bool {
     state.is_visible() || viewer.is_some_and(|v| v.id == author) || roles.can_moderate(community)
+}
+
+fn already_reported() -> Error {
+    Error::conflict("already_reported", "You have already reported this.")
 }
 
 /// A 422 with a stable code.

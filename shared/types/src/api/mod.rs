@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod communities;
 pub mod game;
 pub mod filters;
+pub mod moderation;
 pub mod notifications;
 pub mod own_data;
 pub mod posts;

@@ -8,6 +8,7 @@ pub mod communities;
 pub mod game;
 pub mod game_admin;
 pub mod filters;
+pub mod moderation;
 pub mod notifications;
 pub mod own_data;
 pub mod posts;

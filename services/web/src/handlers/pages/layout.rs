@@ -13,6 +13,8 @@ pub struct LayoutUser {
     pub username: String,
     pub display_name: String,
     pub is_admin: bool,
+    /// Whether they moderate anything (the header links the review queue).
+    pub is_moderator: bool,
 }
 
 /// What every page's frame needs, including the language it is written in: templates
@@ -46,12 +48,20 @@ impl Layout {
         title: impl Into<String>,
         path: impl Into<String>,
     ) -> Self {
+        // A nicety like the unread count: without the roles the page renders without the link.
+        let is_moderator = match &viewer.user {
+            Some(_) => crate::ops::moderation::roles(state, viewer.user.as_ref())
+                .await
+                .is_ok_and(|r| r.is_moderator()),
+            None => false,
+        };
         Layout {
             title: title.into(),
             user: viewer.user.as_ref().map(|u| LayoutUser {
                 username: u.username.clone(),
                 display_name: u.shown_name().to_owned(),
                 is_admin: u.is_admin,
+                is_moderator,
             }),
             csrf: viewer.csrf.clone(),
             unread: unread_count(state, viewer).await,
@@ -91,6 +101,31 @@ impl Layout {
     /// Whether the signed-in person is an admin (who may delete any post or comment).
     pub fn is_admin(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.is_admin)
+    }
+
+    /// The words for a moderation state ("hidden pending review", …).
+    pub fn moderation(&self, state: &plaza_types::moderation::ModerationState) -> &str {
+        use plaza_types::moderation::ModerationState as S;
+        self.t(match state {
+            S::Visible => "moderation.state.visible",
+            S::PendingReview => "moderation.state.pending_review",
+            S::Hidden => "moderation.state.hidden",
+            S::Removed => "moderation.state.removed",
+        })
+    }
+
+    /// The words for a report reason.
+    pub fn reason(&self, reason: &plaza_types::moderation::ReportReason) -> String {
+        self.locale
+            .t(&format!("moderation.reason.{}", reason.name()))
+            .to_owned()
+    }
+
+    /// The words for a moderation action.
+    pub fn action(&self, action: &plaza_types::moderation::Action) -> String {
+        self.locale
+            .t(&format!("moderation.action.{}", action.name()))
+            .to_owned()
     }
 
     /// The page's language code, for `<html lang>`.

@@ -13,6 +13,7 @@ pub mod home;
 mod layout;
 pub mod me;
 pub mod own_data;
+pub mod moderation;
 pub mod post;
 pub mod titles;
 pub mod user;
