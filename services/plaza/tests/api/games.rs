@@ -1192,3 +1192,38 @@ async fn an_admin_registers_a_title_and_issues_a_key_in_the_pages_and_a_player_l
     let (status, _) = player.get("/admin/titles").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_suspended_player_cannot_post_comment_or_yeah_from_a_game() {
+    let app = TestApp::start().await;
+    let g = setup(&app).await;
+    let (status, body) = game_post(&app, &g, json!({"body": "before"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let post = body["post"]["id"].as_str().unwrap().to_owned();
+    let (status, body) = crate::moderation::act(
+        &app,
+        &g.admin,
+        "accounts",
+        "mario",
+        json!({"action": "suspend", "reason": "Spamming", "duration_hours": 24}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let base = format!("/api/v1/game/titles/{TITLE}/posts");
+    let writes = [
+        (Method::POST, base.clone(), Some(json!({"body": "after"}))),
+        (
+            Method::POST,
+            format!("{base}/{post}/comments"),
+            Some(json!({"body": "a comment"})),
+        ),
+        (Method::PUT, format!("{base}/{post}/yeah"), None),
+    ];
+    for (method, path, body) in writes {
+        let answer = game(&app, method, &path, Some(&g.key), Some(&g.player), body).await;
+        assert_error(answer, 403, "account_suspended");
+    }
+    // Nothing was written: the title still holds only the post from before.
+    assert_eq!(list(&app, &g, "").await, vec![post]);
+}
