@@ -3,10 +3,10 @@
 
 use crate::helpers::{Browser, TestApp};
 use crate::media::{painting, stripes};
-use plaza_test_support::phone_photo;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use plaza_storage::sqlx;
+use plaza_test_support::phone_photo;
 use plaza_test_support::{assert_error, assert_status};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};

@@ -64,7 +64,7 @@ async fn a_screenshot_posted_in_r1_is_served_by_every_regions_edge_from_its_own_
     for region in [&r1, &r2, &r3] {
         use plaza_media::ObjectStore;
         let s3 = region.config.s3.as_ref().expect("the region uses S3");
-        let store = plaza_media::S3Store::new(&s3.settings());
+        let store = plaza_media::S3Store::new(s3);
         let stored = store.get(url.trim_start_matches("/media/")).await.unwrap();
         assert!(stored.is_some(), "{}'s Garage node has {url}", region.name);
     }

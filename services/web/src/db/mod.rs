@@ -12,8 +12,8 @@ pub mod moderation_log;
 pub mod moderators;
 pub mod reports;
 pub mod sessions;
-pub mod titles;
 pub mod suspensions;
+pub mod titles;
 pub mod users;
 pub mod word_filters;
 

@@ -4,8 +4,8 @@
 pub mod accounts;
 pub mod communities;
 pub mod feeds;
-pub mod games;
 pub mod filters;
+pub mod games;
 pub mod join;
 pub mod moderation;
 pub mod own_data;

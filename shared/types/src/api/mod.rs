@@ -4,8 +4,8 @@
 
 pub mod accounts;
 pub mod communities;
-pub mod game;
 pub mod filters;
+pub mod game;
 pub mod moderation;
 pub mod notifications;
 pub mod own_data;

@@ -5,9 +5,9 @@
 
 pub mod accounts;
 pub mod communities;
+pub mod filters;
 pub mod game;
 pub mod game_admin;
-pub mod filters;
 pub mod moderation;
 pub mod notifications;
 pub mod own_data;
