@@ -2,6 +2,7 @@
 
 pub mod blocks;
 pub mod communities;
+pub mod console_links;
 pub mod favourites;
 pub mod follows;
 pub mod idempotency;
