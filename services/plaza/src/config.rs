@@ -55,6 +55,9 @@ pub struct RateLimits {
     pub follow_per_minute: u32,
     /// Posts and comments carrying a drawing or screenshot, per account.
     pub upload_per_minute: u32,
+    /// Game API requests per app key, all of a game's players together.
+    #[serde(default = "default_app_key_per_minute")]
+    pub app_key_per_minute: u32,
     /// How many times an account's limit one client address may use (posts, comments, Yeahs,
     /// follows, uploads), since many people can share an address.
     pub per_address_factor: u32,
@@ -71,9 +74,14 @@ impl Default for RateLimits {
             yeah_per_minute: r.yeah,
             follow_per_minute: r.follow,
             upload_per_minute: r.upload,
+            app_key_per_minute: r.app_key,
             per_address_factor: r.per_address_factor,
         }
     }
+}
+
+fn default_app_key_per_minute() -> u32 {
+    plaza_web::limits::Rates::default().app_key
 }
 
 impl RateLimits {
@@ -87,6 +95,7 @@ impl RateLimits {
             yeah: self.yeah_per_minute,
             follow: self.follow_per_minute,
             upload: self.upload_per_minute,
+            app_key: self.app_key_per_minute,
             per_address_factor: self.per_address_factor,
         }
     }
@@ -101,6 +110,7 @@ impl RateLimits {
             yeah_per_minute: 0,
             follow_per_minute: 0,
             upload_per_minute: 0,
+            app_key_per_minute: 0,
             per_address_factor: 5,
         }
     }

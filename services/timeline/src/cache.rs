@@ -55,7 +55,7 @@ fn shared_first_page(query: &PostQuery) -> Option<Id> {
             exclude_author_ids,
             cursor: None,
             ..
-        } if exclude_author_ids.is_empty() => Some(*community),
+        } if exclude_author_ids.is_empty() && !query.has_game_filters() => Some(*community),
         _ => None,
     }
 }

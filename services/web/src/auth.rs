@@ -27,6 +27,8 @@ pub const CSRF_COOKIE: &str = "plaza_csrf";
 /// Session kinds.
 pub const KIND_COOKIE: i64 = 1;
 pub const KIND_API: i64 = 2;
+/// A player token: a game's session for one title (see `crate::ops::games`).
+pub const KIND_GAME: i64 = 3;
 /// How long sessions last.
 pub const COOKIE_SESSION_DAYS: i64 = 30;
 pub const API_SESSION_DAYS: i64 = 90;
@@ -163,7 +165,7 @@ pub async fn start_session(
     let token = new_secret()?;
     // Starting a session is a good moment to forget this account's expired ones.
     sessions::delete_expired(&state.db, user_id).await?;
-    let days = if kind == KIND_API {
+    let days = if kind == KIND_API || kind == KIND_GAME {
         API_SESSION_DAYS
     } else {
         COOKIE_SESSION_DAYS

@@ -28,6 +28,14 @@ pub enum Error {
     },
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// A refusal of the game API (titles, app keys, player tokens, game fields) with its own
+    /// status and stable code.
+    #[error("{message}")]
+    Game {
+        status: StatusCode,
+        code: &'static str,
+        message: &'static str,
+    },
     #[error("{message}")]
     Conflict {
         code: &'static str,
@@ -80,6 +88,11 @@ impl Error {
                 format!("That {what} does not exist."),
             ),
             Error::Conflict { code, message } => ErrorResponse::new(S::CONFLICT, *code, *message),
+            Error::Game {
+                status,
+                code,
+                message,
+            } => ErrorResponse::new(*status, *code, *message),
             Error::Media(m) => ErrorResponse::new(
                 if m.is_too_large() {
                     S::PAYLOAD_TOO_LARGE
@@ -130,7 +143,7 @@ impl Error {
 /// The validation codes the timeline answers (the rules of `plaza_types::validate` that it
 /// applies to posts and comments): the same rules the web service checks with, so the person
 /// sees the same code either way.
-const SERVICE_VALIDATION_CODES: [&str; 8] = [
+const SERVICE_VALIDATION_CODES: [&str; 12] = [
     "body_empty",
     "body_invisible",
     "body_too_long",
@@ -139,6 +152,10 @@ const SERVICE_VALIDATION_CODES: [&str; 8] = [
     "invalid_topic_tag",
     "invalid_media_key",
     "drawing_alt_too_long",
+    "invalid_title_id",
+    "app_data_too_large",
+    "too_many_search_keys",
+    "invalid_search_key",
 ];
 
 /// What the public sees when an internal service (timeline, empathy, notification) refused or
@@ -204,7 +221,8 @@ fn set_retry_after(response: &mut Response, seconds: Option<u64>) {
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
-        let unauthenticated = matches!(self, Error::Unauthenticated | Error::BadCredentials);
+        let unauthenticated = matches!(self, Error::Unauthenticated | Error::BadCredentials)
+            || matches!(self, Error::Game { status, .. } if status == StatusCode::UNAUTHORIZED);
         let retry_after = self.retry_after();
         let mut response = self.to_response().into_response();
         set_retry_after(&mut response, retry_after);

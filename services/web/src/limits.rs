@@ -24,10 +24,12 @@ pub enum Action {
     Yeah,
     Follow,
     Upload,
+    /// Every request a game makes with one app key (all its players together).
+    AppKey,
 }
 
 impl Action {
-    const ALL: [Action; 8] = [
+    const ALL: [Action; 9] = [
         Action::SignUp,
         Action::SignIn,
         Action::SignInAccount,
@@ -36,6 +38,7 @@ impl Action {
         Action::Yeah,
         Action::Follow,
         Action::Upload,
+        Action::AppKey,
     ];
 
     fn index(self) -> usize {
@@ -53,6 +56,7 @@ impl Action {
             Action::Yeah => "yeah",
             Action::Follow => "follow",
             Action::Upload => "upload",
+            Action::AppKey => "app_key",
         }
     }
 }
@@ -81,6 +85,8 @@ pub struct Rates {
     pub follow: u32,
     /// Posts or comments carrying an image (a drawing or a screenshot).
     pub upload: u32,
+    /// Game API requests per app key (all the game's players together).
+    pub app_key: u32,
     /// How many times an account's limit one address may use ([`Scope::Address`]).
     pub per_address_factor: u32,
 }
@@ -104,6 +110,7 @@ impl Rates {
             Action::Yeah => self.yeah,
             Action::Follow => self.follow,
             Action::Upload => self.upload,
+            Action::AppKey => self.app_key,
         }
     }
 }
@@ -118,6 +125,7 @@ impl Default for Rates {
             yeah: 120,
             follow: 60,
             upload: 10,
+            app_key: 6000,
             per_address_factor: 5,
         }
     }

@@ -3,7 +3,7 @@
 //! `docs/openapi.json` is checked against it by a test (`PLAZA_UPDATE_OPENAPI=1 cargo test -p
 //! plaza-web openapi` rewrites it).
 
-use crate::handlers::api::{accounts, communities, notifications, posts, users};
+use crate::handlers::api::{accounts, communities, game, game_admin, notifications, posts, users};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use plaza_types::ErrorBody;
@@ -67,6 +67,26 @@ forbidden, 404 not found, 409 conflict, 413 too large, 415 wrong content type, 4
         notifications::unread,
         notifications::mark_read,
         notifications::stream,
+        game_admin::link_code,
+        game_admin::index,
+        game_admin::register,
+        game_admin::show,
+        game_admin::add_community,
+        game_admin::keys,
+        game_admin::issue_key,
+        game_admin::revoke_key,
+        game_admin::rotate_key,
+        game::show_title,
+        game::link,
+        game::sign_in,
+        game::posts,
+        game::create_post,
+        game::show_post,
+        game::comment,
+        game::yeah_post,
+        game::unyeah_post,
+        game::player_posts,
+        game::my_posts,
     ),
     components(schemas(ErrorBody)),
     modifiers(&Contract)
@@ -81,6 +101,14 @@ const ACCESS: &[(&str, &str)] = &[
     ("update_community", "admin"),
     ("delete_post", "owner"),
     ("delete_comment", "owner"),
+    ("register_title", "admin"),
+    ("list_titles", "admin"),
+    ("show_title", "admin"),
+    ("add_title_community", "admin"),
+    ("list_app_keys", "admin"),
+    ("issue_app_key", "admin"),
+    ("revoke_app_key", "admin"),
+    ("rotate_app_key", "admin"),
 ];
 
 /// What every operation shares: the bearer scheme, the error body as the answer for every
@@ -98,6 +126,15 @@ impl Modify for Contract {
                     .description(Some("A token from POST /accounts or POST /sessions."))
                     .build(),
             ),
+        );
+        components.add_security_scheme(
+            "app_key",
+            SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Header(
+                utoipa::openapi::security::ApiKeyValue::with_description(
+                    "X-Plaza-App-Key",
+                    "A title's app key, <key_id>.<secret> (the game API; see docs/GAMES.md).",
+                ),
+            )),
         );
         let error = ResponseBuilder::new()
             .description("Error")

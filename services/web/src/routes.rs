@@ -1,7 +1,7 @@
 //! Every URL of the web service: pages, the JSON API, static files and health.
 
 use crate::AppState;
-use crate::handlers::api::{accounts, communities, notifications, posts, users};
+use crate::handlers::api::{accounts, communities, game, game_admin, notifications, posts, users};
 use crate::handlers::{health, pages};
 use axum::Router;
 use axum::extract::Request;
@@ -133,6 +133,46 @@ fn api() -> Router<AppState> {
         .route("/notifications/unread_count", get(notifications::unread))
         .route("/notifications/stream", get(notifications::stream))
         .route("/notifications/read", post(notifications::mark_read))
+        .route("/me/game_link_code", post(game_admin::link_code))
+        .route(
+            "/admin/titles",
+            get(game_admin::index).post(game_admin::register),
+        )
+        .route("/admin/titles/{title_id}", get(game_admin::show))
+        .route(
+            "/admin/titles/{title_id}/communities",
+            post(game_admin::add_community),
+        )
+        .route(
+            "/admin/titles/{title_id}/app_keys",
+            get(game_admin::keys).post(game_admin::issue_key),
+        )
+        .route("/admin/app_keys/{id}/revoke", post(game_admin::revoke_key))
+        .route("/admin/app_keys/{id}/rotate", post(game_admin::rotate_key))
+        .route("/game/titles/{title_id}", get(game::show_title))
+        .route("/game/titles/{title_id}/link", post(game::link))
+        .route("/game/titles/{title_id}/sessions", post(game::sign_in))
+        .route(
+            "/game/titles/{title_id}/posts",
+            get(game::posts).post(game::create_post).layer(
+                // A screenshot (8 MiB) travels as base64 inside the JSON.
+                axum::extract::DefaultBodyLimit::max(12 * 1024 * 1024),
+            ),
+        )
+        .route("/game/titles/{title_id}/posts/{id}", get(game::show_post))
+        .route(
+            "/game/titles/{title_id}/posts/{id}/comments",
+            post(game::comment),
+        )
+        .route(
+            "/game/titles/{title_id}/posts/{id}/yeah",
+            put(game::yeah_post).delete(game::unyeah_post),
+        )
+        .route(
+            "/game/titles/{title_id}/players/{username}/posts",
+            get(game::player_posts),
+        )
+        .route("/game/titles/{title_id}/me/posts", get(game::my_posts))
 }
 
 fn pages() -> Router<AppState> {

@@ -8,7 +8,7 @@
 //! builder.
 
 use crate::auth::{
-    COOKIE_SESSION_DAYS, KIND_API, KIND_COOKIE, bearer_token, new_secret, session_csrf, token_hash,
+    COOKIE_SESSION_DAYS, KIND_API, KIND_COOKIE, KIND_GAME, bearer_token, new_secret, session_csrf, token_hash,
 };
 use crate::db::{sessions, users::User};
 use crate::error::PageError;
@@ -67,8 +67,11 @@ pub struct PageLang(pub Lang);
 /// only, the pages by the session cookie only.
 pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
+    let game = req.uri().path().starts_with(crate::ops::games::API_PREFIX);
     let resolved = if api {
-        for_api(&state, req.headers()).await.map(|s| (s, None))
+        for_api(&state, req.headers(), game)
+            .await
+            .map(|s| (s, None))
     } else {
         for_pages(&state, req.headers()).await
     };
@@ -139,11 +142,14 @@ async fn for_pages(state: &AppState, headers: &HeaderMap) -> Result<(Session, Op
     Ok((session, fresh))
 }
 
-/// An API request: the bearer token's account, if it carries one.
-async fn for_api(state: &AppState, headers: &HeaderMap) -> Result<Session> {
+/// An API request: the bearer token's account, if it carries one. On the game API the token
+/// is a player token (a session of the game kind, see `crate::ops::games`); elsewhere an API
+/// session's, so neither works in the other's place.
+async fn for_api(state: &AppState, headers: &HeaderMap, game: bool) -> Result<Session> {
     let token = bearer_token(headers);
+    let kind = if game { KIND_GAME } else { KIND_API };
     let account = match token {
-        Some(t) => sessions::use_token(&state.db, &token_hash(t), KIND_API).await?,
+        Some(t) => sessions::use_token(&state.db, &token_hash(t), kind).await?,
         None => None,
     };
     let lang = crate::i18n::choose(headers, account.as_ref().map(|u| u.language.as_str()));

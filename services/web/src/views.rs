@@ -131,6 +131,8 @@ pub fn post_view(
             .as_deref()
             .map(|k| media(&crate::media::double_key(k))),
         mine: viewer == Some(p.author_id),
+        game: p.game,
+        title_name: None,
     }
 }
 

@@ -5,6 +5,7 @@ pub mod api;
 pub mod cursor;
 pub mod empathy;
 pub mod error;
+pub mod game;
 pub mod health;
 pub mod id;
 pub mod jobs;

@@ -1,5 +1,6 @@
 //! What the timeline service (posts, comments, feeds) takes and returns over REST.
 
+use crate::game::GameFields;
 use crate::{Id, Millis};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -35,6 +36,9 @@ pub struct NewPost {
     /// same author is the first one.
     #[serde(default)]
     pub idempotency_key: Option<String>,
+    /// Set when a game posted it (the web service has checked the app key and the title).
+    #[serde(default)]
+    pub game: Option<GameFields>,
 }
 
 /// A stored post. A deleted post keeps its id and comments but loses its text.
@@ -63,6 +67,9 @@ pub struct Post {
     /// The post's screenshot, if it has one.
     #[serde(default)]
     pub screenshot: Option<ScreenshotRef>,
+    /// Set when a game posted it.
+    #[serde(default)]
+    pub game: Option<GameFields>,
 }
 
 /// A comment to create on a post.
@@ -122,6 +129,32 @@ pub struct PostQuery {
     /// Only posts with a drawing (a community's "Drawings" tab).
     #[serde(default)]
     pub only_drawings: bool,
+    /// Only posts a game of this title made (a player's posts in a title).
+    #[serde(default)]
+    pub title_id: Option<String>,
+    /// Only posts carrying this search key (needs `community_id`).
+    #[serde(default)]
+    pub search_key: Option<String>,
+    /// Only posts with this topic tag.
+    #[serde(default)]
+    pub topic_tag: Option<String>,
+    /// Only posts with this feeling.
+    #[serde(default)]
+    pub feeling: Option<u8>,
+    /// Leave out posts marked as spoilers.
+    #[serde(default)]
+    pub without_spoilers: bool,
+}
+
+impl PostQuery {
+    /// Whether the query narrows a feed by a game filter (such pages are not shared in the cache).
+    pub fn has_game_filters(&self) -> bool {
+        self.title_id.is_some()
+            || self.search_key.is_some()
+            || self.topic_tag.is_some()
+            || self.feeling.is_some()
+            || self.without_spoilers
+    }
 }
 
 /// Which comments of a post to list, oldest first.

@@ -282,6 +282,7 @@ async fn an_activity_feed_of_many_people_pages_through_recent_and_old_posts_in_o
             drawing: None,
             drawing_alt: None,
             screenshot: None,
+            game: None,
         };
         plaza_timeline::db::posts::insert(app.db(), &post, None)
             .await

@@ -150,6 +150,7 @@ async fn a_community_page_cached_in_memcached_changes_for_every_process_on_a_wri
         drawing: None,
         drawing_alt: None,
         screenshot: None,
+        game: None,
     };
     plaza_timeline::db::posts::insert(&db, &hidden, None)
         .await

@@ -2,6 +2,7 @@
 
 use plaza_storage::sqlx::{self, AssertSqlSafe};
 use plaza_storage::{Count, Db, Dialect, IdCount, Keyset, narrow, push_in, push_not_in};
+use plaza_types::game::GameFields;
 use plaza_types::timeline::{CommentCount, Post, PostQuery, ScreenshotRef};
 use plaza_types::{Cursor, Id, Page, page_limit};
 
@@ -10,6 +11,7 @@ use crate::Result;
 const COLUMNS: &str = "p.id, p.region, p.community_id, p.author_id, p.body, p.feeling, p.spoiler, \
      p.topic_tag, p.platform, p.deleted_at, p.created_at, p.drawing_key, p.drawing_alt, \
      p.screenshot_key, p.screenshot_width, p.screenshot_height, \
+     p.title_id, p.app_data, p.is_autopost, p.is_app_jumpable, \
      (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id AND c.deleted_at IS NULL) AS comment_count";
 
 /// A `posts` row as [`COLUMNS`] reads it.
@@ -33,6 +35,10 @@ struct PostRow {
     screenshot_key: Option<String>,
     screenshot_width: Option<i64>,
     screenshot_height: Option<i64>,
+    title_id: Option<String>,
+    app_data: Option<Vec<u8>>,
+    is_autopost: i64,
+    is_app_jumpable: i64,
     #[sqlx(try_from = "i64")]
     comment_count: Count,
 }
@@ -49,6 +55,14 @@ impl TryFrom<PostRow> for Post {
             }),
             None => None,
         };
+        // The search keys are read separately ([`with_search_keys`]).
+        let game = row.title_id.map(|title_id| GameFields {
+            title_id,
+            app_data: row.app_data,
+            search_keys: Vec::new(),
+            is_autopost: row.is_autopost != 0,
+            is_app_jumpable: row.is_app_jumpable != 0,
+        });
         Ok(Post {
             id: Id(row.id),
             region: row.region,
@@ -65,17 +79,62 @@ impl TryFrom<PostRow> for Post {
             drawing: row.drawing_key,
             drawing_alt: row.drawing_alt,
             screenshot,
+            game,
         })
     }
 }
 
-/// Stores a new post.
+/// A search key row of `post_search_keys`.
+#[derive(Debug, sqlx::FromRow)]
+struct SearchKeyRow {
+    post_id: i64,
+    search_key: String,
+}
+
+/// Fills in the search keys of the game posts among `posts` (one query for the lot, served by
+/// `post_search_keys_by_post`).
+async fn with_search_keys(db: &Db, mut posts: Vec<Post>) -> Result<Vec<Post>, sqlx::Error> {
+    let ids: Vec<Id> = posts
+        .iter()
+        .filter(|p| p.game.is_some())
+        .map(|p| p.id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(posts);
+    }
+    let mut sql = plaza_storage::sql("SELECT post_id, search_key FROM post_search_keys WHERE ");
+    push_in(&mut sql, "post_id", ids.iter().map(|i| i.0));
+    sql.push(" ORDER BY post_id, search_key");
+    let rows: Vec<SearchKeyRow> = sql.build_query_as().fetch_all(&db.pool).await?;
+    for post in &mut posts {
+        if let Some(game) = post.game.as_mut() {
+            game.search_keys = rows
+                .iter()
+                .filter(|r| r.post_id == post.id.0)
+                .map(|r| r.search_key.clone())
+                .collect();
+        }
+    }
+    Ok(posts)
+}
+
+async fn with_search_keys_one(db: &Db, post: Option<Post>) -> Result<Option<Post>, sqlx::Error> {
+    match post {
+        Some(p) => Ok(with_search_keys(db, vec![p]).await?.pop()),
+        None => Ok(None),
+    }
+}
+
+/// Stores a new post, and its search keys, in one transaction.
 pub async fn insert(db: &Db, post: &Post, idem_key: Option<&str>) -> Result<(), sqlx::Error> {
+    let game = post.game.as_ref();
+    let mut tx = db.pool.begin().await?;
     sqlx::query(
         "INSERT INTO posts (id, region, community_id, author_id, body, feeling, spoiler, topic_tag, \
          platform, deleted_at, created_at, drawing_key, drawing_alt, screenshot_key, \
-         screenshot_width, screenshot_height, idem_key) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)",
+         screenshot_width, screenshot_height, idem_key, title_id, app_data, is_autopost, \
+         is_app_jumpable) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(post.id.0)
     .bind(i64::from(post.region))
@@ -93,40 +152,58 @@ pub async fn insert(db: &Db, post: &Post, idem_key: Option<&str>) -> Result<(), 
     .bind(post.screenshot.as_ref().map(|s| i64::from(s.width)))
     .bind(post.screenshot.as_ref().map(|s| i64::from(s.height)))
     .bind(idem_key)
-    .execute(&db.pool)
+    .bind(game.map(|g| g.title_id.clone()))
+    .bind(game.and_then(|g| g.app_data.clone()))
+    .bind(i64::from(game.is_some_and(|g| g.is_autopost)))
+    .bind(i64::from(game.is_some_and(|g| g.is_app_jumpable)))
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    for key in game.map(|g| g.search_keys.as_slice()).unwrap_or_default() {
+        sqlx::query(
+            "INSERT INTO post_search_keys (community_id, search_key, post_id, region) VALUES (?, ?, ?, ?)",
+        )
+        .bind(post.community_id.0)
+        .bind(key)
+        .bind(post.id.0)
+        .bind(i64::from(post.region))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
 }
 
 /// The post `author` wrote with Idempotency-Key `key`, if any.
 pub async fn by_idem_key(db: &Db, author: Id, key: &str) -> Result<Option<Post>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM posts p WHERE p.author_id = ? AND p.idem_key = ?");
-    sqlx::query_as::<_, PostRow>(AssertSqlSafe(sql))
+    let post = sqlx::query_as::<_, PostRow>(AssertSqlSafe(sql))
         .bind(author.0)
         .bind(key)
         .fetch_optional(&db.pool)
         .await?
         .map(Post::try_from)
-        .transpose()
+        .transpose()?;
+    with_search_keys_one(db, post).await
 }
 
 /// One post by id.
 pub async fn get(db: &Db, id: Id) -> Result<Option<Post>, sqlx::Error> {
     let sql = plaza_storage::sql(&format!("SELECT {COLUMNS} FROM posts p WHERE "));
-    plaza_storage::by_id::<PostRow>(db, sql, "p.id", id)
+    let post = plaza_storage::by_id::<PostRow>(db, sql, "p.id", id)
         .await?
         .map(Post::try_from)
-        .transpose()
+        .transpose()?;
+    with_search_keys_one(db, post).await
 }
 
 /// Posts by id; missing ones are left out.
 pub async fn by_ids(db: &Db, ids: &[Id]) -> Result<Vec<Post>, sqlx::Error> {
     let sql = plaza_storage::sql(&format!("SELECT {COLUMNS} FROM posts p WHERE "));
-    plaza_storage::by_ids::<PostRow>(db, sql, "p.id", ids, "")
+    let posts = plaza_storage::by_ids::<PostRow>(db, sql, "p.id", ids, "")
         .await?
         .into_iter()
         .map(Post::try_from)
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    with_search_keys(db, posts).await
 }
 
 /// The keys among `keys` that a post's drawing or screenshot, or a comment's drawing, refers to
@@ -173,7 +250,8 @@ pub async fn comment_counts(
 pub async fn mark_deleted(db: &Db, id: Id) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE posts SET deleted_at = ?, body = '', topic_tag = NULL, drawing_key = NULL, drawing_alt = NULL, \
-         screenshot_key = NULL, screenshot_width = NULL, screenshot_height = NULL WHERE id = ? AND deleted_at IS NULL",
+         screenshot_key = NULL, screenshot_width = NULL, screenshot_height = NULL, app_data = NULL \
+         WHERE id = ? AND deleted_at IS NULL",
     )
     .bind(plaza_types::now_millis())
     .bind(id.0)
@@ -236,14 +314,41 @@ async fn select(
         (Some(_), Dialect::Sqlite) => "posts p NOT INDEXED",
         (Some(_), Dialect::MySql) => "posts p FORCE INDEX (PRIMARY)",
     };
+    // A search key is read from `post_search_keys` (its primary key is community, key, post).
+    let table = match (&query.search_key, query.community_id) {
+        (Some(_), Some(_)) => format!(
+            "{table} JOIN post_search_keys k ON k.post_id = p.id AND k.community_id = p.community_id"
+        ),
+        _ => table.to_owned(),
+    };
     let mut sql = plaza_storage::sql(&format!(
         "SELECT {COLUMNS} FROM {table} WHERE p.deleted_at IS NULL"
     ));
     if let Some(community) = query.community_id {
         sql.push(" AND p.community_id = ").push_bind(community.0);
+        if let Some(key) = &query.search_key {
+            sql.push(" AND k.community_id = ").push_bind(community.0);
+            sql.push(" AND k.search_key = ").push_bind(key.clone());
+        }
+    } else if let Some(key) = &query.search_key {
+        sql.push(" AND p.id IN (SELECT post_id FROM post_search_keys WHERE search_key = ")
+            .push_bind(key.clone())
+            .push(")");
     }
     if query.only_drawings {
         sql.push(" AND p.drawing_key IS NOT NULL");
+    }
+    if let Some(title) = &query.title_id {
+        sql.push(" AND p.title_id = ").push_bind(title.clone());
+    }
+    if let Some(tag) = &query.topic_tag {
+        sql.push(" AND p.topic_tag = ").push_bind(tag.clone());
+    }
+    if let Some(feeling) = query.feeling {
+        sql.push(" AND p.feeling = ").push_bind(i64::from(feeling));
+    }
+    if query.without_spoilers {
+        sql.push(" AND p.spoiler = 0");
     }
     if let Some(authors) = &query.author_ids {
         sql.push(" AND ");
@@ -253,9 +358,13 @@ async fn select(
     if let Some(after) = after {
         sql.push(" AND p.id > ").push_bind(after);
     }
-    Keyset::desc("p.id", before, limit)
+    let page: Page<Post> = Keyset::desc("p.id", before, limit)
         .fetch(db, sql, |r: &PostRow| r.id)
-        .await
+        .await?;
+    Ok(Page {
+        items: with_search_keys(db, page.items).await?,
+        next_cursor: page.next_cursor,
+    })
 }
 
 #[cfg(test)]
@@ -282,6 +391,7 @@ mod tests {
             drawing: None,
             drawing_alt: None,
             screenshot: None,
+            game: None,
         };
         insert(&db, &post, None).await.unwrap();
         assert_eq!(get(&db, post.id).await.unwrap().unwrap().feeling, 1);

@@ -20,7 +20,7 @@ use plaza_types::{ErrorBody, Id, IdsRequest, Items, MAX_PAGE_SIZE, Page, validat
     request_body = NewPost,
     responses(
         (status = 201, description = "The stored post (or the one an earlier try with the same idempotency key stored).", body = Post),
-        (status = 422, description = "`body_empty`, `body_invisible`, `body_too_long`, `body_invalid_characters`, `invalid_feeling`, `invalid_topic_tag`, `invalid_media_key` or `drawing_alt_too_long`.", body = ErrorBody),
+        (status = 422, description = "`body_empty`, `body_invisible`, `body_too_long`, `body_invalid_characters`, `invalid_feeling`, `invalid_topic_tag`, `invalid_media_key`, `drawing_alt_too_long`, or for a game's post `invalid_title_id`, `app_data_too_large`, `too_many_search_keys` or `invalid_search_key`.", body = ErrorBody),
     )
 )]
 pub async fn create(
@@ -55,6 +55,11 @@ pub async fn create(
         Some(_) => validate::drawing_alt(new.drawing_alt.as_deref())?,
         None => None,
     };
+    let game = new
+        .game
+        .as_ref()
+        .map(plaza_types::game::fields)
+        .transpose()?;
     let post = Post {
         id: state.ids.next_id(),
         region: state.config.region,
@@ -71,6 +76,7 @@ pub async fn create(
         drawing,
         drawing_alt,
         screenshot: new.screenshot,
+        game,
     };
     match (db::insert(&state.db, &post, key).await, key) {
         (Ok(()), _) => {}

@@ -46,6 +46,14 @@ impl TryFrom<CommunityRow> for Community {
 
 /// Stores a new community.
 pub async fn insert(db: &Db, c: &Community, region: u8) -> Result<(), sqlx::Error> {
+    insert_in(&db.pool, c, region).await
+}
+
+/// Stores a new community with `executor` (inside a caller's transaction).
+pub async fn insert_in<'e, E>(executor: E, c: &Community, region: u8) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     sqlx::query(
         "INSERT INTO communities (id, region, title_id, name, description, icon_url, created_at, updated_at) \
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -58,7 +66,7 @@ pub async fn insert(db: &Db, c: &Community, region: u8) -> Result<(), sqlx::Erro
     .bind(c.icon_url.as_deref())
     .bind(c.created_at)
     .bind(c.created_at)
-    .execute(&db.pool)
+    .execute(executor)
     .await?;
     Ok(())
 }

@@ -7,6 +7,7 @@ pub mod favourites;
 pub mod follows;
 pub mod idempotency;
 pub mod sessions;
+pub mod titles;
 pub mod users;
 
 use plaza_storage::sqlx::any::AnyArguments;

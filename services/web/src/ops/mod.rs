@@ -5,9 +5,11 @@ pub mod accounts;
 pub mod communities;
 pub mod consoles;
 pub mod feeds;
+pub mod games;
 pub mod join;
 pub mod posts;
 pub mod social;
+pub mod titles;
 
 use crate::limits::{Action, Scope};
 use crate::{AppState, Error, Result};

@@ -23,6 +23,19 @@ pub async fn create_post(
     input: &WriteInput,
     platform: &str,
 ) -> Result<Post> {
+    create_post_with(state, user, community_id, input, platform, None).await
+}
+
+/// [`create_post`] with a game's fields (checked by the caller, `crate::ops::games`): checks,
+/// limits, stores the media, then the post.
+pub(crate) async fn create_post_with(
+    state: &AppState,
+    user: &User,
+    community_id: Id,
+    input: &WriteInput,
+    platform: &str,
+    game: Option<plaza_types::game::GameFields>,
+) -> Result<Post> {
     let painting = input.painting.as_deref().filter(|p| !p.trim().is_empty());
     let screenshot = input.screenshot.as_deref().filter(|s| !s.trim().is_empty());
     let body = if painting.is_some() || screenshot.is_some() {
@@ -64,6 +77,7 @@ pub async fn create_post(
         drawing,
         screenshot,
         idempotency_key: write_key(),
+        game,
     };
     Ok(state.timeline.create_post(&post).await?)
 }

@@ -44,6 +44,12 @@ pub struct PostView {
     /// Whether the viewer wrote it (they may delete it, and cannot Yeah it); pages only.
     #[serde(skip)]
     pub mine: bool,
+    /// What the game that posted it added (the game API and the pages show it).
+    #[serde(skip)]
+    pub game: Option<crate::game::GameFields>,
+    /// The name of the title whose game posted it, when it is registered; pages only.
+    #[serde(skip)]
+    pub title_name: Option<String>,
 }
 
 /// A comment with everything needed to show it.

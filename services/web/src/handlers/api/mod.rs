@@ -5,6 +5,8 @@
 
 pub mod accounts;
 pub mod communities;
+pub mod game;
+pub mod game_admin;
 pub mod notifications;
 pub mod posts;
 pub mod users;
