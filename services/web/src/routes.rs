@@ -44,6 +44,8 @@ pub fn app(state: AppState) -> Router {
         .route("/static/plaza.css", get(stylesheet))
         .route("/static/plaza.js", get(script))
         .route("/media/{*key}", get(crate::media::serve))
+        // The console API (XML), outside the pages' sessions and error pages.
+        .nest("/v1", crate::console::routes())
         .merge(site)
         .layer(middleware::from_fn(crate::headers::protective_headers))
         // Inside the common layers, so writes detached from their connection keep it too.

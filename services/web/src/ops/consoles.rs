@@ -145,6 +145,55 @@ pub async fn unlink(state: &AppState, user: &User, id: i64) -> Result<()> {
     }
 }
 
+/// The player `id` (for `GET /v1/people?pid=`): 404 `not_found` when there is none.
+pub async fn player(state: &AppState, id: plaza_types::Id) -> Result<User> {
+    users::by_id(&state.db, id)
+        .await?
+        .ok_or(Error::NotFound("person"))
+}
+
+/// A post's drawing as a console reads it: a zlib-compressed 32-bit TGA, 320×120, black ink on
+/// white, top row first; none when the post has no drawing or its object is gone.
+pub async fn painting_tga(state: &AppState, drawing_url: Option<&str>) -> Result<Option<Vec<u8>>> {
+    let Some(key) = drawing_url
+        .and_then(|u| u.find("drawings/").map(|i| &u[i..]))
+        .filter(|k| plaza_media::store::valid_key(k))
+    else {
+        return Ok(None);
+    };
+    let png = state
+        .media
+        .get(key)
+        .await
+        .map_err(|e| Error::MediaStore(e))?;
+    let Some(png) = png else { return Ok(None) };
+    let drawing = plaza_media::Drawing::from_png(&png)?;
+    Ok(Some(zlib_tga(&drawing)))
+}
+
+/// Encodes a drawing as consoles send one (the inverse of `Drawing::from_game_bytes`).
+pub fn zlib_tga(drawing: &plaza_media::Drawing) -> Vec<u8> {
+    use plaza_media::drawing::{HEIGHT, WIDTH};
+    use std::io::Write;
+    let mut tga = Vec::with_capacity(18 + (WIDTH * HEIGHT * 4) as usize);
+    // Header: no id, no colour map, type 2 (true colour), 32 bits a pixel, origin top left
+    // (descriptor bit 5) with 8 alpha bits.
+    tga.extend_from_slice(&[0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    tga.extend_from_slice(&u16::try_from(WIDTH).unwrap_or(u16::MAX).to_le_bytes());
+    tga.extend_from_slice(&u16::try_from(HEIGHT).unwrap_or(u16::MAX).to_le_bytes());
+    tga.extend_from_slice(&[32, 0x28]);
+    for y in 0..HEIGHT {
+        for x in 0..WIDTH {
+            let v = if drawing.ink(x, y) { 0 } else { 255 };
+            tga.extend_from_slice(&[v, v, v, 255]);
+        }
+    }
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    // Writing into a Vec cannot fail.
+    let _infallible = z.write_all(&tga);
+    z.finish().unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     #![expect(clippy::unwrap_used, reason = "a test fails loudly")]
@@ -157,6 +206,18 @@ mod tests {
         assert_eq!(show_code("ABCD2345"), "ABCD-2345");
         assert_eq!(new_code().unwrap().len(), CODE_LEN);
         assert_eq!(normalize_code(&new_code().unwrap()).unwrap().len(), CODE_LEN);
+    }
+
+    #[test]
+    fn a_drawing_encoded_for_consoles_decodes_to_the_same_pixels() {
+        let mut drawing = plaza_media::Drawing::blank();
+        for x in 10..200 {
+            drawing.set(x, 7, true);
+            drawing.set(x / 2, 100, true);
+        }
+        let bytes = zlib_tga(&drawing);
+        assert!(bytes.len() <= plaza_media::drawing::MAX_COMPRESSED);
+        assert_eq!(plaza_media::Drawing::from_game_bytes(&bytes).unwrap(), drawing);
     }
 
     #[test]
