@@ -3,7 +3,9 @@
 //! `docs/openapi.json` is checked against it by a test (`PLAZA_UPDATE_OPENAPI=1 cargo test -p
 //! plaza-web openapi` rewrites it).
 
-use crate::handlers::api::{accounts, communities, game, game_admin, notifications, posts, users};
+use crate::handlers::api::{
+    accounts, communities, consoles, game, game_admin, notifications, posts, users,
+};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use plaza_types::ErrorBody;
@@ -33,6 +35,9 @@ forbidden, 404 not found, 409 conflict, 413 too large, 415 wrong content type, 4
         accounts::list_sessions,
         accounts::revoke_all_sessions,
         accounts::revoke_session,
+        consoles::index,
+        consoles::link,
+        consoles::unlink,
         communities::index,
         communities::create,
         communities::show,

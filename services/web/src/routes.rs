@@ -1,7 +1,9 @@
 //! Every URL of the web service: pages, the JSON API, static files and health.
 
 use crate::AppState;
-use crate::handlers::api::{accounts, communities, game, game_admin, notifications, posts, users};
+use crate::handlers::api::{
+    accounts, communities, consoles, game, game_admin, notifications, posts, users,
+};
 use crate::handlers::{health, pages};
 use axum::Router;
 use axum::extract::Request;
@@ -76,6 +78,8 @@ fn api() -> Router<AppState> {
             "/me/sessions/{id}",
             axum::routing::delete(accounts::revoke_session),
         )
+        .route("/me/consoles", get(consoles::index).post(consoles::link))
+        .route("/me/consoles/{id}", axum::routing::delete(consoles::unlink))
         .route(
             "/communities",
             get(communities::index).post(communities::create),

@@ -8,7 +8,8 @@
 //! builder.
 
 use crate::auth::{
-    COOKIE_SESSION_DAYS, KIND_API, KIND_COOKIE, KIND_GAME, bearer_token, new_secret, session_csrf, token_hash,
+    COOKIE_SESSION_DAYS, KIND_API, KIND_COOKIE, KIND_GAME, bearer_token, new_secret, session_csrf,
+    token_hash,
 };
 use crate::db::{sessions, users::User};
 use crate::error::PageError;

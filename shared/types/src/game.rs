@@ -65,8 +65,7 @@ pub fn app_data(bytes: &[u8]) -> Result<(), Invalid> {
 /// One search key: 1–32 characters on one line, kept as given (trimmed).
 pub fn search_key(key: &str) -> Result<String, Invalid> {
     let k = key.trim();
-    if k.is_empty() || k.chars().count() > SEARCH_KEY_MAX_CHARS || k.chars().any(char::is_control)
-    {
+    if k.is_empty() || k.chars().count() > SEARCH_KEY_MAX_CHARS || k.chars().any(char::is_control) {
         return Err(invalid(
             "invalid_search_key",
             "A search key is 1 to 32 characters on one line.",
@@ -114,7 +113,12 @@ mod tests {
     #[test]
     fn title_ids_are_sixteen_hex_digits_written_upper_case() {
         assert_eq!(title_id("0005000010101e00").unwrap(), "0005000010101E00");
-        for bad in ["", "0005000010101E0", "0005000010101E000", "000500001010XE00"] {
+        for bad in [
+            "",
+            "0005000010101E0",
+            "0005000010101E000",
+            "000500001010XE00",
+        ] {
             assert_eq!(title_id(bad).unwrap_err().code, "invalid_title_id", "{bad}");
         }
     }

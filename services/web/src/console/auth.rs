@@ -30,7 +30,9 @@ pub struct Console {
 pub fn pack(parts: &Parts) -> ConsoleResult<ParamPack> {
     let header = match parts.headers.get(param_pack::HEADER) {
         None => return Err(param_pack::ParamPackError::Missing.into()),
-        Some(v) => v.to_str().map_err(|_| param_pack::ParamPackError::NotBase64)?,
+        Some(v) => v
+            .to_str()
+            .map_err(|_| param_pack::ParamPackError::NotBase64)?,
     };
     Ok(param_pack::parse(header)?)
 }

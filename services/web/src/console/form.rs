@@ -37,7 +37,11 @@ pub fn flag(name: &str, value: &str) -> ConsoleResult<bool> {
 }
 
 /// A decimal number of the type asked for; 400 with `code` otherwise.
-pub fn number<T: std::str::FromStr>(code: &'static str, name: &str, value: &str) -> ConsoleResult<T> {
+pub fn number<T: std::str::FromStr>(
+    code: &'static str,
+    name: &str,
+    value: &str,
+) -> ConsoleResult<T> {
     let v = value.trim();
     if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
         return Err(ConsoleError::bad_request(
@@ -45,9 +49,8 @@ pub fn number<T: std::str::FromStr>(code: &'static str, name: &str, value: &str)
             format!("{name} is a decimal number."),
         ));
     }
-    v.parse().map_err(|_| {
-        ConsoleError::bad_request(code, format!("{name} is out of range."))
-    })
+    v.parse()
+        .map_err(|_| ConsoleError::bad_request(code, format!("{name} is out of range.")))
 }
 
 /// A community id in a path: `0` is the title's main community (none).
@@ -151,7 +154,10 @@ pub async fn new_post(mut form: Multipart) -> ConsoleResult<NewPost> {
             ));
         }
         let value = String::from_utf8(bytes.to_vec()).map_err(|_| {
-            ConsoleError::bad_request("invalid_multipart", format!("The form's {name} is not UTF-8 text."))
+            ConsoleError::bad_request(
+                "invalid_multipart",
+                format!("The form's {name} is not UTF-8 text."),
+            )
         })?;
         match name.as_str() {
             "community_id" => post.community_id = community_id(&value)?,
@@ -202,17 +208,26 @@ mod tests {
         assert!(!flag("is_spoiler", "0").unwrap());
         assert!(matches!(
             flag("is_spoiler", "yes"),
-            Err(ConsoleError::Refused { code: "invalid_flag", .. })
+            Err(ConsoleError::Refused {
+                code: "invalid_flag",
+                ..
+            })
         ));
         assert_eq!(community_id("0").unwrap(), None);
         assert_eq!(community_id("42").unwrap(), Some(Id(42)));
         assert!(matches!(
             community_id("-4"),
-            Err(ConsoleError::Refused { code: "invalid_community_id", .. })
+            Err(ConsoleError::Refused {
+                code: "invalid_community_id",
+                ..
+            })
         ));
         assert!(matches!(
             post_id("0"),
-            Err(ConsoleError::Refused { code: "invalid_post_id", .. })
+            Err(ConsoleError::Refused {
+                code: "invalid_post_id",
+                ..
+            })
         ));
     }
 
@@ -220,7 +235,11 @@ mod tests {
     fn repeated_query_keys_are_kept_in_order() {
         let q = query(Some("search_key=a&limit=5&search_key=b%20c"));
         assert_eq!(param(&q, "limit"), Some("5"));
-        let keys: Vec<&str> = q.iter().filter(|(k, _)| k == "search_key").map(|(_, v)| v.as_str()).collect();
+        let keys: Vec<&str> = q
+            .iter()
+            .filter(|(k, _)| k == "search_key")
+            .map(|(_, v)| v.as_str())
+            .collect();
         assert_eq!(keys, ["a", "b c"]);
     }
 }

@@ -7,8 +7,8 @@ use super::xml::Doc;
 use super::{ConsoleError, ConsoleResult, views};
 use crate::AppState;
 use crate::ops::{consoles, games, posts, titles};
-use axum::extract::{Multipart, RawPathParams, RawQuery, State};
 use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, RawPathParams, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use plaza_types::api::game::{GameOrder, GamePostsQuery};
@@ -79,7 +79,10 @@ pub async fn communities(State(state): State<AppState>, console: Console) -> Con
 /// The list filters consoles send: `limit` (1 to 50), `search_key`, `topic_tag`, `feeling_id`,
 /// `allow_spoiler` (0 hides spoilers), `type=memo` (only drawings), `order` (`new` or
 /// `popular`), `cursor`. Unknown parameters are ignored.
-fn list_query(raw: Option<&str>, community_id: Option<plaza_types::Id>) -> ConsoleResult<GamePostsQuery> {
+fn list_query(
+    raw: Option<&str>,
+    community_id: Option<plaza_types::Id>,
+) -> ConsoleResult<GamePostsQuery> {
     let q = form::query(raw);
     let limit = param(&q, "limit")
         .map(|v| form::number::<u32>("invalid_limit", "limit", v))
@@ -162,10 +165,7 @@ pub async fn create_post(
     form: Result<Multipart, MultipartRejection>,
 ) -> ConsoleResult<Response> {
     let form = form.map_err(|_| {
-        ConsoleError::bad_request(
-            "invalid_multipart",
-            "Send the post as multipart/form-data.",
-        )
+        ConsoleError::bad_request("invalid_multipart", "Send the post as multipart/form-data.")
     })?;
     let new = form::new_post(form).await?;
     let post = games::create_post(
@@ -213,7 +213,12 @@ pub async fn replies(
     Ok(doc)
 }
 
-async fn empathy(state: &AppState, console: &Console, path: &RawPathParams, give: bool) -> ConsoleResult<Doc> {
+async fn empathy(
+    state: &AppState,
+    console: &Console,
+    path: &RawPathParams,
+    give: bool,
+) -> ConsoleResult<Doc> {
     let post_id = form::post_id(path_param(path))?;
     let outcome = games::yeah(state, &console.user, &console.title, post_id, give).await?;
     let mut doc = Doc::ok("empathies");
@@ -275,8 +280,15 @@ pub async fn people(
     };
     let limit = list_query(raw.as_deref(), None)?.limit;
     let cursor = param(&q, "cursor").map(str::to_owned);
-    let page = games::player_posts(&state, Some(&console.user), &console.title, &author, cursor, limit)
-        .await?;
+    let page = games::player_posts(
+        &state,
+        Some(&console.user),
+        &console.title,
+        &author,
+        cursor,
+        limit,
+    )
+    .await?;
     let shown = views::posts(&state, page.items).await?;
     let mut doc = Doc::ok("people");
     doc.open("people");

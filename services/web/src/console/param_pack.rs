@@ -190,7 +190,11 @@ pub fn parse(header: &str) -> Result<ParamPack, ParamPackError> {
     let platform = match field("platform_id").ok_or(ParamPackError::MissingPlatform)? {
         "0" => Platform::N3ds,
         "1" => Platform::WiiU,
-        other => return Err(ParamPackError::UnknownPlatform(other.chars().take(20).collect())),
+        other => {
+            return Err(ParamPackError::UnknownPlatform(
+                other.chars().take(20).collect(),
+            ));
+        }
     };
     Ok(ParamPack {
         title_id,
@@ -218,7 +222,8 @@ fn number<T: std::str::FromStr>(name: &'static str, text: &str) -> Result<T, Par
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(ParamPackError::InvalidNumber(name));
     }
-    text.parse().map_err(|_| ParamPackError::InvalidNumber(name))
+    text.parse()
+        .map_err(|_| ParamPackError::InvalidNumber(name))
 }
 
 /// An optional number: absent or empty is none.

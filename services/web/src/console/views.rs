@@ -159,7 +159,10 @@ mod tests {
 
     #[test]
     fn title_ids_are_written_in_decimal_as_consoles_send_them() {
-        assert_eq!(decimal_title_id("0005000010176900"), Some(1_407_375_153_522_944));
+        assert_eq!(
+            decimal_title_id("0005000010176900"),
+            Some(1_407_375_153_522_944)
+        );
         assert_eq!(decimal_title_id("not hex"), None);
     }
 }

@@ -164,8 +164,14 @@ mod tests {
 
     #[test]
     fn an_error_names_status_code_and_message() {
-        let xml = text(error(StatusCode::BAD_REQUEST, "parampack_odd_fields", "Odd."));
-        assert!(xml.contains("<has_error>1</has_error><version>1</version><code>400</code>\
-             <error_code>parampack_odd_fields</error_code><message>Odd.</message></result>"));
+        let xml = text(error(
+            StatusCode::BAD_REQUEST,
+            "parampack_odd_fields",
+            "Odd.",
+        ));
+        assert!(xml.contains(
+            "<has_error>1</has_error><version>1</version><code>400</code>\
+             <error_code>parampack_odd_fields</error_code><message>Odd.</message></result>"
+        ));
     }
 }

@@ -112,7 +112,11 @@ struct CodeRow {
 }
 
 /// The unexpired code this region gave the token, if any.
-pub async fn code_of(db: &Db, token_hash: &str, now: Millis) -> Result<Option<String>, sqlx::Error> {
+pub async fn code_of(
+    db: &Db,
+    token_hash: &str,
+    now: Millis,
+) -> Result<Option<String>, sqlx::Error> {
     let row: Option<CodeRow> = sqlx::query_as(
         "SELECT code FROM console_link_codes WHERE token_hash = ? AND expires_at > ? \
          ORDER BY expires_at DESC LIMIT 1",
@@ -135,12 +139,14 @@ pub async fn insert_code(
     expires_at: Millis,
 ) -> Result<bool, sqlx::Error> {
     let now = now_millis();
-    sqlx::query("DELETE FROM console_link_codes WHERE token_hash = ? AND expires_at <= ? AND region = ?")
-        .bind(token_hash)
-        .bind(now)
-        .bind(i64::from(region))
-        .execute(&db.pool)
-        .await?;
+    sqlx::query(
+        "DELETE FROM console_link_codes WHERE token_hash = ? AND expires_at <= ? AND region = ?",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .bind(i64::from(region))
+    .execute(&db.pool)
+    .await?;
     let done = sqlx::query(
         "INSERT INTO console_link_codes (code, region, token_hash, platform, created_at, expires_at) \
          VALUES (?, ?, ?, ?, ?, ?)",

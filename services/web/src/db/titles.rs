@@ -1,8 +1,8 @@
 //! The game tables of the web service: `titles`, `app_keys`, `game_link_codes` and
 //! `game_tokens` (the title binding of a player token, which is a session of the game kind).
 
-use plaza_storage::sqlx::{self, AssertSqlSafe};
 use plaza_storage::Db;
+use plaza_storage::sqlx::{self, AssertSqlSafe};
 use plaza_types::{Id, Millis, now_millis};
 
 /// A registered title (a game).
@@ -184,9 +184,8 @@ pub async fn key(db: &Db, id: Id) -> Result<Option<AppKey>, sqlx::Error> {
 
 /// A title's keys, newest first (served by `app_keys_by_title`).
 pub async fn keys_of(db: &Db, title_id: &str) -> Result<Vec<AppKey>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {KEY_COLUMNS} FROM app_keys WHERE title_id = ? ORDER BY id DESC LIMIT 200"
-    );
+    let sql =
+        format!("SELECT {KEY_COLUMNS} FROM app_keys WHERE title_id = ? ORDER BY id DESC LIMIT 200");
     Ok(sqlx::query_as::<_, AppKeyRow>(AssertSqlSafe(sql))
         .bind(title_id)
         .fetch_all(&db.pool)

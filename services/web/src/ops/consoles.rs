@@ -9,8 +9,8 @@ use crate::db::console_links::{self, ConsoleLink, MAX_PER_USER};
 use crate::db::users::{self, User};
 use crate::limits::Action;
 use crate::{AppState, Error, Result};
-use plaza_types::validate::Invalid;
 use plaza_types::now_millis;
+use plaza_types::validate::Invalid;
 
 /// How long a console's link code can be entered.
 pub const CODE_MINUTES: i64 = 15;
@@ -57,7 +57,8 @@ pub async fn account(state: &AppState, token: &str, platform: &str) -> Result<Co
     for _ in 0..5 {
         let code = new_code()?;
         let region = state.config.region;
-        if console_links::insert_code(&state.db, &code, region, &hash, platform, expires_at).await? {
+        if console_links::insert_code(&state.db, &code, region, &hash, platform, expires_at).await?
+        {
             return Ok(ConsoleAccount::Unlinked {
                 link_code: show_code(&code),
             });
@@ -99,7 +100,12 @@ pub fn normalize_code(text: &str) -> Result<String, Invalid> {
 /// `too_many_consoles`, 429 when codes are tried too often.
 pub async fn link(state: &AppState, user: &User, code: &str) -> Result<ConsoleLink> {
     let code = normalize_code(code)?;
-    super::limit(state, Action::SignIn, &[&format!("console_link:user:{}", user.id)]).await?;
+    super::limit(
+        state,
+        Action::SignIn,
+        &[&format!("console_link:user:{}", user.id)],
+    )
+    .await?;
     let Some(pending) = console_links::code(&state.db, &code, now_millis()).await? else {
         return Err(Error::Invalid(Invalid {
             code: "link_code_not_found",
@@ -116,8 +122,15 @@ pub async fn link(state: &AppState, user: &User, code: &str) -> Result<ConsoleLi
     }
     let id = state.ids.next_id();
     let region = state.config.region;
-    if !console_links::insert(&state.db, id, region, user.id, &pending.token_hash, &pending.platform)
-        .await?
+    if !console_links::insert(
+        &state.db,
+        id,
+        region,
+        user.id,
+        &pending.token_hash,
+        &pending.platform,
+    )
+    .await?
     {
         return Err(Error::conflict(
             "console_already_linked",
@@ -142,6 +155,17 @@ pub async fn unlink(state: &AppState, user: &User, id: i64) -> Result<()> {
         Ok(())
     } else {
         Err(Error::NotFound("console"))
+    }
+}
+
+/// A linked console as its owner sees it.
+pub fn view(link: ConsoleLink) -> plaza_types::api::consoles::LinkedConsole {
+    let time = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default();
+    plaza_types::api::consoles::LinkedConsole {
+        id: plaza_types::Id(link.id),
+        platform: link.platform,
+        created_at: time(link.created_at),
+        last_used_at: time(link.last_used_at),
     }
 }
 
@@ -205,7 +229,10 @@ mod tests {
         assert_eq!(normalize_code(" abcd-2345 ").unwrap(), "ABCD2345");
         assert_eq!(show_code("ABCD2345"), "ABCD-2345");
         assert_eq!(new_code().unwrap().len(), CODE_LEN);
-        assert_eq!(normalize_code(&new_code().unwrap()).unwrap().len(), CODE_LEN);
+        assert_eq!(
+            normalize_code(&new_code().unwrap()).unwrap().len(),
+            CODE_LEN
+        );
     }
 
     #[test]
@@ -217,13 +244,27 @@ mod tests {
         }
         let bytes = zlib_tga(&drawing);
         assert!(bytes.len() <= plaza_media::drawing::MAX_COMPRESSED);
-        assert_eq!(plaza_media::Drawing::from_game_bytes(&bytes).unwrap(), drawing);
+        assert_eq!(
+            plaza_media::Drawing::from_game_bytes(&bytes).unwrap(),
+            drawing
+        );
     }
 
     #[test]
     fn text_that_cannot_be_a_code_is_refused() {
-        for text in ["", "ABCD-234", "ABCD-23456", "ABCD-0000", "ABCD-2I45", "ABCD_2345"] {
-            assert_eq!(normalize_code(text).unwrap_err().code, "invalid_link_code", "{text}");
+        for text in [
+            "",
+            "ABCD-234",
+            "ABCD-23456",
+            "ABCD-0000",
+            "ABCD-2I45",
+            "ABCD_2345",
+        ] {
+            assert_eq!(
+                normalize_code(text).unwrap_err().code,
+                "invalid_link_code",
+                "{text}"
+            );
         }
     }
 }

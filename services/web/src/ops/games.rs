@@ -49,7 +49,11 @@ pub async fn title(state: &AppState, title_id: &str) -> Result<Title> {
 /// key's rate limit. Refusals: 401 `app_key_required` (none sent), 401 `invalid_app_key`
 /// (malformed, unknown, or a wrong secret), 401 `app_key_revoked` (revoked, or past the end of
 /// a rotation's grace), 403 `app_key_wrong_title` (a key of another title).
-pub async fn authenticate_key(state: &AppState, title: &Title, sent: Option<&str>) -> Result<AppKey> {
+pub async fn authenticate_key(
+    state: &AppState,
+    title: &Title,
+    sent: Option<&str>,
+) -> Result<AppKey> {
     let Some(sent) = sent.map(str::trim).filter(|s| !s.is_empty()) else {
         return Err(refuse(
             StatusCode::UNAUTHORIZED,
@@ -86,7 +90,11 @@ pub async fn authenticate_key(state: &AppState, title: &Title, sent: Option<&str
     }
     state
         .limits
-        .check(Action::AppKey, Scope::Account, &[&format!("app_key:{}", key.id)])
+        .check(
+            Action::AppKey,
+            Scope::Account,
+            &[&format!("app_key:{}", key.id)],
+        )
         .await
         .map_err(Error::RateLimited)?;
     Ok(key)
@@ -260,7 +268,11 @@ pub async fn player_posts(
     page_of(state, viewer, &query).await
 }
 
-async fn page_of(state: &AppState, viewer: Option<&User>, query: &PostQuery) -> Result<Page<PostView>> {
+async fn page_of(
+    state: &AppState,
+    viewer: Option<&User>,
+    query: &PostQuery,
+) -> Result<Page<PostView>> {
     let page = state.timeline.query_posts(query).await?;
     Ok(Page {
         items: super::join::posts(state, viewer.map(|v| v.id), page.items).await?,
@@ -288,9 +300,15 @@ fn filters(q: &GamePostsQuery) -> Result<PostQuery> {
 
 /// Whether a post passes the filters of `f` (for ranked pages).
 fn matches(p: &Post, f: &PostQuery) -> bool {
-    let keys = p.game.as_ref().map(|g| g.search_keys.as_slice()).unwrap_or_default();
+    let keys = p
+        .game
+        .as_ref()
+        .map(|g| g.search_keys.as_slice())
+        .unwrap_or_default();
     f.search_key.as_ref().is_none_or(|k| keys.contains(k))
-        && f.topic_tag.as_ref().is_none_or(|t| p.topic_tag.as_ref() == Some(t))
+        && f.topic_tag
+            .as_ref()
+            .is_none_or(|t| p.topic_tag.as_ref() == Some(t))
         && f.feeling.is_none_or(|x| p.feeling == x)
         && !(f.without_spoilers && p.spoiler)
         && !(f.only_drawings && p.drawing.is_none())

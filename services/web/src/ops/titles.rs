@@ -96,7 +96,10 @@ pub async fn register(state: &AppState, user: &User, input: &TitleInput) -> Resu
 }
 
 fn title_exists() -> Error {
-    Error::conflict("title_exists", "A title with that id is registered already.")
+    Error::conflict(
+        "title_exists",
+        "A title with that id is registered already.",
+    )
 }
 
 /// Adds a sub-community to a title (admins only).
@@ -193,7 +196,12 @@ fn label(text: &str) -> Result<String> {
     Ok(t.to_owned())
 }
 
-fn new_key(state: &AppState, user: &User, title_id: &str, label: String) -> Result<(AppKey, String)> {
+fn new_key(
+    state: &AppState,
+    user: &User,
+    title_id: &str,
+    label: String,
+) -> Result<(AppKey, String)> {
     let secret = crate::auth::new_secret()?;
     let key = AppKey {
         id: state.ids.next_id(),

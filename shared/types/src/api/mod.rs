@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod communities;
+pub mod consoles;
 pub mod game;
 pub mod notifications;
 pub mod posts;

@@ -65,7 +65,13 @@ impl FromRequestParts<AppState> for GameClient {
 impl GameClient {
     /// The player of the token, which must have been issued for this title.
     async fn player(&self, state: &AppState) -> Result<User> {
-        titles::check_player(state, &self.title, self.account.as_ref(), self.token.as_deref()).await
+        titles::check_player(
+            state,
+            &self.title,
+            self.account.as_ref(),
+            self.token.as_deref(),
+        )
+        .await
     }
 
     /// The player when a token was sent (reads work without one).
@@ -239,12 +245,17 @@ pub async fn show_post(
 ) -> Result<Response> {
     let id = path.1;
     let viewer = game.viewer(&state).await?;
-    let (post, comments) = games::thread(&state, viewer.as_ref(), &game.title, id, q.cursor).await?;
+    let (post, comments) =
+        games::thread(&state, viewer.as_ref(), &game.title, id, q.cursor).await?;
     Ok(cached(
         &headers,
         &GamePostThread {
             post: games::game_post(post),
-            comments: comments.items.into_iter().map(games::game_comment).collect(),
+            comments: comments
+                .items
+                .into_iter()
+                .map(games::game_comment)
+                .collect(),
             next_cursor: comments.next_cursor,
         },
     ))
@@ -324,8 +335,15 @@ pub async fn player_posts(
 ) -> Result<Response> {
     let viewer = game.viewer(&state).await?;
     let author = games::player_named(&state, &path.1).await?;
-    let page =
-        games::player_posts(&state, viewer.as_ref(), &game.title, &author, q.cursor, None).await?;
+    let page = games::player_posts(
+        &state,
+        viewer.as_ref(),
+        &game.title,
+        &author,
+        q.cursor,
+        None,
+    )
+    .await?;
     Ok(cached(&headers, &games::game_posts(page)))
 }
 
@@ -340,7 +358,6 @@ pub async fn my_posts(
     Query(q): Query<CursorQuery>,
 ) -> Result<Response> {
     let user = game.player(&state).await?;
-    let page =
-        games::player_posts(&state, Some(&user), &game.title, &user, q.cursor, None).await?;
+    let page = games::player_posts(&state, Some(&user), &game.title, &user, q.cursor, None).await?;
     Ok(cached(&headers, &games::game_posts(page)))
 }

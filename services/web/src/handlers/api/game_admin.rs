@@ -168,5 +168,8 @@ pub async fn link_code(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
 ) -> Result<(StatusCode, Json<LinkCode>)> {
-    Ok((StatusCode::CREATED, Json(titles::link_code(&state, &user).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(titles::link_code(&state, &user).await?),
+    ))
 }
