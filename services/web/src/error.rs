@@ -152,7 +152,7 @@ const SERVICE_VALIDATION_CODES: [&str; 12] = [
     "invalid_topic_tag",
     "invalid_media_key",
     "drawing_alt_too_long",
-    "invalid_title_id",
+    "malformed_title_id",
     "app_data_too_large",
     "too_many_search_keys",
     "invalid_search_key",

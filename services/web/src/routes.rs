@@ -182,10 +182,11 @@ fn api() -> Router<AppState> {
 }
 
 fn pages() -> Router<AppState> {
-    use pages::{admin, auth, community, home, me, post as post_pages, user};
+    use pages::{admin, auth, community, home, me, post as post_pages, titles, user};
     Router::new()
         .route("/", get(home::home))
         .route("/communities", get(home::communities))
+        .route("/titles/{title_id}", get(titles::show))
         .route("/titles/{title_id}/{id}", get(community::show))
         .route(
             "/titles/{title_id}/{id}/posts",
@@ -235,6 +236,31 @@ fn pages() -> Router<AppState> {
         .route(
             "/admin/communities/{id}/edit",
             get(admin::edit).post(admin::update),
+        )
+        .route(
+            "/admin/titles",
+            get(titles::admin_index).post(titles::admin_register),
+        )
+        .route("/admin/titles/{title_id}", get(titles::admin_show))
+        .route(
+            "/admin/titles/{title_id}/communities",
+            post(titles::admin_add_community),
+        )
+        .route(
+            "/admin/titles/{title_id}/app_keys",
+            post(titles::admin_issue_key),
+        )
+        .route(
+            "/admin/app_keys/{id}/revoke",
+            post(titles::admin_revoke_key),
+        )
+        .route(
+            "/admin/app_keys/{id}/rotate",
+            post(titles::admin_rotate_key),
+        )
+        .route(
+            "/settings/games",
+            get(titles::settings).post(titles::new_code),
         )
 }
 

@@ -44,7 +44,7 @@ pub fn title_id(text: &str) -> Result<String, Invalid> {
     let t = text.trim();
     if t.len() != 16 || !t.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err(invalid(
-            "invalid_title_id",
+            "malformed_title_id",
             "A title id is 16 hexadecimal digits, e.g. 0005000010101E00.",
         ));
     }
@@ -119,7 +119,11 @@ mod tests {
             "0005000010101E000",
             "000500001010XE00",
         ] {
-            assert_eq!(title_id(bad).unwrap_err().code, "invalid_title_id", "{bad}");
+            assert_eq!(
+                title_id(bad).unwrap_err().code,
+                "malformed_title_id",
+                "{bad}"
+            );
         }
     }
 

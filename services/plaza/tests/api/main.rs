@@ -17,6 +17,7 @@ mod comment_deletion;
 mod communities;
 mod console;
 mod errors;
+mod games;
 mod helpers;
 mod idempotency;
 mod jobs;

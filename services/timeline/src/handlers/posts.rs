@@ -20,7 +20,7 @@ use plaza_types::{ErrorBody, Id, IdsRequest, Items, MAX_PAGE_SIZE, Page, validat
     request_body = NewPost,
     responses(
         (status = 201, description = "The stored post (or the one an earlier try with the same idempotency key stored).", body = Post),
-        (status = 422, description = "`body_empty`, `body_invisible`, `body_too_long`, `body_invalid_characters`, `invalid_feeling`, `invalid_topic_tag`, `invalid_media_key`, `drawing_alt_too_long`, or for a game's post `invalid_title_id`, `app_data_too_large`, `too_many_search_keys` or `invalid_search_key`.", body = ErrorBody),
+        (status = 422, description = "`body_empty`, `body_invisible`, `body_too_long`, `body_invalid_characters`, `invalid_feeling`, `invalid_topic_tag`, `invalid_media_key`, `drawing_alt_too_long`, or for a game's post `malformed_title_id`, `app_data_too_large`, `too_many_search_keys` or `invalid_search_key`.", body = ErrorBody),
     )
 )]
 pub async fn create(

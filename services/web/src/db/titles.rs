@@ -306,3 +306,17 @@ pub async fn game_token_title(db: &Db, token_hash: &str) -> Result<Option<String
         .fetch_optional(&db.pool)
         .await
 }
+
+/// The names of the titles among `ids` that are registered (a page of posts' titles at once).
+pub async fn names(
+    db: &Db,
+    ids: &[String],
+) -> Result<std::collections::HashMap<String, String>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let mut sql = plaza_storage::sql("SELECT title_id, name FROM titles WHERE ");
+    plaza_storage::push_in(&mut sql, "title_id", ids.iter().cloned());
+    let rows: Vec<(String, String)> = sql.build_query_as().fetch_all(&db.pool).await?;
+    Ok(rows.into_iter().collect())
+}

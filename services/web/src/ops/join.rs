@@ -43,12 +43,23 @@ pub async fn posts(
         comment_counts(state, viewer, &ids),
     )?;
     let summaries: HashMap<Id, _> = summaries.into_iter().map(|s| (s.target_id, s)).collect();
+    let mut title_ids: Vec<String> = posts
+        .iter()
+        .filter_map(|p| p.game.as_ref().map(|g| g.title_id.clone()))
+        .collect();
+    title_ids.sort();
+    title_ids.dedup();
+    let title_names = crate::db::titles::names(&state.db, &title_ids).await?;
     let media = |key: &str| crate::media::url(state, key);
     Ok(posts
         .into_iter()
         .map(|p| {
             let (id, author, community) = (p.id, p.author_id, p.community_id);
-            views::post_view(
+            let title_name = p
+                .game
+                .as_ref()
+                .and_then(|g| title_names.get(&g.title_id).cloned());
+            let mut view = views::post_view(
                 p,
                 users.get(&author),
                 communities.get(&community),
@@ -56,7 +67,9 @@ pub async fn posts(
                 counts.get(&id).copied(),
                 viewer,
                 &media,
-            )
+            );
+            view.title_name = title_name;
+            view
         })
         .collect())
 }

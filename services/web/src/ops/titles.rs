@@ -423,3 +423,34 @@ pub async fn check_player(
     }
     Ok(user.clone())
 }
+
+/// A title's page: its name and platform when registered, and its communities (the main one
+/// first). Communities may name a title id no admin registered; a title id with neither is
+/// 404 `unknown_title`.
+pub async fn page(
+    state: &AppState,
+    title_id: &str,
+) -> Result<(Option<Title>, Vec<crate::views::CommunityView>)> {
+    let id = validate::title_id(title_id)?;
+    let title = titles::get(&state.db, &id).await?;
+    let ids = titles::community_ids(&state.db, &id).await?;
+    let found = communities::by_ids(&state.db, &ids).await?;
+    let mut list: Vec<crate::views::CommunityView> = ids
+        .iter()
+        .filter_map(|i| found.get(i))
+        .map(crate::views::CommunityView::from)
+        .collect();
+    if let Some(t) = &title {
+        list.sort_by_key(|c| c.id != t.main_community_id);
+    }
+    if title.is_none() && list.is_empty() {
+        return Err(super::games::unknown_title());
+    }
+    Ok((title, list))
+}
+
+/// The key `id` (admins only), to show which title it belongs to.
+pub async fn key(state: &AppState, user: &User, id: Id) -> Result<AppKey> {
+    admin_only(user)?;
+    existing_key(state, id).await
+}

@@ -160,6 +160,25 @@ impl Layout {
         self.locale.yeah(feeling)
     }
 
+    /// The "open in game" link of a game's post (see docs/GAMES.md): the game registers the
+    /// `plaza-game` scheme and reads the title, the post and its app_data (base64url) from it.
+    pub fn game_link(
+        &self,
+        game: &plaza_types::game::GameFields,
+        post: &plaza_types::Id,
+    ) -> String {
+        use base64::Engine;
+        let data = game
+            .app_data
+            .as_deref()
+            .map(|d| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(d))
+            .unwrap_or_default();
+        format!(
+            "plaza-game://{}/posts/{post}?app_data={data}",
+            game.title_id
+        )
+    }
+
     /// A grouped notification's sentence in the page's language.
     pub fn notification(&self, n: &crate::views::NotificationView) -> String {
         let names: Vec<&str> = n.actors.iter().map(|a| a.display_name.as_str()).collect();

@@ -12,6 +12,7 @@ pub mod home;
 mod layout;
 pub mod me;
 pub mod post;
+pub mod titles;
 pub mod user;
 
 use crate::error::{Error, PageError, error_page};
