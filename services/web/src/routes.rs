@@ -222,6 +222,14 @@ fn pages() -> Router<AppState> {
             "/settings/sessions/revoke_all",
             post(me::revoke_all_sessions),
         )
+        .route(
+            "/settings/consoles",
+            get(pages::consoles::index).post(pages::consoles::link),
+        )
+        .route(
+            "/settings/consoles/{id}/unlink",
+            post(pages::consoles::unlink),
+        )
         .route("/language", post(me::choose_language))
         .route(
             "/signup",

@@ -917,3 +917,63 @@ async fn console_posts_are_rate_limited_per_player() {
     .await;
     assert_eq!(status, StatusCode::CREATED);
 }
+
+#[tokio::test]
+async fn a_player_links_and_unlinks_a_console_in_the_settings_pages() {
+    let app = TestApp::start().await;
+    register(&app, TITLE).await;
+    let browser = crate::helpers::Browser::new(&app);
+    browser.sign_up("inkling").await;
+    let console = Console::wii_u("a-3ds-or-wiiu-token-shown-in-settings-01");
+    let shown = call(&app, &console, Method::GET, "/v1/topics", None).await;
+    let code = shown.1.text("link_code").to_owned();
+
+    let (status, html) = browser.get("/settings").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("href=\"/settings/consoles\""));
+    let csrf = browser.csrf("/settings/consoles").await;
+    // Without the form's CSRF token nothing is linked.
+    let forged = browser
+        .submit("/settings/consoles", &[("code", &code)])
+        .await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let refused = browser
+        .submit(
+            "/settings/consoles",
+            &[("csrf", &csrf), ("code", "not a code")],
+        )
+        .await;
+    crate::helpers::assert_shows(
+        refused,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "8 letters and digits",
+    )
+    .await;
+    let linked = browser
+        .submit("/settings/consoles", &[("csrf", &csrf), ("code", &code)])
+        .await;
+    assert_eq!(linked.status(), StatusCode::SEE_OTHER);
+    let (_, html) = browser.get("/settings/consoles?done=linked").await;
+    assert!(html.contains("The console is linked."));
+    assert!(html.contains("Wii U"));
+    let (status, _) = call(&app, &console, Method::GET, "/v1/topics", None).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let marker = "action=\"/settings/consoles/";
+    let start = html.find(marker).unwrap() + marker.len();
+    let id: String = html[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let unlinked = browser
+        .submit(
+            &format!("/settings/consoles/{id}/unlink"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(unlinked.status(), StatusCode::SEE_OTHER);
+    let (_, html) = browser.get("/settings/consoles").await;
+    assert!(html.contains("No console is linked."));
+    let after = call(&app, &console, Method::GET, "/v1/topics", None).await;
+    assert_xml_error(&after, StatusCode::UNAUTHORIZED, "console_not_linked");
+}
