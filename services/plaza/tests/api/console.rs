@@ -977,3 +977,42 @@ async fn a_player_links_and_unlinks_a_console_in_the_settings_pages() {
     let after = call(&app, &console, Method::GET, "/v1/topics", None).await;
     assert_xml_error(&after, StatusCode::UNAUTHORIZED, "console_not_linked");
 }
+
+/// What Mario Kart 7 (USA) on a 3DS in France sends as its ParamPack.
+const N3DS_PACK: &str = "XHRpdGxlX2lkXDExMjU4OTk5MDcwNDEyODBcYWNjZXNzX2tleVwwXHBsYXRmb3JtX2lkXDBccmVnaW9uX2lkXDRcbGFuZ3VhZ2VfaWRcMlxjb3VudHJ5X2lkXDc3XGFyZWFfaWRcMFxuZXR3b3JrX3Jlc3RyaWN0aW9uXDBcZnJpZW5kX3Jlc3RyaWN0aW9uXDBccmF0aW5nX3Jlc3RyaWN0aW9uXDE4XHJhdGluZ19vcmdhbml6YXRpb25cMlx0cmFuc2ZlcmFibGVfaWRcNDcwNzExNjAwMzQ2ODEzMzY4MVx0el9uYW1lXEV1cm9wZS9QYXJpc1x1dGNfb2Zmc2V0XDM2MDBc";
+
+#[tokio::test]
+async fn a_3ds_posts_to_its_own_title_and_each_console_sees_only_its_titles_posts() {
+    let app = TestApp::start().await;
+    let s = setup(&app).await;
+    let (_, kart_main) = register(&app, OTHER_TITLE).await;
+    let console = Console {
+        pack: N3DS_PACK.to_owned(),
+        token: "n3ds-service-token-of-the-same-player".to_owned(),
+    };
+    link(&app, &console, &s.player).await;
+    let form = Form::new()
+        .text("body", "Rainbow Road!")
+        .text("community_id", "0");
+    let (status, root) = call(&app, &console, Method::POST, "/v1/posts", Some(form)).await;
+    assert_eq!(status, StatusCode::CREATED, "{root:#?}");
+    let post = root.child("post");
+    assert_eq!(post.text("platform_id"), "0");
+    assert_eq!(post.text("title_id"), "1125899907041280");
+    assert_eq!(post.text("community_id"), kart_main);
+    let (_, json) = app.read_post(post.text("id")).await;
+    assert_eq!(json["post"]["platform"], "3ds");
+
+    // The Wii U running the other title does not see it in its main community.
+    let (_, root) = call(
+        &app,
+        &s.console,
+        Method::GET,
+        "/v1/communities/0/posts",
+        None,
+    )
+    .await;
+    assert!(root.child("posts").all("post").is_empty());
+    let (_, root) = call(&app, &console, Method::GET, "/v1/communities/0/posts", None).await;
+    assert_eq!(root.child("posts").all("post").len(), 1);
+}

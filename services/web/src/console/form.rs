@@ -198,8 +198,6 @@ fn multipart_error(detail: &str) -> ConsoleError {
 
 #[cfg(test)]
 mod tests {
-    #![expect(clippy::unwrap_used, reason = "a test fails loudly")]
-
     use super::*;
 
     #[test]

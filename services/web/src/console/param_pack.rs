@@ -156,7 +156,7 @@ pub fn parse(header: &str) -> Result<ParamPack, ParamPackError> {
         return Err(ParamPackError::Malformed);
     }
     let parts: Vec<&str> = inner.split('\\').collect();
-    if parts.len() % 2 != 0 {
+    if !parts.len().is_multiple_of(2) {
         return Err(ParamPackError::OddFields);
     }
     let mut values: [Option<&str>; FIELDS.len()] = [None; FIELDS.len()];

@@ -127,8 +127,6 @@ pub fn error(status: StatusCode, code: &str, message: &str) -> Doc {
 
 #[cfg(test)]
 mod tests {
-    #![expect(clippy::unwrap_used, reason = "a test fails loudly")]
-
     use super::*;
 
     fn text(doc: Doc) -> String {

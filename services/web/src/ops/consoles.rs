@@ -185,11 +185,7 @@ pub async fn painting_tga(state: &AppState, drawing_url: Option<&str>) -> Result
     else {
         return Ok(None);
     };
-    let png = state
-        .media
-        .get(key)
-        .await
-        .map_err(|e| Error::MediaStore(e))?;
+    let png = state.media.get(key).await.map_err(Error::MediaStore)?;
     let Some(png) = png else { return Ok(None) };
     let drawing = plaza_media::Drawing::from_png(&png)?;
     Ok(Some(zlib_tga(&drawing)))
@@ -220,8 +216,6 @@ pub fn zlib_tga(drawing: &plaza_media::Drawing) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    #![expect(clippy::unwrap_used, reason = "a test fails loudly")]
-
     use super::*;
 
     #[test]

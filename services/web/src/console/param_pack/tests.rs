@@ -1,9 +1,3 @@
-#![expect(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a test fails loudly on anything unexpected"
-)]
-
 use super::*;
 
 /// What Splatoon (USA) on a Wii U in the United States sends.
