@@ -54,13 +54,7 @@ pub async fn authenticate_key(
     title: &Title,
     sent: Option<&str>,
 ) -> Result<AppKey> {
-    let Some(sent) = sent.map(str::trim).filter(|s| !s.is_empty()) else {
-        return Err(refuse(
-            StatusCode::UNAUTHORIZED,
-            "app_key_required",
-            "Send the title's app key in the X-Plaza-App-Key header.",
-        ));
-    };
+    let sent = require_key(sent)?;
     let invalid = || {
         refuse(
             StatusCode::UNAUTHORIZED,
@@ -98,6 +92,19 @@ pub async fn authenticate_key(
         .await
         .map_err(Error::RateLimited)?;
     Ok(key)
+}
+
+/// The app key's text, or 401 `app_key_required` when none was sent.
+pub fn require_key(sent: Option<&str>) -> Result<&str> {
+    sent.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| {
+            refuse(
+                StatusCode::UNAUTHORIZED,
+                "app_key_required",
+                "Send the title's app key in the X-Plaza-App-Key header.",
+            )
+        })
 }
 
 /// The community of `title` a game names (its main community when none): 404 `not_found` when

@@ -102,6 +102,13 @@ fn title_exists() -> Error {
     )
 }
 
+/// A registered title, for an admin (the admin check comes first, so that nobody else learns
+/// which titles exist).
+pub async fn admin_title(state: &AppState, user: &User, title_id: &str) -> Result<Title> {
+    admin_only(user)?;
+    super::games::title(state, title_id).await
+}
+
 /// Adds a sub-community to a title (admins only).
 pub async fn add_community(
     state: &AppState,
@@ -328,10 +335,14 @@ pub async fn link_player(
         .filter(|c| c.is_ascii_alphanumeric())
         .map(|c| c.to_ascii_uppercase())
         .collect();
+    // Guessing is limited per address (like sign-ins), not per key: all of a game's players
+    // link through one key.
+    let client =
+        crate::client::current().map_or_else(|| format!("key:{}", key.id), |ip| ip.to_string());
     super::limit(
         state,
         crate::limits::Action::SignIn,
-        &[&format!("link:{}", key.id)],
+        &[&format!("link:{client}")],
     )
     .await?;
     let user = match titles::take_link_code(&state.db, &crate::auth::token_hash(&normal)).await? {

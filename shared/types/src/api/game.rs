@@ -258,8 +258,10 @@ pub struct LinkCode {
     pub expires_at: DateTime<Utc>,
 }
 
-/// An admin registers a title and its main community.
+/// An admin registers a title and its main community (missing fields are blank, and refused
+/// as such).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct TitleInput {
     /// 16 hex digits.
     #[schema(pattern = "^[0-9A-Fa-f]{16}$")]
@@ -276,6 +278,7 @@ pub struct TitleInput {
 
 /// An admin adds a sub-community to a title.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct SubCommunityInput {
     #[schema(max_length = 64)]
     pub name: String,

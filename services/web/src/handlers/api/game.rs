@@ -46,11 +46,13 @@ impl FromRequestParts<AppState> for GameClient {
             .find(|(name, _)| *name == "title_id")
             .map(|(_, v)| v.to_owned())
             .ok_or_else(games::unknown_title)?;
-        let title = games::title(state, &title_id).await?;
+        // Without a key nothing else is looked at (not even whether the title exists).
         let sent = parts
             .headers
             .get(APP_KEY_HEADER)
             .and_then(|v| v.to_str().ok());
+        games::require_key(sent)?;
+        let title = games::title(state, &title_id).await?;
         let key = games::authenticate_key(state, &title, sent).await?;
         let session = Session::of(parts)?;
         Ok(GameClient {

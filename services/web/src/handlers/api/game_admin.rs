@@ -2,7 +2,7 @@
 //! revoke and rotate app keys; and a player's link code (`/api/v1/me/game_link_code`).
 
 use crate::auth::ApiUser;
-use crate::ops::{games, titles};
+use crate::ops::titles;
 use crate::{AppState, Result};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -61,8 +61,7 @@ pub async fn show(
     ApiUser(user): ApiUser,
     Path(title_id): Path<String>,
 ) -> Result<Json<GameTitleBody>> {
-    let title = games::title(&state, &title_id).await?;
-    titles::keys(&state, &user, &title).await?;
+    let title = titles::admin_title(&state, &user, &title_id).await?;
     Ok(Json(GameTitleBody {
         title: titles::view(&state, &title).await?,
     }))
@@ -78,7 +77,7 @@ pub async fn add_community(
     Path(title_id): Path<String>,
     Json(input): Json<SubCommunityInput>,
 ) -> Result<(StatusCode, Json<GameTitleBody>)> {
-    let title = games::title(&state, &title_id).await?;
+    let title = titles::admin_title(&state, &user, &title_id).await?;
     titles::add_community(&state, &user, &title, &input).await?;
     Ok((
         StatusCode::CREATED,
@@ -97,7 +96,7 @@ pub async fn keys(
     ApiUser(user): ApiUser,
     Path(title_id): Path<String>,
 ) -> Result<Json<AppKeyList>> {
-    let title = games::title(&state, &title_id).await?;
+    let title = titles::admin_title(&state, &user, &title_id).await?;
     let keys = titles::keys(&state, &user, &title).await?;
     Ok(Json(AppKeyList {
         app_keys: keys.iter().map(titles::key_view).collect(),
@@ -114,7 +113,7 @@ pub async fn issue_key(
     Path(title_id): Path<String>,
     Json(input): Json<AppKeyInput>,
 ) -> Result<(StatusCode, Json<IssuedAppKey>)> {
-    let title = games::title(&state, &title_id).await?;
+    let title = titles::admin_title(&state, &user, &title_id).await?;
     let (key, full) = titles::issue_key(&state, &user, &title, &input.label).await?;
     Ok((
         StatusCode::CREATED,

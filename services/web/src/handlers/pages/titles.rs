@@ -5,7 +5,7 @@
 use super::{Form, Layout, PageResult, render, render_status};
 use crate::auth::Viewer;
 use crate::db::titles::Title;
-use crate::ops::{games, titles as ops};
+use crate::ops::titles as ops;
 use crate::views::CommunityView;
 use crate::{AppState, Error};
 use askama::Template;
@@ -139,7 +139,7 @@ async fn title_page(
     form_error: Option<String>,
 ) -> PageResult {
     let user = admin(viewer)?;
-    let title = games::title(state, title_id).await?;
+    let title = ops::admin_title(state, user, title_id).await?;
     let keys = ops::keys(state, user, &title).await?;
     let status = if form_error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -189,7 +189,7 @@ pub async fn admin_add_community(
     Form(form): Form<CommunityForm>,
 ) -> PageResult {
     let user = viewer.require_form(&form.csrf)?;
-    let title = games::title(&state, &title_id).await?;
+    let title = ops::admin_title(&state, user, &title_id).await?;
     match ops::add_community(&state, user, &title, &form.input).await {
         Ok(_) => Ok(Redirect::to(&format!("/admin/titles/{}", title.title_id)).into_response()),
         Err(Error::Invalid(i)) => {
@@ -218,7 +218,7 @@ pub async fn admin_issue_key(
     Form(form): Form<KeyForm>,
 ) -> PageResult {
     let user = viewer.require_form(&form.csrf)?;
-    let title = games::title(&state, &title_id).await?;
+    let title = ops::admin_title(&state, user, &title_id).await?;
     match ops::issue_key(&state, user, &title, &form.label).await {
         Ok((_, full)) => title_page(&state, &viewer, &title_id, Some(full), None).await,
         Err(Error::Invalid(i)) => {
