@@ -344,6 +344,7 @@ pub async fn start(
         let web_config = plaza_web::Config {
             region: config.region,
             secure_cookies: config.public_url(l.local_addr()?).starts_with("https://"),
+            public_url: config.public_url(l.local_addr()?),
             body_limit: config.body_limit_bytes,
             trusted_proxies: config.trusted_proxies.clone(),
             media_url: config.media_url.clone(),

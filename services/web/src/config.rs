@@ -15,6 +15,9 @@ pub struct Config {
     pub media_url: String,
     /// How many of each action one account or address may do per minute.
     pub rates: crate::limits::Rates,
+    /// The URL people and consoles open (`public_url`, or the listening address): the console
+    /// API's discovery names its host as the API and portal host.
+    pub public_url: String,
     /// Usernames made admins at start (they must exist).
     pub admins: Vec<String>,
     /// When reports act on their own (spoiler marking, hiding pending review).

@@ -222,7 +222,7 @@ const MEDIA_BUSY_RETRY_SECS: u64 = 2;
 
 impl Error {
     /// Whole seconds to wait before trying again, for a rate-limited request or busy workers.
-    fn retry_after(&self) -> Option<u64> {
+    pub(crate) fn retry_after(&self) -> Option<u64> {
         match self {
             Error::RateLimited(wait) => Some(wait.as_secs() + 1),
             Error::MediaBusy => Some(MEDIA_BUSY_RETRY_SECS),

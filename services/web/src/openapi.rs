@@ -4,8 +4,8 @@
 //! plaza-web openapi` rewrites it).
 
 use crate::handlers::api::{
-    accounts, communities, filters, game, game_admin, moderation, notifications, own_data, posts,
-    users,
+    accounts, communities, consoles, filters, game, game_admin, moderation, notifications,
+    own_data, posts, users,
 };
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -38,6 +38,9 @@ forbidden, 404 not found, 409 conflict, 413 too large, 415 wrong content type, 4
         accounts::list_sessions,
         accounts::revoke_all_sessions,
         accounts::revoke_session,
+        consoles::index,
+        consoles::link,
+        consoles::unlink,
         communities::index,
         communities::create,
         communities::show,

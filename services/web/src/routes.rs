@@ -2,8 +2,8 @@
 
 use crate::AppState;
 use crate::handlers::api::{
-    accounts, communities, filters, game, game_admin, moderation, notifications, own_data, posts,
-    users,
+    accounts, communities, consoles, filters, game, game_admin, moderation, notifications,
+    own_data, posts, users,
 };
 use crate::handlers::{health, pages};
 use axum::Router;
@@ -47,6 +47,8 @@ pub fn app(state: AppState) -> Router {
         .route("/static/plaza.css", get(stylesheet))
         .route("/static/plaza.js", get(script))
         .route("/media/{*key}", get(crate::media::serve))
+        // The console API (XML), outside the pages' sessions and error pages.
+        .nest("/v1", crate::console::routes())
         .merge(site)
         .layer(middleware::from_fn(crate::headers::protective_headers))
         // Inside the common layers, so writes detached from their connection keep it too.
@@ -83,6 +85,8 @@ fn api() -> Router<AppState> {
             "/me/sessions/{id}",
             axum::routing::delete(accounts::revoke_session),
         )
+        .route("/me/consoles", get(consoles::index).post(consoles::link))
+        .route("/me/consoles/{id}", axum::routing::delete(consoles::unlink))
         .route(
             "/communities",
             get(communities::index).post(communities::create),
@@ -269,6 +273,14 @@ fn pages() -> Router<AppState> {
         .route(
             "/settings/delete",
             get(pages::own_data::confirm).post(pages::own_data::delete),
+        )
+        .route(
+            "/settings/consoles",
+            get(pages::consoles::index).post(pages::consoles::link),
+        )
+        .route(
+            "/settings/consoles/{id}/unlink",
+            post(pages::consoles::unlink),
         )
         .route("/language", post(me::choose_language))
         .route(

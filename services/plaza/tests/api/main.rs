@@ -15,6 +15,7 @@ mod bench;
 mod blocking;
 mod comment_deletion;
 mod communities;
+mod console;
 mod errors;
 mod filters;
 mod games;

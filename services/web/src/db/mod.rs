@@ -5,6 +5,7 @@ pub mod account_deletion;
 pub mod banned_ranges;
 pub mod blocks;
 pub mod communities;
+pub mod console_links;
 pub mod favourites;
 pub mod follows;
 pub mod idempotency;

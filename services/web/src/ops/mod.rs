@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod communities;
+pub mod consoles;
 pub mod feeds;
 pub mod filters;
 pub mod games;

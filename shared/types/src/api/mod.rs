@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod communities;
+pub mod consoles;
 pub mod filters;
 pub mod game;
 pub mod moderation;

@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod auth;
 pub mod community;
+pub mod consoles;
 pub mod errors;
 pub mod filters;
 pub mod home;
