@@ -1016,3 +1016,47 @@ async fn a_3ds_posts_to_its_own_title_and_each_console_sees_only_its_titles_post
     let (_, root) = call(&app, &console, Method::GET, "/v1/communities/0/posts", None).await;
     assert_eq!(root.child("posts").all("post").len(), 1);
 }
+
+#[tokio::test]
+async fn a_suspended_player_cannot_post_yeah_or_delete_from_a_console() {
+    let app = TestApp::start().await;
+    let s = setup(&app).await;
+    let form = Form::new().text("body", "before");
+    let (status, root) = call(&app, &s.console, Method::POST, "/v1/posts", Some(form)).await;
+    assert_eq!(status, StatusCode::CREATED, "{root:#?}");
+    let post = root.child("post").text("id").to_owned();
+    let admin = app.create_session("admin", "password1").await.1["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, body) = crate::moderation::act(
+        &app,
+        &admin,
+        "accounts",
+        "inkling",
+        json!({"action": "suspend", "reason": "Spamming", "duration_hours": 24}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let writes = [
+        (
+            "/v1/posts".to_owned(),
+            Some(Form::new().text("body", "after")),
+        ),
+        (format!("/v1/posts/{post}/empathies"), None),
+        (format!("/v1/posts/{post}.delete"), None),
+    ];
+    for (path, form) in writes {
+        let answer = call(&app, &s.console, Method::POST, &path, form).await;
+        assert_xml_error(&answer, StatusCode::FORBIDDEN, "account_suspended");
+    }
+    // Reading still works, and nothing changed: the one post, without a Yeah.
+    let path = format!("/v1/communities/{}/posts", s.main);
+    let (status, root) = call(&app, &s.console, Method::GET, &path, None).await;
+    assert_eq!(status, StatusCode::OK, "{root:#?}");
+    let posts = root.child("posts").all("post");
+    assert_eq!(posts.len(), 1);
+    assert_eq!(posts[0].text("id"), post);
+    assert_eq!(posts[0].text("empathy_count"), "0");
+}

@@ -73,6 +73,11 @@ impl FromRequestParts<AppState> for Console {
                 return Err(ConsoleError::NotLinked { link_code });
             }
         };
+        // The pages' and JSON API's session layer refuses a suspended account's writes; the
+        // console API sits outside it, so it asks the same question here.
+        if !parts.method.is_safe() {
+            crate::ops::moderation::check_can_write(state, &user).await?;
+        }
         let title = crate::ops::games::title(state, &pack.title_id_hex()).await?;
         Ok(Console { pack, title, user })
     }
