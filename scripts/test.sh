@@ -74,7 +74,8 @@ for _ in $(seq 1 100); do
   curl -sf http://127.0.0.1:8280/readyz >/dev/null 2>&1 && break
   sleep 0.1
 done
-(cd e2e && PLAZA_URL=http://127.0.0.1:8280 npm test)
+# PLAZA_DATA_DIR lets the moderation test make its admin with `plaza admin create`.
+(cd e2e && PLAZA_URL=http://127.0.0.1:8280 PLAZA_DATA_DIR="$E2E_DATA" npm test)
 # The generated OpenAPI document, fuzzed against the same server with a signed-in token.
 scripts/schemathesis.sh http://127.0.0.1:8280
 kill "$SERVER_PID" 2>/dev/null || true

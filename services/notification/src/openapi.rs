@@ -14,6 +14,7 @@ use utoipa::OpenApi;
         notifications::deliver,
         notifications::withdraw,
         notifications::erase_user,
+        notifications::erase_targets,
         notifications::list,
         notifications::unread,
         notifications::mark_read,

@@ -18,6 +18,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/users/{id}/unread", get(notifications::unread))
         .route("/v1/users/{id}/read", post(notifications::mark_read))
         .route("/v1/users/{id}/erase", post(notifications::erase_user))
+        .route("/v1/targets/erase", post(notifications::erase_targets))
         .with_state(state);
     internal_app::<ApiDoc>(api, secret, ServiceName("notification"), 64 * 1024)
 }

@@ -310,7 +310,9 @@ pub struct Config {
     pub internal_secret: Secret,
     pub images: Images,
     /// How many distinct people's reports mark a post a spoiler (`spoiler_reports`, default 2)
-    /// or hide it until a moderator reviews it (`hide_reports`, default 3). Both at least 1.
+    /// or hide it until a moderator reviews it (`hide_reports`, default 3), both at least 1; and
+    /// how long a deleted account's media stays in the store (`deleted_media_grace_secs`,
+    /// default 3600, at most 30 days).
     pub moderation: plaza_web::config::Thresholds,
     pub web: Endpoint,
     pub timeline: Endpoint,
@@ -442,6 +444,13 @@ impl Config {
         if self.moderation.spoiler_reports == 0 || self.moderation.hide_reports == 0 {
             bail!(
                 "invalid configuration: `moderation.spoiler_reports` and `moderation.hide_reports` must be at least 1"
+            );
+        }
+        if self.moderation.deleted_media_grace_secs > plaza_web::config::Thresholds::MEDIA_GRACE_MAX_SECS
+        {
+            bail!(
+                "invalid configuration: `moderation.deleted_media_grace_secs` must be at most {} (30 days)",
+                plaza_web::config::Thresholds::MEDIA_GRACE_MAX_SECS
             );
         }
         if self.body_limit_bytes < 1024 {
@@ -601,6 +610,10 @@ mod tests {
                 "[rate_limits]\nper_address_factor = 0\n",
                 "per_address_factor",
             ),
+            (
+                "[moderation]\ndeleted_media_grace_secs = 2592001\n",
+                "deleted_media_grace_secs",
+            ),
         ] {
             let err = load_jailed(text).unwrap_err();
             assert!(err.contains(key), "{key}: {err}");
@@ -649,6 +662,14 @@ mod tests {
             !format!("{c:?}").contains("hush"),
             "secrets stay out of debug output"
         );
+    }
+
+    #[test]
+    fn the_media_grace_period_is_read_with_the_thresholds_defaulted() {
+        let c = load_jailed("[moderation]\ndeleted_media_grace_secs = 5\n").unwrap();
+        assert_eq!(c.moderation.deleted_media_grace_secs, 5);
+        assert_eq!(c.moderation.hide_reports, 3);
+        assert_eq!(Config::default().moderation.deleted_media_grace_secs, 3600);
     }
 
     #[test]

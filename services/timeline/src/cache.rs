@@ -33,8 +33,13 @@ pub async fn post(state: &AppState, id: Id) -> Result<Option<Post>, sqlx::Error>
 
 /// Forgets a post after it changed, and the pages of its community that show it.
 pub async fn forget_post(state: &AppState, id: Id, community: Id) {
-    POSTS.forget(state.cache.as_ref(), id).await;
+    forget_post_only(state, id).await;
     new_version(state, community).await;
+}
+
+/// Forgets a post's cached copy (the caller renews its community's pages once for many posts).
+pub async fn forget_post_only(state: &AppState, id: Id) {
+    POSTS.forget(state.cache.as_ref(), id).await;
 }
 
 fn version_key(community: Id) -> String {

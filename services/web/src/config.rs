@@ -20,18 +20,34 @@ pub struct Config {
     pub public_url: String,
     /// Usernames made admins at start (they must exist).
     pub admins: Vec<String>,
-    /// When reports act on their own (spoiler marking, hiding pending review).
+    /// When reports act on their own (spoiler marking, hiding pending review), and how long a
+    /// deleted account's media stays.
     pub moderation: Thresholds,
 }
 
-/// How many distinct people's open reports make the system act on a post or comment.
+/// The `[moderation]` settings: how many distinct people's open reports make the system act on
+/// a post or comment, and how long a deleted account's images stay in the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct Thresholds {
     /// Spoiler reports that mark it a spoiler (as the original service did).
     pub spoiler_reports: u32,
     /// Reports of any reason that hide it until a moderator reviews it.
     pub hide_reports: u32,
+    /// Seconds a deleted account's drawings and screenshots stay in the object store before
+    /// they are purged: pages and caches (a CDN's too) still holding their URLs keep working
+    /// meanwhile. At most [`Thresholds::MEDIA_GRACE_MAX_SECS`].
+    pub deleted_media_grace_secs: u64,
+}
+
+impl Thresholds {
+    /// The longest grace period (30 days): a deleted account's images go within a month.
+    pub const MEDIA_GRACE_MAX_SECS: u64 = 30 * 86_400;
+
+    /// [`Thresholds::deleted_media_grace_secs`] as a duration.
+    pub fn media_grace(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.deleted_media_grace_secs)
+    }
 }
 
 impl Default for Thresholds {
@@ -39,6 +55,7 @@ impl Default for Thresholds {
         Thresholds {
             spoiler_reports: 2,
             hide_reports: 3,
+            deleted_media_grace_secs: 3600,
         }
     }
 }

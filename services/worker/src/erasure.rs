@@ -8,7 +8,8 @@ use plaza_types::jobs::{EraseAccount, PurgeMedia};
 use std::collections::HashSet;
 
 /// Erases the account's posts and comments (the web service did so at once already; this
-/// finishes the work if that call failed), its Yeahs and its notifications. Every step is
+/// finishes the work if that call failed), its Yeahs, its notifications and its name in
+/// others', and others' notifications about its posts and comments. Every step is
 /// idempotent, so a retry after a failure part-way repeats nothing harmful.
 pub async fn erase_account(state: &AppState, e: &EraseAccount) -> Result<()> {
     let erased = state.timeline.erase_author(e.user_id).await?;
@@ -16,6 +17,8 @@ pub async fn erase_account(state: &AppState, e: &EraseAccount) -> Result<()> {
     post_ids.extend(erased.post_ids);
     post_ids.sort_unstable();
     post_ids.dedup();
+    let mut targets = post_ids.clone();
+    targets.extend(&e.comment_ids);
     state
         .empathy
         .erase_user(
@@ -27,6 +30,9 @@ pub async fn erase_account(state: &AppState, e: &EraseAccount) -> Result<()> {
         )
         .await?;
     state.notification.erase_user(e.user_id).await?;
+    // Others' notifications about the account's posts and comments (a thread they commented
+    // in, Yeahs) point at nothing now.
+    state.notification.erase_targets(&targets).await?;
     Ok(())
 }
 

@@ -1,7 +1,9 @@
 //! The notification service's client.
 
 use crate::{ClientError, ServiceClient};
-use plaza_types::notification::{Delivered, Event, Group, UnreadCount, Withdrawal, Withdrawn};
+use plaza_types::notification::{
+    Delivered, ErasedTargets, Event, Group, UnreadCount, Withdrawal, Withdrawn,
+};
 use plaza_types::{Id, Page};
 
 /// Talks to the notification service.
@@ -51,6 +53,20 @@ impl NotificationClient {
         self.0
             .post_empty(&format!("/v1/users/{recipient_id}/read"))
             .await
+    }
+
+    /// Removes the notifications about a deleted account's posts and comments (in requests of
+    /// at most [`ErasedTargets::MAX`]).
+    pub async fn erase_targets(&self, targets: &[Id]) -> Result<bool, ClientError> {
+        let mut changed = false;
+        for chunk in targets.chunks(ErasedTargets::MAX) {
+            let req = ErasedTargets {
+                target_ids: chunk.to_vec(),
+            };
+            let answer: Withdrawn = self.0.post("/v1/targets/erase", &req).await?;
+            changed |= answer.changed;
+        }
+        Ok(changed)
     }
 
     /// Erases a deleted account from this region's notifications.

@@ -18,6 +18,9 @@ pub enum ModerationState {
     Hidden,
     /// Removed by a moderator, with a reason its author sees.
     Removed,
+    /// Hidden with its author's account (a ban that hid everything they wrote); lifting the ban
+    /// shows it again, unlike content a moderator hid on its own.
+    HiddenWithAccount,
 }
 
 impl ModerationState {
@@ -28,6 +31,7 @@ impl ModerationState {
             ModerationState::PendingReview => 1,
             ModerationState::Hidden => 2,
             ModerationState::Removed => 3,
+            ModerationState::HiddenWithAccount => 4,
         }
     }
 
@@ -37,6 +41,7 @@ impl ModerationState {
             0 => ModerationState::Visible,
             1 => ModerationState::PendingReview,
             3 => ModerationState::Removed,
+            4 => ModerationState::HiddenWithAccount,
             _ => ModerationState::Hidden,
         }
     }
@@ -280,7 +285,9 @@ pub struct ModerationChange {
 }
 
 /// Hides (or shows again) every post and comment of an author written in this region (a ban
-/// that hides the account's public content).
+/// that hides the account's public content, or lifting it). Hiding marks only visible rows
+/// [`ModerationState::HiddenWithAccount`]; showing again changes only those, so what a moderator
+/// hid or removed on its own stays so.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AuthorModeration {
     pub author_id: Id,

@@ -27,6 +27,14 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The kinds whose target is a post or comment (the others name a person or a log entry).
+    pub const ABOUT_CONTENT: [Kind; 4] = [
+        Kind::PostYeah,
+        Kind::CommentYeah,
+        Kind::PostComment,
+        Kind::ThreadComment,
+    ];
+
     /// The number stored in the `kind` column.
     pub fn code(self) -> i64 {
         match self {
@@ -105,6 +113,18 @@ pub struct Withdrawal {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Withdrawn {
     pub changed: bool,
+}
+
+/// The posts and comments of a deleted account: the notifications about them go from every
+/// list (at most [`ErasedTargets::MAX`] a request).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ErasedTargets {
+    pub target_ids: Vec<Id>,
+}
+
+impl ErasedTargets {
+    /// The most targets one request names.
+    pub const MAX: usize = 500;
 }
 
 /// Whether delivering an event made or grew a notification.

@@ -249,6 +249,29 @@ pub async fn withdraw(db: &Db, w: &Withdrawal) -> Result<bool, sqlx::Error> {
     Ok(changed)
 }
 
+/// Deletes the groups about any of `targets` (posts and comments that no longer exist) in one
+/// transaction; returns their recipients, whose unread counts change.
+pub async fn erase_targets(db: &Db, targets: &[Id]) -> Result<Vec<Id>, sqlx::Error> {
+    if targets.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut tx = db.begin_write().await?;
+    let mut sql = plaza_storage::sql("SELECT id, recipient_id FROM notification_groups WHERE ");
+    plaza_storage::push_in(&mut sql, "target_id", targets.iter().map(|t| t.0));
+    sql.push(" AND ");
+    plaza_storage::push_in(&mut sql, "kind", Kind::ABOUT_CONTENT.map(Kind::code));
+    sql.push(db.lock_clause());
+    let groups: Vec<(i64, i64)> = sql.build_query_as().fetch_all(&mut *tx).await?;
+    for (group, _) in &groups {
+        delete_group(&mut tx, *group).await?;
+    }
+    tx.commit().await?;
+    let mut recipients: Vec<Id> = groups.into_iter().map(|(_, r)| Id(r)).collect();
+    recipients.sort_unstable();
+    recipients.dedup();
+    Ok(recipients)
+}
+
 async fn delete_group(tx: &mut Tx, group: i64) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM notification_actors WHERE group_id = ?")
         .bind(group)

@@ -4,7 +4,9 @@ use crate::db::notifications as db;
 use crate::{AppState, Error, Result};
 use axum::extract::State;
 use plaza_http::{Json, Path, Query};
-use plaza_types::notification::{Delivered, Event, Group, UnreadCount, Withdrawal, Withdrawn};
+use plaza_types::notification::{
+    Delivered, ErasedTargets, Event, Group, UnreadCount, Withdrawal, Withdrawn,
+};
 use plaza_types::{Cursor, ErrorBody, Id, Page, page_limit};
 
 /// Delivers an event; the same dedupe key twice notifies once, and nobody is told of their own
@@ -101,6 +103,36 @@ pub async fn erase_user(
         }
     }
     Ok(Json(Withdrawn { changed }))
+}
+
+/// Removes every notification about a deleted account's posts and comments (Yeahs on them,
+/// comments in their threads) from everyone's list. Idempotent.
+#[utoipa::path(
+    post,
+    path = "/v1/targets/erase",
+    tag = "notifications",
+    operation_id = "erase_target_notifications",
+    request_body = ErasedTargets,
+    responses(
+        (status = 200, description = "Whether anything changed.", body = Withdrawn),
+        (status = 422, description = "`invalid_event`: more than 500 targets.", body = ErrorBody),
+    )
+)]
+pub async fn erase_targets(
+    State(state): State<AppState>,
+    Json(req): Json<ErasedTargets>,
+) -> Result<Json<Withdrawn>> {
+    if req.target_ids.len() > ErasedTargets::MAX {
+        return Err(Error::InvalidEvent("at most 500 targets a request"));
+    }
+    let recipients = db::erase_targets(&state.db, &req.target_ids).await?;
+    for recipient in &recipients {
+        forget_unread(&state, *recipient).await;
+        state.live.publish(recipient.0).await;
+    }
+    Ok(Json(Withdrawn {
+        changed: !recipients.is_empty(),
+    }))
 }
 
 /// How long an unread count may be served from the cache (every page header asks for it).

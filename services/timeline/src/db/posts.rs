@@ -296,18 +296,21 @@ pub(crate) async fn moderate_row(
 
 /// Sets the moderation state of every post and comment `author` wrote in `region` (a ban that
 /// hides an account's content, or lifting it): rows of other regions are theirs to change.
-/// Content a moderator already hid or removed keeps that decision. The communities touched.
+/// Hiding marks visible rows hidden *with the account*; showing again changes only those, so
+/// content a moderator hid or removed on its own keeps that decision. Returns how many rows
+/// changed and the author's posts of this region (id, community), whose cached copies go.
 pub async fn moderate_author(
     db: &Db,
     author: Id,
     region: u8,
     state: ModerationState,
     reason: Option<&str>,
-) -> Result<(u64, Vec<Id>), sqlx::Error> {
+) -> Result<(u64, Vec<(Id, Id)>), sqlx::Error> {
+    let with_account = ModerationState::HiddenWithAccount.code();
     let (from, to) = if state.is_visible() {
-        (ModerationState::Hidden.code(), state.code())
+        (with_account, state.code())
     } else {
-        (ModerationState::Visible.code(), state.code())
+        (ModerationState::Visible.code(), with_account)
     };
     let mut changed = 0;
     for table in ["posts", "comments"] {
@@ -324,13 +327,17 @@ pub async fn moderate_author(
         .await?
         .rows_affected();
     }
-    let communities: Vec<i64> = sqlx::query_scalar(
-        "SELECT DISTINCT community_id FROM posts WHERE author_id = ? LIMIT 1000",
+    let posts: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT id, community_id FROM posts WHERE author_id = ? AND region = ? LIMIT 10000",
     )
     .bind(author.0)
+    .bind(i64::from(region))
     .fetch_all(&db.pool)
     .await?;
-    Ok((changed, communities.into_iter().map(Id).collect()))
+    Ok((
+        changed,
+        posts.into_iter().map(|(p, c)| (Id(p), Id(c))).collect(),
+    ))
 }
 
 /// Feeds naming more authors than this (an activity feed) first look for their page in recent

@@ -93,7 +93,7 @@ pub async fn author(
     State(state): State<AppState>,
     Json(req): Json<AuthorModeration>,
 ) -> Result<Json<ModerationChanged>> {
-    let (changed, communities) = posts::moderate_author(
+    let (changed, posts) = posts::moderate_author(
         &state.db,
         req.author_id,
         state.config.region,
@@ -101,7 +101,12 @@ pub async fn author(
         req.reason.as_deref(),
     )
     .await?;
-    // Cached single posts expire on their own (a minute); the communities' pages go now.
+    // Cached copies go now: a lifted ban shows the posts again at once.
+    let mut communities = std::collections::BTreeSet::new();
+    for (post, community) in posts {
+        crate::cache::forget_post_only(&state, post).await;
+        communities.insert(community);
+    }
     for community in communities {
         crate::cache::new_version(&state, community).await;
     }

@@ -8,8 +8,13 @@ use plaza_types::{Id, IdGenerator, Millis};
 /// The web service's rows of `user` written in `region`, with the statement that deletes them:
 /// (table, condition). Rows another region wrote (a follow by one of its accounts) stay for that
 /// region (ARCHITECTURE §3); they name an account that no longer exists and are not shown.
-const OWN_ROWS: [(&str, &str); 8] = [
+const OWN_ROWS: [(&str, &str); 12] = [
     ("sessions", "user_id = ?"),
+    ("console_links", "user_id = ?"),
+    ("game_link_codes", "user_id = ?"),
+    ("game_tokens", "user_id = ?"),
+    // The audit log keeps what was decided; the account's suspension rows go with it.
+    ("suspensions", "user_id = ?"),
     ("favourites", "user_id = ?"),
     ("follows", "(follower_id = ? OR followee_id = ?)"),
     ("blocks", "(blocker_id = ? OR blocked_id = ?)"),

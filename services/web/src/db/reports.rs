@@ -172,13 +172,23 @@ struct QueueRow {
     newest: i64,
 }
 
-/// The review queue: targets with open reports, the most recently reported first (keyset on the
-/// newest report's id), in `communities` only when given (a community moderator's scope).
-/// Accounts have no community, so only an unscoped queue (global moderators) shows them.
+/// Where a page of the review queue starts, for its order.
+#[derive(Debug, Clone, Copy)]
+pub enum QueueStart {
+    /// The most recently reported first: targets whose newest report is older than this id.
+    Newest(Option<i64>),
+    /// The most reported first: after this many targets (the order changes as reports come
+    /// and go, as popularity lists do).
+    MostReported(u32),
+}
+
+/// The review queue: targets with open reports in the order `start` names, in `communities`
+/// only when given (a community moderator's scope). Accounts have no community, so only an
+/// unscoped queue (global moderators) shows them.
 pub async fn queue(
     db: &Db,
     communities: Option<&[Id]>,
-    before: Option<i64>,
+    start: QueueStart,
     limit: u32,
 ) -> Result<Page<QueueItem>, sqlx::Error> {
     if communities.is_some_and(<[Id]>::is_empty) {
@@ -197,13 +207,26 @@ pub async fn queue(
         push_in(&mut sql, "r.community_id", communities.iter().map(|c| c.0));
     }
     sql.push(" GROUP BY r.target_kind, r.target_id");
-    if let Some(before) = before {
-        sql.push(" HAVING MAX(r.id) < ").push_bind(before);
+    match start {
+        QueueStart::Newest(before) => {
+            if let Some(before) = before {
+                sql.push(" HAVING MAX(r.id) < ").push_bind(before);
+            }
+            sql.push(" ORDER BY newest DESC, n DESC LIMIT ")
+                .push_bind(i64::from(limit) + 1);
+        }
+        QueueStart::MostReported(offset) => {
+            sql.push(" ORDER BY n DESC, newest DESC LIMIT ")
+                .push_bind(i64::from(limit) + 1)
+                .push(" OFFSET ")
+                .push_bind(i64::from(offset));
+        }
     }
-    sql.push(" ORDER BY newest DESC, n DESC LIMIT ")
-        .push_bind(i64::from(limit) + 1);
     let rows: Vec<QueueRow> = sql.build_query_as().fetch_all(&db.pool).await?;
-    let page = Page::from_overfetch(rows, limit, |r| r.newest);
+    let mut page = Page::from_overfetch(rows, limit, |r| r.newest);
+    if let (QueueStart::MostReported(offset), Some(_)) = (start, &page.next_cursor) {
+        page.next_cursor = Some(plaza_types::Cursor::Offset(offset + limit).encode());
+    }
     let items = page
         .items
         .into_iter()

@@ -11,12 +11,6 @@ use plaza_types::jobs::EraseAccount;
 use plaza_types::{now_millis, to_datetime, validate};
 use std::collections::BTreeSet;
 use std::net::IpAddr;
-use std::time::Duration;
-
-/// How long a deleted account's images stay in the object store: pages and caches (the CDN's
-/// included) that still hold their URLs keep working for a while, and a deletion reaches the
-/// store only once nothing can be mid-way through showing them.
-pub const MEDIA_GRACE: Duration = Duration::from_secs(3600);
 
 /// Every drawing and screenshot key (originals) `posts` and `comments` refer to.
 fn media_keys(
@@ -111,7 +105,8 @@ pub async fn export(state: &AppState, user: &User) -> Result<DataExport> {
 /// once: every session and token ends, the account and its follows, blocks, favourites and
 /// reports go, and its posts and comments are erased, so no page or API answer shows them. A
 /// durable job then erases its Yeahs and notifications, and another deletes its images after
-/// [`MEDIA_GRACE`].
+/// the grace period (`moderation.deleted_media_grace_secs`): pages and caches (a CDN's too)
+/// still holding their URLs keep working until then.
 pub async fn delete_account(
     state: &AppState,
     user: &User,
@@ -134,7 +129,8 @@ pub async fn delete_account(
         comment_ids: content.comments.iter().map(|c| c.id).collect(),
     };
     let media = media_keys(&content.posts, &content.comments);
-    let purge_at = now_millis() + i64::try_from(MEDIA_GRACE.as_millis()).unwrap_or(i64::MAX);
+    let grace = state.config.moderation.media_grace();
+    let purge_at = now_millis() + i64::try_from(grace.as_millis()).unwrap_or(i64::MAX);
     crate::db::account_deletion::delete(&state.db, &state.ids, user.id, erase, media, purge_at)
         .await?;
     crate::cache::forget_user(state, &user.username).await;

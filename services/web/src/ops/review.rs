@@ -9,12 +9,14 @@ use super::moderation::{
 use crate::db::moderation_log::{self, Entry};
 use crate::db::suspensions::{self, SuspensionKind};
 use crate::db::users::{self, User};
+use crate::db::reports::QueueStart;
 use crate::db::{moderators, reports, sessions};
 use crate::views::UserRef;
 use crate::{AppState, Error, Result};
 use plaza_storage::queue;
 use plaza_types::api::moderation::{
-    ActionInput, LogEntry, ModeratorView, NoticeView, QueueItem, QueueReport, SuspensionView,
+    ActionInput, LogEntry, ModeratorView, NoticeView, QueueItem, QueueQuery, QueueReport,
+    QueueSort, SuspensionView,
 };
 use plaza_types::jobs::Job;
 use plaza_types::moderation::{
@@ -90,15 +92,19 @@ async fn log_views(state: &AppState, entries: Vec<Entry>) -> Result<Vec<LogEntry
 }
 
 /// The review queue `moderator` may work on: open reports grouped by target, the most recently
-/// reported first, each with the content, its reports, its author and earlier actions.
+/// reported or the most reported first (`query.sort`), each with the content, its reports, its author and earlier actions.
 pub async fn queue(
     state: &AppState,
     moderator: &User,
-    cursor: Option<String>,
+    query: &QueueQuery,
 ) -> Result<Page<QueueItem>> {
     let roles = moderator_roles(state, moderator).await?;
-    let before = Cursor::key_from(cursor.as_deref())?;
-    let page = reports::queue(&state.db, roles.scope(), before, QUEUE_PAGE).await?;
+    let cursor = query.cursor.as_deref();
+    let start = match query.sort {
+        QueueSort::Newest => QueueStart::Newest(Cursor::key_from(cursor)?),
+        QueueSort::MostReported => QueueStart::MostReported(Cursor::offset_from(cursor)?),
+    };
+    let page = reports::queue(&state.db, roles.scope(), start, QUEUE_PAGE).await?;
     let post_ids: Vec<Id> = page
         .items
         .iter()
@@ -303,11 +309,23 @@ pub async fn act(
                 .timeline
                 .moderate_author(&AuthorModeration {
                     author_id: r.author_id,
-                    state: ModerationState::Hidden,
+                    state: ModerationState::HiddenWithAccount,
                     reason: Some(reason.clone()),
                 })
                 .await?;
         }
+    }
+    // Lifting shows again what the ban hid with the account (only that: what a moderator hid
+    // or removed on its own stays so).
+    if input.action == Action::Lift {
+        state
+            .timeline
+            .moderate_author(&AuthorModeration {
+                author_id: r.author_id,
+                state: ModerationState::Visible,
+                reason: None,
+            })
+            .await?;
     }
     let mut tx = state.db.begin_write().await?;
     let open = reports::open_for(&mut *tx, target).await?;

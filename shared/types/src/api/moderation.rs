@@ -59,6 +59,38 @@ pub struct SuspensionView {
     pub banned: bool,
 }
 
+/// The order of the review queue.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueSort {
+    /// The most recently reported first.
+    #[default]
+    Newest,
+    /// The most open reports first (then the most recently reported).
+    MostReported,
+}
+
+impl QueueSort {
+    /// The word used in URLs and the API.
+    pub fn name(self) -> &'static str {
+        match self {
+            QueueSort::Newest => "newest",
+            QueueSort::MostReported => "most_reported",
+        }
+    }
+}
+
+/// The review queue's query: its order and where the page starts.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueueQuery {
+    /// `newest` (the default) or `most_reported`.
+    #[serde(default)]
+    pub sort: QueueSort,
+    /// Opaque cursor from a previous page (of the same order).
+    pub cursor: Option<String>,
+}
+
 /// One target of the review queue: what was reported, its open reports, its author and what
 /// moderators did about the author before.
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -11,7 +11,7 @@ use plaza_http::{Json, Path, Query};
 use plaza_types::Id;
 use plaza_types::api::moderation::{
     ActionInput, LogEntryCreated, LogList, ModeratorCreated, ModeratorInput, ModeratorList,
-    NoticeWrapper, QueueList, ReportCreated, ReportInput, ReportView,
+    NoticeWrapper, QueueList, QueueQuery, ReportCreated, ReportInput, ReportView,
 };
 use plaza_types::moderation::{Target, TargetKind};
 
@@ -51,18 +51,19 @@ pub async fn report(
 
 /// The review queue (moderators)
 ///
-/// Open reports grouped by target, the most recently reported first, with the content, the
-/// author and earlier actions. A community moderator sees their communities' only; 403
+/// Open reports grouped by target, the most recently reported first (`sort=newest`, the
+/// default) or the most reported first (`sort=most_reported`), with the content, the author
+/// and earlier actions. A community moderator sees their communities' only; 403
 /// not_moderator for everyone else.
 #[utoipa::path(get, operation_id = "moderation_queue", path = "/moderation/queue", tag = "moderation", security(("bearer" = [])),
-    params(CursorQuery),
+    params(QueueQuery),
     responses((status = 200, description = "OK", body = QueueList)))]
 pub async fn queue(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Query(q): Query<CursorQuery>,
+    Query(q): Query<QueueQuery>,
 ) -> Result<Json<QueueList>> {
-    Ok(Json(review::queue(&state, &user, q.cursor).await?.into()))
+    Ok(Json(review::queue(&state, &user, &q).await?.into()))
 }
 
 async fn act(

@@ -111,6 +111,7 @@ impl Layout {
             S::PendingReview => "moderation.state.pending_review",
             S::Hidden => "moderation.state.hidden",
             S::Removed => "moderation.state.removed",
+            S::HiddenWithAccount => "moderation.state.hidden_with_account",
         })
     }
 

@@ -11,7 +11,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use plaza_http::{Path, Query};
 use plaza_types::Id;
-use plaza_types::api::moderation::{ActionInput, LogEntry, ModeratorView, NoticeView, QueueItem};
+use plaza_types::api::moderation::{
+    ActionInput, LogEntry, ModeratorView, NoticeView, QueueItem, QueueQuery, QueueSort,
+};
 use plaza_types::moderation::{Action, ReportReason, Target, TargetKind};
 
 /// Which target a report form is about.
@@ -133,6 +135,8 @@ struct QueuePage {
     layout: Layout,
     items: Vec<QueueItem>,
     actions: Vec<Action>,
+    /// The order shown.
+    sort: QueueSort,
     next_url: Option<String>,
 }
 
@@ -145,10 +149,10 @@ pub struct CursorQuery {
 pub async fn queue(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(q): Query<CursorQuery>,
+    Query(q): Query<QueueQuery>,
 ) -> PageResult {
     let user = viewer.require()?;
-    let page = review::queue(&state, user, q.cursor).await?;
+    let page = review::queue(&state, user, &q).await?;
     render(&QueuePage {
         layout: Layout::titled(&state, &viewer, "title.moderation", "/moderation").await,
         items: page.items,
@@ -163,7 +167,11 @@ pub async fn queue(
             Action::Ban,
             Action::Lift,
         ],
-        next_url: next_url("/moderation", page.next_cursor.as_deref()),
+        sort: q.sort,
+        next_url: next_url(
+            &format!("/moderation?sort={}", q.sort.name()),
+            page.next_cursor.as_deref(),
+        ),
     })
 }
 
