@@ -86,6 +86,7 @@ impl QueueSort {
 pub struct QueueQuery {
     /// `newest` (the default) or `most_reported`.
     #[serde(default)]
+    #[param(inline)]
     pub sort: QueueSort,
     /// Opaque cursor from a previous page (of the same order).
     pub cursor: Option<String>,
