@@ -43,6 +43,19 @@ export async function axeProblemsOnPages(browser, cookies, paths) {
   return problems;
 }
 
+/** The visible tap targets on `page` smaller than 44 px either way (for touch screens). */
+export function smallTapTargets(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll("button, .tabs a, nav a, .more a, input[type=checkbox], input[type=radio]")]
+      .filter((el) => el.offsetParent !== null)
+      .map((el) => {
+        const target = el.closest("label") || el;
+        const r = target.getBoundingClientRect();
+        return { text: (el.textContent || el.name || "").trim().slice(0, 30), w: r.width, h: r.height };
+      })
+      .filter((r) => r.w < 44 || r.h < 44));
+}
+
 export function launch() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",

@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { BASE, VIEWPORTS, api, axeProblems, launch, loaded, signUp, stamp } from "./browser.js";
+import { BASE, VIEWPORTS, api, axeProblems, launch, loaded, signUp, smallTapTargets, stamp } from "./browser.js";
 
 const SIZES = VIEWPORTS.filter((vp) => vp.name === "phone" || vp.name === "desktop");
 /** What each language's pages say, checked so that a page is not English in Japanese. */
@@ -42,16 +42,17 @@ async function signIn(page, name) {
   await Promise.all([loaded(page, `${BASE}/`), page.click("form.card button[type=submit]")]);
 }
 
-/** Fails when `page` scrolls sideways at `vp`'s width. */
+/** Fails when `page` scrolls sideways at `vp`'s width, or has small tap targets on touch. */
 async function fits(page, vp, what) {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= vp.viewport.width, `${what} scrolls sideways at ${vp.name} (${width}px)`);
+  if (vp.hasTouch) assert.deepEqual(await smallTapTargets(page), [], `${what}: tap targets under 44 px`);
 }
 
 for (const words of LANGUAGES) {
   for (const vp of SIZES) {
     const action = vp.name === "phone" ? "hide" : "remove";
-    test(`a report reaches the queue and the author reads why it was ${action}d (${words.lang}, ${vp.name})`, async () => {
+    test(`a report reaches the queue and the author reads why it was ${action === "hide" ? "hidden" : "removed"} (${words.lang}, ${vp.name})`, async () => {
       const id = stamp();
       const author = `writer${words.lang}${id}`;
       const { token } = await api("/accounts", { method: "POST", body: { username: author, password: "password1" } });
@@ -70,7 +71,7 @@ for (const words of LANGUAGES) {
       problems.push(...(await axeProblems(reader, "/report")));
       await reader.check("input[name=reason][value=harassment]");
       await reader.fill("#report-body", "Mean to other players");
-      await Promise.all([loaded(reader, `${BASE}/report`), reader.click("form.report-form button[type=submit]")]);
+      await Promise.all([loaded(reader, /\/report\?.*sent=1$/), reader.click("form.report-form button[type=submit]")]);
       assert.match(await reader.innerText("[role=status]"), new RegExp(words.thanks));
       await readerContext.close();
 
@@ -88,9 +89,9 @@ for (const words of LANGUAGES) {
       assert.match(await item.innerText(), /Mean to other players/);
       await fits(mod, vp, "the queue");
       problems.push(...(await axeProblems(mod, "/moderation")));
-      await item.locator("select[name=action]").selectOption(action);
-      await item.locator("textarea[name=reason]").fill(`Not kind ${id}`);
-      await Promise.all([loaded(mod, /\/moderation/), item.locator("button[type=submit]").click()]);
+      await item.locator("form.moderate select[name=action]").selectOption(action);
+      await item.locator("form.moderate textarea[name=reason]").fill(`Not kind ${id}`);
+      await Promise.all([loaded(mod, /\/moderation/), item.locator("form.moderate button[type=submit]").click()]);
       assert.equal(await mod.locator(`#q-${post.id}`).count(), 0, "handled: gone from the queue");
       await modContext.close();
 

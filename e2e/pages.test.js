@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
-import { BASE, axeProblems, axeProblemsOnPages, launch, loaded, openFirstCommunity, signUp, VIEWPORTS } from "./browser.js";
+import { BASE, axeProblems, axeProblemsOnPages, launch, loaded, openFirstCommunity, signUp, smallTapTargets, VIEWPORTS } from "./browser.js";
 
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
 mkdirSync(SHOTS, { recursive: true });
@@ -44,16 +44,7 @@ for (const vp of VIEWPORTS) {
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(width <= vp.viewport.width, `${path} scrolls sideways at ${vp.name} (${width}px)`);
       if (vp.hasTouch) {
-        const small = await page.evaluate(() =>
-          [...document.querySelectorAll("button, .tabs a, nav a, .more a, input[type=checkbox], input[type=radio]")]
-            .filter((el) => el.offsetParent !== null)
-            .map((el) => {
-              const target = el.closest("label") || el;
-              const r = target.getBoundingClientRect();
-              return { text: (el.textContent || el.name || "").trim().slice(0, 30), w: r.width, h: r.height };
-            })
-            .filter((r) => r.w < 44 || r.h < 44));
-        assert.deepEqual(small, [], `${path}: tap targets under 44 px at ${vp.name}`);
+        assert.deepEqual(await smallTapTargets(page), [], `${path}: tap targets under 44 px at ${vp.name}`);
       }
       await page.screenshot({ path: `${SHOTS}${vp.name}-${label}.png`, fullPage: true });
     }

@@ -446,7 +446,8 @@ impl Config {
                 "invalid configuration: `moderation.spoiler_reports` and `moderation.hide_reports` must be at least 1"
             );
         }
-        if self.moderation.deleted_media_grace_secs > plaza_web::config::Thresholds::MEDIA_GRACE_MAX_SECS
+        if self.moderation.deleted_media_grace_secs
+            > plaza_web::config::Thresholds::MEDIA_GRACE_MAX_SECS
         {
             bail!(
                 "invalid configuration: `moderation.deleted_media_grace_secs` must be at most {} (30 days)",

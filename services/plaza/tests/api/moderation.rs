@@ -731,8 +731,13 @@ async fn reporting_and_reviewing_work_from_the_pages() {
         ("body", "mean"),
     ];
     let answer = reader.submit("/report", &fields).await;
-    assert_eq!(answer.status(), StatusCode::OK);
-    assert!(answer.text().await.unwrap().contains("Thank you"));
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    let thanks = answer.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(thanks, format!("/report?kind=post&id={post}&sent=1"));
+    let (status, page) = reader.get(&thanks).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Thank you"), "{page}");
+    assert!(!page.contains("<form method=\"post\" action=\"/report\""));
     let answer = reader.submit("/report", &fields).await;
     assert_eq!(
         answer.status(),

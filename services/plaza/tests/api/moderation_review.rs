@@ -91,9 +91,25 @@ async fn the_queue_shows_the_newest_or_the_most_reported_first() {
         "invalid_cursor",
     );
 
-    // Resolving the recent post leaves the crowded one first in both orders.
-    let (status, body) = act(&app, &boss, "posts", &recent, json!({"action": "dismiss"})).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    // Acting from the page goes back to the queue in the order it was shown.
+    let csrf = browser.csrf("/moderation?sort=most_reported").await;
+    let answer = browser
+        .submit(
+            &format!("/moderation/post/{recent}"),
+            &[
+                ("csrf", csrf.as_str()),
+                ("action", "dismiss"),
+                ("reason", ""),
+                ("duration_hours", ""),
+                ("sort", "most_reported"),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        answer.headers()["location"],
+        "/moderation?sort=most_reported"
+    );
     let (_, page) = browser.get("/moderation?sort=most_reported").await;
     assert!(page.contains("reported by many") && !page.contains("reported just now"));
 }
@@ -106,7 +122,10 @@ async fn the_queue_pages_through_the_most_reported_without_repeats() {
     let (author, community, first) = app.sign_up_and_post("author", "post 0").await;
     let mut posts = vec![first];
     for i in 1..22 {
-        posts.push(app.post_text(&author, &community, &format!("post {i}")).await);
+        posts.push(
+            app.post_text(&author, &community, &format!("post {i}"))
+                .await,
+        );
     }
     for (i, post) in posts.iter().enumerate() {
         report(&app, &r1, "post", post, "spam").await;
@@ -223,7 +242,11 @@ async fn lifting_a_ban_shows_again_what_it_hid_but_not_what_moderators_hid_on_th
     assert_eq!(body["post"]["moderation"], "removed");
     // And the account may write again.
     let (status, body) = app
-        .post_in(&troll_after_lift(&app).await, &community, json!({"body": "back"}))
+        .post_in(
+            &troll_after_lift(&app).await,
+            &community,
+            json!({"body": "back"}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
 }

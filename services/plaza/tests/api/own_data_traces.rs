@@ -57,8 +57,10 @@ async fn notifications_about_a_deleted_accounts_posts_or_naming_it_go() {
     app.comment(&second, &leavers_post, "second comment").await;
     // On the friend's post: the leaver and `second` commented (one group naming both), and
     // only the leaver gave a Yeah (a group naming only the leaver).
-    app.comment(&leaver, &friends_post, "leaver's comment").await;
-    app.comment(&second, &friends_post, "second's comment").await;
+    app.comment(&leaver, &friends_post, "leaver's comment")
+        .await;
+    app.comment(&second, &friends_post, "second's comment")
+        .await;
     assert_eq!(app.yeah(&leaver, &friends_post).await.0, StatusCode::OK);
     let mine = app.post_text(&friend, &community, "another").await;
     assert_eq!(app.yeah(&second, &mine).await.0, StatusCode::OK);
@@ -84,9 +86,14 @@ async fn notifications_about_a_deleted_accounts_posts_or_naming_it_go() {
         .expect("the comment group stays");
     assert_eq!(actor_names(comment_group), vec!["second"]);
     assert_eq!(comment_group["actor_count"], 1, "{comment_group}");
-    assert!(told.iter().all(|n| n["kind"] != "post_yeah" || n["target_id"] == mine.as_str()));
+    assert!(
+        told.iter()
+            .all(|n| n["kind"] != "post_yeah" || n["target_id"] == mine.as_str())
+    );
     assert!(!serde_json::to_string(&told).unwrap().contains("leaver"));
-    let (_, unread) = app.get("/api/v1/notifications/unread_count", Some(&first)).await;
+    let (_, unread) = app
+        .get("/api/v1/notifications/unread_count", Some(&first))
+        .await;
     assert_eq!(unread["unread"], 0, "{unread}");
     // Nor in the page.
     let browser = Browser::new(&app);
@@ -120,14 +127,24 @@ async fn a_deleted_accounts_moderation_rows_go_but_the_audit_log_keeps_its_entri
         assert_eq!(status, StatusCode::OK, "{answer}");
     }
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM suspensions WHERE user_id = ?", &id).await,
+        count(
+            &app,
+            "SELECT COUNT(*) FROM suspensions WHERE user_id = ?",
+            &id
+        )
+        .await,
         2
     );
 
     delete_me(&app, &leaver).await;
 
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM suspensions WHERE user_id = ?", &id).await,
+        count(
+            &app,
+            "SELECT COUNT(*) FROM suspensions WHERE user_id = ?",
+            &id
+        )
+        .await,
         0
     );
     let (_, log) = app.get("/api/v1/moderation/log", Some(&boss)).await;
@@ -137,7 +154,11 @@ async fn a_deleted_accounts_moderation_rows_go_but_the_audit_log_keeps_its_entri
         .iter()
         .filter(|e| e["target_author"]["id"] == id.as_str())
         .collect();
-    assert_eq!(about.len(), 2, "the audit log keeps what was decided: {log}");
+    assert_eq!(
+        about.len(),
+        2,
+        "the audit log keeps what was decided: {log}"
+    );
 }
 
 #[tokio::test]

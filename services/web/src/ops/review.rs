@@ -7,9 +7,9 @@ use super::moderation::{
     REASON_MAX, Resolved, Roles, change_content, entry, invalid, resolve, roles,
 };
 use crate::db::moderation_log::{self, Entry};
+use crate::db::reports::QueueStart;
 use crate::db::suspensions::{self, SuspensionKind};
 use crate::db::users::{self, User};
-use crate::db::reports::QueueStart;
 use crate::db::{moderators, reports, sessions};
 use crate::views::UserRef;
 use crate::{AppState, Error, Result};

@@ -21,6 +21,9 @@ use plaza_types::moderation::{Action, ReportReason, Target, TargetKind};
 pub struct TargetQuery {
     kind: String,
     id: String,
+    /// Set on the page the form's answer redirects to: the report was made.
+    #[serde(default)]
+    sent: Option<String>,
 }
 
 #[derive(Template)]
@@ -68,7 +71,7 @@ pub async fn report_form(
         chosen: String::new(),
         body: String::new(),
         form_error: None,
-        done: false,
+        done: q.sent.is_some(),
     })
 }
 
@@ -102,7 +105,16 @@ pub async fn report(
         )),
     };
     let (status, form_error) = match result {
-        Ok(()) => (StatusCode::OK, None),
+        // Post/redirect/get: the thanks page is a GET, so neither reloading it nor the page's
+        // script (which sends the form again when its answer is no redirect) reports twice.
+        Ok(()) => {
+            let query = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("kind", &form.kind)
+                .append_pair("id", &form.id)
+                .append_pair("sent", "1")
+                .finish();
+            return Ok(Redirect::to(&format!("/report?{query}")).into_response());
+        }
         Err(Error::Invalid(i)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             Some(viewer.locale.error(i.code, &i.message)),
@@ -113,7 +125,6 @@ pub async fn report(
         ),
         Err(e) => return Err(e.into()),
     };
-    let done = form_error.is_none();
     render_status(
         status,
         &ReportPage {
@@ -124,7 +135,7 @@ pub async fn report(
             chosen: form.reason,
             body: form.body,
             form_error,
-            done,
+            done: false,
         },
     )
 }
@@ -185,6 +196,9 @@ pub struct ActionForm {
     #[serde(default)]
     duration_hours: String,
     hide_content: Option<String>,
+    /// The queue's order to go back to.
+    #[serde(default)]
+    sort: Option<QueueSort>,
 }
 
 /// `POST /moderation/{kind}/{id}`: one action from the queue; back to the queue.
@@ -213,7 +227,8 @@ pub async fn act(
         hide_content: form.hide_content.is_some(),
     };
     review::act(&state, user, target, &input).await?;
-    Ok(Redirect::to("/moderation").into_response())
+    let sort = form.sort.unwrap_or_default();
+    Ok(Redirect::to(&format!("/moderation?sort={}", sort.name())).into_response())
 }
 
 #[derive(Template)]
