@@ -107,17 +107,10 @@ pub async fn erase_user(
 
 /// Removes every notification about a deleted account's posts and comments (Yeahs on them,
 /// comments in their threads) from everyone's list. Idempotent.
-#[utoipa::path(
-    post,
-    path = "/v1/targets/erase",
-    tag = "notifications",
-    operation_id = "erase_target_notifications",
-    request_body = ErasedTargets,
-    responses(
+#[utoipa::path(post, path = "/v1/targets/erase", tag = "notifications", operation_id = "erase_target_notifications",
+    request_body = ErasedTargets, responses(
         (status = 200, description = "Whether anything changed.", body = Withdrawn),
-        (status = 422, description = "`invalid_event`: more than 500 targets.", body = ErrorBody),
-    )
-)]
+        (status = 422, description = "`invalid_event`: more than 500 targets.", body = ErrorBody)))]
 pub async fn erase_targets(
     State(state): State<AppState>,
     Json(req): Json<ErasedTargets>,

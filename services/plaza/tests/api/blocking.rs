@@ -18,7 +18,8 @@ pub async fn notification_texts(app: &TestApp, token: &str) -> Vec<String> {
         .collect()
 }
 
-fn usernames(body: &Value, key: &str) -> Vec<String> {
+/// The usernames of the people listed under `key` in `body`.
+pub fn usernames(body: &Value, key: &str) -> Vec<String> {
     body[key]
         .as_array()
         .unwrap()

@@ -64,6 +64,12 @@ pub async fn act(
     .await
 }
 
+/// [`act`], which must succeed.
+pub async fn act_ok(app: &TestApp, token: &str, kind: &str, id: &str, body: Value) {
+    let (status, answer) = act(app, token, kind, id, body).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+}
+
 fn post_ids(body: &Value) -> Vec<String> {
     body["posts"]
         .as_array()
@@ -81,9 +87,9 @@ async fn community_posts(app: &TestApp, community: &str, token: Option<&str>) ->
     post_ids(&body)
 }
 
-/// The notifications of `token`'s owner after every job ran.
-async fn notifications(app: &TestApp, token: &str) -> Vec<Value> {
-    app.drain_jobs().await;
+/// The notifications of `token`'s owner after every job ran (but purges waiting for later).
+pub async fn notifications(app: &TestApp, token: &str) -> Vec<Value> {
+    app.drain_until_only_purges().await;
     let (status, body) = app.get("/api/v1/notifications", Some(token)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body["notifications"].as_array().unwrap().clone()
@@ -414,100 +420,39 @@ async fn actions_are_checked_for_their_input() {
     let app = TestApp::start().await;
     let boss = admin(&app, "boss").await;
     let (_, _, post) = app.sign_up_and_post("author", "hello").await;
-    assert_error(
-        act(&app, &boss, "posts", &post, json!({"action": "hide"})).await,
-        422,
-        "reason_required",
-    );
-    assert_error(
-        act(
-            &app,
-            &boss,
-            "posts",
-            &post,
-            json!({"action": "hide", "reason": "x".repeat(501)}),
-        )
-        .await,
-        422,
-        "reason_too_long",
-    );
-    assert_error(
-        act(
-            &app,
-            &boss,
-            "posts",
-            &post,
-            json!({"action": "suspend", "reason": "r"}),
-        )
-        .await,
-        422,
-        "invalid_duration",
-    );
-    assert_error(
-        act(
-            &app,
-            &boss,
-            "posts",
-            &post,
-            json!({"action": "suspend", "reason": "r", "duration_hours": 0}),
-        )
-        .await,
-        422,
-        "invalid_duration",
-    );
-    assert_error(
-        act(
-            &app,
-            &boss,
-            "posts",
-            &post,
-            json!({"action": "suspend", "reason": "r", "duration_hours": 8761}),
-        )
-        .await,
-        422,
-        "invalid_duration",
-    );
-    assert_error(
-        act(
-            &app,
-            &boss,
-            "posts",
-            &post,
+    let long = "x".repeat(501);
+    let suspend =
+        |hours: Value| json!({"action": "suspend", "reason": "r", "duration_hours": hours});
+    for (body, code) in [
+        (json!({"action": "hide"}), "reason_required"),
+        (json!({"action": "hide", "reason": long}), "reason_too_long"),
+        (suspend(Value::Null), "invalid_duration"),
+        (suspend(json!(0)), "invalid_duration"),
+        (suspend(json!(8761)), "invalid_duration"),
+        (
             json!({"action": "hold_for_review", "reason": "r"}),
-        )
-        .await,
-        422,
-        "invalid_action",
-    );
-    assert_error(
-        act(
-            &app,
-            &boss,
-            "accounts",
+            "invalid_action",
+        ),
+    ] {
+        assert_error(act(&app, &boss, "posts", &post, body).await, 422, code);
+    }
+    for (name, body, status, code) in [
+        (
             "author",
             json!({"action": "hide", "reason": "r"}),
-        )
-        .await,
-        422,
-        "invalid_action",
-    );
-    assert_error(
-        act(&app, &boss, "accounts", "author", json!({"action": "lift"})).await,
-        409,
-        "not_suspended",
-    );
-    assert_error(
-        act(
-            &app,
-            &boss,
-            "accounts",
+            422,
+            "invalid_action",
+        ),
+        ("author", json!({"action": "lift"}), 409, "not_suspended"),
+        (
             "boss",
             json!({"action": "warn", "reason": "r"}),
-        )
-        .await,
-        403,
-        "own_account",
-    );
+            403,
+            "own_account",
+        ),
+    ] {
+        assert_error(act(&app, &boss, "accounts", name, body).await, status, code);
+    }
     // Nothing happened: the post is visible and the log holds nothing.
     let (status, _) = app.read_post(&post).await;
     assert_eq!(status, StatusCode::OK);

@@ -2,7 +2,7 @@
 //! community, the community's moderator, a global moderator and an admin. A refusal changes
 //! nothing.
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, strings};
 use crate::moderation::{admin, appoint, two_communities};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -127,26 +127,10 @@ async fn only_moderators_in_scope_act_on_content_and_refusals_change_nothing() {
     let post_path = format!("/api/v1/moderation/posts/{}/actions", w.post);
     let comment_path = format!("/api/v1/moderation/comments/{}/actions", w.comment);
     let expected = [UNAUTH, NOT_MOD, NOT_HERE, ok, ok, ok];
-    matrix(
-        &app,
-        &w,
-        Method::POST,
-        &post_path,
-        Some(hide.clone()),
-        expected,
-        true,
-    )
-    .await;
-    matrix(
-        &app,
-        &w,
-        Method::POST,
-        &comment_path,
-        Some(hide.clone()),
-        expected,
-        true,
-    )
-    .await;
+    for path in [&post_path, &comment_path] {
+        let body = Some(hide.clone());
+        matrix(&app, &w, Method::POST, path, body, expected, true).await;
+    }
     let account_path = "/api/v1/moderation/accounts/author/actions";
     let warn = json!({"action": "warn", "reason": "Be nice"});
     let account_expected = [UNAUTH, NOT_MOD, NOT_HERE, NOT_HERE, ok, ok];
@@ -305,28 +289,15 @@ async fn only_admins_read_the_log_and_appoint_or_remove_moderators() {
         NOT_ADMIN,
         (204, ""),
     ];
-    matrix(
-        &app,
-        &w,
-        Method::POST,
-        "/api/v1/moderation/moderators",
-        Some(appoint_body.clone()),
-        created,
-        true,
-    )
-    .await;
+    let appoint = |changes: bool| {
+        let body = Some(appoint_body.clone());
+        let path = "/api/v1/moderation/moderators";
+        matrix(&app, &w, Method::POST, path, body, created, changes)
+    };
+    appoint(true).await;
     matrix(&app, &w, Method::DELETE, &remove_path, None, removed, true).await;
     unchanged(&app, &w, 3, 3).await;
-    matrix(
-        &app,
-        &w,
-        Method::POST,
-        "/api/v1/moderation/moderators",
-        Some(appoint_body.clone()),
-        created,
-        false,
-    )
-    .await;
+    appoint(false).await;
     let (status, body) = app
         .post(
             "/api/v1/moderation/moderators",
@@ -343,12 +314,7 @@ async fn only_admins_read_the_log_and_appoint_or_remove_moderators() {
     let (_, list) = app
         .get("/api/v1/moderation/moderators", Some(&w.admin))
         .await;
-    let ids: Vec<&str> = list["moderators"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["id"].as_str().unwrap())
-        .collect();
+    let ids = strings(&list, "moderators", "id");
     assert_eq!(ids.len(), 3);
     assert!(!ids.contains(&first.as_str()));
     let (_, log) = app.get("/api/v1/moderation/log", Some(&w.admin)).await;

@@ -1,7 +1,7 @@
 //! A person's own data: the archive of everything they posted, and deleting the account, after
 //! which nothing of theirs is left in pages, API answers, the database or the object store.
 
-use crate::helpers::{Browser, TestApp};
+use crate::helpers::{Browser, TestApp, strings};
 use crate::media::{painting, stripes};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -11,7 +11,7 @@ use plaza_test_support::{assert_error, assert_status};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-async fn delete_me(app: &TestApp, token: &str, password: &str) -> (StatusCode, Value) {
+pub async fn delete_me(app: &TestApp, token: &str, password: &str) -> (StatusCode, Value) {
     app.call(
         Method::DELETE,
         "/api/v1/me",
@@ -22,7 +22,7 @@ async fn delete_me(app: &TestApp, token: &str, password: &str) -> (StatusCode, V
 }
 
 /// How many rows of `table` have `column` = `id`.
-async fn rows(app: &TestApp, table: &str, column: &str, id: &str) -> i64 {
+pub async fn rows(app: &TestApp, table: &str, column: &str, id: &str) -> i64 {
     let sql = format!("SELECT COUNT(*) FROM {table} WHERE {column} = ?");
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
         .bind(id.parse::<i64>().unwrap())
@@ -242,13 +242,10 @@ async fn a_deleted_account_leaves_no_trace_in_pages_answers_the_database_or_the_
     let (_, list) = app
         .get(&format!("/api/v1/communities/{community}/posts"), None)
         .await;
-    let bodies: Vec<&str> = list["posts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["body"].as_str().unwrap())
-        .collect();
-    assert_eq!(bodies, vec!["the same picture", "friend's post"]);
+    assert_eq!(
+        strings(&list, "posts", "body"),
+        vec!["the same picture", "friend's post"]
+    );
     let (_, comments) = app.comments_of(&friends_post).await;
     assert_eq!(comments["comments"].as_array().unwrap().len(), 0);
     let community_url = app.community_url(&community).await;

@@ -2,49 +2,14 @@
 //! naming it, its moderation rows (the audit log excepted), and, after the configured grace
 //! period, its images.
 
+use crate::blocking::usernames;
 use crate::helpers::{Browser, TestApp};
 use crate::media::{painting, stripes};
-use crate::moderation::{act, admin};
-use plaza_storage::sqlx;
-use reqwest::{Method, StatusCode};
+use crate::moderation::{act_ok, admin, notifications};
+use crate::own_data::{delete_me, rows};
+use plaza_test_support::assert_status;
+use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-async fn delete_me(app: &TestApp, token: &str) {
-    let (status, body) = app
-        .call(
-            Method::DELETE,
-            "/api/v1/me",
-            Some(token),
-            Some(json!({"password": "password1"})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
-}
-
-/// `token`'s owner's notifications after every job ran (purges left waiting).
-async fn notifications(app: &TestApp, token: &str) -> Vec<Value> {
-    app.drain_until_only_purges().await;
-    let (status, body) = app.get("/api/v1/notifications", Some(token)).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body["notifications"].as_array().unwrap().clone()
-}
-
-fn actor_names(n: &Value) -> Vec<String> {
-    n["actors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["username"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-async fn count(app: &TestApp, sql: &str, id: &str) -> i64 {
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
-        .bind(id.parse::<i64>().unwrap())
-        .fetch_one(&app.db().pool)
-        .await
-        .unwrap()
-}
 
 #[tokio::test]
 async fn notifications_about_a_deleted_accounts_posts_or_naming_it_go() {
@@ -72,7 +37,7 @@ async fn notifications_about_a_deleted_accounts_posts_or_naming_it_go() {
     let told = notifications(&app, &friend).await;
     assert_eq!(told.len(), 3, "{told:?}");
 
-    delete_me(&app, &leaver).await;
+    assert_status(delete_me(&app, &leaver, "password1").await, 204);
 
     // The thread is gone, and so is the notification about it.
     assert!(notifications(&app, &first).await.is_empty());
@@ -84,7 +49,7 @@ async fn notifications_about_a_deleted_accounts_posts_or_naming_it_go() {
         .iter()
         .find(|n| n["kind"] == "post_comment")
         .expect("the comment group stays");
-    assert_eq!(actor_names(comment_group), vec!["second"]);
+    assert_eq!(usernames(comment_group, "actors"), vec!["second"]);
     assert_eq!(comment_group["actor_count"], 1, "{comment_group}");
     assert!(
         told.iter()
@@ -102,12 +67,7 @@ async fn notifications_about_a_deleted_accounts_posts_or_naming_it_go() {
     assert_eq!(status, StatusCode::OK);
     assert!(!page.contains("leaver"), "{page}");
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM notification_groups WHERE target_id = ?",
-            &leavers_post
-        )
-        .await,
+        rows(&app, "notification_groups", "target_id", &leavers_post).await,
         0
     );
 }
@@ -123,30 +83,13 @@ async fn a_deleted_accounts_moderation_rows_go_but_the_audit_log_keeps_its_entri
         json!({"action": "suspend", "reason": "Cool off", "duration_hours": 1}),
         json!({"action": "lift"}),
     ] {
-        let (status, answer) = act(&app, &boss, "accounts", "leaver", body).await;
-        assert_eq!(status, StatusCode::OK, "{answer}");
+        act_ok(&app, &boss, "accounts", "leaver", body).await;
     }
-    assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM suspensions WHERE user_id = ?",
-            &id
-        )
-        .await,
-        2
-    );
+    assert_eq!(rows(&app, "suspensions", "user_id", &id).await, 2);
 
-    delete_me(&app, &leaver).await;
+    assert_status(delete_me(&app, &leaver, "password1").await, 204);
 
-    assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM suspensions WHERE user_id = ?",
-            &id
-        )
-        .await,
-        0
-    );
+    assert_eq!(rows(&app, "suspensions", "user_id", &id).await, 0);
     let (_, log) = app.get("/api/v1/moderation/log", Some(&boss)).await;
     let about: Vec<&Value> = log["entries"]
         .as_array()
@@ -165,20 +108,15 @@ async fn a_deleted_accounts_moderation_rows_go_but_the_audit_log_keeps_its_entri
 async fn a_deleted_accounts_images_go_after_the_configured_grace_period() {
     let app = TestApp::start_configured(None, |c| c.moderation.deleted_media_grace_secs = 3).await;
     let (leaver, community) = app.sign_up_with_community("leaver").await;
-    let (status, drawn) = app
-        .post_in(
-            &leaver,
-            &community,
-            json!({"body": "", "painting": painting(320, 120, stripes)}),
-        )
-        .await;
+    let drawing = json!({"body": "", "painting": painting(320, 120, stripes)});
+    let (status, drawn) = app.post_in(&leaver, &community, drawing).await;
     assert_eq!(status, StatusCode::CREATED, "{drawn}");
     let url = drawn["post"]["drawing_url"].as_str().unwrap().to_owned();
     let path = format!("/media/{}", url.rsplit_once("/media/").unwrap().1);
     assert_eq!(app.fetch(&path).await.0, StatusCode::OK);
     let deleted_at = std::time::Instant::now();
 
-    delete_me(&app, &leaver).await;
+    assert_status(delete_me(&app, &leaver, "password1").await, 204);
     app.drain_until_only_purges().await;
     if deleted_at.elapsed() < std::time::Duration::from_secs(2) {
         assert_eq!(
