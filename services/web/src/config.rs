@@ -22,6 +22,10 @@ pub struct Config {
     pub admins: Vec<String>,
     /// When reports act on their own (spoiler marking, hiding pending review).
     pub moderation: Thresholds,
+    /// The release this process runs (reported to staff beside the services' releases).
+    pub release: plaza_http::Release,
+    /// Signs staff's preview cookies (the edge verifies them); `None`: preview is off.
+    pub preview: Option<crate::preview::PreviewKey>,
 }
 
 /// How many distinct people's open reports make the system act on a post or comment.

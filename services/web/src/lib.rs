@@ -19,6 +19,7 @@ pub mod limits;
 pub mod live;
 pub mod media;
 pub mod openapi;
+pub mod preview;
 pub mod ops;
 pub mod routes;
 pub mod session;
