@@ -502,7 +502,8 @@ impl Config {
             );
         }
         let secret = &self.release.cookie_secret.0;
-        if !secret.is_empty() && (secret.len() < 32 || !secret.bytes().all(|b| b.is_ascii_graphic()))
+        if !secret.is_empty()
+            && (secret.len() < 32 || !secret.bytes().all(|b| b.is_ascii_graphic()))
         {
             bail!(
                 "invalid configuration: `release.cookie_secret` must be at least 32 visible characters"
@@ -664,7 +665,10 @@ mod tests {
             ),
             ("redis_url = \"http://nope\"\n", "redis_url"),
             ("[release]\ntrack = \"beta\"\n", "release.track"),
-            ("[release]\ncookie_secret = \"short\"\n", "release.cookie_secret"),
+            (
+                "[release]\ncookie_secret = \"short\"\n",
+                "release.cookie_secret",
+            ),
             ("[release]\nbuild = \"a b\"\n", "release.build"),
             ("[release]\ncookie_hours = 0\n", "release.cookie_hours"),
             ("trusted_proxies = [\"nginx\"]\n", "trusted_proxies"),

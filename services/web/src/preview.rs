@@ -93,8 +93,11 @@ mod tests {
 
     #[test]
     fn a_cookie_carries_its_expiry_and_a_mac_of_both() {
-        let key = PreviewKey::new("a-secret-of-at-least-thirty-two-chars", Duration::from_secs(60))
-            .unwrap();
+        let key = PreviewKey::new(
+            "a-secret-of-at-least-thirty-two-chars",
+            Duration::from_secs(60),
+        )
+        .unwrap();
         let (value, expires) = key.sign(UNIX_EPOCH + Duration::from_secs(1000));
         assert_eq!(expires, 1060);
         let (payload, mac) = value.rsplit_once('.').unwrap();

@@ -224,7 +224,11 @@ pub fn language_cookie(lang: Lang, secure: bool) -> Cookie<'static> {
 }
 
 /// Staff's signed preview cookie lasting `max_age`, or its removal when `value` is `None`.
-pub fn preview_cookie(value: Option<String>, max_age: time::Duration, secure: bool) -> Cookie<'static> {
+pub fn preview_cookie(
+    value: Option<String>,
+    max_age: time::Duration,
+    secure: bool,
+) -> Cookie<'static> {
     let clear = value.is_none();
     let mut cookie = site_cookie(
         crate::preview::PREVIEW_COOKIE,

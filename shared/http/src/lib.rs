@@ -21,7 +21,7 @@ pub use context::{
 pub use error::ErrorResponse;
 pub use extract::{Json, Path, Query};
 pub use internal::{INTERNAL_SECRET_HEADER, InternalSecret, internal_app, internal_only};
-pub use release::{BUILD_HEADER, Release, release_headers};
 pub use layers::{RequestLimits, ServiceName, common_layers};
+pub use release::{BUILD_HEADER, Release, release_headers};
 pub use serve::{Draining, ServeOptions, serve, serve_with, shutdown_signal};
 pub use service::{PlazaService, Tasks};

@@ -4,15 +4,38 @@ p = attr.plaza
 node.package("haproxy")
 
 
-def servers(name, ports):
-    return "\n".join(f"    server {name}{i + 1} 127.0.0.1:{port}" for i, port in enumerate(ports))
+import base64
+
+pv = p.preview
+preview_on = (root / "bin" / "plaza-preview").exists()  # deployed by bin/release
+# While bin/release promotes, the preview processes (already the new build) serve stable
+# traffic too, so a service with one stable process keeps a server while it restarts.
+surge = preview_on and bool(p.get("surge"))
 
 
+def servers(name, ports, preview_ports):
+    lines = [f"    server {name}{i + 1} 127.0.0.1:{port}" for i, port in enumerate(ports)]
+    if surge:
+        lines += [f"    server {name}-preview{i + 1} 127.0.0.1:{port}" for i, port in enumerate(preview_ports)]
+    return "\n".join(lines)
+
+
+def preview_servers(name, ports):
+    if not preview_on:
+        return "    # no preview deployed: preview requests fall back to the stable backend"
+    return "\n".join(f"    server {name}-preview{i + 1} 127.0.0.1:{port}" for i, port in enumerate(ports))
+
+
+names = ("web", "timeline", "empathy", "notification")
+# Staff's preview cookie is verified with the secret the web service signs it with (HAProxy's
+# hmac converter takes its key base64-encoded).
+secret_file = root / "etc" / "plaza.preview_secret"
+secret = secret_file.read_text().strip() if secret_file.exists() else "not-made-yet-so-nothing-verifies!"
 node.template(
-    root / "etc" / "haproxy.cfg", "haproxy", "haproxy.cfg",
-    variables={"servers": {"web": servers("web", p.web_ports), "timeline": servers("timeline", p.timeline_ports),
-                           "empathy": servers("empathy", p.empathy_ports),
-                           "notification": servers("notification", p.notification_ports)}},
+    root / "etc" / "haproxy.cfg", "haproxy", "haproxy.cfg", mode=0o600,
+    variables={"servers": {n: servers(n, p[f"{n}_ports"], pv[f"{n}_ports"]) for n in names},
+               "preview_servers": {n: preview_servers(n, pv[f"{n}_ports"]) for n in names},
+               "preview_key": base64.b64encode(secret.encode()).decode()},
     notifies=["signal:haproxy:USR2"],
 )
 node.run(["haproxy", "-c", "-q", "-f", str(root / "etc" / "haproxy.cfg")])

@@ -64,7 +64,8 @@ pub async fn choose(
                 "This region has no preview cookie secret configured.",
             ))?;
             let (value, expires) = key.sign(SystemTime::now());
-            let expires_at = plaza_types::to_datetime(i64::try_from(expires * 1000).unwrap_or(i64::MAX));
+            let expires_at =
+                plaza_types::to_datetime(i64::try_from(expires * 1000).unwrap_or(i64::MAX));
             Ok((
                 PreviewChoice {
                     track,

@@ -16,7 +16,10 @@ use plaza_types::api::release::{PreviewChoice, PreviewInput, ReleaseReport};
 #[utoipa::path(get, operation_id = "release_report", path = "/admin/release", tag = "admin",
     security(("bearer" = [])),
     responses((status = 200, description = "OK", body = ReleaseReport)))]
-pub async fn report(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<ReleaseReport>> {
+pub async fn report(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<ReleaseReport>> {
     Ok(Json(ops::report(&state, &user).await?))
 }
 
