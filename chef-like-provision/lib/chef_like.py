@@ -384,6 +384,13 @@ class HaproxyAdmin:
         except OSError:
             return []
 
+    def maint(self, names):
+        """Takes `names` out of rotation altogether (drain them first to let requests finish)."""
+        if not names or not self.socket_path.exists():
+            return
+        for n in names:
+            self.command(f"set server {n} state maint")
+
     def resume(self, names, seconds=30):
         """Puts `names` back in rotation and waits (bounded) until HAProxy's checks see them up."""
         if not names:

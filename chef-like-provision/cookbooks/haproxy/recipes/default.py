@@ -7,22 +7,21 @@ node.package("haproxy")
 import base64
 
 pv = p.preview
-preview_on = (root / "bin" / "plaza-preview").exists()  # deployed by bin/release
-# While bin/release promotes, the preview processes (already the new build) serve stable
-# traffic too, so a service with one stable process keeps a server while it restarts.
-surge = preview_on and bool(p.get("surge"))
 
 
 def servers(name, ports, preview_ports):
+    # The preview processes are listed in the stable backend too, in maintenance: bin/release
+    # puts them in rotation through the admin socket while it promotes (so a service with one
+    # stable process keeps a server while that one restarts), and back out after. Releases
+    # never change this file, so they never reload HAProxy.
     lines = [f"    server {name}{i + 1} 127.0.0.1:{port}" for i, port in enumerate(ports)]
-    if surge:
-        lines += [f"    server {name}-preview{i + 1} 127.0.0.1:{port}" for i, port in enumerate(preview_ports)]
+    lines += [f"    server {name}-preview{i + 1} 127.0.0.1:{port} disabled" for i, port in enumerate(preview_ports)]
     return "\n".join(lines)
 
 
 def preview_servers(name, ports):
-    if not preview_on:
-        return "    # no preview deployed: preview requests fall back to the stable backend"
+    # Health-checked like the others: with no preview process up (none deployed), the backend
+    # has no server and preview requests fall back to stable.
     return "\n".join(f"    server {name}-preview{i + 1} 127.0.0.1:{port}" for i, port in enumerate(ports))
 
 

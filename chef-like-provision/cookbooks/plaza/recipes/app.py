@@ -52,9 +52,8 @@ for track, track_binary, suffix, declared in tracks:
                 stopwaitsecs=35,
                 identity=identity,
                 ready=f"curl -sf http://127.0.0.1:{port}/readyz",
-                # Its servers in HAProxy (a preview process also serves stable while bin/release
-                # promotes).
-                drain=[f"{service}/{name}", f"{service}_preview/{name}"],
+                # Its server in HAProxy (the stable or the preview backend).
+                drain=[f"{service}{'_preview' if track == 'preview' else ''}/{name}"],
             )
 if not node.preview_binary:
     for service, ports, _ in preview_services:

@@ -185,7 +185,7 @@ async fn staff_with_the_preview_cookie_are_served_by_the_preview_build_through_e
     }
     // The public: a page asked for with the header stays on stable, and only staff may read
     // the report or take the cookie.
-    let (_, visitor) = region.sign_up("visitor").await;
+    let (_, visitor) = region.sign_up("vis").await;
     let page = region
         .client
         .get(format!("{}/communities", crate::helpers::EDGE))
@@ -296,15 +296,16 @@ fn load(
             let mut i = 0u64;
             while !stop.load(Ordering::Relaxed) {
                 i += 1;
-                let req = match (worker, i % 3) {
+                let req = match worker {
                     // A post with its Yeahs (timeline and empathy), a page, the notifications.
-                    (0 | 1, _) => client.get(format!("{edge}/api/v1/posts/{post}")),
-                    (2, _) => client.get(format!("{edge}/communities")),
-                    (3, _) => client
+                    0 | 1 => client.get(format!("{edge}/api/v1/posts/{post}")),
+                    2 => client.get(format!("{edge}/communities")),
+                    3 => client
                         .get(format!("{edge}/api/v1/notifications"))
                         .bearer_auth(&token),
-                    // Writes, as clients send them: with an Idempotency-Key.
-                    (_, 0) => client
+                    // Writes, as clients send them (with an Idempotency-Key), paced under the
+                    // region's per-account limits (60 posts and 120 comments a minute).
+                    4 => client
                         .post(format!("{edge}/api/v1/communities/{community}/posts"))
                         .bearer_auth(&token)
                         .header("idempotency-key", unique("load"))
@@ -315,6 +316,11 @@ fn load(
                         .header("idempotency-key", unique("load"))
                         .json(&json!({"body": format!("comment {i}")})),
                 };
+                match worker {
+                    4 => tokio::time::sleep(Duration::from_millis(1500)).await,
+                    5 => tokio::time::sleep(Duration::from_millis(750)).await,
+                    _ => {}
+                }
                 match req.send().await {
                     Ok(r) if r.status().is_success() => {
                         let _ = r.bytes().await;
