@@ -342,6 +342,23 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_build_starts_on_a_schema_a_newer_release_migrated() {
+        // A preview (or the release rolled back from) applied a migration this build lacks.
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("plaza.db").display());
+        let db = Db::connect(&url, 2).await.unwrap();
+        db.migrate().await.unwrap();
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES (99999, 'from a newer release', 1, X'00', 0)",
+        )
+        .execute(&db.pool)
+        .await
+        .unwrap();
+        db.migrate().await.unwrap();
+    }
+
+    #[tokio::test]
     async fn sqlite_has_no_replication() {
         // SQLite whatever database the suite runs against (the MariaDB stage sets it to MariaDB).
         let dir = tempfile::tempdir().unwrap();
