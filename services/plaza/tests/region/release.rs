@@ -265,6 +265,13 @@ impl Drop for EndPreview {
     }
 }
 
+/// Answers the load got: how many succeeded, and each failure (status and body, or error).
+#[derive(Default)]
+struct Tally {
+    done: AtomicUsize,
+    failures: std::sync::Mutex<Vec<String>>,
+}
+
 /// Readers and writers through the edge until `stop`: every answer that is not a success is
 /// counted (with its status) as a failure.
 fn load(
@@ -273,14 +280,8 @@ fn load(
     community: String,
     post: String,
     stop: Arc<AtomicBool>,
-) -> (
-    Arc<AtomicUsize>,
-    Arc<AtomicUsize>,
-    Arc<std::sync::Mutex<Vec<String>>>,
-    tokio::task::JoinSet<()>,
-) {
-    let (done, failed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
-    let failures = Arc::new(std::sync::Mutex::new(Vec::new()));
+) -> (Arc<Tally>, tokio::task::JoinSet<()>) {
+    let tally = Arc::new(Tally::default());
     let mut tasks = tokio::task::JoinSet::new();
     for worker in 0..6 {
         let (client, token, community, post) = (
@@ -289,8 +290,7 @@ fn load(
             community.clone(),
             post.clone(),
         );
-        let (stop, done, failed, failures) =
-            (stop.clone(), done.clone(), failed.clone(), failures.clone());
+        let (stop, tally) = (stop.clone(), tally.clone());
         tasks.spawn(async move {
             let edge = crate::helpers::EDGE;
             let mut i = 0u64;
@@ -324,23 +324,25 @@ fn load(
                 match req.send().await {
                     Ok(r) if r.status().is_success() => {
                         let _ = r.bytes().await;
-                        done.fetch_add(1, Ordering::Relaxed);
+                        tally.done.fetch_add(1, Ordering::Relaxed);
                     }
                     Ok(r) => {
-                        failed.fetch_add(1, Ordering::Relaxed);
                         let status = r.status();
                         let body = r.text().await.unwrap_or_default();
-                        failures.lock().unwrap().push(format!("{status} {body}"));
+                        tally
+                            .failures
+                            .lock()
+                            .unwrap()
+                            .push(format!("{status} {body}"));
                     }
                     Err(e) => {
-                        failed.fetch_add(1, Ordering::Relaxed);
-                        failures.lock().unwrap().push(e.to_string());
+                        tally.failures.lock().unwrap().push(e.to_string());
                     }
                 }
             }
         });
     }
-    (done, failed, failures, tasks)
+    (tally, tasks)
 }
 
 /// Runs `bin/release args` while the load runs; returns (requests done, failures seen).
@@ -352,17 +354,16 @@ async fn under_load(region: &Region, args: &'static [&'static str]) -> (usize, V
         (c, p)
     };
     let stop = Arc::new(AtomicBool::new(false));
-    let (done, failed, failures, mut tasks) = load(region, token, community, post, stop.clone());
+    let (tally, mut tasks) = load(region, token, community, post, stop.clone());
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let out = tokio::task::spawn_blocking(move || release(args))
+    tokio::task::spawn_blocking(move || release(args))
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(500)).await;
     stop.store(true, Ordering::Relaxed);
     while tasks.join_next().await.is_some() {}
-    let seen = failures.lock().unwrap().clone();
-    assert_eq!(seen.len(), failed.load(Ordering::Relaxed), "{out}");
-    (done.load(Ordering::Relaxed), seen)
+    let failures = tally.failures.lock().unwrap().clone();
+    (tally.done.load(Ordering::Relaxed), failures)
 }
 
 #[tokio::test]
@@ -374,34 +375,17 @@ async fn promote_and_roll_back_under_load_fail_no_request() {
     release(&["deploy-preview", "--binary", binary.to_str().unwrap()]);
     let token = staff(&region).await;
 
-    // Promote: stable becomes the preview build, nothing fails on the way.
-    let (done, failures) = under_load(&region, &["promote"]).await;
-    assert!(done > 50, "the load ran ({done} requests)");
-    assert_eq!(
-        failures,
-        Vec::<String>::new(),
-        "failed requests while promoting"
-    );
-    assert_eq!(digest(&stable_binary), preview);
-    let (_, body) = report(&region, &token, &[]).await;
-    assert_eq!(served_by(&body), all_on("stable", &preview), "{body}");
-    assert!(
-        region
-            .ctl(&["status"])
-            .lines()
-            .all(|l| !l.contains("preview"))
-    );
-
-    // Roll back: stable returns to the build before, again without a failure.
-    let (done, failures) = under_load(&region, &["rollback"]).await;
-    assert!(done > 50, "the load ran ({done} requests)");
-    assert_eq!(
-        failures,
-        Vec::<String>::new(),
-        "failed requests while rolling back"
-    );
-    assert_eq!(digest(&stable_binary), before);
-    let (_, body) = report(&region, &token, &[]).await;
-    assert_eq!(served_by(&body), all_on("stable", &before), "{body}");
+    // Promote (stable becomes the preview build), then roll back (stable returns to the build
+    // before): nothing fails on the way.
+    for (step, build) in [(&["promote"], &preview), (&["rollback"], &before)] {
+        let (done, failures) = under_load(&region, step).await;
+        assert!(done > 50, "the load ran ({done} requests)");
+        assert_eq!(failures, Vec::<String>::new(), "failed requests: {step:?}");
+        assert_eq!(&digest(&stable_binary), build, "{step:?}");
+        let (_, body) = report(&region, &token, &[]).await;
+        assert_eq!(served_by(&body), all_on("stable", build), "{body}");
+        let status = region.ctl(&["status"]);
+        assert!(!status.contains("preview"), "{status}");
+    }
     let _ = std::fs::remove_file(binary);
 }
