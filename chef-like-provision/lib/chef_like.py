@@ -203,12 +203,15 @@ class Converge:
         self._done(name, True)
 
     def program(self, name, command, directory=None, environment=None, stopwaitsecs=10, stopsignal="TERM",
-                identity="", ready=None):
+                identity="", ready=None, drain=()):
         """A process kept running by supervisord. `identity` (a binary's hash, say) goes into the
         program file, so a new binary is a changed program and gets restarted. With `ready` (a
         command that succeeds once the process serves), a changed program is restarted at once
         and waited for, so that programs declared one after another restart one at a time (a
-        rolling restart: the load balancer sends requests to the others meanwhile)."""
+        rolling restart: the load balancer sends requests to the others meanwhile). `drain`
+        names the program's HAProxy servers (`backend/server`): before the restart HAProxy stops
+        sending them requests and the ones in flight finish; after it they take requests again
+        once HAProxy sees them up, so a rolling restart fails no request."""
         root = Path(self.attr.root)
         env = ",".join(f'{k}="{v}"' for k, v in sorted((environment or {}).items()))
         lines = [
@@ -237,11 +240,23 @@ class Converge:
             self.fresh.add(name)
         if self.file(path, "\n".join(lines) + "\n"):
             if ready and not fresh and not self.dry_run:
+                lb = HaproxyAdmin(root / "run" / "haproxy.sock")
+                drained = lb.drain(drain)
                 self.supervisorctl("update", name)
                 self.wait_for(name, ready, 60)
+                lb.resume(drained)
                 print(f"  -> restarted {name}", flush=True)
             else:
                 self.notify("supervisor:update")
+
+    def program_absent(self, name):
+        """No program `name`: its file is removed and supervisord stops it."""
+        path = Path(self.attr.root) / "supervisor" / f"{name}.conf"
+        gone = path.exists()
+        if gone and not self.dry_run:
+            path.unlink()
+            self.notify("supervisor:update")
+        self._done(f"program[{name}] removed", gone)
 
     # --- helpers for recipes ---------------------------------------------------------------
 
@@ -318,6 +333,79 @@ class Converge:
                 else:
                     self.supervisorctl("start", program)
             print(f"  -> {action}", flush=True)
+
+
+class HaproxyAdmin:
+    """HAProxy's runtime API on its admin socket: taking servers out of rotation and back."""
+
+    def __init__(self, socket_path):
+        self.socket_path = Path(socket_path)
+
+    def command(self, line):
+        import socket
+
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(5)
+            conn.connect(str(self.socket_path))
+            conn.sendall(line.encode() + b"\n")
+            out = b""
+            while chunk := conn.recv(65536):
+                out += chunk
+        return out.decode()
+
+    def servers(self):
+        """`{"backend/server": (status, current sessions)}` of every server."""
+        out = {}
+        for row in self.command("show stat").splitlines():
+            fields = row.split(",")
+            if row.startswith("#") or len(fields) < 18 or fields[1] in ("FRONTEND", "BACKEND"):
+                continue
+            out[f"{fields[0]}/{fields[1]}"] = (fields[17], int(fields[4] or 0))
+        return out
+
+    def drain(self, names, seconds=15):
+        """Stops sending requests to `names` and waits (bounded) until their requests in flight
+        have finished; returns the ones HAProxy knows (to resume later)."""
+        if not names or not self.socket_path.exists():
+            return []
+        try:
+            known = [n for n in names if n in self.servers()]
+            for n in known:
+                self.command(f"set server {n} state drain")
+            deadline = time.time() + seconds
+            while time.time() < deadline:
+                now = self.servers()
+                if all(now.get(n, ("", 0))[1] == 0 for n in known):
+                    break
+                time.sleep(0.1)
+            # A moment for answers on their way back through HAProxy.
+            time.sleep(0.3)
+            return known
+        except OSError:
+            return []
+
+    def maint(self, names):
+        """Takes `names` out of rotation altogether (drain them first to let requests finish)."""
+        if not names or not self.socket_path.exists():
+            return
+        for n in names:
+            self.command(f"set server {n} state maint")
+
+    def resume(self, names, seconds=30):
+        """Puts `names` back in rotation and waits (bounded) until HAProxy's checks see them up."""
+        if not names:
+            return
+        try:
+            for n in names:
+                self.command(f"set server {n} state ready")
+            deadline = time.time() + seconds
+            while time.time() < deadline:
+                now = self.servers()
+                if all(now.get(n, ("UP", 0))[0] == "UP" for n in names):
+                    return
+                time.sleep(0.2)
+        except OSError:
+            pass
 
 
 def parse_overrides(args):

@@ -227,8 +227,46 @@ impl Default for Images {
     }
 }
 
+/// The release this process runs, blue/green (docs/OPERATIONS.md, "Releases").
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReleaseConfig {
+    /// `stable` or `preview`: the track this process serves, named on every answer
+    /// (`x-plaza-track`).
+    pub track: String,
+    /// The build this process runs, named on every answer (`x-plaza-build`); the provisioner
+    /// sets it to a digest of the installed binary. Empty: not named.
+    pub build: String,
+    /// The region's secret (at least 32 characters) signing staff's preview cookies; the edge
+    /// verifies them with the same secret. Empty: nobody can opt into preview.
+    pub cookie_secret: Secret,
+    /// How long a preview cookie lasts, in hours (1 to 168).
+    pub cookie_hours: u32,
+}
+
+impl Default for ReleaseConfig {
+    fn default() -> Self {
+        ReleaseConfig {
+            track: "stable".into(),
+            build: String::new(),
+            cookie_secret: Secret::default(),
+            cookie_hours: 12,
+        }
+    }
+}
+
+impl ReleaseConfig {
+    /// The release as the HTTP layers take it.
+    pub fn release(&self) -> plaza_http::Release {
+        plaza_http::Release {
+            track: plaza_http::Track::parse(&self.track).unwrap_or(plaza_http::Track::Stable),
+            build: self.build.clone(),
+        }
+    }
+}
+
 /// The configuration's top-level keys, the ones `PLAZA_*` variables may set.
-const TOP_LEVEL_KEYS: [&str; 27] = [
+const TOP_LEVEL_KEYS: [&str; 28] = [
     "region",
     "node",
     "data_dir",
@@ -256,6 +294,7 @@ const TOP_LEVEL_KEYS: [&str; 27] = [
     "internal_secret",
     "images",
     "moderation",
+    "release",
 ];
 
 /// Everything a Plaza process reads at start.
@@ -314,6 +353,8 @@ pub struct Config {
     /// how long a deleted account's media stays in the store (`deleted_media_grace_secs`,
     /// default 3600, at most 30 days).
     pub moderation: plaza_web::config::Thresholds,
+    /// The release this process runs and the preview cookie's secret.
+    pub release: ReleaseConfig,
     pub web: Endpoint,
     pub timeline: Endpoint,
     pub empathy: Endpoint,
@@ -349,6 +390,7 @@ impl Default for Config {
             internal_secret: Secret::default(),
             images: Images::default(),
             moderation: plaza_web::config::Thresholds::default(),
+            release: ReleaseConfig::default(),
             web: Endpoint::at("127.0.0.1:8080"),
             timeline: Endpoint::at("127.0.0.1:8081"),
             empathy: Endpoint::at("127.0.0.1:8082"),
@@ -453,6 +495,32 @@ impl Config {
                 "invalid configuration: `moderation.deleted_media_grace_secs` must be at most {} (30 days)",
                 plaza_web::config::Thresholds::MEDIA_GRACE_MAX_SECS
             );
+        }
+        if plaza_http::Track::parse(&self.release.track).is_none() {
+            bail!("invalid configuration: `release.track` must be stable or preview");
+        }
+        if !self.release.build.is_empty()
+            && (self.release.build.len() > 64
+                || !self
+                    .release
+                    .build
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'))
+        {
+            bail!(
+                "invalid configuration: `release.build` must be up to 64 letters, digits, dots and dashes"
+            );
+        }
+        let secret = &self.release.cookie_secret.0;
+        if !secret.is_empty()
+            && (secret.len() < 32 || !secret.bytes().all(|b| b.is_ascii_graphic()))
+        {
+            bail!(
+                "invalid configuration: `release.cookie_secret` must be at least 32 visible characters"
+            );
+        }
+        if !(1..=168).contains(&self.release.cookie_hours) {
+            bail!("invalid configuration: `release.cookie_hours` must be 1 to 168");
         }
         if self.body_limit_bytes < 1024 {
             bail!("invalid configuration: `body_limit_bytes` must be at least 1024");
@@ -606,6 +674,13 @@ mod tests {
                 "secret_access_key",
             ),
             ("redis_url = \"http://nope\"\n", "redis_url"),
+            ("[release]\ntrack = \"beta\"\n", "release.track"),
+            (
+                "[release]\ncookie_secret = \"short\"\n",
+                "release.cookie_secret",
+            ),
+            ("[release]\nbuild = \"a b\"\n", "release.build"),
+            ("[release]\ncookie_hours = 0\n", "release.cookie_hours"),
             ("trusted_proxies = [\"nginx\"]\n", "trusted_proxies"),
             (
                 "[rate_limits]\nper_address_factor = 0\n",

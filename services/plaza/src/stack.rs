@@ -205,9 +205,13 @@ pub async fn start(
     );
     let (stop, rx) = watch::channel(false);
     let mut tasks = JoinSet::new();
-    let wrap = |service: Service, router: Router| match &hook {
-        Some(h) => h(service, router),
-        None => router,
+    let release = config.release.release();
+    let wrap = |service: Service, router: Router| {
+        let router = plaza_http::release_headers(router, &release);
+        match &hook {
+            Some(h) => h(service, router),
+            None => router,
+        }
     };
     let running = |s| services.contains(&s);
 
@@ -351,6 +355,11 @@ pub async fn start(
             rates: config.rate_limits.rates(),
             admins: config.admins.clone(),
             moderation: config.moderation,
+            release: config.release.release(),
+            preview: plaza_web::preview::PreviewKey::new(
+                &config.release.cookie_secret.0,
+                Duration::from_secs(u64::from(config.release.cookie_hours) * 3600),
+            ),
         };
         let parts = plaza_web::Parts {
             db: db.clone(),

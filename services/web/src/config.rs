@@ -23,6 +23,10 @@ pub struct Config {
     /// When reports act on their own (spoiler marking, hiding pending review), and how long a
     /// deleted account's media stays.
     pub moderation: Thresholds,
+    /// The release this process runs (reported to staff beside the services' releases).
+    pub release: plaza_http::Release,
+    /// Signs staff's preview cookies (the edge verifies them); `None`: preview is off.
+    pub preview: Option<crate::preview::PreviewKey>,
 }
 
 /// The `[moderation]` settings: how many distinct people's open reports make the system act on

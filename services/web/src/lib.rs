@@ -20,6 +20,7 @@ pub mod live;
 pub mod media;
 pub mod openapi;
 pub mod ops;
+pub mod preview;
 pub mod routes;
 pub mod session;
 pub mod state;

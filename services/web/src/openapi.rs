@@ -5,7 +5,7 @@
 
 use crate::handlers::api::{
     accounts, communities, consoles, filters, game, game_admin, moderation, notifications,
-    own_data, posts, users,
+    own_data, posts, release, users,
 };
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -111,6 +111,8 @@ forbidden, 404 not found, 409 conflict, 413 too large, 415 wrong content type, 4
         moderation::appoint,
         moderation::remove_moderator,
         moderation::notice,
+        release::report,
+        release::choose,
     ),
     components(schemas(ErrorBody)),
     modifiers(&Contract)
@@ -148,6 +150,8 @@ const ACCESS: &[(&str, &str)] = &[
     ("list_moderators", "admin"),
     ("appoint_moderator", "admin"),
     ("remove_moderator", "admin"),
+    ("release_report", "moderator"),
+    ("choose_release_track", "moderator"),
 ];
 
 /// What every operation shares: the bearer scheme, the error body as the answer for every

@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::handlers::api::{
     accounts, communities, consoles, filters, game, game_admin, moderation, notifications,
-    own_data, posts, users,
+    own_data, posts, release, users,
 };
 use crate::handlers::{health, pages};
 use axum::Router;
@@ -226,6 +226,8 @@ fn api() -> Router<AppState> {
             axum::routing::delete(moderation::remove_moderator),
         )
         .route("/notices/{id}", get(moderation::notice))
+        .route("/admin/release", get(release::report))
+        .route("/admin/preview", post(release::choose))
 }
 
 fn pages() -> Router<AppState> {

@@ -223,6 +223,23 @@ pub fn language_cookie(lang: Lang, secure: bool) -> Cookie<'static> {
     cookie
 }
 
+/// Staff's signed preview cookie lasting `max_age`, or its removal when `value` is `None`.
+pub fn preview_cookie(
+    value: Option<String>,
+    max_age: time::Duration,
+    secure: bool,
+) -> Cookie<'static> {
+    let clear = value.is_none();
+    let mut cookie = site_cookie(
+        crate::preview::PREVIEW_COOKIE,
+        value.unwrap_or_default(),
+        secure,
+    );
+    cookie.set_http_only(true);
+    cookie.set_max_age(if clear { time::Duration::ZERO } else { max_age });
+    cookie
+}
+
 /// Adds `cookie` to the response's `Set-Cookie` headers.
 pub fn set_cookie(response: &mut Response, cookie: Cookie<'_>) {
     // Every value set here is base64url or a language code, so the header is always valid.

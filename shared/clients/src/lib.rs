@@ -105,12 +105,7 @@ impl ServiceClient {
         query: Option<&Q>,
         body: Option<&B>,
     ) -> Result<T, ClientError> {
-        let ctx = RequestContext::current().unwrap_or_else(RequestContext::background);
-        let mut request = self
-            .http
-            .request(method, format!("{}{}", self.base, path))
-            .header(REQUEST_ID_HEADER, &ctx.request_id)
-            .header(TRACK_HEADER, ctx.track.as_str());
+        let mut request = self.request(method, path);
         if let Some(query) = query {
             request = request.query(query);
         }
@@ -146,6 +141,35 @@ impl ServiceClient {
             service,
             message: e.to_string(),
         })
+    }
+
+    /// A request to `path` carrying the current request id and release track.
+    fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        let ctx = RequestContext::current().unwrap_or_else(RequestContext::background);
+        self.http
+            .request(method, format!("{}{}", self.base, path))
+            .header(REQUEST_ID_HEADER, &ctx.request_id)
+            .header(TRACK_HEADER, ctx.track.as_str())
+    }
+
+    /// The release (track, build) of the process that answers this request's track: what its
+    /// `/healthz` answer names in `x-plaza-track` and `x-plaza-build`. `None` when unreachable.
+    pub async fn release(&self) -> Option<(String, Option<String>)> {
+        let response = self.request(Method::GET, "/healthz").send().await.ok()?;
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let track = header(TRACK_HEADER)?;
+        Some((track, header(plaza_http::BUILD_HEADER)))
+    }
+
+    /// The service's name (`timeline`, …).
+    pub fn service(&self) -> &'static str {
+        self.service
     }
 
     /// `GET path`.

@@ -10,15 +10,18 @@ pub mod health;
 pub mod internal;
 pub mod layers;
 pub mod openapi;
+pub mod release;
 pub mod serve;
 pub mod service;
 
 pub use context::{
-    IDEMPOTENCY_KEY_HEADER, REQUEST_ID_HEADER, RequestContext, TRACK_HEADER, valid_idempotency_key,
+    IDEMPOTENCY_KEY_HEADER, REQUEST_ID_HEADER, RequestContext, TRACK_HEADER, Track,
+    valid_idempotency_key,
 };
 pub use error::ErrorResponse;
 pub use extract::{Json, Path, Query};
 pub use internal::{INTERNAL_SECRET_HEADER, InternalSecret, internal_app, internal_only};
 pub use layers::{RequestLimits, ServiceName, common_layers};
+pub use release::{BUILD_HEADER, Release, release_headers};
 pub use serve::{Draining, ServeOptions, serve, serve_with, shutdown_signal};
 pub use service::{PlazaService, Tasks};

@@ -4,15 +4,37 @@ p = attr.plaza
 node.package("haproxy")
 
 
-def servers(name, ports):
-    return "\n".join(f"    server {name}{i + 1} 127.0.0.1:{port}" for i, port in enumerate(ports))
+import base64
+
+pv = p.preview
 
 
+def servers(name, ports, preview_ports):
+    # The preview processes are listed in the stable backend too, in maintenance: bin/release
+    # puts them in rotation through the admin socket while it promotes (so a service with one
+    # stable process keeps a server while that one restarts), and back out after. Releases
+    # never change this file, so they never reload HAProxy.
+    lines = [f"    server {name}{i + 1} 127.0.0.1:{port}" for i, port in enumerate(ports)]
+    lines += [f"    server {name}-preview{i + 1} 127.0.0.1:{port} disabled" for i, port in enumerate(preview_ports)]
+    return "\n".join(lines)
+
+
+def preview_servers(name, ports):
+    # Health-checked like the others: with no preview process up (none deployed), the backend
+    # has no server and preview requests fall back to stable.
+    return "\n".join(f"    server {name}-preview{i + 1} 127.0.0.1:{port}" for i, port in enumerate(ports))
+
+
+names = ("web", "timeline", "empathy", "notification")
+# Staff's preview cookie is verified with the secret the web service signs it with (HAProxy's
+# hmac converter takes its key base64-encoded).
+secret_file = root / "etc" / "plaza.preview_secret"
+secret = secret_file.read_text().strip() if secret_file.exists() else "not-made-yet-so-nothing-verifies!"
 node.template(
-    root / "etc" / "haproxy.cfg", "haproxy", "haproxy.cfg",
-    variables={"servers": {"web": servers("web", p.web_ports), "timeline": servers("timeline", p.timeline_ports),
-                           "empathy": servers("empathy", p.empathy_ports),
-                           "notification": servers("notification", p.notification_ports)}},
+    root / "etc" / "haproxy.cfg", "haproxy", "haproxy.cfg", mode=0o600,
+    variables={"servers": {n: servers(n, p[f"{n}_ports"], pv[f"{n}_ports"]) for n in names},
+               "preview_servers": {n: preview_servers(n, pv[f"{n}_ports"]) for n in names},
+               "preview_key": base64.b64encode(secret.encode()).decode()},
     notifies=["signal:haproxy:USR2"],
 )
 node.run(["haproxy", "-c", "-q", "-f", str(root / "etc" / "haproxy.cfg")])

@@ -7,8 +7,8 @@ import chef_like
 root = Path(attr.root)
 p = attr.plaza
 binary = node.plaza_binary  # built (or installed) by recipe plaza
-# A new binary or configuration changes the program files, so exactly these processes restart.
-identity = f"binary {chef_like.file_digest(binary)}, config {chef_like.file_digest(root / 'etc' / 'plaza.toml')}"
+# A new binary or configuration changes the program files (the identity below), so exactly
+# these processes restart.
 config = root / "etc" / "plaza.toml"
 # Among several regions: first catch up with what the others wrote so far (the default
 # communities the first region's web service made, say), so this region's web service finds
@@ -26,18 +26,41 @@ for peer in node.peers():
                       f"-e {wait})\" = 0", 60)
 services = [("web", p.web_ports, 1), ("timeline", p.timeline_ports, 8),
             ("empathy", p.empathy_ports, 14), ("notification", p.notification_ports, 18)]
-for service, ports, first_node in services:
-    for i, port in enumerate(ports):
-        node.program(
-            f"{service}{i + 1}",
-            f"{binary} --config {config} serve --service {service}",
-            environment={"PLAZA_NODE": first_node + i, f"PLAZA_{service.upper()}__LISTEN": f"127.0.0.1:{port}",
-                         "RUST_LOG": p.log},
-            stopwaitsecs=35,
-            identity=identity,
-            ready=f"curl -sf http://127.0.0.1:{port}/readyz",
-        )
+# The preview track (blue/green) while bin/release has deployed one: its own processes (node
+# numbers 6, 12, 16, 20 on) running the preview binary, behind HAProxy's `<service>_preview`
+# backends. Otherwise no preview process exists.
+pv = p.preview
+preview_services = [("web", pv.web_ports, 6), ("timeline", pv.timeline_ports, 12),
+                    ("empathy", pv.empathy_ports, 16), ("notification", pv.notification_ports, 20)]
+tracks = [("stable", binary, "", services)]
+if node.preview_binary:
+    tracks.append(("preview", node.preview_binary, "-preview", preview_services))
+for track, track_binary, suffix, declared in tracks:
+    build = chef_like.file_digest(track_binary)
+    identity = f"binary {build}, config {chef_like.file_digest(config)}"
+    for service, ports, first_node in declared:
+        for i, port in enumerate(ports):
+            name = f"{service}{suffix}{i + 1}"
+            environment = {"PLAZA_NODE": first_node + i, f"PLAZA_{service.upper()}__LISTEN": f"127.0.0.1:{port}",
+                           "RUST_LOG": p.log, "PLAZA_RELEASE__TRACK": track, "PLAZA_RELEASE__BUILD": build}
+            if track == "preview":
+                environment.update(pv.get("environment", {}))
+            node.program(
+                name,
+                f"{track_binary} --config {config} serve --service {service}",
+                environment=environment,
+                stopwaitsecs=35,
+                identity=identity,
+                ready=f"curl -sf http://127.0.0.1:{port}/readyz",
+                # Its server in HAProxy (the stable or the preview backend).
+                drain=[f"{service}{'_preview' if track == 'preview' else ''}/{name}"],
+            )
+if not node.preview_binary:
+    for service, ports, _ in preview_services:
+        for i in range(len(ports)):
+            node.program_absent(f"{service}-preview{i + 1}")
 node.flush_notifications()
-for service, ports, _ in services:
-    for port in ports:
-        node.wait_for(f"{service} on {port}", f"curl -sf http://127.0.0.1:{port}/healthz", 60)
+for _, _, _, declared in tracks:
+    for service, ports, _ in declared:
+        for port in ports:
+            node.wait_for(f"{service} on {port}", f"curl -sf http://127.0.0.1:{port}/healthz", 60)

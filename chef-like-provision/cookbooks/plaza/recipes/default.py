@@ -32,7 +32,11 @@ if p.build and (str(built), profile) not in chef_like.BUILT:
     node._done(f"plaza built ({built})", before != chef_like.file_digest(built))
 # With `install_to`, processes run a copy: a later build in the target folder does not replace
 # the binary under them (they change only when a converge installs a new copy).
-if "install_to" in p:
+if "install_to" in p and p.get("keep_installed") and (
+        Path(p.install_to) if Path(p.install_to).is_absolute() else repo / p.install_to).exists():
+    # bin/release swaps the installed binary itself (promote, roll back): keep what it installed.
+    binary = Path(p.install_to) if Path(p.install_to).is_absolute() else repo / p.install_to
+elif "install_to" in p:
     binary = Path(p.install_to) if Path(p.install_to).is_absolute() else repo / p.install_to
     before = binary.exists() and chef_like.file_digest(binary)
     for _ in range(5):
@@ -54,14 +58,23 @@ if "install_to" in p:
 else:
     binary = built
 node.plaza_binary = binary  # what recipes plaza::app and plaza::worker run
+# The preview track runs while bin/release has deployed a preview binary (blue/green).
+preview = root / "bin" / "plaza-preview"
+node.preview_binary = preview if preview.exists() else None
 # The secret Plaza's services show each other on every internal call: made once, kept.
 secret_file = root / "etc" / "plaza.internal_secret"
 if not secret_file.exists():
     node.file(secret_file, secrets.token_hex(32) + "\n", mode=0o600)
+# The secret signing staff's preview cookies (the web service signs, HAProxy verifies).
+preview_secret_file = root / "etc" / "plaza.preview_secret"
+if not preview_secret_file.exists():
+    node.file(preview_secret_file, secrets.token_hex(32) + "\n", mode=0o600)
 # A dry run writes no file: the rendering then shows a placeholder.
 internal_secret = secret_file.read_text().strip() if secret_file.exists() else "(made on the first converge)"
+preview_secret = (preview_secret_file.read_text().strip() if preview_secret_file.exists()
+                  else "(made on the first converge, 32 characters at least)")
 node.template(root / "etc" / "plaza.toml", "plaza", "plaza.toml", mode=0o600,
-              variables={"internal_secret": internal_secret})
+              variables={"internal_secret": internal_secret, "preview_secret": preview_secret})
 migrations = len(list((repo / "shared/storage/migrations/mysql").glob("*.sql")))
 m = attr.mariadb
 node.execute(

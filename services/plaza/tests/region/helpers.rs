@@ -38,6 +38,9 @@ impl Region {
             .tls_certs_only([reqwest::Certificate::from_pem(&cert).expect("a PEM certificate")])
             .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(30))
+            // Idle connections are dropped well before nginx's keepalive_timeout (30 s): a
+            // request sent on one nginx is closing at that moment fails on this side.
+            .pool_idle_timeout(Duration::from_secs(5))
             .build()
             .expect("client");
         Region {

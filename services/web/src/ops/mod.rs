@@ -11,6 +11,7 @@ pub mod join;
 pub mod moderation;
 pub mod own_data;
 pub mod posts;
+pub mod release;
 pub mod review;
 pub mod social;
 pub mod titles;

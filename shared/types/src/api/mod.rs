@@ -11,6 +11,7 @@ pub mod moderation;
 pub mod notifications;
 pub mod own_data;
 pub mod posts;
+pub mod release;
 pub mod users;
 
 /// The `cursor` query parameter of every list.

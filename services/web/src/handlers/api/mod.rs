@@ -13,6 +13,7 @@ pub mod moderation;
 pub mod notifications;
 pub mod own_data;
 pub mod posts;
+pub mod release;
 pub mod users;
 
 pub use plaza_types::api::CursorQuery;

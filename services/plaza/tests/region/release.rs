@@ -1,0 +1,391 @@
+//! Blue/green releases (`chef-like-provision/bin/release`): staff with the signed preview cookie
+//! are served by the preview build through every service, everyone else by stable, and promote
+//! and roll back replace stable under load without a failed request.
+//!
+//! A "build" here is a binary file: the preview is the stable binary with a unique trailer
+//! appended (the loader ignores it), so its digest, which each process names in
+//! `x-plaza-build`, differs from stable's without compiling Plaza twice.
+
+use crate::helpers::{Region, unique};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+
+const SERVICES: [&str; 4] = ["web", "timeline", "empathy", "notification"];
+
+/// Runs `chef-like-provision/bin/release` with `args`; panics with its output if it fails.
+fn release(args: &[&str]) -> String {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let out = std::process::Command::new(repo.join("chef-like-provision/bin/release"))
+        .args(args)
+        .current_dir(&repo)
+        .output()
+        .expect("bin/release runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "bin/release {args:?} failed:\n{text}");
+    text
+}
+
+/// The digest bin/release and the provisioner name a binary by (the first 16 hex digits of its
+/// SHA-256).
+fn digest(path: &Path) -> String {
+    use sha2::Digest;
+    let bytes = std::fs::read(path).expect("the binary");
+    hex::encode(sha2::Sha256::digest(bytes))[..16].to_owned()
+}
+
+/// A new build: the region's stable binary with a unique trailer; returns its path and digest.
+fn new_build(region: &Region) -> (PathBuf, String) {
+    let stable = region.root.join("bin/plaza");
+    let path = region.root.join(format!("bin/test-build-{}", unique("")));
+    let mut bytes = std::fs::read(&stable).expect("the stable binary");
+    bytes.extend_from_slice(format!("\nplaza test build {}\n", unique("b")).as_bytes());
+    std::fs::write(&path, bytes).unwrap();
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let build = digest(&path);
+    (path, build)
+}
+
+/// A staff member (an admin): their API token.
+async fn staff(region: &Region) -> String {
+    let (name, token) = region.sign_up("staff").await;
+    let db = region.db().await;
+    let user = plaza_web::db::users::by_username(&db, &name)
+        .await
+        .unwrap()
+        .unwrap();
+    plaza_web::db::users::make_admin(&db, user.id, None)
+        .await
+        .unwrap();
+    token
+}
+
+/// `GET /api/v1/admin/release` as `token`'s owner with `extra` headers: (status, report).
+async fn report(region: &Region, token: &str, extra: &[(&str, String)]) -> (StatusCode, Value) {
+    let mut req = region
+        .client
+        .get(format!("{}/api/v1/admin/release", crate::helpers::EDGE))
+        .bearer_auth(token);
+    for (name, value) in extra {
+        req = req.header(*name, value);
+    }
+    let response = req.send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Each service's (track, build) in a release report.
+fn served_by(report: &Value) -> Vec<(String, String, String)> {
+    report["services"]
+        .as_array()
+        .expect("services")
+        .iter()
+        .map(|s| {
+            (
+                s["service"].as_str().unwrap_or_default().to_owned(),
+                s["track"].as_str().unwrap_or("(none)").to_owned(),
+                s["build"].as_str().unwrap_or("(none)").to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn all_on(track: &str, build: &str) -> Vec<(String, String, String)> {
+    SERVICES
+        .iter()
+        .map(|s| ((*s).to_owned(), track.to_owned(), build.to_owned()))
+        .collect()
+}
+
+/// The preview cookie's value from a `POST /api/v1/admin/preview` answer.
+async fn preview_cookie(region: &Region, token: &str) -> String {
+    let response = region
+        .client
+        .post(format!("{}/api/v1/admin/preview", crate::helpers::EDGE))
+        .bearer_auth(token)
+        .json(&json!({"track": "preview"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let set = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("plaza_preview="))
+        .expect("the preview cookie is set")
+        .to_owned();
+    assert!(set.contains("HttpOnly") && set.contains("Secure"), "{set}");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["track"], "preview");
+    assert!(body["expires_at"].is_string(), "{body}");
+    set.split(';').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn staff_with_the_preview_cookie_are_served_by_the_preview_build_through_every_service() {
+    let region = Region::open();
+    let stable = digest(&region.root.join("bin/plaza"));
+    let (binary, preview) = new_build(&region);
+    release(&["deploy-preview", "--binary", binary.to_str().unwrap()]);
+    let _end = EndPreview;
+
+    let token = staff(&region).await;
+    let cookie = preview_cookie(&region, &token).await;
+    // Staff with the cookie: the preview build answers in every service, pages included.
+    let (status, body) = report(&region, &token, &[("cookie", cookie.clone())]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["request_track"], "preview");
+    assert_eq!(served_by(&body), all_on("preview", &preview), "{body}");
+    let page = region
+        .client
+        .get(format!("{}/communities", crate::helpers::EDGE))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(page.headers()["x-plaza-track"], "preview");
+    assert_eq!(page.headers()["x-plaza-build"], preview.as_str());
+
+    // Without it, with the header sent by hand, or with a cookie that is forged, tampered
+    // with or signed for a moment long past: stable, all the way.
+    // Signed with the region's own secret, but expired long ago.
+    let secret = std::fs::read_to_string(region.root.join("etc/plaza.preview_secret")).unwrap();
+    let key = plaza_web::preview::PreviewKey::new(secret.trim(), Duration::from_secs(60)).unwrap();
+    let (old, _) = key.sign(std::time::UNIX_EPOCH + Duration::from_secs(1_000_000_000));
+    let expired = format!("plaza_preview={old}");
+    let (payload, mac) = cookie.rsplit_once('.').unwrap();
+    let tampered = format!("{payload}.{}", mac.replace(['a', 'b', 'c'], "d"));
+    let later = payload.replace("preview.", "preview.9");
+    let extended = format!("{later}.{mac}");
+    for extra in [
+        vec![],
+        vec![("x-plaza-track", "preview".to_owned())],
+        vec![("cookie", expired.clone())],
+        vec![("cookie", tampered.clone())],
+        vec![("cookie", extended.clone())],
+        vec![
+            ("cookie", "plaza_preview=preview".to_owned()),
+            ("x-plaza-track", "preview".to_owned()),
+        ],
+    ] {
+        let (status, body) = report(&region, &token, &extra).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["request_track"], "stable", "{extra:?}");
+        assert_eq!(served_by(&body), all_on("stable", &stable), "{extra:?}");
+    }
+    // The public: a page asked for with the header stays on stable, and only staff may read
+    // the report or take the cookie.
+    let (_, visitor) = region.sign_up("vis").await;
+    let page = region
+        .client
+        .get(format!("{}/communities", crate::helpers::EDGE))
+        .header("x-plaza-track", "preview")
+        .header("cookie", tampered)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.headers()["x-plaza-track"], "stable");
+    assert_eq!(page.headers()["x-plaza-build"], stable.as_str());
+    let (status, body) = report(&region, &visitor, &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, body) = region
+        .post(
+            "/api/v1/admin/preview",
+            Some(&visitor),
+            json!({"track": "preview"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+
+    // Both tracks share the region's data: a post written on preview is read on stable.
+    let c = region.community().await;
+    let response = region
+        .client
+        .post(format!(
+            "{}/api/v1/communities/{c}/posts",
+            crate::helpers::EDGE
+        ))
+        .bearer_auth(&token)
+        .header("cookie", &cookie)
+        .json(&json!({"body": "written on preview"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    assert_eq!(response.headers()["x-plaza-track"], "preview");
+    let post: Value = response.json().await.unwrap();
+    let (status, read) = region.read_post(post["post"]["id"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(read["post"]["body"], "written on preview");
+
+    // Leaving preview clears the cookie.
+    let response = region
+        .client
+        .post(format!("{}/api/v1/admin/preview", crate::helpers::EDGE))
+        .bearer_auth(&token)
+        .json(&json!({"track": "stable"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let cleared = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cleared.starts_with("plaza_preview=;") && cleared.contains("Max-Age=0"),
+        "{cleared}"
+    );
+
+    // Without preview processes, the cookie falls back to stable rather than failing.
+    drop(_end);
+    let (status, body) = report(&region, &token, &[("cookie", cookie)]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["request_track"], "preview");
+    assert_eq!(served_by(&body), all_on("stable", &stable), "{body}");
+    let _ = std::fs::remove_file(binary);
+}
+
+/// Ends the preview when dropped, so a failed test leaves no preview running.
+struct EndPreview;
+
+impl Drop for EndPreview {
+    fn drop(&mut self) {
+        release(&["end-preview"]);
+    }
+}
+
+/// Answers the load got: how many succeeded, and each failure (status and body, or error).
+#[derive(Default)]
+struct Tally {
+    done: AtomicUsize,
+    failures: std::sync::Mutex<Vec<String>>,
+}
+
+/// Readers and writers through the edge until `stop`: every answer that is not a success is
+/// counted (with its status) as a failure.
+fn load(
+    region: &Region,
+    token: String,
+    community: String,
+    post: String,
+    stop: Arc<AtomicBool>,
+) -> (Arc<Tally>, tokio::task::JoinSet<()>) {
+    let tally = Arc::new(Tally::default());
+    let mut tasks = tokio::task::JoinSet::new();
+    for worker in 0..6 {
+        let (client, token, community, post) = (
+            region.client.clone(),
+            token.clone(),
+            community.clone(),
+            post.clone(),
+        );
+        let (stop, tally) = (stop.clone(), tally.clone());
+        tasks.spawn(async move {
+            let edge = crate::helpers::EDGE;
+            let mut i = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                i += 1;
+                let req = match worker {
+                    // A post with its Yeahs (timeline and empathy), a page, the notifications.
+                    0 | 1 => client.get(format!("{edge}/api/v1/posts/{post}")),
+                    2 => client.get(format!("{edge}/communities")),
+                    3 => client
+                        .get(format!("{edge}/api/v1/notifications"))
+                        .bearer_auth(&token),
+                    // Writes, as clients send them (with an Idempotency-Key), paced under the
+                    // region's per-account limits (60 posts and 120 comments a minute).
+                    4 => client
+                        .post(format!("{edge}/api/v1/communities/{community}/posts"))
+                        .bearer_auth(&token)
+                        .header("idempotency-key", unique("load"))
+                        .json(&json!({"body": format!("under load {i}")})),
+                    _ => client
+                        .post(format!("{edge}/api/v1/posts/{post}/comments"))
+                        .bearer_auth(&token)
+                        .header("idempotency-key", unique("load"))
+                        .json(&json!({"body": format!("comment {i}")})),
+                };
+                match worker {
+                    4 => tokio::time::sleep(Duration::from_millis(1500)).await,
+                    5 => tokio::time::sleep(Duration::from_millis(750)).await,
+                    _ => {}
+                }
+                match req.send().await {
+                    Ok(r) if r.status().is_success() => {
+                        let _ = r.bytes().await;
+                        tally.done.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Ok(r) => {
+                        let status = r.status();
+                        let body = r.text().await.unwrap_or_default();
+                        tally
+                            .failures
+                            .lock()
+                            .unwrap()
+                            .push(format!("{status} {body}"));
+                    }
+                    Err(e) => {
+                        tally.failures.lock().unwrap().push(e.to_string());
+                    }
+                }
+            }
+        });
+    }
+    (tally, tasks)
+}
+
+/// Runs `bin/release args` while the load runs; returns (requests done, failures seen).
+async fn under_load(region: &Region, args: &'static [&'static str]) -> (usize, Vec<String>) {
+    let (_, token) = region.sign_up("load").await;
+    let (community, post) = {
+        let c = region.community().await;
+        let p = region.post_text(&token, &c, "read under load").await;
+        (c, p)
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let (tally, mut tasks) = load(region, token, community, post, stop.clone());
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    tokio::task::spawn_blocking(move || release(args))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stop.store(true, Ordering::Relaxed);
+    while tasks.join_next().await.is_some() {}
+    let failures = tally.failures.lock().unwrap().clone();
+    (tally.done.load(Ordering::Relaxed), failures)
+}
+
+#[tokio::test]
+async fn promote_and_roll_back_under_load_fail_no_request() {
+    let region = Region::open();
+    let stable_binary = region.root.join("bin/plaza");
+    let before = digest(&stable_binary);
+    let (binary, preview) = new_build(&region);
+    release(&["deploy-preview", "--binary", binary.to_str().unwrap()]);
+    let token = staff(&region).await;
+
+    // Promote (stable becomes the preview build), then roll back (stable returns to the build
+    // before): nothing fails on the way.
+    for (step, build) in [(&["promote"], &preview), (&["rollback"], &before)] {
+        let (done, failures) = under_load(&region, step).await;
+        assert!(done > 50, "the load ran ({done} requests)");
+        assert_eq!(failures, Vec::<String>::new(), "failed requests: {step:?}");
+        assert_eq!(&digest(&stable_binary), build, "{step:?}");
+        let (_, body) = report(&region, &token, &[]).await;
+        assert_eq!(served_by(&body), all_on("stable", build), "{body}");
+        let status = region.ctl(&["status"]);
+        assert!(!status.contains("preview"), "{status}");
+    }
+    let _ = std::fs::remove_file(binary);
+}
