@@ -162,7 +162,12 @@ async fn the_edges_own_errors_on_console_paths_are_the_consoles_xml() {
         .send()
         .await
         .unwrap();
-    assert_console_error(too_large, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+    assert_console_error(
+        too_large,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+    )
+    .await;
     // A method nginx refuses itself, and a path longer than its header buffers.
     let trace = region
         .client
