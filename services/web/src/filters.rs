@@ -1,13 +1,11 @@
 //! Restricted words: how text and list entries are normalised so that case, full-width and
 //! half-width forms and katakana/hiragana do not slip past, the matcher built from a list, and
-//! the in-process cache of every list (refreshed when an admin edits one here, and after a few
-//! seconds when another process or region did).
+//! the in-process cache of every list, rebuilt as soon as any process or region edits one.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use plaza_types::Id;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
 use unicode_normalization::UnicodeNormalization;
 
 /// What a matching entry does to the text that contains it.
@@ -146,44 +144,48 @@ impl Lists {
     }
 }
 
-/// A value read from the database and kept in this process for `ttl`, or until [`forget`]
-/// (called by this process when it edits the rows).
-///
-/// [`forget`]: Cached::forget
-#[derive(Debug)]
+/// What a table's rows were when a value was built from them: the row count, the highest id and
+/// a sum of the ids (reduced so it cannot overflow). Any insert or delete changes it, whichever
+/// process or region made it: a new set of ids with the same count, highest id and sum would
+/// need an added and a removed id that differ by a multiple of 2^31 - 1, below the highest.
+/// Entries are never edited in place (an edit is a delete and an insert).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, plaza_storage::sqlx::FromRow)]
+pub struct Fingerprint {
+    pub row_count: i64,
+    pub max_id: i64,
+    pub id_sum: i64,
+}
+
+/// A value built from a table's rows, kept in this process while the table's [`Fingerprint`]
+/// stays the same: each use reads the fingerprint (one small indexed query), so an edit made by
+/// any process is seen by the next use everywhere, and the value is rebuilt only then.
+#[derive(Debug, Default)]
 pub struct Cached<T> {
-    ttl: Duration,
-    slot: RwLock<Option<(Instant, Arc<T>)>>,
+    slot: RwLock<Option<(Fingerprint, Arc<T>)>>,
 }
 
 impl<T> Cached<T> {
-    /// An empty cache whose values live `ttl`.
-    pub fn new(ttl: Duration) -> Self {
+    /// An empty cache.
+    pub fn new() -> Self {
         Cached {
-            ttl,
             slot: RwLock::new(None),
         }
     }
 
-    /// The cached value if it is fresh.
-    pub fn fresh(&self) -> Option<Arc<T>> {
+    /// The value built from rows with fingerprint `now`, if that is the one kept.
+    pub fn current(&self, now: Fingerprint) -> Option<Arc<T>> {
         let slot = self.slot.read().unwrap_or_else(|p| p.into_inner());
         slot.as_ref()
-            .filter(|(at, _)| at.elapsed() < self.ttl)
+            .filter(|(built_from, _)| *built_from == now)
             .map(|(_, v)| v.clone())
     }
 
-    /// Keeps `value` as the fresh one.
-    pub fn store(&self, value: T) -> Arc<T> {
+    /// Keeps `value`, built from rows read after their fingerprint was `from` (so a later
+    /// edit shows as a changed fingerprint and a rebuild, never as a stale value).
+    pub fn store(&self, from: Fingerprint, value: T) -> Arc<T> {
         let value = Arc::new(value);
-        *self.slot.write().unwrap_or_else(|p| p.into_inner()) =
-            Some((Instant::now(), value.clone()));
+        *self.slot.write().unwrap_or_else(|p| p.into_inner()) = Some((from, value.clone()));
         value
-    }
-
-    /// Drops the value, so the next read goes to the database.
-    pub fn forget(&self) {
-        *self.slot.write().unwrap_or_else(|p| p.into_inner()) = None;
     }
 }
 
@@ -252,15 +254,22 @@ mod tests {
     }
 
     #[test]
-    fn the_cache_forgets_when_told_and_when_stale() {
-        let c = Cached::new(Duration::from_secs(60));
-        assert!(c.fresh().is_none());
-        c.store(1);
-        assert_eq!(c.fresh().as_deref(), Some(&1));
-        c.forget();
-        assert!(c.fresh().is_none());
-        let c = Cached::new(Duration::ZERO);
-        c.store(1);
-        assert!(c.fresh().is_none());
+    fn the_cache_keeps_a_value_only_for_the_fingerprint_it_was_built_from() {
+        let print = |row_count, max_id, id_sum| Fingerprint {
+            row_count,
+            max_id,
+            id_sum,
+        };
+        let c = Cached::new();
+        assert!(c.current(print(0, 0, 0)).is_none());
+        c.store(print(2, 9, 14), 1);
+        assert_eq!(c.current(print(2, 9, 14)).as_deref(), Some(&1));
+        // An insert, a delete, and a delete plus an insert below the highest id.
+        for changed in [print(3, 11, 25), print(1, 9, 9), print(2, 9, 13)] {
+            assert!(c.current(changed).is_none(), "{changed:?}");
+        }
+        c.store(print(1, 9, 9), 2);
+        assert_eq!(c.current(print(1, 9, 9)).as_deref(), Some(&2));
+        assert!(c.current(print(2, 9, 14)).is_none());
     }
 }

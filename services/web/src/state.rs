@@ -33,16 +33,11 @@ pub struct AppState {
     pub catalogs: Arc<crate::i18n::Catalogs>,
     /// Says when the process starts shutting down, so live streams end instead of holding it up.
     pub draining: plaza_http::Draining,
-    /// The word filters, compiled; refreshed when this process edits them and every few
-    /// seconds for edits made elsewhere.
+    /// The word filters, compiled; rebuilt when any process or region has edited them.
     pub word_lists: Arc<crate::filters::Cached<crate::filters::Lists>>,
     /// The banned sign-up ranges, cached as the word filters are.
     pub banned_ranges: Arc<crate::filters::Cached<Vec<ipnet::IpNet>>>,
 }
-
-/// How long another process's or region's edit of the word filters or banned ranges may take to
-/// be seen here (this process's own edits are seen at once).
-const LISTS_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// What the web service is built from besides its configuration: the process's shared handles
 /// and clients of the services it calls.
@@ -104,8 +99,8 @@ impl AppState {
                 crate::i18n::Catalogs::load().context("loading the interface's languages")?,
             ),
             draining,
-            word_lists: Arc::new(crate::filters::Cached::new(LISTS_TTL)),
-            banned_ranges: Arc::new(crate::filters::Cached::new(LISTS_TTL)),
+            word_lists: Arc::new(crate::filters::Cached::new()),
+            banned_ranges: Arc::new(crate::filters::Cached::new()),
         };
         if crate::ops::communities::seed_defaults(&state).await? {
             tracing::info!("created the default communities");

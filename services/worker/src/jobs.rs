@@ -133,6 +133,7 @@ async fn comment_deleted(state: &AppState, c: &CommentDeleted) -> Result<()> {
             kind: Some(Kind::CommentYeah),
             target_id: Some(c.comment_id),
             actor_id: None,
+            at: None,
         })
         .await?;
     if c.commenter_remains {
@@ -143,6 +144,7 @@ async fn comment_deleted(state: &AppState, c: &CommentDeleted) -> Result<()> {
         kind: Some(kind),
         target_id: Some(c.post_id),
         actor_id: Some(c.commenter_id),
+        at: None,
     };
     state
         .notification

@@ -206,6 +206,7 @@ mod tests {
                 kind: None,
                 target_id: None,
                 actor_id: Some(Id(2)),
+                at: Some(1_700_000_000_500),
             }),
             Job::CommentCreated(CommentCreated {
                 post_id: Id(10),
@@ -274,6 +275,13 @@ mod tests {
             panic!("not a comment job");
         };
         assert!(c.exclude_recipient_ids.is_empty());
+        // A withdrawal from before `at` existed takes the actor out whatever the time.
+        let old = r#"{"v":2,"recipient_id":"1","kind":"post_yeah","target_id":"5","actor_id":"2"}"#;
+        let Job::WithdrawNotification(w) = Job::decode("withdraw_notification", old).unwrap()
+        else {
+            panic!("not a withdrawal");
+        };
+        assert_eq!((w.actor_id, w.at), (Some(Id(2)), None));
     }
 
     #[test]

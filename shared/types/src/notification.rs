@@ -107,6 +107,13 @@ pub struct Withdrawal {
     /// The actor to take out; absent: the matching groups go entirely.
     #[serde(default)]
     pub actor_id: Option<Id>,
+    /// When the action was taken back (Unix milliseconds, UTC): the actor is taken out only of
+    /// groups where their action is older, so an action redone after it (a Yeah given again),
+    /// whose event may be delivered before this withdrawal runs, stays. Absent (jobs queued
+    /// before this field existed, blocks, deletions): taken out whatever the time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<i64>)]
+    pub at: Option<Millis>,
 }
 
 /// Whether a withdrawal changed any notification.

@@ -19,6 +19,12 @@ def servers(name, ports, preview_ports):
     return "\n".join(lines)
 
 
+def console_servers(ports):
+    # The console protocol's backend: the same stable web processes, each taking its state from
+    # its namesake in `web` instead of running checks of its own.
+    return "\n".join(f"    server web{i + 1} 127.0.0.1:{port} no-check track web/web{i + 1}" for i, port in enumerate(ports))
+
+
 def preview_servers(name, ports):
     # Health-checked like the others: with no preview process up (none deployed), the backend
     # has no server and preview requests fall back to stable.
@@ -32,7 +38,8 @@ secret_file = root / "etc" / "plaza.preview_secret"
 secret = secret_file.read_text().strip() if secret_file.exists() else "not-made-yet-so-nothing-verifies!"
 node.template(
     root / "etc" / "haproxy.cfg", "haproxy", "haproxy.cfg", mode=0o600,
-    variables={"servers": {n: servers(n, p[f"{n}_ports"], pv[f"{n}_ports"]) for n in names},
+    variables={"servers": {**{n: servers(n, p[f"{n}_ports"], pv[f"{n}_ports"]) for n in names},
+                           "web_console": console_servers(p.web_ports)},
                "preview_servers": {n: preview_servers(n, pv[f"{n}_ports"]) for n in names},
                "preview_key": base64.b64encode(secret.encode()).decode()},
     notifies=["signal:haproxy:USR2"],

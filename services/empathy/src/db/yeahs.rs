@@ -136,6 +136,8 @@ pub async fn take(state: &AppState, yeah: &TakeYeah) -> Result<YeahOutcome, sqlx
                 kind: Some(notification_kind(yeah.kind)),
                 target_id: Some(yeah.target_id),
                 actor_id: Some(yeah.user_id),
+                // A Yeah given again after this is newer, and stays however the jobs are ordered.
+                at: Some(now_millis()),
             };
             queue::enqueue_new(&mut tx, &state.ids, &Job::WithdrawNotification(withdrawal)).await?;
         }

@@ -47,6 +47,9 @@ pub async fn deliver(state: &AppState, event: &Event) -> Result<bool, sqlx::Erro
     // toggling never notifies twice.
     let quiet = !fresh;
     if quiet && actor_present(&mut tx, event).await? {
+        // The actor is still there: the withdrawal of their earlier action may not have run
+        // yet. Their action now dates from this event, so that withdrawal, older, leaves it.
+        touch_actor(&mut tx, event, event.at.min(now)).await?;
         tx.commit().await?;
         return Ok(false);
     }
@@ -68,6 +71,25 @@ async fn actor_present(tx: &mut Tx, event: &Event) -> Result<bool, sqlx::Error> 
     .fetch_optional(&mut **tx)
     .await?
     .is_some())
+}
+
+/// Moves the time of the event's actor's action in its recipient's groups of that kind and
+/// target forward to `at` (never back).
+async fn touch_actor(tx: &mut Tx, event: &Event, at: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE notification_actors SET created_at = ? WHERE actor_id = ? AND created_at < ? \
+         AND group_id IN (SELECT g.id FROM notification_groups g \
+         WHERE g.recipient_id = ? AND g.kind = ? AND g.target_id = ?)",
+    )
+    .bind(at)
+    .bind(event.actor_id.0)
+    .bind(at)
+    .bind(event.recipient_id.0)
+    .bind(event.kind.code())
+    .bind(event.target_id.0)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// The group an event may join.
@@ -202,7 +224,8 @@ struct NamedGroup {
 
 /// Takes an actor out of a recipient's matching groups (or removes the groups when no actor is
 /// named) in one transaction; a group left without actors is deleted, and one that lost a named
-/// actor names the next most recent ones. Returns whether anything changed.
+/// actor names the next most recent ones. A withdrawal with a time leaves groups where the
+/// actor's action is as new or newer (it was redone). Returns whether anything changed.
 pub async fn withdraw(db: &Db, w: &Withdrawal) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin_write().await?;
     let mut changed = false;
@@ -223,8 +246,12 @@ pub async fn withdraw(db: &Db, w: &Withdrawal) -> Result<bool, sqlx::Error> {
                 " AND EXISTS (SELECT 1 FROM notification_actors a \
                  WHERE a.group_id = g.id AND a.actor_id = ",
             )
-            .push_bind(actor.0)
-            .push(")");
+            .push_bind(actor.0);
+            // Only an action older than its withdrawal: one redone since stays.
+            if let Some(at) = w.at {
+                sql.push(" AND a.created_at < ").push_bind(at);
+            }
+            sql.push(")");
         }
         sql.push(" LIMIT ")
             .push_bind(i64::from(WITHDRAW_BATCH))

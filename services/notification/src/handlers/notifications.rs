@@ -89,6 +89,7 @@ pub async fn erase_user(
         kind: None,
         target_id: None,
         actor_id: actor,
+        at: None,
     };
     let mut changed = db::withdraw(&state.db, &all(id, None)).await?;
     forget_unread(&state, id).await;

@@ -95,3 +95,31 @@ async fn a_withdrawal_without_an_actor_must_name_a_kind_and_a_target() {
     let reply = app.post("/v1/withdrawals", no_target).await;
     assert_error(&reply, 422, "invalid_event");
 }
+
+#[tokio::test]
+async fn a_yeah_given_again_survives_its_earlier_withdrawal_run_late() {
+    let app = start().await;
+    let given = 1_700_000_000_000_i64;
+    let taken_back = given + 200;
+    let withdrawal = |at: i64| {
+        json!({"recipient_id": "7", "kind": "post_yeah", "target_id": "500", "actor_id": "8",
+               "at": at})
+    };
+    assert!(deliver(&app, yeah_event("8")).await);
+    // Given again after being taken back: the same dedupe key, so it comes back quietly, and
+    // the worker runs it before the withdrawal.
+    let mut again = yeah_event("8");
+    again["at"] = json!(given + 400);
+    assert!(!deliver(&app, again).await);
+    let reply = app.post("/v1/withdrawals", withdrawal(taken_back)).await;
+    assert_status(&reply, 200);
+    assert_eq!(reply.body["changed"], false);
+    let list = groups(&app).await;
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["latest_actor_ids"], json!(["8"]));
+
+    // Taken back once more, after that: the withdrawal is newer and takes it out.
+    let reply = app.post("/v1/withdrawals", withdrawal(given + 600)).await;
+    assert_eq!(reply.body["changed"], true);
+    assert!(groups(&app).await.is_empty());
+}

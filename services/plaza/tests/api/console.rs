@@ -617,9 +617,7 @@ async fn the_list_filters_narrow_a_communitys_posts() {
 
 #[tokio::test]
 async fn every_malformed_request_has_its_own_code_and_changes_nothing() {
-    // In process: through a region's nginx edge a wrong method on a console path gets nginx's
-    // own HTML 405 instead of the XML error (a known defect of the edge's configuration).
-    let app = TestApp::start_in_process().await;
+    let app = TestApp::start().await;
     let s = setup(&app).await;
     let (_, other_main) = register(&app, OTHER_TITLE).await;
     let token = &s.console.token;

@@ -28,9 +28,7 @@ async fn post_count(app: &TestApp, community: &str) -> usize {
 
 #[tokio::test]
 async fn a_refused_word_is_caught_in_full_width_half_width_either_case_and_either_kana() {
-    // One process: each process caches the lists and others see an edit within 5 s
-    // (docs/MODERATION.md), so "at once" holds for the process that made the edit.
-    let app = TestApp::start_in_process().await;
+    let app = TestApp::start().await;
     let (admin, member, community) = setup(&app).await;
     let (status, body) =
         add_word(&app, &admin, json!({"pattern": "Spam", "action": "refuse"})).await;
@@ -64,9 +62,7 @@ async fn a_refused_word_is_caught_in_full_width_half_width_either_case_and_eithe
 
 #[tokio::test]
 async fn comments_topic_tags_drawing_descriptions_and_profiles_are_filtered_too() {
-    // One process: each process caches the lists and others see an edit within 5 s
-    // (docs/MODERATION.md), so "at once" holds for the process that made the edit.
-    let app = TestApp::start_in_process().await;
+    let app = TestApp::start().await;
     let (admin, member, community) = setup(&app).await;
     let post = app.post_text(&member, &community, "a fine post").await;
     add_word(
@@ -106,9 +102,7 @@ async fn comments_topic_tags_drawing_descriptions_and_profiles_are_filtered_too(
 
 #[tokio::test]
 async fn a_community_list_applies_only_in_its_community() {
-    // One process: each process caches the lists and others see an edit within 5 s
-    // (docs/MODERATION.md), so "at once" holds for the process that made the edit.
-    let app = TestApp::start_in_process().await;
+    let app = TestApp::start().await;
     let (admin, member, community) = setup(&app).await;
     let (status, body) = add_word(
         &app,
@@ -151,9 +145,7 @@ async fn a_community_list_applies_only_in_its_community() {
 
 #[tokio::test]
 async fn a_holding_word_publishes_the_post_pending_review() {
-    // One process: each process caches the lists and others see an edit within 5 s
-    // (docs/MODERATION.md), so "at once" holds for the process that made the edit.
-    let app = TestApp::start_in_process().await;
+    let app = TestApp::start().await;
     let (admin, member, community) = setup(&app).await;
     add_word(
         &app,
@@ -177,9 +169,7 @@ async fn a_holding_word_publishes_the_post_pending_review() {
 
 #[tokio::test]
 async fn removing_an_entry_lets_the_word_through_at_once() {
-    // One process: each process caches the lists and others see an edit within 5 s
-    // (docs/MODERATION.md), so "at once" holds for the process that made the edit.
-    let app = TestApp::start_in_process().await;
+    let app = TestApp::start().await;
     let (admin, member, community) = setup(&app).await;
     let (_, body) = add_word(
         &app,
@@ -213,9 +203,7 @@ async fn removing_an_entry_lets_the_word_through_at_once() {
 
 #[tokio::test]
 async fn only_admins_edit_the_lists_and_bad_entries_are_refused() {
-    // One process: each process caches the lists and others see an edit within 5 s
-    // (docs/MODERATION.md), so "at once" holds for the process that made the edit.
-    let app = TestApp::start_in_process().await;
+    let app = TestApp::start().await;
     let (admin, member, _) = setup(&app).await;
     let entry = json!({"pattern": "word", "action": "refuse"});
     assert_error(
@@ -272,9 +260,7 @@ async fn only_admins_edit_the_lists_and_bad_entries_are_refused() {
 
 #[tokio::test]
 async fn admins_edit_the_global_list_in_the_pages_with_the_form_key() {
-    // One process: each process caches the lists and others see an edit within 5 s
-    // (docs/MODERATION.md), so "at once" holds for the process that made the edit.
-    let app = TestApp::start_in_process().await;
+    let app = TestApp::start().await;
     app.sign_up("pageadmin").await;
     app.make_admin("pageadmin").await;
     let browser = Browser::new(&app);
@@ -386,9 +372,7 @@ async fn sign_ups_from_a_banned_range_are_refused_behind_trusted_proxies() {
 
 #[tokio::test]
 async fn only_admins_ban_ranges_and_bad_ranges_are_refused() {
-    // One process: each process caches the lists and others see an edit within 5 s
-    // (docs/MODERATION.md), so "at once" holds for the process that made the edit.
-    let app = TestApp::start_in_process().await;
+    let app = TestApp::start().await;
     let admin = app.sign_up("rangeboss").await;
     app.make_admin("rangeboss").await;
     let member = app.sign_up("plainmember").await;
@@ -435,9 +419,7 @@ async fn only_admins_ban_ranges_and_bad_ranges_are_refused() {
 
 #[tokio::test]
 async fn admins_ban_ranges_in_the_pages_and_a_bad_range_is_shown_back() {
-    // One process: each process caches the lists and others see an edit within 5 s
-    // (docs/MODERATION.md), so "at once" holds for the process that made the edit.
-    let app = TestApp::start_in_process().await;
+    let app = TestApp::start().await;
     app.sign_up("pagebanner").await;
     app.make_admin("pagebanner").await;
     let browser = Browser::new(&app);

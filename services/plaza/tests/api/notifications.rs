@@ -40,9 +40,7 @@ async fn yeahs_on_a_post_are_grouped_with_names_and_a_count() {
 
 #[tokio::test]
 async fn taking_back_and_giving_a_yeah_again_notifies_once() {
-    // In process: a region's separate worker can run the withdrawal after the second Yeah's
-    // notification and drop the group (a known race, to be fixed by ordering on action times).
-    let app = TestApp::start_in_process().await;
+    let app = TestApp::start().await;
     let (author, _, post) = app.sign_up_and_post("max", "hello").await;
     let fan = app.sign_up("nia").await;
     app.yeah(&fan, &post).await;

@@ -1,6 +1,6 @@
 //! The edge: TLS, static files, and media stored in the bucket and cached by nginx.
 
-use crate::helpers::{EDGE, Region};
+use crate::helpers::{EDGE, Region, assert_console_error};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use plaza_media::ObjectStore;
@@ -148,4 +148,72 @@ async fn pages_through_the_edge_refuse_framing_and_a_half_sent_request_is_cut() 
     )
     .await;
     assert!(closed.is_ok(), "the edge kept a half-sent request open");
+}
+
+/// `method path` through the edge, with `body` (its content type and bytes) if given.
+async fn send(
+    region: &Region,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<(&str, Vec<u8>)>,
+) -> reqwest::Response {
+    let mut request = region.client.request(method, format!("{EDGE}{path}"));
+    if let Some((content_type, bytes)) = body {
+        request = request.header("content-type", content_type).body(bytes);
+    }
+    request.send().await.unwrap()
+}
+
+/// A body over the edge's limit (13 MiB), refused by nginx before Plaza sees it.
+fn too_large(content_type: &str) -> Option<(&str, Vec<u8>)> {
+    Some((content_type, vec![b'a'; 14 * 1024 * 1024]))
+}
+
+#[tokio::test]
+async fn the_edges_own_errors_on_console_paths_are_the_consoles_xml() {
+    use reqwest::Method;
+    let region = Region::open();
+    let body = too_large("multipart/form-data; boundary=x");
+    assert_console_error(
+        send(&region, Method::POST, "/v1/posts", body).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+    )
+    .await;
+    // A method nginx refuses itself, and a path longer than its header buffers.
+    assert_console_error(
+        send(&region, Method::TRACE, "/v1/communities", None).await,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    )
+    .await;
+    let long = region
+        .get_raw(&format!("/v1/communities/{}", "7".repeat(20_000)))
+        .await;
+    assert_console_error(long, StatusCode::URI_TOO_LONG, "uri_too_long").await;
+    // Plaza's own console errors pass the edge untouched: a wrong method is its XML 405.
+    assert_console_error(
+        send(&region, Method::DELETE, "/v1/communities", None).await,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    )
+    .await;
+    // The API keeps its JSON for the same refusal.
+    let trace = send(&region, Method::TRACE, "/api/v1/communities", None).await;
+    assert_eq!(trace.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert!(header(&trace, "content-type").starts_with("application/json"));
+    let body: serde_json::Value = trace.json().await.unwrap();
+    assert_eq!(body["error"], "method_not_allowed", "{body}");
+}
+
+#[tokio::test]
+async fn a_form_too_large_for_the_edge_gets_the_friendly_page() {
+    let region = Region::open();
+    // A POST: the page is served for it too (a static file would answer nginx's own 405).
+    let body = too_large("application/x-www-form-urlencoded");
+    let response = send(&region, reqwest::Method::POST, "/signin", body).await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(header(&response, "content-type").starts_with("text/html"));
+    let html = response.text().await.unwrap();
+    assert!(html.contains("That was too large"), "{html}");
 }

@@ -1,6 +1,6 @@
 //! Parts failing while the region is in use: memcached stopped, a web process killed.
 
-use crate::helpers::{EDGE, Region, Restore, WEB1};
+use crate::helpers::{EDGE, Region, Restore, WEB1, assert_console_error};
 use plaza_test_support::{assert_error, header};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -226,6 +226,19 @@ async fn check_outage_answers(region: &Region, status: StatusCode) {
     assert!(header(&page, "content-type").starts_with("text/html"));
     let html = page.text().await.unwrap();
     assert!(html.contains("Plaza will be back in a moment"), "{html}");
+    let console = region.get_raw("/v1/communities").await;
+    assert!(console.headers().contains_key("retry-after"));
+    assert_console_error(console, status, "service_unavailable").await;
+    // A form sent meanwhile gets the friendly page too, not nginx's 405 for a POST.
+    let form = region
+        .client
+        .post(format!("{EDGE}/signin"))
+        .form(&[("username", "someone")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), status);
+    assert!(header(&form, "content-type").starts_with("text/html"));
 }
 
 #[tokio::test]

@@ -122,6 +122,26 @@ impl Region {
     }
 }
 
+/// Checks that `response` is the console protocol's XML error document with `status` and the
+/// stable `code` (what a console reads), never nginx's or HAProxy's own HTML or Plaza's JSON.
+pub async fn assert_console_error(response: reqwest::Response, status: StatusCode, code: &str) {
+    assert_eq!(response.status(), status);
+    let content_type = plaza_test_support::header(&response, "content-type").to_owned();
+    assert!(
+        content_type.starts_with("application/xml"),
+        "{status}: {content_type}"
+    );
+    let xml = response.text().await.unwrap();
+    for part in [
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><result><has_error>1</has_error>".to_owned(),
+        format!("<code>{}</code>", status.as_u16()),
+        format!("<error_code>{code}</error_code>"),
+        "<message>".to_owned(),
+    ] {
+        assert!(xml.contains(&part), "{part} not in {xml}");
+    }
+}
+
 /// A name no earlier run used: usernames are unique in the region's database for good.
 pub fn unique(prefix: &str) -> String {
     use std::sync::atomic::{AtomicU64, Ordering};

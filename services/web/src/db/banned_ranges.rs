@@ -16,6 +16,11 @@ pub struct BannedRangeRow {
     pub created_at: i64,
 }
 
+/// The table's fingerprint: changes with every entry added or removed.
+pub async fn fingerprint(db: &Db) -> Result<crate::filters::Fingerprint, sqlx::Error> {
+    super::fingerprint(db, "banned_ranges").await
+}
+
 /// Every banned range, oldest first.
 pub async fn all(db: &Db) -> Result<Vec<BannedRangeRow>, sqlx::Error> {
     sqlx::query_as("SELECT id, cidr, reason, created_at FROM banned_ranges ORDER BY id LIMIT ?")

@@ -60,6 +60,7 @@ pub async fn block(
                 kind: None,
                 target_id: None,
                 actor_id: Some(actor),
+                at: None,
             };
             let job = Job::WithdrawNotification(withdrawal);
             queue::enqueue_new(&mut tx, ids, &job).await?;

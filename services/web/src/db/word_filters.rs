@@ -40,6 +40,11 @@ impl WordFilterRow {
 
 const COLUMNS: &str = "id, community_id, pattern, action, created_at";
 
+/// The table's fingerprint: changes with every entry added or removed.
+pub async fn fingerprint(db: &Db) -> Result<crate::filters::Fingerprint, sqlx::Error> {
+    super::fingerprint(db, "word_filters").await
+}
+
 /// Every entry of every list, for the matcher.
 pub async fn all(db: &Db) -> Result<Vec<WordFilterRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(

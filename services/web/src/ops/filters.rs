@@ -29,8 +29,11 @@ pub fn restricted_words() -> Error {
     })
 }
 
+/// The lists as they are now: compiled again only when an entry was added or removed since
+/// (by any process or region), so every edit applies to the next check everywhere.
 async fn lists(state: &AppState) -> Result<Arc<Lists>> {
-    if let Some(lists) = state.word_lists.fresh() {
+    let now = word_filters::fingerprint(&state.db).await?;
+    if let Some(lists) = state.word_lists.current(now) {
         return Ok(lists);
     }
     let entries: Vec<_> = word_filters::all(&state.db)
@@ -38,7 +41,7 @@ async fn lists(state: &AppState) -> Result<Arc<Lists>> {
         .iter()
         .map(word_filters::WordFilterRow::entry)
         .collect();
-    Ok(state.word_lists.store(Lists::build(&entries)))
+    Ok(state.word_lists.store(now, Lists::build(&entries)))
 }
 
 /// Checks `texts` (written in `community`, or none for profile text) against the global list and
@@ -150,7 +153,6 @@ pub async fn add_word(
         user.id,
     )
     .await?;
-    state.word_lists.forget();
     match added {
         word_filters::Added::New(row) => Ok(filter_view(&row)),
         word_filters::Added::Duplicate => Err(Error::conflict(
@@ -168,7 +170,6 @@ pub async fn add_word(
 pub async fn remove_word(state: &AppState, user: &User, id: Id) -> Result<()> {
     admin(user)?;
     let removed = word_filters::delete(&state.db, id).await?;
-    state.word_lists.forget();
     if removed {
         Ok(())
     } else {
@@ -176,8 +177,10 @@ pub async fn remove_word(state: &AppState, user: &User, id: Id) -> Result<()> {
     }
 }
 
+/// The banned ranges as they are now, parsed again only when one was added or lifted since.
 async fn ranges(state: &AppState) -> Result<Arc<Vec<IpNet>>> {
-    if let Some(r) = state.banned_ranges.fresh() {
+    let now = banned_ranges::fingerprint(&state.db).await?;
+    if let Some(r) = state.banned_ranges.current(now) {
         return Ok(r);
     }
     let nets = banned_ranges::all(&state.db)
@@ -185,7 +188,7 @@ async fn ranges(state: &AppState) -> Result<Arc<Vec<IpNet>>> {
         .iter()
         .filter_map(|r| r.cidr.parse().ok())
         .collect();
-    Ok(state.banned_ranges.store(nets))
+    Ok(state.banned_ranges.store(now, nets))
 }
 
 /// Refuses a sign-up from `client` when it is in a banned range, with `signup_banned` (403).
@@ -263,7 +266,6 @@ pub async fn add_range(
         user.id,
     )
     .await?;
-    state.banned_ranges.forget();
     match added {
         banned_ranges::Added::New(row) => Ok(range_view(&row)),
         banned_ranges::Added::Duplicate => Err(Error::conflict(
@@ -281,7 +283,6 @@ pub async fn add_range(
 pub async fn remove_range(state: &AppState, user: &User, id: Id) -> Result<()> {
     admin(user)?;
     let removed = banned_ranges::delete(&state.db, id).await?;
-    state.banned_ranges.forget();
     if removed {
         Ok(())
     } else {
