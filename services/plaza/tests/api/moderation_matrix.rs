@@ -127,26 +127,18 @@ async fn only_moderators_in_scope_act_on_content_and_refusals_change_nothing() {
     let post_path = format!("/api/v1/moderation/posts/{}/actions", w.post);
     let comment_path = format!("/api/v1/moderation/comments/{}/actions", w.comment);
     let expected = [UNAUTH, NOT_MOD, NOT_HERE, ok, ok, ok];
-    matrix(
-        &app,
-        &w,
-        Method::POST,
-        &post_path,
-        Some(hide.clone()),
-        expected,
-        true,
-    )
-    .await;
-    matrix(
-        &app,
-        &w,
-        Method::POST,
-        &comment_path,
-        Some(hide.clone()),
-        expected,
-        true,
-    )
-    .await;
+    for path in [&post_path, &comment_path] {
+        matrix(
+            &app,
+            &w,
+            Method::POST,
+            path,
+            Some(hide.clone()),
+            expected,
+            true,
+        )
+        .await;
+    }
     let account_path = "/api/v1/moderation/accounts/author/actions";
     let warn = json!({"action": "warn", "reason": "Be nice"});
     let account_expected = [UNAUTH, NOT_MOD, NOT_HERE, NOT_HERE, ok, ok];
@@ -179,26 +171,12 @@ async fn only_moderators_in_scope_act_on_content_and_refusals_change_nothing() {
         .map(|a| a["entry"]["actor"]["username"].as_str().unwrap())
         .collect();
     assert_eq!(actors, ["commod", "globalmod", "boss"]);
-    matrix(
-        &app,
-        &w,
-        Method::POST,
-        &comment_path,
-        Some(hide),
-        expected,
-        false,
-    )
-    .await;
-    matrix(
-        &app,
-        &w,
-        Method::POST,
-        account_path,
-        Some(warn),
-        account_expected,
-        false,
-    )
-    .await;
+    for (path, body, expected) in [
+        (comment_path.as_str(), hide, expected),
+        (account_path, warn, account_expected),
+    ] {
+        matrix(&app, &w, Method::POST, path, Some(body), expected, false).await;
+    }
     let (_, body) = app.read_post(&w.post).await;
     assert_eq!(body["post"]["spoiler"], true);
     let (_, body) = app.comments_of(&w.post).await;
@@ -257,6 +235,7 @@ async fn only_admins_read_the_log_and_appoint_or_remove_moderators() {
     let w = world(&app).await;
     let ok = (200, "");
     let expected = [UNAUTH, NOT_ADMIN, NOT_ADMIN, NOT_ADMIN, NOT_ADMIN, ok];
+    let moderators = "/api/v1/moderation/moderators";
     matrix(
         &app,
         &w,
@@ -267,16 +246,7 @@ async fn only_admins_read_the_log_and_appoint_or_remove_moderators() {
         false,
     )
     .await;
-    let answers = matrix(
-        &app,
-        &w,
-        Method::GET,
-        "/api/v1/moderation/moderators",
-        None,
-        expected,
-        false,
-    )
-    .await;
+    let answers = matrix(&app, &w, Method::GET, moderators, None, expected, false).await;
     let first = answers[5]["moderators"]
         .as_array()
         .unwrap()
@@ -305,28 +275,12 @@ async fn only_admins_read_the_log_and_appoint_or_remove_moderators() {
         NOT_ADMIN,
         (204, ""),
     ];
-    matrix(
-        &app,
-        &w,
-        Method::POST,
-        "/api/v1/moderation/moderators",
-        Some(appoint_body.clone()),
-        created,
-        true,
-    )
-    .await;
+    let appoint = Some(appoint_body.clone());
+    matrix(&app, &w, Method::POST, moderators, appoint, created, true).await;
     matrix(&app, &w, Method::DELETE, &remove_path, None, removed, true).await;
     unchanged(&app, &w, 3, 3).await;
-    matrix(
-        &app,
-        &w,
-        Method::POST,
-        "/api/v1/moderation/moderators",
-        Some(appoint_body.clone()),
-        created,
-        false,
-    )
-    .await;
+    let appoint = Some(appoint_body.clone());
+    matrix(&app, &w, Method::POST, moderators, appoint, created, false).await;
     let (status, body) = app
         .post(
             "/api/v1/moderation/moderators",
