@@ -17,18 +17,8 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 ROOT="$PWD/target/regions"
 REGIONS=(r1 r2 r3)
 
-need() {
-  export DEBIAN_FRONTEND=noninteractive
-  local missing=()
-  command -v python3 >/dev/null 2>&1 || missing+=(python3)
-  command -v curl >/dev/null 2>&1 || missing+=(curl)
-  if [ ${#missing[@]} -gt 0 ]; then apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null; fi
-  if ! command -v garage >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/garage" ]; then
-    echo "Installing Garage (cargo install garage; 15 to 20 minutes the first time on 2 cores)..." >&2
-    cargo install garage --locked --quiet --no-default-features --features bundled-libs,sqlite
-  fi
-  export PATH="$HOME/.cargo/bin:$PATH"
-}
+# shellcheck source=scripts/lib/region-tools.sh
+source scripts/lib/region-tools.sh
 
 profile_args() {
   if [ -n "${PLAZA_REGIONS_PROFILE:-}" ]; then echo "--set plaza.profile=$PLAZA_REGIONS_PROFILE"; fi

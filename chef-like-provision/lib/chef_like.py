@@ -300,14 +300,19 @@ class Converge:
         """Runs every recipe; returns (changed, total)."""
         print(f"converging node {self.name} ({', '.join(self.roles)}) into {self.attr.root}", flush=True)
         for recipe in self.recipes:
-            cookbook, _, name = recipe.partition("::")
-            path = HERE / "cookbooks" / cookbook / "recipes" / f"{name or 'default'}.py"
-            print(f"recipe[{recipe}]", flush=True)
-            code = compile(path.read_text(), str(path), "exec")
-            exec(code, {"node": self, "attr": self.attr, "Path": Path})  # noqa: S102 - our own recipes
+            self.include_recipe(recipe)
             self.flush_notifications()
         print(f"converged: {len(self.changed)} of {self.total} resources changed", flush=True)
         return len(self.changed), self.total
+
+    def include_recipe(self, recipe):
+        """Runs `cookbook::name` (or `cookbook` for its default recipe) now: a recipe's steps
+        that two recipes share live in a recipe of their own that both include."""
+        cookbook, _, name = recipe.partition("::")
+        path = HERE / "cookbooks" / cookbook / "recipes" / f"{name or 'default'}.py"
+        print(f"recipe[{recipe}]", flush=True)
+        code = compile(path.read_text(), str(path), "exec")
+        exec(code, {"node": self, "attr": self.attr, "Path": Path})  # noqa: S102 - our own recipes
 
     def flush_notifications(self):
         """Runs what changed files asked for: `supervisor:update` adds/restarts changed

@@ -30,13 +30,4 @@ if "zone" not in g:
     node.execute("garage layout applied", f"{cli} layout apply --version 1",
                  unless=f"{cli} layout show | grep -qi 'current cluster layout version: [1-9]'")
     node.wait_for("the Garage layout", f"{cli} bucket list", 30)
-    node.execute(f"bucket {g.bucket} created", f"{cli} bucket create {g.bucket}",
-                 unless=f"{cli} bucket info {g.bucket}")
-    node.execute("access key imported", f"{cli} key import --yes -n plaza {g.key_id} {g.secret}",
-                 unless=f"{cli} key info {g.key_id}")
-    node.execute(f"key allowed on {g.bucket}",
-                 f"{cli} bucket allow --read --write --owner {g.bucket} --key {g.key_id} && "
-                 f"{cli} key allow --create-bucket {g.key_id}",
-                 unless=f"{cli} bucket info {g.bucket} | grep -q 'RWO.*{g.key_id}'")
-    node.execute(f"website access on {g.bucket}", f"{cli} bucket website --allow {g.bucket}",
-                 unless=f"{cli} bucket info {g.bucket} | grep -qiE 'website access: +true'")
+    node.include_recipe("garage::bucket")

@@ -4,35 +4,15 @@
 //! key; cacheable reads.
 
 use crate::helpers::{TestApp, ids};
+use crate::media::painting;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use image::ExtendedColorType;
-use image::codecs::tga::TgaEncoder;
 use plaza_test_support::assert_error;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use std::io::Write;
 
 const TITLE: &str = "0005000010101E00";
 const OTHER_TITLE: &str = "000400000F700E00";
-
-/// A Wii U style painting: a zlib-compressed 32-bit TGA, base64, inked where `ink(x, y)`.
-fn painting(w: u32, h: u32, ink: impl Fn(u32, u32) -> bool) -> String {
-    let mut raw = Vec::new();
-    for y in 0..h {
-        for x in 0..w {
-            let v = if ink(x, y) { 0 } else { 255 };
-            raw.extend_from_slice(&[v, v, v, 255]);
-        }
-    }
-    let mut tga = Vec::new();
-    TgaEncoder::new(&mut tga)
-        .encode(&raw, w, h, ExtendedColorType::Rgba8)
-        .unwrap();
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-    z.write_all(&tga).unwrap();
-    STANDARD.encode(z.finish().unwrap())
-}
 
 fn checkers(x: u32, y: u32) -> bool {
     (x / 8 + y / 8).is_multiple_of(2)

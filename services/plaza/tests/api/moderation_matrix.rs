@@ -163,26 +163,12 @@ async fn only_moderators_in_scope_act_on_content_and_refusals_change_nothing() {
         .map(|a| a["entry"]["actor"]["username"].as_str().unwrap())
         .collect();
     assert_eq!(actors, ["commod", "globalmod", "boss"]);
-    matrix(
-        &app,
-        &w,
-        Method::POST,
-        &comment_path,
-        Some(hide),
-        expected,
-        false,
-    )
-    .await;
-    matrix(
-        &app,
-        &w,
-        Method::POST,
-        account_path,
-        Some(warn),
-        account_expected,
-        false,
-    )
-    .await;
+    for (path, body, expected) in [
+        (comment_path.as_str(), hide, expected),
+        (account_path, warn, account_expected),
+    ] {
+        matrix(&app, &w, Method::POST, path, Some(body), expected, false).await;
+    }
     let (_, body) = app.read_post(&w.post).await;
     assert_eq!(body["post"]["spoiler"], true);
     let (_, body) = app.comments_of(&w.post).await;
@@ -241,6 +227,7 @@ async fn only_admins_read_the_log_and_appoint_or_remove_moderators() {
     let w = world(&app).await;
     let ok = (200, "");
     let expected = [UNAUTH, NOT_ADMIN, NOT_ADMIN, NOT_ADMIN, NOT_ADMIN, ok];
+    let moderators = "/api/v1/moderation/moderators";
     matrix(
         &app,
         &w,
@@ -251,16 +238,7 @@ async fn only_admins_read_the_log_and_appoint_or_remove_moderators() {
         false,
     )
     .await;
-    let answers = matrix(
-        &app,
-        &w,
-        Method::GET,
-        "/api/v1/moderation/moderators",
-        None,
-        expected,
-        false,
-    )
-    .await;
+    let answers = matrix(&app, &w, Method::GET, moderators, None, expected, false).await;
     let first = answers[5]["moderators"]
         .as_array()
         .unwrap()
@@ -289,15 +267,12 @@ async fn only_admins_read_the_log_and_appoint_or_remove_moderators() {
         NOT_ADMIN,
         (204, ""),
     ];
-    let appoint = |changes: bool| {
-        let body = Some(appoint_body.clone());
-        let path = "/api/v1/moderation/moderators";
-        matrix(&app, &w, Method::POST, path, body, created, changes)
-    };
-    appoint(true).await;
+    let appoint = Some(appoint_body.clone());
+    matrix(&app, &w, Method::POST, moderators, appoint, created, true).await;
     matrix(&app, &w, Method::DELETE, &remove_path, None, removed, true).await;
     unchanged(&app, &w, 3, 3).await;
-    appoint(false).await;
+    let appoint = Some(appoint_body.clone());
+    matrix(&app, &w, Method::POST, moderators, appoint, created, false).await;
     let (status, body) = app
         .post(
             "/api/v1/moderation/moderators",

@@ -1,5 +1,6 @@
 //! The edge: TLS, static files, and media stored in the bucket and cached by nginx.
 
+use crate::edge_common::fresh_png;
 use crate::helpers::{EDGE, Region, assert_console_error};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -7,22 +8,6 @@ use plaza_media::ObjectStore;
 use plaza_test_support::header;
 use reqwest::StatusCode;
 use serde_json::json;
-
-/// A PNG screenshot whose pixels no other run made, so its key (a content address) is new.
-fn fresh_png() -> Vec<u8> {
-    let seed = crate::helpers::unique("");
-    let seed = u32::from_str_radix(&seed[seed.len().saturating_sub(6)..], 16).unwrap_or(7);
-    let img = image::RgbImage::from_fn(400, 240, |x, y| {
-        image::Rgb([
-            (x.wrapping_mul(seed) >> 3) as u8,
-            (y ^ seed) as u8,
-            ((x + y + seed) & 0xff) as u8,
-        ])
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
-}
 
 #[tokio::test]
 async fn the_edge_speaks_tls_and_sends_plain_http_to_it() {
@@ -72,7 +57,7 @@ async fn a_screenshot_lands_in_the_bucket_and_the_second_read_is_an_edge_cache_h
     let region = Region::open();
     let (_, token) = region.sign_up("shot").await;
     let c = region.community().await;
-    let png = fresh_png();
+    let png = fresh_png(400, 240);
     let (status, body) = region
         .post_in(&token, &c, json!({"body": "from the edge", "screenshot": STANDARD.encode(&png), "screenshot_type": "image/png"}))
         .await;

@@ -1,5 +1,7 @@
 //! Reaching the region: its edge URL, its processes' own ports, supervisorctl and its config.
 
+pub use crate::edge_common::unique;
+use crate::edge_common::{open_region, region_db, sign_up_unique};
 use plaza::Config;
 use plaza_test_support::Api;
 use reqwest::StatusCode;
@@ -32,17 +34,7 @@ impl Region {
         let root = PathBuf::from(std::env::var("PLAZA_REGION_ROOT").expect(
             "PLAZA_REGION_ROOT must name a converged region's folder (scripts/region.sh test)",
         ));
-        let config = Config::load(Some(&root.join("etc/plaza.toml"))).expect("region config");
-        let cert = std::fs::read(root.join("etc/edge.crt")).expect("the edge's certificate");
-        let client = reqwest::Client::builder()
-            .tls_certs_only([reqwest::Certificate::from_pem(&cert).expect("a PEM certificate")])
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(30))
-            // Idle connections are dropped well before nginx's keepalive_timeout (30 s): a
-            // request sent on one nginx is closing at that moment fails on this side.
-            .pool_idle_timeout(Duration::from_secs(5))
-            .build()
-            .expect("client");
+        let (config, client) = open_region(&root);
         Region {
             root,
             config,
@@ -57,9 +49,7 @@ impl Region {
 
     /// A connection to the region's MariaDB.
     pub async fn db(&self) -> plaza_storage::Db {
-        plaza_storage::Db::connect(&self.config.database_url(), 2)
-            .await
-            .expect("the region's MariaDB")
+        region_db(&self.config).await
     }
 
     /// Runs `supervisorctl` on the region's supervisord.
@@ -75,9 +65,7 @@ impl Region {
 
     /// Signs up a new person with a unique name made from `prefix`; returns (name, token).
     pub async fn sign_up(&self, prefix: &str) -> (String, String) {
-        let name = unique(prefix);
-        let token = self.api.sign_up(&name).await;
-        (name, token)
+        sign_up_unique(&self.api, prefix).await
     }
 
     /// Signs up a new person (a unique name made from `prefix`) who posts `text` in the first
@@ -140,17 +128,6 @@ pub async fn assert_console_error(response: reqwest::Response, status: StatusCod
     ] {
         assert!(xml.contains(&part), "{part} not in {xml}");
     }
-}
-
-/// A name no earlier run used: usernames are unique in the region's database for good.
-pub fn unique(prefix: &str) -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("{prefix}{:x}", (nanos / 1000) % 0xff_ffff_ffff + n)
 }
 
 /// Runs a supervisorctl command when dropped, so a test that stopped or paused a process puts

@@ -14,6 +14,8 @@
 )]
 
 mod edge;
+#[path = "../edge_common/mod.rs"]
+mod edge_common;
 mod faults;
 mod helpers;
 mod jobs;

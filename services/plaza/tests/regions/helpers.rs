@@ -1,5 +1,6 @@
 //! Reaching the three regions: each one's edge, database, supervisord and configuration.
 
+use crate::edge_common::{open_region, region_db, sign_up_unique};
 use plaza::Config;
 use plaza_test_support::Api;
 use reqwest::StatusCode;
@@ -59,14 +60,7 @@ pub async fn regions() -> [Region; 3] {
 impl Region {
     pub fn open(name: &'static str) -> Region {
         let root = regions_root().join(name);
-        let config = Config::load(Some(&root.join("etc/plaza.toml"))).expect("region config");
-        let cert = std::fs::read(root.join("etc/edge.crt")).expect("the edge's certificate");
-        let client = reqwest::Client::builder()
-            .tls_certs_only([reqwest::Certificate::from_pem(&cert).expect("a PEM certificate")])
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(30))
-            .build()
-            .expect("client");
+        let (config, client) = open_region(&root);
         let edge = config.public_url.clone();
         Region {
             name,
@@ -78,9 +72,7 @@ impl Region {
 
     /// A connection to the region's MariaDB.
     pub async fn db(&self) -> plaza_storage::Db {
-        plaza_storage::Db::connect(&self.config.database_url(), 2)
-            .await
-            .expect("the region's MariaDB")
+        region_db(&self.config).await
     }
 
     /// `/readyz` of the region's web service, through its edge: `None` when the edge does not
@@ -101,9 +93,7 @@ impl Region {
     /// Signs up a new person with a unique name made from `prefix` in this region; returns
     /// (name, token).
     pub async fn sign_up(&self, prefix: &str) -> (String, String) {
-        let name = unique(prefix);
-        let token = self.api.sign_up(&name).await;
-        (name, token)
+        sign_up_unique(&self.api, prefix).await
     }
 
     /// Waits (bounded) until `path` answers 200 here: what another region wrote has arrived.
@@ -235,15 +225,4 @@ pub async fn wait_identical(regions: &[Region], within: Duration) -> BTreeMap<St
         }
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
-}
-
-/// A name no earlier run used: usernames are unique in every region's database for good.
-pub fn unique(prefix: &str) -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("{prefix}{:x}", (nanos / 1000) % 0xff_ffff_ffff + n)
 }

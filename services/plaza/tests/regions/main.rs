@@ -14,6 +14,8 @@
     reason = "a test fails loudly on anything unexpected"
 )]
 
+#[path = "../edge_common/mod.rs"]
+mod edge_common;
 mod helpers;
 mod media;
 mod outage;

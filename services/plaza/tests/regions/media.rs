@@ -1,34 +1,19 @@
 //! One Garage cluster across the regions: media posted in one region is served by every edge,
 //! each edge caching its own copy.
 
-use crate::helpers::{regions, unique};
+use crate::edge_common::fresh_png;
+use crate::helpers::regions;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use reqwest::StatusCode;
 use serde_json::json;
-
-/// A PNG screenshot whose pixels no other run made, so its key (a content address) is new.
-fn fresh_png() -> Vec<u8> {
-    let seed = unique("");
-    let seed = u32::from_str_radix(&seed[seed.len().saturating_sub(6)..], 16).unwrap_or(7);
-    let img = image::RgbImage::from_fn(320, 200, |x, y| {
-        image::Rgb([
-            (x.wrapping_mul(seed) >> 3) as u8,
-            (y ^ seed) as u8,
-            ((x + y + seed) & 0xff) as u8,
-        ])
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
-}
 
 #[tokio::test]
 async fn a_screenshot_posted_in_r1_is_served_by_every_regions_edge_from_its_own_cache() {
     let [r1, r2, r3] = regions().await;
     let (_, token) = r1.sign_up("shot").await;
     let community = r1.community().await;
-    let png = fresh_png();
+    let png = fresh_png(320, 200);
     let (status, body) = r1
         .post_in(
             &token,

@@ -1,5 +1,6 @@
 //! The `banned_ranges` table: address ranges that may not sign up.
 
+use super::admin_list;
 use plaza_storage::Db;
 use plaza_storage::sqlx;
 use plaza_types::Id;
@@ -30,12 +31,7 @@ pub async fn all(db: &Db) -> Result<Vec<BannedRangeRow>, sqlx::Error> {
 }
 
 /// What adding a range did.
-#[derive(Debug)]
-pub enum Added {
-    New(BannedRangeRow),
-    Duplicate,
-    Full,
-}
+pub type Added = admin_list::Added<BannedRangeRow>;
 
 /// Adds a range (`cidr` in canonical form).
 pub async fn insert(
@@ -46,49 +42,29 @@ pub async fn insert(
     reason: &str,
     created_by: Id,
 ) -> Result<Added, sqlx::Error> {
-    let mut tx = db.begin_write().await?;
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM banned_ranges")
-        .fetch_one(&mut *tx)
-        .await?;
-    if count >= MAX_RANGES {
-        tx.commit().await?;
-        return Ok(Added::Full);
-    }
     let now = plaza_types::now_millis();
     let sql = format!(
         "{} INTO banned_ranges (id, region, cidr, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
         db.dialect.insert_ignore()
     );
-    let inserted = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let insert = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id.0)
         .bind(i64::from(region))
         .bind(cidr)
         .bind(reason)
         .bind(created_by.0)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-        == 1;
-    tx.commit().await?;
-    Ok(if inserted {
-        Added::New(BannedRangeRow {
-            id: id.0,
-            cidr: cidr.to_owned(),
-            reason: reason.to_owned(),
-            created_at: now,
-        })
-    } else {
-        Added::Duplicate
+        .bind(now);
+    let count = sqlx::query_scalar("SELECT COUNT(*) FROM banned_ranges");
+    admin_list::insert_capped(db, count, MAX_RANGES, insert, || BannedRangeRow {
+        id: id.0,
+        cidr: cidr.to_owned(),
+        reason: reason.to_owned(),
+        created_at: now,
     })
+    .await
 }
 
 /// Lifts a ban; whether it existed.
 pub async fn delete(db: &Db, id: Id) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query("DELETE FROM banned_ranges WHERE id = ?")
-        .bind(id.0)
-        .execute(&db.pool)
-        .await?
-        .rows_affected()
-        == 1)
+    admin_list::delete(db, "banned_ranges", id).await
 }

@@ -45,11 +45,7 @@ pub async fn insert(
     .bind(now)
     .execute(&db.pool)
     .await;
-    match done {
-        Ok(_) => Ok(true),
-        Err(e) if plaza_storage::is_unique_violation(&e) => Ok(false),
-        Err(e) => Err(e),
-    }
+    plaza_storage::inserted_unless_duplicate(done)
 }
 
 /// The link of a token, if it has one; its "last used" time is brought up to date (hourly).
@@ -159,11 +155,7 @@ pub async fn insert_code(
     .bind(expires_at)
     .execute(&db.pool)
     .await;
-    match done {
-        Ok(_) => Ok(true),
-        Err(e) if plaza_storage::is_unique_violation(&e) => Ok(false),
-        Err(e) => Err(e),
-    }
+    plaza_storage::inserted_unless_duplicate(done)
 }
 
 /// What an unexpired code stands for: the token's hash and the console's platform.

@@ -2,6 +2,7 @@
 //! moderation (moderators, reports, the moderation log, suspensions).
 
 pub mod account_deletion;
+pub mod admin_list;
 pub mod banned_ranges;
 pub mod blocks;
 pub mod communities;

@@ -113,11 +113,7 @@ where
     .bind(plaza_types::now_millis())
     .execute(executor)
     .await;
-    match result {
-        Ok(_) => Ok(true),
-        Err(e) if plaza_storage::is_unique_violation(&e) => Ok(false),
-        Err(e) => Err(e),
-    }
+    plaza_storage::inserted_unless_duplicate(result)
 }
 
 /// The open reports about `target`, oldest first (at most 200; served by `reports_by_target`).

@@ -1,6 +1,7 @@
 //! The `word_filters` table: the global list of restricted words (`community_id` 0) and each
 //! community's own.
 
+use super::admin_list;
 use crate::filters::{Entry, FilterAction};
 use plaza_storage::Db;
 use plaza_storage::sqlx;
@@ -67,12 +68,7 @@ pub async fn list(db: &Db, community: Option<Id>) -> Result<Vec<WordFilterRow>, 
 }
 
 /// What adding an entry did.
-#[derive(Debug)]
-pub enum Added {
-    New(WordFilterRow),
-    Duplicate,
-    ListFull,
-}
+pub type Added = admin_list::Added<WordFilterRow>;
 
 /// Adds an entry to a list; `key` is its normalised form (one per list).
 #[expect(clippy::too_many_arguments, reason = "one column each")]
@@ -87,22 +83,13 @@ pub async fn insert(
     created_by: Id,
 ) -> Result<Added, sqlx::Error> {
     let community_id = community.map_or(0, |c| c.0);
-    let mut tx = db.begin_write().await?;
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM word_filters WHERE community_id = ?")
-        .bind(community_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    if count >= MAX_PER_LIST {
-        tx.commit().await?;
-        return Ok(Added::ListFull);
-    }
     let now = plaza_types::now_millis();
     let sql = format!(
         "{} INTO word_filters (id, region, community_id, pattern, pattern_key, action, created_by, created_at) \
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         db.dialect.insert_ignore()
     );
-    let inserted = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let insert = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id.0)
         .bind(i64::from(region))
         .bind(community_id)
@@ -110,31 +97,20 @@ pub async fn insert(
         .bind(key)
         .bind(action.as_str())
         .bind(created_by.0)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-        == 1;
-    tx.commit().await?;
-    Ok(if inserted {
-        Added::New(WordFilterRow {
-            id: id.0,
-            community_id,
-            pattern: pattern.to_owned(),
-            action: action.as_str().to_owned(),
-            created_at: now,
-        })
-    } else {
-        Added::Duplicate
+        .bind(now);
+    let count = sqlx::query_scalar("SELECT COUNT(*) FROM word_filters WHERE community_id = ?")
+        .bind(community_id);
+    admin_list::insert_capped(db, count, MAX_PER_LIST, insert, || WordFilterRow {
+        id: id.0,
+        community_id,
+        pattern: pattern.to_owned(),
+        action: action.as_str().to_owned(),
+        created_at: now,
     })
+    .await
 }
 
 /// Removes an entry from whichever list holds it; whether it was there.
 pub async fn delete(db: &Db, id: Id) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query("DELETE FROM word_filters WHERE id = ?")
-        .bind(id.0)
-        .execute(&db.pool)
-        .await?
-        .rows_affected()
-        == 1)
+    admin_list::delete(db, "word_filters", id).await
 }

@@ -159,7 +159,7 @@ pub async fn add_word(
             "duplicate_pattern",
             "That word is already on this list.",
         )),
-        word_filters::Added::ListFull => Err(Error::conflict(
+        word_filters::Added::Full => Err(Error::conflict(
             "list_full",
             "This list is full. Remove an entry first.",
         )),
