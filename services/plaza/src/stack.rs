@@ -351,6 +351,7 @@ pub async fn start(
             rates: config.rate_limits.rates(),
             admins: config.admins.clone(),
             moderation: config.moderation,
+            forwarding: config.peers.forwarding()?,
         };
         let parts = plaza_web::Parts {
             db: db.clone(),

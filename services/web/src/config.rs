@@ -22,6 +22,9 @@ pub struct Config {
     pub admins: Vec<String>,
     /// When reports act on their own (spoiler marking, hiding pending review).
     pub moderation: Thresholds,
+    /// How writes of accounts homed in other regions reach their home region; `None` in the
+    /// embedded mode (one region).
+    pub forwarding: Option<crate::forward::Forwarding>,
 }
 
 /// How many distinct people's open reports make the system act on a post or comment.

@@ -8,6 +8,7 @@ pub mod communities;
 pub mod console_links;
 pub mod favourites;
 pub mod follows;
+pub mod position;
 pub mod idempotency;
 pub mod moderation_log;
 pub mod moderators;
