@@ -14,6 +14,7 @@
     reason = "a test fails loudly on anything unexpected"
 )]
 
+mod forwarding;
 mod helpers;
 mod media;
 mod outage;
