@@ -257,7 +257,9 @@ impl Peers {
             };
             peers.insert(region, url.clone());
         }
-        let ms = |v: u64, default: u64| std::time::Duration::from_millis(if v == 0 { default } else { v });
+        let ms = |v: u64, default: u64| {
+            std::time::Duration::from_millis(if v == 0 { default } else { v })
+        };
         plaza_web::forward::Forwarding::new(
             &self.forward_secret.0,
             peers,

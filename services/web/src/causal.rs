@@ -123,7 +123,15 @@ mod tests {
     #[test]
     fn only_a_single_well_formed_gtid_is_waited_for() {
         assert_eq!(parse("2-2-1043"), Some(2));
-        for bad in ["", "2-2", "2-2-x", "2-2-1,3-3-1", "x-1-1", "1-1-1-1", "300-1-1"] {
+        for bad in [
+            "",
+            "2-2",
+            "2-2-x",
+            "2-2-1,3-3-1",
+            "x-1-1",
+            "1-1-1-1",
+            "300-1-1",
+        ] {
             assert_eq!(parse(bad), None, "{bad}");
         }
     }

@@ -220,7 +220,8 @@ pub async fn send(
     let Some(base) = forwarding.peers.get(&home) else {
         return Err(Error::HomeRegionUnavailable(home));
     };
-    let context = RequestContext::current().unwrap_or_else(|| RequestContext::from_headers(req.headers()));
+    let context =
+        RequestContext::current().unwrap_or_else(|| RequestContext::from_headers(req.headers()));
     let (parts, body) = req.into_parts();
     let body = axum::body::to_bytes(body, MAX_FORWARDED_BODY)
         .await
@@ -251,7 +252,11 @@ pub async fn send(
         }
     };
     set(&mut headers, REQUEST_ID_HEADER, context.request_id.clone());
-    set(&mut headers, TRACK_HEADER, context.track.as_str().to_owned());
+    set(
+        &mut headers,
+        TRACK_HEADER,
+        context.track.as_str().to_owned(),
+    );
     set(&mut headers, FROM_HEADER, region.to_string());
     set(&mut headers, TIMESTAMP_HEADER, timestamp.to_string());
     set(&mut headers, SIGNATURE_HEADER, signature);
@@ -280,7 +285,8 @@ pub async fn send(
         }
     };
     let mut response = Response::new(Body::from(bytes));
-    *response.status_mut() = StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
+    *response.status_mut() =
+        StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
     for (name, value) in &answer_headers {
         if !matches!(
             name.as_str(),
@@ -329,13 +335,34 @@ mod tests {
         )
         .expect("forwarding");
         let base = f.sign(&Method::POST, "/api/v1/posts", 100, b"{}", "rid", 2);
-        assert_ne!(base, f.sign(&Method::PUT, "/api/v1/posts", 100, b"{}", "rid", 2));
-        assert_ne!(base, f.sign(&Method::POST, "/api/v1/post", 100, b"{}", "rid", 2));
-        assert_ne!(base, f.sign(&Method::POST, "/api/v1/posts", 101, b"{}", "rid", 2));
-        assert_ne!(base, f.sign(&Method::POST, "/api/v1/posts", 100, b"[]", "rid", 2));
-        assert_ne!(base, f.sign(&Method::POST, "/api/v1/posts", 100, b"{}", "rie", 2));
-        assert_ne!(base, f.sign(&Method::POST, "/api/v1/posts", 100, b"{}", "rid", 3));
-        assert_eq!(base, f.sign(&Method::POST, "/api/v1/posts", 100, b"{}", "rid", 2));
+        assert_ne!(
+            base,
+            f.sign(&Method::PUT, "/api/v1/posts", 100, b"{}", "rid", 2)
+        );
+        assert_ne!(
+            base,
+            f.sign(&Method::POST, "/api/v1/post", 100, b"{}", "rid", 2)
+        );
+        assert_ne!(
+            base,
+            f.sign(&Method::POST, "/api/v1/posts", 101, b"{}", "rid", 2)
+        );
+        assert_ne!(
+            base,
+            f.sign(&Method::POST, "/api/v1/posts", 100, b"[]", "rid", 2)
+        );
+        assert_ne!(
+            base,
+            f.sign(&Method::POST, "/api/v1/posts", 100, b"{}", "rie", 2)
+        );
+        assert_ne!(
+            base,
+            f.sign(&Method::POST, "/api/v1/posts", 100, b"{}", "rid", 3)
+        );
+        assert_eq!(
+            base,
+            f.sign(&Method::POST, "/api/v1/posts", 100, b"{}", "rid", 2)
+        );
     }
 
     #[test]

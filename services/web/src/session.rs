@@ -206,7 +206,9 @@ async fn for_api(state: &AppState, headers: &HeaderMap, game: bool) -> Result<Se
     let token = bearer_token(headers);
     let kind = if game { KIND_GAME } else { KIND_API };
     let account = match token {
-        Some(t) => sessions::use_token(&state.db, &token_hash(t), kind, state.config.region).await?,
+        Some(t) => {
+            sessions::use_token(&state.db, &token_hash(t), kind, state.config.region).await?
+        }
         None => None,
     };
     let lang = crate::i18n::choose(headers, account.as_ref().map(|u| u.language.as_str()));

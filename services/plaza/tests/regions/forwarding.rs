@@ -84,13 +84,18 @@ async fn people_acting_through_another_region_write_in_their_home_region() {
         let comment = via.comment(token, theirs, &format!("{name} says hi")).await;
         let (status, body) = via.yeah(token, theirs).await;
         assert!(status.is_success(), "{status} {body}");
-        let (status, body) = via.put(&format!("/api/v1/users/{next}/follow"), token).await;
+        let (status, body) = via
+            .put(&format!("/api/v1/users/{next}/follow"), token)
+            .await;
         assert!(status.is_success(), "{status} {body}");
         r1.wait_for(&format!("/api/v1/posts/{theirs}/comments"))
             .await;
         for region in [&r1, &r2, &r3] {
             for _ in 0..150 {
-                if row_region(region, "comments", "id", &comment).await.is_some() {
+                if row_region(region, "comments", "id", &comment)
+                    .await
+                    .is_some()
+                {
                     break;
                 }
                 tokio::time::sleep(Duration::from_millis(100)).await;
@@ -104,7 +109,10 @@ async fn people_acting_through_another_region_write_in_their_home_region() {
         }
         let me = user_id(via, name).await;
         for _ in 0..150 {
-            if row_region(&r1, "follows", "follower_id", &me).await.is_some() {
+            if row_region(&r1, "follows", "follower_id", &me)
+                .await
+                .is_some()
+            {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -118,7 +126,9 @@ async fn people_acting_through_another_region_write_in_their_home_region() {
     // Then each blocks the one after next and deletes their own post.
     for (i, (name, token, via, home, _)) in people.iter().enumerate() {
         let third = people[(i + 2) % 3].0;
-        let (status, body) = via.put(&format!("/api/v1/users/{third}/block"), token).await;
+        let (status, body) = via
+            .put(&format!("/api/v1/users/{third}/block"), token)
+            .await;
         assert!(status.is_success(), "{status} {body}");
         let me = user_id(via, name).await;
         for _ in 0..150 {
@@ -132,7 +142,9 @@ async fn people_acting_through_another_region_write_in_their_home_region() {
             Some(*home),
             "{name}'s block"
         );
-        let (status, body) = via.delete(&format!("/api/v1/posts/{}", posts[i]), token).await;
+        let (status, body) = via
+            .delete(&format!("/api/v1/posts/{}", posts[i]), token)
+            .await;
         assert!(status.is_success(), "{status} {body}");
     }
     for post in &posts {
@@ -154,7 +166,8 @@ async fn a_write_through_one_region_is_seen_at_once_in_a_third_with_its_position
     let community = r1.community().await;
     let (_, bob_token) = r2.sign_up("bob").await;
     wait_session(&r1, &bob_token).await;
-    r3.wait_for(&format!("/api/v1/communities/{community}")).await;
+    r3.wait_for(&format!("/api/v1/communities/{community}"))
+        .await;
     // Bob (home r2) posts through r1: the write is made in r2 and answers r2's position.
     let answer = r1
         .client
@@ -275,7 +288,8 @@ async fn a_lost_home_region_fails_its_peoples_writes_fast_and_loses_nothing() {
     for (region, token) in [(&r1, &bob_token), (&r3, &ann_token), (&r1, &cat_token)] {
         wait_session(region, token).await;
     }
-    r3.wait_for(&format!("/api/v1/communities/{community}")).await;
+    r3.wait_for(&format!("/api/v1/communities/{community}"))
+        .await;
 
     r2.stop();
     struct Restart<'a>(&'a Region);
@@ -289,7 +303,11 @@ async fn a_lost_home_region_fails_its_peoples_writes_fast_and_loses_nothing() {
     // Bob's write through r1 answers 503 home_region_unavailable within about a second.
     let started = Instant::now();
     let (status, err) = r1
-        .post_in(&bob_token, &community, json!({"body": "lost?", "feeling": 0}))
+        .post_in(
+            &bob_token,
+            &community,
+            json!({"body": "lost?", "feeling": 0}),
+        )
         .await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{err}");
     assert_eq!(err["error"], "home_region_unavailable");
@@ -309,7 +327,11 @@ async fn a_lost_home_region_fails_its_peoples_writes_fast_and_loses_nothing() {
             (&r1, &cat_token),
         ] {
             let (status, body) = region
-                .post_in(token, &community, json!({"body": format!("round {round}"), "feeling": 0}))
+                .post_in(
+                    token,
+                    &community,
+                    json!({"body": format!("round {round}"), "feeling": 0}),
+                )
                 .await;
             assert_eq!(status, StatusCode::CREATED, "{body}");
             acknowledged.push(body["post"]["id"].as_str().unwrap().to_owned());
@@ -327,7 +349,11 @@ async fn a_lost_home_region_fails_its_peoples_writes_fast_and_loses_nothing() {
     }
     // Bob writes again through r1 once his home is back.
     let (status, body) = r1
-        .post_in(&bob_token, &community, json!({"body": "back", "feeling": 0}))
+        .post_in(
+            &bob_token,
+            &community,
+            json!({"body": "back", "feeling": 0}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     wait_identical(&[r1, r2, r3], Duration::from_secs(30)).await;

@@ -1,8 +1,8 @@
 //! The database's replication position, for causal reads (ARCHITECTURE §3): MariaDB GTIDs. In
 //! SQLite (one region) there is none.
 
-use plaza_storage::{Db, Dialect};
 use plaza_storage::sqlx::{self, AssertSqlSafe};
+use plaza_storage::{Db, Dialect};
 
 /// The last GTID this region's own domain (`region`) wrote, e.g. `2-2-1043`.
 pub async fn own(db: &Db, region: u8) -> Result<Option<String>, sqlx::Error> {
