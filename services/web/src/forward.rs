@@ -335,30 +335,21 @@ mod tests {
         )
         .expect("forwarding");
         let base = f.sign(&Method::POST, "/api/v1/posts", 100, b"{}", "rid", 2);
-        assert_ne!(
-            base,
-            f.sign(&Method::PUT, "/api/v1/posts", 100, b"{}", "rid", 2)
-        );
-        assert_ne!(
-            base,
-            f.sign(&Method::POST, "/api/v1/post", 100, b"{}", "rid", 2)
-        );
-        assert_ne!(
-            base,
-            f.sign(&Method::POST, "/api/v1/posts", 101, b"{}", "rid", 2)
-        );
-        assert_ne!(
-            base,
-            f.sign(&Method::POST, "/api/v1/posts", 100, b"[]", "rid", 2)
-        );
-        assert_ne!(
-            base,
-            f.sign(&Method::POST, "/api/v1/posts", 100, b"{}", "rie", 2)
-        );
-        assert_ne!(
-            base,
-            f.sign(&Method::POST, "/api/v1/posts", 100, b"{}", "rid", 3)
-        );
+        let changed = [
+            (Method::PUT, "/api/v1/posts", 100, &b"{}"[..], "rid", 2),
+            (Method::POST, "/api/v1/post", 100, b"{}", "rid", 2),
+            (Method::POST, "/api/v1/posts", 101, b"{}", "rid", 2),
+            (Method::POST, "/api/v1/posts", 100, b"[]", "rid", 2),
+            (Method::POST, "/api/v1/posts", 100, b"{}", "rie", 2),
+            (Method::POST, "/api/v1/posts", 100, b"{}", "rid", 3),
+        ];
+        for (method, path, ts, body, rid, from) in changed {
+            assert_ne!(
+                base,
+                f.sign(&method, path, ts, body, rid, from),
+                "{method} {path}"
+            );
+        }
         assert_eq!(
             base,
             f.sign(&Method::POST, "/api/v1/posts", 100, b"{}", "rid", 2)

@@ -38,6 +38,17 @@ async fn row_region(at: &Region, table: &str, column: &str, id: &str) -> Option<
     found.map(|(r,)| r)
 }
 
+/// Waits (bounded) until `table`'s row `id` has reached `at`; its `region` column then.
+async fn wait_row(at: &Region, table: &str, column: &str, id: &str) -> Option<i64> {
+    for _ in 0..150 {
+        if let Some(region) = row_region(at, table, column, id).await {
+            return Some(region);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    None
+}
+
 /// The numeric id of `name`.
 async fn user_id(region: &Region, name: &str) -> String {
     let (_, body) = region.get(&format!("/api/v1/users/{name}"), None).await;
@@ -91,34 +102,16 @@ async fn people_acting_through_another_region_write_in_their_home_region() {
         r1.wait_for(&format!("/api/v1/posts/{theirs}/comments"))
             .await;
         for region in [&r1, &r2, &r3] {
-            for _ in 0..150 {
-                if row_region(region, "comments", "id", &comment)
-                    .await
-                    .is_some()
-                {
-                    break;
-                }
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
             assert_eq!(
-                row_region(region, "comments", "id", &comment).await,
+                wait_row(region, "comments", "id", &comment).await,
                 Some(*home),
                 "{name}'s comment in {}",
                 region.name
             );
         }
         let me = user_id(via, name).await;
-        for _ in 0..150 {
-            if row_region(&r1, "follows", "follower_id", &me)
-                .await
-                .is_some()
-            {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
         assert_eq!(
-            row_region(&r1, "follows", "follower_id", &me).await,
+            wait_row(&r1, "follows", "follower_id", &me).await,
             Some(*home),
             "{name}'s follow"
         );
@@ -131,14 +124,8 @@ async fn people_acting_through_another_region_write_in_their_home_region() {
             .await;
         assert!(status.is_success(), "{status} {body}");
         let me = user_id(via, name).await;
-        for _ in 0..150 {
-            if row_region(&r3, "blocks", "blocker_id", &me).await.is_some() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
         assert_eq!(
-            row_region(&r3, "blocks", "blocker_id", &me).await,
+            wait_row(&r3, "blocks", "blocker_id", &me).await,
             Some(*home),
             "{name}'s block"
         );
