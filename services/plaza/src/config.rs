@@ -265,8 +265,52 @@ impl ReleaseConfig {
     }
 }
 
+/// The other regions of a multi-region deployment (absent: one region, nothing forwarded).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Peers {
+    /// The secret all regions share (at least 32 characters) to sign the writes they forward
+    /// to each other's web services.
+    pub forward_secret: Secret,
+    /// Region number → the base URL of that region's web service (its load balancer), e.g.
+    /// `{ "2" = "http://127.0.0.1:9300" }`.
+    pub web: std::collections::BTreeMap<String, String>,
+    /// Milliseconds to connect to a home region before its writes answer 503
+    /// `home_region_unavailable` (0: 1000).
+    pub connect_timeout_ms: u64,
+    /// Milliseconds a forwarded write may take in all (0: 10000).
+    pub timeout_ms: u64,
+}
+
+impl Peers {
+    /// The web service's forwarding settings, when other regions are configured.
+    pub fn forwarding(&self) -> anyhow::Result<Option<plaza_web::forward::Forwarding>> {
+        if self.web.is_empty() {
+            return Ok(None);
+        }
+        let mut peers = std::collections::BTreeMap::new();
+        for (region, url) in &self.web {
+            let Ok(region) = region.parse::<u8>() else {
+                bail!("invalid configuration: `peers.web` keys are region numbers, not {region:?}");
+            };
+            peers.insert(region, url.clone());
+        }
+        let ms = |v: u64, default: u64| {
+            std::time::Duration::from_millis(if v == 0 { default } else { v })
+        };
+        plaza_web::forward::Forwarding::new(
+            &self.forward_secret.0,
+            peers,
+            ms(self.connect_timeout_ms, 1000),
+            ms(self.timeout_ms, 10_000),
+        )
+        .map(Some)
+        .map_err(|e| anyhow::anyhow!("invalid configuration: `peers.forward_secret`: {e}"))
+    }
+}
+
 /// The configuration's top-level keys, the ones `PLAZA_*` variables may set.
-const TOP_LEVEL_KEYS: [&str; 28] = [
+const TOP_LEVEL_KEYS: [&str; 29] = [
     "region",
     "node",
     "data_dir",
@@ -295,6 +339,7 @@ const TOP_LEVEL_KEYS: [&str; 28] = [
     "images",
     "moderation",
     "release",
+    "peers",
 ];
 
 /// Everything a Plaza process reads at start.
@@ -355,6 +400,8 @@ pub struct Config {
     pub moderation: plaza_web::config::Thresholds,
     /// The release this process runs and the preview cookie's secret.
     pub release: ReleaseConfig,
+    /// The other regions, for forwarded writes (absent in a single region).
+    pub peers: Peers,
     pub web: Endpoint,
     pub timeline: Endpoint,
     pub empathy: Endpoint,
@@ -391,6 +438,7 @@ impl Default for Config {
             images: Images::default(),
             moderation: plaza_web::config::Thresholds::default(),
             release: ReleaseConfig::default(),
+            peers: Peers::default(),
             web: Endpoint::at("127.0.0.1:8080"),
             timeline: Endpoint::at("127.0.0.1:8081"),
             empathy: Endpoint::at("127.0.0.1:8082"),
@@ -461,6 +509,7 @@ impl Config {
         if !matches!(self.log_format.as_str(), "text" | "json") {
             bail!("invalid configuration: `log_format` must be text or json");
         }
+        self.peers.forwarding()?;
         if self.database_max_connections == 0 {
             bail!("invalid configuration: `database_max_connections` must be at least 1");
         }

@@ -360,6 +360,7 @@ pub async fn start(
                 &config.release.cookie_secret.0,
                 Duration::from_secs(u64::from(config.release.cookie_hours) * 3600),
             ),
+            forwarding: config.peers.forwarding()?,
         };
         let parts = plaza_web::Parts {
             db: db.clone(),

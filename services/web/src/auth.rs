@@ -250,6 +250,9 @@ pub struct Viewer {
     pub locale: crate::i18n::Locale,
     /// The hash of the signed-in session's token (to tell the current session in a list).
     pub session: Option<String>,
+    /// Whether this region had not yet applied the viewer's latest write in time (see
+    /// [`crate::causal`]): the page says it may be out of date.
+    pub stale: bool,
 }
 
 impl<S> FromRequestParts<S> for Viewer
@@ -267,6 +270,10 @@ where
             csrf: session.csrf.clone(),
             locale: crate::i18n::Locale::new(catalogs, session.lang),
             session: session.cookie_session.clone(),
+            stale: parts
+                .extensions
+                .get::<crate::causal::Stale>()
+                .is_some_and(|s| s.0),
         })
     }
 }

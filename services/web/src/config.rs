@@ -27,6 +27,9 @@ pub struct Config {
     pub release: plaza_http::Release,
     /// Signs staff's preview cookies (the edge verifies them); `None`: preview is off.
     pub preview: Option<crate::preview::PreviewKey>,
+    /// How writes of accounts homed in other regions reach their home region; `None` in the
+    /// embedded mode (one region).
+    pub forwarding: Option<crate::forward::Forwarding>,
 }
 
 /// The `[moderation]` settings: how many distinct people's open reports make the system act on

@@ -59,6 +59,15 @@ pub enum Error {
     /// The object store (S3) did not take or give an image.
     #[error("the media store failed: {0}")]
     MediaStore(std::io::Error),
+    /// The account's home region could not be reached: its write was not made anywhere.
+    #[error("home region {0} unavailable")]
+    HomeRegionUnavailable(u8),
+    /// A request claiming to be forwarded by another region was not (forged, stale, looping).
+    #[error("{message}")]
+    ForwardRefused {
+        code: &'static str,
+        message: &'static str,
+    },
     #[error(transparent)]
     Service(#[from] ClientError),
     #[error(transparent)]
@@ -142,6 +151,19 @@ impl Error {
                     ),
                 },
             ),
+            Error::HomeRegionUnavailable(region) => ErrorResponse {
+                retry_after: Some(30),
+                ..ErrorResponse::new(
+                    S::SERVICE_UNAVAILABLE,
+                    "home_region_unavailable",
+                    format!(
+                        "Your account's home region (r{region}) cannot be reached right now, so this change was not made. Reading still works; try again in a few minutes."
+                    ),
+                )
+            },
+            Error::ForwardRefused { code, message } => {
+                ErrorResponse::new(S::FORBIDDEN, *code, *message)
+            }
             Error::Service(e) => from_service(e),
             Error::Db(e) if plaza_storage::is_outage(e) => ErrorResponse::database_unavailable(e),
             Error::Db(e) => ErrorResponse::internal(e),

@@ -5,12 +5,14 @@
 
 pub mod auth;
 pub mod cache;
+pub mod causal;
 pub mod client;
 pub mod config;
 pub mod console;
 pub mod db;
 pub mod error;
 pub mod filters;
+pub mod forward;
 pub mod handlers;
 pub mod headers;
 pub mod i18n;

@@ -39,6 +39,10 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
+            crate::causal::read_your_writes,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
             pages::errors::render_error_pages,
         ));
     let router = Router::new()

@@ -66,8 +66,19 @@ pub struct PageLang(pub Lang);
 /// Middleware for the pages and the API: resolves the request's session once, and on the pages
 /// gives a first-time visitor an anonymous CSRF cookie. The API is signed in by bearer tokens
 /// only, the pages by the session cookie only.
-pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn resolve(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
+    // A request forwarded by another region must be signed by it (see `crate::forward`).
+    let (incoming, mut req) = match &state.config.forwarding {
+        Some(f) => {
+            let lang = crate::i18n::choose(req.headers(), None);
+            match crate::forward::check_incoming(f, req).await {
+                Ok(checked) => checked,
+                Err(e) => return error_response(e, api, lang),
+            }
+        }
+        None => (crate::forward::Incoming::Direct, req),
+    };
     let game = req.uri().path().starts_with(crate::ops::games::API_PREFIX);
     let resolved = if api {
         for_api(&state, req.headers(), game)
@@ -78,28 +89,36 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     };
     let (session, fresh_csrf) = match resolved {
         Ok(found) => found,
-        Err(e) if api => return e.into_response(),
-        Err(e) => {
-            let mut response = PageError(e).into_response();
-            let lang = crate::i18n::choose(req.headers(), None);
-            response.extensions_mut().insert(PageLang(lang));
-            return response;
-        }
+        Err(e) => return error_response(e, api, crate::i18n::choose(req.headers(), None)),
     };
     let lang = session.lang;
+    // Every write of an account is made in its home region: a write that reached this region
+    // is sent on there and its answer relayed; a forwarded one is never sent on again.
+    if let (Some(forwarding), Some(user)) = (&state.config.forwarding, &session.account)
+        && user.home_region != state.config.region
+        && !req.method().is_safe()
+    {
+        let result = match incoming {
+            crate::forward::Incoming::Forwarded => Err(Error::ForwardRefused {
+                code: "forward_loop",
+                message: "This forwarded write belongs to an account homed in another region; it is not forwarded twice.",
+            }),
+            crate::forward::Incoming::Direct => {
+                crate::forward::send(forwarding, state.config.region, user.home_region, req).await
+            }
+        };
+        return match result {
+            Ok(response) => response,
+            Err(e) => error_response(e, api, lang),
+        };
+    }
     // A suspended or banned account writes nothing: every write of the pages and the API is
     // refused here, before any handler runs (signing out and choosing a language excepted).
     if let Some(user) = &session.account
         && is_write(&req)
         && let Err(e) = crate::ops::moderation::check_can_write(&state, user).await
     {
-        let mut response = if api {
-            e.into_response()
-        } else {
-            PageError(e).into_response()
-        };
-        response.extensions_mut().insert(PageLang(lang));
-        return response;
+        return error_response(e, api, lang);
     }
     req.extensions_mut().insert(session);
     let mut response = next.run(req).await;
@@ -118,6 +137,17 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
             csrf_cookie(token, state.config.secure_cookies),
         );
     }
+    response
+}
+
+/// `e` as the API's JSON error or as a page, in `lang`.
+fn error_response(e: Error, api: bool, lang: Lang) -> Response {
+    let mut response = if api {
+        e.into_response()
+    } else {
+        PageError(e).into_response()
+    };
+    response.extensions_mut().insert(PageLang(lang));
     response
 }
 
@@ -152,7 +182,7 @@ async fn for_pages(state: &AppState, headers: &HeaderMap) -> Result<(Session, Op
     let mut cookie_session = None;
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
         let hash = token_hash(cookie.value());
-        account = sessions::use_token(&state.db, &hash, KIND_COOKIE).await?;
+        account = sessions::use_token(&state.db, &hash, KIND_COOKIE, state.config.region).await?;
         if account.is_some() {
             csrf = session_csrf(cookie.value());
             cookie_session = Some(hash);
@@ -176,7 +206,9 @@ async fn for_api(state: &AppState, headers: &HeaderMap, game: bool) -> Result<Se
     let token = bearer_token(headers);
     let kind = if game { KIND_GAME } else { KIND_API };
     let account = match token {
-        Some(t) => sessions::use_token(&state.db, &token_hash(t), kind).await?,
+        Some(t) => {
+            sessions::use_token(&state.db, &token_hash(t), kind, state.config.region).await?
+        }
         None => None,
     };
     let lang = crate::i18n::choose(headers, account.as_ref().map(|u| u.language.as_str()));

@@ -73,8 +73,26 @@ if not preview_secret_file.exists():
 internal_secret = secret_file.read_text().strip() if secret_file.exists() else "(made on the first converge)"
 preview_secret = (preview_secret_file.read_text().strip() if preview_secret_file.exists()
                   else "(made on the first converge, 32 characters at least)")
+# The other regions (attribute `mesh`): writes of accounts homed there are forwarded to their web
+# service, signed with a secret every region on this machine shares (made once, by the first
+# region converged, in the file `mesh.forward_secret_file` names).
+peers_block = ""
+mesh = attr.get("mesh", {})
+if mesh.get("forward_secret_file"):
+    shared = Path(mesh["forward_secret_file"])
+    shared = shared if shared.is_absolute() else repo / shared
+    if not shared.exists():
+        node.file(shared, secrets.token_hex(32) + "\n", mode=0o600)
+    forward_secret = shared.read_text().strip() if shared.exists() else "(made on the first converge)"
+    lines = ["[peers]", f'forward_secret = "{forward_secret}"',
+             f"connect_timeout_ms = {mesh.get('connect_timeout_ms', 1000)}",
+             f"timeout_ms = {mesh.get('timeout_ms', 10000)}", "", "[peers.web]"]
+    for peer in node.peers():
+        lines.append(f'"{peer.region.id}" = "http://127.0.0.1:{peer.haproxy.web_port}"')
+    peers_block = "\n".join(lines) + "\n"
 node.template(root / "etc" / "plaza.toml", "plaza", "plaza.toml", mode=0o600,
-              variables={"internal_secret": internal_secret, "preview_secret": preview_secret})
+              variables={"internal_secret": internal_secret, "preview_secret": preview_secret,
+                         "peers_block": peers_block})
 migrations = len(list((repo / "shared/storage/migrations/mysql").glob("*.sql")))
 m = attr.mariadb
 node.execute(

@@ -16,6 +16,7 @@
 
 #[path = "../edge_common/mod.rs"]
 mod edge_common;
+mod forwarding;
 mod helpers;
 mod media;
 mod outage;

@@ -12,6 +12,7 @@ pub mod follows;
 pub mod idempotency;
 pub mod moderation_log;
 pub mod moderators;
+pub mod position;
 pub mod reports;
 pub mod sessions;
 pub mod suspensions;

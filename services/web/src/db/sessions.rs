@@ -85,8 +85,14 @@ pub async fn user_by_token(
 }
 
 /// As [`user_by_token`], for a request that uses the session: also notes when it was last used
-/// (at most hourly, see [`LAST_USED_PRECISION_MS`]).
-pub async fn use_token(db: &Db, token_hash: &str, kind: i64) -> Result<Option<User>, sqlx::Error> {
+/// (at most hourly, see [`LAST_USED_PRECISION_MS`]) — only in the account's home region
+/// (`region`), so that no two regions ever write the same row.
+pub async fn use_token(
+    db: &Db,
+    token_hash: &str,
+    kind: i64,
+    region: u8,
+) -> Result<Option<User>, sqlx::Error> {
     let now = now_millis();
     let sql = format!(
         "SELECT {COLUMNS}, s.last_used_at FROM sessions s JOIN users u ON u.id = s.user_id \
@@ -101,14 +107,15 @@ pub async fn use_token(db: &Db, token_hash: &str, kind: i64) -> Result<Option<Us
     else {
         return Ok(None);
     };
-    if now - row.last_used_at >= LAST_USED_PRECISION_MS {
+    let user = User::from(row.user);
+    if now - row.last_used_at >= LAST_USED_PRECISION_MS && user.home_region == region {
         sqlx::query("UPDATE sessions SET last_used_at = ? WHERE token_hash = ?")
             .bind(now)
             .bind(token_hash)
             .execute(&db.pool)
             .await?;
     }
-    Ok(Some(row.user.into()))
+    Ok(Some(user))
 }
 
 /// A session's account and when the session was last used.

@@ -28,6 +28,9 @@ pub struct Layout {
     /// This page's path and query, for forms that come back here.
     pub path: String,
     pub locale: Locale,
+    /// Whether the page may miss the viewer's latest change (another region's write not yet
+    /// replicated here in time, see `crate::causal`).
+    pub stale: bool,
 }
 
 /// The header's unread count (0 for nobody signed in). A nicety: when the notification service
@@ -67,6 +70,7 @@ impl Layout {
             unread: unread_count(state, viewer).await,
             path: path.into(),
             locale: viewer.locale.clone(),
+            stale: viewer.stale,
         }
     }
 
@@ -95,6 +99,7 @@ impl Layout {
             unread: 0,
             path: "/".into(),
             locale,
+            stale: false,
         }
     }
 
