@@ -203,12 +203,13 @@ class Converge:
         self._done(name, True)
 
     def program(self, name, command, directory=None, environment=None, stopwaitsecs=10, stopsignal="TERM",
-                identity="", ready=None):
+                identity="", ready=None, autostart=True):
         """A process kept running by supervisord. `identity` (a binary's hash, say) goes into the
         program file, so a new binary is a changed program and gets restarted. With `ready` (a
         command that succeeds once the process serves), a changed program is restarted at once
         and waited for, so that programs declared one after another restart one at a time (a
-        rolling restart: the load balancer sends requests to the others meanwhile)."""
+        rolling restart: the load balancer sends requests to the others meanwhile). A program
+        with `autostart=False` is only started on demand (`supervisorctl start`)."""
         root = Path(self.attr.root)
         env = ",".join(f'{k}="{v}"' for k, v in sorted((environment or {}).items()))
         lines = [
@@ -216,7 +217,7 @@ class Converge:
             f"[program:{name}]",
             f"command={command}",
             f"directory={directory or root}",
-            "autostart=true",
+            f"autostart={'true' if autostart else 'false'}",
             "autorestart=true",
             "startsecs=1",
             "startretries=10",

@@ -5,7 +5,13 @@ node.package("haproxy")
 
 
 def servers(name, ports):
-    return "\n".join(f"    server {name}{i + 1} 127.0.0.1:{port}" for i, port in enumerate(ports))
+    lines = [f"    server {name}{i + 1} 127.0.0.1:{port}" for i, port in enumerate(ports)]
+    # A service with one process gets a stand-in for rolling restarts (bin/rolling-restart starts
+    # it only while that process restarts): a backup server takes traffic only when no other is up.
+    surge = p.get("surge_ports", {}).get(name)
+    if surge and len(ports) == 1:
+        lines.append(f"    server {name}-surge 127.0.0.1:{surge} backup")
+    return "\n".join(lines)
 
 
 node.template(

@@ -33,9 +33,22 @@ for service, ports, first_node in services:
             f"{binary} --config {config} serve --service {service}",
             environment={"PLAZA_NODE": first_node + i, f"PLAZA_{service.upper()}__LISTEN": f"127.0.0.1:{port}",
                          "RUST_LOG": p.log},
-            stopwaitsecs=35,
+            stopwaitsecs=node.plaza_stop_wait,
             identity=identity,
             ready=f"curl -sf http://127.0.0.1:{port}/readyz",
+        )
+    # A service with one process gets a stand-in that bin/rolling-restart runs (as HAProxy's
+    # backup server) only while that process restarts, so the service never has none.
+    surge = p.get("surge_ports", {}).get(service)
+    if surge and len(ports) == 1:
+        node.program(
+            f"{service}-surge",
+            f"{binary} --config {config} serve --service {service}",
+            environment={"PLAZA_NODE": first_node + 1, f"PLAZA_{service.upper()}__LISTEN": f"127.0.0.1:{surge}",
+                         "RUST_LOG": p.log},
+            stopwaitsecs=node.plaza_stop_wait,
+            identity=identity,
+            autostart=False,
         )
 node.flush_notifications()
 for service, ports, _ in services:

@@ -60,8 +60,17 @@ if not secret_file.exists():
     node.file(secret_file, secrets.token_hex(32) + "\n", mode=0o600)
 # A dry run writes no file: the rendering then shows a placeholder.
 internal_secret = secret_file.read_text().strip() if secret_file.exists() else "(made on the first converge)"
+# Shutdown timing: a stopping process answers /readyz 503 for the drain period before it closes
+# its listener, long enough for HAProxy to take it out of rotation (a check every inter, out
+# after fall failures, plus one interval for the check in progress); then requests and jobs in
+# flight get their grace. supervisord waits for all of it before it would SIGKILL.
+h = attr.get("haproxy", {})
+drain_secs = -(-int(h.get("check_inter_ms", 1000)) * (int(h.get("check_fall", 2)) + 1) // 1000) + 1
+grace_secs = int(p.get("shutdown_grace_secs", 10))
+node.plaza_stop_wait = drain_secs + 3 * grace_secs + 5  # callers, their jobs, then the called
 node.template(root / "etc" / "plaza.toml", "plaza", "plaza.toml", mode=0o600,
-              variables={"internal_secret": internal_secret})
+              variables={"internal_secret": internal_secret,
+                         "shutdown": {"drain_secs": drain_secs, "grace_secs": grace_secs}})
 migrations = len(list((repo / "shared/storage/migrations/mysql").glob("*.sql")))
 m = attr.mariadb
 node.execute(

@@ -12,7 +12,7 @@ for i, port in enumerate(p.worker_ports):
         f"worker{i + 1}",
         f"{binary} --config {root}/etc/plaza.toml serve --service worker",
         environment={"PLAZA_NODE": 24 + i, "PLAZA_WORKER__LISTEN": f"127.0.0.1:{port}", "RUST_LOG": p.log},
-        stopwaitsecs=35,
+        stopwaitsecs=node.plaza_stop_wait,
         identity=identity,
         ready=f"curl -sf http://127.0.0.1:{port}/healthz",
     )

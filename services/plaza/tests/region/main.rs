@@ -18,4 +18,5 @@ mod faults;
 mod helpers;
 mod jobs;
 mod live_outage;
+mod restarts;
 mod shared;
