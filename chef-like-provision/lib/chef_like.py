@@ -203,7 +203,7 @@ class Converge:
         self._done(name, True)
 
     def program(self, name, command, directory=None, environment=None, stopwaitsecs=10, stopsignal="TERM",
-                identity="", ready=None, drain=()):
+                identity="", ready=None, drain=(), autostart=True):
         """A process kept running by supervisord. `identity` (a binary's hash, say) goes into the
         program file, so a new binary is a changed program and gets restarted. With `ready` (a
         command that succeeds once the process serves), a changed program is restarted at once
@@ -211,7 +211,8 @@ class Converge:
         rolling restart: the load balancer sends requests to the others meanwhile). `drain`
         names the program's HAProxy servers (`backend/server`): before the restart HAProxy stops
         sending them requests and the ones in flight finish; after it they take requests again
-        once HAProxy sees them up, so a rolling restart fails no request."""
+        once HAProxy sees them up, so a rolling restart fails no request. A program with
+        `autostart=False` is only started on demand (`supervisorctl start`)."""
         root = Path(self.attr.root)
         env = ",".join(f'{k}="{v}"' for k, v in sorted((environment or {}).items()))
         lines = [
@@ -219,7 +220,7 @@ class Converge:
             f"[program:{name}]",
             f"command={command}",
             f"directory={directory or root}",
-            "autostart=true",
+            f"autostart={'true' if autostart else 'false'}",
             "autorestart=true",
             "startsecs=1",
             "startretries=10",

@@ -127,6 +127,9 @@ pub struct WorkerConfig {
     pub lease_secs: u64,
     /// Jobs claimed at once.
     pub batch: i64,
+    /// On shutdown, seconds the jobs running get to finish; a job still running then is stopped
+    /// and handed back to the queue (as are claimed jobs not started), for another worker.
+    pub shutdown_grace_secs: u64,
     /// Seconds between clean-ups of media no post refers to (0 turns them off).
     pub media_gc_interval_secs: u64,
     /// How old an unreferenced object must be before the clean-up deletes it.
@@ -159,6 +162,11 @@ pub struct Http {
     pub max_connections: usize,
     /// Seconds requests in flight get to finish on shutdown.
     pub shutdown_grace_secs: u64,
+    /// On shutdown, seconds `/readyz` answers 503 (`draining`) while everything else is still
+    /// served, before the process stops accepting connections: at least the load balancer's
+    /// check interval times its fall count, so it has taken the process out of rotation first.
+    /// 0 (the default, for a process that no load balancer checks) stops accepting at once.
+    pub drain_secs: u64,
     /// Seconds a request may take once its body has arrived (from the body's last bytes).
     pub request_timeout_secs: u64,
     /// Seconds a request body may send nothing before it is cut off.
@@ -172,6 +180,7 @@ impl Default for Http {
             header_read_timeout_secs: o.header_read_timeout.as_secs(),
             max_connections: o.max_connections,
             shutdown_grace_secs: o.shutdown_grace.as_secs(),
+            drain_secs: 0,
             request_timeout_secs: o.request.timeout.as_secs(),
             body_idle_timeout_secs: o.request.body_idle_timeout.as_secs(),
         }
@@ -448,6 +457,7 @@ impl Default for Config {
                 poll_interval_ms: 200,
                 lease_secs: 60,
                 batch: 16,
+                shutdown_grace_secs: 10,
                 media_gc_interval_secs: 3600,
                 media_gc_grace_secs: 3600,
             },
@@ -674,6 +684,7 @@ impl Config {
                 poll_interval_ms: 20,
                 lease_secs: 30,
                 batch: 16,
+                shutdown_grace_secs: 5,
                 media_gc_interval_secs: 0,
                 media_gc_grace_secs: 3600,
             },

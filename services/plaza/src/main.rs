@@ -107,7 +107,12 @@ async fn serve(config: &Config, service: Option<Service>) -> anyhow::Result<()> 
     } else {
         println!("Plaza {:?} service is running.", services[0]);
     }
-    running.run_until(plaza_http::shutdown_signal()).await
+    running
+        .run_until(async {
+            plaza_http::shutdown_signal().await;
+            plaza_http::exit_on_second_signal();
+        })
+        .await
 }
 
 async fn admin_create(config: &Config, username: &str) -> anyhow::Result<()> {

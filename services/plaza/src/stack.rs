@@ -45,8 +45,50 @@ pub struct Running {
     pub media: Arc<dyn plaza_media::ObjectStore>,
     /// The web service's image workers (tests occupy them to see uploads refused).
     pub images: plaza_media::ImageWorkers,
+    /// Turns `/readyz` unready: the first phase of a shutdown.
+    drain: watch::Sender<bool>,
+    /// How long `/readyz` answers unready before the listeners close (`http.drain_secs`).
+    drain_period: Duration,
+    /// The services that call others (web, worker): they stop first.
+    callers: Stage,
+    /// The services they call (timeline, empathy, notification): they stop once the callers
+    /// have finished, so a request or job in flight in this process can still reach them.
+    called: Stage,
+}
+
+/// Services that stop together: a stop signal and their tasks.
+struct Stage {
     stop: watch::Sender<bool>,
+    rx: watch::Receiver<bool>,
     tasks: JoinSet<anyhow::Result<()>>,
+}
+
+impl Stage {
+    fn new() -> Self {
+        let (stop, rx) = watch::channel(false);
+        Stage {
+            stop,
+            rx,
+            tasks: JoinSet::new(),
+        }
+    }
+
+    /// Signals stop and waits for every task.
+    async fn stop(&mut self) -> anyhow::Result<()> {
+        let _ = self.stop.send(true);
+        while let Some(result) = self.tasks.join_next().await {
+            result.context("a service task panicked")??;
+        }
+        Ok(())
+    }
+
+    /// Completes when a task ends (which, before a stop, is an error).
+    async fn ended(&mut self) -> anyhow::Result<()> {
+        match self.tasks.join_next().await {
+            Some(result) => result.context("a service task panicked")?,
+            None => std::future::pending().await,
+        }
+    }
 }
 
 impl std::fmt::Debug for Running {
@@ -58,24 +100,43 @@ impl std::fmt::Debug for Running {
 }
 
 impl Running {
-    /// Asks every service to finish its requests in flight and stop, and waits for them.
+    /// Shuts down gracefully, as on SIGTERM: `/readyz` turns unready (503, `draining`) while
+    /// every request is still served, for the drain period, so that load balancers take the
+    /// process out of rotation; then the listeners close, requests in flight finish (within
+    /// `http.shutdown_grace_secs`), live streams end with a reconnect hint, the worker finishes
+    /// or hands back its jobs, and this returns once every service has stopped.
     pub async fn shutdown(mut self) -> anyhow::Result<()> {
-        let _ = self.stop.send(true);
-        while let Some(result) = self.tasks.join_next().await {
-            result.context("a service task panicked")??;
+        let _ = self.drain.send(true);
+        if !self.drain_period.is_zero() {
+            tracing::info!(
+                drain_secs = self.drain_period.as_secs(),
+                "draining: /readyz answers 503 before the listeners close"
+            );
+            tokio::select! {
+                () = tokio::time::sleep(self.drain_period) => {}
+                // A service that fails while draining ends the wait; the error is reported.
+                result = self.callers.ended() => return self.fail(result).await,
+                result = self.called.ended() => return self.fail(result).await,
+            }
         }
-        Ok(())
+        self.callers.stop().await?;
+        self.called.stop().await
+    }
+
+    /// Stops everything after a service ended by itself, and reports why.
+    async fn fail(&mut self, ended: anyhow::Result<()>) -> anyhow::Result<()> {
+        let _ = self.callers.stop.send(true);
+        let _ = self.called.stop.send(true);
+        ended?;
+        anyhow::bail!("a service stopped unexpectedly")
     }
 
     /// Waits until a service stops by itself (an error) or `signal` completes, then shuts down.
     pub async fn run_until(mut self, signal: impl Future<Output = ()>) -> anyhow::Result<()> {
         tokio::select! {
             () = signal => {}
-            Some(result) = self.tasks.join_next() => {
-                let _ = self.stop.send(true);
-                result.context("a service task panicked")??;
-                anyhow::bail!("a service stopped unexpectedly");
-            }
+            result = self.callers.ended() => return self.fail(result).await,
+            result = self.called.ended() => return self.fail(result).await,
         }
         self.shutdown().await
     }
@@ -203,8 +264,10 @@ pub async fn start(
         config.images.decoders,
         Duration::from_millis(config.images.queue_wait_ms),
     );
-    let (stop, rx) = watch::channel(false);
-    let mut tasks = JoinSet::new();
+    let (drain, drain_rx) = watch::channel(false);
+    let (mut callers, mut called) = (Stage::new(), Stage::new());
+    // The web service's live streams end (with a reconnect hint) when its listener closes.
+    let web_draining = plaza_http::Draining::new(callers.rx.clone());
     let release = config.release.release();
     let wrap = |service: Service, router: Router| {
         let router = plaza_http::release_headers(router, &release);
@@ -259,14 +322,16 @@ pub async fn start(
 
     let options = config.http.options();
     let mut launch = |kind: Service, listener: TcpListener, service: &dyn PlazaService| {
-        service.spawn_background(&mut tasks, &rx);
-        serve(
-            &mut tasks,
-            listener,
+        let stage = match kind {
+            Service::Web | Service::Worker => &mut callers,
+            Service::Timeline | Service::Empathy | Service::Notification => &mut called,
+        };
+        service.spawn_background(&mut stage.tasks, &stage.rx);
+        let router = plaza_http::unready_while_draining(
             wrap(kind, service.router()),
-            &rx,
-            options,
+            plaza_http::Draining::new(drain_rx.clone()),
         );
+        serve(&mut stage.tasks, listener, router, &stage.rx, options);
     };
     if let Some(l) = timeline_l {
         let config = plaza_timeline::Config {
@@ -325,6 +390,7 @@ pub async fn start(
             poll_interval: Duration::from_millis(gc.poll_interval_ms),
             lease: Duration::from_secs(gc.lease_secs),
             batch: gc.batch,
+            shutdown_grace: Duration::from_secs(gc.shutdown_grace_secs),
             internal_secret: secret.clone(),
             media_gc: (gc.media_gc_interval_secs > 0).then(|| plaza_worker::MediaGc {
                 every: Duration::from_secs(gc.media_gc_interval_secs),
@@ -373,7 +439,7 @@ pub async fn start(
             timeline: TimelineClient::new(&timeline_url, &secret)?,
             empathy: EmpathyClient::new(&empathy_url, &secret)?,
             notification: NotificationClient::new(&notification_url, &secret)?,
-            draining: plaza_http::Draining::new(rx.clone()),
+            draining: web_draining,
         };
         launch(
             Service::Web,
@@ -391,7 +457,9 @@ pub async fn start(
         db,
         media,
         images,
-        stop,
-        tasks,
+        drain,
+        drain_period: Duration::from_secs(config.http.drain_secs),
+        callers,
+        called,
     })
 }

@@ -13,6 +13,9 @@ pub struct Config {
     pub lease: Duration,
     /// How many jobs one claim takes.
     pub batch: i64,
+    /// On shutdown, how long the jobs running get to finish before they are stopped and handed
+    /// back to the queue.
+    pub shutdown_grace: Duration,
     /// The region's shared secret: callers without it are refused.
     pub internal_secret: plaza_http::InternalSecret,
     /// When the clean-up of media no post refers to runs (none: never).

@@ -12,9 +12,14 @@ use tracing::Instrument;
 /// How many commenters of a thread are told of a new comment at most.
 const THREAD_FAN_OUT: u32 = 200;
 
-/// Claims and runs jobs until `shutdown` turns true; a job in progress is finished first.
+/// Claims and runs jobs until `shutdown` turns true. On shutdown the job running gets
+/// [`crate::Config::shutdown_grace`] to finish; if it has not by then it is stopped, and it and
+/// the claimed jobs not started yet go back to the queue for another worker (every job is
+/// idempotent), so none waits for its lease to run out and none is lost.
 pub async fn run_loop(state: AppState, mut shutdown: watch::Receiver<bool>) {
     let lease_ms = i64::try_from(state.config.lease.as_millis()).unwrap_or(60_000);
+    let deadline = stop_deadline(shutdown.clone(), state.config.shutdown_grace);
+    let mut deadline = std::pin::pin!(deadline);
     loop {
         if *shutdown.borrow() {
             break;
@@ -27,14 +32,44 @@ pub async fn run_loop(state: AppState, mut shutdown: watch::Receiver<bool>) {
             }
         };
         let idle = claimed.is_empty();
+        let mut cut = false;
         for job in claimed {
-            run_one(&state, job).await;
+            let id = job.id;
+            if !cut && !*shutdown.borrow() {
+                tokio::select! {
+                    () = run_one(&state, job) => continue,
+                    () = &mut deadline => {
+                        tracing::warn!(job_id = %id, "a job still running at the end of the shutdown grace period was stopped");
+                        cut = true;
+                    }
+                }
+            }
+            release(&state, id).await;
         }
         if idle {
             tokio::select! {
                 _ = shutdown.changed() => {},
                 () = tokio::time::sleep(state.config.poll_interval) => {},
             }
+        }
+    }
+}
+
+/// Completes `grace` after `shutdown` turns true (never if it cannot).
+async fn stop_deadline(mut shutdown: watch::Receiver<bool>, grace: std::time::Duration) {
+    if shutdown.wait_for(|stop| *stop).await.is_err() {
+        std::future::pending::<()>().await;
+    }
+    tokio::time::sleep(grace).await;
+}
+
+/// Hands a claimed job this worker will not finish back to the queue; if that fails too, its
+/// lease running out hands it over instead.
+async fn release(state: &AppState, id: Id) {
+    match queue::release(&state.db, id).await {
+        Ok(()) => tracing::info!(job_id = %id, "job handed back to the queue on shutdown"),
+        Err(err) => {
+            tracing::warn!(job_id = %id, error = %err, "handing a job back failed; its lease will expire");
         }
     }
 }

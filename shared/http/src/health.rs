@@ -31,7 +31,7 @@ pub async fn healthz() -> Json<Liveness> {
     description = "200 when every required dependency (the database) answers, else 503. Optional ones (caches, Redis, the services the web service calls) are reported as `degraded` when down, or `not_configured`, without failing readiness.",
     responses(
         (status = 200, description = "Every required dependency answered.", body = Readiness),
-        (status = 503, description = "A required dependency is down.", body = Readiness),
+        (status = 503, description = "A required dependency is down (`unavailable`), or the process is shutting down (`draining`).", body = Readiness),
     )
 )]
 pub fn ready(

@@ -4,6 +4,7 @@
 //! dropped client, the common middleware stack and graceful serving.
 
 pub mod context;
+pub mod drain;
 pub mod error;
 pub mod extract;
 pub mod health;
@@ -18,6 +19,7 @@ pub use context::{
     IDEMPOTENCY_KEY_HEADER, REQUEST_ID_HEADER, RequestContext, TRACK_HEADER, Track,
     valid_idempotency_key,
 };
+pub use drain::{exit_on_second_signal, unready_while_draining};
 pub use error::ErrorResponse;
 pub use extract::{Json, Path, Query};
 pub use internal::{INTERNAL_SECRET_HEADER, InternalSecret, internal_app, internal_only};

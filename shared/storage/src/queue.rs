@@ -161,6 +161,24 @@ pub async fn complete(db: &Db, id: Id) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// Hands a claimed job back to the queue, due now, without counting the claim as an attempt:
+/// its worker is shutting down and did not finish it (every job is idempotent, so one that was
+/// stopped half-way runs again safely). A job that was completed meanwhile stays done.
+pub async fn release(db: &Db, id: Id) -> Result<(), sqlx::Error> {
+    let now = now_millis();
+    sqlx::query(
+        "UPDATE jobs SET state = ?, run_at = ?, lease_until = NULL,          attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, updated_at = ?          WHERE id = ? AND state = ?",
+    )
+    .bind(QUEUED)
+    .bind(now)
+    .bind(now)
+    .bind(id.0)
+    .bind(RUNNING)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
 /// The wait before try number `attempts + 1`: 1 s, 2 s, 4 s, … capped at one hour.
 pub fn backoff_ms(attempts: i64) -> Millis {
     let exp = attempts.clamp(1, 13) - 1;
@@ -288,6 +306,21 @@ mod tests {
         let again = claim(&db, 10, 60_000).await.unwrap();
         assert_eq!(again.len(), 1);
         complete(&db, again[0].id).await.unwrap();
+        assert_eq!(depth(&db).await.unwrap(), (0, 0));
+    }
+
+    #[tokio::test]
+    async fn a_released_job_is_claimed_again_at_once_without_losing_an_attempt() {
+        let (_dir, db) = db_with(&follow(3)).await;
+        let first = claim(&db, 10, 60_000).await.unwrap();
+        assert_eq!(first[0].attempts, 1);
+        release(&db, first[0].id).await.unwrap();
+        let again = claim(&db, 10, 60_000).await.unwrap();
+        assert_eq!(again.len(), 1, "the lease did not have to run out");
+        assert_eq!(again[0].attempts, 1, "the release did not count as a try");
+        // A job completed before its release stays done.
+        complete(&db, again[0].id).await.unwrap();
+        release(&db, again[0].id).await.unwrap();
         assert_eq!(depth(&db).await.unwrap(), (0, 0));
     }
 

@@ -70,6 +70,9 @@ pub struct ReplicationChannel {
 pub enum Ready {
     Ok,
     Unavailable,
+    /// The process is shutting down: it still finishes what it was sent, but its load balancer
+    /// should send it nothing new (the first phase of a graceful shutdown).
+    Draining,
 }
 
 /// How one dependency answered.

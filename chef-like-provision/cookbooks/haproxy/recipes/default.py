@@ -16,6 +16,11 @@ def servers(name, ports, preview_ports):
     # never change this file, so they never reload HAProxy.
     lines = [f"    server {name}{i + 1} 127.0.0.1:{port}" for i, port in enumerate(ports)]
     lines += [f"    server {name}-preview{i + 1} 127.0.0.1:{port} disabled" for i, port in enumerate(preview_ports)]
+    # A service with one process gets a stand-in for rolling restarts (bin/rolling-restart starts
+    # it only while that process restarts): a backup server takes traffic only when no other is up.
+    surge = p.get("surge_ports", {}).get(name)
+    if surge and len(ports) == 1:
+        lines.append(f"    server {name}-surge 127.0.0.1:{surge} backup")
     return "\n".join(lines)
 
 

@@ -49,11 +49,24 @@ for track, track_binary, suffix, declared in tracks:
                 name,
                 f"{track_binary} --config {config} serve --service {service}",
                 environment=environment,
-                stopwaitsecs=35,
+                stopwaitsecs=node.plaza_stop_wait,
                 identity=identity,
                 ready=f"curl -sf http://127.0.0.1:{port}/readyz",
                 # Its server in HAProxy (the stable or the preview backend).
                 drain=[f"{service}{'_preview' if track == 'preview' else ''}/{name}"],
+            )
+        # A service with one process gets a stand-in that bin/rolling-restart runs (as HAProxy's
+        # backup server) only while that process restarts, so the service never has none.
+        surge = p.get("surge_ports", {}).get(service)
+        if track == "stable" and surge and len(ports) == 1:
+            node.program(
+                f"{service}-surge",
+                f"{track_binary} --config {config} serve --service {service}",
+                environment={"PLAZA_NODE": first_node + 1, f"PLAZA_{service.upper()}__LISTEN": f"127.0.0.1:{surge}",
+                             "RUST_LOG": p.log, "PLAZA_RELEASE__TRACK": track, "PLAZA_RELEASE__BUILD": build},
+                stopwaitsecs=node.plaza_stop_wait,
+                identity=identity,
+                autostart=False,
             )
 if not node.preview_binary:
     for service, ports, _ in preview_services:

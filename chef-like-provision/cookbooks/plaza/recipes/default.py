@@ -90,9 +90,18 @@ if mesh.get("forward_secret_file"):
     for peer in node.peers():
         lines.append(f'"{peer.region.id}" = "http://127.0.0.1:{peer.haproxy.web_port}"')
     peers_block = "\n".join(lines) + "\n"
+# Shutdown timing: a stopping process answers /readyz 503 for the drain period before it closes
+# its listener, long enough for HAProxy to take it out of rotation (a check every inter, out
+# after fall failures, plus one interval for the check in progress); then requests and jobs in
+# flight get their grace. supervisord waits for all of it before it would SIGKILL.
+h = attr.get("haproxy", {})
+drain_secs = -(-int(h.get("check_inter_ms", 1000)) * (int(h.get("check_fall", 2)) + 1) // 1000) + 1
+grace_secs = int(p.get("shutdown_grace_secs", 10))
+node.plaza_stop_wait = drain_secs + 3 * grace_secs + 5  # callers, their jobs, then the called
 node.template(root / "etc" / "plaza.toml", "plaza", "plaza.toml", mode=0o600,
               variables={"internal_secret": internal_secret, "preview_secret": preview_secret,
-                         "peers_block": peers_block})
+                         "peers_block": peers_block,
+                         "shutdown": {"drain_secs": drain_secs, "grace_secs": grace_secs}})
 migrations = len(list((repo / "shared/storage/migrations/mysql").glob("*.sql")))
 m = attr.mariadb
 node.execute(

@@ -23,7 +23,7 @@ for track, track_binary, suffix, ports, first_node in tracks:
             f"worker{suffix}{i + 1}",
             f"{track_binary} --config {config} serve --service worker",
             environment=environment,
-            stopwaitsecs=35,
+            stopwaitsecs=node.plaza_stop_wait,
             identity=identity,
             ready=f"curl -sf http://127.0.0.1:{port}/healthz",
         )

@@ -256,6 +256,16 @@ impl TestApp {
         .expect("the service runs here")
     }
 
+    /// Starts shutting the services started here down as on SIGTERM; the task ends when they
+    /// have stopped.
+    pub fn shut_down_in_background(&mut self) -> tokio::task::JoinHandle<()> {
+        let running = self
+            ._running
+            .take()
+            .expect("services started in this process");
+        tokio::spawn(async move { running.shutdown().await.expect("a clean shutdown") })
+    }
+
     /// Shuts the services started here down as on SIGTERM, and waits until they have stopped.
     pub async fn shut_down(&mut self) {
         let running = self
@@ -465,6 +475,38 @@ pub fn token_in(html: &str) -> String {
     let marker = "name=\"csrf-token\" content=\"";
     let start = html.find(marker).expect("a csrf token") + marker.len();
     html[start..start + 43].to_owned()
+}
+
+/// Sends a JSON post to `path` in `pieces` pieces, `pause` apart, over the raw connection `s`
+/// (see [`TestApp::raw_connection`]), and returns the whole answer (None if the connection
+/// closed without one).
+pub async fn post_slowly(
+    mut s: tokio::net::TcpStream,
+    path: &str,
+    token: &str,
+    body: &[u8],
+    pieces: usize,
+    pause: Duration,
+    stall_after: Option<usize>,
+) -> Option<String> {
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: plaza\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    use tokio::io::AsyncWriteExt;
+    s.write_all(head.as_bytes()).await.unwrap();
+    let size = body.len().div_ceil(pieces);
+    for (i, piece) in body.chunks(size).enumerate() {
+        if stall_after == Some(i) {
+            break;
+        }
+        if s.write_all(piece).await.is_err() {
+            break;
+        }
+        tokio::time::sleep(pause).await;
+    }
+    read_to_close(&mut s, Duration::from_secs(30)).await
 }
 
 /// Reads from `stream` until the server closes it, or `None` if `limit` passes first: what the

@@ -37,5 +37,6 @@ mod posts;
 mod resilience;
 mod security;
 mod security_suite;
+mod shutdown;
 mod social;
 mod withdrawals;

@@ -21,4 +21,5 @@ mod helpers;
 mod jobs;
 mod live_outage;
 mod release;
+mod restarts;
 mod shared;

@@ -34,6 +34,7 @@ fn state(db: &TestDb, secret: &InternalSecret) -> AppState {
             poll_interval: Duration::from_millis(50),
             lease: Duration::from_secs(30),
             batch: 10,
+            shutdown_grace: Duration::from_secs(5),
             internal_secret: secret.clone(),
             media_gc: None,
         }),
