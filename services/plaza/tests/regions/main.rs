@@ -17,4 +17,5 @@
 mod helpers;
 mod media;
 mod outage;
+mod outbox;
 mod replication;
