@@ -77,7 +77,11 @@ async fn wait_notified(region: &Region, recipient: i64, n: usize) -> Vec<(i64, i
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    panic!("{} notifications in {} after 60 s: {seen:?}", seen.len(), region.name);
+    panic!(
+        "{} notifications in {} after 60 s: {seen:?}",
+        seen.len(),
+        region.name
+    );
 }
 
 /// Three effects by a person homed in r2 on a person homed in r1: a Yeah and a comment on
@@ -111,7 +115,11 @@ async fn assert_notified_once_in_r1(regions: [Region; 3], recipient: i64) {
     } else {
         in_r1
     };
-    assert_eq!(in_r1, vec![(1, 1); 3], "a Yeah, a comment and a follow, each once, by r1");
+    assert_eq!(
+        in_r1,
+        vec![(1, 1); 3],
+        "a Yeah, a comment and a follow, each once, by r1"
+    );
     assert_eq!(outbox_rows(&r1, recipient).await, (3, 3));
     wait_identical(&[r1, r2, r3], Duration::from_secs(30)).await;
 }
@@ -124,7 +132,11 @@ async fn effects_on_a_person_homed_elsewhere_notify_them_once_in_their_home_regi
     r1.ctl(&["stop", "worker1"]);
     let back = WorkerBack(&r1);
     let ann_id = yeah_comment_follow(&r1, &r2).await;
-    assert_eq!(wait_outbox(&r1, ann_id).await, (3, 0), "waiting in r1, none applied");
+    assert_eq!(
+        wait_outbox(&r1, ann_id).await,
+        (3, 0),
+        "waiting in r1, none applied"
+    );
     assert!(notifications(&r1, ann_id).await.is_empty());
 
     // The worker starts and is killed (SIGKILL) while it works through them; supervisord starts
@@ -158,7 +170,11 @@ async fn effects_written_while_the_recipients_home_region_is_down_are_applied_wh
     // The rows wait in r2 (and r3), addressed to r1, and nobody else applies them.
     for region in [&r2, &r3] {
         assert_eq!(wait_outbox(region, ann_id).await, (3, 0), "{}", region.name);
-        assert!(notifications(region, ann_id).await.is_empty(), "{}", region.name);
+        assert!(
+            notifications(region, ann_id).await.is_empty(),
+            "{}",
+            region.name
+        );
     }
 
     r1.start();
