@@ -402,6 +402,7 @@ pub async fn start(
             timeline: TimelineClient::new(&timeline_url, &secret)?,
             empathy: EmpathyClient::new(&empathy_url, &secret)?,
             notification: NotificationClient::new(&notification_url, &secret)?,
+            ids: ids.clone(),
             media: Some(media.clone()),
         };
         launch(

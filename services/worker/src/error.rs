@@ -10,6 +10,9 @@ pub enum Error {
     Unreadable(String),
     #[error(transparent)]
     Service(#[from] ClientError),
+    /// The region's database failed (writing an outbox row).
+    #[error("the database failed: {0}")]
+    Database(#[from] plaza_storage::sqlx::Error),
     /// The object store did not delete an object.
     #[error("the media store failed: {0}")]
     Media(#[from] std::io::Error),

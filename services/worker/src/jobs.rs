@@ -2,6 +2,7 @@
 
 use crate::{AppState, Error, Result};
 use plaza_http::RequestContext;
+use plaza_storage::outbox;
 use plaza_storage::queue::{self, Claimed};
 use plaza_types::Id;
 use plaza_types::jobs::{CommentCreated, CommentDeleted, Job};
@@ -24,6 +25,7 @@ pub async fn run_loop(state: AppState, mut shutdown: watch::Receiver<bool>) {
         if *shutdown.borrow() {
             break;
         }
+        let applied = apply_outbox(&state).await;
         let claimed = match queue::claim(&state.db, state.config.batch, lease_ms).await {
             Ok(jobs) => jobs,
             Err(err) => {
@@ -31,7 +33,7 @@ pub async fn run_loop(state: AppState, mut shutdown: watch::Receiver<bool>) {
                 Vec::new()
             }
         };
-        let idle = claimed.is_empty();
+        let idle = claimed.is_empty() && applied == 0;
         let mut cut = false;
         for job in claimed {
             let id = job.id;
@@ -74,6 +76,34 @@ async fn release(state: &AppState, id: Id) {
     }
 }
 
+/// Applies the outbox rows other regions addressed to this one (each becomes a job in the
+/// local queue, recorded as applied in the same transaction); returns how many it applied.
+async fn apply_outbox(state: &AppState) -> usize {
+    let region = state.config.region;
+    let rows = match outbox::pending(&state.db, region, state.config.batch).await {
+        Ok(rows) => rows,
+        Err(err) => {
+            tracing::error!(error = %err, "reading the outbox failed");
+            return 0;
+        }
+    };
+    let mut applied = 0;
+    for row in rows {
+        match outbox::apply(&state.db, region, &row).await {
+            Ok(true) => {
+                applied += 1;
+                tracing::info!(outbox_id = %row.id, origin = row.origin_region, kind = %row.kind, "outbox row applied");
+            }
+            // Another worker of this region applied it first.
+            Ok(false) => {}
+            Err(err) => {
+                tracing::error!(error = %err, outbox_id = %row.id, "applying an outbox row failed");
+            }
+        }
+    }
+    applied
+}
+
 async fn run_one(state: &AppState, job: Claimed) {
     let ctx = RequestContext::background();
     let span = tracing::info_span!("job", job_id = %job.id, kind = %job.kind, attempt = job.attempts, request_id = %ctx.request_id);
@@ -105,19 +135,46 @@ async fn run_one(state: &AppState, job: Claimed) {
 /// Runs one job. Every kind is idempotent: notifications carry dedupe keys.
 pub async fn execute(state: &AppState, job: &Job) -> Result<()> {
     match job {
-        Job::Notify(event) => {
-            state.notification.deliver(event).await?;
-            Ok(())
-        }
-        Job::WithdrawNotification(w) => {
-            state.notification.withdraw(w).await?;
-            Ok(())
-        }
+        Job::Notify(event) => deliver(state, event).await,
+        Job::WithdrawNotification(w) => withdraw(state, w).await,
         Job::CommentCreated(c) => comment_created(state, c).await,
         Job::CommentDeleted(c) => comment_deleted(state, c).await,
         Job::EraseAccount(e) => crate::erasure::erase_account(state, e).await,
         Job::PurgeMedia(p) => crate::erasure::purge_media(state, p).await,
     }
+}
+
+/// Delivers `event` here when its recipient is homed here, else addresses it to their home
+/// region through the outbox (notifications are written in the recipient's home region).
+async fn deliver(state: &AppState, event: &Event) -> Result<()> {
+    if forward(state, Job::Notify(event.clone())).await? {
+        return Ok(());
+    }
+    state.notification.deliver(event).await?;
+    Ok(())
+}
+
+/// Withdraws here or through the outbox, as [`deliver`].
+async fn withdraw(state: &AppState, w: &Withdrawal) -> Result<()> {
+    if forward(state, Job::WithdrawNotification(w.clone())).await? {
+        return Ok(());
+    }
+    state.notification.withdraw(w).await?;
+    Ok(())
+}
+
+/// Writes `job` to the outbox when it belongs to another region; returns whether it did. A job
+/// run again after its worker died writes another row: the notification's dedupe key keeps the
+/// recipient from hearing of it twice.
+async fn forward(state: &AppState, job: Job) -> Result<bool> {
+    let region = state.config.region;
+    let Some(target) = job.home_region().filter(|r| *r != region) else {
+        return Ok(false);
+    };
+    let mut tx = state.db.begin_write().await?;
+    outbox::send(&mut tx, state.ids.next_id(), region, target, &job).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 async fn comment_created(state: &AppState, c: &CommentCreated) -> Result<()> {
@@ -132,17 +189,11 @@ async fn comment_created(state: &AppState, c: &CommentCreated) -> Result<()> {
     // Nobody hears of a comment by someone they block or are blocked by.
     let excluded = |id: &Id| c.exclude_recipient_ids.contains(id);
     if c.post_author_id != c.commenter_id && !excluded(&c.post_author_id) {
-        state
-            .notification
-            .deliver(&event(c.post_author_id, Kind::PostComment))
-            .await?;
+        deliver(state, &event(c.post_author_id, Kind::PostComment)).await?;
     }
     for other in earlier_commenters(state, c.post_id, c.comment_id).await? {
         if other != c.commenter_id && other != c.post_author_id && !excluded(&other) {
-            state
-                .notification
-                .deliver(&event(other, Kind::ThreadComment))
-                .await?;
+            deliver(state, &event(other, Kind::ThreadComment)).await?;
         }
     }
     Ok(())
@@ -161,36 +212,31 @@ async fn earlier_commenters(state: &AppState, post: Id, comment: Id) -> Result<V
 /// commenter has another comment on the post, they leave the "commented on" notifications of
 /// everyone the comment notified.
 async fn comment_deleted(state: &AppState, c: &CommentDeleted) -> Result<()> {
-    state
-        .notification
-        .withdraw(&Withdrawal {
+    withdraw(
+        state,
+        &Withdrawal {
             recipient_id: c.commenter_id,
             kind: Some(Kind::CommentYeah),
             target_id: Some(c.comment_id),
             actor_id: None,
             at: None,
-        })
-        .await?;
+        },
+    )
+    .await?;
     if c.commenter_remains {
         return Ok(());
     }
-    let withdraw = |recipient, kind| Withdrawal {
+    let withdrawal = |recipient, kind| Withdrawal {
         recipient_id: recipient,
         kind: Some(kind),
         target_id: Some(c.post_id),
         actor_id: Some(c.commenter_id),
         at: None,
     };
-    state
-        .notification
-        .withdraw(&withdraw(c.post_author_id, Kind::PostComment))
-        .await?;
+    withdraw(state, &withdrawal(c.post_author_id, Kind::PostComment)).await?;
     for other in earlier_commenters(state, c.post_id, c.comment_id).await? {
         if other != c.commenter_id {
-            state
-                .notification
-                .withdraw(&withdraw(other, Kind::ThreadComment))
-                .await?;
+            withdraw(state, &withdrawal(other, Kind::ThreadComment)).await?;
         }
     }
     Ok(())

@@ -3,6 +3,7 @@
 use crate::Config;
 use plaza_clients::{EmpathyClient, NotificationClient, TimelineClient};
 use plaza_storage::Db;
+use plaza_types::IdGenerator;
 use std::sync::Arc;
 
 /// Cheap to clone: pools, clients and `Arc`s.
@@ -12,6 +13,9 @@ pub struct AppState {
     pub timeline: TimelineClient,
     pub empathy: EmpathyClient,
     pub notification: NotificationClient,
+    /// Ids for the outbox rows that jobs write (a comment's notifications for people homed in
+    /// other regions).
+    pub ids: Arc<IdGenerator>,
     pub config: Arc<Config>,
     /// The media store, for the clean-up of unreferenced objects (none: no clean-up).
     pub media: Option<Arc<dyn plaza_media::ObjectStore>>,
@@ -26,6 +30,7 @@ pub struct Parts {
     /// Erasing a deleted account's Yeahs.
     pub empathy: EmpathyClient,
     pub notification: NotificationClient,
+    pub ids: Arc<IdGenerator>,
     /// The media store (none: no clean-up).
     pub media: Option<Arc<dyn plaza_media::ObjectStore>>,
 }
@@ -38,6 +43,7 @@ impl AppState {
             timeline,
             empathy,
             notification,
+            ids,
             media,
         } = parts;
         AppState {
@@ -45,6 +51,7 @@ impl AppState {
             timeline,
             empathy,
             notification,
+            ids,
             config: Arc::new(config),
             media,
         }

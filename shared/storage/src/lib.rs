@@ -1,9 +1,10 @@
 //! Storage shared by the services: one connection pool type for both SQL dialects (SQLite in the
-//! embedded mode, MariaDB in regions), the schema migrations, and the durable job queue.
+//! embedded mode, MariaDB in regions), the schema migrations, the durable job queue and the replicated outbox between regions.
 //!
 //! Queries are written once with `?` placeholders, which both dialects accept; the few statements
 //! that differ (insert-or-ignore, upserts, integer sums) come from [`Dialect`].
 
+pub mod outbox;
 pub mod queue;
 pub mod select;
 pub mod testing;

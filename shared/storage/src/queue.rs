@@ -32,10 +32,18 @@ pub struct Claimed {
     pub max_attempts: i64,
 }
 
-/// Adds `job` inside the caller's transaction, in the current format ([`Job::encode`]).
+/// Adds `job` inside the caller's transaction, in the current format ([`Job::encode`]), queued
+/// by `region`. A job that belongs to another region ([`Job::home_region`]) goes into the
+/// replicated outbox addressed to that region instead ([`crate::outbox`]), in the same
+/// transaction; with one region (the embedded mode) every job stays in the local queue.
 pub async fn enqueue(tx: &mut Tx, id: Id, region: u8, job: &Job) -> Result<(), sqlx::Error> {
     let stored = job.encode().map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    enqueue_stored(tx, id, region, stored.kind, &stored.payload).await
+    match job.home_region() {
+        Some(target) if target != region => {
+            crate::outbox::send_stored(tx, id, region, target, stored.kind, &stored.payload).await
+        }
+        _ => enqueue_stored(tx, id, region, stored.kind, &stored.payload).await,
+    }
 }
 
 /// Adds `job` inside the caller's transaction under a fresh id from `ids`, stamped with their
@@ -44,7 +52,7 @@ pub async fn enqueue_new(tx: &mut Tx, ids: &IdGenerator, job: &Job) -> Result<()
     enqueue(tx, ids.next_id(), ids.region(), job).await
 }
 
-/// Adds a job to run no sooner than `run_at` (Unix milliseconds), in `tx`.
+/// Adds a job to run no sooner than `run_at` (Unix milliseconds), in `tx`, in the local queue.
 pub async fn enqueue_at(
     tx: &mut Tx,
     id: Id,
@@ -52,7 +60,8 @@ pub async fn enqueue_at(
     job: &Job,
     run_at: Millis,
 ) -> Result<(), sqlx::Error> {
-    enqueue(tx, id, region, job).await?;
+    let stored = job.encode().map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    enqueue_stored(tx, id, region, stored.kind, &stored.payload).await?;
     sqlx::query("UPDATE jobs SET run_at = ? WHERE id = ?")
         .bind(run_at)
         .bind(id.0)

@@ -127,6 +127,23 @@ impl Job {
         }
     }
 
+    /// The region that must carry this job out, when that is not simply the region that queues
+    /// it: a notification, or its withdrawal, is written in its recipient's home region (where
+    /// notifications belong), the region that made the recipient's account and so its id
+    /// ([`Id::region`]). `None`: the job runs where it was queued. An id that no generator made
+    /// (region 0, as small ids in tests) also runs where it was queued.
+    pub fn home_region(&self) -> Option<u8> {
+        let recipient = match self {
+            Job::Notify(e) => e.recipient_id,
+            Job::WithdrawNotification(w) => w.recipient_id,
+            Job::CommentCreated(_)
+            | Job::CommentDeleted(_)
+            | Job::EraseAccount(_)
+            | Job::PurgeMedia(_) => return None,
+        };
+        Some(recipient.region()).filter(|r| *r != 0)
+    }
+
     /// The stored form, in the current format [`VERSION`].
     pub fn encode(&self) -> Result<Encoded, serde_json::Error> {
         let fields = match self {
@@ -282,6 +299,20 @@ mod tests {
             panic!("not a withdrawal");
         };
         assert_eq!((w.actor_id, w.at), (Some(Id(2)), None));
+    }
+
+    #[test]
+    fn a_notification_belongs_to_its_recipients_home_region() {
+        let homed_in_2 = crate::IdGenerator::new(2, 0).unwrap().next_id();
+        let mut jobs = samples();
+        let Job::Notify(event) = &mut jobs[0] else {
+            panic!("the first sample is a notification");
+        };
+        event.recipient_id = homed_in_2;
+        assert_eq!(jobs[0].home_region(), Some(2));
+        // Small ids carry no region: the job runs where it was queued, as do the other kinds.
+        assert_eq!(jobs[1].home_region(), None);
+        assert!(jobs[2..].iter().all(|j| j.home_region().is_none()));
     }
 
     #[test]

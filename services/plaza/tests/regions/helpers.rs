@@ -149,6 +149,17 @@ impl Region {
         n
     }
 
+    /// Runs `supervisorctl` on the region's supervisord; returns what it printed.
+    pub fn ctl(&self, args: &[&str]) -> String {
+        let out = std::process::Command::new("supervisorctl")
+            .arg("-c")
+            .arg(self.root.join("supervisord.conf"))
+            .args(args)
+            .output()
+            .expect("supervisorctl runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// Stops every process of the region, its database included (its supervisord too).
     pub fn stop(&self) {
         let status = std::process::Command::new(repo().join("chef-like-provision/bin/stop"))

@@ -20,4 +20,5 @@ mod forwarding;
 mod helpers;
 mod media;
 mod outage;
+mod outbox;
 mod replication;

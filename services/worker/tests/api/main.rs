@@ -29,6 +29,7 @@ fn state(db: &TestDb, secret: &InternalSecret) -> AppState {
         timeline: TimelineClient::new(NOWHERE, secret).unwrap(),
         empathy: EmpathyClient::new(NOWHERE, secret).unwrap(),
         notification: NotificationClient::new(NOWHERE, secret).unwrap(),
+        ids: Arc::new(plaza_types::IdGenerator::new(1, 0).unwrap()),
         config: Arc::new(Config {
             region: 1,
             poll_interval: Duration::from_millis(50),
