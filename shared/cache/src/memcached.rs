@@ -230,7 +230,7 @@ impl Cache for MemcachedCache {
     fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<Vec<u8>>> {
         Box::pin(async move {
             let full = self.full_key(key);
-            self.with_conn(key, move |c| {
+            let found = self.with_conn(key, move |c| {
                 Box::pin(async move {
                     match c.get(&full).await {
                         Ok(value) => Ok(Some(value)),
@@ -240,8 +240,14 @@ impl Cache for MemcachedCache {
                     }
                 })
             })
-            .await
-            .flatten()
+            .await;
+            let result = match &found {
+                Some(Some(_)) => "hit",
+                Some(None) => "miss",
+                None => "error",
+            };
+            crate::count_lookup("memcached", result);
+            found.flatten()
         })
     }
 
