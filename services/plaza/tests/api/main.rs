@@ -25,6 +25,7 @@ mod jobs;
 mod languages;
 mod live_streams;
 mod media;
+mod metrics;
 mod moderation;
 mod moderation_matrix;
 mod notifications;
