@@ -150,7 +150,10 @@ fn describe() {
         "plaza_rate_limited_total",
         "Requests refused by a rate limit, by action."
     );
-    describe_gauge!("plaza_jobs", "Jobs in the queue, by state (queued, running, dead).");
+    describe_gauge!(
+        "plaza_jobs",
+        "Jobs in the queue, by state (queued, running, dead)."
+    );
     describe_gauge!(
         "plaza_jobs_oldest_queued_age_seconds",
         "How long the oldest job that is due has waited to run (0 when none is due)."

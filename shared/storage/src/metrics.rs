@@ -35,8 +35,11 @@ pub async fn record_queue(db: &Db) -> Result<(), sqlx::Error> {
 pub fn record_replication(channels: &[ReplicationChannel]) {
     for c in channels {
         let peer = c.peer.clone();
-        metrics::gauge!("plaza_replication_running", "peer" => peer.clone())
-            .set(if c.running { 1.0 } else { 0.0 });
+        metrics::gauge!("plaza_replication_running", "peer" => peer.clone()).set(if c.running {
+            1.0
+        } else {
+            0.0
+        });
         if let Some(lag) = c.seconds_behind {
             metrics::gauge!("plaza_replication_lag_seconds", "peer" => peer).set(lag as f64);
         }

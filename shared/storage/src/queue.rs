@@ -328,9 +328,15 @@ mod tests {
         let mut tx = db.begin_write().await.unwrap();
         enqueue_new(&mut tx, &ids, &follow(4)).await.unwrap();
         // Not due for an hour: waiting, but not late.
-        enqueue_at(&mut tx, ids.next_id(), 1, &follow(5), now_millis() + 3_600_000)
-            .await
-            .unwrap();
+        enqueue_at(
+            &mut tx,
+            ids.next_id(),
+            1,
+            &follow(5),
+            now_millis() + 3_600_000,
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         let due_since = now_millis() - 90_000;
         sqlx::query("UPDATE jobs SET run_at = ? WHERE run_at <= ?")
@@ -341,7 +347,10 @@ mod tests {
             .unwrap();
         let stats = stats(&db).await.unwrap();
         assert_eq!((stats.queued, stats.running, stats.dead), (3, 0, 0));
-        assert!((90_000..120_000).contains(&stats.oldest_due_ms), "{stats:?}");
+        assert!(
+            (90_000..120_000).contains(&stats.oldest_due_ms),
+            "{stats:?}"
+        );
 
         let claimed = claim(&db, 1, 60_000).await.unwrap();
         sqlx::query("UPDATE jobs SET max_attempts = 1")

@@ -33,6 +33,7 @@ mod own_data;
 mod page_idempotency;
 mod pages;
 mod posts;
+mod request_ids;
 mod resilience;
 mod security;
 mod security_suite;

@@ -103,7 +103,10 @@ async fn scrape(addr: std::net::SocketAddr) -> Scrape {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    assert!(content_type.starts_with("text/plain; version=0.0.4"), "{content_type}");
+    assert!(
+        content_type.starts_with("text/plain; version=0.0.4"),
+        "{content_type}"
+    );
     let text = response.text().await.expect("body");
     Scrape {
         samples: parse(&text),
@@ -134,8 +137,16 @@ async fn requests_are_counted_by_route_template_and_two_posts_share_one_label() 
     ];
     let ok = [show.as_slice(), &[("status", "200")]].concat();
     let not_found = [show.as_slice(), &[("status", "404")]].concat();
-    assert!(web.sum("plaza_http_requests_total", &ok) >= 2.0, "{}", web.text);
-    assert!(web.sum("plaza_http_requests_total", &not_found) >= 1.0, "{}", web.text);
+    assert!(
+        web.sum("plaza_http_requests_total", &ok) >= 2.0,
+        "{}",
+        web.text
+    );
+    assert!(
+        web.sum("plaza_http_requests_total", &not_found) >= 1.0,
+        "{}",
+        web.text
+    );
     assert!(
         web.sum(
             "plaza_http_request_duration_seconds_count",
@@ -196,7 +207,11 @@ async fn every_service_answers_metrics_without_the_internal_secret() {
         Service::Worker,
     ] {
         let scrape = scrape(app.service_addr(service)).await;
-        assert!(scrape.text.contains("# TYPE plaza_http_requests_total counter"));
+        assert!(
+            scrape
+                .text
+                .contains("# TYPE plaza_http_requests_total counter")
+        );
     }
     // Everything else on an internal service still needs the secret.
     let timeline = app.service_addr(Service::Timeline);
@@ -215,7 +230,11 @@ async fn rate_limit_refusals_are_counted_by_action() {
         .sum("plaza_rate_limited_total", &[("action", "post")]);
     app.post_text(&token, &community, "one").await;
     let (status, body) = app
-        .post_in(&token, &community, serde_json::json!({"body": "two", "feeling": 1}))
+        .post_in(
+            &token,
+            &community,
+            serde_json::json!({"body": "two", "feeling": 1}),
+        )
         .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
     let after = scrape(app.service_addr(Service::Web))
@@ -237,7 +256,11 @@ async fn with_redis_unreachable_errors_and_fallbacks_are_counted() {
     let (token, community) = app.sign_up_with_community("metrics_redis").await;
     app.post_text(&token, &community, "still posted").await;
     let web = scrape(app.service_addr(Service::Web)).await;
-    assert!(web.sum("plaza_redis_errors_total", &[]) >= 1.0, "{}", web.text);
+    assert!(
+        web.sum("plaza_redis_errors_total", &[]) >= 1.0,
+        "{}",
+        web.text
+    );
     assert!(web.sum("plaza_redis_fallbacks_total", &[]) >= 1.0);
 }
 
@@ -267,7 +290,12 @@ async fn the_worker_shows_the_queue_by_state_and_the_age_of_the_oldest_due_job()
         .unwrap();
     }
     let worker = scrape(app.service_addr(Service::Worker)).await;
-    assert_eq!(worker.sum("plaza_jobs", &[("state", "queued")]), 2.0, "{}", worker.text);
+    assert_eq!(
+        worker.sum("plaza_jobs", &[("state", "queued")]),
+        2.0,
+        "{}",
+        worker.text
+    );
     assert_eq!(worker.sum("plaza_jobs", &[("state", "dead")]), 1.0);
     let age = worker.sum("plaza_jobs_oldest_queued_age_seconds", &[]);
     assert!((90.0..120.0).contains(&age), "oldest job waited {age} s");

@@ -2,7 +2,7 @@
 //! and an outage makes an alert fire. The local node evaluates every 2 s and fires
 //! `PlazaServiceDown` after 6 s, so a broken service shows within seconds.
 
-use crate::helpers::{Region, Restore};
+use crate::helpers::{Region, Restore, WEB1};
 use serde_json::Value;
 use std::time::Duration;
 
@@ -51,7 +51,10 @@ async fn service_down_alerts(service: &str) -> Vec<Value> {
 async fn eventually<F: Future<Output = bool>>(what: &str, within: Duration, check: impl Fn() -> F) {
     let deadline = tokio::time::Instant::now() + within;
     while !check().await {
-        assert!(tokio::time::Instant::now() < deadline, "{what} within {within:?}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{what} within {within:?}"
+        );
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }
@@ -74,7 +77,19 @@ async fn every_process_up() -> bool {
 #[tokio::test]
 async fn prometheus_scrapes_every_plaza_process_of_the_region() {
     let region = Region::open();
-    eventually("every Plaza process scraped", Duration::from_secs(30), every_process_up).await;
+    eventually(
+        "every Plaza process scraped",
+        Duration::from_secs(30),
+        every_process_up,
+    )
+    .await;
+    // Metrics are read on the processes' own ports; the public edge does not show them.
+    let status = region.get_raw("/metrics").await.status();
+    assert_eq!(status, reqwest::StatusCode::NOT_FOUND);
+    let direct = reqwest::get(format!("{WEB1}/metrics"))
+        .await
+        .expect("web1 answers");
+    assert_eq!(direct.status(), reqwest::StatusCode::OK);
     // What it scraped is Plaza's own: requests counted by service and route template.
     region.get("/api/v1/communities", None).await;
     eventually(
@@ -94,7 +109,12 @@ async fn prometheus_scrapes_every_plaza_process_of_the_region() {
 #[tokio::test]
 async fn stopping_the_only_notification_process_fires_the_no_healthy_process_alert() {
     let region = Region::open();
-    eventually("every Plaza process scraped", Duration::from_secs(30), every_process_up).await;
+    eventually(
+        "every Plaza process scraped",
+        Duration::from_secs(30),
+        every_process_up,
+    )
+    .await;
     assert!(service_down_alerts("notification").await.is_empty());
 
     let out = region.ctl(&["stop", "notification1"]);

@@ -14,8 +14,8 @@
     reason = "a test fails loudly on anything unexpected"
 )]
 
-mod edge;
 mod alerts;
+mod edge;
 mod faults;
 mod helpers;
 mod jobs;
