@@ -345,11 +345,11 @@ mod tests {
             .execute(&db.pool)
             .await
             .unwrap();
-        let stats = stats(&db).await.unwrap();
-        assert_eq!((stats.queued, stats.running, stats.dead), (3, 0, 0));
+        let before = stats(&db).await.unwrap();
+        assert_eq!((before.queued, before.running, before.dead), (3, 0, 0));
         assert!(
-            (90_000..120_000).contains(&stats.oldest_due_ms),
-            "{stats:?}"
+            (90_000..120_000).contains(&before.oldest_due_ms),
+            "{before:?}"
         );
 
         let claimed = claim(&db, 1, 60_000).await.unwrap();
@@ -363,9 +363,9 @@ mod tests {
         };
         assert!(fail(&db, &job, "boom").await.unwrap());
         claim(&db, 1, 60_000).await.unwrap();
-        let stats = stats(&db).await.unwrap();
-        assert_eq!((stats.queued, stats.running, stats.dead), (1, 1, 1));
-        assert_eq!(stats.oldest_due_ms, 0, "only the future job waits");
+        let after = stats(&db).await.unwrap();
+        assert_eq!((after.queued, after.running, after.dead), (1, 1, 1));
+        assert_eq!(after.oldest_due_ms, 0, "only the future job waits");
     }
 
     #[tokio::test]
