@@ -74,15 +74,17 @@ async fn every_process_up() -> bool {
     })
 }
 
+/// The region, once Prometheus has scraped every Plaza process of it.
+async fn scraped_region() -> Region {
+    let region = Region::open();
+    let within = Duration::from_secs(30);
+    eventually("every Plaza process scraped", within, every_process_up).await;
+    region
+}
+
 #[tokio::test]
 async fn prometheus_scrapes_every_plaza_process_of_the_region() {
-    let region = Region::open();
-    eventually(
-        "every Plaza process scraped",
-        Duration::from_secs(30),
-        every_process_up,
-    )
-    .await;
+    let region = scraped_region().await;
     // Metrics are read on the processes' own ports; the public edge does not show them.
     let status = region.get_raw("/metrics").await.status();
     assert_eq!(status, reqwest::StatusCode::NOT_FOUND);
@@ -108,13 +110,7 @@ async fn prometheus_scrapes_every_plaza_process_of_the_region() {
 
 #[tokio::test]
 async fn stopping_the_only_notification_process_fires_the_no_healthy_process_alert() {
-    let region = Region::open();
-    eventually(
-        "every Plaza process scraped",
-        Duration::from_secs(30),
-        every_process_up,
-    )
-    .await;
+    let region = scraped_region().await;
     assert!(service_down_alerts("notification").await.is_empty());
 
     let out = region.ctl(&["stop", "notification1"]);
