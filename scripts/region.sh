@@ -2,7 +2,8 @@
 # A whole Plaza region on this machine, on 127.0.0.1 ports, under target/region:
 #   scripts/region.sh up     converge it from nothing (installs what it needs; safe to repeat)
 #   scripts/region.sh test   converge it (twice: the second run must change nothing), run the
-#                            region tests through nginx and HAProxy, then the integration suite
+#                            Prometheus' configuration and alert rules (promtool), the region
+#                            tests through nginx and HAProxy, then the integration suite
 #                            through the region's edge (tests that inject faults or change the
 #                            configuration start their own services on the region's parts)
 #   scripts/region.sh down   stop every process (data stays)
@@ -35,6 +36,10 @@ case "${1:-up}" in
       echo "$second" >&2
       exit 1
     fi
+    echo "== Prometheus: its configuration, Plaza's alert rules and their tests (promtool) =="
+    promtool check config "$ROOT/etc/prometheus/prometheus.yml"
+    promtool check rules "$ROOT/etc/prometheus/plaza.rules.yml"
+    promtool test rules "$ROOT/etc/prometheus/plaza.rules.test.yml"
     echo "== region tests (through nginx and HAProxy) =="
     PLAZA_REGION_ROOT="$ROOT" cargo test --locked -p plaza --features region-tests --test region \
       -- --test-threads=1

@@ -12,6 +12,7 @@ pub fn app(state: AppState) -> Router {
     let secret = state.config.internal_secret.clone();
     let api = Router::new()
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
         .route("/v1/yeahs", post(yeahs::give))
         .route("/v1/yeahs/take", post(yeahs::take))
         .route("/v1/yeahs/summary", post(yeahs::summary))

@@ -12,6 +12,7 @@ pub fn app(state: AppState) -> Router {
     let secret = state.config.internal_secret.clone();
     let api = Router::new()
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
         .route("/v1/events", post(notifications::deliver))
         .route("/v1/withdrawals", post(notifications::withdraw))
         .route("/v1/users/{id}/notifications", get(notifications::list))

@@ -4,6 +4,7 @@
 //! their configuration and the process's shared parts. `seed` and `bench` live in `plaza-tools`.
 
 pub mod config;
+pub mod logs;
 pub mod memory;
 pub mod stack;
 

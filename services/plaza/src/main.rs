@@ -49,22 +49,11 @@ enum AdminCommand {
     Create { username: String },
 }
 
-fn init_logs(config: &Config) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,hyper=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    if config.log_format == "json" {
-        builder.json().init();
-    } else {
-        builder.init();
-    }
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let config = Config::load(cli.config.as_deref())?;
-    init_logs(&config);
+    plaza::logs::init(config.log_format == "json");
     match cli.command {
         Command::Serve { service } => serve(&config, service).await,
         Command::Migrate => {

@@ -12,6 +12,7 @@ pub fn app(state: AppState) -> Router {
     let secret = state.config.internal_secret.clone();
     let api = Router::new()
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
         .route("/v1/posts", post(posts::create))
         .route("/v1/posts/batch", post(posts::batch))
         .route("/v1/posts/query", post(posts::query))

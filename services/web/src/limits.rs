@@ -183,8 +183,19 @@ impl RateLimiter for MemoryLimiter {
         scope: Scope,
         keys: &'a [&'a str],
     ) -> BoxFuture<'a, Result<(), Duration>> {
-        Box::pin(std::future::ready(self.check_now(action, scope, keys)))
+        Box::pin(std::future::ready(counted(
+            action,
+            self.check_now(action, scope, keys),
+        )))
     }
+}
+
+/// Counts a refusal in `plaza_rate_limited_total{action}` and passes the decision on.
+fn counted(action: Action, decision: Result<(), Duration>) -> Result<(), Duration> {
+    if decision.is_err() {
+        metrics::counter!("plaza_rate_limited_total", "action" => action.name()).increment(1);
+    }
+    decision
 }
 
 impl MemoryLimiter {
@@ -262,11 +273,12 @@ impl RateLimiter for RedisLimiter {
                 invocation.key(self.redis.key(&format!("rl:{}:{key}", action.name())));
             }
             invocation.arg(limit).arg(60_000);
-            match self.redis.script::<i64>(&invocation).await {
+            let decision = match self.redis.script::<i64>(&invocation).await {
                 Some(0) => Ok(()),
                 Some(wait_ms) => Err(Duration::from_millis(wait_ms.max(1) as u64)),
                 None => self.fallback.check_now(action, scope, keys),
-            }
+            };
+            counted(action, decision)
         })
     }
 }

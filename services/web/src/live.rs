@@ -35,6 +35,25 @@ struct Listener {
     ends: Instant,
     /// The shutdown notice has been sent: the stream ends.
     said_goodbye: bool,
+    /// Counts the stream in `plaza_sse_connections` while it is open.
+    _open: OpenStream,
+}
+
+/// One open live stream in `plaza_sse_connections`: counted when made, uncounted when dropped
+/// (the stream ended or its client went away).
+struct OpenStream;
+
+impl OpenStream {
+    fn new() -> Self {
+        metrics::gauge!("plaza_sse_connections").increment(1.0);
+        OpenStream
+    }
+}
+
+impl Drop for OpenStream {
+    fn drop(&mut self) {
+        metrics::gauge!("plaza_sse_connections").decrement(1.0);
+    }
 }
 
 /// `user`'s unread count as `event: unread` / `data: {"unread": n}` (a
@@ -52,6 +71,7 @@ pub fn unread_stream(
         first: true,
         ends: Instant::now() + STREAM_LIFETIME,
         said_goodbye: false,
+        _open: OpenStream::new(),
     };
     let stream = futures_util::stream::unfold(listener, |mut l| async move {
         if l.said_goodbye {

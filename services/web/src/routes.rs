@@ -48,6 +48,7 @@ pub fn app(state: AppState) -> Router {
     let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
         .route("/static/plaza.css", get(stylesheet))
         .route("/static/plaza.js", get(script))
         .route("/media/{*key}", get(crate::media::serve))

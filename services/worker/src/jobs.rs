@@ -115,18 +115,29 @@ async fn run_one(state: &AppState, job: Claimed) {
             Ok(j) => ctx.scope(execute(state, j)).await,
             Err(err) => Err(Error::Unreadable(err.to_string())),
         };
-        match outcome {
+        let finished = match outcome {
             Ok(()) => {
                 if let Err(err) = queue::complete(&state.db, job.id).await {
                     tracing::error!(error = %err, "marking a job done failed");
                 }
+                "done"
             }
             Err(err) => match queue::fail(&state.db, &job, &err.to_string()).await {
-                Ok(true) => tracing::error!(error = %err, "job dead-lettered"),
-                Ok(false) => tracing::warn!(error = %err, "job failed; will retry"),
-                Err(db_err) => tracing::error!(error = %db_err, job_error = %err, "recording a job failure failed"),
+                Ok(true) => {
+                    tracing::error!(error = %err, "job dead-lettered");
+                    "dead_lettered"
+                }
+                Ok(false) => {
+                    tracing::warn!(error = %err, "job failed; will retry");
+                    "retried"
+                }
+                Err(db_err) => {
+                    tracing::error!(error = %db_err, job_error = %err, "recording a job failure failed");
+                    "retried"
+                }
             },
-        }
+        };
+        metrics::counter!("plaza_jobs_finished_total", "outcome" => finished).increment(1);
     }
     .instrument(span)
     .await;

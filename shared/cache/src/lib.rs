@@ -139,6 +139,13 @@ where
     Ok(value)
 }
 
+/// Counts a cache lookup in `plaza_cache_requests_total{cache, result}` (`hit`, `miss`, or
+/// `error` when the cache could not be asked).
+pub(crate) fn count_lookup(cache: &'static str, result: &'static str) {
+    metrics::counter!("plaza_cache_requests_total", "cache" => cache, "result" => result)
+        .increment(1);
+}
+
 /// An in-process cache, bounded in bytes, with least-recently-used eviction (moka).
 #[derive(Debug, Clone)]
 pub struct MemoryCache {
@@ -169,6 +176,7 @@ impl Cache for MemoryCache {
             }
             None => None,
         };
+        count_lookup("memory", if hit.is_some() { "hit" } else { "miss" });
         Box::pin(std::future::ready(hit))
     }
 

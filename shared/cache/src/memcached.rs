@@ -230,18 +230,25 @@ impl Cache for MemcachedCache {
     fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<Vec<u8>>> {
         Box::pin(async move {
             let full = self.full_key(key);
-            self.with_conn(key, move |c| {
-                Box::pin(async move {
-                    match c.get(&full).await {
-                        Ok(value) => Ok(Some(value)),
-                        // A miss, not a failure.
-                        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
-                        Err(e) => Err(e),
-                    }
+            let found = self
+                .with_conn(key, move |c| {
+                    Box::pin(async move {
+                        match c.get(&full).await {
+                            Ok(value) => Ok(Some(value)),
+                            // A miss, not a failure.
+                            Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+                            Err(e) => Err(e),
+                        }
+                    })
                 })
-            })
-            .await
-            .flatten()
+                .await;
+            let result = match &found {
+                Some(Some(_)) => "hit",
+                Some(None) => "miss",
+                None => "error",
+            };
+            crate::count_lookup("memcached", result);
+            found.flatten()
         })
     }
 

@@ -115,8 +115,17 @@ impl Redis {
         self.run(redis::cmd("DEL").arg(&keys)).await
     }
 
-    /// Runs a command; `None` (logged once per outage) when Redis fails.
+    /// Runs a command; `None` (logged once per outage, counted in `plaza_redis_fallbacks_total`)
+    /// when Redis fails.
     pub async fn run<T: redis::FromRedisValue>(&self, cmd: &redis::Cmd) -> Option<T> {
+        let answer = self.run_once(cmd).await;
+        if answer.is_none() {
+            count_fallback();
+        }
+        answer
+    }
+
+    async fn run_once<T: redis::FromRedisValue>(&self, cmd: &redis::Cmd) -> Option<T> {
         for attempt in 0..2 {
             let mut conn = self.conn().await?;
             match self.settle(cmd.query_async::<T>(&mut conn), attempt).await {
@@ -128,8 +137,20 @@ impl Redis {
         None
     }
 
-    /// Runs a Lua script; `None` (logged once per outage) when Redis fails.
+    /// Runs a Lua script; `None` (logged once per outage, counted in
+    /// `plaza_redis_fallbacks_total`) when Redis fails.
     pub async fn script<T: redis::FromRedisValue>(
+        &self,
+        invocation: &redis::ScriptInvocation<'_>,
+    ) -> Option<T> {
+        let answer = self.script_once(invocation).await;
+        if answer.is_none() {
+            count_fallback();
+        }
+        answer
+    }
+
+    async fn script_once<T: redis::FromRedisValue>(
         &self,
         invocation: &redis::ScriptInvocation<'_>,
     ) -> Option<T> {
@@ -191,8 +212,10 @@ impl Redis {
         }
     }
 
-    /// Notes a failure, logging only the first of an outage, and opens the breaker.
+    /// Notes a failure (counted in `plaza_redis_errors_total`), logging only the first of an
+    /// outage, and opens the breaker.
     pub fn failed(&self, why: &str) {
+        metrics::counter!("plaza_redis_errors_total").increment(1);
         let until = self
             .now_ms()
             .saturating_add(u64::try_from(BREAKER_OPEN.as_millis()).unwrap_or(u64::MAX));
@@ -201,6 +224,11 @@ impl Redis {
             tracing::warn!(error = %why, "redis is unreachable; using this process's own fallbacks");
         }
     }
+}
+
+/// A caller goes to its own fallback: Redis failed or its breaker is open.
+fn count_fallback() {
+    metrics::counter!("plaza_redis_fallbacks_total").increment(1);
 }
 
 /// How one attempt at a call ended.

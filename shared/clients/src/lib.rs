@@ -97,8 +97,32 @@ impl ServiceClient {
     }
 
     /// Sends a request (with `query` encoded by reqwest's query builder) and decodes the JSON
-    /// answer.
+    /// answer. Each call is counted in `plaza_client_calls_total{target, outcome}` and timed in
+    /// `plaza_client_call_duration_seconds{target}`.
     pub async fn call<Q: Serialize + ?Sized, B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: Option<&Q>,
+        body: Option<&B>,
+    ) -> Result<T, ClientError> {
+        let started = std::time::Instant::now();
+        let result = self.send(method, path, query, body).await;
+        let outcome = match &result {
+            Ok(_) => "ok",
+            Err(ClientError::Api { status, .. }) if *status >= 500 => "server_error",
+            Err(ClientError::Api { .. }) => "client_error",
+            Err(ClientError::Unavailable { .. }) => "unavailable",
+            Err(ClientError::Protocol { .. }) => "protocol_error",
+        };
+        metrics::counter!("plaza_client_calls_total", "target" => self.service, "outcome" => outcome)
+            .increment(1);
+        metrics::histogram!("plaza_client_call_duration_seconds", "target" => self.service)
+            .record(started.elapsed().as_secs_f64());
+        result
+    }
+
+    async fn send<Q: Serialize + ?Sized, B: Serialize + ?Sized, T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,

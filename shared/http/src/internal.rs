@@ -62,8 +62,8 @@ impl InternalSecret {
     }
 }
 
-/// An internal service's whole router: `api` (its own routes and `/readyz`, with its state) plus
-/// `/healthz` and `/openapi.json` (the document `D`), behind the internal secret and the common
+/// An internal service's whole router: `api` (its own routes, `/readyz` and `/metrics`, with its
+/// state) plus `/healthz` and `/openapi.json` (the document `D`), behind the internal secret and the common
 /// layers with `body_limit`.
 pub fn internal_app<D: utoipa::OpenApi + 'static>(
     api: Router,

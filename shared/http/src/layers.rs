@@ -46,6 +46,8 @@ pub struct ServiceName(pub &'static str);
 
 /// Wraps `router` in the common stack. `body_limit` bounds every request body in bytes.
 pub fn common_layers(router: Router, service: ServiceName, body_limit: usize) -> Router {
+    // Recording starts with the first router, before any request.
+    crate::metrics::install();
     router
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(CompressionLayer::new())
@@ -59,8 +61,9 @@ pub fn common_layers(router: Router, service: ServiceName, body_limit: usize) ->
         }))
 }
 
-/// Sets up the request context and the log span, and logs each request once when it ends (with
-/// the internal cause of a 500, never the request body).
+/// Sets up the request context and the log span, logs each request once when it ends (with the
+/// internal cause of a 500, never the request body), counts it in the metrics by route template
+/// and returns its request id in `x-request-id`.
 async fn with_context(service: ServiceName, req: Request, next: Next) -> Response {
     let ctx = RequestContext::from_headers(req.headers());
     let route = req
@@ -78,9 +81,12 @@ async fn with_context(service: ServiceName, req: Request, next: Next) -> Respons
     );
     let started = Instant::now();
     let request_id = ctx.request_id.clone();
+    let method = req.method().clone();
     let mut response = ctx.scope(next.run(req)).instrument(span.clone()).await;
     let status = response.status().as_u16();
-    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let elapsed = started.elapsed();
+    crate::metrics::record_request(service.0, &route, &method, status, elapsed);
+    let elapsed_ms = elapsed.as_secs_f64() * 1000.0;
     span.in_scope(|| {
         if let Some(InternalCause(cause)) = response.extensions().get::<InternalCause>() {
             tracing::error!(status, elapsed_ms, error = %cause, "request failed");

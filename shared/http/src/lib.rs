@@ -1,7 +1,7 @@
 //! HTTP plumbing that every Plaza service shares, so that a reader who knows one service knows
 //! them all: the error body, extractors that answer malformed input in that format, the request
 //! context (request id and release track) passed from service to service, writes that survive a
-//! dropped client, the common middleware stack and graceful serving.
+//! dropped client, the common middleware stack, metrics and graceful serving.
 
 pub mod context;
 pub mod drain;
@@ -10,6 +10,7 @@ pub mod extract;
 pub mod health;
 pub mod internal;
 pub mod layers;
+pub mod metrics;
 pub mod openapi;
 pub mod release;
 pub mod serve;

@@ -4,6 +4,7 @@
 //! Queries are written once with `?` placeholders, which both dialects accept; the few statements
 //! that differ (insert-or-ignore, upserts, integer sums) come from [`Dialect`].
 
+pub mod metrics;
 pub mod outbox;
 pub mod queue;
 pub mod select;

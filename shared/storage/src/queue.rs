@@ -227,6 +227,46 @@ pub async fn depth(db: &Db) -> Result<(i64, i64), sqlx::Error> {
     Ok((row.try_get("waiting")?, row.try_get("dead")?))
 }
 
+/// The queue as `/metrics` shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueStats {
+    /// Waiting to run, now or after a back-off.
+    pub queued: i64,
+    /// Claimed by a worker.
+    pub running: i64,
+    /// Dead-lettered, kept for an operator.
+    pub dead: i64,
+    /// How long the oldest job that is due (its `run_at` passed) has waited, in milliseconds;
+    /// 0 when none is due.
+    pub oldest_due_ms: Millis,
+}
+
+/// Counts the queue's jobs by state and the wait of the oldest due one.
+pub async fn stats(db: &Db) -> Result<QueueStats, sqlx::Error> {
+    let now = now_millis();
+    let count = |state: i64| {
+        db.dialect
+            .sum_int(&format!("CASE WHEN state = {state} THEN 1 ELSE 0 END"))
+    };
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "SELECT {} AS queued, {} AS running, {} AS dead, \
+         MIN(CASE WHEN state = {QUEUED} AND run_at <= ? THEN run_at END) AS oldest FROM jobs",
+        count(QUEUED),
+        count(RUNNING),
+        count(DEAD),
+    )))
+    .bind(now)
+    .fetch_one(&db.pool)
+    .await?;
+    let oldest: Option<i64> = row.try_get("oldest")?;
+    Ok(QueueStats {
+        queued: row.try_get("queued")?,
+        running: row.try_get("running")?,
+        dead: row.try_get("dead")?,
+        oldest_due_ms: oldest.map_or(0, |at| (now - at).max(0)),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,6 +346,53 @@ mod tests {
         assert_eq!(depth(&db).await.unwrap(), (0, 1));
         make_due(&db).await;
         assert!(claim(&db, 10, 60_000).await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn stats_count_jobs_by_state_and_age_the_oldest_due_one() {
+        let (_dir, db) = db_with(&follow(3)).await;
+        let ids = IdGenerator::new(1, 0).unwrap();
+        let mut tx = db.begin_write().await.unwrap();
+        enqueue_new(&mut tx, &ids, &follow(4)).await.unwrap();
+        // Not due for an hour: waiting, but not late.
+        enqueue_at(
+            &mut tx,
+            ids.next_id(),
+            1,
+            &follow(5),
+            now_millis() + 3_600_000,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let due_since = now_millis() - 90_000;
+        sqlx::query("UPDATE jobs SET run_at = ? WHERE run_at <= ?")
+            .bind(due_since)
+            .bind(now_millis())
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        let before = stats(&db).await.unwrap();
+        assert_eq!((before.queued, before.running, before.dead), (3, 0, 0));
+        assert!(
+            (90_000..120_000).contains(&before.oldest_due_ms),
+            "{before:?}"
+        );
+
+        let claimed = claim(&db, 1, 60_000).await.unwrap();
+        sqlx::query("UPDATE jobs SET max_attempts = 1")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        let job = Claimed {
+            max_attempts: 1,
+            ..claimed.into_iter().next().unwrap()
+        };
+        assert!(fail(&db, &job, "boom").await.unwrap());
+        claim(&db, 1, 60_000).await.unwrap();
+        let after = stats(&db).await.unwrap();
+        assert_eq!((after.queued, after.running, after.dead), (1, 1, 1));
+        assert_eq!(after.oldest_due_ms, 0, "only the future job waits");
     }
 
     #[tokio::test]

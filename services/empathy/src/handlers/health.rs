@@ -1,4 +1,4 @@
-//! Liveness and readiness.
+//! Liveness, readiness and metrics.
 
 use crate::AppState;
 use axum::extract::State;
@@ -20,4 +20,10 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Readines
         &[("database", db)],
         &[("cache", Some(cache)), ("redis", redis)],
     )
+}
+
+/// `/metrics`: this process's metrics, with the database pool as it is now.
+pub async fn metrics(State(state): State<AppState>) -> axum::response::Response {
+    state.db.record_pool_metrics();
+    plaza_http::metrics::render()
 }

@@ -1,4 +1,4 @@
-//! Liveness and readiness.
+//! Liveness, readiness and metrics.
 
 use crate::AppState;
 use axum::extract::State;
@@ -11,4 +11,10 @@ use plaza_types::health::Readiness;
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) {
     let (db, cache) = tokio::join!(state.db.ping(), state.cache.healthy());
     plaza_http::health::ready(&[("database", db)], &[("cache", Some(cache))])
+}
+
+/// `/metrics`: this process's metrics, with the database pool as it is now.
+pub async fn metrics(State(state): State<AppState>) -> axum::response::Response {
+    state.db.record_pool_metrics();
+    plaza_http::metrics::render()
 }

@@ -2,7 +2,8 @@
 //! through the nginx edge (TLS) and HAProxy to several processes per service, on MariaDB,
 //! memcached, Redis and Garage. They check what only a region has: caches and live streams
 //! shared between processes, shared rate limits, media in the bucket and in the edge cache,
-//! job retries and dead letters, and processes or memcached failing mid-test.
+//! job retries and dead letters, processes or memcached failing mid-test, and Prometheus
+//! scraping every process and alerting when a service has none left.
 //!
 //! `scripts/region.sh test` converges the region and runs them; they need
 //! `PLAZA_REGION_ROOT` (the region's folder) and fail at once without it.
@@ -13,6 +14,7 @@
     reason = "a test fails loudly on anything unexpected"
 )]
 
+mod alerts;
 mod edge;
 #[path = "../edge_common/mod.rs"]
 mod edge_common;

@@ -1,4 +1,4 @@
-//! Liveness and readiness of the web service.
+//! Liveness, readiness and metrics of the web service.
 
 use crate::AppState;
 use axum::extract::State;
@@ -60,6 +60,18 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Readines
     );
     body.replication_channels = channels;
     (status, Json(body))
+}
+
+/// `/metrics`: this process's metrics, with the database pool and replication from each other
+/// region as they are now.
+pub async fn metrics(State(state): State<AppState>) -> axum::response::Response {
+    state.db.record_pool_metrics();
+    match state.db.replication_status().await {
+        Ok(Some(channels)) => plaza_storage::metrics::record_replication(&channels),
+        Ok(None) => {}
+        Err(err) => tracing::debug!(error = %format!("{err:#}"), "replication status unknown"),
+    }
+    plaza_http::metrics::render()
 }
 
 /// Channels this process has seen stopped and not yet running again: each stop is logged once

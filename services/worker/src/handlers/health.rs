@@ -1,4 +1,4 @@
-//! Liveness, readiness and queue depth.
+//! Liveness, readiness, queue depth and metrics.
 
 use crate::AppState;
 use axum::extract::State;
@@ -25,4 +25,14 @@ pub async fn queue(State(state): State<AppState>) -> Result<Json<QueueDepth>, Er
         .await
         .map_err(ErrorResponse::internal)?;
     Ok(Json(QueueDepth { waiting, dead }))
+}
+
+/// `/metrics`: this process's metrics, with the queue and the database pool as they are now.
+pub async fn metrics(State(state): State<AppState>) -> axum::response::Response {
+    state.db.record_pool_metrics();
+    if let Err(err) = plaza_storage::metrics::record_queue(&state.db).await {
+        // The queue's gauges keep their last values; readiness reports the database.
+        tracing::debug!(error = %err, "the queue could not be measured");
+    }
+    plaza_http::metrics::render()
 }

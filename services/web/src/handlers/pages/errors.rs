@@ -1,7 +1,8 @@
 //! Error pages in the reader's language. A handler's error becomes a response that carries an
 //! [`ErrorPageSource`] (errors are turned into responses where the request is out of reach);
 //! this middleware renders it in the language the session middleware chose for the request,
-//! which it finds on the response ([`PageLang`]): no second look at the session.
+//! which it finds on the response ([`PageLang`]): no second look at the session. Each page shows
+//! the request's id, which is also in its `x-request-id` header and its log line.
 
 use super::Layout;
 use crate::AppState;
@@ -21,6 +22,9 @@ struct ErrorPage {
     layout: Layout,
     heading: String,
     message: String,
+    /// The request's id (also in the `x-request-id` header and the request's log line), so a
+    /// person can quote it.
+    request_id: String,
 }
 
 /// `source`'s page in `locale`'s language.
@@ -37,6 +41,9 @@ fn render(source: &ErrorPageSource, locale: &Locale) -> String {
         layout: Layout::bare(heading.clone(), locale.clone()),
         heading,
         message: locale.error(&source.code, &source.message),
+        request_id: plaza_http::RequestContext::current()
+            .map(|ctx| ctx.request_id)
+            .unwrap_or_default(),
     };
     page.render().unwrap_or_else(|_| source.message.clone())
 }
