@@ -88,29 +88,11 @@ impl Forwarding {
             "{method}\n{path_and_query}\n{timestamp}\n{}\n{request_id}\n{from}",
             hex::encode(Sha256::digest(body))
         );
-        hex::encode(hmac_sha256(&self.secret, message.as_bytes()))
+        hex::encode(crate::signing::hmac_sha256(
+            &self.secret,
+            message.as_bytes(),
+        ))
     }
-}
-
-/// HMAC-SHA256 (RFC 2104) over `sha2`, which the workspace already has (the `hmac` crate's
-/// current release needs another `digest` major version).
-fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    let mut block = [0u8; 64];
-    if key.len() > 64 {
-        block[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        block[..key.len()].copy_from_slice(key);
-    }
-    let pad = |byte: u8| block.map(|b| b ^ byte);
-    let inner = Sha256::new()
-        .chain_update(pad(0x36))
-        .chain_update(message)
-        .finalize();
-    Sha256::new()
-        .chain_update(pad(0x5c))
-        .chain_update(inner)
-        .finalize()
-        .into()
 }
 
 /// What [`check_incoming`] found on a request.
@@ -305,25 +287,6 @@ pub async fn send(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hmac_matches_rfc_4231() {
-        // RFC 4231, test case 2.
-        let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
-        assert_eq!(
-            hex::encode(mac),
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-        );
-        // Test case 6: a key longer than the block.
-        let mac = hmac_sha256(
-            &[0xaa; 131],
-            b"Test Using Larger Than Block-Size Key - Hash Key First",
-        );
-        assert_eq!(
-            hex::encode(mac),
-            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
-        );
-    }
 
     #[test]
     fn a_signature_covers_every_part() {

@@ -25,6 +25,7 @@ pub mod ops;
 pub mod preview;
 pub mod routes;
 pub mod session;
+pub mod signing;
 pub mod state;
 pub mod views;
 

@@ -98,6 +98,7 @@ fn body_for(method: &Method, template: &str) -> Option<Value> {
             Some(json!({"action": "remove", "reason": "taken over"}))
         }
         ("POST", "/moderation/moderators") => Some(json!({"username": "stranger"})),
+        ("POST", "/admin/preview") => Some(json!({"track": "preview"})),
         ("POST", "/reports") => {
             Some(json!({"target_kind": "post", "target_id": "1", "reason": "spam"}))
         }
