@@ -216,7 +216,7 @@ async fn a_rolling_restart_of_every_process_under_load_fails_no_request_and_lose
 async fn sigterm_during_a_slow_write_still_completes_the_write() {
     let region = Region::open();
     region.wait_ready().await;
-    let (_, token) = region.sign_up("slowterm").await;
+    let (_, token) = region.sign_up("slow").await;
     let community = region.community().await;
     let body =
         serde_json::to_vec(&json!({"body": "finished after SIGTERM", "feeling": 0})).unwrap();
