@@ -25,7 +25,10 @@ for name, _, full_id in members[1:]:
         print(f"  (Garage of {name} is down: not connected now)", flush=True)
         continue
     node.execute(f"garage connected to {name}'s node", f"{cli} node connect {full_id}",
-                 unless=f"{cli} status | grep -A20 -i 'healthy nodes' | grep -q '{full_id[:16]}'")
+                 # Only the HEALTHY NODES section counts: a node Garage knows but has lost is
+                 # listed under FAILED NODES, and must be connected again.
+                 unless=f"{cli} status | awk '/HEALTHY NODES/{{f=1;next}} /====/{{f=0}} f' "
+                        f"| grep -q '{full_id[:16]}'")
 # Every node that answers gets its zone; the layout is applied once it holds them all.
 layout = node.run(f"{cli} layout show", check=False).stdout
 for name, zone, full_id in members:
