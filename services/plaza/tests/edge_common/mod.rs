@@ -67,3 +67,14 @@ pub fn fresh_png(width: u32, height: u32) -> Vec<u8> {
         .expect("a PNG encodes");
     out.into_inner()
 }
+
+/// Runs `supervisorctl` on the supervisord of the region under `root`; returns what it printed.
+pub fn supervisorctl(root: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("supervisorctl")
+        .arg("-c")
+        .arg(root.join("supervisord.conf"))
+        .args(args)
+        .output()
+        .expect("supervisorctl runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

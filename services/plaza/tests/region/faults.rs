@@ -154,13 +154,8 @@ async fn a_rolling_restart_of_the_web_processes_fails_no_request() {
         tokio::task::spawn_blocking(move || {
             for program in ["web1", "web2"] {
                 std::thread::sleep(Duration::from_millis(300));
-                let out = std::process::Command::new("supervisorctl")
-                    .arg("-c")
-                    .arg(root.join("supervisord.conf"))
-                    .args(["restart", program])
-                    .output()
-                    .expect("supervisorctl runs");
-                assert!(String::from_utf8_lossy(&out.stdout).contains("started"));
+                let out = crate::edge_common::supervisorctl(&root, &["restart", program]);
+                assert!(out.contains("started"), "{out}");
                 // HAProxy sees the process healthy again before the next one goes (a stopping
                 // process drains first, so a fixed pause is not enough).
                 wait_until_up_in_haproxy(program);

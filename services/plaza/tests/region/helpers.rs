@@ -54,13 +54,7 @@ impl Region {
 
     /// Runs `supervisorctl` on the region's supervisord.
     pub fn ctl(&self, args: &[&str]) -> String {
-        let out = std::process::Command::new("supervisorctl")
-            .arg("-c")
-            .arg(self.root.join("supervisord.conf"))
-            .args(args)
-            .output()
-            .expect("supervisorctl runs");
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        crate::edge_common::supervisorctl(&self.root, args)
     }
 
     /// Signs up a new person with a unique name made from `prefix`; returns (name, token).

@@ -151,13 +151,7 @@ impl Region {
 
     /// Runs `supervisorctl` on the region's supervisord; returns what it printed.
     pub fn ctl(&self, args: &[&str]) -> String {
-        let out = std::process::Command::new("supervisorctl")
-            .arg("-c")
-            .arg(self.root.join("supervisord.conf"))
-            .args(args)
-            .output()
-            .expect("supervisorctl runs");
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        crate::edge_common::supervisorctl(&self.root, args)
     }
 
     /// Stops every process of the region, its database included (its supervisord too).
