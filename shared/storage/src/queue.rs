@@ -351,7 +351,9 @@ mod tests {
     #[tokio::test]
     async fn stats_count_jobs_by_state_and_age_the_oldest_due_one() {
         let (_dir, db) = db_with(&follow(3)).await;
-        let ids = IdGenerator::new(1, 0).unwrap();
+        // Another node than `db_with`'s generator: two generators of one
+        // node would hand out the same id within the same millisecond.
+        let ids = IdGenerator::new(1, 1).unwrap();
         let mut tx = db.begin_write().await.unwrap();
         enqueue_new(&mut tx, &ids, &follow(4)).await.unwrap();
         // Not due for an hour: waiting, but not late.
