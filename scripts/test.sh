@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, then the integration suite against SQLite and again against a
 # real MariaDB that this script starts (and stops) on 127.0.0.1, then the browser tests in
-# headless Chromium and Schemathesis (scripts/schemathesis.sh) against a freshly started Plaza,
+# headless Chromium against a freshly started Plaza (Schemathesis, scripts/schemathesis.sh, runs
+# beside those two stages against a Plaza of its own),
 # then a whole region (scripts/region.sh test: MariaDB, memcached, Redis, Garage, HAProxy, nginx
 # under supervisord) with the region tests and the integration suite on it, then three replicated
 # regions (scripts/regions.sh test) with their own tests. Installs what it
@@ -41,8 +42,14 @@ stage() {
 
 PORT="${PLAZA_MARIADB_PORT:-3317}"
 SERVER_PID=""
+ST_PID=""
+ST_SERVER_PID=""
 cleanup() {
-  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  for pid in $SERVER_PID $ST_PID $ST_SERVER_PID; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  pkill -f "schemathesis-venv/bin/st run" 2>/dev/null || true
   scripts/mariadb.sh stop
   chef-like-provision/bin/stop >/dev/null 2>&1 || true
   scripts/regions.sh down >/dev/null 2>&1 || true
@@ -53,34 +60,62 @@ scripts/mariadb.sh start
 stage "unit and integration tests on SQLite"
 PLAZA_TEST_DATABASE=sqlite cargo test --workspace --locked --no-fail-fast
 
-stage "integration tests on MariaDB"
+# Schemathesis is bounded by time, not by work, so it runs beside the MariaDB and browser stages,
+# against its own freshly started Plaza, instead of adding its minutes after them.
+cargo build --locked -p plaza
+ST_DATA="$PWD/target/schemathesis-data"
+ST_LOG="$PWD/target/schemathesis.log"
+rm -rf "$ST_DATA"
+start_plaza() { # DATA_DIR FIRST_PORT LOG: a fresh embedded Plaza on five ports from FIRST_PORT
+  PLAZA_DATA_DIR="$1" PLAZA_WEB__LISTEN=127.0.0.1:$2 PLAZA_TIMELINE__LISTEN=127.0.0.1:$(($2 + 1)) \
+    PLAZA_EMPATHY__LISTEN=127.0.0.1:$(($2 + 2)) PLAZA_NOTIFICATION__LISTEN=127.0.0.1:$(($2 + 3)) \
+    PLAZA_WORKER__LISTEN=127.0.0.1:$(($2 + 4)) RUST_LOG=warn \
+    PLAZA_RATE_LIMITS__SIGN_UP_PER_MINUTE=60 PLAZA_RATE_LIMITS__POST_PER_MINUTE=120 \
+    PLAZA_RATE_LIMITS__UPLOAD_PER_MINUTE=120 PLAZA_RATE_LIMITS__PER_ADDRESS_FACTOR=100 \
+    target/debug/plaza serve >"$3" 2>&1 &
+  LAST_PID=$!
+  for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$2/readyz" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "Plaza on port $2 did not become ready; its log: $3" >&2
+  return 1
+}
+start_plaza "$ST_DATA" 8290 "$PWD/target/schemathesis-server.log"
+ST_SERVER_PID=$LAST_PID
+# The generated OpenAPI document, fuzzed with a signed-in token.
+scripts/schemathesis.sh http://127.0.0.1:8290 >"$ST_LOG" 2>&1 &
+ST_PID=$!
+
+stage "integration tests on MariaDB (Schemathesis runs beside it)"
 PLAZA_TEST_DATABASE=mariadb PLAZA_TEST_MARIADB_URL="mysql://plaza:plaza@127.0.0.1:$PORT" \
   cargo test --locked --no-fail-fast -p plaza -p plaza-storage \
     -p plaza-timeline -p plaza-empathy -p plaza-notification -p plaza-worker
 
-stage "browser tests (headless Chromium) and Schemathesis"
-cargo build --locked -p plaza
+stage "browser tests (headless Chromium)"
 (cd e2e && npm ci --no-audit --no-fund --silent)
 E2E_DATA="$PWD/target/e2e-data"
 rm -rf "$E2E_DATA"
-PLAZA_DATA_DIR="$E2E_DATA" PLAZA_WEB__LISTEN=127.0.0.1:8280 PLAZA_TIMELINE__LISTEN=127.0.0.1:8281 \
-  PLAZA_EMPATHY__LISTEN=127.0.0.1:8282 PLAZA_NOTIFICATION__LISTEN=127.0.0.1:8283 \
-  PLAZA_WORKER__LISTEN=127.0.0.1:8284 RUST_LOG=warn \
-  PLAZA_RATE_LIMITS__SIGN_UP_PER_MINUTE=60 PLAZA_RATE_LIMITS__POST_PER_MINUTE=120 \
-  PLAZA_RATE_LIMITS__UPLOAD_PER_MINUTE=120 PLAZA_RATE_LIMITS__PER_ADDRESS_FACTOR=100 \
-  target/debug/plaza serve >"$PWD/target/e2e-server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-  curl -sf http://127.0.0.1:8280/readyz >/dev/null 2>&1 && break
-  sleep 0.1
-done
+start_plaza "$E2E_DATA" 8280 "$PWD/target/e2e-server.log"
+SERVER_PID=$LAST_PID
 # PLAZA_DATA_DIR lets the moderation test make its admin with `plaza admin create`.
 (cd e2e && PLAZA_URL=http://127.0.0.1:8280 PLAZA_DATA_DIR="$E2E_DATA" npm test)
-# The generated OpenAPI document, fuzzed against the same server with a signed-in token.
-scripts/schemathesis.sh http://127.0.0.1:8280
 kill "$SERVER_PID" 2>/dev/null || true
 wait "$SERVER_PID" 2>/dev/null || true
 SERVER_PID=""
+
+stage "Schemathesis: the rest of its time budget, then its report"
+st_rc=0
+wait "$ST_PID" || st_rc=$?
+ST_PID=""
+cat "$ST_LOG"
+kill "$ST_SERVER_PID" 2>/dev/null || true
+wait "$ST_SERVER_PID" 2>/dev/null || true
+ST_SERVER_PID=""
+if [ "$st_rc" -ne 0 ]; then
+  echo "Schemathesis failed (exit $st_rc); its server's log: target/schemathesis-server.log" >&2
+  exit "$st_rc"
+fi
 
 stage "a whole region: converge, region tests, the integration suite through its edge"
 scripts/region.sh test
