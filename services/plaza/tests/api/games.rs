@@ -505,23 +505,24 @@ async fn every_bad_input_has_its_own_code_and_changes_nothing() {
         let path = format!("/api/v1/game/titles/{title}/posts");
         assert_error(attempt(key, player, ok.clone(), &path).await, status, code);
     }
-    let keys = [
-        (None, 401, "app_key_required"),
-        (Some(wrong_secret.as_str()), 401, "invalid_app_key"),
-        (Some("garbage"), 401, "invalid_app_key"),
-        (Some(wrong_id.as_str()), 401, "invalid_app_key"),
-        (Some(other_key.as_str()), 403, "app_key_wrong_title"),
+    // (app key, player token, status, code)
+    let credentials = [
+        (None, player, 401, "app_key_required"),
+        (Some(wrong_secret.as_str()), player, 401, "invalid_app_key"),
+        (Some("garbage"), player, 401, "invalid_app_key"),
+        (Some(wrong_id.as_str()), player, 401, "invalid_app_key"),
+        (Some(other_key.as_str()), player, 403, "app_key_wrong_title"),
+        (key, None, 401, "player_token_required"),
+        (key, Some("nonsense"), 401, "invalid_player_token"),
+        (key, Some(web.as_str()), 401, "invalid_player_token"),
+        (
+            key,
+            Some(other_player.as_str()),
+            403,
+            "player_token_wrong_title",
+        ),
     ];
-    for (key, status, code) in keys {
-        assert_error(attempt(key, player, ok.clone(), &posts).await, status, code);
-    }
-    let players = [
-        (None, 401, "player_token_required"),
-        (Some("nonsense"), 401, "invalid_player_token"),
-        (Some(web.as_str()), 401, "invalid_player_token"),
-        (Some(other_player.as_str()), 403, "player_token_wrong_title"),
-    ];
-    for (player, status, code) in players {
+    for (key, player, status, code) in credentials {
         assert_error(attempt(key, player, ok.clone(), &posts).await, status, code);
     }
     let bodies = [
