@@ -13,14 +13,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-pub const ALL: [Service; 5] = [
-    Service::Timeline,
-    Service::Empathy,
-    Service::Notification,
-    Service::Worker,
-    Service::Web,
-];
-
 /// The title every test registers.
 pub const TITLE: &str = "0005000010101E00";
 
@@ -38,7 +30,7 @@ impl Plaza {
         let dir = tempfile::tempdir().unwrap();
         let url = plaza_storage::testing::fresh_database_url(dir.path()).await;
         let config = plaza::Config::for_tests(dir.path(), Some(url));
-        let running = plaza::start(&config, &ALL, hook).await.unwrap();
+        let running = plaza::start(&config, &Service::ALL, hook).await.unwrap();
         let url = format!("http://{}", running.web.unwrap());
         let mut plaza = Plaza {
             api: Api::new(url.clone(), reqwest::Client::new()),

@@ -80,13 +80,7 @@ async fn main() -> anyhow::Result<()> {
 async fn serve(config: &Config, service: Option<Service>) -> anyhow::Result<()> {
     let services = match service {
         Some(s) => vec![s],
-        None => vec![
-            Service::Timeline,
-            Service::Empathy,
-            Service::Notification,
-            Service::Worker,
-            Service::Web,
-        ],
+        None => Service::ALL.to_vec(),
     };
     let running = stack::start(config, &services, None).await?;
     plaza::memory::start_trimming(plaza::memory::TRIM_INTERVAL);

@@ -28,6 +28,17 @@ pub enum Service {
     Worker,
 }
 
+impl Service {
+    /// Every service: what one `plaza serve` runs when no single service is named.
+    pub const ALL: [Service; 5] = [
+        Service::Timeline,
+        Service::Empathy,
+        Service::Notification,
+        Service::Worker,
+        Service::Web,
+    ];
+}
+
 /// A hook that may wrap a service's router before it is served (tests use it to inject faults).
 pub type RouterHook = Arc<dyn Fn(Service, Router) -> Router + Send + Sync>;
 
@@ -225,15 +236,7 @@ fn internal_secret(
     if let Some(secret) = plaza_http::InternalSecret::new(&config.internal_secret.0) {
         return Ok(secret);
     }
-    let all_here = [
-        Service::Web,
-        Service::Timeline,
-        Service::Empathy,
-        Service::Notification,
-        Service::Worker,
-    ]
-    .iter()
-    .all(|s| services.contains(s));
+    let all_here = Service::ALL.iter().all(|s| services.contains(s));
     anyhow::ensure!(
         all_here,
         "invalid configuration: `internal_secret` must be set when services run as separate processes"

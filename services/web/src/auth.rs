@@ -240,6 +240,21 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for ApiUser {
     }
 }
 
+/// Whoever reads through the API: the signed-in caller, or nobody for a read open to everyone.
+/// A bearer token that is not valid is still refused with 401, as [`ApiUser`] refuses it.
+#[derive(Debug, Clone)]
+pub struct ApiReader(pub Option<User>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiReader {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let user =
+            <ApiUser as OptionalFromRequestParts<S>>::from_request_parts(parts, state).await?;
+        Ok(ApiReader(user.map(|u| u.0)))
+    }
+}
+
 /// Who is looking at a page: the signed-in user, if any, the CSRF token the page's forms must
 /// carry and the language the page is written in, as [`crate::session::resolve`] found them.
 #[derive(Debug, Clone)]

@@ -391,7 +391,7 @@ mod tests {
     #[tokio::test]
     async fn migrations_apply_twice_without_change() {
         let dir = tempfile::tempdir().unwrap();
-        let db = crate::testing::fresh_db(dir.path()).await;
+        let db = crate::testing::fresh_db(dir.path(), 2).await;
         db.migrate().await.unwrap();
         assert!(db.ping().await);
     }

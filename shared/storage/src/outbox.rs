@@ -127,11 +127,7 @@ mod tests {
     use plaza_types::notification::{Event, Kind};
 
     async fn db() -> (tempfile::TempDir, Db) {
-        let dir = tempfile::tempdir().unwrap();
-        let url = crate::testing::fresh_database_url(dir.path()).await;
-        let db = Db::connect(&url, 4).await.unwrap();
-        db.migrate().await.unwrap();
-        (dir, db)
+        crate::testing::temp_db(4).await
     }
 
     /// A follow notification for `recipient`.

@@ -228,7 +228,7 @@ mod tests {
 
     /// A database of the dialect the test run chose, with communities 1 to 5 (region 1).
     async fn five_communities(dir: &std::path::Path) -> Db {
-        let db = crate::testing::fresh_db(dir).await;
+        let db = crate::testing::fresh_db(dir, 2).await;
         for id in 1..=5i64 {
             sqlx::query(
                 "INSERT INTO communities (id, region, title_id, name, description, created_at, \

@@ -34,19 +34,28 @@ pub async fn fresh_database_url(dir: &Path) -> String {
     }
 }
 
-/// A new empty database with every migration applied (see [`fresh_database_url`]).
+/// A new empty database with every migration applied (see [`fresh_database_url`]), reached
+/// through a pool of `pool_size` connections (more for a test that holds several at once).
 ///
 /// # Panics
 /// When the database cannot be made: a test cannot go on without one.
-pub async fn fresh_db(dir: &Path) -> Db {
+pub async fn fresh_db(dir: &Path, pool_size: u32) -> Db {
     let url = fresh_database_url(dir).await;
-    let db = Db::connect(&url, 2)
+    let db = Db::connect(&url, pool_size)
         .await
         .unwrap_or_else(|e| panic!("connecting to {url}: {e:#}"));
     db.migrate()
         .await
         .unwrap_or_else(|e| panic!("migrating {url}: {e:#}"));
     db
+}
+
+/// [`fresh_db`] in a temporary folder of its own, which must outlive the database.
+#[cfg(test)]
+pub(crate) async fn temp_db(pool_size: u32) -> (tempfile::TempDir, Db) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh_db(dir.path(), pool_size).await;
+    (dir, db)
 }
 
 /// Deletes every row of every table of a MariaDB database except the migration record, so that

@@ -18,44 +18,42 @@ fn checkers(x: u32, y: u32) -> bool {
     (x / 8 + y / 8).is_multiple_of(2)
 }
 
-/// One game API call: `key` as `X-Plaza-App-Key`, `player` as the bearer token.
-async fn game(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    key: Option<&str>,
-    player: Option<&str>,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let response = game_raw(app, method, path, key, player, body, &[]).await;
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    (status, plaza_test_support::parse_body(&text))
+/// One game API call being built: an app key goes as `X-Plaza-App-Key`, a player's token as
+/// the bearer token.
+struct Call(reqwest::RequestBuilder);
+
+fn call(app: &TestApp, method: Method, path: &str) -> Call {
+    Call(app.client.request(method, format!("{}{path}", app.url)))
 }
 
-async fn game_raw(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    key: Option<&str>,
-    player: Option<&str>,
-    body: Option<Value>,
-    headers: &[(&str, &str)],
-) -> reqwest::Response {
-    let mut req = app.client.request(method, format!("{}{path}", app.url));
-    if let Some(k) = key {
-        req = req.header("x-plaza-app-key", k);
+impl Call {
+    fn key(self, key: &str) -> Self {
+        Self(self.0.header("x-plaza-app-key", key))
     }
-    if let Some(t) = player {
-        req = req.bearer_auth(t);
+
+    fn player(self, token: &str) -> Self {
+        Self(self.0.bearer_auth(token))
     }
-    for (name, value) in headers {
-        req = req.header(*name, *value);
+
+    fn header(self, name: &str, value: &str) -> Self {
+        Self(self.0.header(name, value))
     }
-    if let Some(b) = body {
-        req = req.json(&b);
+
+    fn json(self, body: Value) -> Self {
+        Self(self.0.json(&body))
     }
-    req.send().await.unwrap()
+
+    async fn send(self) -> reqwest::Response {
+        self.0.send().await.unwrap()
+    }
+
+    /// The status and the JSON body.
+    async fn reply(self) -> (StatusCode, Value) {
+        let response = self.send().await;
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        (status, plaza_test_support::parse_body(&text))
+    }
 }
 
 /// A registered title with a key, an admin's token and a linked player.
@@ -107,14 +105,14 @@ async fn link(app: &TestApp, title_id: &str, key: &str, player_token: &str) -> S
         .post("/api/v1/me/game_link_code", Some(player_token), json!({}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{code}");
-    let (status, body) = game(
+    let (status, body) = call(
         app,
         Method::POST,
         &format!("/api/v1/game/titles/{title_id}/link"),
-        Some(key),
-        None,
-        Some(json!({"code": code["code"]})),
     )
+    .key(key)
+    .json(json!({"code": code["code"]}))
+    .reply()
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["title_id"], title_id);
@@ -134,26 +132,26 @@ async fn setup(app: &TestApp) -> Game {
 }
 
 async fn game_post(app: &TestApp, g: &Game, body: Value) -> (StatusCode, Value) {
-    game(
+    call(
         app,
         Method::POST,
         &format!("/api/v1/game/titles/{TITLE}/posts"),
-        Some(&g.key),
-        Some(&g.player),
-        Some(body),
     )
+    .key(&g.key)
+    .player(&g.player)
+    .json(body)
+    .reply()
     .await
 }
 
 async fn list(app: &TestApp, g: &Game, query: &str) -> Vec<String> {
-    let (status, body) = game(
+    let (status, body) = call(
         app,
         Method::GET,
         &format!("/api/v1/game/titles/{TITLE}/posts?{query}"),
-        Some(&g.key),
-        None,
-        None,
     )
+    .key(&g.key)
+    .reply()
     .await;
     assert_eq!(status, StatusCode::OK, "{query}: {body}");
     ids(&body, "posts")
@@ -185,15 +183,10 @@ async fn an_admin_registers_a_title_and_a_game_posts_a_painting_with_app_data_th
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    let (status, body) = game(
-        &app,
-        Method::GET,
-        &format!("/api/v1/game/titles/{TITLE}"),
-        Some(&g.key),
-        None,
-        None,
-    )
-    .await;
+    let (status, body) = call(&app, Method::GET, &format!("/api/v1/game/titles/{TITLE}"))
+        .key(&g.key)
+        .reply()
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let communities = body["title"]["communities"].as_array().unwrap();
     assert_eq!(communities.len(), 2);
@@ -231,14 +224,13 @@ async fn an_admin_registers_a_title_and_a_game_posts_a_painting_with_app_data_th
     );
 
     // Read back through the list and the thread: app_data byte for byte, the painting's pixels.
-    let (_, listed) = game(
+    let (_, listed) = call(
         &app,
         Method::GET,
         &format!("/api/v1/game/titles/{TITLE}/posts"),
-        Some(&g.key),
-        None,
-        None,
     )
+    .key(&g.key)
+    .reply()
     .await;
     let first = &listed["posts"][0];
     assert_eq!(first["id"], id.as_str());
@@ -289,26 +281,19 @@ async fn a_post_its_comments_yeahs_and_a_players_posts_are_read_in_game() {
     let web = app.sign_up("peach").await;
     let peach = link(&app, TITLE, &g.key, &web).await;
     let base = format!("/api/v1/game/titles/{TITLE}/posts/{post}");
-    let (status, body) = game(
-        &app,
-        Method::POST,
-        &format!("{base}/comments"),
-        Some(&g.key),
-        Some(&peach),
-        Some(json!({"body": "nice", "feeling": 1})),
-    )
-    .await;
+    let (status, body) = call(&app, Method::POST, &format!("{base}/comments"))
+        .key(&g.key)
+        .player(&peach)
+        .json(json!({"body": "nice", "feeling": 1}))
+        .reply()
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["comment"]["author"]["username"], "peach");
-    let (status, body) = game(
-        &app,
-        Method::PUT,
-        &format!("{base}/yeah"),
-        Some(&g.key),
-        Some(&peach),
-        None,
-    )
-    .await;
+    let (status, body) = call(&app, Method::PUT, &format!("{base}/yeah"))
+        .key(&g.key)
+        .player(&peach)
+        .reply()
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(
         (body["yeahed"].clone(), body["yeah_count"].clone()),
@@ -316,35 +301,31 @@ async fn a_post_its_comments_yeahs_and_a_players_posts_are_read_in_game() {
     );
     // Not on one's own post.
     assert_error(
-        game(
-            &app,
-            Method::PUT,
-            &format!("{base}/yeah"),
-            Some(&g.key),
-            Some(&g.player),
-            None,
-        )
-        .await,
+        call(&app, Method::PUT, &format!("{base}/yeah"))
+            .key(&g.key)
+            .player(&g.player)
+            .reply()
+            .await,
         403,
         "own_content",
     );
 
-    let (status, body) = game(&app, Method::GET, &base, Some(&g.key), Some(&peach), None).await;
+    let (status, body) = call(&app, Method::GET, &base)
+        .key(&g.key)
+        .player(&peach)
+        .reply()
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["post"]["yeah_count"], 1);
     assert_eq!(body["post"]["yeahed_by_me"], true);
     assert_eq!(body["post"]["comment_count"], 1);
     assert_eq!(body["comments"][0]["body"], "nice");
 
-    let (_, body) = game(
-        &app,
-        Method::DELETE,
-        &format!("{base}/yeah"),
-        Some(&g.key),
-        Some(&peach),
-        None,
-    )
-    .await;
+    let (_, body) = call(&app, Method::DELETE, &format!("{base}/yeah"))
+        .key(&g.key)
+        .player(&peach)
+        .reply()
+        .await;
     assert_eq!(
         (body["yeahed"].clone(), body["yeah_count"].clone()),
         (json!(false), json!(0))
@@ -354,35 +335,33 @@ async fn a_post_its_comments_yeahs_and_a_players_posts_are_read_in_game() {
     app.post_text(&web, &g.main, "from the site").await;
     let (_, body) = game_post(&app, &g, json!({"body": "second"})).await;
     let second = body["post"]["id"].as_str().unwrap().to_owned();
-    let (status, body) = game(
+    let (status, body) = call(
         &app,
         Method::GET,
         &format!("/api/v1/game/titles/{TITLE}/players/mario/posts"),
-        Some(&g.key),
-        None,
-        None,
     )
+    .key(&g.key)
+    .reply()
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(ids(&body, "posts"), vec![second.clone(), post.clone()]);
-    let (_, body) = game(
+    let (_, body) = call(
         &app,
         Method::GET,
         &format!("/api/v1/game/titles/{TITLE}/players/peach/posts"),
-        Some(&g.key),
-        None,
-        None,
     )
+    .key(&g.key)
+    .reply()
     .await;
     assert!(ids(&body, "posts").is_empty(), "{body}");
-    let (_, body) = game(
+    let (_, body) = call(
         &app,
         Method::GET,
         &format!("/api/v1/game/titles/{TITLE}/me/posts"),
-        Some(&g.key),
-        Some(&g.player),
-        None,
     )
+    .key(&g.key)
+    .player(&g.player)
+    .reply()
     .await;
     assert_eq!(ids(&body, "posts"), vec![second, post]);
 }
@@ -434,14 +413,13 @@ async fn every_filter_narrows_the_titles_posts() {
         vec![a.clone()]
     );
     // Pages of one, with a cursor, through a filter.
-    let (_, page) = game(
+    let (_, page) = call(
         &app,
         Method::GET,
         &format!("/api/v1/game/titles/{TITLE}/posts?search_key=blue&limit=1"),
-        Some(&g.key),
-        None,
-        None,
     )
+    .key(&g.key)
+    .reply()
     .await;
     assert_eq!(ids(&page, "posts"), vec![d.clone()]);
     let cursor = page["next_cursor"].as_str().unwrap();
@@ -455,14 +433,13 @@ async fn every_filter_narrows_the_titles_posts() {
         vec![b.clone()]
     );
     assert_error(
-        game(
+        call(
             &app,
             Method::GET,
             &format!("/api/v1/game/titles/{TITLE}/posts?feeling=9"),
-            Some(&g.key),
-            None,
-            None,
         )
+        .key(&g.key)
+        .reply()
         .await,
         422,
         "invalid_feeling",
@@ -472,14 +449,14 @@ async fn every_filter_narrows_the_titles_posts() {
     let web = app.sign_up("toad").await;
     let toad = link(&app, TITLE, &g.key, &web).await;
     for id in [&a, &b] {
-        let (status, body) = game(
+        let (status, body) = call(
             &app,
             Method::PUT,
             &format!("/api/v1/game/titles/{TITLE}/posts/{id}/yeah"),
-            Some(&g.key),
-            Some(&toad),
-            None,
         )
+        .key(&g.key)
+        .player(&toad)
+        .reply()
         .await;
         assert_eq!(status, StatusCode::OK, "{body}");
     }
@@ -503,198 +480,104 @@ async fn every_bad_input_has_its_own_code_and_changes_nothing() {
     let (_, other_key, other_main) = register(&app, "admin", OTHER_TITLE).await;
     let posts = format!("/api/v1/game/titles/{TITLE}/posts");
     let ok = json!({"body": "hello"});
-    let post = |key: Option<String>, player: Option<String>, body: Value, path: String| {
-        let app = &app;
-        async move {
-            game(
-                app,
-                Method::POST,
-                &path,
-                key.as_deref(),
-                player.as_deref(),
-                Some(body),
-            )
-            .await
-        }
-    };
-    let key = Some(g.key.clone());
-    let player = Some(g.player.clone());
-
-    assert_error(
-        post(
-            key.clone(),
-            player.clone(),
-            ok.clone(),
-            "/api/v1/game/titles/00050000DEADBEEF/posts".into(),
-        )
-        .await,
-        404,
-        "unknown_title",
-    );
-    assert_error(
-        post(
-            key.clone(),
-            player.clone(),
-            ok.clone(),
-            "/api/v1/game/titles/not-a-title/posts".into(),
-        )
-        .await,
-        422,
-        "malformed_title_id",
-    );
-    assert_error(
-        post(None, player.clone(), ok.clone(), posts.clone()).await,
-        401,
-        "app_key_required",
-    );
-    let (id, _) = g.key.split_once('.').unwrap();
-    for wrong in [
-        format!("{id}.wrongsecret"),
-        "garbage".into(),
-        format!("1.{}", g.key.split_once('.').unwrap().1),
-    ] {
-        assert_error(
-            post(Some(wrong), player.clone(), ok.clone(), posts.clone()).await,
-            401,
-            "invalid_app_key",
-        );
-    }
-    assert_error(
-        post(
-            Some(other_key.clone()),
-            player.clone(),
-            ok.clone(),
-            posts.clone(),
-        )
-        .await,
-        403,
-        "app_key_wrong_title",
-    );
-    assert_error(
-        post(
-            key.clone(),
-            player.clone(),
-            json!({"body": "x", "community_id": other_main}),
-            posts.clone(),
-        )
-        .await,
-        403,
-        "community_not_in_title",
-    );
-    assert_error(
-        post(
-            key.clone(),
-            player.clone(),
-            json!({"body": "x", "app_data": STANDARD.encode([1u8; 1025])}),
-            posts.clone(),
-        )
-        .await,
-        422,
-        "app_data_too_large",
-    );
-    assert_error(
-        post(
-            key.clone(),
-            player.clone(),
-            json!({"body": "x", "app_data": "not base64!"}),
-            posts.clone(),
-        )
-        .await,
-        422,
-        "invalid_app_data",
-    );
-    assert_error(
-        post(
-            key.clone(),
-            player.clone(),
-            json!({"body": "x", "search_keys": ["a", "b", "c", "d", "e", "f"]}),
-            posts.clone(),
-        )
-        .await,
-        422,
-        "too_many_search_keys",
-    );
-    assert_error(
-        post(
-            key.clone(),
-            player.clone(),
-            json!({"body": "x", "search_keys": ["k".repeat(33)]}),
-            posts.clone(),
-        )
-        .await,
-        422,
-        "invalid_search_key",
-    );
-    assert_error(
-        post(
-            key.clone(),
-            player.clone(),
-            json!({"body": "", "painting": painting(300, 120, checkers)}),
-            posts.clone(),
-        )
-        .await,
-        422,
-        "wrong_drawing_size",
-    );
-    assert_error(
-        post(key.clone(), None, ok.clone(), posts.clone()).await,
-        401,
-        "player_token_required",
-    );
-    assert_error(
-        post(
-            key.clone(),
-            Some("nonsense".into()),
-            ok.clone(),
-            posts.clone(),
-        )
-        .await,
-        401,
-        "invalid_player_token",
-    );
-    // A web API token is not a player token, and a player token is not an API token.
+    let (key_id, secret) = g.key.split_once('.').unwrap();
+    let wrong_secret = format!("{key_id}.wrongsecret");
+    let wrong_id = format!("1.{secret}");
+    // A web API token is not a player token, nor is a player token of another title.
     let web = app.sign_up("wario").await;
-    assert_error(
-        post(key.clone(), Some(web.clone()), ok.clone(), posts.clone()).await,
-        401,
-        "invalid_player_token",
-    );
+    let other_player = link(&app, OTHER_TITLE, &other_key, &web).await;
+    let (key, player) = (Some(g.key.as_str()), Some(g.player.as_str()));
+    let attempt = async |key: Option<&str>, player: Option<&str>, body: Value, path: &str| {
+        let mut post = call(&app, Method::POST, path).json(body);
+        if let Some(key) = key {
+            post = post.key(key);
+        }
+        if let Some(player) = player {
+            post = post.player(player);
+        }
+        post.reply().await
+    };
+    let titles = [
+        ("00050000DEADBEEF", 404, "unknown_title"),
+        ("not-a-title", 422, "malformed_title_id"),
+    ];
+    for (title, status, code) in titles {
+        let path = format!("/api/v1/game/titles/{title}/posts");
+        assert_error(attempt(key, player, ok.clone(), &path).await, status, code);
+    }
+    // (app key, player token, status, code)
+    let credentials = [
+        (None, player, 401, "app_key_required"),
+        (Some(wrong_secret.as_str()), player, 401, "invalid_app_key"),
+        (Some("garbage"), player, 401, "invalid_app_key"),
+        (Some(wrong_id.as_str()), player, 401, "invalid_app_key"),
+        (Some(other_key.as_str()), player, 403, "app_key_wrong_title"),
+        (key, None, 401, "player_token_required"),
+        (key, Some("nonsense"), 401, "invalid_player_token"),
+        (key, Some(web.as_str()), 401, "invalid_player_token"),
+        (
+            key,
+            Some(other_player.as_str()),
+            403,
+            "player_token_wrong_title",
+        ),
+    ];
+    for (key, player, status, code) in credentials {
+        assert_error(attempt(key, player, ok.clone(), &posts).await, status, code);
+    }
+    let bodies = [
+        (
+            json!({"body": "x", "community_id": other_main}),
+            403,
+            "community_not_in_title",
+        ),
+        (
+            json!({"body": "x", "app_data": STANDARD.encode([1u8; 1025])}),
+            422,
+            "app_data_too_large",
+        ),
+        (
+            json!({"body": "x", "app_data": "not base64!"}),
+            422,
+            "invalid_app_data",
+        ),
+        (
+            json!({"body": "x", "search_keys": ["a", "b", "c", "d", "e", "f"]}),
+            422,
+            "too_many_search_keys",
+        ),
+        (
+            json!({"body": "x", "search_keys": ["k".repeat(33)]}),
+            422,
+            "invalid_search_key",
+        ),
+        (
+            json!({"body": "", "painting": painting(300, 120, checkers)}),
+            422,
+            "wrong_drawing_size",
+        ),
+    ];
+    for (body, status, code) in bodies {
+        assert_error(attempt(key, player, body, &posts).await, status, code);
+    }
     assert_error(
         app.get("/api/v1/me", Some(&g.player)).await,
         401,
         "unauthenticated",
-    );
-    // A player token of another title.
-    let other_player = link(&app, OTHER_TITLE, &other_key, &web).await;
-    assert_error(
-        post(key.clone(), Some(other_player), ok.clone(), posts.clone()).await,
-        403,
-        "player_token_wrong_title",
     );
     // A used link code.
     let (_, code) = app
         .post("/api/v1/me/game_link_code", Some(&web), json!({}))
         .await;
     let link_path = format!("/api/v1/game/titles/{TITLE}/link");
-    let (status, _) = post(
-        key.clone(),
-        None,
-        json!({"code": code["code"]}),
-        link_path.clone(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED);
-    assert_error(
-        post(
-            key.clone(),
-            None,
-            json!({"code": code["code"]}),
-            link_path.clone(),
-        )
-        .await,
-        401,
-        "invalid_link_code",
-    );
+    let used = || {
+        call(&app, Method::POST, &link_path)
+            .key(&g.key)
+            .json(json!({"code": code["code"]}))
+            .reply()
+    };
+    assert_eq!(used().await.0, StatusCode::CREATED);
+    assert_error(used().await, 401, "invalid_link_code");
     // Admin inputs.
     let admin = Some(g.admin.as_str());
     assert_error(
@@ -739,14 +622,13 @@ async fn a_revoked_key_is_refused_and_a_rotated_key_works_until_its_grace_ends()
     let read = |key: String| {
         let app = &app;
         async move {
-            game(
+            call(
                 app,
                 Method::GET,
                 &format!("/api/v1/game/titles/{TITLE}/posts"),
-                Some(&key),
-                None,
-                None,
             )
+            .key(&key)
+            .reply()
             .await
         }
     };
@@ -847,28 +729,25 @@ async fn an_app_key_is_rate_limited_across_all_its_players_and_a_player_on_their
     // Requests 5 and 6 on the key pass; the 7th is refused, whoever asks, with Retry-After.
     for _ in 0..2 {
         assert_eq!(
-            game(
+            call(
                 &app,
                 Method::GET,
-                &format!("/api/v1/game/titles/{TITLE}/posts"),
-                Some(&g.key),
-                None,
-                None
+                &format!("/api/v1/game/titles/{TITLE}/posts")
             )
+            .key(&g.key)
+            .reply()
             .await
             .0,
             StatusCode::OK
         );
     }
-    let response = game_raw(
+    let response = call(
         &app,
         Method::GET,
         &format!("/api/v1/game/titles/{TITLE}/posts"),
-        Some(&g.key),
-        None,
-        None,
-        &[],
     )
+    .key(&g.key)
+    .send()
     .await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(plaza_test_support::retry_after(&response) >= 1);
@@ -882,14 +761,13 @@ async fn an_app_key_is_rate_limited_across_all_its_players_and_a_player_on_their
         .await;
     let other = body["key"].as_str().unwrap();
     assert_eq!(
-        game(
+        call(
             &app,
             Method::GET,
-            &format!("/api/v1/game/titles/{TITLE}/posts"),
-            Some(other),
-            None,
-            None
+            &format!("/api/v1/game/titles/{TITLE}/posts")
         )
+        .key(other)
+        .reply()
         .await
         .0,
         StatusCode::OK
@@ -915,7 +793,7 @@ async fn reads_carry_an_etag_and_an_unchanged_read_is_304() {
     let g = setup(&app).await;
     game_post(&app, &g, json!({"body": "one"})).await;
     let path = format!("/api/v1/game/titles/{TITLE}/posts");
-    let first = game_raw(&app, Method::GET, &path, Some(&g.key), None, None, &[]).await;
+    let first = call(&app, Method::GET, &path).key(&g.key).send().await;
     assert_eq!(first.status(), StatusCode::OK);
     let etag = first.headers()["etag"].to_str().unwrap().to_owned();
     assert!(
@@ -924,30 +802,20 @@ async fn reads_carry_an_etag_and_an_unchanged_read_is_304() {
             .unwrap()
             .contains("max-age=")
     );
-    let again = game_raw(
-        &app,
-        Method::GET,
-        &path,
-        Some(&g.key),
-        None,
-        None,
-        &[("if-none-match", &etag)],
-    )
-    .await;
+    let again = call(&app, Method::GET, &path)
+        .key(&g.key)
+        .header("if-none-match", &etag)
+        .send()
+        .await;
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
     assert!(again.bytes().await.unwrap().is_empty());
     // A new post changes the answer and its tag.
     game_post(&app, &g, json!({"body": "two"})).await;
-    let changed = game_raw(
-        &app,
-        Method::GET,
-        &path,
-        Some(&g.key),
-        None,
-        None,
-        &[("if-none-match", &etag)],
-    )
-    .await;
+    let changed = call(&app, Method::GET, &path)
+        .key(&g.key)
+        .header("if-none-match", &etag)
+        .send()
+        .await;
     assert_eq!(changed.status(), StatusCode::OK);
     assert_ne!(changed.headers()["etag"].to_str().unwrap(), etag);
 }
@@ -958,15 +826,12 @@ async fn a_game_post_retried_with_its_idempotency_key_is_posted_once() {
     let g = setup(&app).await;
     let path = format!("/api/v1/game/titles/{TITLE}/posts");
     let send = || {
-        game_raw(
-            &app,
-            Method::POST,
-            &path,
-            Some(&g.key),
-            Some(&g.player),
-            Some(json!({"body": "once", "app_data": "AAEC"})),
-            &[("idempotency-key", "game-try-1")],
-        )
+        call(&app, Method::POST, &path)
+            .key(&g.key)
+            .player(&g.player)
+            .header("idempotency-key", "game-try-1")
+            .json(json!({"body": "once", "app_data": "AAEC"}))
+            .send()
     };
     let first = send().await;
     assert_eq!(first.status(), StatusCode::CREATED);
@@ -984,15 +849,11 @@ async fn a_game_signs_a_player_in_with_their_password() {
     let app = TestApp::start().await;
     let g = setup(&app).await;
     let path = format!("/api/v1/game/titles/{TITLE}/sessions");
-    let (status, body) = game(
-        &app,
-        Method::POST,
-        &path,
-        Some(&g.key),
-        None,
-        Some(json!({"username": "mario", "password": "password1"})),
-    )
-    .await;
+    let (status, body) = call(&app, Method::POST, &path)
+        .key(&g.key)
+        .json(json!({"username": "mario", "password": "password1"}))
+        .reply()
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["player"]["username"], "mario");
     let token = body["token"].as_str().unwrap().to_owned();
@@ -1005,15 +866,11 @@ async fn a_game_signs_a_player_in_with_their_password() {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let g = setup_again(&app).await;
     assert_error(
-        game(
-            &app,
-            Method::POST,
-            &path,
-            Some(&g.key),
-            None,
-            Some(json!({"username": "mario", "password": "wrong-pass"})),
-        )
-        .await,
+        call(&app, Method::POST, &path)
+            .key(&g.key)
+            .json(json!({"username": "mario", "password": "wrong-pass"}))
+            .reply()
+            .await,
         401,
         "invalid_credentials",
     );
@@ -1118,25 +975,26 @@ async fn an_admin_registers_a_title_and_issues_a_key_in_the_pages_and_a_player_l
     let html = r.text().await.unwrap();
     let code = between(&html, "<p class=\"link-code\"><code>", "</code>").to_owned();
     assert_eq!(code.len(), 9, "{code}");
-    let (status, body) = game(
+    let (status, body) = call(
         &app,
         Method::POST,
         &format!("/api/v1/game/titles/{TITLE}/link"),
-        Some(&key),
-        None,
-        Some(json!({"code": code.to_lowercase()})),
     )
+    .key(&key)
+    .json(json!({"code": code.to_lowercase()}))
+    .reply()
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let token = body["token"].as_str().unwrap().to_owned();
-    let (status, body) = game(
+    let (status, body) = call(
         &app,
         Method::POST,
         &format!("/api/v1/game/titles/{TITLE}/posts"),
-        Some(&key),
-        Some(&token),
-        Some(json!({"body": "vroom"})),
     )
+    .key(&key)
+    .player(&token)
+    .json(json!({"body": "vroom"}))
+    .reply()
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     // The linked game is among the player's sessions.
@@ -1156,14 +1014,13 @@ async fn an_admin_registers_a_title_and_issues_a_key_in_the_pages_and_a_player_l
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_error(
-        game(
+        call(
             &app,
             Method::GET,
             &format!("/api/v1/game/titles/{TITLE}/posts"),
-            Some(&key),
-            None,
-            None,
         )
+        .key(&key)
+        .reply()
         .await,
         401,
         "app_key_revoked",
@@ -1201,8 +1058,11 @@ async fn a_suspended_player_cannot_post_comment_or_yeah_from_a_game() {
         (Method::PUT, format!("{base}/{post}/yeah"), None),
     ];
     for (method, path, body) in writes {
-        let answer = game(&app, method, &path, Some(&g.key), Some(&g.player), body).await;
-        assert_error(answer, 403, "account_suspended");
+        let mut write = call(&app, method, &path).key(&g.key).player(&g.player);
+        if let Some(body) = body {
+            write = write.json(body);
+        }
+        assert_error(write.reply().await, 403, "account_suspended");
     }
     // Nothing was written: the title still holds only the post from before.
     assert_eq!(list(&app, &g, "").await, vec![post]);

@@ -22,14 +22,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, MutexGuard};
 
-pub const ALL: [Service; 5] = [
-    Service::Timeline,
-    Service::Empathy,
-    Service::Notification,
-    Service::Worker,
-    Service::Web,
-];
-
 /// A running Plaza with its own database: services started here, or a provisioned region
 /// reached through its edge.
 pub struct TestApp {
@@ -128,7 +120,7 @@ impl TestApp {
             use_region_parts(&mut config, &root).await;
         }
         adjust(&mut config);
-        let running = plaza::start(&config, &ALL, hook)
+        let running = plaza::start(&config, &Service::ALL, hook)
             .await
             .expect("plaza starts");
         let web = running.web.expect("web runs");

@@ -461,7 +461,7 @@ mod tests {
     #[tokio::test]
     async fn a_post_whose_stored_feeling_does_not_fit_is_an_error_not_a_normal_post() {
         let dir = tempfile::tempdir().unwrap();
-        let db = plaza_storage::testing::fresh_db(dir.path()).await;
+        let db = plaza_storage::testing::fresh_db(dir.path(), 2).await;
         let post = Post {
             id: Id(10),
             region: 1,

@@ -1,5 +1,6 @@
 //! Comments on posts.
 
+use super::written::{Content, settle};
 use crate::db::comments as db;
 use crate::{AppState, Error, Result};
 use axum::extract::State;
@@ -8,7 +9,7 @@ use plaza_http::{Json, Path, Query};
 use plaza_types::timeline::{
     Comment, CommentQuery, Commenters, DeleteRequest, MAX_EXCLUDED_AUTHORS, NewComment,
 };
-use plaza_types::{ErrorBody, Id, Page, validate};
+use plaza_types::{ErrorBody, Id, Page};
 
 /// Stores a comment and, in the same transaction, the job that notifies the post's author and
 /// the other commenters.
@@ -38,22 +39,13 @@ pub async fn create(
     {
         return Ok((StatusCode::CREATED, Json(existing)));
     }
-    let drawing = new
-        .drawing
-        .as_deref()
-        .map(validate::media_key)
-        .transpose()?
-        .map(str::to_owned);
-    let body = if drawing.is_some() {
-        validate::optional_body(&new.body)?
-    } else {
-        validate::body(&new.body)?
-    };
-    let feeling = validate::feeling(i64::from(new.feeling))?;
-    let drawing_alt = match &drawing {
-        Some(_) => validate::drawing_alt(new.drawing_alt.as_deref())?,
-        None => None,
-    };
+    let content = Content::check(
+        &new.body,
+        new.feeling,
+        new.drawing.as_deref(),
+        new.drawing_alt.as_deref(),
+        false,
+    )?;
     let post = crate::cache::post(&state, post_id)
         .await?
         .ok_or(Error::NotFound("post"))?;
@@ -65,13 +57,13 @@ pub async fn create(
         region: state.config.region,
         post_id,
         author_id: new.author_id,
-        body,
-        feeling,
+        body: content.body,
+        feeling: content.feeling,
         spoiler: new.spoiler,
         deleted: false,
         created_at: plaza_types::now_millis(),
-        drawing,
-        drawing_alt,
+        drawing: content.drawing,
+        drawing_alt: content.drawing_alt,
         moderation: Default::default(),
         moderation_reason: None,
     };
@@ -88,16 +80,13 @@ pub async fn create(
         key,
     )
     .await;
-    match (inserted, key) {
-        (Ok(()), _) => {}
-        // The same key's first attempt committed in the meantime: answer with its comment.
-        (Err(e), Some(key)) if plaza_storage::is_unique_violation(&e) => {
-            let existing = db::by_idem_key(&state.db, comment.author_id, key).await?;
-            return existing
-                .map(|c| (StatusCode::CREATED, Json(c)))
-                .ok_or_else(|| e.into());
-        }
-        (Err(e), _) => return Err(e.into()),
+    let author = comment.author_id;
+    if let Some(earlier) = settle(inserted, key, async |k| {
+        db::by_idem_key(&state.db, author, k).await
+    })
+    .await?
+    {
+        return Ok((StatusCode::CREATED, Json(earlier)));
     }
     crate::cache::forget_post(&state, post_id, post.community_id).await;
     Ok((StatusCode::CREATED, Json(comment)))

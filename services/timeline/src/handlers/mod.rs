@@ -5,3 +5,4 @@ pub mod comments;
 pub mod health;
 pub mod moderation;
 pub mod posts;
+mod written;

@@ -1,5 +1,6 @@
 //! Posts: create, show, batch, delete and feeds.
 
+use super::written::{Content, settle};
 use crate::db::posts as db;
 use crate::{AppState, Error, Result};
 use axum::extract::State;
@@ -34,27 +35,17 @@ pub async fn create(
     {
         return Ok((StatusCode::CREATED, Json(existing)));
     }
-    let drawing = new
-        .drawing
-        .as_deref()
-        .map(validate::media_key)
-        .transpose()?
-        .map(str::to_owned);
     if let Some(s) = &new.screenshot {
         validate::media_key(&s.key)?;
     }
-    let body = if drawing.is_some() || new.screenshot.is_some() {
-        validate::optional_body(&new.body)?
-    } else {
-        validate::body(&new.body)?
-    };
-    let feeling = validate::feeling(i64::from(new.feeling))?;
+    let content = Content::check(
+        &new.body,
+        new.feeling,
+        new.drawing.as_deref(),
+        new.drawing_alt.as_deref(),
+        new.screenshot.is_some(),
+    )?;
     let topic_tag = validate::topic_tag(new.topic_tag.as_deref())?;
-    // A description belongs to a drawing: without one it is dropped.
-    let drawing_alt = match &drawing {
-        Some(_) => validate::drawing_alt(new.drawing_alt.as_deref())?,
-        None => None,
-    };
     let game = new
         .game
         .as_ref()
@@ -65,31 +56,29 @@ pub async fn create(
         region: state.config.region,
         community_id: new.community_id,
         author_id: new.author_id,
-        body,
-        feeling,
+        body: content.body,
+        feeling: content.feeling,
         spoiler: new.spoiler,
         topic_tag,
         platform: new.platform.chars().take(32).collect(),
         comment_count: 0,
         deleted: false,
         created_at: plaza_types::now_millis(),
-        drawing,
-        drawing_alt,
+        drawing: content.drawing,
+        drawing_alt: content.drawing_alt,
         screenshot: new.screenshot,
         game,
         moderation: Default::default(),
         moderation_reason: None,
     };
-    match (db::insert(&state.db, &post, key).await, key) {
-        (Ok(()), _) => {}
-        // The same key's first attempt committed in the meantime: answer with its post.
-        (Err(e), Some(key)) if plaza_storage::is_unique_violation(&e) => {
-            let existing = db::by_idem_key(&state.db, post.author_id, key).await?;
-            return existing
-                .map(|p| (StatusCode::CREATED, Json(p)))
-                .ok_or_else(|| e.into());
-        }
-        (Err(e), _) => return Err(e.into()),
+    let inserted = db::insert(&state.db, &post, key).await;
+    let author = post.author_id;
+    if let Some(earlier) = settle(inserted, key, async |k| {
+        db::by_idem_key(&state.db, author, k).await
+    })
+    .await?
+    {
+        return Ok((StatusCode::CREATED, Json(earlier)));
     }
     crate::cache::new_version(&state, post.community_id).await;
     Ok((StatusCode::CREATED, Json(post)))

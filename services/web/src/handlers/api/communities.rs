@@ -1,7 +1,7 @@
 //! Communities: list, show, create and edit (admins), favourite, and their posts.
 
 use super::{CursorQuery, PLATFORM};
-use crate::auth::ApiUser;
+use crate::auth::{ApiReader, ApiUser};
 use crate::ops::communities::{self as ops, CommunityInput};
 use crate::ops::{
     feeds,
@@ -37,10 +37,9 @@ pub async fn index(
     responses((status = 200, description = "OK", body = CommunityDetailBody)))]
 pub async fn show(
     State(state): State<AppState>,
-    user: Option<ApiUser>,
+    ApiReader(viewer): ApiReader,
     Path(id): Path<Id>,
 ) -> Result<Json<CommunityDetailBody>> {
-    let viewer = user.map(|u| u.0);
     Ok(Json(CommunityDetailBody {
         community: ops::detail(&state, viewer.as_ref(), id).await?,
     }))
@@ -113,12 +112,11 @@ pub async fn unfavourite(
     responses((status = 200, description = "OK", body = PostList)))]
 pub async fn posts(
     State(state): State<AppState>,
-    user: Option<ApiUser>,
+    ApiReader(viewer): ApiReader,
     Path(id): Path<Id>,
     Query(q): Query<CursorQuery>,
 ) -> Result<Json<PostList>> {
     ops::existing(&state, id).await?;
-    let viewer = user.map(|u| u.0);
     Ok(Json(
         feeds::community(&state, viewer.as_ref(), id, q.cursor)
             .await?
@@ -132,12 +130,11 @@ pub async fn posts(
     responses((status = 200, description = "OK", body = PostList)))]
 pub async fn popular(
     State(state): State<AppState>,
-    user: Option<ApiUser>,
+    ApiReader(viewer): ApiReader,
     Path(id): Path<Id>,
     Query(q): Query<CursorQuery>,
 ) -> Result<Json<PostList>> {
     ops::existing(&state, id).await?;
-    let viewer = user.map(|u| u.0);
     Ok(Json(
         feeds::popular(&state, viewer.as_ref(), id, q.cursor)
             .await?

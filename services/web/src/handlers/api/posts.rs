@@ -1,7 +1,7 @@
 //! Posts and comments: show, delete, comment, Yeah.
 
 use super::{CursorQuery, PLATFORM};
-use crate::auth::ApiUser;
+use crate::auth::{ApiReader, ApiUser};
 use crate::ops::feeds;
 use crate::ops::posts::{self, WriteInput};
 use crate::{AppState, Result};
@@ -18,10 +18,9 @@ use plaza_types::empathy::TargetKind;
     responses((status = 200, description = "OK", body = PostBody)))]
 pub async fn show(
     State(state): State<AppState>,
-    user: Option<ApiUser>,
+    ApiReader(viewer): ApiReader,
     Path(id): Path<Id>,
 ) -> Result<Json<PostBody>> {
-    let viewer = user.map(|u| u.0);
     Ok(Json(PostBody {
         post: feeds::post(&state, viewer.as_ref(), id).await?,
     }))
@@ -46,11 +45,10 @@ pub async fn delete(
     responses((status = 200, description = "OK", body = CommentList)))]
 pub async fn comments(
     State(state): State<AppState>,
-    user: Option<ApiUser>,
+    ApiReader(viewer): ApiReader,
     Path(id): Path<Id>,
     Query(q): Query<CursorQuery>,
 ) -> Result<Json<CommentList>> {
-    let viewer = user.map(|u| u.0);
     feeds::existing_post(&state, id).await?;
     Ok(Json(
         feeds::comments(&state, viewer.as_ref(), id, q.cursor)
@@ -143,11 +141,10 @@ pub async fn unyeah_comment(
     responses((status = 200, description = "OK", body = UserList)))]
 pub async fn yeahs(
     State(state): State<AppState>,
-    user: Option<ApiUser>,
+    ApiReader(viewer): ApiReader,
     Path(id): Path<Id>,
     Query(q): Query<CursorQuery>,
 ) -> Result<Json<UserList>> {
-    let viewer = user.map(|u| u.0);
     feeds::existing_post(&state, id).await?;
     Ok(Json(
         feeds::yeahers(&state, viewer.as_ref(), id, q.cursor)

@@ -1,7 +1,7 @@
 //! Users: profiles, their posts, Yeahs, graph and favourites; follow and block; the activity feed.
 
 use super::CursorQuery;
-use crate::auth::ApiUser;
+use crate::auth::{ApiReader, ApiUser};
 use crate::ops::feeds;
 use crate::ops::social::{self, Direction};
 use crate::{AppState, Result};
@@ -16,10 +16,9 @@ use plaza_types::api::users::{Blocking, Following, ProfileBody, UserList};
     responses((status = 200, description = "OK", body = ProfileBody)))]
 pub async fn show(
     State(state): State<AppState>,
-    viewer: Option<ApiUser>,
+    ApiReader(viewer): ApiReader,
     Path(name): Path<String>,
 ) -> Result<Json<ProfileBody>> {
-    let viewer = viewer.map(|v| v.0);
     Ok(Json(ProfileBody {
         user: social::profile(&state, viewer.as_ref(), &name).await?,
     }))
@@ -31,12 +30,11 @@ pub async fn show(
     responses((status = 200, description = "OK", body = PostList)))]
 pub async fn posts(
     State(state): State<AppState>,
-    viewer: Option<ApiUser>,
+    ApiReader(viewer): ApiReader,
     Path(name): Path<String>,
     Query(q): Query<CursorQuery>,
 ) -> Result<Json<PostList>> {
     let user = social::find_user(&state, &name).await?;
-    let viewer = viewer.map(|v| v.0);
     Ok(Json(
         feeds::user_posts(&state, viewer.as_ref(), &user, q.cursor)
             .await?
@@ -50,12 +48,11 @@ pub async fn posts(
     responses((status = 200, description = "OK", body = PostList)))]
 pub async fn yeahs(
     State(state): State<AppState>,
-    viewer: Option<ApiUser>,
+    ApiReader(viewer): ApiReader,
     Path(name): Path<String>,
     Query(q): Query<CursorQuery>,
 ) -> Result<Json<PostList>> {
     let user = social::find_user(&state, &name).await?;
-    let viewer = viewer.map(|v| v.0);
     Ok(Json(
         feeds::user_yeahs(&state, viewer.as_ref(), &user, q.cursor)
             .await?

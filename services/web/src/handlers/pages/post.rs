@@ -122,28 +122,23 @@ pub async fn comment(
     }
 }
 
-/// `POST /comments/{id}/delete`: the author, or an admin, deletes a comment.
-pub async fn delete_comment(
+/// `POST /posts/{id}/delete` and (`COMMENT`) `POST /comments/{id}/delete`: the author, or an
+/// admin, deletes a post or a comment, then sees the post again.
+pub async fn delete<const COMMENT: bool>(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<Id>,
     Form(form): Form<SwitchForm>,
 ) -> PageResult {
     let user = viewer.require_form(&form.csrf)?;
-    let comment = posts::delete_comment(&state, user, id).await?;
-    Ok(Redirect::to(&format!("/posts/{}#comments", comment.post_id)).into_response())
-}
-
-/// `POST /posts/{id}/delete`.
-pub async fn delete(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<Id>,
-    Form(form): Form<SwitchForm>,
-) -> PageResult {
-    let user = viewer.require_form(&form.csrf)?;
-    posts::delete_post(&state, user, id).await?;
-    Ok(Redirect::to(&format!("/posts/{id}")).into_response())
+    let back = if COMMENT {
+        let comment = posts::delete_comment(&state, user, id).await?;
+        format!("/posts/{}#comments", comment.post_id)
+    } else {
+        posts::delete_post(&state, user, id).await?;
+        format!("/posts/{id}")
+    };
+    Ok(Redirect::to(&back).into_response())
 }
 
 /// `POST /posts/{id}/yeah` and (`COMMENT`) `POST /comments/{id}/yeah`: gives or takes back a

@@ -77,7 +77,10 @@ async fn user_page(
     })
 }
 
-/// `GET /users/{name}`.
+/// The tabs of a user's page after the posts, named by the last segment of their URL.
+const TABS: [&str; 3] = ["yeahs", "following", "followers"];
+
+/// `GET /users/{name}`: the user's posts.
 pub async fn posts(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -87,56 +90,33 @@ pub async fn posts(
     user_page(&state, &viewer, &name, "posts", q.cursor).await
 }
 
-/// `GET /users/{name}/yeahs`.
-pub async fn yeahs(
+/// `GET /users/{name}/{tab}`: the user's Yeahs, following or followers; any other tab is a
+/// page that does not exist.
+pub async fn tab(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(name): Path<String>,
+    Path((name, tab)): Path<(String, String)>,
     Query(q): Query<CursorQuery>,
 ) -> PageResult {
-    user_page(&state, &viewer, &name, "yeahs", q.cursor).await
+    match TABS.into_iter().find(|t| *t == tab) {
+        Some(tab) => user_page(&state, &viewer, &name, tab, q.cursor).await,
+        None => Ok(super::not_found().await),
+    }
 }
 
-/// `GET /users/{name}/following`.
-pub async fn following(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(name): Path<String>,
-    Query(q): Query<CursorQuery>,
-) -> PageResult {
-    user_page(&state, &viewer, &name, "following", q.cursor).await
-}
-
-/// `GET /users/{name}/followers`.
-pub async fn followers(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(name): Path<String>,
-    Query(q): Query<CursorQuery>,
-) -> PageResult {
-    user_page(&state, &viewer, &name, "followers", q.cursor).await
-}
-
-/// `POST /users/{name}/follow`.
-pub async fn follow(
+/// `POST /users/{name}/follow` (`BLOCK` false) and `POST /users/{name}/block` (`BLOCK` true):
+/// the form's switch turns following, or blocking, on or off.
+pub async fn relation<const BLOCK: bool>(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(name): Path<String>,
     Form(form): Form<SwitchForm>,
 ) -> PageResult {
     let me = viewer.require_form(&form.csrf)?;
-    social::set_follow(&state, me, &name, form.on()).await?;
-    Ok(Redirect::to(&format!("/users/{name}")).into_response())
-}
-
-/// `POST /users/{name}/block`.
-pub async fn block(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(name): Path<String>,
-    Form(form): Form<SwitchForm>,
-) -> PageResult {
-    let me = viewer.require_form(&form.csrf)?;
-    social::set_block(&state, me, &name, form.on()).await?;
+    if BLOCK {
+        social::set_block(&state, me, &name, form.on()).await?;
+    } else {
+        social::set_follow(&state, me, &name, form.on()).await?;
+    }
     Ok(Redirect::to(&format!("/users/{name}")).into_response())
 }
