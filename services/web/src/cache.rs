@@ -1,9 +1,11 @@
 //! Read-through caching of what nearly every page looks up: communities by id and accounts by
-//! username (profiles, follows, blocks). An entry is deleted when its community or account is
-//! edited; the TTLs bound what another region's edit can leave stale.
+//! username (profiles, follows, blocks), and each reader's followed people (the activity feed).
+//! An entry is deleted when its community, account or follows change; the TTLs bound what another
+//! region's edit (or a reader racing a follow) can leave stale.
 
 use crate::AppState;
 use crate::db::communities::{self, Community};
+use crate::db::follows;
 use crate::db::users::{self, User};
 use plaza_cache::Records;
 use plaza_storage::sqlx;
@@ -14,6 +16,8 @@ use std::time::Duration;
 const COMMUNITIES: Records = Records::new("web:community", Duration::from_secs(300));
 /// Accounts by username, lower-cased.
 const USERS: Records = Records::new("web:user", Duration::from_secs(60));
+/// The people each reader follows, by the reader's id.
+const FOLLOWEES: Records = Records::new("web:followees", Duration::from_secs(30));
 
 /// A community by id, from the cache or the database.
 pub async fn community(state: &AppState, id: Id) -> Result<Option<Community>, sqlx::Error> {
@@ -39,4 +43,21 @@ pub async fn user_by_name(state: &AppState, username: &str) -> Result<Option<Use
 pub async fn forget_user(state: &AppState, username: &str) {
     let name = username.to_ascii_lowercase();
     USERS.forget(state.cache.as_ref(), name).await;
+}
+
+/// Everyone `user` follows (at most 1000), from the cache or the database: the activity feed
+/// reads this on every request, and it changes only on a follow, unfollow or block.
+pub async fn followees(state: &AppState, user: Id) -> Result<Vec<Id>, sqlx::Error> {
+    let load = || async { follows::all_followees(&state.db, user).await.map(Some) };
+    let found = FOLLOWEES
+        .read_through(state.cache.as_ref(), user, load)
+        .await?;
+    Ok(found.unwrap_or_default())
+}
+
+/// Forgets whom these accounts follow after one of their follows changed.
+pub async fn forget_followees(state: &AppState, users: &[Id]) {
+    for user in users {
+        FOLLOWEES.forget(state.cache.as_ref(), user).await;
+    }
 }

@@ -238,7 +238,11 @@ async fn the_activity_feed_shows_my_posts_and_those_i_follow() {
     assert_eq!(ids(&body, "posts"), vec![mine.clone()]);
     app.put("/api/v1/users/yuri/follow", &me).await;
     let (_, body) = app.get("/api/v1/feeds/activity", Some(&me)).await;
-    assert_eq!(ids(&body, "posts"), vec![theirs, mine]);
+    assert_eq!(ids(&body, "posts"), vec![theirs, mine.clone()]);
+    // Whom I follow is cached between requests; an unfollow shows at once.
+    app.delete("/api/v1/users/yuri/follow", &me).await;
+    let (_, body) = app.get("/api/v1/feeds/activity", Some(&me)).await;
+    assert_eq!(ids(&body, "posts"), vec![mine.clone()]);
     assert_eq!(
         app.get("/api/v1/feeds/activity", None).await.0,
         StatusCode::UNAUTHORIZED

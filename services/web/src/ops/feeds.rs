@@ -5,7 +5,7 @@
 use super::join;
 use super::moderation::{may_see, roles};
 use crate::db::users::User;
-use crate::db::{blocks, follows, users};
+use crate::db::{blocks, users};
 use crate::views::{CommentView, NotificationView, PostView, UserRef};
 use crate::{AppState, Result};
 use plaza_types::empathy::{TargetKind, YeahQuery};
@@ -168,7 +168,7 @@ pub async fn activity(
     viewer: &User,
     cursor: Option<String>,
 ) -> Result<Page<PostView>> {
-    let mut authors = follows::all_followees(&state.db, viewer.id).await?;
+    let mut authors = crate::cache::followees(state, viewer.id).await?;
     authors.push(viewer.id);
     let query = PostQuery {
         author_ids: Some(authors),
