@@ -16,6 +16,8 @@ three databases run on this machine, so one clock serves both ends.
 """
 
 import argparse
+import os
+import queue
 import re
 import subprocess
 import sys
@@ -25,6 +27,8 @@ from pathlib import Path
 
 TABLE = "bench_lag_probe"
 NAMES = ["r1", "r2", "r3"]
+# Seconds a query may take before the script gives up (--timeout).
+TIMEOUT = [10.0]
 
 
 def database(root, name):
@@ -38,26 +42,59 @@ def database(root, name):
 
 
 class Client:
-    """One `mariadb` session, fed statements on stdin, answering one line per query."""
+    """One `mariadb` session, fed statements on stdin, answering one line per query. A thread
+    reads its output into a queue, so a query that gets no answer (a failed connection, an
+    error) fails after --timeout seconds with what the client printed instead of hanging."""
 
-    def __init__(self, conn):
+    def __init__(self, conn, name):
         host, port, user, password, db = conn
+        self.name = name
         self.proc = subprocess.Popen(
             ["mariadb", "--batch", "--skip-column-names", "--unbuffered", "-h", host, "-P", port,
              "-u", user, f"-p{password}", db],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            bufsize=1)
+        self.lines = queue.Queue()
+        self.errors = []
+        threading.Thread(target=self._pump, args=(self.proc.stdout, self.lines), daemon=True).start()
+        threading.Thread(target=self._pump, args=(self.proc.stderr, self.errors), daemon=True).start()
+
+    @staticmethod
+    def _pump(stream, sink):
+        for line in stream:
+            (sink.put if isinstance(sink, queue.Queue) else sink.append)(line.rstrip("\n"))
+        if isinstance(sink, queue.Queue):
+            sink.put(None)
 
     def send(self, sql):
-        self.proc.stdin.write(sql + "\n")
-        self.proc.stdin.flush()
+        try:
+            self.proc.stdin.write(sql + "\n")
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            self.fail(f"the client exited while sending: {sql[:80]}")
+
+    def line(self):
+        try:
+            line = self.lines.get(timeout=TIMEOUT[0])
+        except queue.Empty:
+            self.fail(f"no answer within {TIMEOUT[0]} s")
+        if line is None:
+            self.fail("the client exited")
+        return line
 
     def query(self, sql):
         self.send(sql)
-        return self.proc.stdout.readline().strip()
+        return self.line()
+
+    def fail(self, what):
+        # Also from a polling thread: the whole measurement stops.
+        print(f"{self.name}: {what}; mariadb said: {' | '.join(self.errors) or 'nothing'}",
+              file=sys.stderr, flush=True)
+        os._exit(1)
 
     def close(self):
         self.proc.stdin.close()
-        self.proc.wait()
+        self.proc.wait(timeout=TIMEOUT[0])
 
 
 def percentile(sorted_values, p):
@@ -74,14 +111,16 @@ def main():
     ap.add_argument("--origin", default="r1", choices=NAMES)
     ap.add_argument("--root", default="target/regions")
     ap.add_argument("--poll-ms", type=float, default=2.0)
+    ap.add_argument("--timeout", type=float, default=10.0)
     args = ap.parse_args()
+    TIMEOUT[0] = args.timeout
     peers = [n for n in NAMES if n != args.origin]
-    origin = Client(database(args.root, args.origin))
+    origin = Client(database(args.root, args.origin), args.origin)
     origin.send(f"DROP TABLE IF EXISTS {TABLE}; CREATE TABLE {TABLE} (seq BIGINT NOT NULL "
                 "PRIMARY KEY, written_us BIGINT NOT NULL) ENGINE=InnoDB;")
     # The table must exist in the peers before the clock starts.
     for name in peers:
-        probe = Client(database(args.root, name))
+        probe = Client(database(args.root, name), name)
         for _ in range(500):
             if probe.query(f"SELECT COUNT(*) FROM information_schema.tables WHERE "
                            f"table_schema = DATABASE() AND table_name = '{TABLE}'") == "1":
@@ -96,7 +135,7 @@ def main():
     done = threading.Event()
 
     def poll(name):
-        client = Client(database(args.root, name))
+        client = Client(database(args.root, name), name)
         last = 0
         while last < total:
             answer = client.query(f"SELECT COALESCE(MAX(seq), 0) FROM {TABLE}")
@@ -131,8 +170,8 @@ def main():
     rows = {}
     origin.send(f"SELECT seq, written_us FROM {TABLE} ORDER BY seq; SELECT 'end';")
     while True:
-        line = origin.proc.stdout.readline().strip()
-        if line == "end" or not line:
+        line = origin.line().strip()
+        if line == "end":
             break
         seq, written = line.split("\t")
         rows[int(seq)] = int(written)

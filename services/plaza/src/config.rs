@@ -134,6 +134,9 @@ pub struct WorkerConfig {
     pub media_gc_interval_secs: u64,
     /// How old an unreferenced object must be before the clean-up deletes it.
     pub media_gc_grace_secs: u64,
+    /// Seconds an outbox row is kept after its target region applied it; the worker then
+    /// deletes it (0: never).
+    pub outbox_retention_secs: u64,
 }
 
 /// A secret from the configuration: read like a string, never printed.
@@ -460,6 +463,7 @@ impl Default for Config {
                 shutdown_grace_secs: 10,
                 media_gc_interval_secs: 3600,
                 media_gc_grace_secs: 3600,
+                outbox_retention_secs: 604_800,
             },
         }
     }
@@ -687,6 +691,7 @@ impl Config {
                 shutdown_grace_secs: 5,
                 media_gc_interval_secs: 0,
                 media_gc_grace_secs: 3600,
+                outbox_retention_secs: 604_800,
             },
             ..Config::default()
         }

@@ -399,6 +399,8 @@ pub async fn start(
                 every: Duration::from_secs(gc.media_gc_interval_secs),
                 grace: Duration::from_secs(gc.media_gc_grace_secs),
             }),
+            outbox_retention: (gc.outbox_retention_secs > 0)
+                .then(|| Duration::from_secs(gc.outbox_retention_secs)),
         };
         let parts = plaza_worker::Parts {
             db: db.clone(),

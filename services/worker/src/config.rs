@@ -20,6 +20,9 @@ pub struct Config {
     pub internal_secret: plaza_http::InternalSecret,
     /// When the clean-up of media no post refers to runs (none: never).
     pub media_gc: Option<MediaGc>,
+    /// How long outbox rows are kept after their target region applied them (none: forever);
+    /// see [`crate::outbox_cleanup`].
+    pub outbox_retention: Option<Duration>,
 }
 
 /// The schedule of the media clean-up ([`crate::media_gc`]).

@@ -10,6 +10,7 @@ pub mod handlers;
 pub mod jobs;
 pub mod media_gc;
 pub mod openapi;
+pub mod outbox_cleanup;
 pub mod routes;
 pub mod state;
 
@@ -26,8 +27,8 @@ impl plaza_http::PlazaService for AppState {
         app(self.clone())
     }
 
-    /// The job loop (the one place it starts) and, when its schedule is configured, the media
-    /// clean-up.
+    /// The job loop (the one place it starts) and, when configured, the media and outbox
+    /// clean-ups.
     fn spawn_background(&self, tasks: &mut Tasks, shutdown: &watch::Receiver<bool>) {
         let (state, stop) = (self.clone(), shutdown.clone());
         tasks.spawn(async move {
@@ -38,6 +39,13 @@ impl plaza_http::PlazaService for AppState {
             let (state, stop) = (self.clone(), shutdown.clone());
             tasks.spawn(async move {
                 media_gc::run_loop(state, schedule, stop).await;
+                Ok(())
+            });
+        }
+        if let Some(retention) = self.config.outbox_retention {
+            let (state, stop) = (self.clone(), shutdown.clone());
+            tasks.spawn(async move {
+                outbox_cleanup::run_loop(state, retention, stop).await;
                 Ok(())
             });
         }

@@ -120,6 +120,76 @@ pub async fn waiting(db: &Db, region: u8) -> Result<i64, sqlx::Error> {
     row.try_get("n")
 }
 
+/// What one [`clean_up`] pass deleted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cleaned {
+    /// Rows this region sent that their target region applied before the cutoff.
+    pub sent: u64,
+    /// This region's `outbox_applied` records whose outbox row its origin has deleted.
+    pub applied: u64,
+}
+
+/// Deletes, as region `region`, at most `limit` of each kind of row it owns that nobody needs
+/// any more (docs/DECISIONS.md, "Outbox clean-up"):
+/// - outbox rows it sent whose target region recorded applying them before `applied_before`
+///   (milliseconds): the target's `outbox_applied` row has replicated here, so the target will
+///   never look at the row again;
+/// - its own `outbox_applied` records of rows that are gone here: only the origin deletes an
+///   outbox row, and only after it saw this record, so the row can never come back and be
+///   applied a second time.
+///
+/// Each region deletes only rows it wrote, so a deletion never conflicts with another region's
+/// writes when it replicates.
+pub async fn clean_up(
+    db: &Db,
+    region: u8,
+    applied_before: i64,
+    limit: i64,
+) -> Result<Cleaned, sqlx::Error> {
+    let sent: Vec<(i64,)> = sqlx::query_as(
+        "SELECT o.id FROM outbox o JOIN outbox_applied a ON a.outbox_id = o.id \
+         WHERE o.origin_region = ? AND a.region = o.target_region AND a.applied_at < ? \
+         ORDER BY o.id LIMIT ?",
+    )
+    .bind(i64::from(region))
+    .bind(applied_before)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    let applied: Vec<(i64,)> = sqlx::query_as(
+        "SELECT a.outbox_id FROM outbox_applied a LEFT JOIN outbox o ON o.id = a.outbox_id \
+         WHERE a.region = ? AND o.id IS NULL ORDER BY a.outbox_id LIMIT ?",
+    )
+    .bind(i64::from(region))
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(Cleaned {
+        sent: delete_ids(db, "outbox", "id", &sent).await?,
+        applied: delete_ids(db, "outbox_applied", "outbox_id", &applied).await?,
+    })
+}
+
+/// Deletes the rows of `table` whose `column` is one of `ids`, in one statement.
+async fn delete_ids(
+    db: &Db,
+    table: &str,
+    column: &str,
+    ids: &[(i64,)],
+) -> Result<u64, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let marks = vec!["?"; ids.len()].join(", ");
+    // `table` and `column` are this module's own names; the ids are bound.
+    let sql = format!("DELETE FROM {table} WHERE {column} IN ({marks})");
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for (id,) in ids {
+        query = query.bind(*id);
+    }
+    Ok(query.execute(&db.pool).await?.rows_affected())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,5 +289,103 @@ mod tests {
         };
         assert_eq!(read.recipient_id, event.recipient_id);
         assert_eq!(read.dedupe_key, event.dedupe_key);
+    }
+
+    /// A row region 2 sent to region 1, applied by region 1 at `applied_at`.
+    async fn sent_and_applied(db: &Db, applied_at: i64) -> Pending {
+        let homed_in_1 = IdGenerator::new(1, 0).unwrap().next_id();
+        write_in(db, 2, &notify(homed_in_1)).await;
+        let row = pending(db, 1, 10).await.unwrap().remove(0);
+        assert!(apply(db, 1, &row).await.unwrap());
+        sqlx::query("UPDATE outbox_applied SET applied_at = ? WHERE outbox_id = ?")
+            .bind(applied_at)
+            .bind(row.id.0)
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        row
+    }
+
+    async fn rows(db: &Db, table: &str) -> i64 {
+        let sql = AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"));
+        let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&db.pool).await.unwrap();
+        n
+    }
+
+    #[tokio::test]
+    async fn clean_up_deletes_a_sent_row_once_applied_and_old_then_the_applied_record() {
+        let (_dir, db) = db().await;
+        let row = sent_and_applied(&db, 1_000).await;
+
+        // Region 1 (the target) owns no outbox row, and its record still has its row.
+        assert_eq!(
+            clean_up(&db, 1, 5_000, 100).await.unwrap(),
+            Cleaned::default()
+        );
+        // Region 3 owns neither.
+        assert_eq!(
+            clean_up(&db, 3, 5_000, 100).await.unwrap(),
+            Cleaned::default()
+        );
+        // Applied at 1 000: younger than a cutoff of 1 000, so region 2 keeps it.
+        assert_eq!(
+            clean_up(&db, 2, 1_000, 100).await.unwrap(),
+            Cleaned::default()
+        );
+        assert_eq!(
+            (rows(&db, "outbox").await, rows(&db, "outbox_applied").await),
+            (1, 1)
+        );
+
+        // Older than the cutoff: the origin deletes its row; the target then its record.
+        let cleaned = clean_up(&db, 2, 5_000, 100).await.unwrap();
+        assert_eq!(
+            cleaned,
+            Cleaned {
+                sent: 1,
+                applied: 0
+            }
+        );
+        assert_eq!(rows(&db, "outbox").await, 0);
+        let cleaned = clean_up(&db, 1, 5_000, 100).await.unwrap();
+        assert_eq!(
+            cleaned,
+            Cleaned {
+                sent: 0,
+                applied: 1
+            }
+        );
+        assert_eq!(rows(&db, "outbox_applied").await, 0);
+        // Nothing is left to apply again, and the job it queued is untouched.
+        assert!(pending(&db, 1, 10).await.unwrap().is_empty());
+        let claimed = queue::claim(&db, 10, 60_000).await.unwrap();
+        assert_eq!(claimed.len(), 1);
+        assert_eq!(claimed[0].id, row.id);
+    }
+
+    #[tokio::test]
+    async fn clean_up_keeps_a_row_its_target_has_not_applied() {
+        let (_dir, db) = db().await;
+        let homed_in_1 = IdGenerator::new(1, 0).unwrap().next_id();
+        write_in(&db, 2, &notify(homed_in_1)).await;
+        assert_eq!(
+            clean_up(&db, 2, i64::MAX, 100).await.unwrap(),
+            Cleaned::default()
+        );
+        assert_eq!(waiting(&db, 1).await.unwrap(), 1);
+    }
+
+    #[tokio::test]
+    async fn clean_up_deletes_at_most_limit_rows_a_pass() {
+        let (_dir, db) = db().await;
+        for _ in 0..3 {
+            sent_and_applied(&db, 1_000).await;
+        }
+        let cleaned = clean_up(&db, 2, 5_000, 2).await.unwrap();
+        assert_eq!(cleaned.sent, 2);
+        assert_eq!(rows(&db, "outbox").await, 1);
+        let cleaned = clean_up(&db, 2, 5_000, 2).await.unwrap();
+        assert_eq!(cleaned.sent, 1);
+        assert_eq!(rows(&db, "outbox").await, 0);
     }
 }

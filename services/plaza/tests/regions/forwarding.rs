@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
 /// Waits (bounded) until `token`'s session has replicated to `region` (it works there).
-async fn wait_session(region: &Region, token: &str) {
+pub(crate) async fn wait_session(region: &Region, token: &str) {
     for _ in 0..150 {
         if region.get("/api/v1/me", Some(token)).await.0 == StatusCode::OK {
             return;

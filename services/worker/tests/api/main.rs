@@ -38,6 +38,7 @@ fn state(db: &TestDb, secret: &InternalSecret) -> AppState {
             shutdown_grace: Duration::from_secs(5),
             internal_secret: secret.clone(),
             media_gc: None,
+            outbox_retention: None,
         }),
         media: None,
     }
