@@ -288,7 +288,9 @@ pub async fn console_writes(
         .get(crate::console::auth::SERVICE_TOKEN_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
-        .filter(|t| (crate::console::auth::TOKEN_MIN..=crate::console::auth::TOKEN_MAX).contains(&t.len()))
+        .filter(|t| {
+            (crate::console::auth::TOKEN_MIN..=crate::console::auth::TOKEN_MAX).contains(&t.len())
+        })
         .map(str::to_owned);
     let home = match token {
         Some(token) => match crate::ops::consoles::linked_account(&state, &token).await {

@@ -115,7 +115,16 @@ pub async fn resolve(State(state): State<AppState>, req: Request, next: Next) ->
         && !req.method().is_safe()
         && anonymous.is_none()
     {
-        return relay(&state, forwarding, incoming, user.home_region, req, api, lang).await;
+        return relay(
+            &state,
+            forwarding,
+            incoming,
+            user.home_region,
+            req,
+            api,
+            lang,
+        )
+        .await;
     }
     // A suspended or banned account writes nothing: every write of the pages and the API is
     // refused here, before any handler runs (signing out and choosing a language excepted).

@@ -95,7 +95,11 @@ async fn a_sign_up_for_a_region_that_is_down_fails_fast() {
         .await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert_eq!(body["error"], "home_region_unavailable");
-    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
     let (status, _) = r1.get("/api/v1/users/stranded", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
@@ -107,7 +111,10 @@ async fn the_sign_up_page_offers_every_region_and_homes_the_account_in_the_one_p
     let browser = Browser::new(&r1);
     let (_, html_of_r1) = browser.get("/signup").await;
     let html = &html_of_r1;
-    assert!(html.contains(r#"<select id="home_region" name="home_region">"#), "{html}");
+    assert!(
+        html.contains(r#"<select id="home_region" name="home_region">"#),
+        "{html}"
+    );
     assert!(html.contains(r#"<option value="1" selected>"#), "{html}");
     assert!(html.contains(r#"<option value="2">"#), "{html}");
     // One region alone offers no choice.

@@ -118,7 +118,10 @@ async fn console(
 /// The text of the first `<tag>` in `xml`.
 fn xml_text<'a>(xml: &'a str, tag: &str) -> &'a str {
     let open = format!("<{tag}>");
-    let start = xml.find(&open).unwrap_or_else(|| panic!("no <{tag}> in {xml}")) + open.len();
+    let start = xml
+        .find(&open)
+        .unwrap_or_else(|| panic!("no <{tag}> in {xml}"))
+        + open.len();
     let end = xml[start..].find('<').unwrap() + start;
     &xml[start..end]
 }
@@ -127,7 +130,7 @@ fn xml_text<'a>(xml: &'a str, tag: &str) -> &'a str {
 async fn a_console_write_through_another_region_is_made_in_the_players_home_region() {
     let [r1, _r2, r3] = regions().await;
     // An admin of r1 registers a title no earlier run used.
-    let (admin, admin_token) = r1.sign_up("titleadmin").await;
+    let (admin, admin_token) = r1.sign_up("tadm").await;
     let db = r1.db().await;
     let admin_id = user_id(&r1, &admin).await;
     plaza_web::db::users::make_admin(&db, plaza_types::Id(admin_id.parse().unwrap()), None)
@@ -143,11 +146,14 @@ async fn a_console_write_through_another_region_is_made_in_the_players_home_regi
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    let main = body["title"]["main_community_id"].as_str().unwrap().to_owned();
+    let main = body["title"]["main_community_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let pack = wii_u_pack(&title.to_string());
 
     // A player homed in r1 links a console there, then uses it through r3.
-    let (_, player) = r1.sign_up("console").await;
+    let (_, player) = r1.sign_up("cons").await;
     let console_token = unique("wiiu-service-token-");
     let (status, shown) = console(&r1, &pack, &console_token, Method::GET, "/v1/communities").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{shown}");
@@ -156,11 +162,15 @@ async fn a_console_write_through_another_region_is_made_in_the_players_home_regi
         .post("/api/v1/me/consoles", Some(&player), json!({"code": code}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    let theirs = r1.post_text(&admin_token, &main, "Yeah me from a console").await;
+    let theirs = r1
+        .post_text(&admin_token, &main, "Yeah me from a console")
+        .await;
     r3.wait_for(&format!("/api/v1/posts/{theirs}")).await;
     // The link has reached r3 when a console read there answers.
     for _ in 0..150 {
-        if console(&r3, &pack, &console_token, Method::GET, "/v1/communities").await.0
+        if console(&r3, &pack, &console_token, Method::GET, "/v1/communities")
+            .await
+            .0
             == StatusCode::OK
         {
             break;
@@ -173,13 +183,12 @@ async fn a_console_write_through_another_region_is_made_in_the_players_home_regi
     assert_eq!(xml_text(&answer, "empathy_count"), "1", "{answer}");
     // The Yeah is a row of r1, the player's home region.
     let db = r1.db().await;
-    let (region,): (i64,) = sqlx::query_as(
-        "SELECT CAST(region AS SIGNED) FROM yeahs WHERE target_id = ?",
-    )
-    .bind(theirs.parse::<i64>().unwrap())
-    .fetch_one(&db.pool)
-    .await
-    .unwrap();
+    let (region,): (i64,) =
+        sqlx::query_as("SELECT CAST(region AS SIGNED) FROM yeahs WHERE target_id = ?")
+            .bind(theirs.parse::<i64>().unwrap())
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
     db.pool.close().await;
     assert_eq!(region, 1);
 }

@@ -38,7 +38,7 @@ pub fn show_code(code: &str) -> String {
 /// made), for deciding where the console's write is made (see `crate::forward`).
 pub async fn linked_account(state: &AppState, token: &str) -> Result<Option<User>> {
     let hash = crate::auth::token_hash(token);
-    match console_links::by_token(&state.db, &hash).await? {
+    match console_links::by_token(&state.db, &hash, state.config.region).await? {
         Some(link) => Ok(users::by_id(&state.db, plaza_types::Id(link.user_id)).await?),
         None => Ok(None),
     }
@@ -47,7 +47,7 @@ pub async fn linked_account(state: &AppState, token: &str) -> Result<Option<User
 /// The account a console's (well-formed) service token acts for, or the code that links it.
 pub async fn account(state: &AppState, token: &str, platform: &str) -> Result<ConsoleAccount> {
     let hash = crate::auth::token_hash(token);
-    if let Some(link) = console_links::by_token(&state.db, &hash).await? {
+    if let Some(link) = console_links::by_token(&state.db, &hash, state.config.region).await? {
         return match users::by_id(&state.db, plaza_types::Id(link.user_id)).await? {
             Some(user) => Ok(ConsoleAccount::Linked(user)),
             None => Err(Error::Unauthenticated),
