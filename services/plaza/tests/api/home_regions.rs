@@ -21,6 +21,20 @@ async fn region(region: u8, other: u8, peer: &str) -> TestApp {
     .await
 }
 
+/// Signs up `name` through `app` for the home region `asked`.
+async fn sign_up_for(
+    app: &TestApp,
+    name: &str,
+    asked: serde_json::Value,
+) -> (StatusCode, serde_json::Value) {
+    app.post(
+        "/api/v1/accounts",
+        None,
+        json!({"username": name, "password": "password1", "home_region": asked}),
+    )
+    .await
+}
+
 /// Nothing listens here: a region that is down.
 const DOWN: &str = "http://127.0.0.1:9";
 
@@ -28,13 +42,7 @@ const DOWN: &str = "http://127.0.0.1:9";
 async fn a_sign_up_for_another_region_is_made_there_and_relayed() {
     let r2 = region(2, 1, DOWN).await;
     let r1 = region(1, 2, &r2.url).await;
-    let (status, body) = r1
-        .post(
-            "/api/v1/accounts",
-            None,
-            json!({"username": "farhome", "password": "password1", "home_region": 2}),
-        )
-        .await;
+    let (status, body) = sign_up_for(&r1, "farhome", json!(2)).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["user"]["home_region"], 2, "{body}");
     // Region 2 wrote the account and its session; region 1 wrote nothing.
@@ -49,13 +57,7 @@ async fn a_sign_up_for_another_region_is_made_there_and_relayed() {
 #[tokio::test]
 async fn a_sign_up_for_this_region_by_number_is_made_here() {
     let r1 = region(1, 2, DOWN).await;
-    let (status, body) = r1
-        .post(
-            "/api/v1/accounts",
-            None,
-            json!({"username": "nearhome", "password": "password1", "home_region": 1}),
-        )
-        .await;
+    let (status, body) = sign_up_for(&r1, "nearhome", json!(1)).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["user"]["home_region"], 1, "{body}");
 }
@@ -67,13 +69,7 @@ async fn a_sign_up_for_an_unknown_region_is_refused_and_creates_nothing() {
     // Regions 1 and 2, then region 1 alone (which has no region 2).
     for (app, unknown) in [(&two, [0, 7, 255]), (&one, [0, 7, 2])] {
         for asked in unknown {
-            let (status, body) = app
-                .post(
-                    "/api/v1/accounts",
-                    None,
-                    json!({"username": "lost", "password": "password1", "home_region": asked}),
-                )
-                .await;
+            let (status, body) = sign_up_for(app, "lost", json!(asked)).await;
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{asked}: {body}");
             assert_eq!(body["error"], "unknown_region", "{asked}: {body}");
         }
@@ -86,13 +82,7 @@ async fn a_sign_up_for_an_unknown_region_is_refused_and_creates_nothing() {
 async fn a_sign_up_for_a_region_that_is_down_fails_fast() {
     let r1 = region(1, 2, DOWN).await;
     let started = Instant::now();
-    let (status, body) = r1
-        .post(
-            "/api/v1/accounts",
-            None,
-            json!({"username": "stranded", "password": "password1", "home_region": 2}),
-        )
-        .await;
+    let (status, body) = sign_up_for(&r1, "stranded", json!(2)).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert_eq!(body["error"], "home_region_unavailable");
     assert!(
