@@ -74,6 +74,11 @@ impl Forwarding {
         })
     }
 
+    /// The other regions this one forwards to.
+    pub fn regions(&self) -> impl Iterator<Item = u8> + '_ {
+        self.peers.keys().copied()
+    }
+
     /// The signature of one forwarded request.
     pub fn sign(
         &self,
@@ -170,6 +175,154 @@ pub async fn check_incoming(
         Incoming::Forwarded,
         Request::from_parts(parts, Body::from(body)),
     ))
+}
+
+/// The anonymous writes that belong to another region than the one they reach: a sign-up (to the
+/// home region the person picked) and a sign-in (to the account's home region, which writes its
+/// session rows). `None` for any other request.
+pub fn anonymous_kind(req: &Request) -> Option<Anonymous> {
+    if req.method() != Method::POST {
+        return None;
+    }
+    match req.uri().path() {
+        "/api/v1/accounts" | "/signup" => Some(Anonymous::SignUp),
+        "/api/v1/sessions" | "/signin" => Some(Anonymous::SignIn),
+        _ => None,
+    }
+}
+
+/// See [`anonymous_kind`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anonymous {
+    SignUp,
+    SignIn,
+}
+
+/// The most a sign-up or sign-in body may carry (a username and a password are far smaller).
+const MAX_ANONYMOUS_BODY: usize = 64 * 1024;
+
+/// A sign-up's or sign-in's fields, from a JSON body or a form.
+#[derive(Debug, Default, serde::Deserialize)]
+struct AnonymousFields {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    home_region: Option<i64>,
+}
+
+/// Where an anonymous write of `kind` must be made: `Some(region)` when that is another region
+/// (the body is read and put back). A sign-up naming a region this deployment lacks is refused
+/// with 400 `unknown_region`; a body that does not parse is left to the handler to refuse.
+pub async fn anonymous_home(
+    state: &crate::AppState,
+    kind: Anonymous,
+    req: Request,
+) -> Result<(Option<u8>, Request), Error> {
+    let (parts, body) = req.into_parts();
+    let body = axum::body::to_bytes(body, MAX_ANONYMOUS_BODY)
+        .await
+        .map_err(|_| {
+            Error::Invalid(plaza_types::validate::Invalid {
+                code: "body_too_large",
+                message: "A sign-up or sign-in is a username and a password, nothing larger."
+                    .into(),
+            })
+        })?;
+    let json = parts.uri.path().starts_with("/api/");
+    let fields = if json {
+        serde_json::from_slice::<AnonymousFields>(&body).unwrap_or_default()
+    } else {
+        let mut fields = AnonymousFields::default();
+        for (name, value) in url::form_urlencoded::parse(&body) {
+            match name.as_ref() {
+                "username" => fields.username = value.into_owned(),
+                "home_region" => {
+                    fields.home_region =
+                        crate::ops::accounts::region_field(Some(&value)).map(i64::from)
+                }
+                _ => {}
+            }
+        }
+        fields
+    };
+    let here = state.config.region;
+    let home = match kind {
+        Anonymous::SignUp => match fields.home_region.map(u8::try_from) {
+            None => None,
+            // The handler refuses a number that is not a region number at all.
+            Some(Err(_)) => None,
+            Some(Ok(asked)) => Some(crate::ops::accounts::chosen_region(state, Some(asked))?),
+        },
+        Anonymous::SignIn if fields.username.is_empty() => None,
+        Anonymous::SignIn => crate::ops::accounts::home_region_of(state, &fields.username).await?,
+    };
+    Ok((
+        home.filter(|h| *h != here),
+        Request::from_parts(parts, Body::from(body)),
+    ))
+}
+
+/// Middleware of the console API (`/v1`, outside the pages' and JSON API's session layer): a
+/// console write of an account homed in another region is sent there and its answer relayed,
+/// with the same rules as [`crate::session::resolve`] (signed, never twice); errors are XML.
+pub async fn console_writes(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    req: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    use axum::response::IntoResponse;
+    let Some(forwarding) = &state.config.forwarding else {
+        return next.run(req).await;
+    };
+    let xml = |e: Error| crate::console::ConsoleError::Web(e).into_response();
+    let (incoming, req) = match check_incoming(forwarding, req).await {
+        Ok(checked) => checked,
+        Err(e) => return xml(e),
+    };
+    if req.method().is_safe() {
+        return next.run(req).await;
+    }
+    // A request without a well-formed token is refused by the handler's extractor, here.
+    let token = req
+        .headers()
+        .get(crate::console::auth::SERVICE_TOKEN_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|t| {
+            (crate::console::auth::TOKEN_MIN..=crate::console::auth::TOKEN_MAX).contains(&t.len())
+        })
+        .map(str::to_owned);
+    let home = match token {
+        Some(token) => match crate::ops::consoles::linked_account(&state, &token).await {
+            Ok(user) => user.map(|u| u.home_region),
+            Err(e) => return xml(e),
+        },
+        None => None,
+    };
+    let Some(home) = home.filter(|h| *h != state.config.region) else {
+        return next.run(req).await;
+    };
+    relay(forwarding, state.config.region, incoming, home, req)
+        .await
+        .unwrap_or_else(xml)
+}
+
+/// Sends `req` on to region `home` (see [`send`]); a request that was itself forwarded is never
+/// sent on again (403 `forward_loop`).
+pub async fn relay(
+    forwarding: &Forwarding,
+    region: u8,
+    incoming: Incoming,
+    home: u8,
+    req: Request,
+) -> Result<Response, Error> {
+    match incoming {
+        Incoming::Forwarded => Err(Error::ForwardRefused {
+            code: "forward_loop",
+            message: "This forwarded write belongs to an account homed in another region; it is not forwarded twice.",
+        }),
+        Incoming::Direct => send(forwarding, region, home, req).await,
+    }
 }
 
 /// Headers not sent on: hop-by-hop ones, and the ones the forwarding sets itself.

@@ -53,7 +53,13 @@ pub fn app(state: AppState) -> Router {
         .route("/static/plaza.js", get(script))
         .route("/media/{*key}", get(crate::media::serve))
         // The console API (XML), outside the pages' sessions and error pages.
-        .nest("/v1", crate::console::routes())
+        .nest(
+            "/v1",
+            crate::console::routes().layer(middleware::from_fn_with_state(
+                state.clone(),
+                crate::forward::console_writes,
+            )),
+        )
         .merge(site)
         .layer(middleware::from_fn(crate::headers::protective_headers))
         // Inside the common layers, so writes detached from their connection keep it too.

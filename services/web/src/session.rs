@@ -79,6 +79,22 @@ pub async fn resolve(State(state): State<AppState>, req: Request, next: Next) ->
         }
         None => (crate::forward::Incoming::Direct, req),
     };
+    // Signing up and signing in are made where the account lives (the region picked at
+    // sign-up; the account's home region at sign-in, which writes its sessions).
+    let anonymous = crate::forward::anonymous_kind(&req);
+    if let (Some(forwarding), Some(kind)) = (&state.config.forwarding, anonymous) {
+        let lang = crate::i18n::choose(req.headers(), None);
+        let home = match crate::forward::anonymous_home(&state, kind, req).await {
+            Ok((home, back)) => {
+                req = back;
+                home
+            }
+            Err(e) => return error_response(e, api, lang),
+        };
+        if let Some(home) = home {
+            return relay(&state, forwarding, incoming, home, req, api, lang).await;
+        }
+    }
     let game = req.uri().path().starts_with(crate::ops::games::API_PREFIX);
     let resolved = if api {
         for_api(&state, req.headers(), game)
@@ -97,20 +113,18 @@ pub async fn resolve(State(state): State<AppState>, req: Request, next: Next) ->
     if let (Some(forwarding), Some(user)) = (&state.config.forwarding, &session.account)
         && user.home_region != state.config.region
         && !req.method().is_safe()
+        && anonymous.is_none()
     {
-        let result = match incoming {
-            crate::forward::Incoming::Forwarded => Err(Error::ForwardRefused {
-                code: "forward_loop",
-                message: "This forwarded write belongs to an account homed in another region; it is not forwarded twice.",
-            }),
-            crate::forward::Incoming::Direct => {
-                crate::forward::send(forwarding, state.config.region, user.home_region, req).await
-            }
-        };
-        return match result {
-            Ok(response) => response,
-            Err(e) => error_response(e, api, lang),
-        };
+        return relay(
+            &state,
+            forwarding,
+            incoming,
+            user.home_region,
+            req,
+            api,
+            lang,
+        )
+        .await;
     }
     // A suspended or banned account writes nothing: every write of the pages and the API is
     // refused here, before any handler runs (signing out and choosing a language excepted).
@@ -138,6 +152,21 @@ pub async fn resolve(State(state): State<AppState>, req: Request, next: Next) ->
         );
     }
     response
+}
+
+/// Sends `req` on to region `home` and relays its answer, or the refusal as a page or JSON.
+async fn relay(
+    state: &AppState,
+    forwarding: &crate::forward::Forwarding,
+    incoming: crate::forward::Incoming,
+    home: u8,
+    req: Request,
+    api: bool,
+    lang: Lang,
+) -> Response {
+    crate::forward::relay(forwarding, state.config.region, incoming, home, req)
+        .await
+        .unwrap_or_else(|e| error_response(e, api, lang))
 }
 
 /// `e` as the API's JSON error or as a page, in `lang`.

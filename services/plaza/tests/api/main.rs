@@ -20,6 +20,7 @@ mod errors;
 mod filters;
 mod games;
 mod helpers;
+mod home_regions;
 mod idempotency;
 mod jobs;
 mod languages;

@@ -22,7 +22,7 @@ pub(crate) async fn wait_session(region: &Region, token: &str) {
 }
 
 /// The `region` column of `table`'s row `id` in `at`'s database.
-async fn row_region(at: &Region, table: &str, column: &str, id: &str) -> Option<i64> {
+pub(crate) async fn row_region(at: &Region, table: &str, column: &str, id: &str) -> Option<i64> {
     use plaza_storage::sqlx;
     let db = at.db().await;
     // `table` and `column` are the tests' own names.
@@ -39,7 +39,7 @@ async fn row_region(at: &Region, table: &str, column: &str, id: &str) -> Option<
 }
 
 /// Waits (bounded) until `table`'s row `id` has reached `at`; its `region` column then.
-async fn wait_row(at: &Region, table: &str, column: &str, id: &str) -> Option<i64> {
+pub(crate) async fn wait_row(at: &Region, table: &str, column: &str, id: &str) -> Option<i64> {
     for _ in 0..150 {
         if let Some(region) = row_region(at, table, column, id).await {
             return Some(region);
@@ -50,7 +50,7 @@ async fn wait_row(at: &Region, table: &str, column: &str, id: &str) -> Option<i6
 }
 
 /// The numeric id of `name`.
-async fn user_id(region: &Region, name: &str) -> String {
+pub(crate) async fn user_id(region: &Region, name: &str) -> String {
     let (_, body) = region.get(&format!("/api/v1/users/{name}"), None).await;
     body["user"]["id"].as_str().expect("a user id").to_owned()
 }

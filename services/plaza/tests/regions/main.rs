@@ -18,6 +18,7 @@
 mod edge_common;
 mod forwarding;
 mod helpers;
+mod home_regions;
 mod media;
 mod outage;
 mod outbox;

@@ -48,8 +48,13 @@ pub async fn insert(
     plaza_storage::inserted_unless_duplicate(done)
 }
 
-/// The link of a token, if it has one; its "last used" time is brought up to date (hourly).
-pub async fn by_token(db: &Db, token_hash: &str) -> Result<Option<ConsoleLink>, sqlx::Error> {
+/// The link of a token, if it has one; its "last used" time is brought up to date (hourly), by
+/// `region` only if the link is a row of it (its account's home region: one writer per row).
+pub async fn by_token(
+    db: &Db,
+    token_hash: &str,
+    region: u8,
+) -> Result<Option<ConsoleLink>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM console_links WHERE token_hash = ?");
     let link: Option<ConsoleLink> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(token_hash)
@@ -58,9 +63,10 @@ pub async fn by_token(db: &Db, token_hash: &str) -> Result<Option<ConsoleLink>, 
     if let Some(l) = &link {
         let now = now_millis();
         if now - l.last_used_at > LAST_USED_PRECISION_MS {
-            sqlx::query("UPDATE console_links SET last_used_at = ? WHERE id = ?")
+            sqlx::query("UPDATE console_links SET last_used_at = ? WHERE id = ? AND region = ?")
                 .bind(now)
                 .bind(l.id)
+                .bind(i64::from(region))
                 .execute(&db.pool)
                 .await?;
         }

@@ -8,13 +8,60 @@ use plaza_storage::is_unique_violation;
 use plaza_types::validate;
 use std::net::IpAddr;
 
+/// The deployment's regions, this one first: the choices of a home region at sign-up.
+pub fn regions(state: &AppState) -> Vec<u8> {
+    let here = state.config.region;
+    let peers = state.config.forwarding.iter().flat_map(|f| f.regions());
+    std::iter::once(here)
+        .chain(peers.filter(|r| *r != here))
+        .collect()
+}
+
+/// The home region a sign-up asks for (`None`: this region), checked against the deployment's
+/// regions: 400 `unknown_region` for any other.
+pub fn chosen_region(state: &AppState, asked: Option<u8>) -> Result<u8> {
+    let region = asked.unwrap_or(state.config.region);
+    if regions(state).contains(&region) {
+        Ok(region)
+    } else {
+        Err(Error::Invalid(validate::Invalid {
+            code: "unknown_region",
+            message: "There is no region with that number in this deployment.".into(),
+        }))
+    }
+}
+
+/// A form's home-region field: empty is no choice (this region), anything but a region number
+/// is region 0, which no deployment has (so it is refused as `unknown_region`).
+pub fn region_field(text: Option<&str>) -> Option<u8> {
+    text.map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| t.parse().unwrap_or(0))
+}
+
+/// The home region of the account named `username`, if it exists (the region a sign-in is
+/// forwarded to, so that its session is written there).
+pub async fn home_region_of(state: &AppState, username: &str) -> Result<Option<u8>> {
+    Ok(users::by_username(&state.db, username.trim())
+        .await?
+        .map(|u| u.home_region))
+}
+
 /// Creates an account homed in this region; `client` is the caller's address, for rate limits.
+/// `home_region` is the region the person picked: a sign-up for another region is forwarded
+/// there before it reaches this (see `crate::forward`), so here it must name this region.
 pub async fn sign_up(
     state: &AppState,
     username: &str,
     password: &str,
+    home_region: Option<u8>,
     client: IpAddr,
 ) -> Result<User> {
+    let home = chosen_region(state, home_region)?;
+    if home != state.config.region {
+        // Reached only by a sign-up that was not forwarded there (see `crate::forward`).
+        return Err(Error::HomeRegionUnavailable(home));
+    }
     let username = validate::username(username.trim())?;
     let password = validate::password(password)?;
     super::limit(state, Action::SignUp, &[&format!("ip:{client}")]).await?;

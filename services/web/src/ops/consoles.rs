@@ -34,10 +34,20 @@ pub fn show_code(code: &str) -> String {
     format!("{a}-{b}")
 }
 
+/// The account a console's service token is linked to, if any; reads only (no link code is
+/// made), for deciding where the console's write is made (see `crate::forward`).
+pub async fn linked_account(state: &AppState, token: &str) -> Result<Option<User>> {
+    let hash = crate::auth::token_hash(token);
+    match console_links::by_token(&state.db, &hash, state.config.region).await? {
+        Some(link) => Ok(users::by_id(&state.db, plaza_types::Id(link.user_id)).await?),
+        None => Ok(None),
+    }
+}
+
 /// The account a console's (well-formed) service token acts for, or the code that links it.
 pub async fn account(state: &AppState, token: &str, platform: &str) -> Result<ConsoleAccount> {
     let hash = crate::auth::token_hash(token);
-    if let Some(link) = console_links::by_token(&state.db, &hash).await? {
+    if let Some(link) = console_links::by_token(&state.db, &hash, state.config.region).await? {
         return match users::by_id(&state.db, plaza_types::Id(link.user_id)).await? {
             Some(user) => Ok(ConsoleAccount::Linked(user)),
             None => Err(Error::Unauthenticated),

@@ -27,6 +27,19 @@ pub struct Credentials {
     pub password: String,
 }
 
+/// A new account: a username, a password and, optionally, the region to home it in.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SignUp {
+    #[schema(min_length = 3, max_length = 16, pattern = "^[A-Za-z0-9._-]+$")]
+    pub username: String,
+    #[schema(min_length = 8, max_length = 128)]
+    pub password: String,
+    /// The region whose database holds the account and makes its writes (default: the region
+    /// that serves the request). One of the deployment's regions, else 400 `unknown_region`.
+    #[serde(default)]
+    pub home_region: Option<u8>,
+}
+
 /// `{"user": ..., "token": ...}`: a new account or session.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SignedIn {

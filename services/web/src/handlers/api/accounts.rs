@@ -10,19 +10,23 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use plaza_http::{Json, Path};
 use plaza_types::api::accounts::{
-    Credentials, PasswordInput, ProfileInput, SessionList, SignedIn, UserBody,
+    Credentials, PasswordInput, ProfileInput, SessionList, SignUp, SignedIn, UserBody,
 };
 
 /// Create an account and sign in
-#[utoipa::path(post, path = "/accounts", tag = "accounts", request_body = Credentials,
+///
+/// `home_region` picks the region that holds the account (default: the region serving the
+/// request); the sign-up is then made there and its answer relayed. 400 `unknown_region` for a
+/// region this deployment lacks, 503 `home_region_unavailable` when it cannot be reached.
+#[utoipa::path(post, path = "/accounts", tag = "accounts", request_body = SignUp,
     responses((status = 201, description = "Created", body = SignedIn)))]
 pub async fn sign_up(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
     headers: HeaderMap,
-    Json(c): Json<Credentials>,
+    Json(c): Json<SignUp>,
 ) -> Result<(StatusCode, Json<SignedIn>)> {
-    let user = accounts::sign_up(&state, &c.username, &c.password, client).await?;
+    let user = accounts::sign_up(&state, &c.username, &c.password, c.home_region, client).await?;
     with_token(&state, &user, &headers).await
 }
 

@@ -18,6 +18,11 @@ struct AuthPage {
     signup: bool,
     username: String,
     form_error: Option<String>,
+    /// The regions a new account may be homed in (this one first, preselected); the choice is
+    /// shown only when there are several.
+    regions: Vec<u8>,
+    /// The region picked (kept when the form comes back with an error).
+    chosen: u8,
 }
 
 /// The sign-up (`SIGN_UP`) or sign-in form's title and address.
@@ -40,6 +45,8 @@ pub async fn form_page<const SIGN_UP: bool>(
         signup: SIGN_UP,
         username: String::new(),
         form_error: None,
+        regions: accounts::regions(&state),
+        chosen: state.config.region,
     })
 }
 
@@ -51,6 +58,9 @@ pub struct CredentialsForm {
     username: String,
     #[serde(default)]
     password: String,
+    /// Sign-up only: the home region picked (see `accounts::region_field`).
+    #[serde(default)]
+    home_region: Option<String>,
 }
 
 /// The redirect after signing in: the session cookie, and a new anonymous CSRF cookie (forms of
@@ -87,8 +97,9 @@ pub async fn submit<const SIGN_UP: bool>(
     let signup = SIGN_UP;
     let user_agent = user_agent_summary(&headers);
     viewer.check_csrf(&form.csrf)?;
+    let home_region = accounts::region_field(form.home_region.as_deref());
     let result = if signup {
-        accounts::sign_up(&state, &form.username, &form.password, client).await
+        accounts::sign_up(&state, &form.username, &form.password, home_region, client).await
     } else {
         accounts::sign_in(&state, &form.username, &form.password, client).await
     };
@@ -107,6 +118,8 @@ pub async fn submit<const SIGN_UP: bool>(
                     signup,
                     username: form.username,
                     form_error: Some(viewer.locale.error(&response.code, &response.message)),
+                    regions: accounts::regions(&state),
+                    chosen: home_region.unwrap_or(state.config.region),
                 },
             )
         }
