@@ -19,6 +19,7 @@ mod edge_common;
 mod forwarding;
 mod helpers;
 mod media;
+mod moderation;
 mod outage;
 mod outbox;
 mod replication;
