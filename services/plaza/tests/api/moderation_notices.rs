@@ -67,9 +67,7 @@ async fn a_notice_about_a_removed_post_says_it_is_gone_to_the_reporter_and_links
     assert_eq!(status, StatusCode::OK, "the link works");
 
     // Once the author deletes it, their notice says it is gone too.
-    let (status, body) = app
-        .delete(&format!("/api/v1/posts/{post}"), &author)
-        .await;
+    let (status, body) = app.delete(&format!("/api/v1/posts/{post}"), &author).await;
     assert!(status.is_success(), "{status} {body}");
     let notice = first_notice(&app, &author).await;
     assert_eq!(notice["target_gone"], true, "{notice}");

@@ -172,7 +172,10 @@ async fn banning_an_account_homed_elsewhere_ends_its_sessions_and_sends_the_hidi
         .fetch_one(&app.db().pool)
         .await
         .unwrap();
-    assert_eq!(sessions, 1, "this region deleted none of the home region's rows");
+    assert_eq!(
+        sessions, 1,
+        "this region deleted none of the home region's rows"
+    );
     // Hiding what they wrote is the home region's to do.
     let commands = commands_for_elsewhere(&app).await;
     assert_eq!(commands.len(), 1, "{commands:?}");
@@ -181,8 +184,5 @@ async fn banning_an_account_homed_elsewhere_ends_its_sessions_and_sends_the_hidi
     };
     assert_eq!(command.region, ELSEWHERE);
     assert_eq!(command.moderation.author_id.to_string(), troll_id);
-    assert_eq!(
-        command.moderation.state,
-        ModerationState::HiddenWithAccount
-    );
+    assert_eq!(command.moderation.state, ModerationState::HiddenWithAccount);
 }

@@ -81,7 +81,10 @@ async fn wait_until(
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    panic!("{what} in {} within 60 s: {} {}", region.name, last.0, last.1);
+    panic!(
+        "{what} in {} within 60 s: {} {}",
+        region.name, last.0, last.1
+    );
 }
 
 #[tokio::test]
@@ -176,6 +179,11 @@ async fn a_moderator_in_r2_removes_a_post_homed_in_r1_applied_once_by_r1_and_gon
     let all = [r1, r2, r3];
     wait_identical(&all, Duration::from_secs(30)).await;
     for region in &all[1..] {
-        assert_eq!(removal_rows(region, &post).await, (1, 1, 0), "{}", region.name);
+        assert_eq!(
+            removal_rows(region, &post).await,
+            (1, 1, 0),
+            "{}",
+            region.name
+        );
     }
 }
