@@ -5,7 +5,7 @@
 //! `tests/regions/moderation.rs` shows the command applied in a real second region.
 
 use crate::helpers::TestApp;
-use crate::moderation::{act, admin, report};
+use crate::moderation::{act_ok, admin, report_ok};
 use plaza_storage::{outbox, sqlx};
 use plaza_test_support::assert_error;
 use plaza_types::jobs::Job;
@@ -46,10 +46,9 @@ async fn removing_a_post_another_region_wrote_is_accepted_and_sent_to_that_regio
     let [reporter] = app.sign_ups(["rep1"]).await;
     let (_author, community, post) = app.sign_up_and_post("author", "from afar").await;
     written_elsewhere(&app, "posts", &post).await;
-    let (status, body) = report(&app, &reporter, "post", &post, "spam").await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    report_ok(&app, &reporter, "post", &post, "spam").await;
 
-    let (status, body) = act(
+    let body = act_ok(
         &app,
         &boss,
         "posts",
@@ -57,7 +56,6 @@ async fn removing_a_post_another_region_wrote_is_accepted_and_sent_to_that_regio
         json!({"action": "remove", "reason": "Spam"}),
     )
     .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["entry"]["action"], "remove");
     assert_eq!(body["entry"]["report_count"], 1);
 
@@ -100,10 +98,9 @@ async fn hiding_a_comment_and_the_report_thresholds_elsewhere_travel_the_same_wa
 
     // Two spoiler reports pass both thresholds: no error for the reporter, two commands.
     for reporter in [&r1, &r2] {
-        let (status, body) = report(&app, reporter, "comment", &comment, "spoiler").await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
+        report_ok(&app, reporter, "comment", &comment, "spoiler").await;
     }
-    let (status, body) = act(
+    act_ok(
         &app,
         &boss,
         "comments",
@@ -111,7 +108,6 @@ async fn hiding_a_comment_and_the_report_thresholds_elsewhere_travel_the_same_wa
         json!({"action": "hide", "reason": "Spoils the ending"}),
     )
     .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
 
     let changes: Vec<_> = commands_for_elsewhere(&app)
         .await
@@ -151,7 +147,7 @@ async fn banning_an_account_homed_elsewhere_ends_its_sessions_and_sends_the_hidi
         .unwrap();
     written_elsewhere(&app, "posts", &post).await;
 
-    let (status, body) = act(
+    act_ok(
         &app,
         &boss,
         "accounts",
@@ -159,7 +155,6 @@ async fn banning_an_account_homed_elsewhere_ends_its_sessions_and_sends_the_hidi
         json!({"action": "ban", "reason": "Spam bot", "hide_content": true}),
     )
     .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
 
     // The session is refused here at once, though its row is the home region's to delete.
     assert_error(
