@@ -86,8 +86,7 @@ async fn removing_a_post_another_region_wrote_is_accepted_and_sent_to_that_regio
 #[tokio::test]
 async fn hiding_a_comment_and_the_report_thresholds_elsewhere_travel_the_same_way() {
     let app = TestApp::start_configured(None, |c| {
-        c.moderation.hide_reports = 2;
-        c.moderation.spoiler_reports = 2;
+        (c.moderation.hide_reports, c.moderation.spoiler_reports) = (2, 2);
     })
     .await;
     let boss = admin(&app, "boss").await;
