@@ -5,7 +5,8 @@ use plaza_http::RequestContext;
 use plaza_storage::outbox;
 use plaza_storage::queue::{self, Claimed};
 use plaza_types::Id;
-use plaza_types::jobs::{CommentCreated, CommentDeleted, Job};
+use plaza_types::jobs::{CommentCreated, CommentDeleted, Job, ModerateContent};
+use plaza_types::moderation::TargetKind;
 use plaza_types::notification::{Event, Kind, Withdrawal};
 use tokio::sync::watch;
 use tracing::Instrument;
@@ -152,6 +153,34 @@ pub async fn execute(state: &AppState, job: &Job) -> Result<()> {
         Job::CommentDeleted(c) => comment_deleted(state, c).await,
         Job::EraseAccount(e) => crate::erasure::erase_account(state, e).await,
         Job::PurgeMedia(p) => crate::erasure::purge_media(state, p).await,
+        Job::ModerateContent(m) => moderate_content(state, m).await,
+        Job::ModerateAuthor(m) => {
+            state.timeline.moderate_author(&m.moderation).await?;
+            Ok(())
+        }
+    }
+}
+
+/// Applies a moderator's decision, made in another region, to a post or comment this region
+/// wrote. Setting a state is idempotent, so a run repeated after a killed worker changes
+/// nothing more; content deleted meanwhile (404) has nothing left to change.
+async fn moderate_content(state: &AppState, m: &ModerateContent) -> Result<()> {
+    let outcome = match m.target.kind {
+        TargetKind::Post => state
+            .timeline
+            .moderate_post(m.target.id, &m.change)
+            .await
+            .map(drop),
+        TargetKind::Comment => state
+            .timeline
+            .moderate_comment(m.target.id, &m.change)
+            .await
+            .map(drop),
+        TargetKind::Account => Ok(()),
+    };
+    match outcome {
+        Err(plaza_clients::ClientError::Api { status: 404, .. }) => Ok(()),
+        other => Ok(other?),
     }
 }
 

@@ -14,6 +14,7 @@
 //! every older version still possibly queued. Adding a field with a serde default needs no new
 //! version. A kind is never renamed: a new meaning gets a new kind.
 
+use crate::moderation::{AuthorModeration, ModerationChange, Target};
 use crate::notification::{Event, Withdrawal};
 use crate::{Id, Millis};
 use serde::de::DeserializeOwned;
@@ -42,6 +43,30 @@ pub enum Job {
     /// Delete media objects that a deleted account's content used, unless something else still
     /// refers to them (objects are content-addressed). Queued to run after a grace period.
     PurgeMedia(PurgeMedia),
+    /// A moderator's decision on a post or comment homed in another region: that region's
+    /// worker applies the change to its own row (ARCHITECTURE §3, cross-region commands).
+    ModerateContent(ModerateContent),
+    /// A ban that hides an account's content, or lifting it, for the content that the account's
+    /// home region wrote: that region's worker applies it.
+    ModerateAuthor(ModerateAuthor),
+}
+
+/// The payload of [`Job::ModerateContent`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModerateContent {
+    /// The region that wrote the post or comment (the one that must change it).
+    pub region: u8,
+    /// A post or a comment.
+    pub target: Target,
+    pub change: ModerationChange,
+}
+
+/// The payload of [`Job::ModerateAuthor`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModerateAuthor {
+    /// The account's home region (where its posts and comments were written).
+    pub region: u8,
+    pub moderation: AuthorModeration,
 }
 
 /// The payload of [`Job::EraseAccount`].
@@ -124,18 +149,23 @@ impl Job {
             Job::CommentDeleted(_) => "comment_deleted",
             Job::EraseAccount(_) => "erase_account",
             Job::PurgeMedia(_) => "purge_media",
+            Job::ModerateContent(_) => "moderate_content",
+            Job::ModerateAuthor(_) => "moderate_author",
         }
     }
 
     /// The region that must carry this job out, when that is not simply the region that queues
     /// it: a notification, or its withdrawal, is written in its recipient's home region (where
     /// notifications belong), the region that made the recipient's account and so its id
-    /// ([`Id::region`]). `None`: the job runs where it was queued. An id that no generator made
-    /// (region 0, as small ids in tests) also runs where it was queued.
+    /// ([`Id::region`]); a moderation command runs in the region that wrote the content.
+    /// `None`: the job runs where it was queued. An id that no generator made (region 0, as
+    /// small ids in tests) also runs where it was queued.
     pub fn home_region(&self) -> Option<u8> {
         let recipient = match self {
             Job::Notify(e) => e.recipient_id,
             Job::WithdrawNotification(w) => w.recipient_id,
+            Job::ModerateContent(m) => return Some(m.region).filter(|r| *r != 0),
+            Job::ModerateAuthor(m) => return Some(m.region).filter(|r| *r != 0),
             Job::CommentCreated(_)
             | Job::CommentDeleted(_)
             | Job::EraseAccount(_)
@@ -153,6 +183,8 @@ impl Job {
             Job::CommentDeleted(c) => serde_json::to_value(c)?,
             Job::EraseAccount(e) => serde_json::to_value(e)?,
             Job::PurgeMedia(p) => serde_json::to_value(p)?,
+            Job::ModerateContent(m) => serde_json::to_value(m)?,
+            Job::ModerateAuthor(m) => serde_json::to_value(m)?,
         };
         let serde_json::Value::Object(mut fields) = fields else {
             // Every payload is a struct, so it serialises as an object.
@@ -193,6 +225,8 @@ impl Job {
             "comment_deleted" => read(value).map(Job::CommentDeleted),
             "erase_account" => read(value).map(Job::EraseAccount),
             "purge_media" => read(value).map(Job::PurgeMedia),
+            "moderate_content" => read(value).map(Job::ModerateContent),
+            "moderate_author" => read(value).map(Job::ModerateAuthor),
             other => return Err(DecodeError::UnknownKind(other.to_owned())),
         };
         job.map_err(|source| DecodeError::Payload {
@@ -248,6 +282,26 @@ mod tests {
             Job::PurgeMedia(PurgeMedia {
                 keys: vec!["drawings/ab.png".into()],
             }),
+            Job::ModerateContent(ModerateContent {
+                region: 2,
+                target: Target {
+                    kind: crate::moderation::TargetKind::Post,
+                    id: Id(10),
+                },
+                change: ModerationChange {
+                    state: Some(crate::moderation::ModerationState::Removed),
+                    reason: Some("spam".into()),
+                    ..ModerationChange::default()
+                },
+            }),
+            Job::ModerateAuthor(ModerateAuthor {
+                region: 3,
+                moderation: AuthorModeration {
+                    author_id: Id(2),
+                    state: crate::moderation::ModerationState::HiddenWithAccount,
+                    reason: Some("banned".into()),
+                },
+            }),
         ]
     }
 
@@ -279,6 +333,8 @@ mod tests {
                 Job::CommentDeleted(c) => serde_json::to_string(c),
                 Job::EraseAccount(e) => serde_json::to_string(e),
                 Job::PurgeMedia(p) => serde_json::to_string(p),
+                Job::ModerateContent(m) => serde_json::to_string(m),
+                Job::ModerateAuthor(m) => serde_json::to_string(m),
             }
             .unwrap();
             assert!(!old.contains("\"v\""));
@@ -310,9 +366,12 @@ mod tests {
         };
         event.recipient_id = homed_in_2;
         assert_eq!(jobs[0].home_region(), Some(2));
-        // Small ids carry no region: the job runs where it was queued, as do the other kinds.
+        // Small ids carry no region: the job runs where it was queued, as do the other kinds
+        // but moderation commands, which run where the content was written.
         assert_eq!(jobs[1].home_region(), None);
-        assert!(jobs[2..].iter().all(|j| j.home_region().is_none()));
+        assert!(jobs[2..6].iter().all(|j| j.home_region().is_none()));
+        assert_eq!(jobs[6].home_region(), Some(2));
+        assert_eq!(jobs[7].home_region(), Some(3));
     }
 
     #[test]

@@ -269,7 +269,7 @@ impl Action {
 
 /// What the web service asks the timeline service to change on one post or comment (only the
 /// fields given change). The timeline applies it to rows of its own region only.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ModerationChange {
     #[serde(default)]
     pub state: Option<ModerationState>,
@@ -288,7 +288,7 @@ pub struct ModerationChange {
 /// that hides the account's public content, or lifting it). Hiding marks only visible rows
 /// [`ModerationState::HiddenWithAccount`]; showing again changes only those, so what a moderator
 /// hid or removed on its own stays so.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AuthorModeration {
     pub author_id: Id,
     pub state: ModerationState,

@@ -29,6 +29,8 @@ mod media;
 mod metrics;
 mod moderation;
 mod moderation_matrix;
+mod moderation_notices;
+mod moderation_regions;
 mod moderation_review;
 mod notifications;
 mod own_data;

@@ -64,10 +64,18 @@ pub async fn act(
     .await
 }
 
-/// [`act`], which must succeed.
-pub async fn act_ok(app: &TestApp, token: &str, kind: &str, id: &str, body: Value) {
+/// [`act`], which must succeed; its answer.
+pub async fn act_ok(app: &TestApp, token: &str, kind: &str, id: &str, body: Value) -> Value {
     let (status, answer) = act(app, token, kind, id, body).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
+    answer
+}
+
+/// [`report`], which must be accepted; its answer.
+pub async fn report_ok(app: &TestApp, token: &str, kind: &str, id: &str, reason: &str) -> Value {
+    let (status, body) = report(app, token, kind, id, reason).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body
 }
 
 fn post_ids(body: &Value) -> Vec<String> {
@@ -107,8 +115,7 @@ async fn three_reports_hide_a_post_and_a_community_moderator_removes_it_telling_
     let post = app.post_text(&author, &community, "something nasty").await;
 
     for (i, reporter) in [&r1, &r2].into_iter().enumerate() {
-        let (status, body) = report(&app, reporter, "post", &post, "harassment").await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let body = report_ok(&app, reporter, "post", &post, "harassment").await;
         assert_eq!(body["report"]["hidden"], false, "report {i}");
     }
     assert!(
@@ -116,8 +123,7 @@ async fn three_reports_hide_a_post_and_a_community_moderator_removes_it_telling_
             .await
             .contains(&post)
     );
-    let (status, body) = report(&app, &r3, "post", &post, "harassment").await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let body = report_ok(&app, &r3, "post", &post, "harassment").await;
     assert_eq!(body["report"]["hidden"], true);
 
     // Hidden pending review: gone for visitors and members, shown to its author and moderator.
@@ -154,7 +160,7 @@ async fn three_reports_hide_a_post_and_a_community_moderator_removes_it_telling_
     assert_eq!(item["author"]["username"], "author");
     assert_eq!(item["reports"].as_array().unwrap().len(), 3);
 
-    let (status, body) = act(
+    let body = act_ok(
         &app,
         &mod_,
         "posts",
@@ -162,7 +168,6 @@ async fn three_reports_hide_a_post_and_a_community_moderator_removes_it_telling_
         json!({"action": "remove", "reason": "Harassing another player"}),
     )
     .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["entry"]["action"], "remove");
     assert_eq!(body["entry"]["report_count"], 3);
 
@@ -240,8 +245,7 @@ async fn one_report_per_person_and_target_a_second_is_refused() {
     let (_, community, post) = app.sign_up_and_post("author", "hello").await;
     let reader = app.sign_up("reader").await;
     let _ = community;
-    let (status, body) = report(&app, &reader, "post", &post, "spam").await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    report_ok(&app, &reader, "post", &post, "spam").await;
     assert_error(
         report(&app, &reader, "post", &post, "harassment").await,
         409,
@@ -303,8 +307,7 @@ async fn bad_reports_are_refused_with_a_clear_error_and_change_nothing() {
         "unauthenticated",
     );
     // None of those counted: the reader may still report it once.
-    let (status, body) = report(&app, &reader, "post", &post, "spam").await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    report_ok(&app, &reader, "post", &post, "spam").await;
 }
 
 #[tokio::test]
@@ -354,7 +357,7 @@ async fn a_hidden_comment_leaves_the_thread_for_others_and_its_author_sees_why()
     let (author, _, post) = app.sign_up_and_post("author", "hello").await;
     let commenter = app.sign_up("commenter").await;
     let comment = app.comment(&commenter, &post, "rude words").await;
-    let (status, body) = act(
+    act_ok(
         &app,
         &boss,
         "comments",
@@ -362,7 +365,6 @@ async fn a_hidden_comment_leaves_the_thread_for_others_and_its_author_sees_why()
         json!({"action": "hide", "reason": "Be kind"}),
     )
     .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
     let (_, body) = app.comments_of(&post).await;
     assert!(body["comments"].as_array().unwrap().is_empty(), "{body}");
     let (_, body) = app.read_post(&post).await;
@@ -377,7 +379,7 @@ async fn a_hidden_comment_leaves_the_thread_for_others_and_its_author_sees_why()
         .await;
     assert!(body["comments"].as_array().unwrap().is_empty(), "{body}");
     // Restoring shows it again.
-    let (status, body) = act(
+    act_ok(
         &app,
         &boss,
         "comments",
@@ -385,7 +387,6 @@ async fn a_hidden_comment_leaves_the_thread_for_others_and_its_author_sees_why()
         json!({"action": "restore"}),
     )
     .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
     let (_, body) = app.comments_of(&post).await;
     assert_eq!(body["comments"].as_array().unwrap().len(), 1, "{body}");
 }
@@ -402,8 +403,7 @@ async fn dismissing_reports_shows_held_content_again_and_empties_the_queue() {
             .await
             .contains(&post)
     );
-    let (status, body) = act(&app, &boss, "posts", &post, json!({"action": "dismiss"})).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    act_ok(&app, &boss, "posts", &post, json!({"action": "dismiss"})).await;
     assert!(
         community_posts(&app, &community, None)
             .await
@@ -529,7 +529,7 @@ async fn a_suspended_account_cannot_write_anything_until_it_ends_or_is_lifted() 
     let (author, community, post) = app.sign_up_and_post("author", "hello").await;
     let comment = app.comment(&author, &post, "a comment").await;
     let troll = app.sign_up("troll").await;
-    let (status, body) = act(
+    let body = act_ok(
         &app,
         &boss,
         "accounts",
@@ -537,7 +537,6 @@ async fn a_suspended_account_cannot_write_anything_until_it_ends_or_is_lifted() 
         json!({"action": "suspend", "reason": "Spamming", "duration_hours": 24}),
     )
     .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body["entry"]["until"].is_string());
 
     for (call, status, answer) in every_write(&app, &troll, &community, &post, &comment).await {
@@ -565,8 +564,7 @@ async fn a_suspended_account_cannot_write_anything_until_it_ends_or_is_lifted() 
     let told = notifications(&app, &troll).await;
     assert_eq!(told[0]["kind"], "staff_notice");
 
-    let (status, body) = act(&app, &boss, "accounts", "troll", json!({"action": "lift"})).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    act_ok(&app, &boss, "accounts", "troll", json!({"action": "lift"})).await;
     let (status, body) = app
         .post_in(&troll, &community, json!({"body": "sorry"}))
         .await;
@@ -608,7 +606,7 @@ async fn a_ban_ends_every_session_refuses_sign_in_and_can_hide_everything_they_w
     let app = TestApp::start().await;
     let boss = admin(&app, "boss").await;
     let (troll, community, post) = app.sign_up_and_post("troll", "spam spam").await;
-    let (status, body) = act(
+    act_ok(
         &app,
         &boss,
         "posts",
@@ -616,7 +614,6 @@ async fn a_ban_ends_every_session_refuses_sign_in_and_can_hide_everything_they_w
         json!({"action": "ban", "reason": "Spam bot", "hide_content": true}),
     )
     .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
     assert_error(
         app.get("/api/v1/me", Some(&troll)).await,
         401,

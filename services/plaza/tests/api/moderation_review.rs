@@ -1,7 +1,7 @@
 //! The review queue's two orders, and what lifting a ban shows again.
 
 use crate::helpers::{Browser, TestApp};
-use crate::moderation::{act_ok, admin, appoint, report};
+use crate::moderation::{act_ok, admin, appoint, report, report_ok};
 use plaza_test_support::assert_error;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -32,11 +32,9 @@ async fn the_queue_shows_the_newest_or_the_most_reported_first() {
         .post_text(&author, &community, "reported just now")
         .await;
     for reporter in [&r1, &r2, &r3] {
-        let (status, body) = report(&app, reporter, "post", &crowded, "spam").await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
+        report_ok(&app, reporter, "post", &crowded, "spam").await;
     }
-    let (status, body) = report(&app, &r1, "post", &recent, "spam").await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    report_ok(&app, &r1, "post", &recent, "spam").await;
 
     let newest = vec![recent.clone(), crowded.clone()];
     let most = vec![crowded.clone(), recent.clone()];
@@ -62,10 +60,8 @@ async fn the_queue_shows_the_newest_or_the_most_reported_first() {
         assert!(a < b, "{sort}: {first} before {second}");
     }
     // Two more reports tie the two; the more recently reported wins the tie.
-    let (status, body) = report(&app, &r2, "post", &recent, "spam").await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let (status, body) = report(&app, &r3, "post", &recent, "spam").await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    report_ok(&app, &r2, "post", &recent, "spam").await;
+    report_ok(&app, &r3, "post", &recent, "spam").await;
     let (_, body) = app
         .get("/api/v1/moderation/queue?sort=most_reported", Some(&boss))
         .await;

@@ -20,6 +20,7 @@ mod forwarding;
 mod helpers;
 mod home_regions;
 mod media;
+mod moderation;
 mod outage;
 mod outbox;
 mod replication;

@@ -37,6 +37,13 @@ pub fn public_id(token_hash: &str) -> String {
     token_hash.chars().take(ID_LEN).collect()
 }
 
+/// The condition that session `s` started after its account's latest ban (suspension kind 2,
+/// served by `suspensions_by_user`): a ban ends every older session in every region as soon as
+/// its row arrives, though only the account's home region, which wrote the sessions, deletes
+/// them (a session is never written by two regions).
+const NOT_BANNED_SINCE: &str = "NOT EXISTS (SELECT 1 FROM suspensions b \
+     WHERE b.user_id = s.user_id AND b.kind = 2 AND b.created_at >= s.created_at)";
+
 /// Stores a session that lasts `days`.
 pub async fn insert(
     db: &Db,
@@ -73,7 +80,7 @@ pub async fn user_by_token(
 ) -> Result<Option<User>, sqlx::Error> {
     let sql = format!(
         "SELECT {COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id \
-         WHERE s.token_hash = ? AND s.kind = ? AND s.expires_at > ?"
+         WHERE s.token_hash = ? AND s.kind = ? AND s.expires_at > ? AND {NOT_BANNED_SINCE}"
     );
     Ok(sqlx::query_as::<_, UserRow>(AssertSqlSafe(sql))
         .bind(token_hash)
@@ -96,7 +103,7 @@ pub async fn use_token(
     let now = now_millis();
     let sql = format!(
         "SELECT {COLUMNS}, s.last_used_at FROM sessions s JOIN users u ON u.id = s.user_id \
-         WHERE s.token_hash = ? AND s.kind = ? AND s.expires_at > ?"
+         WHERE s.token_hash = ? AND s.kind = ? AND s.expires_at > ? AND {NOT_BANNED_SINCE}"
     );
     let Some(row) = sqlx::query_as::<_, UsedSession>(AssertSqlSafe(sql))
         .bind(token_hash)

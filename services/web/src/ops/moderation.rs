@@ -10,6 +10,8 @@ use crate::db::suspensions::{self, Suspension};
 use crate::db::users::{self, User};
 use crate::limits::Action as Limit;
 use crate::{AppState, Error, Result};
+use plaza_storage::queue;
+use plaza_types::jobs::{Job, ModerateContent};
 use plaza_types::moderation::{
     Action, ModerationChange, ModerationState, ReportReason, Target, TargetKind,
 };
@@ -99,6 +101,9 @@ pub struct Resolved {
     pub community_id: Option<Id>,
     pub state: ModerationState,
     pub spoiler: bool,
+    /// The region that wrote the post or comment, the only one that changes it (0 for an
+    /// account).
+    pub region: u8,
 }
 
 /// Finds a target (404 `not_found` when it does not exist or was deleted).
@@ -115,6 +120,7 @@ pub async fn resolve(state: &AppState, target: Target) -> Result<Resolved> {
                 community_id: Some(p.community_id),
                 state: p.moderation,
                 spoiler: p.spoiler,
+                region: p.region,
             }
         }
         TargetKind::Comment => {
@@ -129,6 +135,7 @@ pub async fn resolve(state: &AppState, target: Target) -> Result<Resolved> {
                 community_id: Some(p.community_id),
                 state: c.moderation,
                 spoiler: c.spoiler,
+                region: c.region,
             }
         }
         TargetKind::Account => {
@@ -141,25 +148,52 @@ pub async fn resolve(state: &AppState, target: Target) -> Result<Resolved> {
                 community_id: None,
                 state: ModerationState::Visible,
                 spoiler: false,
+                region: 0,
             }
         }
     })
 }
 
-/// Applies a change to a post or comment through the timeline service (accounts have none).
+/// Applies a change to a post or comment. Content this region wrote changes at once through
+/// the timeline service, and `None` comes back. Content another region wrote is that region's
+/// to change (ARCHITECTURE §3): the command to send it comes back, for the caller to queue in
+/// the transaction that records the decision ([`plaza_storage::queue::enqueue`] addresses it
+/// to that region's outbox), and that region's worker applies it once.
 pub(crate) async fn change_content(
     state: &AppState,
-    target: Target,
+    r: &Resolved,
     change: &ModerationChange,
-) -> Result<()> {
-    match target.kind {
+) -> Result<Option<Job>> {
+    if r.target.kind == TargetKind::Account {
+        return Ok(None);
+    }
+    if r.region != 0 && r.region != state.config.region {
+        return Ok(Some(Job::ModerateContent(ModerateContent {
+            region: r.region,
+            target: r.target,
+            change: change.clone(),
+        })));
+    }
+    match r.target.kind {
         TargetKind::Post => {
-            state.timeline.moderate_post(target.id, change).await?;
+            state.timeline.moderate_post(r.target.id, change).await?;
         }
         TargetKind::Comment => {
-            state.timeline.moderate_comment(target.id, change).await?;
+            state.timeline.moderate_comment(r.target.id, change).await?;
         }
         TargetKind::Account => {}
+    }
+    Ok(None)
+}
+
+/// Queues `command` (from [`change_content`]) in `tx`, if there is one.
+pub(crate) async fn send_command(
+    state: &AppState,
+    tx: &mut plaza_storage::Tx,
+    command: Option<Job>,
+) -> Result<()> {
+    if let Some(job) = command {
+        queue::enqueue(tx, state.ids.next_id(), state.config.region, &job).await?;
     }
     Ok(())
 }
@@ -200,9 +234,9 @@ pub async fn hold_for_review(state: &AppState, target: Target, reason: &str) -> 
 /// [`hold_for_review`] on a resolved target; `report` adds the system's report (the threshold
 /// does not: its reports are the people's).
 async fn hold(state: &AppState, r: &Resolved, reason: &str, report: bool) -> Result<()> {
-    change_content(
+    let command = change_content(
         state,
-        r.target,
+        r,
         &ModerationChange {
             state: Some(ModerationState::PendingReview),
             reason: Some(reason.to_owned()),
@@ -212,6 +246,7 @@ async fn hold(state: &AppState, r: &Resolved, reason: &str, report: bool) -> Res
     )
     .await?;
     let mut tx = state.db.begin_write().await?;
+    send_command(state, &mut tx, command).await?;
     if report {
         let new = NewReport {
             id: state.ids.next_id(),
@@ -325,9 +360,9 @@ pub async fn report(
     };
     let limits = state.config.moderation;
     if !r.spoiler && people(true) >= limits.spoiler_reports as usize {
-        change_content(
+        let command = change_content(
             state,
-            target,
+            &r,
             &ModerationChange {
                 spoiler: Some(true),
                 ..ModerationChange::default()
@@ -335,7 +370,10 @@ pub async fn report(
         )
         .await?;
         let log = entry(state, Id(0), Action::AutoSpoiler, &r, "spoiler reports");
-        moderation_log::insert(&state.db.pool, state.config.region, &log).await?;
+        let mut tx = state.db.begin_write().await?;
+        send_command(state, &mut tx, command).await?;
+        moderation_log::insert(&mut *tx, state.config.region, &log).await?;
+        tx.commit().await?;
         outcome.marked_spoiler = true;
     }
     if r.state.is_visible() && people(false) >= limits.hide_reports as usize {

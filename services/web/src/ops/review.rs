@@ -4,7 +4,7 @@
 //! transaction as its suspension row and notifications.
 
 use super::moderation::{
-    REASON_MAX, Resolved, Roles, change_content, entry, invalid, resolve, roles,
+    REASON_MAX, Resolved, Roles, change_content, entry, invalid, resolve, roles, send_command,
 };
 use crate::db::moderation_log::{self, Entry};
 use crate::db::reports::QueueStart;
@@ -18,7 +18,7 @@ use plaza_types::api::moderation::{
     ActionInput, LogEntry, ModeratorView, NoticeView, QueueItem, QueueQuery, QueueReport,
     QueueSort, SuspensionView,
 };
-use plaza_types::jobs::Job;
+use plaza_types::jobs::{Job, ModerateAuthor};
 use plaza_types::moderation::{
     Action, AuthorModeration, ModerationChange, ModerationState, Target, TargetKind,
 };
@@ -299,35 +299,51 @@ pub async fn act(
         }
         _ => None,
     };
+    let mut commands = Vec::new();
     if let Some(change) = change {
-        change_content(state, target, &change).await?;
+        commands.push(change_content(state, &r, &change).await?);
     }
-    if input.action == Action::Ban {
+    // A ban ends the account's sessions: a session older than a ban is refused in every region
+    // (`db::sessions`); the home region, which wrote the rows, also deletes them.
+    let home = if about_account {
+        users::by_id(&state.db, r.author_id)
+            .await?
+            .map_or(state.config.region, |u| u.home_region)
+    } else {
+        state.config.region
+    };
+    if input.action == Action::Ban && home == state.config.region {
         sessions::delete_all(&state.db, r.author_id, None).await?;
-        if input.hide_content {
-            state
-                .timeline
-                .moderate_author(&AuthorModeration {
-                    author_id: r.author_id,
-                    state: ModerationState::HiddenWithAccount,
-                    reason: Some(reason.clone()),
-                })
-                .await?;
+    }
+    // A ban may hide the account's content; lifting shows again what the ban hid with the
+    // account (only that: what a moderator hid or removed on its own stays so).
+    let author_change = match input.action {
+        Action::Ban if input.hide_content => Some(AuthorModeration {
+            author_id: r.author_id,
+            state: ModerationState::HiddenWithAccount,
+            reason: Some(reason.clone()),
+        }),
+        Action::Lift => Some(AuthorModeration {
+            author_id: r.author_id,
+            state: ModerationState::Visible,
+            reason: None,
+        }),
+        _ => None,
+    };
+    if let Some(moderation) = author_change {
+        // What this region wrote changes at once; the home region's rows through its outbox.
+        state.timeline.moderate_author(&moderation).await?;
+        if home != state.config.region {
+            commands.push(Some(Job::ModerateAuthor(ModerateAuthor {
+                region: home,
+                moderation,
+            })));
         }
     }
-    // Lifting shows again what the ban hid with the account (only that: what a moderator hid
-    // or removed on its own stays so).
-    if input.action == Action::Lift {
-        state
-            .timeline
-            .moderate_author(&AuthorModeration {
-                author_id: r.author_id,
-                state: ModerationState::Visible,
-                reason: None,
-            })
-            .await?;
-    }
     let mut tx = state.db.begin_write().await?;
+    for command in commands {
+        send_command(state, &mut tx, command).await?;
+    }
     let open = reports::open_for(&mut *tx, target).await?;
     let mut log = entry(state, moderator.id, input.action, &r, &reason);
     log.until = until;
@@ -491,6 +507,7 @@ pub async fn appoint(
         community_id: community,
         state: ModerationState::Visible,
         spoiler: false,
+        region: 0,
     };
     let log = entry(state, admin.id, Action::AppointModerator, &r, "");
     moderation_log::insert(&mut *tx, state.config.region, &log).await?;
@@ -524,6 +541,7 @@ pub async fn remove_moderator(state: &AppState, admin: &User, id: Id) -> Result<
         community_id: found.community_id,
         state: ModerationState::Visible,
         spoiler: false,
+        region: 0,
     };
     let mut tx = state.db.begin_write().await?;
     moderators::delete(&mut *tx, id).await?;
@@ -540,13 +558,24 @@ pub async fn notice(state: &AppState, viewer: &User, id: Id) -> Result<NoticeVie
         .await?
         .ok_or(Error::NotFound("notice"))?;
     let about_me = e.target_author_id == viewer.id;
-    let moderator = roles(state, Some(viewer))
-        .await?
-        .can_moderate(e.community_id);
+    let viewer_roles = roles(state, Some(viewer)).await?;
+    let moderator = viewer_roles.can_moderate(e.community_id);
     let reporter = !about_me && reports::exists(&state.db, viewer.id, e.target).await?;
     if !(about_me || moderator || reporter) {
         return Err(Error::NotFound("notice"));
     }
+    let target_gone = match resolve(state, e.target).await {
+        Ok(r) => !super::moderation::may_see(
+            r.state,
+            r.author_id,
+            r.community_id,
+            Some(viewer),
+            &viewer_roles,
+        ),
+        Err(Error::NotFound(_)) => true,
+        Err(Error::Service(plaza_clients::ClientError::Api { status: 404, .. })) => true,
+        Err(other) => return Err(other),
+    };
     Ok(NoticeView {
         id: e.id,
         action: e.action,
@@ -554,6 +583,7 @@ pub async fn notice(state: &AppState, viewer: &User, id: Id) -> Result<NoticeVie
         reason: (about_me || moderator).then_some(e.reason),
         until: e.until.map(to_datetime),
         about_me,
+        target_gone,
         created_at: to_datetime(e.created_at),
     })
 }

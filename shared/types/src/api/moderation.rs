@@ -213,6 +213,10 @@ pub struct NoticeView {
     pub until: Option<DateTime<Utc>>,
     /// Whether the viewer was the one acted on (else they reported it).
     pub about_me: bool,
+    /// Whether the post, comment or account is no longer there for the viewer (removed or
+    /// hidden by a moderator, deleted by its author, or its account deleted): the notice then
+    /// says so and links to nothing.
+    pub target_gone: bool,
     pub created_at: DateTime<Utc>,
 }
 
