@@ -316,6 +316,10 @@ fn pages() -> Router<AppState> {
         )
         .route("/admin/moderators/{id}/remove", post(moderation::remove))
         .route("/notices/{id}", get(moderation::notice))
+        .route(
+            "/admin/release",
+            get(pages::release::show).post(pages::release::choose),
+        )
         .route("/admin/communities", get(admin::index).post(admin::create))
         .route(
             "/admin/communities/{id}/edit",

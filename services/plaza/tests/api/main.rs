@@ -38,6 +38,7 @@ mod own_data_traces;
 mod page_idempotency;
 mod pages;
 mod posts;
+mod release_page;
 mod request_ids;
 mod resilience;
 mod security;

@@ -55,6 +55,11 @@ fn new_build(region: &Region) -> (PathBuf, String) {
 
 /// A staff member (an admin): their API token.
 async fn staff(region: &Region) -> String {
+    staff_named(region).await.1
+}
+
+/// A staff member (an admin): (name, API token).
+async fn staff_named(region: &Region) -> (String, String) {
     let (name, token) = region.sign_up("staff").await;
     let db = region.db().await;
     let user = plaza_web::db::users::by_username(&db, &name)
@@ -64,7 +69,7 @@ async fn staff(region: &Region) -> String {
     plaza_web::db::users::make_admin(&db, user.id, None)
         .await
         .unwrap();
-    token
+    (name, token)
 }
 
 /// `GET /api/v1/admin/release` as `token`'s owner with `extra` headers: (status, report).
@@ -253,6 +258,103 @@ async fn staff_with_the_preview_cookie_are_served_by_the_preview_build_through_e
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["request_track"], "preview");
     assert_eq!(served_by(&body), all_on("stable", &stable), "{body}");
+    let _ = std::fs::remove_file(binary);
+}
+
+/// A browser at the edge that keeps its cookies, signed in through the pages as `name`
+/// (password "password1"): the client and the session's CSRF token.
+async fn signed_in_browser(region: &Region, name: &str) -> (reqwest::Client, String) {
+    let cert = std::fs::read(region.root.join("etc/edge.crt")).unwrap();
+    let browser = reqwest::Client::builder()
+        .tls_certs_only([reqwest::Certificate::from_pem(&cert).unwrap()])
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = |path: &str| {
+        browser
+            .get(format!("{}{path}", crate::helpers::EDGE))
+            .send()
+    };
+    let csrf = csrf_in(&page("/signin").await.unwrap().text().await.unwrap());
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("username", name),
+        ("password", "password1"),
+    ];
+    let answer = browser
+        .post(format!("{}/signin", crate::helpers::EDGE))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    let csrf = csrf_in(&page("/").await.unwrap().text().await.unwrap());
+    (browser, csrf)
+}
+
+/// The CSRF token of a page's forms.
+fn csrf_in(html: &str) -> String {
+    let start = html
+        .find("name=\"csrf\" value=\"")
+        .expect("a form with a CSRF token")
+        + 20;
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+/// `GET /admin/release` in `browser`: (the track HAProxy routed it on, the build that answered,
+/// the track the page shows).
+async fn release_page(browser: &reqwest::Client) -> (String, String, String) {
+    let answer = browser
+        .get(format!("{}/admin/release", crate::helpers::EDGE))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    let header = |name: &str| answer.headers()[name].to_str().unwrap().to_owned();
+    let (track, build) = (header("x-plaza-track"), header("x-plaza-build"));
+    let html = answer.text().await.unwrap();
+    let start = html
+        .find("data-track=\"")
+        .expect("the page shows its track")
+        + 12;
+    let shown = html[start..].split('"').next().unwrap().to_owned();
+    (track, build, shown)
+}
+
+#[tokio::test]
+async fn staff_who_opt_in_on_the_release_page_get_the_preview_build_through_the_edge() {
+    let region = Region::open();
+    let stable = digest(&region.root.join("bin/plaza"));
+    let (binary, preview) = new_build(&region);
+    release(&["deploy-preview", "--binary", binary.to_str().unwrap()]);
+    let _end = EndPreview;
+    let (name, _) = staff_named(&region).await;
+    let (browser, csrf) = signed_in_browser(&region, &name).await;
+    let stable_page = ("stable".to_owned(), stable.clone(), "stable".to_owned());
+    assert_eq!(release_page(&browser).await, stable_page);
+
+    for (track, expected) in [
+        (
+            "preview",
+            ("preview".to_owned(), preview.clone(), "preview".to_owned()),
+        ),
+        ("stable", stable_page.clone()),
+    ] {
+        let answer = browser
+            .post(format!("{}/admin/release", crate::helpers::EDGE))
+            .form(&[("csrf", csrf.as_str()), ("track", track)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), StatusCode::SEE_OTHER, "{track}");
+        assert_eq!(
+            release_page(&browser).await,
+            expected,
+            "after choosing {track}"
+        );
+    }
+    drop(_end);
     let _ = std::fs::remove_file(binary);
 }
 

@@ -38,16 +38,26 @@ pub async fn choose(
     Json(input): Json<PreviewInput>,
 ) -> Result<Response> {
     let (choice, value) = ops::choose(&state, &user, input.track).await?;
+    let mut response = Json(choice).into_response();
+    with_preview_cookie(&state, &mut response, value);
+    Ok(response)
+}
+
+/// Sets the preview cookie on `response` (for the key's lifetime), or clears it when `value`
+/// is `None`: the same cookie from the API and from the staff page.
+pub(crate) fn with_preview_cookie(
+    state: &AppState,
+    response: &mut Response,
+    value: Option<String>,
+) {
     let lifetime = state
         .config
         .preview
         .as_ref()
         .map_or(std::time::Duration::ZERO, |k| k.lifetime());
     let max_age = time::Duration::seconds(i64::try_from(lifetime.as_secs()).unwrap_or(0));
-    let mut response = Json(choice).into_response();
     set_cookie(
-        &mut response,
+        response,
         preview_cookie(value, max_age, state.config.secure_cookies),
     );
-    Ok(response)
 }

@@ -16,6 +16,7 @@ pub mod me;
 pub mod moderation;
 pub mod own_data;
 pub mod post;
+pub mod release;
 pub mod titles;
 pub mod user;
 
