@@ -17,7 +17,6 @@ three databases run on this machine, so one clock serves both ends.
 
 import argparse
 import os
-import queue
 import re
 import subprocess
 import sys
@@ -41,60 +40,64 @@ def database(root, name):
     return host, port, user, password, db
 
 
+PYMYSQL = "PyMySQL==1.1.1"
+
+
+def ensure_driver():
+    """Re-runs this script in a venv under target/ that has PyMySQL (from PyPI) when the Python
+    running it has no MariaDB driver. A driver, not the `mariadb` command-line client: fed through
+    a pipe, the client does not answer each statement as its line arrives."""
+    try:
+        import pymysql  # noqa: F401
+        return
+    except ImportError:
+        pass
+    venv = Path(__file__).resolve().parent.parent / "target" / "lag-venv"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                    PYMYSQL], check=True)
+    os.execv(str(python), [str(python), *sys.argv])
+
+
 class Client:
-    """One `mariadb` session, fed statements on stdin, answering one line per query. A thread
-    reads its output into a queue, so a query that gets no answer (a failed connection, an
-    error) fails after --timeout seconds with what the client printed instead of hanging."""
+    """One autocommitting connection; any error stops the whole measurement with its message."""
 
     def __init__(self, conn, name):
+        import pymysql
+
         host, port, user, password, db = conn
         self.name = name
-        self.proc = subprocess.Popen(
-            ["mariadb", "--batch", "--skip-column-names", "--unbuffered", "-h", host, "-P", port,
-             "-u", user, f"-p{password}", db],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            bufsize=1)
-        self.lines = queue.Queue()
-        self.errors = []
-        threading.Thread(target=self._pump, args=(self.proc.stdout, self.lines), daemon=True).start()
-        threading.Thread(target=self._pump, args=(self.proc.stderr, self.errors), daemon=True).start()
-
-    @staticmethod
-    def _pump(stream, sink):
-        for line in stream:
-            (sink.put if isinstance(sink, queue.Queue) else sink.append)(line.rstrip("\n"))
-        if isinstance(sink, queue.Queue):
-            sink.put(None)
-
-    def send(self, sql):
         try:
-            self.proc.stdin.write(sql + "\n")
-            self.proc.stdin.flush()
-        except BrokenPipeError:
-            self.fail(f"the client exited while sending: {sql[:80]}")
+            self.conn = pymysql.connect(host=host, port=int(port), user=user, password=password,
+                                        database=db, autocommit=True,
+                                        connect_timeout=TIMEOUT[0], read_timeout=TIMEOUT[0],
+                                        write_timeout=TIMEOUT[0])
+        except Exception as e:  # noqa: BLE001 - report and stop, whatever it is
+            self.fail(e)
 
-    def line(self):
+    def execute(self, sql):
+        """Runs a statement; returns every row."""
         try:
-            line = self.lines.get(timeout=TIMEOUT[0])
-        except queue.Empty:
-            self.fail(f"no answer within {TIMEOUT[0]} s")
-        if line is None:
-            self.fail("the client exited")
-        return line
+            with self.conn.cursor() as cur:
+                cur.execute(sql)
+                return cur.fetchall()
+        except Exception as e:  # noqa: BLE001
+            self.fail(e)
 
     def query(self, sql):
-        self.send(sql)
-        return self.line()
+        """The first column of the first row, as text."""
+        rows = self.execute(sql)
+        return str(rows[0][0]) if rows else ""
 
     def fail(self, what):
         # Also from a polling thread: the whole measurement stops.
-        print(f"{self.name}: {what}; mariadb said: {' | '.join(self.errors) or 'nothing'}",
-              file=sys.stderr, flush=True)
+        print(f"{self.name}: {what}", file=sys.stderr, flush=True)
         os._exit(1)
 
     def close(self):
-        self.proc.stdin.close()
-        self.proc.wait(timeout=TIMEOUT[0])
+        self.conn.close()
 
 
 def percentile(sorted_values, p):
@@ -113,11 +116,13 @@ def main():
     ap.add_argument("--poll-ms", type=float, default=2.0)
     ap.add_argument("--timeout", type=float, default=10.0)
     args = ap.parse_args()
+    ensure_driver()
     TIMEOUT[0] = args.timeout
     peers = [n for n in NAMES if n != args.origin]
     origin = Client(database(args.root, args.origin), args.origin)
-    origin.send(f"DROP TABLE IF EXISTS {TABLE}; CREATE TABLE {TABLE} (seq BIGINT NOT NULL "
-                "PRIMARY KEY, written_us BIGINT NOT NULL) ENGINE=InnoDB;")
+    origin.execute(f"DROP TABLE IF EXISTS {TABLE}")
+    origin.execute(f"CREATE TABLE {TABLE} (seq BIGINT NOT NULL PRIMARY KEY, "
+                   "written_us BIGINT NOT NULL) ENGINE=InnoDB")
     # The table must exist in the peers before the clock starts.
     for name in peers:
         probe = Client(database(args.root, name), name)
@@ -159,23 +164,17 @@ def main():
         pause = due - time.perf_counter()
         if pause > 0:
             time.sleep(pause)
-        origin.send(f"INSERT INTO {TABLE} VALUES ({seq}, CAST(UNIX_TIMESTAMP(NOW(6)) * 1000000 "
-                    "AS SIGNED));")
+        origin.execute(f"INSERT INTO {TABLE} VALUES ({seq}, "
+                       "CAST(UNIX_TIMESTAMP(NOW(6)) * 1000000 AS SIGNED))")
     # Waits for the origin to have written everything, then gives the peers 30 s more.
     written_count = origin.query(f"SELECT COUNT(*) FROM {TABLE}")
     deadline[0] = time.time() + 30
     done.set()
     for t in threads:
         t.join()
-    rows = {}
-    origin.send(f"SELECT seq, written_us FROM {TABLE} ORDER BY seq; SELECT 'end';")
-    while True:
-        line = origin.line().strip()
-        if line == "end":
-            break
-        seq, written = line.split("\t")
-        rows[int(seq)] = int(written)
-    origin.send(f"DROP TABLE {TABLE};")
+    rows = {int(seq): int(written) for seq, written in
+            origin.execute(f"SELECT seq, written_us FROM {TABLE} ORDER BY seq")}
+    origin.execute(f"DROP TABLE {TABLE}")
     origin.close()
 
     first, last = rows[min(rows)], rows[max(rows)]

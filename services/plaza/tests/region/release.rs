@@ -288,17 +288,16 @@ async fn signed_in_browser(region: &Region, name: &str) -> (reqwest::Client, Str
         .send()
         .await
         .unwrap();
-    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    let status = answer.status();
+    assert_eq!(status, StatusCode::SEE_OTHER, "{}", answer.text().await.unwrap());
     let csrf = csrf_in(&page("/").await.unwrap().text().await.unwrap());
     (browser, csrf)
 }
 
 /// The CSRF token of a page's forms.
 fn csrf_in(html: &str) -> String {
-    let start = html
-        .find("name=\"csrf\" value=\"")
-        .expect("a form with a CSRF token")
-        + 20;
+    let needle = "name=\"csrf\" value=\"";
+    let start = html.find(needle).expect("a form with a CSRF token") + needle.len();
     html[start..].split('"').next().unwrap().to_owned()
 }
 
@@ -314,10 +313,8 @@ async fn release_page(browser: &reqwest::Client) -> (String, String, String) {
     let header = |name: &str| answer.headers()[name].to_str().unwrap().to_owned();
     let (track, build) = (header("x-plaza-track"), header("x-plaza-build"));
     let html = answer.text().await.unwrap();
-    let start = html
-        .find("data-track=\"")
-        .expect("the page shows its track")
-        + 12;
+    let needle = "data-track=\"";
+    let start = html.find(needle).expect("the page shows its track") + needle.len();
     let shown = html[start..].split('"').next().unwrap().to_owned();
     (track, build, shown)
 }
