@@ -275,10 +275,26 @@ pub async fn console_writes(
         return next.run(req).await;
     };
     let xml = |e: Error| crate::console::ConsoleError::Web(e).into_response();
-    let (incoming, req) = match check_incoming(forwarding, req).await {
+    // Nested under `/v1`, this layer sees the path without its prefix, but forwards are signed
+    // over the path the console sent: check and relay that one, route the stripped one.
+    let Ok(stripped) = req
+        .uri()
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .parse()
+    else {
+        return next.run(req).await;
+    };
+    let Ok(sent) = format!("/v1{stripped}").parse() else {
+        return next.run(req).await;
+    };
+    let mut req = req;
+    *req.uri_mut() = sent;
+    let (incoming, mut req) = match check_incoming(forwarding, req).await {
         Ok(checked) => checked,
         Err(e) => return xml(e),
     };
+    let sent = std::mem::replace(req.uri_mut(), stripped);
     if req.method().is_safe() {
         return next.run(req).await;
     }
@@ -302,6 +318,8 @@ pub async fn console_writes(
     let Some(home) = home.filter(|h| *h != state.config.region) else {
         return next.run(req).await;
     };
+    let mut req = req;
+    *req.uri_mut() = sent;
     relay(forwarding, state.config.region, incoming, home, req)
         .await
         .unwrap_or_else(xml)

@@ -289,7 +289,12 @@ async fn signed_in_browser(region: &Region, name: &str) -> (reqwest::Client, Str
         .await
         .unwrap();
     let status = answer.status();
-    assert_eq!(status, StatusCode::SEE_OTHER, "{}", answer.text().await.unwrap());
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        answer.text().await.unwrap()
+    );
     let csrf = csrf_in(&page("/").await.unwrap().text().await.unwrap());
     (browser, csrf)
 }

@@ -308,7 +308,7 @@ async fn writers_in_every_region_run_throughout_a_regions_loss_and_rejoin_and_lo
         assert_eq!(answer.status(), StatusCode::SERVICE_UNAVAILABLE);
         let page = answer.text().await.unwrap();
         assert!(
-            page.contains("home region (r2) cannot be reached"),
+            page.contains("Your home region cannot be reached right now"),
             "{page}"
         );
         tokio::time::sleep(Duration::from_secs(10)).await;
