@@ -277,15 +277,9 @@ pub async fn console_writes(
     let xml = |e: Error| crate::console::ConsoleError::Web(e).into_response();
     // Nested under `/v1`, this layer sees the path without its prefix, but forwards are signed
     // over the path the console sent: check and relay that one, route the stripped one.
-    let Ok(stripped) = req
-        .uri()
-        .path_and_query()
-        .map_or("/", |p| p.as_str())
-        .parse()
-    else {
-        return next.run(req).await;
-    };
-    let Ok(sent) = format!("/v1{stripped}").parse() else {
+    let stripped = req.uri().clone();
+    let path = stripped.path_and_query().map_or("/", |p| p.as_str());
+    let Ok(sent) = format!("/v1{path}").parse() else {
         return next.run(req).await;
     };
     let mut req = req;
