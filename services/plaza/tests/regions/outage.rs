@@ -389,4 +389,25 @@ async fn writers_in_every_region_run_throughout_a_regions_loss_and_rejoin_and_lo
             region.name
         );
     }
+    // Ann's follow, made through r1 while r2 was down, waited in the outbox and reached Bob's
+    // notifications in his home region once it was back.
+    let mut seen = Value::Null;
+    for _ in 0..150 {
+        let (status, body) = r2.get("/api/v1/notifications", Some(&bob_token)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let followed = body["notifications"].as_array().unwrap().iter().any(|n| {
+            n["kind"] == "follow"
+                && n["actors"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|a| a["username"] == ann)
+        });
+        if followed {
+            return;
+        }
+        seen = body;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("Bob was not told of Ann's follow within 30 s: {seen}");
 }
