@@ -320,7 +320,7 @@ fn scenarios(data: &BenchData) -> Vec<Scenario> {
     ]
 }
 
-fn cpu_model() -> String {
+pub(crate) fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|info| {
@@ -401,35 +401,37 @@ async fn send(shared: &Shared, request: &Request) -> Option<bool> {
     })
 }
 
-async fn run_scenario(
-    shared: Arc<Shared>,
-    scenario: &Scenario,
-    options: &Options,
-) -> anyhow::Result<(Histogram<u64>, u64, f64)> {
-    shared.next_token.store(0, Ordering::Relaxed);
-    let deadline = Instant::now() + options.duration;
+/// Runs `one` in a loop from `concurrency` clients until `duration` is over (or until a client's
+/// `one` answers `None`: nothing left to send) and returns the latency histogram, the number of
+/// failed calls and the seconds taken. `one` sends one request (or one sequence) and says whether
+/// it succeeded; both `plaza bench` and its `--plan` mode measure through this one loop.
+pub(crate) async fn drive<F, Fut>(
+    concurrency: usize,
+    duration: Duration,
+    one: F,
+) -> anyhow::Result<(Histogram<u64>, u64, f64)>
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = Option<bool>> + Send,
+{
+    let deadline = Instant::now() + duration;
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..options.concurrency {
-        let shared = shared.clone();
-        let request = scenario.request.clone();
+    for _ in 0..concurrency {
+        let one = one.clone();
         tasks.spawn(async move {
             let mut histogram = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             let mut errors = 0u64;
             while Instant::now() < deadline {
                 let t = Instant::now();
-                match send(&shared, &request).await {
-                    None => break,
-                    Some(ok) => {
-                        let micros = u64::try_from(t.elapsed().as_micros())
-                            .unwrap_or(u64::MAX)
-                            .max(1);
-                        histogram.saturating_record(micros);
-                        if !ok {
-                            errors += 1;
-                        }
-                    }
+                let Some(ok) = one().await else { break };
+                let micros = u64::try_from(t.elapsed().as_micros())
+                    .unwrap_or(u64::MAX)
+                    .max(1);
+                histogram.saturating_record(micros);
+                if !ok {
+                    errors += 1;
                 }
             }
             anyhow::Ok((histogram, errors))
@@ -446,16 +448,36 @@ async fn run_scenario(
     Ok((total, errors, started.elapsed().as_secs_f64()))
 }
 
+async fn run_scenario(
+    shared: Arc<Shared>,
+    scenario: &Scenario,
+    options: &Options,
+) -> anyhow::Result<(Histogram<u64>, u64, f64)> {
+    shared.next_token.store(0, Ordering::Relaxed);
+    let request = Arc::new(scenario.request.clone());
+    drive(options.concurrency, options.duration, move || {
+        let shared = shared.clone();
+        let request = request.clone();
+        async move { send(&shared, &request).await }
+    })
+    .await
+}
+
+/// An HTTP client for many concurrent clients of one server.
+pub(crate) fn client(concurrency: usize) -> reqwest::Result<Client> {
+    Client::builder()
+        .pool_max_idle_per_host(concurrency)
+        .timeout(Duration::from_secs(30))
+        .build()
+}
+
 /// Runs every scenario in turn and reports.
 pub async fn run(
     data: &BenchData,
     options: &Options,
     mut progress: impl FnMut(&Outcome),
 ) -> anyhow::Result<Report> {
-    let client = Client::builder()
-        .pool_max_idle_per_host(options.concurrency)
-        .timeout(Duration::from_secs(30))
-        .build()?;
+    let client = client(options.concurrency)?;
     let shared = Arc::new(Shared {
         client,
         url: options.url.trim_end_matches('/').to_owned(),
