@@ -158,7 +158,8 @@ timezone = 'UTC'
 EOF
 pg_ctl_as_owner -D "$PG_DATA" -l "$RUN/postgres.log" -w start >/dev/null
 PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -q)
-"${PSQL[@]}" -c "CREATE ROLE lemmy LOGIN PASSWORD 'password'" -c "CREATE DATABASE lemmy OWNER lemmy"
+# A superuser, as in Lemmy's own docker setup: its migrations create extensions (ltree, ...).
+"${PSQL[@]}" -c "CREATE ROLE lemmy SUPERUSER LOGIN PASSWORD 'password'" -c "CREATE DATABASE lemmy OWNER lemmy"
 
 cat >"$RUN/lemmy.hjson" <<EOF
 {

@@ -320,7 +320,31 @@ fn scenarios(data: &BenchData) -> Vec<Scenario> {
     ]
 }
 
-pub(crate) fn cpu_model() -> String {
+/// p50, p90, p99 and max of a histogram of microseconds, in milliseconds.
+pub(crate) fn quantiles_ms(h: &Histogram<u64>) -> [f64; 4] {
+    let ms = |v: u64| v as f64 / 1000.0;
+    [
+        ms(h.value_at_quantile(0.50)),
+        ms(h.value_at_quantile(0.90)),
+        ms(h.value_at_quantile(0.99)),
+        ms(h.max()),
+    ]
+}
+
+/// The latency cells of a Markdown row (p50, p90, p99, max).
+pub(crate) fn latency_cells(q: [f64; 4]) -> String {
+    format!("{:.2} | {:.2} | {:.2} | {:.2}", q[0], q[1], q[2], q[3])
+}
+
+/// This machine's CPU model and number of cores, for reports.
+pub(crate) fn machine() -> (String, usize) {
+    (
+        cpu_model(),
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+    )
+}
+
+fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|info| {
@@ -500,7 +524,7 @@ pub async fn run(
             continue;
         }
         let (h, errors, seconds) = run_scenario(shared.clone(), &scenario, options).await?;
-        let ms = |v: u64| v as f64 / 1000.0;
+        let [p50_ms, p90_ms, p99_ms, max_ms] = quantiles_ms(&h);
         let per_second = h.len() as f64 / seconds.max(1e-9);
         if scenario.name == "healthz" {
             healthz_rate = Some(per_second);
@@ -510,10 +534,10 @@ pub async fn run(
             requests: h.len(),
             errors,
             per_second,
-            p50_ms: ms(h.value_at_quantile(0.50)),
-            p90_ms: ms(h.value_at_quantile(0.90)),
-            p99_ms: ms(h.value_at_quantile(0.99)),
-            max_ms: ms(h.max()),
+            p50_ms,
+            p90_ms,
+            p99_ms,
+            max_ms,
             ratio_to_healthz: healthz_rate.map_or(1.0, |base| per_second / base),
         };
         if let Request::YeahStorm { post } = &scenario.request {
@@ -544,9 +568,10 @@ pub async fn run(
         tokio::time::sleep(options.settle).await;
         options.server_pid.and_then(rss_kib)
     };
+    let (cpu, cores) = machine();
     Ok(Report {
-        cpu: cpu_model(),
-        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        cpu,
+        cores,
         profile: if cfg!(debug_assertions) {
             "debug"
         } else {
@@ -573,16 +598,13 @@ pub fn markdown(report: &Report) -> String {
     );
     for o in &report.outcomes {
         out.push_str(&format!(
-            "| {} | {} | {} | {:.0} | {:.3} | {:.2} | {:.2} | {:.2} | {:.2} |\n",
+            "| {} | {} | {} | {:.0} | {:.3} | {} |\n",
             o.name,
             o.requests,
             o.errors,
             o.per_second,
             o.ratio_to_healthz,
-            o.p50_ms,
-            o.p90_ms,
-            o.p99_ms,
-            o.max_ms
+            latency_cells([o.p50_ms, o.p90_ms, o.p99_ms, o.max_ms]),
         ));
     }
     if let Some((given, shown)) = report.yeah_storm {

@@ -124,7 +124,7 @@ async fn plan_command(file: &Path, args: &BenchArgs) -> anyhow::Result<()> {
         |o| {
             eprintln!(
                 "{:>28}: {:>8.0} per s, p99 {:>8.2} ms, {} errors",
-                o.name, o.per_second, o.p99_ms, o.errors
+                o.name, o.per_second, o.latency.p99_ms, o.errors
             );
         },
     )

@@ -10,7 +10,7 @@
 //! scenario ends when every token was used once (a storm of votes from different accounts). A
 //! `check` reads one number from a JSON answer after the scenario (a vote count, say).
 
-use crate::bench::{client, cpu_model, drive};
+use crate::bench::{client, drive, latency_cells, machine, quantiles_ms};
 use anyhow::Context;
 use reqwest::{Client, Method};
 use serde::{Deserialize, Serialize};
@@ -63,6 +63,15 @@ pub struct Check {
     pub pointer: String,
 }
 
+/// Latency percentiles in milliseconds.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Latency {
+    pub p50_ms: f64,
+    pub p90_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+}
+
 /// One scenario's figures.
 #[derive(Debug, Clone, Serialize)]
 pub struct PlanOutcome {
@@ -70,10 +79,9 @@ pub struct PlanOutcome {
     pub iterations: u64,
     pub errors: u64,
     pub per_second: f64,
-    pub p50_ms: f64,
-    pub p90_ms: f64,
-    pub p99_ms: f64,
-    pub max_ms: f64,
+    /// An iteration's latency.
+    #[serde(flatten)]
+    pub latency: Latency,
     /// The value the check read afterwards, if the scenario has one.
     pub checked: Option<serde_json::Value>,
 }
@@ -184,25 +192,28 @@ pub async fn run(
             Some(c) => Some(check(&client, &url, c).await?),
             None => None,
         };
-        let ms = |v: u64| v as f64 / 1000.0;
+        let [p50_ms, p90_ms, p99_ms, max_ms] = quantiles_ms(&h);
         let outcome = PlanOutcome {
             name: scenario.name.clone(),
             iterations: h.len(),
             errors,
             per_second: h.len() as f64 / seconds.max(1e-9),
-            p50_ms: ms(h.value_at_quantile(0.50)),
-            p90_ms: ms(h.value_at_quantile(0.90)),
-            p99_ms: ms(h.value_at_quantile(0.99)),
-            max_ms: ms(h.max()),
+            latency: Latency {
+                p50_ms,
+                p90_ms,
+                p99_ms,
+                max_ms,
+            },
             checked,
         };
         progress(&outcome);
         outcomes.push(outcome);
     }
+    let (cpu, cores) = machine();
     Ok(PlanReport {
         product: plan.product.clone(),
-        cpu: cpu_model(),
-        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        cpu,
+        cores,
         concurrency,
         seconds_per_scenario: duration.as_secs_f64(),
         outcomes,
@@ -216,19 +227,15 @@ pub fn markdown(report: &PlanReport) -> String {
         report.product, report.cpu, report.cores, report.concurrency, report.seconds_per_scenario
     );
     for o in &report.outcomes {
+        let check = o
+            .checked
+            .as_ref()
+            .map_or(String::new(), ToString::to_string);
+        let l = o.latency;
+        let latency = latency_cells([l.p50_ms, l.p90_ms, l.p99_ms, l.max_ms]);
         out.push_str(&format!(
-            "| {} | {} | {} | {:.0} | {:.2} | {:.2} | {:.2} | {:.2} | {} |\n",
-            o.name,
-            o.iterations,
-            o.errors,
-            o.per_second,
-            o.p50_ms,
-            o.p90_ms,
-            o.p99_ms,
-            o.max_ms,
-            o.checked
-                .as_ref()
-                .map_or(String::new(), ToString::to_string)
+            "| {} | {} | {} | {:.0} | {latency} | {check} |\n",
+            o.name, o.iterations, o.errors, o.per_second,
         ));
     }
     out
