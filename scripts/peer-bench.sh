@@ -5,6 +5,7 @@
 #
 #   scripts/peer-bench.sh [100k|1m]        (default 100k: 100,000 posts)
 #   PEER_SECONDS=10 PEER_CONCURRENCY=50 LEMMY_POOL=20 scripts/peer-bench.sh
+#   PLAZA_BIN=path/to/release/plaza LEMMY_BIN=path/to/lemmy_server scripts/peer-bench.sh
 #
 # 1. Installs what is missing: PostgreSQL 15 and libpq-dev from Debian (apt-get), Lemmy 0.17.4
 #    from its crate source (see install_lemmy), and builds Plaza's release binary.
@@ -71,11 +72,15 @@ if [ ! -x "$LEMMY_BIN" ]; then
   install_lemmy
 fi
 
-log "Building Plaza (release)"
-cargo build --release --locked -p plaza
-TARGET_DIR=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+# PLAZA_BIN: a release binary built already (skips the build).
+if [ -z "${PLAZA_BIN:-}" ]; then
+  log "Building Plaza (release)"
+  cargo build --release --locked -p plaza
+  TARGET_DIR=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+  PLAZA_BIN="$TARGET_DIR/release/plaza"
+fi
 # A copy: the target folder may be shared, and another build must not swap the binary mid-run.
-cp "$TARGET_DIR/release/plaza" "$RUN/plaza"
+cp "$PLAZA_BIN" "$RUN/plaza"
 PLAZA="$RUN/plaza"
 
 # --- stopping everything on exit --------------------------------------------------------------
