@@ -320,6 +320,30 @@ fn scenarios(data: &BenchData) -> Vec<Scenario> {
     ]
 }
 
+/// p50, p90, p99 and max of a histogram of microseconds, in milliseconds.
+pub(crate) fn quantiles_ms(h: &Histogram<u64>) -> [f64; 4] {
+    let ms = |v: u64| v as f64 / 1000.0;
+    [
+        ms(h.value_at_quantile(0.50)),
+        ms(h.value_at_quantile(0.90)),
+        ms(h.value_at_quantile(0.99)),
+        ms(h.max()),
+    ]
+}
+
+/// The latency cells of a Markdown row (p50, p90, p99, max).
+pub(crate) fn latency_cells(q: [f64; 4]) -> String {
+    format!("{:.2} | {:.2} | {:.2} | {:.2}", q[0], q[1], q[2], q[3])
+}
+
+/// This machine's CPU model and number of cores, for reports.
+pub(crate) fn machine() -> (String, usize) {
+    (
+        cpu_model(),
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+    )
+}
+
 fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -401,35 +425,37 @@ async fn send(shared: &Shared, request: &Request) -> Option<bool> {
     })
 }
 
-async fn run_scenario(
-    shared: Arc<Shared>,
-    scenario: &Scenario,
-    options: &Options,
-) -> anyhow::Result<(Histogram<u64>, u64, f64)> {
-    shared.next_token.store(0, Ordering::Relaxed);
-    let deadline = Instant::now() + options.duration;
+/// Runs `one` in a loop from `concurrency` clients until `duration` is over (or until a client's
+/// `one` answers `None`: nothing left to send) and returns the latency histogram, the number of
+/// failed calls and the seconds taken. `one` sends one request (or one sequence) and says whether
+/// it succeeded; both `plaza bench` and its `--plan` mode measure through this one loop.
+pub(crate) async fn drive<F, Fut>(
+    concurrency: usize,
+    duration: Duration,
+    one: F,
+) -> anyhow::Result<(Histogram<u64>, u64, f64)>
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = Option<bool>> + Send,
+{
+    let deadline = Instant::now() + duration;
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..options.concurrency {
-        let shared = shared.clone();
-        let request = scenario.request.clone();
+    for _ in 0..concurrency {
+        let one = one.clone();
         tasks.spawn(async move {
             let mut histogram = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             let mut errors = 0u64;
             while Instant::now() < deadline {
                 let t = Instant::now();
-                match send(&shared, &request).await {
-                    None => break,
-                    Some(ok) => {
-                        let micros = u64::try_from(t.elapsed().as_micros())
-                            .unwrap_or(u64::MAX)
-                            .max(1);
-                        histogram.saturating_record(micros);
-                        if !ok {
-                            errors += 1;
-                        }
-                    }
+                let Some(ok) = one().await else { break };
+                let micros = u64::try_from(t.elapsed().as_micros())
+                    .unwrap_or(u64::MAX)
+                    .max(1);
+                histogram.saturating_record(micros);
+                if !ok {
+                    errors += 1;
                 }
             }
             anyhow::Ok((histogram, errors))
@@ -446,16 +472,36 @@ async fn run_scenario(
     Ok((total, errors, started.elapsed().as_secs_f64()))
 }
 
+async fn run_scenario(
+    shared: Arc<Shared>,
+    scenario: &Scenario,
+    options: &Options,
+) -> anyhow::Result<(Histogram<u64>, u64, f64)> {
+    shared.next_token.store(0, Ordering::Relaxed);
+    let request = Arc::new(scenario.request.clone());
+    drive(options.concurrency, options.duration, move || {
+        let shared = shared.clone();
+        let request = request.clone();
+        async move { send(&shared, &request).await }
+    })
+    .await
+}
+
+/// An HTTP client for many concurrent clients of one server.
+pub(crate) fn client(concurrency: usize) -> reqwest::Result<Client> {
+    Client::builder()
+        .pool_max_idle_per_host(concurrency)
+        .timeout(Duration::from_secs(30))
+        .build()
+}
+
 /// Runs every scenario in turn and reports.
 pub async fn run(
     data: &BenchData,
     options: &Options,
     mut progress: impl FnMut(&Outcome),
 ) -> anyhow::Result<Report> {
-    let client = Client::builder()
-        .pool_max_idle_per_host(options.concurrency)
-        .timeout(Duration::from_secs(30))
-        .build()?;
+    let client = client(options.concurrency)?;
     let shared = Arc::new(Shared {
         client,
         url: options.url.trim_end_matches('/').to_owned(),
@@ -478,7 +524,7 @@ pub async fn run(
             continue;
         }
         let (h, errors, seconds) = run_scenario(shared.clone(), &scenario, options).await?;
-        let ms = |v: u64| v as f64 / 1000.0;
+        let [p50_ms, p90_ms, p99_ms, max_ms] = quantiles_ms(&h);
         let per_second = h.len() as f64 / seconds.max(1e-9);
         if scenario.name == "healthz" {
             healthz_rate = Some(per_second);
@@ -488,10 +534,10 @@ pub async fn run(
             requests: h.len(),
             errors,
             per_second,
-            p50_ms: ms(h.value_at_quantile(0.50)),
-            p90_ms: ms(h.value_at_quantile(0.90)),
-            p99_ms: ms(h.value_at_quantile(0.99)),
-            max_ms: ms(h.max()),
+            p50_ms,
+            p90_ms,
+            p99_ms,
+            max_ms,
             ratio_to_healthz: healthz_rate.map_or(1.0, |base| per_second / base),
         };
         if let Request::YeahStorm { post } = &scenario.request {
@@ -522,9 +568,10 @@ pub async fn run(
         tokio::time::sleep(options.settle).await;
         options.server_pid.and_then(rss_kib)
     };
+    let (cpu, cores) = machine();
     Ok(Report {
-        cpu: cpu_model(),
-        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        cpu,
+        cores,
         profile: if cfg!(debug_assertions) {
             "debug"
         } else {
@@ -551,16 +598,13 @@ pub fn markdown(report: &Report) -> String {
     );
     for o in &report.outcomes {
         out.push_str(&format!(
-            "| {} | {} | {} | {:.0} | {:.3} | {:.2} | {:.2} | {:.2} | {:.2} |\n",
+            "| {} | {} | {} | {:.0} | {:.3} | {} |\n",
             o.name,
             o.requests,
             o.errors,
             o.per_second,
             o.ratio_to_healthz,
-            o.p50_ms,
-            o.p90_ms,
-            o.p99_ms,
-            o.max_ms
+            latency_cells([o.p50_ms, o.p90_ms, o.p99_ms, o.max_ms]),
         ));
     }
     if let Some((given, shown)) = report.yeah_storm {

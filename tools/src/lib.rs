@@ -1,8 +1,10 @@
 //! Tools that work on a Plaza deployment from outside its services: `seed` fills a database with
 //! benchmark data, `bench` drives a running Plaza with concurrent clients. They are not part of
 //! the server; the `plaza` command dispatches its `seed` and `bench` subcommands here.
+//! `bench --plan` drives any HTTP server from a plan file (used to compare Plaza with a peer).
 
 pub mod bench;
+pub mod plan;
 pub mod seed;
 
 use anyhow::Context;
@@ -47,6 +49,10 @@ pub struct BenchArgs {
     /// Only scenarios whose names contain this (repeatable); healthz always runs.
     #[arg(long)]
     pub only: Vec<String>,
+    /// Run the scenarios of this plan file instead of Plaza's own (see `plaza_tools::plan`); the
+    /// URL, data and memory options are then not used.
+    #[arg(long)]
+    pub plan: Option<PathBuf>,
 }
 
 /// Seeds the (migrated) database `db` for `region` and writes `bench.json` into `data_dir`.
@@ -73,6 +79,9 @@ pub async fn bench_command(
     default_url: String,
     data_dir: &Path,
 ) -> anyhow::Result<()> {
+    if let Some(plan) = &args.plan {
+        return plan_command(plan, &args).await;
+    }
     let path = args.data.unwrap_or_else(|| data_dir.join("bench.json"));
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("reading {} (run `plaza seed` first)", path.display()))?;
@@ -97,6 +106,33 @@ pub async fn bench_command(
     if let Some(file) = args.json {
         std::fs::write(&file, serde_json::to_vec_pretty(&report)?)
             .with_context(|| format!("writing {}", file.display()))?;
+    }
+    Ok(())
+}
+
+/// `plaza bench --plan FILE`: runs a plan's scenarios and prints (and optionally writes) the
+/// report.
+async fn plan_command(file: &Path, args: &BenchArgs) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let plan: plan::Plan = serde_json::from_str(&text)
+        .with_context(|| format!("parsing the plan {}", file.display()))?;
+    let report = plan::run(
+        &plan,
+        Duration::from_secs(args.seconds.max(1)),
+        args.concurrency.max(1),
+        |o| {
+            eprintln!(
+                "{:>28}: {:>8.0} per s, p99 {:>8.2} ms, {} errors",
+                o.name, o.per_second, o.latency.p99_ms, o.errors
+            );
+        },
+    )
+    .await?;
+    println!("{}", plan::markdown(&report));
+    if let Some(out) = &args.json {
+        std::fs::write(out, serde_json::to_vec_pretty(&report)?)
+            .with_context(|| format!("writing {}", out.display()))?;
     }
     Ok(())
 }

@@ -25,6 +25,9 @@ pub enum Scale {
     Tiny,
     /// Tens of thousands of rows: for CI and a quick look.
     Small,
+    /// A hundred thousand posts: the side-by-side comparison with a peer (scripts/peer-bench.sh).
+    #[value(name = "100k")]
+    HundredThousand,
     /// One million posts.
     #[value(name = "1m")]
     OneMillion,
@@ -77,6 +80,17 @@ impl Scale {
                 star_followers: 1_400,
                 notifications: 10_000,
                 tokens: 1_000,
+            },
+            Scale::HundredThousand => Plan {
+                users: 12_000,
+                communities: 20,
+                posts: 100_000,
+                comments: 100_000,
+                follows_per_user: 10,
+                followed_by_follower: 1_000,
+                star_followers: 10_000,
+                notifications: 10_000,
+                tokens: 2_000,
             },
             Scale::OneMillion => Plan {
                 users: 120_000,

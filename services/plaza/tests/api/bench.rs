@@ -75,3 +75,57 @@ async fn seeded_data_has_the_promised_shape_and_every_bench_scenario_runs() {
     assert!(burst.created >= 1 && burst.failed == 0, "{burst:?}");
     assert!(plaza_tools::bench::markdown(&report).contains("| yeah_storm_one_post |"));
 }
+
+#[tokio::test]
+async fn a_plan_drives_the_server_counts_failures_and_reads_its_check() {
+    let app = TestApp::start_in_process().await;
+    let out = tempfile::tempdir().unwrap();
+    let data = seed(app.db(), 1, Scale::Tiny, out.path(), true)
+        .await
+        .unwrap();
+    let tokens: Vec<String> = data.tokens.iter().take(30).cloned().collect();
+    let plan: plaza_tools::plan::Plan = serde_json::from_value(serde_json::json!({
+        "product": "Plaza",
+        "url": app.url,
+        "scenarios": [
+            {"name": "two_reads", "requests": [
+                {"method": "GET", "path": format!("/api/v1/posts/{}", data.busy_post)},
+                {"method": "GET", "path": format!("/api/v1/posts/{}/comments", data.busy_post)},
+            ]},
+            {"name": "missing", "requests": [{"method": "GET", "path": "/api/v1/posts/1"}]},
+            {"name": "storm", "tokens": tokens, "each_token_once": true,
+             "requests": [{"method": "PUT", "path": format!("/api/v1/posts/{}/yeah", data.hot_post), "bearer": true}],
+             "check": {"path": format!("/api/v1/posts/{}", data.hot_post), "pointer": "/post/yeah_count"}},
+        ],
+    }))
+    .unwrap();
+
+    // Long enough for 30 Yeahs on a busy debug build; the storm ends as soon as they are given.
+    let report = plaza_tools::plan::run(&plan, Duration::from_secs(2), 4, |_| {})
+        .await
+        .unwrap();
+
+    let [reads, missing, storm] = &report.outcomes[..] else {
+        panic!("three outcomes expected: {:?}", report.outcomes)
+    };
+    assert!(reads.iterations > 0 && reads.errors == 0, "{reads:?}");
+    assert_eq!(missing.errors, missing.iterations, "{missing:?}");
+    assert!(missing.iterations > 0);
+    // Every token gave one Yeah, once: the storm ends when they are used up.
+    assert_eq!((storm.iterations, storm.errors), (30, 0), "{storm:?}");
+    assert_eq!(storm.checked, Some(serde_json::json!(30)));
+    assert!(plaza_tools::plan::markdown(&report).contains("| storm | 30 | 0 |"));
+}
+
+#[tokio::test]
+async fn a_plan_with_a_bad_method_is_refused_before_any_request() {
+    let plan: plaza_tools::plan::Plan = serde_json::from_value(serde_json::json!({
+        "product": "X", "url": "http://127.0.0.1:9",
+        "scenarios": [{"name": "s", "requests": [{"method": "GE T", "path": "/"}]}],
+    }))
+    .unwrap();
+    let err = plaza_tools::plan::run(&plan, Duration::from_millis(50), 1, |_| {})
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("bad method"), "{err}");
+}
