@@ -91,6 +91,9 @@ async fn seeded_data_has_the_promised_shape_and_every_bench_scenario_runs() {
     let (given, shown) = report.yeah_storm.expect("the second Yeah storm ran");
     assert!(given > 0);
     assert_eq!(i64::try_from(given).unwrap(), shown, "the count is exact");
-    let storm = report.outcomes.iter().find(|o| o.name == "yeah_storm_one_post");
+    let storm = report
+        .outcomes
+        .iter()
+        .find(|o| o.name == "yeah_storm_one_post");
     assert_eq!(storm.map(|o| o.errors), Some(0));
 }
