@@ -30,6 +30,12 @@ pub struct Options {
     /// How long to wait after the load before reading the server's memory once more (zero
     /// skips the wait).
     pub settle: Duration,
+    /// A PEM certificate to trust instead of the system's roots, for an edge with a
+    /// self-signed certificate (a region's nginx).
+    pub ca_cert: Option<Vec<u8>>,
+    /// Storm a post written just before the storm instead of the seeded `hot_post`, so that
+    /// runs after the first against the same data still give new Yeahs.
+    pub fresh_storm_post: bool,
 }
 
 /// The upload burst's figures: many maximum-size screenshots posted at once, and what they did
@@ -233,9 +239,10 @@ enum Request {
         path: String,
         body: serde_json::Value,
     },
-    /// One Yeah per token, each token once (a storm on one post).
+    /// One Yeah per token among the first `givers`, each token once (a storm on one post).
     YeahStorm {
         post: String,
+        givers: usize,
     },
     /// One post per request, tokens taken in turn.
     CreatePost {
@@ -255,7 +262,8 @@ fn get(name: &'static str, path: String, auth: Auth) -> Scenario {
     }
 }
 
-fn scenarios(data: &BenchData) -> Vec<Scenario> {
+/// `storm`: the post the Yeah storm targets and how many tokens give it a Yeah.
+fn scenarios(data: &BenchData, storm: (String, usize)) -> Vec<Scenario> {
     let (community, title) = data
         .communities
         .first()
@@ -307,7 +315,8 @@ fn scenarios(data: &BenchData) -> Vec<Scenario> {
         Scenario {
             name: "yeah_storm_one_post",
             request: Request::YeahStorm {
-                post: data.hot_post.to_string(),
+                post: storm.0,
+                givers: storm.1,
             },
         },
         Scenario {
@@ -344,6 +353,38 @@ pub(crate) fn machine() -> (String, usize) {
     )
 }
 
+/// Writes a post as the last token's account, for a storm by every other token; returns its id
+/// and how many tokens may give it a Yeah.
+async fn fresh_post(shared: &Shared, data: &BenchData) -> anyhow::Result<(String, usize)> {
+    let (author, givers) = shared
+        .tokens
+        .split_last()
+        .context("bench.json holds no token")?;
+    let community = data
+        .communities
+        .first()
+        .context("bench.json names no community")?;
+    let response = shared
+        .client
+        .post(format!(
+            "{}/api/v1/communities/{}/posts",
+            shared.url, community.0
+        ))
+        .bearer_auth(author)
+        .json(&serde_json::json!({"body": "Yeah storm", "feeling": 1}))
+        .send()
+        .await?
+        .error_for_status()
+        .context("writing the Yeah storm's post")?;
+    let body: serde_json::Value = response.json().await?;
+    let id = match &body["post"]["id"] {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) => n.to_string(),
+        other => anyhow::bail!("the new post has no id: {other}"),
+    };
+    Ok((id, givers.len()))
+}
+
 fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -375,9 +416,9 @@ async fn send(shared: &Shared, request: &Request) -> Option<bool> {
         Request::PostJson { path, body } => {
             (Method::POST, path.clone(), Auth::None, Some(body.clone()))
         }
-        Request::YeahStorm { post } => {
+        Request::YeahStorm { post, givers } => {
             let i = shared.next_token.fetch_add(1, Ordering::Relaxed);
-            let token = shared.tokens.get(i)?.clone();
+            let token = shared.tokens.get(i).filter(|_| i < *givers)?.clone();
             (
                 Method::PUT,
                 format!("/api/v1/posts/{post}/yeah"),
@@ -488,11 +529,18 @@ async fn run_scenario(
 }
 
 /// An HTTP client for many concurrent clients of one server.
-pub(crate) fn client(concurrency: usize) -> reqwest::Result<Client> {
-    Client::builder()
+/// The load generator's HTTP client; `ca_cert` (PEM) replaces the system's roots when given (a
+/// self-signed edge, such as a region's nginx).
+pub(crate) fn client(concurrency: usize, ca_cert: Option<&[u8]>) -> anyhow::Result<Client> {
+    let mut builder = Client::builder()
         .pool_max_idle_per_host(concurrency)
-        .timeout(Duration::from_secs(30))
-        .build()
+        .timeout(Duration::from_secs(30));
+    if let Some(pem) = ca_cert {
+        builder = builder.tls_certs_only([
+            reqwest::Certificate::from_pem(pem).context("reading the CA certificate")?
+        ]);
+    }
+    Ok(builder.build()?)
 }
 
 /// Runs every scenario in turn and reports.
@@ -501,7 +549,7 @@ pub async fn run(
     options: &Options,
     mut progress: impl FnMut(&Outcome),
 ) -> anyhow::Result<Report> {
-    let client = client(options.concurrency)?;
+    let client = client(options.concurrency, options.ca_cert.as_deref())?;
     let shared = Arc::new(Shared {
         client,
         url: options.url.trim_end_matches('/').to_owned(),
@@ -513,7 +561,12 @@ pub async fn run(
     let mut outcomes: Vec<Outcome> = Vec::new();
     let mut yeah_storm = None;
     let mut healthz_rate = None;
-    for scenario in scenarios(data) {
+    let storm = if options.fresh_storm_post {
+        fresh_post(&shared, data).await?
+    } else {
+        (data.hot_post.to_string(), shared.tokens.len())
+    };
+    for scenario in scenarios(data, storm) {
         let wanted = options.only.is_empty()
             || scenario.name == "healthz"
             || options
@@ -540,7 +593,7 @@ pub async fn run(
             max_ms,
             ratio_to_healthz: healthz_rate.map_or(1.0, |base| per_second / base),
         };
-        if let Request::YeahStorm { post } = &scenario.request {
+        if let Request::YeahStorm { post, .. } = &scenario.request {
             let given = outcome.requests - outcome.errors;
             let response = shared
                 .client

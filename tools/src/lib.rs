@@ -53,6 +53,14 @@ pub struct BenchArgs {
     /// URL, data and memory options are then not used.
     #[arg(long)]
     pub plan: Option<PathBuf>,
+    /// Trust this PEM certificate instead of the system's roots (a self-signed edge, such as
+    /// a region's nginx: `target/region/etc/edge.crt`).
+    #[arg(long)]
+    pub ca_cert: Option<PathBuf>,
+    /// Storm a post written just before the storm (by the last token's account) instead of
+    /// the seeded one, so that the count is checked again on runs after the first.
+    #[arg(long)]
+    pub fresh_storm_post: bool,
 }
 
 /// Seeds the (migrated) database `db` for `region` and writes `bench.json` into `data_dir`.
@@ -86,6 +94,12 @@ pub async fn bench_command(
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("reading {} (run `plaza seed` first)", path.display()))?;
     let data: seed::BenchData = serde_json::from_str(&text).context("parsing bench.json")?;
+    let ca_cert = match &args.ca_cert {
+        Some(file) => {
+            Some(std::fs::read(file).with_context(|| format!("reading {}", file.display()))?)
+        }
+        None => None,
+    };
     let options = bench::Options {
         url: args.url.unwrap_or(default_url),
         duration: Duration::from_secs(args.seconds.max(1)),
@@ -94,6 +108,8 @@ pub async fn bench_command(
         only: args.only,
         upload_burst: args.upload_burst,
         settle: Duration::from_secs(args.settle_seconds),
+        ca_cert,
+        fresh_storm_post: args.fresh_storm_post,
     };
     let report = bench::run(&data, &options, |o| {
         eprintln!(

@@ -173,7 +173,7 @@ pub async fn run(
                 .with_context(|| format!("scenario {}: bad method {:?}", s.name, r.method))?;
         }
     }
-    let client = client(concurrency)?;
+    let client = client(concurrency, None)?;
     let url = plan.url.trim_end_matches('/').to_owned();
     let mut outcomes = Vec::new();
     for scenario in &plan.scenarios {

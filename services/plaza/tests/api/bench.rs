@@ -50,6 +50,8 @@ async fn seeded_data_has_the_promised_shape_and_every_bench_scenario_runs() {
         only: Vec::new(),
         upload_burst: 2,
         settle: Duration::from_millis(100),
+        ca_cert: None,
+        fresh_storm_post: false,
     };
     let report = plaza_tools::bench::run(&data, &options, |_| {})
         .await
@@ -74,6 +76,26 @@ async fn seeded_data_has_the_promised_shape_and_every_bench_scenario_runs() {
     assert_eq!(burst.created + burst.busy, 2, "{burst:?}");
     assert!(burst.created >= 1 && burst.failed == 0, "{burst:?}");
     assert!(plaza_tools::bench::markdown(&report).contains("| yeah_storm_one_post |"));
+
+    // A second run against the same data storms a post of its own: its count is exact again.
+    let again = plaza_tools::bench::Options {
+        only: vec!["yeah_storm".into()],
+        upload_burst: 0,
+        settle: Duration::ZERO,
+        fresh_storm_post: true,
+        ..options
+    };
+    let report = plaza_tools::bench::run(&data, &again, |_| {})
+        .await
+        .unwrap();
+    let (given, shown) = report.yeah_storm.expect("the second Yeah storm ran");
+    assert!(given > 0);
+    assert_eq!(i64::try_from(given).unwrap(), shown, "the count is exact");
+    let storm = report
+        .outcomes
+        .iter()
+        .find(|o| o.name == "yeah_storm_one_post");
+    assert_eq!(storm.map(|o| o.errors), Some(0));
 }
 
 #[tokio::test]
