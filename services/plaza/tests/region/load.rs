@@ -103,13 +103,10 @@ pub async fn under_load(
     let stop = Arc::new(AtomicBool::new(false));
     let (tally, mut tasks) = load(region, token, community, post, stop.clone());
     tokio::time::sleep(Duration::from_millis(500)).await;
-    tokio::task::spawn_blocking(action)
-        .await
-        .unwrap();
+    tokio::task::spawn_blocking(action).await.unwrap();
     tokio::time::sleep(Duration::from_millis(500)).await;
     stop.store(true, Ordering::Relaxed);
     while tasks.join_next().await.is_some() {}
     let failures = tally.failures.lock().unwrap().clone();
     (tally.done.load(Ordering::Relaxed), failures)
 }
-

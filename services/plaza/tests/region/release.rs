@@ -232,7 +232,10 @@ async fn staff_with_the_preview_cookie_are_served_by_the_preview_build_through_e
         let _back = Restore(&region, &["start", "worker-preview1"]);
         let response = region
             .client
-            .put(format!("{}/api/v1/posts/{first}/yeah", crate::helpers::EDGE))
+            .put(format!(
+                "{}/api/v1/posts/{first}/yeah",
+                crate::helpers::EDGE
+            ))
             .bearer_auth(&token)
             .header("cookie", &cookie)
             .send()
@@ -240,7 +243,9 @@ async fn staff_with_the_preview_cookie_are_served_by_the_preview_build_through_e
             .unwrap();
         assert!(response.status().is_success(), "{}", response.status());
         assert_eq!(response.headers()["x-plaza-track"], "preview");
-        let unread = region.wait_unread(&author, 1, Duration::from_secs(30)).await;
+        let unread = region
+            .wait_unread(&author, 1, Duration::from_secs(30))
+            .await;
         assert_eq!(unread, 1, "a stable worker ran the job preview queued");
     }
     let second = region.post_text(&author, &c, "yeahed on stable").await;
@@ -251,7 +256,9 @@ async fn staff_with_the_preview_cookie_are_served_by_the_preview_build_through_e
         let (_, fan) = region.sign_up("fan").await;
         let (status, body) = region.yeah(&fan, &second).await;
         assert!(status.is_success(), "{body}");
-        let unread = region.wait_unread(&author, 2, Duration::from_secs(30)).await;
+        let unread = region
+            .wait_unread(&author, 2, Duration::from_secs(30))
+            .await;
         assert_eq!(unread, 2, "the preview worker ran the job stable queued");
     }
 

@@ -41,7 +41,12 @@ async fn reloading_haproxy_under_load_fails_no_request_and_keeps_its_servers_sta
         for rise in ["3", "2"] {
             let said = provision(
                 "converge",
-                &["--roles", "lb", "--set", &format!("haproxy.check_rise={rise}")],
+                &[
+                    "--roles",
+                    "lb",
+                    "--set",
+                    &format!("haproxy.check_rise={rise}"),
+                ],
             );
             assert!(said.contains("-> reload:haproxy"), "{said}");
         }
@@ -55,5 +60,8 @@ async fn reloading_haproxy_under_load_fails_no_request_and_keeps_its_servers_sta
     assert_eq!(haproxy_status(&root, "web/web2").as_deref(), Some("MAINT"));
     assert_eq!(haproxy_status(&root, "web/web1").as_deref(), Some("UP"));
     let config = std::fs::read_to_string(root.join("etc/haproxy.cfg")).unwrap();
-    assert!(config.contains("rise 2 check"), "the converge put the configuration back");
+    assert!(
+        config.contains("rise 2 check"),
+        "the converge put the configuration back"
+    );
 }
