@@ -241,7 +241,7 @@ class Converge:
             self.fresh.add(name)
         if self.file(path, "\n".join(lines) + "\n"):
             if ready and not fresh and not self.dry_run:
-                lb = HaproxyAdmin(root / "run" / "haproxy.sock")
+                lb = HaproxyAdmin.of(root)
                 drained = lb.drain(drain)
                 self.supervisorctl("update", name)
                 self.wait_for(name, ready, 60)
@@ -317,7 +317,8 @@ class Converge:
 
     def flush_notifications(self):
         """Runs what changed files asked for: `supervisor:update` adds/restarts changed
-        programs; `restart:<program>` and `signal:<program>:<SIG>` act on one program."""
+        programs; `restart:<program>` and `signal:<program>:<SIG>` act on one program;
+        `reload:haproxy` reloads HAProxy seamlessly, keeping its servers' state."""
         pending, self.pending = self.pending, []
         # New and changed programs first; a program that has just started needs no restart.
         pending.sort(key=lambda a: a != "supervisor:update")
@@ -331,6 +332,13 @@ class Converge:
                 self.supervisorctl("update")
             elif action.startswith("restart:"):
                 self.supervisorctl("restart", action.split(":", 1)[1])
+            elif action == "reload:haproxy":
+                if "RUNNING" in self.supervisorctl("status", program).stdout:
+                    root = Path(self.attr.root)
+                    HaproxyAdmin.of(root).reload(root / "run" / "haproxy.state",
+                                                 lambda: self.supervisorctl("signal", "USR2", program))
+                else:
+                    self.supervisorctl("start", program)
             elif action.startswith("signal:"):
                 _, program, sig = action.split(":")
                 # A reload signal only helps a running process; one that failed is started.
@@ -342,10 +350,17 @@ class Converge:
 
 
 class HaproxyAdmin:
-    """HAProxy's runtime API on its admin socket: taking servers out of rotation and back."""
+    """HAProxy's runtime API on its admin socket: the one way Plaza's tools take servers out of
+    rotation and back (converge, bin/rolling-restart, bin/release), wait for a server to be UP,
+    and reload HAProxy without losing its servers' state."""
 
     def __init__(self, socket_path):
         self.socket_path = Path(socket_path)
+
+    @classmethod
+    def of(cls, root):
+        """The admin socket of the region converged into `root`."""
+        return cls(Path(root) / "run" / "haproxy.sock")
 
     def command(self, line):
         import socket
@@ -368,6 +383,23 @@ class HaproxyAdmin:
                 continue
             out[f"{fields[0]}/{fields[1]}"] = (fields[17], int(fields[4] or 0))
         return out
+
+    def wait_up(self, names, seconds=60):
+        """Waits until HAProxy's checks count every one of `names` UP (in rotation); exits the
+        run with a message naming the servers that are not after `seconds`."""
+        deadline = time.time() + seconds
+        now = {}
+        while time.time() < deadline:
+            try:
+                now = self.servers()
+            except OSError:
+                now = {}  # HAProxy restarting: ask again
+            if all(now.get(n, ("", 0))[0] == "UP" for n in names):
+                return
+            time.sleep(0.1)
+        late = {n: now.get(n, ("unknown", 0))[0] for n in names if now.get(n, ("", 0))[0] != "UP"}
+        sys.stderr.write(f"HAProxy does not count {late} UP after {seconds}s\n")
+        raise SystemExit(1)
 
     def drain(self, names, seconds=15):
         """Stops sending requests to `names` and waits (bounded) until their requests in flight
@@ -397,21 +429,49 @@ class HaproxyAdmin:
         for n in names:
             self.command(f"set server {n} state maint")
 
-    def resume(self, names, seconds=30):
-        """Puts `names` back in rotation and waits (bounded) until HAProxy's checks see them up."""
+    def resume(self, names, seconds=60):
+        """Puts `names` back in rotation and waits until HAProxy's checks see them UP."""
         if not names:
             return
+        for n in names:
+            self.command(f"set server {n} state ready")
+        self.wait_up(names, seconds)
+
+    def worker_pid(self):
+        """The pid of the HAProxy worker answering on the socket, or None while none does."""
         try:
-            for n in names:
-                self.command(f"set server {n} state ready")
-            deadline = time.time() + seconds
-            while time.time() < deadline:
-                now = self.servers()
-                if all(now.get(n, ("UP", 0))[0] == "UP" for n in names):
-                    return
-                time.sleep(0.2)
+            info = self.command("show info")
         except OSError:
-            pass
+            return None
+        for line in info.splitlines():
+            if line.startswith("Pid:"):
+                return line.split(":", 1)[1].strip()
+        return None
+
+    def reload(self, state_file, signal_master, seconds=30):
+        """A seamless reload: the servers' state is saved to `state_file` (the configuration's
+        `server-state-file`), `signal_master()` sends the master SIGUSR2, and this waits until
+        a new worker answers (it took the old one's listening sockets over, `expose-fd
+        listeners`, and started from the saved state). The file is removed afterwards, so a
+        later cold start begins from the configuration, not from a stale state."""
+        state_file = Path(state_file)
+        before = self.worker_pid()
+        if before is not None:
+            tmp = state_file.with_name(state_file.name + ".tmp")
+            tmp.write_text(self.command("show servers state"))
+            tmp.replace(state_file)
+        signal_master()
+        deadline = time.time() + seconds
+        try:
+            while time.time() < deadline:
+                now = self.worker_pid()
+                if now is not None and now != before:
+                    return
+                time.sleep(0.1)
+            sys.stderr.write(f"HAProxy did not reload within {seconds}s (still worker {before})\n")
+            raise SystemExit(1)
+        finally:
+            state_file.unlink(missing_ok=True)
 
 
 def parse_overrides(args):

@@ -3,16 +3,18 @@ rotation before the next goes (bin/rolling-restart; deploy commands build on the
 
 A Plaza process drains itself on SIGTERM: /readyz answers 503 for its drain period (HAProxy takes
 it out of rotation), then it closes its listener, finishes requests and jobs in flight and exits.
-So draining one is `supervisorctl stop` (or `restart`); this module adds the waiting around it:
-a service's stand-in (its `-surge` program, HAProxy's backup server) while its only process
-restarts, and HAProxy's word that the process is back before the next one goes."""
-import csv
-import io
+So draining one is `supervisorctl stop` (or `restart`); this module adds what goes around it,
+through HAProxy's admin socket (`chef_like.HaproxyAdmin`, the converge's and bin/release's way
+too): the process is drained in HAProxy first (no new requests, those in flight finish), a
+service's stand-in (its `-surge` program, HAProxy's backup server) serves while its only process
+restarts, and the process is back in rotation (HAProxy counts it UP) before the next one goes."""
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+
+import chef_like
 
 SERVICES = ("web", "timeline", "empathy", "notification")
 
@@ -37,20 +39,6 @@ def ctl(attr, *args):
     return done.stdout + done.stderr
 
 
-def haproxy_status(attr, backend, server):
-    """The server's state on HAProxy's stats page (`UP`, `DOWN`, `UP 1/2`, `MAINT`...), or None."""
-    url = f"http://127.0.0.1:{attr.haproxy.stats_port}/;csv"
-    try:
-        text = urllib.request.urlopen(url, timeout=5).read().decode()
-    except OSError:
-        return None
-    rows = csv.DictReader(io.StringIO(text.lstrip("# ")))
-    for row in rows:
-        if row.get("pxname") == backend and row.get("svname") == server:
-            return row.get("status")
-    return None
-
-
 def answers(url):
     try:
         with urllib.request.urlopen(url, timeout=2) as r:
@@ -69,11 +57,9 @@ def wait(what, check, seconds=90):
     raise SystemExit(1)
 
 
-def wait_in_rotation(attr, service, server, port):
-    """Until the process answers /readyz itself and HAProxy counts it UP again."""
-    wait(f"{server} ready on {port}", lambda: answers(f"http://127.0.0.1:{port}/readyz"))
-    if service is not None:
-        wait(f"HAProxy sending {server} traffic", lambda: haproxy_status(attr, service, server) == "UP")
+def wait_serving(program, port):
+    """Until the process answers /readyz itself."""
+    wait(f"{program} ready on {port}", lambda: answers(f"http://127.0.0.1:{port}/readyz"))
 
 
 def surge_for(attr, service):
@@ -88,6 +74,7 @@ def surge_for(attr, service):
 def restart(attr, program, service, port, say=print):
     """Drains and restarts one process and waits until it serves (and, behind HAProxy, is back in
     rotation). A service's only process is covered by its stand-in meanwhile."""
+    lb = chef_like.HaproxyAdmin.of(attr.root)
     surge = surge_for(attr, service)
     if surge:
         name, surge_port = surge
@@ -95,13 +82,16 @@ def restart(attr, program, service, port, say=print):
         if "ERROR" in ctl(attr, "start", name):
             sys.stderr.write(f"{name} did not start\n")
             raise SystemExit(1)
-        wait_in_rotation(attr, service, name, surge_port)
-    say(f"  {program}: draining (SIGTERM) and restarting")
+        wait_serving(name, surge_port)
+        lb.wait_up([f"{service}/{name}"])
+    say(f"  {program}: draining and restarting")
+    drained = lb.drain([f"{service}/{program}"]) if service else []
     out = ctl(attr, "restart", program)
     if "started" not in out:
         sys.stderr.write(f"{program} did not restart: {out}\n")
         raise SystemExit(1)
-    wait_in_rotation(attr, service, program, port)
+    wait_serving(program, port)
+    lb.resume(drained)
     if surge:
         say(f"  {surge[0]}: stopping the stand-in")
         ctl(attr, "stop", surge[0])

@@ -47,7 +47,7 @@ node.template(
                            "web_console": console_servers(p.web_ports)},
                "preview_servers": {n: preview_servers(n, pv[f"{n}_ports"]) for n in names},
                "preview_key": base64.b64encode(secret.encode()).decode()},
-    notifies=["signal:haproxy:USR2"],
+    notifies=["reload:haproxy"],
 )
 node.run(["haproxy", "-c", "-q", "-f", str(root / "etc" / "haproxy.cfg")])
 node.program("haproxy", f"haproxy -W -db -f {root}/etc/haproxy.cfg", stopsignal="USR1")

@@ -158,7 +158,7 @@ async fn a_rolling_restart_of_the_web_processes_fails_no_request() {
                 assert!(out.contains("started"), "{out}");
                 // HAProxy sees the process healthy again before the next one goes (a stopping
                 // process drains first, so a fixed pause is not enough).
-                wait_until_up_in_haproxy(program);
+                crate::helpers::wait_until_up_in_haproxy(&root, &format!("web/{program}"));
             }
         })
     };
@@ -188,29 +188,6 @@ async fn a_rolling_restart_of_the_web_processes_fails_no_request() {
     );
     assert!(failed.is_empty(), "failed during the restart: {failed:?}");
     region.wait_ready().await;
-}
-
-/// Waits (up to a minute) until HAProxy's stats page shows `web/<server>` UP.
-fn wait_until_up_in_haproxy(server: &str) {
-    let prefix = format!("web,{server},");
-    for _ in 0..600 {
-        let out = std::process::Command::new("curl")
-            .args(["-sf", "http://127.0.0.1:9199/;csv"])
-            .output()
-            .expect("curl runs");
-        let csv = String::from_utf8_lossy(&out.stdout);
-        // Column 18 of HAProxy's CSV is the server's status.
-        let up = csv
-            .lines()
-            .find(|l| l.starts_with(&prefix))
-            .and_then(|l| l.split(',').nth(17))
-            .is_some_and(|status| status == "UP");
-        if up {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("web/{server} did not come back UP in HAProxy within a minute");
 }
 
 /// Waits (up to a minute) until the edge serves the communities again.

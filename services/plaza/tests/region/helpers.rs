@@ -133,3 +133,60 @@ impl Drop for Restore<'_> {
         self.0.ctl(self.1);
     }
 }
+
+/// Runs `chef-like-provision/bin/<tool>` with `args` from the repository (the region's node
+/// file by default); panics with its output if it fails, else returns it.
+pub fn provision(tool: &str, args: &[&str]) -> String {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let out = std::process::Command::new(repo.join("chef-like-provision/bin").join(tool))
+        .args(args)
+        .current_dir(&repo)
+        .output()
+        .unwrap_or_else(|e| panic!("bin/{tool} runs: {e}"));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "bin/{tool} {args:?} failed:\n{text}");
+    text
+}
+
+/// Sends one command to HAProxy's admin socket (its runtime API) in the region under `root`;
+/// returns the answer, or the error while no HAProxy answers on it.
+pub fn haproxy(root: &std::path::Path, command: &str) -> std::io::Result<String> {
+    use std::io::{Read, Write};
+    let mut conn = std::os::unix::net::UnixStream::connect(root.join("run/haproxy.sock"))?;
+    conn.set_read_timeout(Some(Duration::from_secs(5)))?;
+    conn.write_all(format!("{command}\n").as_bytes())?;
+    let mut out = String::new();
+    conn.read_to_string(&mut out)?;
+    Ok(out)
+}
+
+/// The status HAProxy's admin socket shows for `server` ("backend/server"): `UP`, `DOWN`,
+/// `MAINT`, `DRAIN`..., or None when it has no such server or does not answer.
+pub fn haproxy_status(root: &std::path::Path, server: &str) -> Option<String> {
+    let (backend, name) = server.split_once('/')?;
+    let stat = haproxy(root, "show stat").ok()?;
+    // Columns 1, 2 and 18 of `show stat` are the backend, the server and its status.
+    stat.lines().find_map(|line| {
+        let fields: Vec<&str> = line.split(',').collect();
+        (fields.len() > 17 && fields[0] == backend && fields[1] == name)
+            .then(|| fields[17].to_owned())
+    })
+}
+
+/// Waits (up to a minute) until HAProxy counts `server` ("backend/server") UP: in rotation
+/// again after a restart. Blocking: call it from a blocking thread or between requests.
+pub fn wait_until_up_in_haproxy(root: &std::path::Path, server: &str) {
+    let mut last = None;
+    for _ in 0..600 {
+        last = haproxy_status(root, server);
+        if last.as_deref() == Some("UP") {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("{server} did not come back UP in HAProxy within a minute (last: {last:?})");
+}

@@ -22,6 +22,8 @@ mod faults;
 mod helpers;
 mod jobs;
 mod live_outage;
+mod load;
 mod release;
+mod reloads;
 mod restarts;
 mod shared;

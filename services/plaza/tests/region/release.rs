@@ -6,31 +6,18 @@
 //! appended (the loader ignores it), so its digest, which each process names in
 //! `x-plaza-build`, differs from stable's without compiling Plaza twice.
 
-use crate::helpers::{Region, unique};
+use crate::helpers::{Region, Restore, provision, unique};
+use crate::load::under_load;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 const SERVICES: [&str; 4] = ["web", "timeline", "empathy", "notification"];
 
 /// Runs `chef-like-provision/bin/release` with `args`; panics with its output if it fails.
 fn release(args: &[&str]) -> String {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let out = std::process::Command::new(repo.join("chef-like-provision/bin/release"))
-        .args(args)
-        .current_dir(&repo)
-        .output()
-        .expect("bin/release runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "bin/release {args:?} failed:\n{text}");
-    text
+    provision("release", args)
 }
 
 /// The digest bin/release and the provisioner name a binary by (the first 16 hex digits of its
@@ -233,6 +220,48 @@ async fn staff_with_the_preview_cookie_are_served_by_the_preview_build_through_e
     assert_eq!(status, StatusCode::OK);
     assert_eq!(read["post"]["body"], "written on preview");
 
+    // Jobs: both tracks' workers take jobs from the one queue, whichever track queued them
+    // (docs/OPERATIONS.md, "Which worker runs a job"). A Yeah made on preview while the
+    // preview worker is stopped notifies (a stable worker ran its job); a Yeah made on stable
+    // while the stable workers are stopped notifies too (the preview worker ran it).
+    let (_, author) = region.sign_up("jobs").await;
+    let first = region.post_text(&author, &c, "yeahed on preview").await;
+    {
+        let out = region.ctl(&["stop", "worker-preview1"]);
+        assert!(out.contains("stopped"), "{out}");
+        let _back = Restore(&region, &["start", "worker-preview1"]);
+        let response = region
+            .client
+            .put(format!(
+                "{}/api/v1/posts/{first}/yeah",
+                crate::helpers::EDGE
+            ))
+            .bearer_auth(&token)
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success(), "{}", response.status());
+        assert_eq!(response.headers()["x-plaza-track"], "preview");
+        let unread = region
+            .wait_unread(&author, 1, Duration::from_secs(30))
+            .await;
+        assert_eq!(unread, 1, "a stable worker ran the job preview queued");
+    }
+    let second = region.post_text(&author, &c, "yeahed on stable").await;
+    {
+        let out = region.ctl(&["stop", "worker1", "worker2"]);
+        assert_eq!(out.matches("stopped").count(), 2, "{out}");
+        let _back = Restore(&region, &["start", "worker1", "worker2"]);
+        let (_, fan) = region.sign_up("fan").await;
+        let (status, body) = region.yeah(&fan, &second).await;
+        assert!(status.is_success(), "{body}");
+        let unread = region
+            .wait_unread(&author, 2, Duration::from_secs(30))
+            .await;
+        assert_eq!(unread, 2, "the preview worker ran the job stable queued");
+    }
+
     // Leaving preview clears the cookie.
     let response = region
         .client
@@ -369,107 +398,6 @@ impl Drop for EndPreview {
     }
 }
 
-/// Answers the load got: how many succeeded, and each failure (status and body, or error).
-#[derive(Default)]
-struct Tally {
-    done: AtomicUsize,
-    failures: std::sync::Mutex<Vec<String>>,
-}
-
-/// Readers and writers through the edge until `stop`: every answer that is not a success is
-/// counted (with its status) as a failure.
-fn load(
-    region: &Region,
-    token: String,
-    community: String,
-    post: String,
-    stop: Arc<AtomicBool>,
-) -> (Arc<Tally>, tokio::task::JoinSet<()>) {
-    let tally = Arc::new(Tally::default());
-    let mut tasks = tokio::task::JoinSet::new();
-    for worker in 0..6 {
-        let (client, token, community, post) = (
-            region.client.clone(),
-            token.clone(),
-            community.clone(),
-            post.clone(),
-        );
-        let (stop, tally) = (stop.clone(), tally.clone());
-        tasks.spawn(async move {
-            let edge = crate::helpers::EDGE;
-            let mut i = 0u64;
-            while !stop.load(Ordering::Relaxed) {
-                i += 1;
-                let req = match worker {
-                    // A post with its Yeahs (timeline and empathy), a page, the notifications.
-                    0 | 1 => client.get(format!("{edge}/api/v1/posts/{post}")),
-                    2 => client.get(format!("{edge}/communities")),
-                    3 => client
-                        .get(format!("{edge}/api/v1/notifications"))
-                        .bearer_auth(&token),
-                    // Writes, as clients send them (with an Idempotency-Key), paced under the
-                    // region's per-account limits (60 posts and 120 comments a minute).
-                    4 => client
-                        .post(format!("{edge}/api/v1/communities/{community}/posts"))
-                        .bearer_auth(&token)
-                        .header("idempotency-key", unique("load"))
-                        .json(&json!({"body": format!("under load {i}")})),
-                    _ => client
-                        .post(format!("{edge}/api/v1/posts/{post}/comments"))
-                        .bearer_auth(&token)
-                        .header("idempotency-key", unique("load"))
-                        .json(&json!({"body": format!("comment {i}")})),
-                };
-                match worker {
-                    4 => tokio::time::sleep(Duration::from_millis(1500)).await,
-                    5 => tokio::time::sleep(Duration::from_millis(750)).await,
-                    _ => {}
-                }
-                match req.send().await {
-                    Ok(r) if r.status().is_success() => {
-                        let _ = r.bytes().await;
-                        tally.done.fetch_add(1, Ordering::Relaxed);
-                    }
-                    Ok(r) => {
-                        let status = r.status();
-                        let body = r.text().await.unwrap_or_default();
-                        tally
-                            .failures
-                            .lock()
-                            .unwrap()
-                            .push(format!("{status} {body}"));
-                    }
-                    Err(e) => {
-                        tally.failures.lock().unwrap().push(e.to_string());
-                    }
-                }
-            }
-        });
-    }
-    (tally, tasks)
-}
-
-/// Runs `bin/release args` while the load runs; returns (requests done, failures seen).
-async fn under_load(region: &Region, args: &'static [&'static str]) -> (usize, Vec<String>) {
-    let (_, token) = region.sign_up("load").await;
-    let (community, post) = {
-        let c = region.community().await;
-        let p = region.post_text(&token, &c, "read under load").await;
-        (c, p)
-    };
-    let stop = Arc::new(AtomicBool::new(false));
-    let (tally, mut tasks) = load(region, token, community, post, stop.clone());
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    tokio::task::spawn_blocking(move || release(args))
-        .await
-        .unwrap();
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    stop.store(true, Ordering::Relaxed);
-    while tasks.join_next().await.is_some() {}
-    let failures = tally.failures.lock().unwrap().clone();
-    (tally.done.load(Ordering::Relaxed), failures)
-}
-
 #[tokio::test]
 async fn promote_and_roll_back_under_load_fail_no_request() {
     let region = Region::open();
@@ -482,7 +410,10 @@ async fn promote_and_roll_back_under_load_fail_no_request() {
     // Promote (stable becomes the preview build), then roll back (stable returns to the build
     // before): nothing fails on the way.
     for (step, build) in [(&["promote"], &preview), (&["rollback"], &before)] {
-        let (done, failures) = under_load(&region, step).await;
+        let (done, failures) = under_load(&region, move || {
+            release(step);
+        })
+        .await;
         assert!(done > 50, "the load ran ({done} requests)");
         assert_eq!(failures, Vec::<String>::new(), "failed requests: {step:?}");
         assert_eq!(&digest(&stable_binary), build, "{step:?}");
