@@ -1,7 +1,7 @@
 //! The client handle: made from options, freed once, shared by any number of threads.
 
 use super::error::{Failure, PlazaStatus, guard, quietly};
-use super::strings::{opt_str_arg, str_arg};
+use super::strings::{opt_str_arg, out_arg, str_arg};
 use crate::{Client, ClientConfig};
 use std::ffi::c_char;
 use std::time::Duration;
@@ -42,9 +42,7 @@ pub unsafe extern "C" fn plaza_client_new(
     out: *mut *mut PlazaClient,
 ) -> PlazaStatus {
     guard(|| {
-        if out.is_null() {
-            return Err(Failure::invalid("out is NULL"));
-        }
+        let out = out_arg(out, "out")?;
         // SAFETY: checked for null; readable by the caller's promise.
         let options =
             unsafe { options.as_ref() }.ok_or_else(|| Failure::invalid("options is NULL"))?;
@@ -107,13 +105,26 @@ pub unsafe extern "C" fn plaza_client_free(client: *mut PlazaClient) {
     });
 }
 
-/// The client behind a handle.
+/// The body of an exported call on a client: run in [`guard`] with the handle checked for null
+/// first, so that every such function fails the same way on a bad handle.
 ///
 /// # Safety
 /// `client` is null or a live handle from `plaza_client_new`.
-pub(crate) unsafe fn with_client<'a>(
+pub(crate) unsafe fn client_call(
     client: *const PlazaClient,
-) -> Result<&'a PlazaClient, Failure> {
-    // SAFETY: checked for null; live by the caller's promise.
-    unsafe { client.as_ref() }.ok_or_else(|| Failure::invalid("client is NULL"))
+    call: impl FnOnce(&PlazaClient) -> Result<(), Failure>,
+) -> PlazaStatus {
+    guard(|| {
+        // SAFETY: checked for null; live by the caller's promise.
+        let handle =
+            unsafe { client.as_ref() }.ok_or_else(|| Failure::invalid("client is NULL"))?;
+        call(handle)
+    })
+}
+
+impl PlazaClient {
+    /// Runs one request of the client to its end on the calling thread.
+    pub(crate) fn wait<T>(&self, request: impl Future<Output = T>) -> T {
+        self.runtime.block_on(request)
+    }
 }

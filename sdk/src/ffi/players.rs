@@ -2,9 +2,9 @@
 //! username and password. The token then goes into `PlazaClientOptions.player_token` of the
 //! client the game uses for that player.
 
-use super::client::{PlazaClient, with_client};
-use super::error::{Failure, PlazaStatus, guard};
-use super::strings::{str_arg, to_c_string};
+use super::client::{PlazaClient, client_call};
+use super::error::PlazaStatus;
+use super::strings::{out_arg, str_arg, to_c_string};
 use std::ffi::c_char;
 
 /// Links a player with `code`; their token goes into `*token` (free it with
@@ -18,19 +18,16 @@ pub unsafe extern "C" fn plaza_player_link(
     code: *const c_char,
     token: *mut *mut c_char,
 ) -> PlazaStatus {
-    guard(|| {
-        // SAFETY: the caller's promises, each pointer checked for null.
-        unsafe {
-            let handle = with_client(client)?;
+    // SAFETY: the caller's promises, each pointer checked for null.
+    unsafe {
+        client_call(client, |handle| {
             let code = str_arg(code, "code")?;
-            if token.is_null() {
-                return Err(Failure::invalid("token is NULL"));
-            }
-            let made = handle.runtime.block_on(handle.client.link_player(code))?;
+            let token = out_arg(token, "token")?;
+            let made = handle.wait(handle.client.link_player(code))?;
             token.write(to_c_string(&made.token));
             Ok(())
-        }
-    })
+        })
+    }
 }
 
 /// Signs a player in; their token goes into `*token` (free it with `plaza_string_free`).
@@ -44,20 +41,15 @@ pub unsafe extern "C" fn plaza_player_sign_in(
     password: *const c_char,
     token: *mut *mut c_char,
 ) -> PlazaStatus {
-    guard(|| {
-        // SAFETY: the caller's promises, each pointer checked for null.
-        unsafe {
-            let handle = with_client(client)?;
+    // SAFETY: the caller's promises, each pointer checked for null.
+    unsafe {
+        client_call(client, |handle| {
             let username = str_arg(username, "username")?;
             let password = str_arg(password, "password")?;
-            if token.is_null() {
-                return Err(Failure::invalid("token is NULL"));
-            }
-            let made = handle
-                .runtime
-                .block_on(handle.client.sign_in_player(username, password))?;
+            let token = out_arg(token, "token")?;
+            let made = handle.wait(handle.client.sign_in_player(username, password))?;
             token.write(to_c_string(&made.token));
             Ok(())
-        }
-    })
+        })
+    }
 }

@@ -1,10 +1,11 @@
 //! Posts across the boundary: a new post from C's fields, posts and lists of posts handed to C
 //! (each freed by its `plaza_*_free`), the title's posts, Yeahs and comments.
 
-use super::client::{PlazaClient, with_client};
-use super::error::{Failure, PlazaStatus, guard, quietly};
+use super::client::{PlazaClient, client_call};
+use super::error::{Failure, PlazaStatus, quietly};
 use super::strings::{
-    bytes_arg, free_bytes, free_string, opt_c_string, opt_str_arg, str_arg, to_c_bytes, to_c_string,
+    bytes_arg, free_bytes, free_string, opt_c_string, opt_str_arg, out_arg, str_arg, to_c_bytes,
+    to_c_string,
 };
 use crate::game::{app_data, encode_bytes};
 use crate::types::{GameCommentInput, GameOrder, GamePost, GamePostInput, GamePostsQuery};
@@ -251,19 +252,6 @@ impl PlazaPost {
     }
 }
 
-/// Writes `value` to a non-null out-pointer.
-///
-/// # Safety
-/// `out` is null (refused) or writable.
-unsafe fn put<T>(out: *mut T, value: T) -> Result<(), Failure> {
-    if out.is_null() {
-        return Err(Failure::invalid("out is NULL"));
-    }
-    // SAFETY: not null, writable by the caller's promise.
-    unsafe { out.write(value) };
-    Ok(())
-}
-
 /// Posts for the client's player; the new post goes into `*out` (free it with
 /// `plaza_post_free`). The post is sent with one idempotency key on all its retries, so it is
 /// made at most once.
@@ -292,27 +280,23 @@ pub unsafe extern "C" fn plaza_post_create_with_key(
     idempotency_key: *const c_char,
     out: *mut *mut PlazaPost,
 ) -> PlazaStatus {
-    guard(|| {
-        // SAFETY: the caller's promises, each pointer checked for null.
-        unsafe {
-            let handle = with_client(client)?;
+    // SAFETY: the caller's promises, each pointer checked for null.
+    unsafe {
+        client_call(client, |handle| {
             let post = post
                 .as_ref()
                 .ok_or_else(|| Failure::invalid("post is NULL"))?;
-            if out.is_null() {
-                return Err(Failure::invalid("out is NULL"));
-            }
+            let out = out_arg(out, "out")?;
             let input = post.input()?;
             let key = match opt_str_arg(idempotency_key, "idempotency_key")? {
                 Some(k) => k.to_owned(),
                 None => crate::new_idempotency_key()?,
             };
-            let made = handle
-                .runtime
-                .block_on(handle.client.create_post_with_key(&input, key))?;
-            put(out, Box::into_raw(Box::new(PlazaPost::from_post(&made)?)))
-        }
-    })
+            let made = handle.wait(handle.client.create_post_with_key(&input, key))?;
+            out.write(Box::into_raw(Box::new(PlazaPost::from_post(&made)?)));
+            Ok(())
+        })
+    }
 }
 
 /// One post by id into `*out` (free it with `plaza_post_free`).
@@ -325,22 +309,15 @@ pub unsafe extern "C" fn plaza_post_get(
     post_id: i64,
     out: *mut *mut PlazaPost,
 ) -> PlazaStatus {
-    guard(|| {
-        // SAFETY: the caller's promises, each pointer checked for null.
-        unsafe {
-            let handle = with_client(client)?;
-            if out.is_null() {
-                return Err(Failure::invalid("out is NULL"));
-            }
-            let thread = handle
-                .runtime
-                .block_on(handle.client.post(Id(post_id), None))?;
-            put(
-                out,
-                Box::into_raw(Box::new(PlazaPost::from_post(&thread.post)?)),
-            )
-        }
-    })
+    // SAFETY: the caller's promises, each pointer checked for null.
+    unsafe {
+        client_call(client, |handle| {
+            let out = out_arg(out, "out")?;
+            let thread = handle.wait(handle.client.post(Id(post_id), None))?;
+            out.write(Box::into_raw(Box::new(PlazaPost::from_post(&thread.post)?)));
+            Ok(())
+        })
+    }
 }
 
 /// Frees a post from `plaza_post_create` or `plaza_post_get` (NULL is ignored). Not for a post
@@ -372,18 +349,15 @@ pub unsafe extern "C" fn plaza_posts_list(
     query: *const PlazaPostsQuery,
     out: *mut *mut PlazaPostList,
 ) -> PlazaStatus {
-    guard(|| {
-        // SAFETY: the caller's promises, each pointer checked for null.
-        unsafe {
-            let handle = with_client(client)?;
-            if out.is_null() {
-                return Err(Failure::invalid("out is NULL"));
-            }
+    // SAFETY: the caller's promises, each pointer checked for null.
+    unsafe {
+        client_call(client, |handle| {
+            let out = out_arg(out, "out")?;
             let query = match query.as_ref() {
                 Some(q) => q.query()?,
                 None => GamePostsQuery::default(),
             };
-            let page = handle.runtime.block_on(handle.client.posts(&query))?;
+            let page = handle.wait(handle.client.posts(&query))?;
             let mut posts = Vec::with_capacity(page.posts.len());
             for p in &page.posts {
                 match PlazaPost::from_post(p) {
@@ -407,9 +381,10 @@ pub unsafe extern "C" fn plaza_posts_list(
                 len,
                 next_cursor: opt_c_string(page.next_cursor.as_deref()),
             };
-            put(out, Box::into_raw(Box::new(list)))
-        }
-    })
+            out.write(Box::into_raw(Box::new(list)));
+            Ok(())
+        })
+    }
 }
 
 /// Frees a list from `plaza_posts_list` and every post in it (NULL is ignored).
@@ -449,22 +424,21 @@ pub unsafe extern "C" fn plaza_yeah(
     on: bool,
     yeah_count: *mut i64,
 ) -> PlazaStatus {
-    guard(|| {
-        // SAFETY: the caller's promises, each pointer checked for null.
-        unsafe {
-            let handle = with_client(client)?;
+    // SAFETY: the caller's promises, each pointer checked for null.
+    unsafe {
+        client_call(client, |handle| {
             let id = Id(post_id);
             let yeah = if on {
-                handle.runtime.block_on(handle.client.yeah(id))?
+                handle.wait(handle.client.yeah(id))?
             } else {
-                handle.runtime.block_on(handle.client.unyeah(id))?
+                handle.wait(handle.client.unyeah(id))?
             };
             if !yeah_count.is_null() {
                 yeah_count.write(yeah.yeah_count);
             }
             Ok(())
-        }
-    })
+        })
+    }
 }
 
 /// Comments `body` on a post for the player; the new comment's id goes into `*comment_id` when
@@ -479,21 +453,18 @@ pub unsafe extern "C" fn plaza_comment_create(
     body: *const c_char,
     comment_id: *mut i64,
 ) -> PlazaStatus {
-    guard(|| {
-        // SAFETY: the caller's promises, each pointer checked for null.
-        unsafe {
-            let handle = with_client(client)?;
+    // SAFETY: the caller's promises, each pointer checked for null.
+    unsafe {
+        client_call(client, |handle| {
             let input = GameCommentInput {
                 body: str_arg(body, "body")?.to_owned(),
                 ..GameCommentInput::default()
             };
-            let made = handle
-                .runtime
-                .block_on(handle.client.comment(Id(post_id), &input))?;
+            let made = handle.wait(handle.client.comment(Id(post_id), &input))?;
             if !comment_id.is_null() {
                 comment_id.write(made.id.0);
             }
             Ok(())
-        }
-    })
+        })
+    }
 }

@@ -31,6 +31,15 @@ pub(crate) unsafe fn opt_str_arg<'a>(
         .map_err(|_| Failure::invalid(format!("{name} is not UTF-8")))
 }
 
+/// A required out-pointer, checked before anything is sent: null is refused as
+/// `"<name> is NULL"`.
+pub(crate) fn out_arg<T>(out: *mut T, name: &str) -> Result<*mut T, Failure> {
+    if out.is_null() {
+        return Err(Failure::invalid(format!("{name} is NULL")));
+    }
+    Ok(out)
+}
+
 /// A byte-buffer argument (`ptr`, `len`); NULL with length 0 is empty.
 ///
 /// # Safety

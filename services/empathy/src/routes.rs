@@ -1,7 +1,7 @@
 //! Every URL of the empathy service.
 
 use crate::AppState;
-use crate::handlers::{health, yeahs};
+use crate::handlers::yeahs;
 use crate::openapi::ApiDoc;
 use axum::Router;
 use axum::routing::{get, post};
@@ -11,8 +11,6 @@ use plaza_http::{ServiceName, internal_app};
 pub fn app(state: AppState) -> Router {
     let secret = state.config.internal_secret.clone();
     let api = Router::new()
-        .route("/readyz", get(health::readyz))
-        .route("/metrics", get(health::metrics))
         .route("/v1/yeahs", post(yeahs::give))
         .route("/v1/yeahs/take", post(yeahs::take))
         .route("/v1/yeahs/summary", post(yeahs::summary))
@@ -23,7 +21,6 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/v1/users/{id}/yeahs", get(yeahs::by_user))
         .route("/v1/users/{id}/erase", post(yeahs::erase_user))
-        .route("/v1/communities/{id}/popular", get(yeahs::popular))
-        .with_state(state);
-    internal_app::<ApiDoc>(api, secret, ServiceName("empathy"), 64 * 1024)
+        .route("/v1/communities/{id}/popular", get(yeahs::popular));
+    internal_app::<ApiDoc, _>(api, state, secret, ServiceName("empathy"), 64 * 1024)
 }

@@ -1,7 +1,7 @@
 //! Every URL of the timeline service.
 
 use crate::AppState;
-use crate::handlers::{authors, comments, health, moderation, posts};
+use crate::handlers::{authors, comments, moderation, posts};
 use crate::openapi::ApiDoc;
 use axum::Router;
 use axum::routing::{get, post};
@@ -11,8 +11,6 @@ use plaza_http::{ServiceName, internal_app};
 pub fn app(state: AppState) -> Router {
     let secret = state.config.internal_secret.clone();
     let api = Router::new()
-        .route("/readyz", get(health::readyz))
-        .route("/metrics", get(health::metrics))
         .route("/v1/posts", post(posts::create))
         .route("/v1/posts/batch", post(posts::batch))
         .route("/v1/posts/query", post(posts::query))
@@ -29,7 +27,6 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/comments/{id}/moderation", post(moderation::comment))
         .route("/v1/moderation/authors", post(moderation::author))
         .route("/v1/authors/{id}/content", get(authors::content))
-        .route("/v1/authors/{id}/erase", post(authors::erase))
-        .with_state(state);
-    internal_app::<ApiDoc>(api, secret, ServiceName("timeline"), 256 * 1024)
+        .route("/v1/authors/{id}/erase", post(authors::erase));
+    internal_app::<ApiDoc, _>(api, state, secret, ServiceName("timeline"), 256 * 1024)
 }

@@ -10,10 +10,6 @@ use plaza_http::{ServiceName, internal_app};
 /// The worker's router.
 pub fn app(state: AppState) -> Router {
     let secret = state.config.internal_secret.clone();
-    let api = Router::new()
-        .route("/readyz", get(health::readyz))
-        .route("/metrics", get(health::metrics))
-        .route("/v1/queue", get(health::queue))
-        .with_state(state);
-    internal_app::<ApiDoc>(api, secret, ServiceName("worker"), 16 * 1024)
+    let api = Router::new().route("/v1/queue", get(health::queue));
+    internal_app::<ApiDoc, _>(api, state, secret, ServiceName("worker"), 16 * 1024)
 }

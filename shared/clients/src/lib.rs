@@ -106,8 +106,15 @@ impl ServiceClient {
         query: Option<&Q>,
         body: Option<&B>,
     ) -> Result<T, ClientError> {
+        let mut request = self.request(method, path);
+        if let Some(query) = query {
+            request = request.query(query);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
         let started = std::time::Instant::now();
-        let result = self.send(method, path, query, body).await;
+        let result = self.send(request).await;
         let outcome = match &result {
             Ok(_) => "ok",
             Err(ClientError::Api { status, .. }) if *status >= 500 => "server_error",
@@ -122,20 +129,11 @@ impl ServiceClient {
         result
     }
 
-    async fn send<Q: Serialize + ?Sized, B: Serialize + ?Sized, T: DeserializeOwned>(
+    /// Sends `request` and decodes its JSON answer, or the error body of a failure.
+    async fn send<T: DeserializeOwned>(
         &self,
-        method: Method,
-        path: &str,
-        query: Option<&Q>,
-        body: Option<&B>,
+        request: reqwest::RequestBuilder,
     ) -> Result<T, ClientError> {
-        let mut request = self.request(method, path);
-        if let Some(query) = query {
-            request = request.query(query);
-        }
-        if let Some(body) = body {
-            request = request.json(body);
-        }
         let service = self.service;
         let response = request.send().await.map_err(|e| ClientError::Unavailable {
             service,

@@ -1,7 +1,9 @@
 //! Liveness and readiness answers, the same shape on every service.
 
 use crate::Json;
+use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use plaza_types::health::{Dependency, Liveness, Readiness, Ready};
 
 /// `/healthz`: the process answers.
@@ -66,4 +68,27 @@ pub fn ready(
         StatusCode::SERVICE_UNAVAILABLE
     };
     (status, Json(body))
+}
+
+/// What `/readyz` and `/metrics` ask of an internal service's state; [`crate::internal_app`]
+/// serves both routes for every service from its implementation.
+pub trait Probes: Clone + Send + Sync + 'static {
+    /// The `/readyz` answer: the service's dependencies checked, through [`ready`].
+    fn readiness(&self) -> impl Future<Output = (StatusCode, Json<Readiness>)> + Send;
+
+    /// Brings the gauges that are read on demand (the database pool, a queue) up to date
+    /// before `/metrics` renders them.
+    fn record_metrics(&self) -> impl Future<Output = ()> + Send;
+}
+
+/// `/readyz` of a service whose state is `S`.
+pub(crate) async fn readyz<S: Probes>(State(state): State<S>) -> (StatusCode, Json<Readiness>) {
+    state.readiness().await
+}
+
+/// `/metrics` of a service whose state is `S`: this process's metrics, with the state's
+/// gauges as they are now.
+pub(crate) async fn metrics<S: Probes>(State(state): State<S>) -> Response {
+    state.record_metrics().await;
+    crate::metrics::render()
 }

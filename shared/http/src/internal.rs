@@ -3,6 +3,7 @@
 //! notifications behind the web service's checks, even when a region spans hosts.
 
 use crate::error::ErrorResponse;
+use crate::health::Probes;
 use crate::layers::{ServiceName, common_layers};
 use axum::Router;
 use axum::extract::Request;
@@ -62,16 +63,20 @@ impl InternalSecret {
     }
 }
 
-/// An internal service's whole router: `api` (its own routes, `/readyz` and `/metrics`, with its
-/// state) plus `/healthz` and `/openapi.json` (the document `D`), behind the internal secret and the common
-/// layers with `body_limit`.
-pub fn internal_app<D: utoipa::OpenApi + 'static>(
-    api: Router,
+/// An internal service's whole router: `api` (its own routes) plus `/readyz` and `/metrics`
+/// (answered from `state`, see [`Probes`]), `/healthz` and `/openapi.json` (the document `D`),
+/// behind the internal secret and the common layers with `body_limit`.
+pub fn internal_app<D: utoipa::OpenApi + 'static, S: Probes>(
+    api: Router<S>,
+    state: S,
     secret: InternalSecret,
     service: ServiceName,
     body_limit: usize,
 ) -> Router {
     let router = api
+        .route("/readyz", get(crate::health::readyz::<S>))
+        .route("/metrics", get(crate::health::metrics::<S>))
+        .with_state(state)
         .route("/healthz", get(crate::health::healthz))
         .route("/openapi.json", get(crate::openapi::document::<D>));
     common_layers(internal_only(router, secret), service, body_limit)

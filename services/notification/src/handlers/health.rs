@@ -1,20 +1,20 @@
-//! Liveness, readiness and metrics.
+//! Liveness, readiness and metrics: what `/readyz` and `/metrics` (served by
+//! `plaza_http::internal_app`) check and measure.
 
 use crate::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use plaza_http::Json;
-pub use plaza_http::health::healthz;
+use plaza_http::health::Probes;
 use plaza_types::health::Readiness;
 
-/// Ready: the database answers (the cache is reported, but only slows the service when down).
-pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) {
-    let (db, cache) = tokio::join!(state.db.ping(), state.cache.healthy());
-    plaza_http::health::ready(&[("database", db)], &[("cache", Some(cache))])
-}
+impl Probes for AppState {
+    /// Ready: the database answers (the cache is reported, but only slows the service when down).
+    async fn readiness(&self) -> (StatusCode, Json<Readiness>) {
+        let (db, cache) = tokio::join!(self.db.ping(), self.cache.healthy());
+        plaza_http::health::ready(&[("database", db)], &[("cache", Some(cache))])
+    }
 
-/// `/metrics`: this process's metrics, with the database pool as it is now.
-pub async fn metrics(State(state): State<AppState>) -> axum::response::Response {
-    state.db.record_pool_metrics();
-    plaza_http::metrics::render()
+    async fn record_metrics(&self) {
+        self.db.record_pool_metrics();
+    }
 }
