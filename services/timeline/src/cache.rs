@@ -12,6 +12,7 @@
 use crate::AppState;
 use crate::db::posts;
 use plaza_cache::Records;
+use plaza_cache::versions::COMMUNITY_POSTS;
 use plaza_storage::sqlx;
 use plaza_types::timeline::{Post, PostQuery};
 use plaza_types::{Id, Page};
@@ -22,8 +23,6 @@ const POSTS: Records = Records::new("timeline:post", Duration::from_secs(60));
 /// How long a community's first page is kept (a bound on staleness should memcached miss a
 /// version change while it was unreachable).
 const PAGE_TTL: Duration = Duration::from_secs(30);
-/// Versions outlive the pages cached under them.
-const VERSION_TTL: Duration = Duration::from_secs(86_400);
 
 /// A post by id, from the cache or the database.
 pub async fn post(state: &AppState, id: Id) -> Result<Option<Post>, sqlx::Error> {
@@ -40,10 +39,6 @@ pub async fn forget_post(state: &AppState, id: Id, community: Id) {
 /// Forgets a post's cached copy (the caller renews its community's pages once for many posts).
 pub async fn forget_post_only(state: &AppState, id: Id) {
     POSTS.forget(state.cache.as_ref(), id).await;
-}
-
-fn version_key(community: Id) -> String {
-    format!("timeline:community:{community}:version")
 }
 
 /// The query's community when it asks for that community's first page as everyone sees it (no
@@ -69,14 +64,13 @@ pub async fn feed(state: &AppState, query: &PostQuery) -> crate::Result<Page<Pos
         return posts::query(&state.db, query).await;
     };
     let cache = state.cache.as_ref();
-    let Some(version) = cache.get(&version_key(community)).await else {
+    let Some(version) = COMMUNITY_POSTS.current(cache, community).await else {
         // No version yet (or memcached is away): start one; the next reader caches the page.
         new_version(state, community).await;
         return posts::query(&state.db, query).await;
     };
     let key = format!(
-        "timeline:community:{community}:{}:{}:{}",
-        String::from_utf8_lossy(&version),
+        "timeline:community:{community}:{version}:{}:{}",
         query.limit.unwrap_or(0),
         u8::from(query.only_drawings)
     );
@@ -86,9 +80,8 @@ pub async fn feed(state: &AppState, query: &PostQuery) -> crate::Result<Page<Pos
 /// Gives `community` a new version after a committed write to its posts, so its cached pages
 /// are read from the database again.
 pub async fn new_version(state: &AppState, community: Id) {
-    let version = state.ids.next_id().to_string().into_bytes();
-    state
-        .cache
-        .set(&version_key(community), version, VERSION_TTL)
+    let unique = state.ids.next_id().to_string();
+    COMMUNITY_POSTS
+        .renew(state.cache.as_ref(), community, unique)
         .await;
 }

@@ -1,5 +1,6 @@
 //! Read-through caching of what nearly every page looks up: communities by id and accounts by
-//! username (profiles, follows, blocks), and each reader's followed people (the activity feed).
+//! username (profiles, follows, blocks), each reader's followed people (the activity feed), and
+//! each community's first pages as anonymous readers see them.
 //! An entry is deleted when its community, account or follows change; the TTLs bound what another
 //! region's edit (or a reader racing a follow) can leave stale.
 
@@ -8,8 +9,11 @@ use crate::db::communities::{self, Community};
 use crate::db::follows;
 use crate::db::users::{self, User};
 use plaza_cache::Records;
+use plaza_cache::versions::{COMMUNITY_POSTS, COMMUNITY_YEAHS};
 use plaza_storage::sqlx;
 use plaza_types::Id;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use std::time::Duration;
 
 /// Communities by id.
@@ -60,4 +64,42 @@ pub async fn forget_followees(state: &AppState, users: &[Id]) {
     for user in users {
         FOLLOWEES.forget(state.cache.as_ref(), user).await;
     }
+}
+
+/// How long an anonymous first page is kept: it bounds how long an author's new name or
+/// picture takes to show there (posts, comments, moderation and Yeahs renew it at once).
+const PAGE_TTL: Duration = Duration::from_secs(30);
+
+/// A community's first page of `tab` as every anonymous reader sees it, with what it shows
+/// beside each post, from the cache or `load`. It is cached under the community's versions of
+/// posts (timeline renews it on every post, comment, deletion and moderation in the community)
+/// and of Yeahs (empathy renews it on every Yeah given or taken back), so any of those shows at
+/// once, in a region too (the versions live in memcached).
+pub async fn community_page<T, Fut>(
+    state: &AppState,
+    community: Id,
+    tab: &str,
+    load: impl FnOnce() -> Fut,
+) -> crate::Result<T>
+where
+    T: Serialize + DeserializeOwned,
+    Fut: Future<Output = crate::Result<T>>,
+{
+    let cache = state.cache.as_ref();
+    let (posts, yeahs) = tokio::join!(
+        COMMUNITY_POSTS.current(cache, community),
+        COMMUNITY_YEAHS.current(cache, community)
+    );
+    let (Some(posts_version), Some(yeahs_version)) = (&posts, &yeahs) else {
+        // No versions yet (or memcached is away): start them; the next reader caches the page.
+        for (version, versions) in [(&posts, COMMUNITY_POSTS), (&yeahs, COMMUNITY_YEAHS)] {
+            if version.is_none() {
+                let unique = state.ids.next_id().to_string();
+                versions.renew(cache, community, unique).await;
+            }
+        }
+        return load().await;
+    };
+    let key = format!("web:community-page:{community}:{tab}:{posts_version}:{yeahs_version}");
+    plaza_cache::read_through(cache, &key, PAGE_TTL, load).await
 }

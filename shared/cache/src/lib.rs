@@ -6,6 +6,7 @@
 pub mod live;
 mod memcached;
 pub mod redis;
+pub mod versions;
 
 pub use live::{Live, MemoryLive, RedisLive};
 pub use memcached::MemcachedCache;

@@ -18,7 +18,8 @@ use std::time::Duration;
 
 pub use plaza_types::health::ReplicationChannel;
 pub use select::{
-    Count, CountRow, IdCount, IdRow, Keyset, Sql, by_id, by_ids, narrow, push_in, push_not_in, sql,
+    Count, CountRow, IdCount, IdRow, Keyset, Sql, by_id, by_ids, narrow, push_in, push_in_ids,
+    push_not_in, sql,
 };
 pub use sqlx;
 

@@ -110,6 +110,38 @@ where
     push_list(sql, column, "IN", values);
 }
 
+/// Lists longer than this are bound as one JSON array by [`push_in_ids`].
+const JSON_LIST_OVER: usize = 20;
+
+/// Appends `column IN (…)` for `ids` (at least one). A long list (an activity feed naming up
+/// to 1,001 authors) is bound as one JSON array that the database unpacks itself (SQLite
+/// `json_each`, MariaDB `JSON_TABLE`): one parameter instead of a thousand, and one statement
+/// text for every list length, so the prepared statement is reused.
+pub fn push_in_ids(sql: &mut Sql, dialect: crate::Dialect, column: &str, ids: &[Id]) {
+    if ids.len() <= JSON_LIST_OVER {
+        return push_in(sql, column, ids.iter().map(|id| id.0));
+    }
+    let mut json = String::with_capacity(ids.len() * 20 + 2);
+    json.push('[');
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&id.0.to_string());
+    }
+    json.push(']');
+    let unpack = match dialect {
+        crate::Dialect::Sqlite => "SELECT value FROM json_each(",
+        crate::Dialect::MySql => "SELECT j.v FROM JSON_TABLE(",
+    };
+    sql.push(format_args!("{column} IN ({unpack}"))
+        .push_bind(json);
+    sql.push(match dialect {
+        crate::Dialect::Sqlite => "))",
+        crate::Dialect::MySql => ", '$[*]' COLUMNS (v BIGINT PATH '$')) AS j)",
+    });
+}
+
 /// Appends ` AND column NOT IN (?, …)` binding `ids`; nothing when there are none.
 pub fn push_not_in(sql: &mut Sql, column: &str, ids: &[Id]) {
     if !ids.is_empty() {

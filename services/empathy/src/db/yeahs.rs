@@ -2,6 +2,7 @@
 //! of a target is one row per (target, region), each changed only by its region, summed on read.
 
 use crate::AppState;
+use plaza_cache::versions::COMMUNITY_YEAHS;
 use plaza_storage::sqlx::{self, AssertSqlSafe};
 use plaza_storage::{CountRow, Db, IdCount, IdRow, Keyset, Tx, queue};
 use plaza_types::empathy::{
@@ -109,16 +110,35 @@ pub async fn give(state: &AppState, yeah: &GiveYeah) -> Result<YeahOutcome, sqlx
     }
     let count = count_in(&state.db, &mut *tx, yeah.kind, yeah.target_id).await?;
     tx.commit().await?;
+    if inserted {
+        renew_community(state, yeah.community_id).await;
+    }
     Ok(YeahOutcome {
         changed: inserted,
         count,
     })
 }
 
+/// Makes the cached pages of `community` stale after one of its Yeahs changed.
+async fn renew_community(state: &AppState, community: Id) {
+    let unique = state.ids.next_id().to_string();
+    COMMUNITY_YEAHS
+        .renew(state.cache.as_ref(), community, unique)
+        .await;
+}
+
 /// Takes a Yeah back and uncounts it and, in the same transaction, queues taking it out of its
 /// notification.
 pub async fn take(state: &AppState, yeah: &TakeYeah) -> Result<YeahOutcome, sqlx::Error> {
     let mut tx = state.db.begin_write().await?;
+    let community: Option<(i64,)> = sqlx::query_as(
+        "SELECT community_id FROM yeahs WHERE target_kind = ? AND target_id = ? AND user_id = ?",
+    )
+    .bind(yeah.kind.code())
+    .bind(yeah.target_id.0)
+    .bind(yeah.user_id.0)
+    .fetch_optional(&mut *tx)
+    .await?;
     let deleted =
         sqlx::query("DELETE FROM yeahs WHERE target_kind = ? AND target_id = ? AND user_id = ?")
             .bind(yeah.kind.code())
@@ -144,6 +164,9 @@ pub async fn take(state: &AppState, yeah: &TakeYeah) -> Result<YeahOutcome, sqlx
     }
     let count = count_in(&state.db, &mut *tx, yeah.kind, yeah.target_id).await?;
     tx.commit().await?;
+    if let (true, Some((community,))) = (deleted, community) {
+        renew_community(state, Id(community)).await;
+    }
     Ok(YeahOutcome {
         changed: deleted,
         count,

@@ -35,6 +35,7 @@ mod moderation_review;
 mod notifications;
 mod own_data;
 mod own_data_traces;
+mod page_cache;
 mod page_idempotency;
 mod pages;
 mod posts;

@@ -1,7 +1,9 @@
 //! The `posts` table.
 
 use plaza_storage::sqlx::{self, AssertSqlSafe};
-use plaza_storage::{Count, Db, Dialect, IdCount, Keyset, narrow, push_in, push_not_in};
+use plaza_storage::{
+    Count, Db, Dialect, IdCount, Keyset, narrow, push_in, push_in_ids, push_not_in,
+};
 use plaza_types::game::GameFields;
 use plaza_types::moderation::{ModerationChange, ModerationState};
 use plaza_types::timeline::{CommentCount, Post, PostQuery, ScreenshotRef};
@@ -432,7 +434,7 @@ async fn select(
     }
     if let Some(authors) = &query.author_ids {
         sql.push(" AND ");
-        push_in(&mut sql, "p.author_id", authors.iter().map(|a| a.0));
+        push_in_ids(&mut sql, db.dialect, "p.author_id", authors);
     }
     push_not_in(&mut sql, "p.author_id", &query.exclude_author_ids);
     if !query.include_moderated {

@@ -9,7 +9,7 @@ use crate::db::{blocks, users};
 use crate::views::{CommentView, NotificationView, PostView, UserRef};
 use crate::{AppState, Result};
 use plaza_types::empathy::{TargetKind, YeahQuery};
-use plaza_types::timeline::{CommentQuery, PostQuery};
+use plaza_types::timeline::{CommentQuery, Post, PostQuery};
 use plaza_types::{Id, PAGE_SIZE, Page};
 use std::collections::HashMap;
 
@@ -39,6 +39,16 @@ async fn posts_in_order(
     viewer: Option<&User>,
     ids: &[Id],
 ) -> Result<Vec<PostView>> {
+    let ordered = visible_in_order(state, viewer, ids).await?;
+    join::posts(state, viewer.map(|v| v.id), ordered).await
+}
+
+/// The posts with `ids` that `viewer` may see, in that order.
+async fn visible_in_order(
+    state: &AppState,
+    viewer: Option<&User>,
+    ids: &[Id],
+) -> Result<Vec<Post>> {
     let hidden = hidden(state, viewer).await?;
     let roles = roles(state, viewer).await?;
     let mut by_id: HashMap<Id, _> = state
@@ -58,8 +68,7 @@ async fn posts_in_order(
         })
         .map(|p| (p.id, p))
         .collect();
-    let ordered = ids.iter().filter_map(|id| by_id.remove(id)).collect();
-    join::posts(state, viewer.map(|v| v.id), ordered).await
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
 /// A community's posts, newest first.
@@ -82,6 +91,32 @@ pub async fn drawings(
     community_posts(state, viewer, community_id, true, cursor).await
 }
 
+/// A first page of posts as every anonymous reader sees it, with what it shows beside them:
+/// what [`crate::cache::community_page`] keeps.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SharedPage {
+    posts: Vec<Post>,
+    pieces: join::Pieces,
+    next_cursor: Option<String>,
+}
+
+impl SharedPage {
+    async fn read(state: &AppState, page: Page<Post>) -> Result<Self> {
+        Ok(SharedPage {
+            pieces: join::pieces(state, None, &page.items).await?,
+            posts: page.items,
+            next_cursor: page.next_cursor,
+        })
+    }
+
+    fn views(self, state: &AppState) -> Page<PostView> {
+        Page {
+            items: self.pieces.views(state, None, self.posts),
+            next_cursor: self.next_cursor,
+        }
+    }
+}
+
 async fn community_posts(
     state: &AppState,
     viewer: Option<&User>,
@@ -89,6 +124,19 @@ async fn community_posts(
     only_drawings: bool,
     cursor: Option<String>,
 ) -> Result<Page<PostView>> {
+    if viewer.is_none() && cursor.is_none() {
+        let tab = if only_drawings { "drawings" } else { "new" };
+        let load = || async {
+            let query = PostQuery {
+                community_id: Some(community_id),
+                only_drawings,
+                ..PostQuery::default()
+            };
+            SharedPage::read(state, state.timeline.query_posts(&query).await?).await
+        };
+        let page = crate::cache::community_page(state, community_id, tab, load).await?;
+        return Ok(page.views(state));
+    }
     let query = PostQuery {
         community_id: Some(community_id),
         exclude_author_ids: hidden(state, viewer).await?,
@@ -108,6 +156,23 @@ pub async fn popular(
     community_id: Id,
     cursor: Option<String>,
 ) -> Result<Page<PostView>> {
+    if viewer.is_none() && cursor.is_none() {
+        let load = || async {
+            let ranked = state
+                .empathy
+                .popular(community_id, 7, None, PAGE_SIZE)
+                .await?;
+            let ids: Vec<Id> = ranked.items.iter().map(|r| r.post_id).collect();
+            let posts = visible_in_order(state, None, &ids).await?;
+            let page = Page {
+                items: posts,
+                next_cursor: ranked.next_cursor,
+            };
+            SharedPage::read(state, page).await
+        };
+        let page = crate::cache::community_page(state, community_id, "popular", load).await?;
+        return Ok(page.views(state));
+    }
     let ranked = state
         .empathy
         .popular(community_id, 7, cursor, PAGE_SIZE)

@@ -8,7 +8,7 @@ use crate::db::{blocks, communities, users};
 use crate::views::{self, CommentView, NotificationView, PostView};
 use crate::{AppState, Error, Result};
 use plaza_types::Id;
-use plaza_types::empathy::TargetKind;
+use plaza_types::empathy::{Summary, TargetKind};
 use plaza_types::notification::Group;
 use plaza_types::timeline::{Comment, Post};
 use std::collections::HashMap;
@@ -19,10 +19,28 @@ pub async fn posts(
     viewer: Option<Id>,
     posts: Vec<Post>,
 ) -> Result<Vec<PostView>> {
+    let pieces = pieces(state, viewer, &posts).await?;
+    Ok(pieces.views(state, viewer, posts))
+}
+
+/// What a page of posts shows beside them, read for the whole page at once. Read for no viewer
+/// it is the same for every anonymous reader, so a community's first page caches it.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct Pieces {
+    users: HashMap<Id, users::User>,
+    communities: HashMap<Id, communities::Community>,
+    yeahs: HashMap<Id, Summary>,
+    comment_counts: HashMap<Id, i64>,
+    title_names: HashMap<String, String>,
+}
+
+/// The authors, communities, Yeah counts, comment counts and title names of `posts` as
+/// `viewer` sees them.
+pub async fn pieces(state: &AppState, viewer: Option<Id>, posts: &[Post]) -> Result<Pieces> {
     let ids: Vec<Id> = posts.iter().map(|p| p.id).collect();
     let authors: Vec<Id> = posts.iter().map(|p| p.author_id).collect();
     let community_ids: Vec<Id> = posts.iter().map(|p| p.community_id).collect();
-    let (users, communities, summaries, counts) = tokio::try_join!(
+    let (users, communities, summaries, comment_counts) = tokio::try_join!(
         async {
             users::by_ids(&state.db, &authors)
                 .await
@@ -42,36 +60,48 @@ pub async fn posts(
         },
         comment_counts(state, viewer, &ids),
     )?;
-    let summaries: HashMap<Id, _> = summaries.into_iter().map(|s| (s.target_id, s)).collect();
     let mut title_ids: Vec<String> = posts
         .iter()
         .filter_map(|p| p.game.as_ref().map(|g| g.title_id.clone()))
         .collect();
     title_ids.sort();
     title_ids.dedup();
-    let title_names = crate::db::titles::names(&state.db, &title_ids).await?;
-    let media = |key: &str| crate::media::url(state, key);
-    Ok(posts
-        .into_iter()
-        .map(|p| {
-            let (id, author, community) = (p.id, p.author_id, p.community_id);
-            let title_name = p
-                .game
-                .as_ref()
-                .and_then(|g| title_names.get(&g.title_id).cloned());
-            let mut view = views::post_view(
-                p,
-                users.get(&author),
-                communities.get(&community),
-                summaries.get(&id),
-                counts.get(&id).copied(),
-                viewer,
-                &media,
-            );
-            view.title_name = title_name;
-            view
-        })
-        .collect())
+    Ok(Pieces {
+        users,
+        communities,
+        yeahs: summaries.into_iter().map(|s| (s.target_id, s)).collect(),
+        comment_counts,
+        title_names: crate::db::titles::names(&state.db, &title_ids).await?,
+    })
+}
+
+impl Pieces {
+    /// `posts` with these pieces, as `viewer` sees them (`viewer` is the one they were read
+    /// for).
+    pub fn views(&self, state: &AppState, viewer: Option<Id>, posts: Vec<Post>) -> Vec<PostView> {
+        let media = |key: &str| crate::media::url(state, key);
+        posts
+            .into_iter()
+            .map(|p| {
+                let (id, author, community) = (p.id, p.author_id, p.community_id);
+                let title_name = p
+                    .game
+                    .as_ref()
+                    .and_then(|g| self.title_names.get(&g.title_id).cloned());
+                let mut view = views::post_view(
+                    p,
+                    self.users.get(&author),
+                    self.communities.get(&community),
+                    self.yeahs.get(&id),
+                    self.comment_counts.get(&id).copied(),
+                    viewer,
+                    &media,
+                );
+                view.title_name = title_name;
+                view
+            })
+            .collect()
+    }
 }
 
 /// The comment counts as `viewer` sees them, for a viewer who blocks or is blocked by anyone

@@ -1,0 +1,159 @@
+//! What the caches of shared first pages and followed people must never hide: anonymous readers
+//! of a community's cached first pages see new posts, Yeahs, comments and moderation at once;
+//! signed-in readers see their own Yeahs; an activity feed of many people (the followed set
+//! bound as one value) sees a follow, an unfollow and a block at once.
+
+use crate::helpers::{TestApp, ids};
+use crate::moderation::{act_ok, admin};
+use serde_json::{Value, json};
+
+async fn anonymous_first_page(app: &TestApp, community: &str) -> Value {
+    app.get(&format!("/api/v1/communities/{community}/posts"), None)
+        .await
+        .1
+}
+
+fn field(page: &Value, post: &str, name: &str) -> Value {
+    page["posts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == post)
+        .map(|p| p[name].clone())
+        .unwrap_or(Value::Null)
+}
+
+#[tokio::test]
+async fn an_anonymous_community_page_shows_new_posts_yeahs_comments_and_removals_at_once() {
+    let app = TestApp::start().await;
+    let (author, c, first) = app.sign_up_and_post("pia", "first").await;
+    let fan = app.sign_up("quentin").await;
+    // Read twice so that the page is cached before every change below.
+    anonymous_first_page(&app, &c).await;
+    assert_eq!(
+        ids(&anonymous_first_page(&app, &c).await, "posts"),
+        [first.as_str()]
+    );
+
+    let second = app.post_text(&author, &c, "second").await;
+    assert_eq!(
+        ids(&anonymous_first_page(&app, &c).await, "posts"),
+        [second.as_str(), first.as_str()]
+    );
+
+    app.yeah(&fan, &first).await;
+    assert_eq!(
+        field(&anonymous_first_page(&app, &c).await, &first, "yeah_count"),
+        1
+    );
+    app.delete(&format!("/api/v1/posts/{first}/yeah"), &fan)
+        .await;
+    assert_eq!(
+        field(&anonymous_first_page(&app, &c).await, &first, "yeah_count"),
+        0
+    );
+
+    app.comment(&fan, &second, "nice").await;
+    assert_eq!(
+        field(
+            &anonymous_first_page(&app, &c).await,
+            &second,
+            "comment_count"
+        ),
+        1
+    );
+
+    let moderator = admin(&app, "mod_rosa").await;
+    act_ok(
+        &app,
+        &moderator,
+        "posts",
+        &second,
+        json!({"action": "remove", "reason": "Spam"}),
+    )
+    .await;
+    assert_eq!(
+        ids(&anonymous_first_page(&app, &c).await, "posts"),
+        [first.as_str()]
+    );
+}
+
+#[tokio::test]
+async fn the_popular_tab_shows_a_new_yeah_count_at_once_to_anonymous_readers() {
+    let app = TestApp::start().await;
+    let (_, c, post) = app.sign_up_and_post("sam", "loved post").await;
+    let [first_fan, second_fan] = app.sign_ups(["tara", "ugo"]).await;
+    app.yeah(&first_fan, &post).await;
+    let popular = format!("/api/v1/communities/{c}/posts/popular");
+    // Read twice so that the page is cached before the second Yeah.
+    app.get(&popular, None).await;
+    let (_, page) = app.get(&popular, None).await;
+    assert_eq!(field(&page, &post, "yeah_count"), 1);
+
+    app.yeah(&second_fan, &post).await;
+    let (_, page) = app.get(&popular, None).await;
+    assert_eq!(field(&page, &post, "yeah_count"), 2);
+}
+
+#[tokio::test]
+async fn a_signed_in_reader_sees_their_own_yeah_and_a_new_post_at_once() {
+    let app = TestApp::start().await;
+    let (author, c, post) = app.sign_up_and_post("uma", "hello").await;
+    let reader = app.sign_up("victor").await;
+    let mine = |token: &str| {
+        let path = format!("/api/v1/communities/{c}/posts");
+        let token = token.to_owned();
+        let app = &app;
+        async move { app.get(&path, Some(&token)).await.1 }
+    };
+    anonymous_first_page(&app, &c).await;
+    anonymous_first_page(&app, &c).await;
+    assert_eq!(field(&mine(&reader).await, &post, "yeahed_by_me"), false);
+
+    app.yeah(&reader, &post).await;
+    let newer = app.post_text(&author, &c, "newer").await;
+    let page = mine(&reader).await;
+    assert_eq!(ids(&page, "posts"), [newer.as_str(), post.as_str()]);
+    assert_eq!(field(&page, &post, "yeahed_by_me"), true);
+    assert_eq!(field(&page, &post, "yeah_count"), 1);
+    // Anonymous readers share a page without anyone's own Yeahs.
+    let shared = anonymous_first_page(&app, &c).await;
+    assert_eq!(field(&shared, &post, "yeahed_by_me"), false);
+    assert_eq!(field(&shared, &post, "yeah_count"), 1);
+}
+
+#[tokio::test]
+async fn an_activity_feed_of_many_people_shows_a_follow_an_unfollow_and_a_block_at_once() {
+    let app = TestApp::start().await;
+    let (me, c) = app.sign_up_with_community("wanda").await;
+    // More people than the feed names one by one, so the followed set travels as one value.
+    let mut last_pal = String::new();
+    for i in 0..24 {
+        let name = format!("pal{i:02}");
+        last_pal = app.sign_up(&name).await;
+        app.post_text(&last_pal, &c, &format!("pal news {i}")).await;
+        app.put(&format!("/api/v1/users/{name}/follow"), &me).await;
+    }
+    let newcomer = app.sign_up("xavier").await;
+    let news = app.post_text(&newcomer, &c, "newcomer news").await;
+    let feed = || async {
+        ids(
+            &app.get("/api/v1/feeds/activity", Some(&me)).await.1,
+            "posts",
+        )
+    };
+    assert!(!feed().await.contains(&news));
+
+    app.put("/api/v1/users/xavier/follow", &me).await;
+    assert_eq!(feed().await.first(), Some(&news));
+
+    app.delete("/api/v1/users/xavier/follow", &me).await;
+    assert!(!feed().await.contains(&news));
+
+    let latest = app.post_text(&last_pal, &c, "latest").await;
+    assert_eq!(feed().await.first(), Some(&latest));
+    app.put("/api/v1/users/pal23/block", &me).await;
+    let after_block = feed().await;
+    assert!(!after_block.contains(&latest));
+    assert_eq!(after_block.len(), 20, "the other pals' posts fill the page");
+}

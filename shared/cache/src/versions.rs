@@ -1,0 +1,49 @@
+//! Versioned families of cache entries: a family's entries are cached under its current
+//! *version*, a key that each committed write replaces with a new unique value. A reader that
+//! raced a write may store what it read before the write, but under the version it saw, which no
+//! reader asks for again, so no stale entry outlives a write (a plain delete would let such a
+//! racing reader put the old value back). In a region the version lives in memcached, so every
+//! process of every service sees it change at once.
+
+use crate::Cache;
+use std::time::Duration;
+
+/// Versions outlive the entries cached under them.
+const VERSION_TTL: Duration = Duration::from_secs(86_400);
+
+/// The version of each community's posts and comments (timeline renews it on every write to
+/// them, moderation and erasure included).
+pub const COMMUNITY_POSTS: Versions = Versions::new("timeline:community");
+/// The version of the Yeahs on each community's posts and comments (empathy renews it when a
+/// Yeah is given or taken back).
+pub const COMMUNITY_YEAHS: Versions = Versions::new("empathy:community");
+
+/// One family of versions, one per id: `<prefix>:<id>:version`.
+#[derive(Debug, Clone, Copy)]
+pub struct Versions {
+    prefix: &'static str,
+}
+
+impl Versions {
+    pub const fn new(prefix: &'static str) -> Self {
+        Versions { prefix }
+    }
+
+    fn key(&self, id: impl std::fmt::Display) -> String {
+        format!("{}:{id}:version", self.prefix)
+    }
+
+    /// The current version of `id`; `None` when there is none yet or the cache is away (then
+    /// the caller reads without caching, and starts one with [`Versions::renew`]).
+    pub async fn current(&self, cache: &dyn Cache, id: impl std::fmt::Display) -> Option<String> {
+        let bytes = cache.get(&self.key(id)).await?;
+        String::from_utf8(bytes).ok()
+    }
+
+    /// Gives `id` the new version `unique` (a fresh id) after a committed write.
+    pub async fn renew(&self, cache: &dyn Cache, id: impl std::fmt::Display, unique: String) {
+        cache
+            .set(&self.key(id), unique.into_bytes(), VERSION_TTL)
+            .await;
+    }
+}
