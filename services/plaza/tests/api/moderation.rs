@@ -79,12 +79,7 @@ pub async fn report_ok(app: &TestApp, token: &str, kind: &str, id: &str, reason:
 }
 
 fn post_ids(body: &Value) -> Vec<String> {
-    body["posts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["id"].as_str().unwrap().to_owned())
-        .collect()
+    plaza_test_support::field_of_each(body, "posts", "id")
 }
 
 async fn community_posts(app: &TestApp, community: &str, token: Option<&str>) -> Vec<String> {
