@@ -219,10 +219,7 @@ async fn the_settings_page_ends_one_session_or_all_of_them() {
         .to_owned();
     let csrf = browser.csrf("/settings").await;
     let r = browser
-        .submit(
-            &format!("/settings/sessions/{mine}/revoke"),
-            &[("csrf", &csrf)],
-        )
+        .press(&format!("/settings/sessions/{mine}/revoke"), &csrf)
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(me_status(&app, &token).await, StatusCode::UNAUTHORIZED);
@@ -236,9 +233,7 @@ async fn the_settings_page_ends_one_session_or_all_of_them() {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(me_status(&app, &other).await, StatusCode::OK);
 
-    let r = browser
-        .submit("/settings/sessions/revoke_all", &[("csrf", &csrf)])
-        .await;
+    let r = browser.press("/settings/sessions/revoke_all", &csrf).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(me_status(&app, &other).await, StatusCode::UNAUTHORIZED);
     assert_eq!(browser.get("/settings").await.0, StatusCode::SEE_OTHER);

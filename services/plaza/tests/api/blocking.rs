@@ -74,10 +74,8 @@ async fn a_block_takes_each_side_out_of_the_others_notifications_of_every_kind()
     let bob_comment = app.comment(&bob, &bob_post, "bob on his own post").await;
     app.yeah(&bob, &amy_post).await;
     app.yeah(&amy, &bob_post).await;
-    app.put(&format!("/api/v1/comments/{amy_comment}/yeah"), &bob)
-        .await;
-    app.put(&format!("/api/v1/comments/{bob_comment}/yeah"), &amy)
-        .await;
+    app.yeah_comment(&bob, &amy_comment).await;
+    app.yeah_comment(&amy, &bob_comment).await;
     app.comment(&bob, &amy_post, "bob on amy's post").await;
     app.comment(&amy, &bob_post, "amy on bob's post").await;
     app.put("/api/v1/users/amy_blocks/follow", &bob).await;

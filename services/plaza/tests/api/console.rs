@@ -942,10 +942,7 @@ async fn a_player_links_and_unlinks_a_console_in_the_settings_pages() {
         .take_while(char::is_ascii_digit)
         .collect();
     let unlinked = browser
-        .submit(
-            &format!("/settings/consoles/{id}/unlink"),
-            &[("csrf", &csrf)],
-        )
+        .press(&format!("/settings/consoles/{id}/unlink"), &csrf)
         .await;
     assert_eq!(unlinked.status(), StatusCode::SEE_OTHER);
     let (_, html) = browser.get("/settings/consoles").await;

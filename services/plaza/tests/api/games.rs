@@ -1007,10 +1007,7 @@ async fn an_admin_registers_a_title_and_issues_a_key_in_the_pages_and_a_player_l
     // Revoking in the pages stops the key.
     let key_id = key.split_once('.').unwrap().0;
     let r = admin
-        .submit(
-            &format!("/admin/app_keys/{key_id}/revoke"),
-            &[("csrf", &csrf)],
-        )
+        .press(&format!("/admin/app_keys/{key_id}/revoke"), &csrf)
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_error(

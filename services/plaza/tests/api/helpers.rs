@@ -382,6 +382,12 @@ impl Browser {
         request.form(fields).send().await.unwrap()
     }
 
+    /// Submits a form that carries nothing but its CSRF token `csrf` (a button: revoke,
+    /// unlink, delete, mark as read).
+    pub async fn press(&self, path: &str, csrf: &str) -> reqwest::Response {
+        self.submit(path, &[("csrf", csrf)]).await
+    }
+
     /// Submits a form with files (`multipart/form-data`) to `path`.
     pub async fn submit_multipart(
         &self,

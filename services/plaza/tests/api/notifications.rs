@@ -97,8 +97,7 @@ async fn new_followers_and_comment_yeahs_are_notified() {
     let c = app.community().await;
     let post = app.post_text(&b, &c, "post").await;
     let comment = app.comment(&a, &post, "comment").await;
-    app.put(&format!("/api/v1/comments/{comment}/yeah"), &b)
-        .await;
+    app.yeah_comment(&b, &comment).await;
     app.drain_jobs().await;
     let (_, body) = app.get("/api/v1/notifications", Some(&a)).await;
     let texts = strings(&body, "notifications", "text");

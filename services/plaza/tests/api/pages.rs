@@ -153,9 +153,7 @@ async fn yeah_from_a_page_answers_json_and_the_header_counts_notifications() {
     let (_, page) = author.get("/notifications").await;
     assert!(page.contains("bert gave your post a Yeah."));
     let csrf = token_in(&page);
-    author
-        .submit("/notifications/read", &[("csrf", &csrf)])
-        .await;
+    author.press("/notifications/read", &csrf).await;
     let (_, page) = author.get("/").await;
     assert!(!page.contains("aria-label=\"1 unread\""));
     assert!(page.contains("<span class=\"badge hidden\" id=\"unread-count\"></span>"));

@@ -187,15 +187,8 @@ async fn comments_get_yeahs_too() {
     let (a, _, post) = app.sign_up_and_post("sam", "post").await;
     let b = app.sign_up("tess").await;
     let comment = app.comment(&b, &post, "comment").await;
-    assert_error(
-        app.put(&format!("/api/v1/comments/{comment}/yeah"), &b)
-            .await,
-        403,
-        "own_content",
-    );
-    let (status, body) = app
-        .put(&format!("/api/v1/comments/{comment}/yeah"), &a)
-        .await;
+    assert_error(app.yeah_comment(&b, &comment).await, 403, "own_content");
+    let (status, body) = app.yeah_comment(&a, &comment).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["yeah_count"], 1);
     let (_, body) = app
