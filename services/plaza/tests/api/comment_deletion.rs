@@ -173,8 +173,7 @@ async fn the_post_page_deletes_a_comment_with_its_form_and_refuses_without_the_t
     let (author, _, post) = app.sign_up_and_post("page_eraser", "a post").await;
     let comment = app.comment(&author, &post, "delete me from the page").await;
 
-    let browser = Browser::new(&app);
-    browser.sign_in("page_eraser").await;
+    let (browser, _) = Browser::signed_in(&app, "page_eraser").await;
     let (_, html) = browser.get(&format!("/posts/{post}")).await;
     let action = format!("/comments/{comment}/delete");
     assert!(html.contains(&action), "{html}");
@@ -202,8 +201,7 @@ async fn an_admin_deletes_anyones_comment_and_post_from_the_post_page() {
     let post = app.post_text(&author, &c, "moderate me").await;
     let comment = app.comment(&author, &post, "and me").await;
 
-    let browser = Browser::new(&app);
-    browser.sign_in("page_admin").await;
+    let (browser, _) = Browser::signed_in(&app, "page_admin").await;
     let (_, html) = browser.get(&format!("/posts/{post}")).await;
     assert!(html.contains(&format!("/comments/{comment}/delete")));
     assert!(html.contains(&format!("/posts/{post}/delete")));
