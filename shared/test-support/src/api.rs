@@ -197,6 +197,18 @@ impl Api {
         self.put(&format!("/api/v1/posts/{post}/yeah"), token).await
     }
 
+    /// Gives `token`'s owner's Yeah to `comment`.
+    pub async fn yeah_comment(&self, token: &str, comment: &str) -> (StatusCode, Value) {
+        self.put(&format!("/api/v1/comments/{comment}/yeah"), token)
+            .await
+    }
+
+    /// Deletes `comment` as `token`'s owner.
+    pub async fn delete_comment(&self, token: &str, comment: &str) -> (StatusCode, Value) {
+        self.delete(&format!("/api/v1/comments/{comment}"), token)
+            .await
+    }
+
     /// A post as a visitor who is not signed in reads it.
     pub async fn read_post(&self, post: &str) -> (StatusCode, Value) {
         self.get(&format!("/api/v1/posts/{post}"), None).await

@@ -73,14 +73,16 @@ where
 }
 
 /// The answer has `status` (a [`StatusCode`] or its number); the body is shown when not.
+/// Returns the body, for the checks that follow.
 #[track_caller]
-pub fn assert_status<S>(answer: impl Answer, status: S)
+pub fn assert_status<S>(answer: impl Answer, status: S) -> Value
 where
     S: TryInto<StatusCode>,
     S::Error: std::fmt::Debug,
 {
     let body = answer.body();
     assert_eq!(answer.status(), status_of(status), "{body}");
+    body.clone()
 }
 
 /// The seconds in `response`'s `Retry-After` header; fails when it is missing or not a number.

@@ -22,7 +22,7 @@ pub use api::Api;
 pub use assert::{Answer, assert_error, assert_status, header, retry_after};
 pub use db::TestDb;
 pub use images::{has_gps, jpeg, phone_photo};
-pub use request::{Reply, form_request, json_request, oneshot, parse_body};
+pub use request::{Reply, field_of_each, form_request, json_request, oneshot, parse_body};
 pub use service::ServiceApp;
 
 /// The status codes, so that a suite needs no other import for them.

@@ -71,3 +71,21 @@ pub fn parse_body(text: &str) -> Value {
         serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
     }
 }
+
+/// The string `field` of every item of the list `list` in an answer (such as each post's `id`
+/// in `posts`); fails when there is no such list or an item lacks the field.
+#[track_caller]
+pub fn field_of_each(body: &Value, list: &str, field: &str) -> Vec<String> {
+    let items = body[list]
+        .as_array()
+        .unwrap_or_else(|| panic!("a list {list:?}: {body}"));
+    items
+        .iter()
+        .map(|item| {
+            let value = item[field].as_str();
+            value
+                .unwrap_or_else(|| panic!("a string {field:?}: {item}"))
+                .to_owned()
+        })
+        .collect()
+}

@@ -11,30 +11,36 @@ mod deliveries;
 mod health;
 mod reading;
 
-use plaza_http::InternalSecret;
-use plaza_notification::{AppState, Config};
-use plaza_test_support::{ServiceApp, TestDb, assert_status};
+use plaza_notification::{AppState, Config, Parts};
+use plaza_test_support::{ServiceApp, assert_status};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
-/// The service's state over `db`, as the `plaza` command builds it without Redis (the one place
-/// to adapt when the wiring changes).
-fn state(db: &TestDb, secret: &InternalSecret) -> AppState {
-    AppState {
-        db: db.db.clone(),
-        ids: plaza_test_support::ids(1),
-        config: Arc::new(Config {
+/// The notification service on a fresh database, built as the `plaza` command builds it
+/// without Redis (live streams announced in this process only).
+async fn start() -> ServiceApp {
+    ServiceApp::start(|db, secret| {
+        let config = Config {
             region: 1,
             internal_secret: secret.clone(),
-        }),
-        cache: plaza_test_support::memory_cache(),
-        live: Arc::new(plaza_cache::MemoryLive::default()),
-    }
-}
-
-/// The notification service on a fresh database.
-async fn start() -> ServiceApp {
-    ServiceApp::start(|db, secret| plaza_notification::app(state(db, secret))).await
+        };
+        let live = Arc::new(plaza_cache::MemoryLive::default());
+        let (ids, cache) = (
+            plaza_test_support::ids(1),
+            plaza_test_support::memory_cache(),
+        );
+        let db = db.db.clone();
+        plaza_notification::app(AppState::build(
+            config,
+            Parts {
+                db,
+                ids,
+                cache,
+                live,
+            },
+        ))
+    })
+    .await
 }
 
 /// An event: `actor` gave a Yeah to post 500 of user 7.

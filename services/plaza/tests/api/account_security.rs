@@ -2,14 +2,13 @@
 //! everywhere, CSRF tokens bound to the session, sign-in limits that a stranger cannot use to
 //! lock the owner out, and names or texts that would mislead.
 
-use crate::helpers::{Browser, TestApp, assert_shows};
-use plaza_test_support::{assert_error, retry_after};
+use crate::helpers::{Browser, TestApp, assert_page, assert_shows};
+use plaza_test_support::{assert_error, assert_status, retry_after};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 async fn new_token(app: &TestApp, name: &str) -> String {
-    let (status, body) = app.create_session(name, "password1").await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let body = assert_status(app.create_session(name, "password1").await, 201);
     body["token"].as_str().unwrap().to_owned()
 }
 
@@ -37,8 +36,7 @@ async fn changing_the_password_needs_the_current_one_and_ends_every_other_sessio
     let app = TestApp::start().await;
     let mine = app.sign_up("alba").await;
     let other = new_token(&app, "alba").await;
-    let browser = Browser::new(&app);
-    browser.sign_in("alba").await;
+    let (browser, _) = Browser::signed_in(&app, "alba").await;
 
     assert_error(
         change_password(&app, &mine, "wrong-password", "new-password-2").await,
@@ -102,8 +100,7 @@ async fn sessions_are_listed_without_their_tokens_and_each_can_be_ended() {
         .unwrap()
         .to_owned();
 
-    let (status, body) = app.get("/api/v1/me/sessions", Some(&mine)).await;
-    assert_eq!(status, StatusCode::OK);
+    let body = assert_status(app.get("/api/v1/me/sessions", Some(&mine)).await, 200);
     let text = body.to_string();
     assert!(
         !text.contains(&mine) && !text.contains(&other),
@@ -150,12 +147,10 @@ async fn signing_out_everywhere_ends_every_session_and_token() {
     let app = TestApp::start().await;
     let mine = app.sign_up("dario").await;
     let other = new_token(&app, "dario").await;
-    let browser = Browser::new(&app);
-    browser.sign_in("dario").await;
+    let (browser, _) = Browser::signed_in(&app, "dario").await;
     let bystander = app.sign_up("elena").await;
 
-    let (status, _) = app.delete("/api/v1/me/sessions", &mine).await;
-    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_status(app.delete("/api/v1/me/sessions", &mine).await, 204);
     assert_eq!(me_status(&app, &mine).await, StatusCode::UNAUTHORIZED);
     assert_eq!(me_status(&app, &other).await, StatusCode::UNAUTHORIZED);
     assert_eq!(browser.get("/settings").await.0, StatusCode::SEE_OTHER);
@@ -169,11 +164,9 @@ async fn signing_out_everywhere_ends_every_session_and_token() {
 #[tokio::test]
 async fn the_settings_page_lists_sessions_and_changes_the_password() {
     let app = TestApp::start().await;
-    let browser = Browser::new(&app);
-    browser.sign_up("fabio").await;
+    let browser = Browser::signed_up(&app, "fabio").await;
     let token = new_token(&app, "fabio").await;
-    let (status, html) = browser.get("/settings").await;
-    assert_eq!(status, StatusCode::OK);
+    let html = assert_page(browser.get("/settings").await, 200);
     assert!(html.contains("action=\"/settings/password\""));
     assert_eq!(
         html.matches("/revoke\"").count(),
@@ -204,8 +197,7 @@ async fn the_settings_page_lists_sessions_and_changes_the_password() {
 #[tokio::test]
 async fn the_settings_page_ends_one_session_or_all_of_them() {
     let app = TestApp::start().await;
-    let browser = Browser::new(&app);
-    browser.sign_up("gemma").await;
+    let browser = Browser::signed_up(&app, "gemma").await;
     let token = new_token(&app, "gemma").await;
     let (_, body) = app.get("/api/v1/me/sessions", Some(&token)).await;
     let mine = body["sessions"]
@@ -219,10 +211,7 @@ async fn the_settings_page_ends_one_session_or_all_of_them() {
         .to_owned();
     let csrf = browser.csrf("/settings").await;
     let r = browser
-        .submit(
-            &format!("/settings/sessions/{mine}/revoke"),
-            &[("csrf", &csrf)],
-        )
+        .press(&format!("/settings/sessions/{mine}/revoke"), &csrf)
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(me_status(&app, &token).await, StatusCode::UNAUTHORIZED);
@@ -236,9 +225,7 @@ async fn the_settings_page_ends_one_session_or_all_of_them() {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(me_status(&app, &other).await, StatusCode::OK);
 
-    let r = browser
-        .submit("/settings/sessions/revoke_all", &[("csrf", &csrf)])
-        .await;
+    let r = browser.press("/settings/sessions/revoke_all", &csrf).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(me_status(&app, &other).await, StatusCode::UNAUTHORIZED);
     assert_eq!(browser.get("/settings").await.0, StatusCode::SEE_OTHER);
@@ -290,8 +277,7 @@ async fn a_csrf_token_taken_before_signing_in_is_refused_after_it() {
     );
 
     // Another session of the same account has its own token.
-    let second = Browser::new(&app);
-    second.sign_in("hugo").await;
+    let (second, _) = Browser::signed_in(&app, "hugo").await;
     let r = second.submit("/settings", &form).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
@@ -425,8 +411,7 @@ async fn posts_and_comments_of_only_invisible_characters_are_refused() {
 #[tokio::test]
 async fn page_forms_refuse_misleading_names_and_invisible_posts() {
     let app = TestApp::start().await;
-    let browser = Browser::new(&app);
-    browser.sign_up("milo").await;
+    let browser = Browser::signed_up(&app, "milo").await;
     let csrf = browser.csrf("/settings").await;
     let r = browser.save_settings(&csrf, "nul\u{0}", "", "").await;
     assert_shows(

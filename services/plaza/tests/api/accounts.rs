@@ -1,7 +1,7 @@
 //! Accounts, sessions and profiles through the API.
 
 use crate::helpers::TestApp;
-use plaza_test_support::assert_error;
+use plaza_test_support::{assert_error, assert_status};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -9,8 +9,7 @@ use serde_json::json;
 async fn sign_up_returns_a_token_that_identifies_the_account() {
     let app = TestApp::start().await;
     let token = app.sign_up("Alice_01").await;
-    let (status, body) = app.get("/api/v1/me", Some(&token)).await;
-    assert_eq!(status, StatusCode::OK);
+    let body = assert_status(app.get("/api/v1/me", Some(&token)).await, 200);
     assert_eq!(body["user"]["username"], "Alice_01");
     assert_eq!(body["user"]["home_region"], 1);
     assert_eq!(body["user"]["is_admin"], false);
@@ -41,8 +40,7 @@ async fn bad_usernames_and_passwords_are_rejected_and_create_nothing() {
         assert_eq!(body["error"], code);
         assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
-    let (status, _) = app.get("/api/v1/users/bob", None).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_status(app.get("/api/v1/users/bob", None).await, 404);
 }
 
 #[tokio::test]
@@ -66,10 +64,8 @@ async fn sign_in_checks_the_password() {
         401,
         "invalid_credentials",
     );
-    let (status, _) = app.create_session("nobody", "password1").await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, body) = app.create_session("DAVE", "password1").await;
-    assert_eq!(status, StatusCode::CREATED);
+    assert_status(app.create_session("nobody", "password1").await, 401);
+    let body = assert_status(app.create_session("DAVE", "password1").await, 201);
     let token = body["token"].as_str().unwrap();
     assert_eq!(app.get("/api/v1/me", Some(token)).await.0, StatusCode::OK);
 }

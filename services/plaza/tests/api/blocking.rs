@@ -1,15 +1,15 @@
 //! Blocks apply both ways everywhere: notifications of every kind, comment lists and counts, and
 //! "who gave a Yeah", through the API and the post page.
 
-use crate::helpers::{Browser, TestApp};
+use crate::helpers::{Browser, TestApp, assert_page};
+use plaza_test_support::assert_status;
 use reqwest::StatusCode;
 use serde_json::Value;
 
 /// The texts of `token`'s owner's notifications, newest first, after every job has run.
 pub async fn notification_texts(app: &TestApp, token: &str) -> Vec<String> {
     app.drain_jobs().await;
-    let (status, body) = app.get("/api/v1/notifications", Some(token)).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let body = assert_status(app.get("/api/v1/notifications", Some(token)).await, 200);
     body["notifications"]
         .as_array()
         .unwrap()
@@ -74,10 +74,8 @@ async fn a_block_takes_each_side_out_of_the_others_notifications_of_every_kind()
     let bob_comment = app.comment(&bob, &bob_post, "bob on his own post").await;
     app.yeah(&bob, &amy_post).await;
     app.yeah(&amy, &bob_post).await;
-    app.put(&format!("/api/v1/comments/{amy_comment}/yeah"), &bob)
-        .await;
-    app.put(&format!("/api/v1/comments/{bob_comment}/yeah"), &amy)
-        .await;
+    app.yeah_comment(&bob, &amy_comment).await;
+    app.yeah_comment(&amy, &bob_comment).await;
     app.comment(&bob, &amy_post, "bob on amy's post").await;
     app.comment(&amy, &bob_post, "amy on bob's post").await;
     app.put("/api/v1/users/amy_blocks/follow", &bob).await;
@@ -96,8 +94,7 @@ async fn a_block_takes_each_side_out_of_the_others_notifications_of_every_kind()
     assert_eq!(bob_before.len(), 5, "{bob_before:?}");
     assert!(bob_before.contains(&"amy_blocks commented on a post you commented on.".to_owned()));
 
-    let (status, _) = app.put("/api/v1/users/bob_blocked/block", &amy).await;
-    assert_eq!(status, StatusCode::OK);
+    assert_status(app.put("/api/v1/users/bob_blocked/block", &amy).await, 200);
 
     assert_eq!(
         notification_texts(&app, &amy).await,
@@ -167,10 +164,8 @@ async fn the_post_page_shows_the_blocker_neither_the_blocked_persons_yeah_nor_co
     app.comment(&bob, &post, "a comment by bob").await;
     app.put("/api/v1/users/page_bob/block", &amy).await;
 
-    let browser = Browser::new(&app);
-    browser.sign_in("page_amy").await;
-    let (status, html) = browser.get(&format!("/posts/{post}")).await;
-    assert_eq!(status, StatusCode::OK);
+    let (browser, _) = Browser::signed_in(&app, "page_amy").await;
+    let html = assert_page(browser.get(&format!("/posts/{post}")).await, 200);
     assert!(!html.contains("page_bob"), "{html}");
     assert!(!html.contains("a comment by bob"));
     // A visitor sees both.

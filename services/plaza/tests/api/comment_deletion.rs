@@ -4,18 +4,13 @@
 use crate::blocking::notification_texts;
 use crate::helpers::{Browser, TestApp, token_in};
 use plaza_storage::sqlx::{self, Row};
-use plaza_test_support::assert_error;
+use plaza_test_support::{assert_error, assert_status};
 use reqwest::StatusCode;
 use serde_json::json;
 
 async fn comment_ids(app: &TestApp, post: &str) -> Vec<String> {
     let (_, body) = app.comments_of(post).await;
-    body["comments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap().to_owned())
-        .collect()
+    plaza_test_support::field_of_each(&body, "comments", "id")
 }
 
 async fn comment_count(app: &TestApp, post: &str) -> i64 {
@@ -31,10 +26,7 @@ async fn an_author_deletes_their_comment_and_it_leaves_the_list_and_the_count() 
     let gone = app.comment(&author, &post, "gone").await;
     assert_eq!(comment_count(&app, &post).await, 2);
 
-    let (status, body) = app
-        .delete(&format!("/api/v1/comments/{gone}"), &author)
-        .await;
-    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    assert_status(app.delete_comment(&author, &gone).await, 204);
     assert_eq!(comment_ids(&app, &post).await, vec![kept]);
     assert_eq!(comment_count(&app, &post).await, 1);
     let (_, body) = app
@@ -42,14 +34,10 @@ async fn an_author_deletes_their_comment_and_it_leaves_the_list_and_the_count() 
         .await;
     assert_eq!(body["posts"][0]["comment_count"], 1);
     // Deleting it again changes nothing; a Yeah on it is refused.
-    let (status, _) = app
-        .delete(&format!("/api/v1/comments/{gone}"), &author)
-        .await;
-    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_status(app.delete_comment(&author, &gone).await, 204);
     let other = app.sign_up("late_fan").await;
     assert_error(
-        app.put(&format!("/api/v1/comments/{gone}/yeah"), &other)
-            .await,
+        app.yeah_comment(&other, &gone).await,
         409,
         "comment_deleted",
     );
@@ -63,8 +51,7 @@ async fn someone_else_cannot_delete_a_comment_and_a_missing_one_is_not_found() {
     let comment = app.comment(&author, &post, "mine").await;
 
     assert_error(
-        app.delete(&format!("/api/v1/comments/{comment}"), &stranger)
-            .await,
+        app.delete_comment(&stranger, &comment).await,
         403,
         "not_author",
     );
@@ -81,11 +68,7 @@ async fn someone_else_cannot_delete_a_comment_and_a_missing_one_is_not_found() {
     );
     assert_eq!(comment_ids(&app, &post).await, vec![comment]);
 
-    assert_error(
-        app.delete("/api/v1/comments/12345", &author).await,
-        404,
-        "not_found",
-    );
+    assert_error(app.delete_comment(&author, "12345").await, 404, "not_found");
 }
 
 #[tokio::test]
@@ -97,10 +80,7 @@ async fn an_admin_deletes_anyones_post_or_comment() {
     let post = app.post_text(&author, &c, "to be moderated").await;
     let comment = app.comment(&author, &post, "also moderated").await;
 
-    let (status, _) = app
-        .delete(&format!("/api/v1/comments/{comment}"), &admin)
-        .await;
-    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_status(app.delete_comment(&admin, &comment).await, 204);
     assert!(comment_ids(&app, &post).await.is_empty());
     let (status, body) = app.delete(&format!("/api/v1/posts/{post}"), &admin).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -125,14 +105,12 @@ async fn a_deleted_comments_notifications_go_away() {
         .await;
     app.comment(&earlier, &post, "first").await;
     let comment = app.comment(&commenter, &post, "regretted").await;
-    app.put(&format!("/api/v1/comments/{comment}/yeah"), &fan)
-        .await;
+    app.yeah_comment(&fan, &comment).await;
     assert_eq!(notification_texts(&app, &author).await.len(), 1);
     assert_eq!(notification_texts(&app, &earlier).await.len(), 1);
     assert_eq!(notification_texts(&app, &commenter).await.len(), 1);
 
-    app.delete(&format!("/api/v1/comments/{comment}"), &commenter)
-        .await;
+    app.delete_comment(&commenter, &comment).await;
     assert_eq!(
         notification_texts(&app, &author).await,
         vec!["earlier_one commented on your post."]
@@ -184,8 +162,7 @@ async fn a_deleted_comments_drawing_is_no_longer_referenced() {
         }
     };
     assert!(drawing_key(&app, comment.clone()).await.is_some());
-    app.delete(&format!("/api/v1/comments/{comment}"), &author)
-        .await;
+    app.delete_comment(&author, &comment).await;
     // The clean-up asks which keys anything still refers to: the comment no longer does.
     assert_eq!(drawing_key(&app, comment).await, None);
 }
@@ -196,8 +173,7 @@ async fn the_post_page_deletes_a_comment_with_its_form_and_refuses_without_the_t
     let (author, _, post) = app.sign_up_and_post("page_eraser", "a post").await;
     let comment = app.comment(&author, &post, "delete me from the page").await;
 
-    let browser = Browser::new(&app);
-    browser.sign_in("page_eraser").await;
+    let (browser, _) = Browser::signed_in(&app, "page_eraser").await;
     let (_, html) = browser.get(&format!("/posts/{post}")).await;
     let action = format!("/comments/{comment}/delete");
     assert!(html.contains(&action), "{html}");
@@ -206,7 +182,7 @@ async fn the_post_page_deletes_a_comment_with_its_form_and_refuses_without_the_t
     assert_eq!(comment_ids(&app, &post).await, vec![comment.clone()]);
 
     let csrf = browser.csrf(&format!("/posts/{post}")).await;
-    let r = browser.submit(&action, &[("csrf", &csrf)]).await;
+    let r = browser.press(&action, &csrf).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, html) = browser.get(&format!("/posts/{post}")).await;
     assert!(!html.contains("delete me from the page"));
@@ -225,20 +201,17 @@ async fn an_admin_deletes_anyones_comment_and_post_from_the_post_page() {
     let post = app.post_text(&author, &c, "moderate me").await;
     let comment = app.comment(&author, &post, "and me").await;
 
-    let browser = Browser::new(&app);
-    browser.sign_in("page_admin").await;
+    let (browser, _) = Browser::signed_in(&app, "page_admin").await;
     let (_, html) = browser.get(&format!("/posts/{post}")).await;
     assert!(html.contains(&format!("/comments/{comment}/delete")));
     assert!(html.contains(&format!("/posts/{post}/delete")));
     let csrf = token_in(&html);
     let r = browser
-        .submit(&format!("/comments/{comment}/delete"), &[("csrf", &csrf)])
+        .press(&format!("/comments/{comment}/delete"), &csrf)
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(comment_ids(&app, &post).await.is_empty());
-    let r = browser
-        .submit(&format!("/posts/{post}/delete"), &[("csrf", &csrf)])
-        .await;
+    let r = browser.press(&format!("/posts/{post}/delete"), &csrf).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, body) = app.read_post(&post).await;
     assert_eq!(body["post"]["deleted"], true);

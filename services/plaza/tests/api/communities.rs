@@ -1,15 +1,14 @@
 //! Communities and favourites through the API.
 
 use crate::helpers::TestApp;
-use plaza_test_support::assert_error;
+use plaza_test_support::{assert_error, assert_status};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 #[tokio::test]
 async fn a_new_site_has_default_communities() {
     let app = TestApp::start().await;
-    let (status, body) = app.get("/api/v1/communities", None).await;
-    assert_eq!(status, StatusCode::OK);
+    let body = assert_status(app.get("/api/v1/communities", None).await, 200);
     assert!(body["communities"].as_array().unwrap().len() >= 3);
     let id = app.community().await;
     let (status, body) = app.get(&format!("/api/v1/communities/{id}"), None).await;
@@ -90,11 +89,7 @@ async fn unknown_communities_are_not_found() {
     let (status, body) = app.get("/api/v1/communities/123456789", None).await;
     assert_error((status, &body), 404, "not_found");
     let (status, _) = app
-        .post(
-            "/api/v1/communities/123456789/posts",
-            Some(&token),
-            json!({"body": "hi"}),
-        )
+        .post_in(&token, "123456789", json!({"body": "hi"}))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = app

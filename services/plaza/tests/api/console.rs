@@ -3,7 +3,7 @@
 //! a painting and app_data read back exactly, replies, Yeahs, deletes, people and topics, the
 //! posts then on the web pages, and each malformed request's own code.
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, assert_page};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use quick_xml::Reader;
@@ -904,8 +904,7 @@ async fn a_player_links_and_unlinks_a_console_in_the_settings_pages() {
     let shown = call(&app, &console, Method::GET, "/v1/topics", None).await;
     let code = shown.1.text("link_code").to_owned();
 
-    let (status, html) = browser.get("/settings").await;
-    assert_eq!(status, StatusCode::OK);
+    let html = assert_page(browser.get("/settings").await, 200);
     assert!(html.contains("href=\"/settings/consoles\""));
     let csrf = browser.csrf("/settings/consoles").await;
     // Without the form's CSRF token nothing is linked.
@@ -942,10 +941,7 @@ async fn a_player_links_and_unlinks_a_console_in_the_settings_pages() {
         .take_while(char::is_ascii_digit)
         .collect();
     let unlinked = browser
-        .submit(
-            &format!("/settings/consoles/{id}/unlink"),
-            &[("csrf", &csrf)],
-        )
+        .press(&format!("/settings/consoles/{id}/unlink"), &csrf)
         .await;
     assert_eq!(unlinked.status(), StatusCode::SEE_OTHER);
     let (_, html) = browser.get("/settings/consoles").await;

@@ -1,7 +1,7 @@
 //! Malformed requests get clear errors in one format, and the API matches its OpenAPI document.
 
 use crate::helpers::TestApp;
-use plaza_test_support::{assert_error, retry_after};
+use plaza_test_support::{assert_error, assert_status, retry_after};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
@@ -103,8 +103,7 @@ async fn unknown_routes_bad_ids_and_bad_cursors_have_their_codes() {
 #[tokio::test]
 async fn every_operation_in_the_openapi_document_is_served() {
     let app = TestApp::start().await;
-    let (status, doc) = app.get("/api/v1/openapi.json", None).await;
-    assert_eq!(status, StatusCode::OK);
+    let doc = assert_status(app.get("/api/v1/openapi.json", None).await, 200);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let paths = doc["paths"].as_object().expect("paths");
     assert!(paths.len() >= 20);
@@ -158,8 +157,7 @@ async fn rate_limits_answer_429_with_retry_after_and_change_nothing() {
 
     // Guessing passwords is limited per account, whatever the address.
     for _ in 0..3 {
-        let (status, _) = app.create_session("wren", "guess-guess").await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_status(app.create_session("wren", "guess-guess").await, 401);
     }
     assert_error(
         app.create_session("WREN", "password1").await,
@@ -282,8 +280,7 @@ async fn an_empty_cursor_means_the_first_page() {
 #[tokio::test]
 async fn readiness_says_redis_is_not_configured_when_there_is_none() {
     let app = TestApp::start_configured(None, |c| c.redis_url = String::new()).await;
-    let (status, body) = app.get("/readyz", None).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let body = assert_status(app.get("/readyz", None).await, 200);
     assert_eq!(body["redis"], "not_configured", "{body}");
     assert_eq!(body["database"], "ok", "{body}");
 }

@@ -1,7 +1,7 @@
 //! Word filters and banned sign-up ranges: what admins add is enforced at once, whatever form the
 //! words are written in, and everyone else is refused and changes nothing.
 
-use crate::helpers::{Browser, TestApp};
+use crate::helpers::{Browser, TestApp, assert_page};
 use plaza_test_support::{assert_error, assert_status};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -263,10 +263,8 @@ async fn admins_edit_the_global_list_in_the_pages_with_the_form_key() {
     let app = TestApp::start().await;
     app.sign_up("pageadmin").await;
     app.make_admin("pageadmin").await;
-    let browser = Browser::new(&app);
-    let csrf = browser.sign_in("pageadmin").await;
-    let (status, page) = browser.get("/admin/word_filters").await;
-    assert_eq!(status, StatusCode::OK);
+    let (browser, csrf) = Browser::signed_in(&app, "pageadmin").await;
+    let page = assert_page(browser.get("/admin/word_filters").await, 200);
     assert!(page.contains("name=\"pattern\""), "{page}");
 
     let r = browser
@@ -302,10 +300,8 @@ async fn admins_edit_the_global_list_in_the_pages_with_the_form_key() {
         "restricted_words",
     );
     // A member is refused the page.
-    let other = Browser::new(&app);
-    other.sign_in("reader").await;
-    let (status, _) = other.get("/admin/word_filters").await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (other, _) = Browser::signed_in(&app, "reader").await;
+    assert_page(other.get("/admin/word_filters").await, 403);
 }
 
 async fn sign_up_from(app: &TestApp, from: &str, name: &str) -> (StatusCode, Value) {
@@ -357,15 +353,13 @@ async fn sign_ups_from_a_banned_range_are_refused_behind_trusted_proxies() {
     // A forged entry left of the proxy's does not get past the ban.
     let answer = sign_up_from(&app, "203.0.113.1, 198.51.100.3", "forger").await;
     assert_error(answer, 403, "signup_banned");
-    let (status, _) = sign_up_from(&app, "203.0.113.1", "outsider").await;
-    assert_eq!(status, StatusCode::CREATED);
+    assert_status(sign_up_from(&app, "203.0.113.1", "outsider").await, 201);
 
     let (status, _) = app
         .delete(&format!("/api/v1/admin/banned_ranges/{id}"), &admin)
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let (status, _) = sign_up_from(&app, "198.51.100.3", "welcome").await;
-    assert_eq!(status, StatusCode::CREATED);
+    assert_status(sign_up_from(&app, "198.51.100.3", "welcome").await, 201);
     let (_, list) = app.get("/api/v1/admin/banned_ranges", Some(&admin)).await;
     assert_eq!(list["banned_ranges"].as_array().unwrap().len(), 1);
 }
@@ -422,8 +416,7 @@ async fn admins_ban_ranges_in_the_pages_and_a_bad_range_is_shown_back() {
     let app = TestApp::start().await;
     app.sign_up("pagebanner").await;
     app.make_admin("pagebanner").await;
-    let browser = Browser::new(&app);
-    let csrf = browser.sign_in("pagebanner").await;
+    let (browser, csrf) = Browser::signed_in(&app, "pagebanner").await;
     let r = browser
         .submit(
             "/admin/banned_ranges",

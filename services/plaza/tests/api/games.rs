@@ -3,11 +3,11 @@
 //! posts with every filter; every refusal has its own code and changes nothing; limits per app
 //! key; cacheable reads.
 
-use crate::helpers::{TestApp, ids};
+use crate::helpers::{TestApp, assert_page, ids};
 use crate::media::painting;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use plaza_test_support::assert_error;
+use plaza_test_support::{assert_error, assert_status};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -377,8 +377,7 @@ async fn every_filter_narrows_the_titles_posts() {
         json!({"body": "c", "painting": painting(320, 120, checkers), "topic_tag": "Tips"}),
         json!({"body": "d", "search_keys": ["blue"], "feeling": 1}),
     ] {
-        let (status, answer) = game_post(&app, &g, body).await;
-        assert_eq!(status, StatusCode::CREATED, "{answer}");
+        let answer = assert_status(game_post(&app, &g, body).await, 201);
         made.push(answer["post"]["id"].as_str().unwrap().to_owned());
     }
     let [a, b, c, d] = [0, 1, 2, 3].map(|i| made[i].clone());
@@ -1007,10 +1006,7 @@ async fn an_admin_registers_a_title_and_issues_a_key_in_the_pages_and_a_player_l
     // Revoking in the pages stops the key.
     let key_id = key.split_once('.').unwrap().0;
     let r = admin
-        .submit(
-            &format!("/admin/app_keys/{key_id}/revoke"),
-            &[("csrf", &csrf)],
-        )
+        .press(&format!("/admin/app_keys/{key_id}/revoke"), &csrf)
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_error(
@@ -1026,16 +1022,14 @@ async fn an_admin_registers_a_title_and_issues_a_key_in_the_pages_and_a_player_l
         "app_key_revoked",
     );
     // Someone who is not an admin gets no admin page.
-    let (status, _) = player.get("/admin/titles").await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_page(player.get("/admin/titles").await, 403);
 }
 
 #[tokio::test]
 async fn a_suspended_player_cannot_post_comment_or_yeah_from_a_game() {
     let app = TestApp::start().await;
     let g = setup(&app).await;
-    let (status, body) = game_post(&app, &g, json!({"body": "before"})).await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let body = assert_status(game_post(&app, &g, json!({"body": "before"})).await, 201);
     let post = body["post"]["id"].as_str().unwrap().to_owned();
     let (status, body) = crate::moderation::act(
         &app,

@@ -366,6 +366,22 @@ impl Browser {
         }
     }
 
+    /// A new browser on `app`, signed in as `name` (password "password1"), and the CSRF token
+    /// of its signed-in pages.
+    pub async fn signed_in(app: &TestApp, name: &str) -> (Self, String) {
+        let browser = Browser::new(app);
+        let csrf = browser.sign_in(name).await;
+        (browser, csrf)
+    }
+
+    /// A new browser on `app` that has signed up as `name` (password "password1"), which also
+    /// signs in.
+    pub async fn signed_up(app: &TestApp, name: &str) -> Self {
+        let browser = Browser::new(app);
+        browser.sign_up(name).await;
+        browser
+    }
+
     /// The whole answer to `GET path` (a redirect is not followed).
     pub async fn get_raw(&self, path: &str) -> reqwest::Response {
         let request = self.client.get(format!("{}{path}", self.url));
@@ -380,6 +396,12 @@ impl Browser {
     pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         let request = self.client.post(format!("{}{path}", self.url));
         request.form(fields).send().await.unwrap()
+    }
+
+    /// Submits a form that carries nothing but its CSRF token `csrf` (a button: revoke,
+    /// unlink, delete, mark as read).
+    pub async fn press(&self, path: &str, csrf: &str) -> reqwest::Response {
+        self.submit(path, &[("csrf", csrf)]).await
     }
 
     /// Submits a form with files (`multipart/form-data`) to `path`.
@@ -454,6 +476,14 @@ impl Browser {
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         csrf
     }
+}
+
+/// A page a [`Browser`] read answered `status` (the page is shown when not); its HTML.
+#[track_caller]
+pub fn assert_page(answer: (StatusCode, String), status: u16) -> String {
+    let (got, html) = answer;
+    assert_eq!(got.as_u16(), status, "{html}");
+    html
 }
 
 /// The answer to a form has `status` and shows `text`.

@@ -4,6 +4,7 @@
 
 use crate::helpers::{Browser, TestApp, token_in};
 use plaza::config::{Config, Secret};
+use plaza_test_support::assert_status;
 use reqwest::StatusCode;
 use serde_json::json;
 use std::time::{Duration, Instant};
@@ -42,23 +43,19 @@ const DOWN: &str = "http://127.0.0.1:9";
 async fn a_sign_up_for_another_region_is_made_there_and_relayed() {
     let r2 = region(2, 1, DOWN).await;
     let r1 = region(1, 2, &r2.url).await;
-    let (status, body) = sign_up_for(&r1, "farhome", json!(2)).await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let body = assert_status(sign_up_for(&r1, "farhome", json!(2)).await, 201);
     assert_eq!(body["user"]["home_region"], 2, "{body}");
     // Region 2 wrote the account and its session; region 1 wrote nothing.
     let token = body["token"].as_str().expect("a token");
-    let (status, me) = r2.get("/api/v1/me", Some(token)).await;
-    assert_eq!(status, StatusCode::OK, "{me}");
+    let me = assert_status(r2.get("/api/v1/me", Some(token)).await, 200);
     assert_eq!(me["user"]["username"], "farhome");
-    let (status, _) = r1.get("/api/v1/users/farhome", None).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_status(r1.get("/api/v1/users/farhome", None).await, 404);
 }
 
 #[tokio::test]
 async fn a_sign_up_for_this_region_by_number_is_made_here() {
     let r1 = region(1, 2, DOWN).await;
-    let (status, body) = sign_up_for(&r1, "nearhome", json!(1)).await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let body = assert_status(sign_up_for(&r1, "nearhome", json!(1)).await, 201);
     assert_eq!(body["user"]["home_region"], 1, "{body}");
 }
 
@@ -73,8 +70,7 @@ async fn a_sign_up_for_an_unknown_region_is_refused_and_creates_nothing() {
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{asked}: {body}");
             assert_eq!(body["error"], "unknown_region", "{asked}: {body}");
         }
-        let (status, _) = app.get("/api/v1/users/lost", None).await;
-        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_status(app.get("/api/v1/users/lost", None).await, 404);
     }
 }
 
@@ -82,16 +78,14 @@ async fn a_sign_up_for_an_unknown_region_is_refused_and_creates_nothing() {
 async fn a_sign_up_for_a_region_that_is_down_fails_fast() {
     let r1 = region(1, 2, DOWN).await;
     let started = Instant::now();
-    let (status, body) = sign_up_for(&r1, "stranded", json!(2)).await;
-    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    let body = assert_status(sign_up_for(&r1, "stranded", json!(2)).await, 503);
     assert_eq!(body["error"], "home_region_unavailable");
     assert!(
         started.elapsed() < Duration::from_secs(3),
         "{:?}",
         started.elapsed()
     );
-    let (status, _) = r1.get("/api/v1/users/stranded", None).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_status(r1.get("/api/v1/users/stranded", None).await, 404);
 }
 
 #[tokio::test]
@@ -122,8 +116,7 @@ async fn the_sign_up_page_offers_every_region_and_homes_the_account_in_the_one_p
     let answer = browser.submit("/signup", &fields).await;
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     assert_eq!(answer.headers()["x-plaza-served-by-region"], "2");
-    let (status, user) = r2.get("/api/v1/users/pagehome", None).await;
-    assert_eq!(status, StatusCode::OK, "{user}");
+    let user = assert_status(r2.get("/api/v1/users/pagehome", None).await, 200);
     assert_eq!(user["user"]["home_region"], 2);
 
     let refused = browser
@@ -138,6 +131,5 @@ async fn the_sign_up_page_offers_every_region_and_homes_the_account_in_the_one_p
         )
         .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, _) = r1.get("/api/v1/users/pagelost", None).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_status(r1.get("/api/v1/users/pagelost", None).await, 404);
 }

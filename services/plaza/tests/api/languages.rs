@@ -1,8 +1,8 @@
 //! The pages in English and Japanese: chosen by the account's setting, else the footer's
 //! language cookie, else `Accept-Language`; form errors and error pages in the same language.
 
-use crate::helpers::{Browser, TestApp, assert_shows, token_in};
-use plaza_test_support::header;
+use crate::helpers::{Browser, TestApp, assert_page, assert_shows, token_in};
+use plaza_test_support::{assert_status, header};
 use reqwest::StatusCode;
 use reqwest::header::ACCEPT_LANGUAGE;
 
@@ -68,13 +68,11 @@ async fn a_browser_that_prefers_japanese_gets_the_pages_in_japanese() {
 async fn error_pages_and_form_errors_are_in_the_readers_language() {
     let app = TestApp::start().await;
     let browser = Browser::new(&app);
-    let (status, missing) = get_in(&browser, "/no/such/page", "ja").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    let missing = assert_page(get_in(&browser, "/no/such/page", "ja").await, 404);
     assert_japanese(&missing, "404 page");
     assert!(missing.contains("見つかりません"));
     assert!(missing.contains("このページはありません。"));
-    let (status, missing_post) = get_in(&browser, "/posts/12345", "ja").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    let missing_post = assert_page(get_in(&browser, "/posts/12345", "ja").await, 404);
     assert!(missing_post.contains("<html lang=\"ja\">"));
 
     // A sign-up with too short a password comes back with the reason in Japanese.
@@ -101,8 +99,7 @@ async fn error_pages_and_form_errors_are_in_the_readers_language() {
 #[tokio::test]
 async fn the_account_setting_wins_over_the_browser_and_persists() {
     let app = TestApp::start().await;
-    let browser = Browser::new(&app);
-    browser.sign_up("hana").await;
+    let browser = Browser::signed_up(&app, "hana").await;
     let (_, settings) = browser.get("/settings").await;
     assert!(
         settings.contains("<option value=\"\" selected>"),
@@ -122,8 +119,7 @@ async fn the_account_setting_wins_over_the_browser_and_persists() {
     // A browser asking for English still gets Japanese, on every page, in a new session too.
     let (_, home) = get_in(&browser, "/", "en").await;
     assert_japanese(&home, "home with the setting");
-    let fresh = Browser::new(&app);
-    fresh.sign_in("hana").await;
+    let (fresh, _) = Browser::signed_in(&app, "hana").await;
     let (_, notifications) = get_in(&fresh, "/notifications", "en").await;
     assert_japanese(&notifications, "notifications in a new session");
     assert!(notifications.contains("まだ通知はありません。"));
@@ -185,12 +181,10 @@ async fn notifications_and_counts_are_written_the_japanese_way() {
     let (author, _, post) = app.sign_up_and_post("author", "Yeah me").await;
     for name in ["ann", "ben", "cat", "dan"] {
         let token = app.sign_up(name).await;
-        let (status, _) = app.yeah(&token, &post).await;
-        assert_eq!(status, StatusCode::OK);
+        assert_status(app.yeah(&token, &post).await, 200);
     }
     app.wait_unread(&author, 1).await;
-    let browser = Browser::new(&app);
-    browser.sign_in("author").await;
+    let (browser, _) = Browser::signed_in(&app, "author").await;
     // The four Yeahs land in one group as the worker delivers them.
     let mut page = String::new();
     for _ in 0..200 {

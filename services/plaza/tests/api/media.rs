@@ -6,7 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use image::ExtendedColorType;
 use image::codecs::tga::TgaEncoder;
-use plaza_test_support::{assert_error, has_gps, header, phone_photo, retry_after};
+use plaza_test_support::{assert_error, assert_status, has_gps, header, phone_photo, retry_after};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::io::Write;
@@ -166,8 +166,7 @@ async fn drawings_show_in_pages_with_their_size_and_in_the_drawings_tab() {
     let (_, user_posts) = app.get("/api/v1/users/sketch/posts", None).await;
     assert!(ids(&user_posts, "posts").contains(&drawn_id));
     // The compose form offers the canvas (revealed by the script) and keeps a text-only fallback.
-    let browser = Browser::new(&app);
-    browser.sign_in("sketch").await;
+    let (browser, _) = Browser::signed_in(&app, "sketch").await;
     let (_, own) = browser.get(&url).await;
     assert!(own.contains("data-canvas hidden"));
     assert!(own.contains("name=\"painting\""));
@@ -188,8 +187,7 @@ async fn a_canvas_png_posted_from_the_page_form_becomes_a_drawing() {
     image::DynamicImage::ImageRgba8(rgba)
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
         .unwrap();
-    let browser = Browser::new(&app);
-    let csrf = browser.sign_in("penny").await;
+    let (browser, csrf) = Browser::signed_in(&app, "penny").await;
     let painting = STANDARD.encode(&png);
     let r = browser
         .submit(
@@ -307,8 +305,7 @@ async fn a_screenshot_uploaded_from_the_page_form_is_attached_to_the_post() {
     app.sign_up("uploader").await;
     let c = app.community().await;
     let url = app.community_url(&c).await;
-    let browser = Browser::new(&app);
-    let csrf = browser.sign_in("uploader").await;
+    let (browser, csrf) = Browser::signed_in(&app, "uploader").await;
     let r = post_screenshot_form(&browser, &url, &csrf, phone_photo(800, 600)).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, posts) = app.get("/api/v1/users/uploader/posts", None).await;
@@ -463,8 +460,7 @@ async fn the_page_form_posts_a_drawing_with_its_description() {
     app.sign_up("alty").await;
     let c = app.community().await;
     let url = app.community_url(&c).await;
-    let browser = Browser::new(&app);
-    let csrf = browser.sign_in("alty").await;
+    let (browser, csrf) = Browser::signed_in(&app, "alty").await;
     let (_, form) = browser.get(&url).await;
     assert!(form.contains("<label for=\"drawing_alt\">Describe your drawing</label>"));
     let r = browser
@@ -564,8 +560,7 @@ async fn uploads_get_503_with_retry_after_while_every_image_worker_is_busy_and_s
     }
     // The page form gets a friendly page with the same status.
     let url = app.community_url(&c).await;
-    let browser = Browser::new(&app);
-    let csrf = browser.sign_in("patient").await;
+    let (browser, csrf) = Browser::signed_in(&app, "patient").await;
     let r = post_screenshot_form(&browser, &url, &csrf, phone_photo(64, 64)).await;
     assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(r.headers().contains_key("retry-after"));
@@ -578,8 +573,7 @@ async fn uploads_get_503_with_retry_after_while_every_image_worker_is_busy_and_s
 
     // Once a worker is free the same upload goes through.
     drop(busy);
-    let (status, body) = app.post(&path, Some(&token), shot).await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_status(app.post(&path, Some(&token), shot).await, 201);
 }
 
 #[tokio::test]
@@ -664,8 +658,7 @@ async fn folders_and_dot_paths_under_media_are_not_found() {
             "{path}"
         );
     }
-    let (status, body) = app.get("/media/drawings", None).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    let body = assert_status(app.get("/media/drawings", None).await, 404);
     if body.is_object() {
         assert_eq!(body["error"], "not_found");
     }

@@ -11,6 +11,7 @@ use crate::helpers::TestApp;
 use futures_util::StreamExt;
 use plaza::stack::Service;
 use plaza_storage::sqlx;
+use plaza_test_support::assert_status;
 use reqwest::StatusCode;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -121,11 +122,9 @@ async fn requests_are_counted_by_route_template_and_two_posts_share_one_label() 
     let first = app.post_text(&token, &community, "first").await;
     let second = app.post_text(&token, &community, "second").await;
     for post in [&first, &second] {
-        let (status, _) = app.read_post(post).await;
-        assert_eq!(status, StatusCode::OK);
+        assert_status(app.read_post(post).await, 200);
     }
-    let (status, _) = app.get("/api/v1/posts/9999999999", None).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_status(app.get("/api/v1/posts/9999999999", None).await, 404);
     let missing = app.get_raw("/no/such/page/424242").await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 

@@ -2,8 +2,8 @@
 //! and what the author, the reporters and everyone else then see, the audit log, suspensions
 //! and bans.
 
-use crate::helpers::TestApp;
-use plaza_test_support::assert_error;
+use crate::helpers::{TestApp, assert_page};
+use plaza_test_support::{assert_error, assert_status};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -66,25 +66,16 @@ pub async fn act(
 
 /// [`act`], which must succeed; its answer.
 pub async fn act_ok(app: &TestApp, token: &str, kind: &str, id: &str, body: Value) -> Value {
-    let (status, answer) = act(app, token, kind, id, body).await;
-    assert_eq!(status, StatusCode::OK, "{answer}");
-    answer
+    assert_status(act(app, token, kind, id, body).await, 200)
 }
 
 /// [`report`], which must be accepted; its answer.
 pub async fn report_ok(app: &TestApp, token: &str, kind: &str, id: &str, reason: &str) -> Value {
-    let (status, body) = report(app, token, kind, id, reason).await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body
+    assert_status(report(app, token, kind, id, reason).await, 201)
 }
 
 fn post_ids(body: &Value) -> Vec<String> {
-    body["posts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["id"].as_str().unwrap().to_owned())
-        .collect()
+    plaza_test_support::field_of_each(body, "posts", "id")
 }
 
 async fn community_posts(app: &TestApp, community: &str, token: Option<&str>) -> Vec<String> {
@@ -98,8 +89,7 @@ async fn community_posts(app: &TestApp, community: &str, token: Option<&str>) ->
 /// The notifications of `token`'s owner after every job ran (but purges waiting for later).
 pub async fn notifications(app: &TestApp, token: &str) -> Vec<Value> {
     app.drain_until_only_purges().await;
-    let (status, body) = app.get("/api/v1/notifications", Some(token)).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let body = assert_status(app.get("/api/v1/notifications", Some(token)).await, 200);
     body["notifications"].as_array().unwrap().clone()
 }
 
@@ -150,8 +140,7 @@ async fn three_reports_hide_a_post_and_a_community_moderator_removes_it_telling_
     );
 
     // The queue shows it with its three reports and the author.
-    let (status, queue) = app.get("/api/v1/moderation/queue", Some(&mod_)).await;
-    assert_eq!(status, StatusCode::OK, "{queue}");
+    let queue = assert_status(app.get("/api/v1/moderation/queue", Some(&mod_)).await, 200);
     let item = &queue["queue"][0];
     assert_eq!(item["target"]["id"], post.as_str());
     assert_eq!(item["target"]["kind"], "post");
@@ -219,8 +208,7 @@ async fn three_reports_hide_a_post_and_a_community_moderator_removes_it_telling_
     // The queue is empty and the audit log shows who did what, when and why.
     let (_, queue) = app.get("/api/v1/moderation/queue", Some(&mod_)).await;
     assert!(queue["queue"].as_array().unwrap().is_empty(), "{queue}");
-    let (status, log) = app.get("/api/v1/moderation/log", Some(&boss)).await;
-    assert_eq!(status, StatusCode::OK, "{log}");
+    let log = assert_status(app.get("/api/v1/moderation/log", Some(&boss)).await, 200);
     let removal = log["entries"]
         .as_array()
         .unwrap()
@@ -454,8 +442,7 @@ async fn actions_are_checked_for_their_input() {
         assert_error(act(&app, &boss, "accounts", name, body).await, status, code);
     }
     // Nothing happened: the post is visible and the log holds nothing.
-    let (status, _) = app.read_post(&post).await;
-    assert_eq!(status, StatusCode::OK);
+    assert_status(app.read_post(&post).await, 200);
     let (_, log) = app.get("/api/v1/moderation/log", Some(&boss)).await;
     assert!(log["entries"].as_array().unwrap().is_empty(), "{log}");
 }
@@ -559,8 +546,7 @@ async fn a_suspended_account_cannot_write_anything_until_it_ends_or_is_lifted() 
     assert_eq!(body["user"]["bio"], "");
     assert_eq!(body["user"]["following_count"], 0);
     // Reading still works, and the person is told (staff notice) why.
-    let (status, _) = app.get("/api/v1/me", Some(&troll)).await;
-    assert_eq!(status, StatusCode::OK);
+    assert_status(app.get("/api/v1/me", Some(&troll)).await, 200);
     let told = notifications(&app, &troll).await;
     assert_eq!(told[0]["kind"], "staff_notice");
 
@@ -648,8 +634,7 @@ async fn reporting_and_reviewing_work_from_the_pages() {
     appoint(&app, &boss, "boss", Some(&community)).await;
     let reader = crate::helpers::Browser::new(&app);
     reader.sign_up("reader").await;
-    let (status, page) = reader.get(&format!("/posts/{post}")).await;
-    assert_eq!(status, StatusCode::OK);
+    let page = assert_page(reader.get(&format!("/posts/{post}")).await, 200);
     assert!(
         page.contains(&format!("/report?kind=post&amp;id={post}")),
         "the post links its report form"
@@ -676,8 +661,7 @@ async fn reporting_and_reviewing_work_from_the_pages() {
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     let thanks = answer.headers()["location"].to_str().unwrap().to_owned();
     assert_eq!(thanks, format!("/report?kind=post&id={post}&sent=1"));
-    let (status, page) = reader.get(&thanks).await;
-    assert_eq!(status, StatusCode::OK);
+    let page = assert_page(reader.get(&thanks).await, 200);
     assert!(page.contains("Thank you"), "{page}");
     assert!(!page.contains("<form method=\"post\" action=\"/report\""));
     let answer = reader.submit("/report", &fields).await;
@@ -687,13 +671,11 @@ async fn reporting_and_reviewing_work_from_the_pages() {
         "a second report is refused"
     );
     // A member has no queue.
-    let (status, _) = reader.get("/moderation").await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_page(reader.get("/moderation").await, 403);
 
     let moderator = crate::helpers::Browser::new(&app);
     let csrf = moderator.sign_in("boss").await;
-    let (status, page) = moderator.get("/moderation").await;
-    assert_eq!(status, StatusCode::OK);
+    let page = assert_page(moderator.get("/moderation").await, 200);
     assert!(
         page.contains("rude post") && page.contains("mean"),
         "{page}"
@@ -715,12 +697,10 @@ async fn reporting_and_reviewing_work_from_the_pages() {
     // The author reads why on the post page.
     let author = crate::helpers::Browser::new(&app);
     author.sign_in("author").await;
-    let (status, page) = author.get(&format!("/posts/{post}")).await;
-    assert_eq!(status, StatusCode::OK);
+    let page = assert_page(author.get(&format!("/posts/{post}")).await, 200);
     assert!(
         page.contains("Hidden by the moderators: Not nice"),
         "{page}"
     );
-    let (status, _) = reader.get(&format!("/posts/{post}")).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_page(reader.get(&format!("/posts/{post}")).await, 404);
 }

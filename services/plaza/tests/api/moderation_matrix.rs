@@ -4,6 +4,7 @@
 
 use crate::helpers::{TestApp, strings};
 use crate::moderation::{admin, appoint, two_communities};
+use plaza_test_support::assert_status;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -94,8 +95,7 @@ const NOT_ADMIN: (u16, &str) = (403, "not_admin");
 
 /// What nobody's refused call may have changed.
 async fn unchanged(app: &TestApp, w: &World, log_entries: usize, moderators: usize) {
-    let (status, body) = app.read_post(&w.post).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let body = assert_status(app.read_post(&w.post).await, 200);
     assert_eq!(body["post"]["moderation"], "visible");
     assert_eq!(body["post"]["spoiler"], false);
     let (_, body) = app.comments_of(&w.post).await;

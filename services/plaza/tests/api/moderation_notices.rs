@@ -48,8 +48,7 @@ async fn a_notice_about_a_removed_post_says_it_is_gone_to_the_reporter_and_links
     // The reporter may not see the removed post: the notice says it is gone, with no link.
     let notice = first_notice(&app, &reporter).await;
     assert_eq!(notice["target_gone"], true, "{notice}");
-    let browser = Browser::new(&app);
-    browser.sign_in("rep1").await;
+    let (browser, _) = Browser::signed_in(&app, "rep1").await;
     let page = notice_page(&browser, &notice).await;
     assert!(page.contains(GONE), "{page}");
     assert!(!page.contains(&link), "{page}");
@@ -57,8 +56,7 @@ async fn a_notice_about_a_removed_post_says_it_is_gone_to_the_reporter_and_links
     // The author still sees their post with the reason: their notice links to it.
     let notice = first_notice(&app, &author).await;
     assert_eq!(notice["target_gone"], false, "{notice}");
-    let writer = Browser::new(&app);
-    writer.sign_in("author").await;
+    let (writer, _) = Browser::signed_in(&app, "author").await;
     let page = notice_page(&writer, &notice).await;
     assert!(page.contains(&link), "{page}");
     assert!(!page.contains(GONE), "{page}");
@@ -94,8 +92,7 @@ async fn a_notice_about_content_that_stays_links_to_it() {
 
     let notice = first_notice(&app, &reporter).await;
     assert_eq!(notice["target_gone"], false, "{notice}");
-    let browser = Browser::new(&app);
-    browser.sign_in("rep1").await;
+    let (browser, _) = Browser::signed_in(&app, "rep1").await;
     let page = notice_page(&browser, &notice).await;
     let link = format!("/comments/{comment}");
     assert!(page.contains(&format!("href=\"{link}\"")), "{page}");

@@ -7,10 +7,10 @@
 use crate::helpers::TestApp;
 use crate::moderation::{act_ok, admin, report_ok};
 use plaza_storage::{outbox, sqlx};
-use plaza_test_support::assert_error;
+use plaza_test_support::{assert_error, assert_status};
 use plaza_types::jobs::Job;
 use plaza_types::moderation::{ModerationState, TargetKind};
-use reqwest::StatusCode;
+
 use serde_json::json;
 
 /// The region the rows of these tests claim to come from.
@@ -74,8 +74,7 @@ async fn removing_a_post_another_region_wrote_is_accepted_and_sent_to_that_regio
     assert_eq!(command.change.state, Some(ModerationState::Removed));
     assert_eq!(command.change.reason.as_deref(), Some("Spam"));
     // The row is the other region's: this region has not changed it.
-    let (status, body) = app.get(&format!("/api/v1/posts/{post}"), None).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let body = assert_status(app.get(&format!("/api/v1/posts/{post}"), None).await, 200);
     assert_eq!(body["post"]["moderation"], "visible");
     let (_, body) = app
         .get(&format!("/api/v1/communities/{community}/posts"), None)

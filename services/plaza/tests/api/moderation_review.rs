@@ -1,8 +1,8 @@
 //! The review queue's two orders, and what lifting a ban shows again.
 
-use crate::helpers::{Browser, TestApp};
+use crate::helpers::{Browser, TestApp, assert_page};
 use crate::moderation::{act_ok, admin, appoint, report, report_ok};
-use plaza_test_support::assert_error;
+use plaza_test_support::{assert_error, assert_status};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -12,8 +12,7 @@ async fn queue_order(app: &TestApp, token: &str, sort: Option<&str>) -> Vec<Stri
         || "/api/v1/moderation/queue".to_owned(),
         |s| format!("/api/v1/moderation/queue?sort={s}"),
     );
-    let (status, body) = app.get(&path, Some(token)).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let body = assert_status(app.get(&path, Some(token)).await, 200);
     body["queue"]
         .as_array()
         .unwrap()
@@ -42,14 +41,12 @@ async fn the_queue_shows_the_newest_or_the_most_reported_first() {
     assert_eq!(queue_order(&app, &boss, Some("newest")).await, newest);
     assert_eq!(queue_order(&app, &boss, Some("most_reported")).await, most);
     // The page offers both orders and marks the one shown.
-    let browser = Browser::new(&app);
-    browser.sign_in("boss").await;
+    let (browser, _) = Browser::signed_in(&app, "boss").await;
     for (sort, first, second) in [
         ("newest", "reported just now", "reported by many"),
         ("most_reported", "reported by many", "reported just now"),
     ] {
-        let (status, page) = browser.get(&format!("/moderation?sort={sort}")).await;
-        assert_eq!(status, StatusCode::OK);
+        let page = assert_page(browser.get(&format!("/moderation?sort={sort}")).await, 200);
         assert!(
             page.contains(&format!(
                 "href=\"/moderation?sort={sort}\" aria-current=\"page\""
@@ -203,8 +200,7 @@ async fn lifting_a_ban_shows_again_what_it_hid_but_not_what_moderators_hid_on_th
     act_ok(&app, &boss, "accounts", "troll", json!({"action": "lift"})).await;
 
     // What the ban hid is back at once, for everyone; the separate decisions stand.
-    let (status, body) = app.read_post(&shown_again).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let body = assert_status(app.read_post(&shown_again).await, 200);
     assert_eq!(body["post"]["moderation"], "visible");
     let (_, body) = app.get("/api/v1/users/troll/posts", Some(&friend)).await;
     assert_eq!(body["posts"].as_array().unwrap().len(), 1, "{body}");
@@ -235,8 +231,7 @@ async fn lifting_a_ban_shows_again_what_it_hid_but_not_what_moderators_hid_on_th
 
 /// The banned account's new token after the lift (a ban ended every session).
 async fn troll_after_lift(app: &TestApp) -> String {
-    let (status, body) = app.create_session("troll", "password1").await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let body = assert_status(app.create_session("troll", "password1").await, 201);
     body["token"].as_str().unwrap().to_owned()
 }
 
@@ -254,6 +249,5 @@ async fn lifting_a_suspension_changes_no_content() {
     act_ok(&app, &mod_, "accounts", "author", suspend).await;
     act_ok(&app, &mod_, "accounts", "author", json!({"action": "lift"})).await;
     assert_error(app.read_post(&post).await, 404, "not_found");
-    let (status, _) = app.read_post(&held).await;
-    assert_eq!(status, StatusCode::OK);
+    assert_status(app.read_post(&held).await, 200);
 }

@@ -1,7 +1,7 @@
 //! Grouped notifications, delivered by the worker.
 
 use crate::helpers::{TestApp, strings};
-use reqwest::StatusCode;
+use plaza_test_support::assert_status;
 
 #[tokio::test]
 async fn yeahs_on_a_post_are_grouped_with_names_and_a_count() {
@@ -13,8 +13,7 @@ async fn yeahs_on_a_post_are_grouped_with_names_and_a_count() {
     }
     assert_eq!(app.wait_unread(&author, 1).await, 1);
     app.drain_jobs().await;
-    let (status, body) = app.get("/api/v1/notifications", Some(&author)).await;
-    assert_eq!(status, StatusCode::OK);
+    let body = assert_status(app.get("/api/v1/notifications", Some(&author)).await, 200);
     let list = body["notifications"].as_array().unwrap();
     assert_eq!(list.len(), 1, "{body}");
     assert_eq!(list[0]["kind"], "post_yeah");
@@ -97,8 +96,7 @@ async fn new_followers_and_comment_yeahs_are_notified() {
     let c = app.community().await;
     let post = app.post_text(&b, &c, "post").await;
     let comment = app.comment(&a, &post, "comment").await;
-    app.put(&format!("/api/v1/comments/{comment}/yeah"), &b)
-        .await;
+    app.yeah_comment(&b, &comment).await;
     app.drain_jobs().await;
     let (_, body) = app.get("/api/v1/notifications", Some(&a)).await;
     let texts = strings(&body, "notifications", "text");

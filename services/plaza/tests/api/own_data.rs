@@ -1,7 +1,7 @@
 //! A person's own data: the archive of everything they posted, and deleting the account, after
 //! which nothing of theirs is left in pages, API answers, the database or the object store.
 
-use crate::helpers::{Browser, TestApp, strings};
+use crate::helpers::{Browser, TestApp, assert_page, strings};
 use crate::media::{painting, stripes};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -62,8 +62,7 @@ async fn the_export_holds_the_profile_posts_comments_and_the_images_themselves()
     let gone = app.post_text(&token, &community, "deleted later").await;
     app.delete(&format!("/api/v1/posts/{gone}"), &token).await;
 
-    let (status, body) = app.get("/api/v1/me/export", Some(&token)).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let body = assert_status(app.get("/api/v1/me/export", Some(&token)).await, 200);
     assert_eq!(body["format"], 1);
     assert_eq!(body["profile"]["username"], "keeper");
     assert_eq!(body["profile"]["bio"], "I keep things");
@@ -102,8 +101,7 @@ async fn the_settings_page_downloads_the_archive() {
     let app = TestApp::start().await;
     let (token, community) = app.sign_up_with_community("pager").await;
     app.post_text(&token, &community, "from the api").await;
-    let browser = Browser::new(&app);
-    browser.sign_in("pager").await;
+    let (browser, _) = Browser::signed_in(&app, "pager").await;
     let (_, settings) = browser.get("/settings").await;
     assert!(settings.contains("href=\"/settings/export\""), "{settings}");
     let r = browser.get_raw("/settings/export").await;
@@ -136,8 +134,7 @@ async fn a_wrong_password_or_no_account_deletes_nothing() {
         )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, me) = app.get("/api/v1/me", Some(&token)).await;
-    assert_eq!(status, StatusCode::OK);
+    let me = assert_status(app.get("/api/v1/me", Some(&token)).await, 200);
     assert_eq!(me["user"]["username"], "careful");
     assert_status(app.read_post(&post).await, 200);
 }
@@ -205,8 +202,7 @@ async fn a_deleted_account_leaves_no_trace_in_pages_answers_the_database_or_the_
     app.drain_jobs().await;
     let (_, friends_view) = app.read_post(&friends_post).await;
     assert_eq!(friends_view["post"]["yeah_count"], 1);
-    let browser = Browser::new(&app);
-    browser.sign_in("leaver").await;
+    let (browser, _) = Browser::signed_in(&app, "leaver").await;
     let media_before = media(&app).await;
     assert_eq!(
         media_before
@@ -217,8 +213,7 @@ async fn a_deleted_account_leaves_no_trace_in_pages_answers_the_database_or_the_
         "{media_before:?}"
     );
 
-    let (status, body) = delete_me(&app, &victim, "password1").await;
-    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    assert_status(delete_me(&app, &victim, "password1").await, 204);
 
     // At once: signed out everywhere, and gone from every page and answer.
     assert_error(
@@ -333,10 +328,8 @@ async fn the_delete_page_needs_the_form_key_and_the_password() {
     let app = TestApp::start().await;
     let (token, community) = app.sign_up_with_community("pageleaver").await;
     let post = app.post_text(&token, &community, "bye from the page").await;
-    let browser = Browser::new(&app);
-    let csrf = browser.sign_in("pageleaver").await;
-    let (status, page) = browser.get("/settings/delete").await;
-    assert_eq!(status, StatusCode::OK);
+    let (browser, csrf) = Browser::signed_in(&app, "pageleaver").await;
+    let page = assert_page(browser.get("/settings/delete").await, 200);
     assert!(page.contains("name=\"password\""));
 
     let r = browser
@@ -364,8 +357,7 @@ async fn the_delete_page_needs_the_form_key_and_the_password() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (status, _) = app.read_post(&post).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_status(app.read_post(&post).await, 404);
     assert_error(
         app.get("/api/v1/me", Some(&token)).await,
         401,

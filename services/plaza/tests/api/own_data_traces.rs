@@ -3,7 +3,7 @@
 //! period, its images.
 
 use crate::blocking::usernames;
-use crate::helpers::{Browser, TestApp};
+use crate::helpers::{Browser, TestApp, assert_page};
 use crate::media::{painting, stripes};
 use crate::moderation::{act_ok, admin, notifications};
 use crate::own_data::{delete_me, rows};
@@ -61,10 +61,8 @@ async fn notifications_about_a_deleted_accounts_posts_or_naming_it_go() {
         .await;
     assert_eq!(unread["unread"], 0, "{unread}");
     // Nor in the page.
-    let browser = Browser::new(&app);
-    browser.sign_in("friend").await;
-    let (status, page) = browser.get("/notifications").await;
-    assert_eq!(status, StatusCode::OK);
+    let (browser, _) = Browser::signed_in(&app, "friend").await;
+    let page = assert_page(browser.get("/notifications").await, 200);
     assert!(!page.contains("leaver"), "{page}");
     assert_eq!(
         rows(&app, "notification_groups", "target_id", &leavers_post).await,
@@ -109,8 +107,7 @@ async fn a_deleted_accounts_images_go_after_the_configured_grace_period() {
     let app = TestApp::start_configured(None, |c| c.moderation.deleted_media_grace_secs = 3).await;
     let (leaver, community) = app.sign_up_with_community("leaver").await;
     let drawing = json!({"body": "", "painting": painting(320, 120, stripes)});
-    let (status, drawn) = app.post_in(&leaver, &community, drawing).await;
-    assert_eq!(status, StatusCode::CREATED, "{drawn}");
+    let drawn = assert_status(app.post_in(&leaver, &community, drawing).await, 201);
     let url = drawn["post"]["drawing_url"].as_str().unwrap().to_owned();
     let path = format!("/media/{}", url.rsplit_once("/media/").unwrap().1);
     assert_eq!(app.fetch(&path).await.0, StatusCode::OK);

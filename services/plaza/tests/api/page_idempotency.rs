@@ -3,7 +3,7 @@
 //! writes twice.
 
 use crate::helpers::{Browser, TestApp};
-use plaza_test_support::header;
+use plaza_test_support::{assert_status, header};
 use reqwest::StatusCode;
 
 /// Every value of the hidden `idempotency_key` fields on `html`.
@@ -54,8 +54,7 @@ async fn every_write_form_carries_its_own_fresh_key() {
     let c = app.community().await;
     let post = app.post_text(&token, &c, "look at my forms").await;
     app.comment(&token, &post, "and a comment").await;
-    let browser = Browser::new(&app);
-    browser.sign_in("kira").await;
+    let (browser, _) = Browser::signed_in(&app, "kira").await;
 
     let (_, page) = browser.get(&format!("/posts/{post}")).await;
     let keys = form_keys(&page);
@@ -86,8 +85,7 @@ async fn a_comment_form_sent_twice_with_its_key_comments_once_and_both_answers_l
     let token = app.sign_up("lena").await;
     let c = app.community().await;
     let post = app.post_text(&token, &c, "answer me once").await;
-    let browser = Browser::new(&app);
-    let csrf = browser.sign_in("lena").await;
+    let (browser, csrf) = Browser::signed_in(&app, "lena").await;
     let path = format!("/posts/{post}/comments");
     let fields = [("csrf", csrf.as_str()), ("body", "Just once")];
 
@@ -113,8 +111,7 @@ async fn a_post_form_sent_twice_with_its_key_posts_once_also_as_multipart() {
     app.sign_up("mona").await;
     let c = app.community().await;
     let url = community_url(&app, &c).await;
-    let browser = Browser::new(&app);
-    let csrf = browser.sign_in("mona").await;
+    let (browser, csrf) = Browser::signed_in(&app, "mona").await;
     let path = format!("{url}/posts");
     for _ in 0..2 {
         // A browser makes a new multipart boundary for each submission of the same form.
@@ -137,10 +134,8 @@ async fn a_form_key_used_by_another_account_does_not_collide() {
     let c = app.community().await;
     let post = app.post_text(&token, &c, "two people, one key").await;
     let path = format!("/posts/{post}/comments");
-    let nell = Browser::new(&app);
-    let nell_csrf = nell.sign_in("nell").await;
-    let otto = Browser::new(&app);
-    let otto_csrf = otto.sign_in("otto").await;
+    let (nell, nell_csrf) = Browser::signed_in(&app, "nell").await;
+    let (otto, otto_csrf) = Browser::signed_in(&app, "otto").await;
 
     let (status, first) = send(
         &nell,
@@ -168,8 +163,7 @@ async fn a_form_sent_back_with_an_error_lets_its_key_go() {
     let token = app.sign_up("pia").await;
     let c = app.community().await;
     let post = app.post_text(&token, &c, "try again").await;
-    let browser = Browser::new(&app);
-    let csrf = browser.sign_in("pia").await;
+    let (browser, csrf) = Browser::signed_in(&app, "pia").await;
     let path = format!("/posts/{post}/comments");
 
     let (status, _) = send(&browser, &path, "fix-me", &[("csrf", &csrf), ("body", " ")]).await;
@@ -193,8 +187,7 @@ async fn a_key_sent_to_another_form_is_refused_and_writes_nothing() {
     let token = app.sign_up("quin").await;
     let c = app.community().await;
     let post = app.post_text(&token, &c, "one form, one key").await;
-    let browser = Browser::new(&app);
-    let csrf = browser.sign_in("quin").await;
+    let (browser, csrf) = Browser::signed_in(&app, "quin").await;
     let (status, _) = send(
         &browser,
         &format!("/posts/{post}/comments"),
@@ -210,8 +203,7 @@ async fn a_key_sent_to_another_form_is_refused_and_writes_nothing() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, body) = app.get(&format!("/api/v1/posts/{post}"), None).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let body = assert_status(app.get(&format!("/api/v1/posts/{post}"), None).await, 200);
     assert_ne!(body["post"]["deleted"], true, "not deleted");
 }
 
@@ -221,8 +213,7 @@ async fn the_pages_script_gets_the_redirect_target_with_its_fragment() {
     let token = app.sign_up("rosa").await;
     let c = app.community().await;
     let post = app.post_text(&token, &c, "scripted").await;
-    let browser = Browser::new(&app);
-    let csrf = browser.sign_in("rosa").await;
+    let (browser, csrf) = Browser::signed_in(&app, "rosa").await;
     let mut targets = Vec::new();
     for _ in 0..2 {
         let r = browser
@@ -248,8 +239,7 @@ async fn a_yeah_sent_again_with_its_key_answers_the_same_and_counts_once() {
     let author = app.sign_up("sami").await;
     let c = app.community().await;
     let post = app.post_text(&author, &c, "yeah once").await;
-    let fan = Browser::new(&app);
-    fan.sign_up("tove").await;
+    let fan = Browser::signed_up(&app, "tove").await;
     let csrf = fan.csrf(&format!("/posts/{post}")).await;
     let yeah = |key: &'static str, give: &'static str| {
         fan.client

@@ -1,14 +1,13 @@
 //! The site as a browser without JavaScript uses it: cookie sessions, CSRF-protected forms,
 //! escaping, spoilers, the header's unread count and friendly error pages.
 
-use crate::helpers::{Browser, TestApp, assert_shows, token_in};
+use crate::helpers::{Browser, TestApp, assert_page, assert_shows, token_in};
 use reqwest::StatusCode;
 
 #[tokio::test]
 async fn a_person_signs_up_posts_and_sees_the_post_escaped() {
     let app = TestApp::start().await;
-    let browser = Browser::new(&app);
-    browser.sign_up("wanda").await;
+    let browser = Browser::signed_up(&app, "wanda").await;
     let (_, home) = browser.get("/").await;
     assert!(
         home.contains("href=\"/users/wanda\""),
@@ -29,8 +28,7 @@ async fn a_person_signs_up_posts_and_sees_the_post_escaped() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (status, page) = browser.get(&url).await;
-    assert_eq!(status, StatusCode::OK);
+    let page = assert_page(browser.get(&url).await, 200);
     assert!(
         page.contains("&#60;script&#62;alert(1)&#60;/script&#62; hi")
             || page.contains("&lt;script&gt;alert(1)&lt;/script&gt; hi"),
@@ -71,8 +69,7 @@ async fn forms_without_the_csrf_token_are_refused_and_change_nothing() {
 #[tokio::test]
 async fn a_bad_form_comes_back_with_the_error_and_the_draft() {
     let app = TestApp::start().await;
-    let browser = Browser::new(&app);
-    browser.sign_up("yael").await;
+    let browser = Browser::signed_up(&app, "yael").await;
     let csrf = browser.csrf("/signup").await;
     let r = browser
         .submit(
@@ -114,8 +111,7 @@ async fn spoilers_are_hidden_from_others_but_not_from_the_author() {
     assert!(anonymous.contains("This post contains spoilers"));
     assert!(anonymous.contains("<details class=\"spoiler\">"));
 
-    let author = Browser::new(&app);
-    author.sign_in("zoe").await;
+    let (author, _) = Browser::signed_in(&app, "zoe").await;
     let (_, own) = author.get(&format!("/posts/{post}")).await;
     assert!(own.contains("the ending twist"));
     assert!(!own.contains("This post contains spoilers"));
@@ -126,8 +122,7 @@ async fn yeah_from_a_page_answers_json_and_the_header_counts_notifications() {
     let app = TestApp::start().await;
     let (author_token, _, post) = app.sign_up_and_post("abby", "yeah this").await;
 
-    let fan = Browser::new(&app);
-    fan.sign_up("bert").await;
+    let fan = Browser::signed_up(&app, "bert").await;
     let csrf = fan.csrf(&format!("/posts/{post}")).await;
     let r = fan
         .client
@@ -143,8 +138,7 @@ async fn yeah_from_a_page_answers_json_and_the_header_counts_notifications() {
     assert_eq!(body["yeah_count"], 1);
 
     app.wait_unread(&author_token, 1).await;
-    let author = Browser::new(&app);
-    author.sign_in("abby").await;
+    let (author, _) = Browser::signed_in(&app, "abby").await;
     let (_, page) = author.get("/").await;
     assert!(
         page.contains("aria-label=\"1 unread\""),
@@ -153,9 +147,7 @@ async fn yeah_from_a_page_answers_json_and_the_header_counts_notifications() {
     let (_, page) = author.get("/notifications").await;
     assert!(page.contains("bert gave your post a Yeah."));
     let csrf = token_in(&page);
-    author
-        .submit("/notifications/read", &[("csrf", &csrf)])
-        .await;
+    author.press("/notifications/read", &csrf).await;
     let (_, page) = author.get("/").await;
     assert!(!page.contains("aria-label=\"1 unread\""));
     assert!(page.contains("<span class=\"badge hidden\" id=\"unread-count\"></span>"));
@@ -166,8 +158,7 @@ async fn follow_block_and_activity_work_from_the_pages() {
     let app = TestApp::start().await;
     let (friend, c) = app.sign_up_with_community("cody").await;
     app.post_text(&friend, &c, "cody's news").await;
-    let me = Browser::new(&app);
-    me.sign_up("dina").await;
+    let me = Browser::signed_up(&app, "dina").await;
     let csrf = me.csrf("/users/cody").await;
     let r = me
         .submit("/users/cody/follow", &[("csrf", &csrf), ("on", "1")])
@@ -193,11 +184,9 @@ async fn pages_need_sign_in_where_it_matters_and_errors_are_friendly() {
     let r = browser.get_raw("/activity").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()["location"], "/signin");
-    let (status, html) = browser.get("/posts/12345").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    let html = assert_page(browser.get("/posts/12345").await, 404);
     assert!(html.contains("<h1>Not found</h1>"));
-    let (status, html) = browser.get("/no/such/page").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    let html = assert_page(browser.get("/no/such/page").await, 404);
     assert!(html.contains("There is no page here."));
     for path in [
         "/",
@@ -235,8 +224,7 @@ async fn a_form_that_redirects_does_not_ask_for_the_unread_count() {
     });
     let app = TestApp::start_with(Some(hook)).await;
     app.sign_up("erin").await;
-    let browser = Browser::new(&app);
-    browser.sign_up("fred").await;
+    let browser = Browser::signed_up(&app, "fred").await;
     let csrf = browser.csrf("/users/erin").await;
     let before = asked.load(Ordering::SeqCst);
 

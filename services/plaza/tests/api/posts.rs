@@ -1,7 +1,7 @@
 //! Posts, comments, Yeahs and feeds through the API.
 
 use crate::helpers::{TestApp, ids};
-use plaza_test_support::assert_error;
+use plaza_test_support::{assert_error, assert_status};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -14,8 +14,7 @@ async fn a_post_is_created_and_read_back() {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let id = body["post"]["id"].as_str().unwrap();
-    let (status, body) = app.read_post(id).await;
-    assert_eq!(status, StatusCode::OK);
+    let body = assert_status(app.read_post(id).await, 200);
     let post = &body["post"];
     assert_eq!(post["body"], "Hello Plaza!");
     assert_eq!(post["feeling"], 2);
@@ -43,8 +42,7 @@ async fn invalid_posts_are_rejected_and_store_nothing() {
             "invalid_topic_tag",
         ),
     ] {
-        let (status, body) = app.post_in(&token, &c, input).await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let body = assert_status(app.post_in(&token, &c, input).await, 422);
         assert_eq!(body["error"], code);
     }
     let (status, body) = app
@@ -154,8 +152,7 @@ async fn yeahs_are_counted_once_and_never_on_your_own_post() {
 
     assert_error(app.yeah(&author, &post).await, 403, "own_content");
 
-    let (status, body) = app.yeah(&fan, &post).await;
-    assert_eq!(status, StatusCode::OK);
+    let body = assert_status(app.yeah(&fan, &post).await, 200);
     assert_eq!(body["yeah_count"], 1);
     let (_, body) = app.yeah(&fan, &post).await;
     assert_eq!(body["yeah_count"], 1);
@@ -187,16 +184,8 @@ async fn comments_get_yeahs_too() {
     let (a, _, post) = app.sign_up_and_post("sam", "post").await;
     let b = app.sign_up("tess").await;
     let comment = app.comment(&b, &post, "comment").await;
-    assert_error(
-        app.put(&format!("/api/v1/comments/{comment}/yeah"), &b)
-            .await,
-        403,
-        "own_content",
-    );
-    let (status, body) = app
-        .put(&format!("/api/v1/comments/{comment}/yeah"), &a)
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    assert_error(app.yeah_comment(&b, &comment).await, 403, "own_content");
+    let body = assert_status(app.yeah_comment(&a, &comment).await, 200);
     assert_eq!(body["yeah_count"], 1);
     let (_, body) = app
         .get(&format!("/api/v1/posts/{post}/comments"), Some(&a))

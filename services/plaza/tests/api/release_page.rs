@@ -1,7 +1,7 @@
 //! Staff's release page (`/admin/release`): opting into the preview track and out again in the
 //! pages, behind a CSRF token and the moderator check; the signed cookie it sets.
 
-use crate::helpers::{Browser, TestApp};
+use crate::helpers::{Browser, TestApp, assert_page};
 use crate::moderation::{admin, appoint};
 use reqwest::StatusCode;
 
@@ -42,11 +42,9 @@ async fn a_moderator_opts_into_preview_in_the_page_and_back_out() {
     let boss = admin(&app, "releaseboss").await;
     app.sign_up("releasemod").await;
     appoint(&app, &boss, "releasemod", None).await;
-    let browser = Browser::new(&app);
-    let csrf = browser.sign_in("releasemod").await;
+    let (browser, csrf) = Browser::signed_in(&app, "releasemod").await;
 
-    let (status, page) = browser.get("/admin/release").await;
-    assert_eq!(status, StatusCode::OK);
+    let page = assert_page(browser.get("/admin/release").await, 200);
     assert_eq!(shown_track(&page), "stable");
     assert!(page.contains("Use the preview release"), "{page}");
     assert!(page.contains("data-service=\"timeline\""), "{page}");
@@ -97,8 +95,7 @@ async fn a_moderator_opts_into_preview_in_the_page_and_back_out() {
 async fn the_release_form_needs_its_csrf_token_and_a_known_track() {
     let app = with_preview().await;
     admin(&app, "releaseadmin").await;
-    let browser = Browser::new(&app);
-    let csrf = browser.sign_in("releaseadmin").await;
+    let (browser, csrf) = Browser::signed_in(&app, "releaseadmin").await;
     for fields in [
         vec![("track", "preview")],
         vec![("csrf", "forged"), ("track", "preview")],
@@ -118,10 +115,8 @@ async fn the_release_form_needs_its_csrf_token_and_a_known_track() {
 async fn people_who_are_not_staff_get_the_forbidden_page() {
     let app = with_preview().await;
     app.sign_up("releasefan").await;
-    let browser = Browser::new(&app);
-    let csrf = browser.sign_in("releasefan").await;
-    let (status, page) = browser.get("/admin/release").await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (browser, csrf) = Browser::signed_in(&app, "releasefan").await;
+    let page = assert_page(browser.get("/admin/release").await, 403);
     assert!(page.contains("Only moderators can do that."), "{page}");
     let answer = browser
         .submit("/admin/release", &[("csrf", &csrf), ("track", "preview")])
@@ -139,8 +134,7 @@ async fn people_who_are_not_staff_get_the_forbidden_page() {
 async fn a_region_without_a_cookie_secret_says_preview_is_off() {
     let app = TestApp::start_in_process().await;
     admin(&app, "nosecret").await;
-    let browser = Browser::new(&app);
-    let csrf = browser.sign_in("nosecret").await;
+    let (browser, csrf) = Browser::signed_in(&app, "nosecret").await;
     let (_, page) = browser.get("/admin/release").await;
     assert!(page.contains("no preview cookie secret"), "{page}");
     assert!(!page.contains("Use the preview release"), "{page}");

@@ -3,7 +3,7 @@
 //! cannot hold up.
 
 use crate::helpers::{Browser, TestApp, post_slowly, read_to_close};
-use plaza_test_support::{assert_error, header};
+use plaza_test_support::{assert_error, assert_status, header};
 use reqwest::StatusCode;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -11,8 +11,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 #[tokio::test]
 async fn a_back_link_that_could_leave_the_site_or_break_a_header_goes_home() {
     let app = TestApp::start().await;
-    let browser = Browser::new(&app);
-    browser.sign_up("walker").await;
+    let browser = Browser::signed_up(&app, "walker").await;
     let (_, _, post) = app.sign_up_and_post("author", "Yeah me").await;
     let csrf = browser.csrf("/").await;
     for back in [
@@ -104,8 +103,7 @@ async fn half_sent_requests_are_cut_off_while_others_are_served() {
         slow.push(s);
     }
     // Meanwhile a normal visitor is served.
-    let (status, _) = app.get("/api/v1/communities", None).await;
-    assert_eq!(status, StatusCode::OK);
+    assert_status(app.get("/api/v1/communities", None).await, 200);
     // Every slow connection is closed by the server (before it would have been 70 s later).
     for mut s in slow {
         let said = read_to_close(&mut s, Duration::from_secs(20)).await;
@@ -301,8 +299,7 @@ async fn internal_services_refuse_callers_without_the_regions_secret() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     // And the site works, its services calling each other with the secret.
-    let (status, body) = app.read_post(&post).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_status(app.read_post(&post).await, 200);
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 //! produce a server error. (Slow clients and shutdown with open streams are in `security`.)
 
 use crate::helpers::{Browser, TestApp};
+use plaza_test_support::assert_status;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -126,8 +127,7 @@ async fn fixtures(app: &TestApp, owner_token: &str) -> Fixtures {
 #[tokio::test]
 async fn every_operation_refuses_whoever_may_not_call_it() {
     let app = TestApp::start().await;
-    let (status, spec) = app.get("/api/v1/openapi.json", None).await;
-    assert_eq!(status, StatusCode::OK);
+    let spec = assert_status(app.get("/api/v1/openapi.json", None).await, 200);
     let ops = operations(&spec);
     assert!(ops.len() > 30, "the document lists the API");
     let [owner, stranger] = app.sign_ups(["owner", "stranger"]).await;
@@ -243,8 +243,7 @@ async fn text_from_people_never_becomes_markup_on_any_page() {
     }
     // The reader follows and Yeahs the author, so the author's notifications and activity show
     // the reader's name, and the reader's activity shows the author's posts.
-    let (status, _) = app.put("/api/v1/users/author/follow", &reader).await;
-    assert_eq!(status, StatusCode::OK);
+    assert_status(app.put("/api/v1/users/author/follow", &reader).await, 200);
     let (status, _) = app
         .put(&format!("/api/v1/posts/{}/yeah", posts[0]), &reader)
         .await;
@@ -275,8 +274,7 @@ async fn text_from_people_never_becomes_markup_on_any_page() {
     ];
     pages.extend(posts.iter().map(|p| format!("/posts/{p}")));
     for who in ["author", "reader"] {
-        let browser = Browser::new(&app);
-        browser.sign_in(who).await;
+        let (browser, _) = Browser::signed_in(&app, who).await;
         for page in &pages {
             let (status, html) = browser.get(page).await;
             assert!(status.is_success(), "{page} as {who}: {status}");

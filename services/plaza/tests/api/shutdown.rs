@@ -4,6 +4,7 @@
 //! cannot finish within its grace goes back to the queue instead of being lost.
 
 use crate::helpers::{TestApp, post_slowly};
+use plaza_test_support::assert_status;
 use reqwest::StatusCode;
 use std::time::Duration;
 
@@ -27,8 +28,7 @@ async fn on_shutdown_readyz_turns_unready_first_and_a_slow_write_in_flight_still
     })
     .await;
     let (token, c) = app.sign_up_with_community("drainer").await;
-    let (status, _) = app.get("/readyz", None).await;
-    assert_eq!(status, StatusCode::OK);
+    assert_status(app.get("/readyz", None).await, 200);
     let path = format!("/api/v1/communities/{c}/posts");
     let body = serde_json::to_vec(&serde_json::json!({"body": "written while stopping"})).unwrap();
     // A slow client: ten pieces 400 ms apart (4 s), past the 2 s drain, so the listener closes

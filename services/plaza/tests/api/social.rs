@@ -2,7 +2,7 @@
 
 use crate::helpers::{TestApp, ids};
 use plaza_storage::sqlx;
-use plaza_test_support::assert_error;
+use plaza_test_support::{assert_error, assert_status};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -11,8 +11,7 @@ async fn following_updates_counts_and_lists() {
     let app = TestApp::start().await;
     let a = app.sign_up("amy").await;
     app.sign_up("ben").await;
-    let (status, body) = app.put("/api/v1/users/ben/follow", &a).await;
-    assert_eq!(status, StatusCode::OK);
+    let body = assert_status(app.put("/api/v1/users/ben/follow", &a).await, 200);
     assert_eq!(body["following"], true);
     app.put("/api/v1/users/ben/follow", &a).await;
     let (_, body) = app.get("/api/v1/users/ben", Some(&a)).await;
@@ -39,8 +38,7 @@ async fn you_cannot_follow_yourself_or_nobody() {
         422,
         "cannot_follow_self",
     );
-    let (status, _) = app.put("/api/v1/users/nobody/follow", &a).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_status(app.put("/api/v1/users/nobody/follow", &a).await, 404);
 }
 
 #[tokio::test]
@@ -79,8 +77,7 @@ async fn a_block_stops_follows_comments_yeahs_and_hides_posts() {
     let victims_post = app.post_text(&victim, &c, "mine").await;
     let pests_post = app.post_text(&pest, &c, "annoying").await;
 
-    let (status, body) = app.put("/api/v1/users/gus/block", &victim).await;
-    assert_eq!(status, StatusCode::OK);
+    let body = assert_status(app.put("/api/v1/users/gus/block", &victim).await, 200);
     assert_eq!(body["blocking"], true);
     // The block ended the follow.
     assert_eq!(app.follower_count("fay").await, 0);
@@ -91,8 +88,7 @@ async fn a_block_stops_follows_comments_yeahs_and_hides_posts() {
         .comment_on(&pest, &victims_post, json!({"body": "hey"}))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = app.yeah(&pest, &victims_post).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_status(app.yeah(&pest, &victims_post).await, 403);
 
     // Neither sees the other's posts in the community feed.
     let (_, body) = app
@@ -111,6 +107,5 @@ async fn a_block_stops_follows_comments_yeahs_and_hides_posts() {
 
     let (_, body) = app.delete("/api/v1/users/gus/block", &victim).await;
     assert_eq!(body["blocking"], false);
-    let (status, _) = app.yeah(&pest, &victims_post).await;
-    assert_eq!(status, StatusCode::OK);
+    assert_status(app.yeah(&pest, &victims_post).await, 200);
 }

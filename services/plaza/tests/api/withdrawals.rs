@@ -45,8 +45,7 @@ async fn a_group_whose_yeahs_are_all_taken_back_disappears_and_is_no_longer_unre
     let fan = app.sign_up("fickle").await;
     let comment = app.comment(&author, &post, "a comment").await;
     app.yeah(&fan, &post).await;
-    app.put(&format!("/api/v1/comments/{comment}/yeah"), &fan)
-        .await;
+    app.yeah_comment(&fan, &comment).await;
     assert_eq!(notification_texts(&app, &author).await.len(), 2);
     assert_eq!(app.wait_unread(&author, 2).await, 2);
 

@@ -11,32 +11,29 @@ mod comments;
 mod health;
 mod posts;
 
-use plaza_http::InternalSecret;
-use plaza_test_support::{ServiceApp, StatusCode, TestDb};
-use plaza_timeline::{AppState, Config};
+use plaza_test_support::{ServiceApp, StatusCode, field_of_each};
+use plaza_timeline::{AppState, Config, Parts};
 use serde_json::{Value, json};
-use std::sync::Arc;
 
 /// The region the service writes for in these tests.
 const REGION: u8 = 1;
 
-/// The service's state over `db`, as the `plaza` command builds it (the one place to adapt
-/// when the wiring changes).
-fn state(db: &TestDb, secret: &InternalSecret) -> AppState {
-    AppState {
-        db: db.db.clone(),
-        ids: plaza_test_support::ids(REGION),
-        config: Arc::new(Config {
-            region: REGION,
-            internal_secret: secret.clone(),
-        }),
-        cache: plaza_test_support::memory_cache(),
-    }
-}
-
-/// The timeline service on a fresh database.
+/// The timeline service on a fresh database, built as the `plaza` command builds it.
 async fn start() -> ServiceApp {
-    ServiceApp::start(|db, secret| plaza_timeline::app(state(db, secret))).await
+    ServiceApp::start(|db, secret| {
+        let internal_secret = secret.clone();
+        let config = Config {
+            region: REGION,
+            internal_secret,
+        };
+        let (ids, cache) = (
+            plaza_test_support::ids(REGION),
+            plaza_test_support::memory_cache(),
+        );
+        let db = db.db.clone();
+        plaza_timeline::app(AppState::build(config, Parts { db, ids, cache }))
+    })
+    .await
 }
 
 /// Stores a post with `fields` over a valid text post by author 7 in community 100; returns
@@ -66,10 +63,5 @@ fn merge(into: &mut Value, fields: Value) {
 
 /// The ids in a list answer's `items`.
 fn item_ids(body: &Value) -> Vec<String> {
-    body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].as_str().unwrap().to_owned())
-        .collect()
+    field_of_each(body, "items", "id")
 }

@@ -11,26 +11,27 @@ mod health;
 mod queue;
 
 use plaza_clients::{EmpathyClient, NotificationClient, TimelineClient};
-use plaza_http::InternalSecret;
-use plaza_test_support::{ServiceApp, TestDb};
-use plaza_worker::{AppState, Config};
-use std::sync::Arc;
+use plaza_test_support::ServiceApp;
+use plaza_worker::{AppState, Config, Parts};
 use std::time::Duration;
 
 /// Where the worker's clients point: nothing listens there, and the API under test calls no
 /// other service.
 const NOWHERE: &str = "http://127.0.0.1:9";
 
-/// The worker's state over `db`, as the `plaza` command builds it without a media store (the
-/// one place to adapt when the wiring changes).
-fn state(db: &TestDb, secret: &InternalSecret) -> AppState {
-    AppState {
-        db: db.db.clone(),
-        timeline: TimelineClient::new(NOWHERE, secret).unwrap(),
-        empathy: EmpathyClient::new(NOWHERE, secret).unwrap(),
-        notification: NotificationClient::new(NOWHERE, secret).unwrap(),
-        ids: Arc::new(plaza_types::IdGenerator::new(1, 0).unwrap()),
-        config: Arc::new(Config {
+/// The worker's router on a fresh database (its job loop is not started), built as the `plaza`
+/// command builds it without a media store.
+async fn start() -> ServiceApp {
+    ServiceApp::start(|db, secret| {
+        let parts = Parts {
+            db: db.db.clone(),
+            timeline: TimelineClient::new(NOWHERE, secret).unwrap(),
+            empathy: EmpathyClient::new(NOWHERE, secret).unwrap(),
+            notification: NotificationClient::new(NOWHERE, secret).unwrap(),
+            ids: plaza_test_support::ids(1),
+            media: None,
+        };
+        let config = Config {
             region: 1,
             poll_interval: Duration::from_millis(50),
             lease: Duration::from_secs(30),
@@ -39,12 +40,8 @@ fn state(db: &TestDb, secret: &InternalSecret) -> AppState {
             internal_secret: secret.clone(),
             media_gc: None,
             outbox_retention: None,
-        }),
-        media: None,
-    }
-}
-
-/// The worker's router on a fresh database (its job loop is not started).
-async fn start() -> ServiceApp {
-    ServiceApp::start(|db, secret| plaza_worker::app(state(db, secret))).await
+        };
+        plaza_worker::app(AppState::build(config, parts))
+    })
+    .await
 }
