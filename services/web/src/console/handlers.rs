@@ -52,10 +52,7 @@ fn community(doc: &mut Doc, c: &plaza_types::api::game::GameCommunity, title_id:
     doc.text("community_id", c.id);
     doc.text("name", &c.name);
     doc.text("description", &c.description);
-    match title_id {
-        Some(id) => doc.text("title_id", id),
-        None => doc.empty("title_id"),
-    }
+    doc.text_or_empty("title_id", title_id);
     // 0 is a title's main community, 1 a sub-community, as consoles read `type`.
     doc.text("type", if c.is_main { 0 } else { 1 });
     doc.flag("is_main", c.is_main);
@@ -131,10 +128,7 @@ fn list_query(
 }
 
 fn next_cursor(doc: &mut Doc, cursor: Option<&str>) {
-    match cursor {
-        Some(c) => doc.text("next_cursor", c),
-        None => doc.empty("next_cursor"),
-    }
+    doc.text_or_empty("next_cursor", cursor);
 }
 
 /// `GET /v1/communities/{id}/posts`: a community of the running title (0 = its main one).
@@ -213,37 +207,20 @@ pub async fn replies(
     Ok(doc)
 }
 
-async fn empathy(
-    state: &AppState,
-    console: &Console,
-    path: &RawPathParams,
-    give: bool,
+/// `POST /v1/posts/{id}/empathies` (`GIVE`) gives the post a Yeah;
+/// `POST /v1/posts/{id}/empathies.delete` takes it back.
+pub async fn empathy<const GIVE: bool>(
+    State(state): State<AppState>,
+    console: Console,
+    path: RawPathParams,
 ) -> ConsoleResult<Doc> {
-    let post_id = form::post_id(path_param(path))?;
-    let outcome = games::yeah(state, &console.user, &console.title, post_id, give).await?;
+    let post_id = form::post_id(path_param(&path))?;
+    let outcome = games::yeah(&state, &console.user, &console.title, post_id, GIVE).await?;
     let mut doc = Doc::ok("empathies");
     doc.text("post_id", post_id);
     doc.text("empathy_count", outcome.count);
-    doc.flag("empathy_added", give);
+    doc.flag("empathy_added", GIVE);
     Ok(doc)
-}
-
-/// `POST /v1/posts/{id}/empathies`: gives the post a Yeah.
-pub async fn give_empathy(
-    State(state): State<AppState>,
-    console: Console,
-    path: RawPathParams,
-) -> ConsoleResult<Doc> {
-    empathy(&state, &console, &path, true).await
-}
-
-/// `POST /v1/posts/{id}/empathies.delete`: takes the Yeah back.
-pub async fn take_empathy(
-    State(state): State<AppState>,
-    console: Console,
-    path: RawPathParams,
-) -> ConsoleResult<Doc> {
-    empathy(&state, &console, &path, false).await
 }
 
 /// `POST /v1/posts/{id}.delete`: deletes the player's own post.

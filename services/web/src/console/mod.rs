@@ -37,8 +37,8 @@ pub fn routes() -> Router<AppState> {
         // `/v1/posts/{id}.delete`: the protocol's spelling of a delete.
         .route("/posts/{id_action}", post(h::delete_post))
         .route("/posts/{id}/replies", get(h::replies))
-        .route("/posts/{id}/empathies", post(h::give_empathy))
-        .route("/posts/{id}/empathies.delete", post(h::take_empathy))
+        .route("/posts/{id}/empathies", post(h::empathy::<true>))
+        .route("/posts/{id}/empathies.delete", post(h::empathy::<false>))
         .route("/people", get(h::people))
         .route("/topics", get(h::topics))
         .fallback(h::not_found)

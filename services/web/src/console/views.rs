@@ -7,6 +7,7 @@ use crate::ops::consoles;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
+use plaza_types::Id;
 use plaza_types::api::posts::{CommentView, PostView};
 
 /// A post or reply with its painting fetched (consoles draw the TGA themselves).
@@ -63,6 +64,16 @@ fn painting(doc: &mut Doc, bytes: Option<&[u8]>, url: Option<&str>) {
     }
 }
 
+/// What posts and replies both carry between their body and their own fields, in the order
+/// consoles read it: when, the Yeahs, the feeling and the id.
+fn reactions(doc: &mut Doc, at: &DateTime<Utc>, yeahs: i64, yeahed: bool, feeling: u8, id: Id) {
+    doc.text("created_at", time(at));
+    doc.text("empathy_count", yeahs);
+    doc.flag("empathy_added", yeahed);
+    doc.text("feeling_id", feeling);
+    doc.text("id", id);
+}
+
 /// `<post>…</post>`.
 pub fn post(doc: &mut Doc, shown: &Shown<PostView>) {
     let p = &shown.item;
@@ -74,17 +85,20 @@ pub fn post(doc: &mut Doc, shown: &Shown<PostView>) {
     };
     let title_id = decimal_title_id(&title_hex);
     doc.open("post");
-    match &game.app_data {
-        Some(data) => doc.text("app_data", STANDARD.encode(data)),
-        None => doc.empty("app_data"),
-    }
+    doc.text_or_empty(
+        "app_data",
+        game.app_data.as_ref().map(|d| STANDARD.encode(d)),
+    );
     doc.text("body", &p.body);
     doc.text("community_id", p.community.id);
-    doc.text("created_at", time(&p.created_at));
-    doc.text("empathy_count", p.yeah_count);
-    doc.flag("empathy_added", p.yeahed_by_me);
-    doc.text("feeling_id", p.feeling);
-    doc.text("id", p.id);
+    reactions(
+        doc,
+        &p.created_at,
+        p.yeah_count,
+        p.yeahed_by_me,
+        p.feeling,
+        p.id,
+    );
     doc.flag("is_app_jumpable", game.is_app_jumpable);
     doc.flag("is_autopost", game.is_autopost);
     doc.flag("is_spoiler", p.spoiler);
@@ -98,25 +112,16 @@ pub fn post(doc: &mut Doc, shown: &Shown<PostView>) {
     doc.text("reply_count", p.comment_count);
     doc.text("screen_name", &p.author.display_name);
     doc.text("user_name", &p.author.username);
-    match &p.screenshot_url {
-        Some(url) => doc.text("screenshot", url),
-        None => doc.empty("screenshot"),
-    }
+    doc.text_or_empty("screenshot", p.screenshot_url.as_ref());
     for key in &game.search_keys {
         doc.text("search_key", key);
     }
-    match title_id {
-        Some(id) => doc.text("title_id", id),
-        None => doc.empty("title_id"),
-    }
+    doc.text_or_empty("title_id", title_id);
     match &p.topic_tag {
         Some(tag) => {
             doc.open("topic_tag");
             doc.text("name", tag);
-            match title_id {
-                Some(id) => doc.text("title_id", id),
-                None => doc.empty("title_id"),
-            }
+            doc.text_or_empty("title_id", title_id);
             doc.close();
         }
         None => doc.empty("topic_tag"),
@@ -130,11 +135,14 @@ pub fn reply(doc: &mut Doc, shown: &Shown<CommentView>) {
     let c = &shown.item;
     doc.open("post");
     doc.text("body", &c.body);
-    doc.text("created_at", time(&c.created_at));
-    doc.text("empathy_count", c.yeah_count);
-    doc.flag("empathy_added", c.yeahed_by_me);
-    doc.text("feeling_id", c.feeling);
-    doc.text("id", c.id);
+    reactions(
+        doc,
+        &c.created_at,
+        c.yeah_count,
+        c.yeahed_by_me,
+        c.feeling,
+        c.id,
+    );
     doc.text("in_reply_to_id", c.post_id);
     doc.flag("is_spoiler", c.spoiler);
     painting(doc, shown.painting.as_deref(), c.drawing_url.as_deref());

@@ -86,6 +86,14 @@ impl Doc {
         self.event(Event::Empty(BytesStart::new(name)));
     }
 
+    /// `<name>value</name>`, or `<name/>` when there is no value.
+    pub fn text_or_empty(&mut self, name: &'static str, value: Option<impl std::fmt::Display>) {
+        match value {
+            Some(value) => self.text(name, value),
+            None => self.empty(name),
+        }
+    }
+
     /// `<name>1</name>` or `<name>0</name>`, as consoles read flags.
     pub fn flag(&mut self, name: &'static str, value: bool) {
         self.text(name, if value { "1" } else { "0" });

@@ -5,7 +5,7 @@ use plaza_storage::sqlx::{self, AssertSqlSafe};
 use plaza_storage::{Db, queue};
 use plaza_types::jobs::Job;
 use plaza_types::notification::Withdrawal;
-use plaza_types::{Id, IdGenerator, Page, now_millis};
+use plaza_types::{Id, IdGenerator, now_millis};
 
 /// The most people one user can block.
 pub const MAX_BLOCKS: i64 = 1000;
@@ -130,15 +130,4 @@ pub async fn hidden_from(db: &Db, user: Id) -> Result<Vec<Id>, sqlx::Error> {
     ids.sort_unstable();
     ids.dedup();
     Ok(ids.into_iter().map(Id).collect())
-}
-
-/// The people `user` blocks, newest first.
-pub async fn list(
-    db: &Db,
-    user: Id,
-    before: Option<i64>,
-    limit: u32,
-) -> Result<Page<Id>, sqlx::Error> {
-    let columns = ["blocker_id", "blocked_id"];
-    super::others(db, "blocks", columns, user, before, limit).await
 }

@@ -1,5 +1,6 @@
 //! Communities: admins create and edit them; anyone signed in favourites them.
 
+use super::admin_only;
 use crate::db::communities::{self, Community};
 use crate::db::favourites;
 use crate::db::users::User;
@@ -8,14 +9,6 @@ use plaza_storage::Db;
 use plaza_types::{Id, IdGenerator, validate};
 
 pub use plaza_types::api::communities::CommunityInput;
-
-fn admin_only(user: &User) -> Result<()> {
-    if user.is_admin {
-        Ok(())
-    } else {
-        Err(Error::forbidden("admin_only", "Only admins can do that."))
-    }
-}
 
 fn checked(input: &CommunityInput, id: Id, created_at: i64) -> Result<Community> {
     Ok(Community {

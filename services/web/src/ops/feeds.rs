@@ -248,8 +248,7 @@ pub async fn activity(
 /// One post.
 pub async fn post(state: &AppState, viewer: Option<&User>, post_id: Id) -> Result<PostView> {
     let post = visible_post(state, viewer, post_id).await?;
-    let mut views = join::posts(state, viewer.map(|v| v.id), vec![post]).await?;
-    views.pop().ok_or(crate::Error::NotFound("post"))
+    join::post(state, viewer.map(|v| v.id), post).await
 }
 
 /// A post's comments, oldest first.

@@ -1,8 +1,9 @@
 //! Word filters and banned sign-up ranges: checking text and addresses against them, and the
 //! admins' edits of both lists.
 
+use super::admin_only;
 use crate::db::users::User;
-use crate::db::{banned_ranges, word_filters};
+use crate::db::{admin_list, banned_ranges, word_filters};
 use crate::filters::{FilterAction, Lists, normalise};
 use crate::{AppState, Error, Result};
 use ipnet::IpNet;
@@ -78,14 +79,6 @@ pub enum HeldTarget {
     Account(Id),
 }
 
-fn admin(user: &User) -> Result<()> {
-    if user.is_admin {
-        Ok(())
-    } else {
-        Err(Error::forbidden("admin_only", "Only admins can do that."))
-    }
-}
-
 fn action_name(a: FilterAction) -> FilterActionName {
     match a {
         FilterAction::Hold => FilterActionName::Hold,
@@ -110,7 +103,7 @@ pub async fn word_list(
     user: &User,
     community: Option<Id>,
 ) -> Result<Vec<WordFilterView>> {
-    admin(user)?;
+    admin_only(user)?;
     Ok(word_filters::list(&state.db, community)
         .await?
         .iter()
@@ -124,7 +117,7 @@ pub async fn add_word(
     user: &User,
     input: &WordFilterInput,
 ) -> Result<WordFilterView> {
-    admin(user)?;
+    admin_only(user)?;
     let pattern = input.pattern.trim();
     let key = normalise(pattern);
     if key.trim().is_empty() || pattern.chars().count() > PATTERN_MAX {
@@ -153,27 +146,53 @@ pub async fn add_word(
         user.id,
     )
     .await?;
-    match added {
-        word_filters::Added::New(row) => Ok(filter_view(&row)),
-        word_filters::Added::Duplicate => Err(Error::conflict(
-            "duplicate_pattern",
-            "That word is already on this list.",
-        )),
-        word_filters::Added::Full => Err(Error::conflict(
-            "list_full",
-            "This list is full. Remove an entry first.",
-        )),
+    AdminList::Words.added(added, filter_view)
+}
+
+/// The admins' two capped lists ([`admin_list`]): what is the same in editing either.
+#[derive(Debug, Clone, Copy)]
+pub enum AdminList {
+    /// The word filters (every list of them: the global one and each community's).
+    Words,
+    /// The banned sign-up ranges.
+    Ranges,
+}
+
+impl AdminList {
+    /// The view of the entry added, or the conflict that refused it.
+    fn added<R, V>(self, added: admin_list::Added<R>, view: impl Fn(&R) -> V) -> Result<V> {
+        let (duplicate, message, full) = match self {
+            AdminList::Words => (
+                "duplicate_pattern",
+                "That word is already on this list.",
+                "This list is full. Remove an entry first.",
+            ),
+            AdminList::Ranges => (
+                "duplicate_range",
+                "That range is already banned.",
+                "The list of banned ranges is full. Remove one first.",
+            ),
+        };
+        match added {
+            admin_list::Added::New(row) => Ok(view(&row)),
+            admin_list::Added::Duplicate => Err(Error::conflict(duplicate, message)),
+            admin_list::Added::Full => Err(Error::conflict("list_full", full)),
+        }
     }
 }
 
-/// Removes an entry from whichever list holds it (admins only).
-pub async fn remove_word(state: &AppState, user: &User, id: Id) -> Result<()> {
-    admin(user)?;
-    let removed = word_filters::delete(&state.db, id).await?;
+/// Removes an entry from a list (admins only): a word filter from whichever list holds it, or
+/// a banned range (lifting its ban).
+pub async fn remove(state: &AppState, user: &User, list: AdminList, id: Id) -> Result<()> {
+    admin_only(user)?;
+    let (removed, what) = match list {
+        AdminList::Words => (word_filters::delete(&state.db, id).await?, "word filter"),
+        AdminList::Ranges => (banned_ranges::delete(&state.db, id).await?, "banned range"),
+    };
     if removed {
         Ok(())
     } else {
-        Err(Error::NotFound("word filter"))
+        Err(Error::NotFound(what))
     }
 }
 
@@ -218,7 +237,7 @@ fn range_view(row: &banned_ranges::BannedRangeRow) -> BannedRangeView {
 
 /// Every banned range (admins only).
 pub async fn range_list(state: &AppState, user: &User) -> Result<Vec<BannedRangeView>> {
-    admin(user)?;
+    admin_only(user)?;
     Ok(banned_ranges::all(&state.db)
         .await?
         .iter()
@@ -248,7 +267,7 @@ pub async fn add_range(
     user: &User,
     input: &BannedRangeInput,
 ) -> Result<BannedRangeView> {
-    admin(user)?;
+    admin_only(user)?;
     let net = parse_range(&input.cidr)?;
     let reason = input.reason.trim();
     if reason.is_empty() || reason.chars().count() > REASON_MAX {
@@ -266,28 +285,7 @@ pub async fn add_range(
         user.id,
     )
     .await?;
-    match added {
-        banned_ranges::Added::New(row) => Ok(range_view(&row)),
-        banned_ranges::Added::Duplicate => Err(Error::conflict(
-            "duplicate_range",
-            "That range is already banned.",
-        )),
-        banned_ranges::Added::Full => Err(Error::conflict(
-            "list_full",
-            "The list of banned ranges is full. Remove one first.",
-        )),
-    }
-}
-
-/// Lifts a range's ban (admins only).
-pub async fn remove_range(state: &AppState, user: &User, id: Id) -> Result<()> {
-    admin(user)?;
-    let removed = banned_ranges::delete(&state.db, id).await?;
-    if removed {
-        Ok(())
-    } else {
-        Err(Error::NotFound("banned range"))
-    }
+    AdminList::Ranges.added(added, range_view)
 }
 
 #[cfg(test)]

@@ -196,10 +196,7 @@ pub async fn create_post(
 
 /// A post joined for display, as `viewer` sees it.
 pub async fn post_view(state: &AppState, viewer: Option<&User>, post: Post) -> Result<PostView> {
-    super::join::posts(state, viewer.map(|v| v.id), vec![post])
-        .await?
-        .pop()
-        .ok_or(Error::NotFound("post"))
+    super::join::post(state, viewer.map(|v| v.id), post).await
 }
 
 /// A title's posts for display in the game: one of its communities (the main one by default),

@@ -40,24 +40,10 @@ pub async fn pieces(state: &AppState, viewer: Option<Id>, posts: &[Post]) -> Res
     let ids: Vec<Id> = posts.iter().map(|p| p.id).collect();
     let authors: Vec<Id> = posts.iter().map(|p| p.author_id).collect();
     let community_ids: Vec<Id> = posts.iter().map(|p| p.community_id).collect();
-    let (users, communities, summaries, comment_counts) = tokio::try_join!(
-        async {
-            users::by_ids(&state.db, &authors)
-                .await
-                .map_err(Error::from)
-        },
-        async {
-            communities::by_ids(&state.db, &community_ids)
-                .await
-                .map_err(Error::from)
-        },
-        async {
-            state
-                .empathy
-                .summaries(TargetKind::Post, &ids, viewer)
-                .await
-                .map_err(Error::from)
-        },
+    let (users, communities, yeah_summaries, comment_counts) = tokio::try_join!(
+        people(state, &authors),
+        async { Ok(communities::by_ids(&state.db, &community_ids).await?) },
+        yeahs(state, TargetKind::Post, &ids, viewer),
         comment_counts(state, viewer, &ids),
     )?;
     let mut title_ids: Vec<String> = posts
@@ -69,7 +55,7 @@ pub async fn pieces(state: &AppState, viewer: Option<Id>, posts: &[Post]) -> Res
     Ok(Pieces {
         users,
         communities,
-        yeahs: summaries.into_iter().map(|s| (s.target_id, s)).collect(),
+        yeahs: yeah_summaries,
         comment_counts,
         title_names: crate::db::titles::names(&state.db, &title_ids).await?,
     })
@@ -104,6 +90,42 @@ impl Pieces {
     }
 }
 
+/// The people of a page (its authors), by id.
+async fn people(state: &AppState, ids: &[Id]) -> Result<HashMap<Id, users::User>> {
+    Ok(users::by_ids(&state.db, ids).await?)
+}
+
+/// The Yeah counts of a page's items, and whether `viewer` gave each one, by item id.
+async fn yeahs(
+    state: &AppState,
+    kind: TargetKind,
+    ids: &[Id],
+    viewer: Option<Id>,
+) -> Result<HashMap<Id, Summary>> {
+    let summaries = state.empathy.summaries(kind, ids, viewer).await?;
+    Ok(summaries.into_iter().map(|s| (s.target_id, s)).collect())
+}
+
+/// One post joined for display, as `viewer` sees it.
+pub async fn post(state: &AppState, viewer: Option<Id>, post: Post) -> Result<PostView> {
+    posts(state, viewer, vec![post])
+        .await?
+        .pop()
+        .ok_or(Error::NotFound("post"))
+}
+
+/// One comment joined for display, as `viewer` sees it.
+pub async fn comment(
+    state: &AppState,
+    viewer: Option<Id>,
+    comment: Comment,
+) -> Result<CommentView> {
+    comments(state, viewer, vec![comment])
+        .await?
+        .pop()
+        .ok_or(Error::NotFound("comment"))
+}
+
 /// The comment counts as `viewer` sees them, for a viewer who blocks or is blocked by anyone
 /// (the counts the posts carry include everyone's comments); empty otherwise.
 async fn comment_counts(
@@ -136,20 +158,9 @@ pub async fn comments(
     let ids: Vec<Id> = comments.iter().map(|c| c.id).collect();
     let authors: Vec<Id> = comments.iter().map(|c| c.author_id).collect();
     let (users, summaries) = tokio::try_join!(
-        async {
-            users::by_ids(&state.db, &authors)
-                .await
-                .map_err(Error::from)
-        },
-        async {
-            state
-                .empathy
-                .summaries(TargetKind::Comment, &ids, viewer)
-                .await
-                .map_err(Error::from)
-        },
+        people(state, &authors),
+        yeahs(state, TargetKind::Comment, &ids, viewer),
     )?;
-    let summaries: HashMap<Id, _> = summaries.into_iter().map(|s| (s.target_id, s)).collect();
     let media = |key: &str| crate::media::url(state, key);
     Ok(comments
         .into_iter()

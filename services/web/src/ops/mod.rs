@@ -19,6 +19,16 @@ pub mod titles;
 use crate::limits::{Action, Scope};
 use crate::{AppState, Error, Result};
 
+/// Refuses with 403 `admin_only` unless `user` is an admin (what the admin pages and the
+/// admin-only API share; moderation answers its own `not_admin`).
+pub fn admin_only(user: &crate::db::users::User) -> Result<()> {
+    if user.is_admin {
+        Ok(())
+    } else {
+        Err(Error::forbidden("admin_only", "Only admins can do that."))
+    }
+}
+
 /// Counts an action against its rate limits for every key given, and (for actions limited per
 /// account) against the client address's share.
 pub async fn limit(state: &AppState, action: Action, keys: &[&str]) -> Result<()> {

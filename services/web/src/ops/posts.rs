@@ -270,10 +270,7 @@ pub async fn create_post_view(
     platform: &str,
 ) -> Result<crate::views::PostView> {
     let post = create_post(state, user, community_id, input, platform).await?;
-    crate::ops::join::posts(state, Some(user.id), vec![post])
-        .await?
-        .pop()
-        .ok_or(Error::NotFound("post"))
+    crate::ops::join::post(state, Some(user.id), post).await
 }
 
 /// Deletes a post through the API: the post as it now stands.
@@ -283,10 +280,7 @@ pub async fn delete_post_view(
     post_id: Id,
 ) -> Result<crate::views::PostView> {
     let post = delete_post(state, user, post_id).await?;
-    crate::ops::join::posts(state, Some(user.id), vec![post])
-        .await?
-        .pop()
-        .ok_or(Error::NotFound("post"))
+    crate::ops::join::post(state, Some(user.id), post).await
 }
 
 /// Comments through the API: the comment as its author sees it.
@@ -298,8 +292,5 @@ pub async fn comment_view(
     platform: &str,
 ) -> Result<crate::views::CommentView> {
     let comment = comment(state, user, post_id, input, platform).await?;
-    crate::ops::join::comments(state, Some(user.id), vec![comment])
-        .await?
-        .pop()
-        .ok_or(Error::NotFound("comment"))
+    crate::ops::join::comment(state, Some(user.id), comment).await
 }

@@ -35,8 +35,13 @@ fn not_moderator() -> Error {
     Error::forbidden("not_moderator", "Only moderators can do that.")
 }
 
-fn not_admin() -> Error {
-    Error::forbidden("not_admin", "Only admins can do that.")
+/// Refuses with 403 `not_admin` unless `user` is an admin.
+fn require_admin(user: &User) -> Result<()> {
+    if user.is_admin {
+        Ok(())
+    } else {
+        Err(Error::forbidden("not_admin", "Only admins can do that."))
+    }
 }
 
 /// Refuses with 403 `not_moderator` unless `user` moderates something.
@@ -422,9 +427,7 @@ fn state_change(state: ModerationState, reason: &str) -> ModerationChange {
 
 /// The moderation log, newest first: admins only.
 pub async fn log(state: &AppState, admin: &User, cursor: Option<String>) -> Result<Page<LogEntry>> {
-    if !admin.is_admin {
-        return Err(not_admin());
-    }
+    require_admin(admin)?;
     let before = Cursor::key_from(cursor.as_deref())?;
     let page = moderation_log::list(&state.db, before, page_limit(Some(50))).await?;
     Ok(Page {
@@ -458,9 +461,7 @@ pub async fn moderators(
     admin: &User,
     cursor: Option<String>,
 ) -> Result<Page<ModeratorView>> {
-    if !admin.is_admin {
-        return Err(not_admin());
-    }
+    require_admin(admin)?;
     let before = Cursor::key_from(cursor.as_deref())?;
     let page = moderators::list(&state.db, before, page_limit(Some(50))).await?;
     Ok(Page {
@@ -476,9 +477,7 @@ pub async fn appoint(
     username: &str,
     community: Option<Id>,
 ) -> Result<ModeratorView> {
-    if !admin.is_admin {
-        return Err(not_admin());
-    }
+    require_admin(admin)?;
     let user = users::by_username(&state.db, username.trim())
         .await?
         .ok_or(Error::NotFound("user"))?;
@@ -520,9 +519,7 @@ pub async fn appoint(
 
 /// An admin ends an appointment (only the region that made it may delete its row).
 pub async fn remove_moderator(state: &AppState, admin: &User, id: Id) -> Result<()> {
-    if !admin.is_admin {
-        return Err(not_admin());
-    }
+    require_admin(admin)?;
     let found = moderators::list_one(&state.db, id)
         .await?
         .ok_or(Error::NotFound("moderator"))?;

@@ -116,25 +116,8 @@ pub async fn profile(
     })
 }
 
-/// A page of the people `user` follows, newest first.
-pub async fn following(
-    state: &AppState,
-    user: plaza_types::Id,
-    cursor: Option<String>,
-) -> Result<plaza_types::Page<crate::views::UserRef>> {
-    graph_page(state, user, follows::Direction::Following, cursor).await
-}
-
-/// A page of the people who follow `user`, newest first.
-pub async fn followers(
-    state: &AppState,
-    user: plaza_types::Id,
-    cursor: Option<String>,
-) -> Result<plaza_types::Page<crate::views::UserRef>> {
-    graph_page(state, user, follows::Direction::Followers, cursor).await
-}
-
-/// A page of one side of the graph, as people.
+/// A page of one side of the graph, as people, newest first: the people `user` follows or
+/// those who follow them.
 pub async fn graph_page(
     state: &AppState,
     user: plaza_types::Id,

@@ -2,6 +2,7 @@
 //! rotate keys), and linking a player to a game (a short code from the settings, or signing in
 //! through the game API), which gives the game a player token.
 
+use super::admin_only;
 use crate::db::communities::{self, Community};
 use crate::db::titles::{self, AppKey, Title};
 use crate::db::users::User;
@@ -26,14 +27,6 @@ pub const MAX_GRACE_HOURS: u32 = 720;
 pub const DEFAULT_GRACE_HOURS: u32 = 24;
 const LABEL_MAX: usize = 64;
 const PLATFORM_MAX: usize = 32;
-
-fn admin_only(user: &User) -> Result<()> {
-    if user.is_admin {
-        Ok(())
-    } else {
-        Err(Error::forbidden("admin_only", "Only admins can do that."))
-    }
-}
 
 fn invalid(code: &'static str, message: &str) -> Error {
     Error::Invalid(Invalid {

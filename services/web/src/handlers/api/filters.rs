@@ -50,7 +50,7 @@ pub async fn remove_word(
     ApiUser(user): ApiUser,
     Path(id): Path<Id>,
 ) -> Result<StatusCode> {
-    ops::remove_word(&state, &user, id).await?;
+    ops::remove(&state, &user, ops::AdminList::Words, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -91,6 +91,6 @@ pub async fn remove_range(
     ApiUser(user): ApiUser,
     Path(id): Path<Id>,
 ) -> Result<StatusCode> {
-    ops::remove_range(&state, &user, id).await?;
+    ops::remove(&state, &user, ops::AdminList::Ranges, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

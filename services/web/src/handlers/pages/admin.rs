@@ -23,11 +23,7 @@ struct AdminPage {
 }
 
 fn admin(viewer: &Viewer) -> Result<(), Error> {
-    if viewer.require()?.is_admin {
-        Ok(())
-    } else {
-        Err(Error::forbidden("admin_only", "Only admins can do that."))
-    }
+    crate::ops::admin_only(viewer.require()?)
 }
 
 /// `GET /admin/communities`.

@@ -1,6 +1,6 @@
 //! Admin pages: the word filters and the banned sign-up ranges.
 
-use super::{Form, Layout, PageResult, render, render_status};
+use super::{Form, Layout, PageResult, form_message, render, render_status};
 use crate::auth::Viewer;
 use crate::ops::filters as ops;
 use crate::views::CommunityView;
@@ -122,11 +122,6 @@ pub async fn add_word(
     }
 }
 
-fn form_message(viewer: &Viewer, e: &Error) -> String {
-    let body = e.to_response();
-    viewer.locale.error(&body.code, &body.message)
-}
-
 #[derive(Debug, serde::Deserialize)]
 pub struct DeleteForm {
     #[serde(default)]
@@ -143,7 +138,7 @@ pub async fn remove_word(
     Form(form): Form<DeleteForm>,
 ) -> PageResult {
     let user = viewer.require_form(&form.csrf)?;
-    ops::remove_word(&state, user, id).await?;
+    ops::remove(&state, user, ops::AdminList::Words, id).await?;
     Ok(Redirect::to(&list_url(community_param(&form.community_id))).into_response())
 }
 
@@ -219,6 +214,6 @@ pub async fn remove_range(
     Form(form): Form<DeleteForm>,
 ) -> PageResult {
     let user = viewer.require_form(&form.csrf)?;
-    ops::remove_range(&state, user, id).await?;
+    ops::remove(&state, user, ops::AdminList::Ranges, id).await?;
     Ok(Redirect::to("/admin/banned_ranges").into_response())
 }

@@ -45,6 +45,22 @@ pub fn render_status<T: Template>(status: StatusCode, page: &T) -> PageResult {
     Ok((status, Html(html)).into_response())
 }
 
+/// The status of a page that may carry a form's error: 422 when it does (the form is sent back
+/// to be corrected), else 200.
+pub fn form_status(form_error: Option<&str>) -> StatusCode {
+    if form_error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    }
+}
+
+/// The message shown above a form that `e` refused, in the viewer's language.
+pub fn form_message(viewer: &crate::auth::Viewer, e: &Error) -> String {
+    let body = e.to_response();
+    viewer.locale.error(&body.code, &body.message)
+}
+
 /// The page for a URL no route matches.
 pub async fn not_found() -> Response {
     error_page(ErrorResponse::new(

@@ -2,7 +2,7 @@
 //! and manage their communities and app keys, and the settings page that gives a player a code
 //! to link a game.
 
-use super::{Form, Layout, PageResult, render, render_status};
+use super::{Form, Layout, PageResult, form_message, form_status, render, render_status};
 use crate::auth::Viewer;
 use crate::db::titles::Title;
 use crate::ops::titles as ops;
@@ -10,7 +10,6 @@ use crate::views::CommunityView;
 use crate::{AppState, Error};
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use plaza_http::Path;
 use plaza_types::Id;
@@ -55,11 +54,8 @@ struct AdminTitlesPage {
 
 fn admin(viewer: &Viewer) -> Result<&crate::db::users::User, Error> {
     let user = viewer.require()?;
-    if user.is_admin {
-        Ok(user)
-    } else {
-        Err(Error::forbidden("admin_only", "Only admins can do that."))
-    }
+    crate::ops::admin_only(user)?;
+    Ok(user)
 }
 
 async fn titles_page(
@@ -70,13 +66,8 @@ async fn titles_page(
 ) -> PageResult {
     let user = admin(viewer)?;
     let (titles, _) = ops::list(state, user, None).await?;
-    let status = if form_error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     render_status(
-        status,
+        form_status(form_error.as_deref()),
         &AdminTitlesPage {
             layout: Layout::titled(state, viewer, "game.admin_heading", "/admin/titles").await,
             titles,
@@ -108,12 +99,8 @@ pub async fn admin_register(
     let user = viewer.require_form(&form.csrf)?;
     match ops::register(&state, user, &form.input).await {
         Ok(t) => Ok(Redirect::to(&format!("/admin/titles/{}", t.title_id)).into_response()),
-        Err(Error::Invalid(i)) => {
-            let message = viewer.locale.error(i.code, &i.message);
-            titles_page(&state, &viewer, form.input, Some(message)).await
-        }
-        Err(Error::Conflict { code, message }) => {
-            let message = viewer.locale.error(code, message);
+        Err(e @ (Error::Invalid(_) | Error::Conflict { .. })) => {
+            let message = form_message(&viewer, &e);
             titles_page(&state, &viewer, form.input, Some(message)).await
         }
         Err(e) => Err(e.into()),
@@ -141,13 +128,8 @@ async fn title_page(
     let user = admin(viewer)?;
     let title = ops::admin_title(state, user, title_id).await?;
     let keys = ops::keys(state, user, &title).await?;
-    let status = if form_error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     render_status(
-        status,
+        form_status(form_error.as_deref()),
         &AdminTitlePage {
             layout: Layout::new(
                 state,
@@ -192,8 +174,8 @@ pub async fn admin_add_community(
     let title = ops::admin_title(&state, user, &title_id).await?;
     match ops::add_community(&state, user, &title, &form.input).await {
         Ok(_) => Ok(Redirect::to(&format!("/admin/titles/{}", title.title_id)).into_response()),
-        Err(Error::Invalid(i)) => {
-            let message = viewer.locale.error(i.code, &i.message);
+        Err(e @ Error::Invalid(_)) => {
+            let message = form_message(&viewer, &e);
             title_page(&state, &viewer, &title_id, None, Some(message)).await
         }
         Err(e) => Err(e.into()),
@@ -221,8 +203,8 @@ pub async fn admin_issue_key(
     let title = ops::admin_title(&state, user, &title_id).await?;
     match ops::issue_key(&state, user, &title, &form.label).await {
         Ok((_, full)) => title_page(&state, &viewer, &title_id, Some(full), None).await,
-        Err(Error::Invalid(i)) => {
-            let message = viewer.locale.error(i.code, &i.message);
+        Err(e @ Error::Invalid(_)) => {
+            let message = form_message(&viewer, &e);
             title_page(&state, &viewer, &title_id, None, Some(message)).await
         }
         Err(e) => Err(e.into()),
@@ -253,8 +235,8 @@ pub async fn admin_rotate_key(
     let old = ops::key(&state, user, id).await?;
     match ops::rotate_key(&state, user, id, form.grace_hours).await {
         Ok((_, full)) => title_page(&state, &viewer, &old.title_id, Some(full), None).await,
-        Err(Error::Invalid(i)) => {
-            let message = viewer.locale.error(i.code, &i.message);
+        Err(e @ Error::Invalid(_)) => {
+            let message = form_message(&viewer, &e);
             title_page(&state, &viewer, &old.title_id, None, Some(message)).await
         }
         Err(e) => Err(e.into()),

@@ -3,7 +3,8 @@
 use super::{CursorQuery, Form, Layout, PageResult, SwitchForm, next_url, render};
 use crate::AppState;
 use crate::auth::Viewer;
-use crate::ops::{feeds, social};
+use crate::ops::feeds;
+use crate::ops::social::{self, Direction};
 use crate::views::{CommunityView, PostView, UserRef, UserView};
 use askama::Template;
 use axum::extract::State;
@@ -43,11 +44,13 @@ async fn user_page(
             (p.items, Vec::new(), p.next_cursor)
         }
         "following" => {
-            let p = social::following(state, user.id, cursor.clone()).await?;
+            let p =
+                social::graph_page(state, user.id, Direction::Following, cursor.clone()).await?;
             (Vec::new(), p.items, p.next_cursor)
         }
         "followers" => {
-            let p = social::followers(state, user.id, cursor.clone()).await?;
+            let p =
+                social::graph_page(state, user.id, Direction::Followers, cursor.clone()).await?;
             (Vec::new(), p.items, p.next_cursor)
         }
         _ => {
