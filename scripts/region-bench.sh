@@ -16,13 +16,15 @@ SECS="${BENCH_SECONDS:-5}"
 CONC="${BENCH_CONCURRENCY:-50}"
 ROOT="$PWD/target/region"
 OUT="$PWD/target/region-bench"
-LOCK=/work/notes/region.lock
+# One region on this machine at a time: the lock file other checkouts sharing these ports can
+# also take (PLAZA_REGION_LOCK), by default beside the region's data.
+LOCK="${PLAZA_REGION_LOCK:-$PWD/target/region.lock}"
 
 if [ -z "${REGION_BENCH_LOCKED:-}" ]; then
   # Built before taking the lock; the region runs a copy, since another checkout may build into
   # the shared target folder meanwhile.
   cargo build --release --locked -p plaza
-  mkdir -p "$OUT"
+  mkdir -p "$OUT" "$(dirname "$LOCK")"
   target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
   cp "$target/release/plaza" "$OUT/plaza-release"
   # Everything that uses the region's fixed ports, from converging to stopping, holds its lock.
