@@ -64,9 +64,10 @@ pub async fn feed(state: &AppState, query: &PostQuery) -> crate::Result<Page<Pos
         return posts::query(&state.db, query).await;
     };
     let cache = state.cache.as_ref();
-    let Some(version) = COMMUNITY_POSTS.current(cache, community).await else {
-        // No version yet (or memcached is away): start one; the next reader caches the page.
-        new_version(state, community).await;
+    let Some(version) = COMMUNITY_POSTS
+        .current_or_start(cache, community, &state.ids)
+        .await
+    else {
         return posts::query(&state.db, query).await;
     };
     let key = format!(
@@ -80,8 +81,7 @@ pub async fn feed(state: &AppState, query: &PostQuery) -> crate::Result<Page<Pos
 /// Gives `community` a new version after a committed write to its posts, so its cached pages
 /// are read from the database again.
 pub async fn new_version(state: &AppState, community: Id) {
-    let unique = state.ids.next_id().to_string();
     COMMUNITY_POSTS
-        .renew(state.cache.as_ref(), community, unique)
+        .renew(state.cache.as_ref(), community, &state.ids)
         .await;
 }

@@ -87,17 +87,10 @@ where
 {
     let cache = state.cache.as_ref();
     let (posts, yeahs) = tokio::join!(
-        COMMUNITY_POSTS.current(cache, community),
-        COMMUNITY_YEAHS.current(cache, community)
+        COMMUNITY_POSTS.current_or_start(cache, community, &state.ids),
+        COMMUNITY_YEAHS.current_or_start(cache, community, &state.ids)
     );
-    let (Some(posts_version), Some(yeahs_version)) = (&posts, &yeahs) else {
-        // No versions yet (or memcached is away): start them; the next reader caches the page.
-        for (version, versions) in [(&posts, COMMUNITY_POSTS), (&yeahs, COMMUNITY_YEAHS)] {
-            if version.is_none() {
-                let unique = state.ids.next_id().to_string();
-                versions.renew(cache, community, unique).await;
-            }
-        }
+    let (Some(posts_version), Some(yeahs_version)) = (posts, yeahs) else {
         return load().await;
     };
     let key = format!("web:community-page:{community}:{tab}:{posts_version}:{yeahs_version}");

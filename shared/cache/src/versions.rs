@@ -6,6 +6,7 @@
 //! process of every service sees it change at once.
 
 use crate::Cache;
+use plaza_types::IdGenerator;
 use std::time::Duration;
 
 /// Versions outlive the entries cached under them.
@@ -33,17 +34,32 @@ impl Versions {
         format!("{}:{id}:version", self.prefix)
     }
 
-    /// The current version of `id`; `None` when there is none yet or the cache is away (then
-    /// the caller reads without caching, and starts one with [`Versions::renew`]).
-    pub async fn current(&self, cache: &dyn Cache, id: impl std::fmt::Display) -> Option<String> {
-        let bytes = cache.get(&self.key(id)).await?;
-        String::from_utf8(bytes).ok()
+    /// The current version of `id`; `None` when there is none yet or the cache is away, after
+    /// starting one: the caller then reads without caching, and the next reader caches.
+    pub async fn current_or_start(
+        &self,
+        cache: &dyn Cache,
+        id: impl std::fmt::Display,
+        ids: &IdGenerator,
+    ) -> Option<String> {
+        let key = self.key(id);
+        let current = cache
+            .get(&key)
+            .await
+            .and_then(|bytes| String::from_utf8(bytes).ok());
+        if current.is_none() {
+            Self::set(cache, &key, ids).await;
+        }
+        current
     }
 
-    /// Gives `id` the new version `unique` (a fresh id) after a committed write.
-    pub async fn renew(&self, cache: &dyn Cache, id: impl std::fmt::Display, unique: String) {
-        cache
-            .set(&self.key(id), unique.into_bytes(), VERSION_TTL)
-            .await;
+    /// Gives `id` a new version (a fresh unique id) after a committed write.
+    pub async fn renew(&self, cache: &dyn Cache, id: impl std::fmt::Display, ids: &IdGenerator) {
+        Self::set(cache, &self.key(id), ids).await;
+    }
+
+    async fn set(cache: &dyn Cache, key: &str, ids: &IdGenerator) {
+        let unique = ids.next_id().to_string();
+        cache.set(key, unique.into_bytes(), VERSION_TTL).await;
     }
 }

@@ -121,9 +121,8 @@ pub async fn give(state: &AppState, yeah: &GiveYeah) -> Result<YeahOutcome, sqlx
 
 /// Makes the cached pages of `community` stale after one of its Yeahs changed.
 async fn renew_community(state: &AppState, community: Id) {
-    let unique = state.ids.next_id().to_string();
     COMMUNITY_YEAHS
-        .renew(state.cache.as_ref(), community, unique)
+        .renew(state.cache.as_ref(), community, &state.ids)
         .await;
 }
 
