@@ -10,6 +10,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# A run builds everything once: incremental caches would only double the target folder.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+
+# A full run builds debug and release binaries and runs four databases: about 20 GB. Say so
+# plainly up front rather than fail later with a database's "no more room" error.
+free_gb=$(df -Pk . | awk 'NR==2 {print int($4 / 1048576)}')
+if [ "$free_gb" -lt 20 ]; then
+  echo "warning: only ${free_gb} GB free here; a full run needs about 20 GB (target/ and databases)." >&2
+fi
 
 if ! command -v cargo >/dev/null 2>&1; then
   echo "cargo is needed: install Rust from your distribution or rustup first." >&2

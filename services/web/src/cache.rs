@@ -9,11 +9,13 @@ use crate::db::communities::{self, Community};
 use crate::db::follows;
 use crate::db::users::{self, User};
 use plaza_cache::Records;
-use plaza_cache::versions::{COMMUNITY_POSTS, COMMUNITY_YEAHS};
+use plaza_cache::versions::{ANY_COMMUNITY, COMMUNITY_POSTS, COMMUNITY_YEAHS};
 use plaza_storage::sqlx;
 use plaza_types::Id;
+use plaza_types::timeline::PostQuery;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::time::Duration;
 
 /// Communities by id.
@@ -85,14 +87,52 @@ where
     T: Serialize + DeserializeOwned,
     Fut: Future<Output = crate::Result<T>>,
 {
+    let name = format!("web:community-page:{community}:{tab}");
+    page_under_versions(state, community, &name, load).await
+}
+
+/// The first page of `viewer`'s activity feed for `query` (the people followed and hidden are
+/// part of the key, so a follow, an unfollow or a block shows at once), from the cache or `load`.
+/// It mixes communities, so it is cached under the versions every community's posts and Yeahs
+/// renew ([`ANY_COMMUNITY`]): any post, comment, moderation or Yeah anywhere makes it stale. A
+/// reader who comes back finds it at once while nothing was written; under constant writes the
+/// feed is read afresh, which the windowed query keeps to a few milliseconds.
+pub async fn activity_page<T, Fut>(
+    state: &AppState,
+    viewer: Id,
+    query: &PostQuery,
+    load: impl FnOnce() -> Fut,
+) -> crate::Result<T>
+where
+    T: Serialize + DeserializeOwned,
+    Fut: Future<Output = crate::Result<T>>,
+{
+    let mut people = DefaultHasher::new();
+    (&query.author_ids, &query.exclude_author_ids).hash(&mut people);
+    let name = format!("web:activity:{viewer}:{:016x}", people.finish());
+    page_under_versions(state, ANY_COMMUNITY, &name, load).await
+}
+
+/// `load`'s value, cached as `name` under the current versions of `community`'s posts and
+/// Yeahs (read without caching while a version has just been started or the cache is away).
+async fn page_under_versions<T, Fut>(
+    state: &AppState,
+    community: impl std::fmt::Display,
+    name: &str,
+    load: impl FnOnce() -> Fut,
+) -> crate::Result<T>
+where
+    T: Serialize + DeserializeOwned,
+    Fut: Future<Output = crate::Result<T>>,
+{
     let cache = state.cache.as_ref();
     let (posts, yeahs) = tokio::join!(
-        COMMUNITY_POSTS.current_or_start(cache, community, &state.ids),
-        COMMUNITY_YEAHS.current_or_start(cache, community, &state.ids)
+        COMMUNITY_POSTS.current_or_start(cache, &community, &state.ids),
+        COMMUNITY_YEAHS.current_or_start(cache, &community, &state.ids)
     );
     let (Some(posts_version), Some(yeahs_version)) = (posts, yeahs) else {
         return load().await;
     };
-    let key = format!("web:community-page:{community}:{tab}:{posts_version}:{yeahs_version}");
+    let key = format!("{name}:{posts_version}:{yeahs_version}");
     plaza_cache::read_through(cache, &key, PAGE_TTL, load).await
 }

@@ -211,7 +211,12 @@ const SERVICE_VALIDATION_CODES: [&str; 12] = [
 fn from_service(e: &ClientError) -> ErrorResponse {
     use StatusCode as S;
     let ClientError::Api { status, body, .. } = e else {
-        return ErrorResponse::internal(e);
+        return match e {
+            // No answer at all (refused, reset, timed out): the service is restarting or
+            // overloaded, which a retry in a moment gets past; not a bug to report.
+            ClientError::Unavailable { .. } => ErrorResponse::service_unavailable(e),
+            _ => ErrorResponse::internal(e),
+        };
     };
     let public = |status| ErrorResponse::new(status, body.error.clone(), body.message.clone());
     match (body.error.as_str(), *status) {
@@ -226,15 +231,7 @@ fn from_service(e: &ClientError) -> ErrorResponse {
         ("database_unavailable", 503) => ErrorResponse::database_unavailable(e),
         // The load balancer in front of a service had no process to give the call to (all
         // restarting, or taken out while their database was away): a moment's wait, not a bug.
-        ("service_unavailable", 502..=504) => ErrorResponse {
-            cause: Some(e.to_string()),
-            retry_after: Some(2),
-            ..ErrorResponse::new(
-                S::SERVICE_UNAVAILABLE,
-                "service_unavailable",
-                "Plaza is restarting or busy; try again in a few seconds.",
-            )
-        },
+        ("service_unavailable", 502..=504) => ErrorResponse::service_unavailable(e),
         _ => ErrorResponse::internal(e),
     }
 }
@@ -408,12 +405,26 @@ mod tests {
     }
 
     #[test]
-    fn a_service_that_did_not_answer_is_an_internal_error() {
+    fn a_service_that_did_not_answer_is_a_retryable_outage_not_an_internal_error() {
         let public = Error::Service(ClientError::Unavailable {
             service: "empathy",
             message: "connection refused".into(),
         })
         .to_response();
+        assert_eq!(public.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(public.code, "service_unavailable");
+        assert_eq!(public.retry_after, Some(2));
+        assert!(!public.message.contains("empathy"), "{}", public.message);
+    }
+
+    #[test]
+    fn a_service_answering_gibberish_is_still_an_internal_error() {
+        let public = Error::Service(ClientError::Protocol {
+            service: "empathy",
+            message: "expected value".into(),
+        })
+        .to_response();
+        assert_eq!(public.status, StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(public.code, "internal_error");
     }
 }

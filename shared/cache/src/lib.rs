@@ -13,9 +13,10 @@ pub use memcached::MemcachedCache;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock, PoisonError};
 use std::time::{Duration, Instant};
 
 /// A boxed future, so the trait can be used as `Arc<dyn Cache>`.
@@ -133,11 +134,55 @@ where
     if let Some(hit) = get_json(cache, key).await {
         return Ok(hit);
     }
+    let flight = Flight::join(key);
+    let _turn = match flight.turn.try_lock() {
+        Ok(turn) => turn,
+        Err(_) => {
+            // Another request of this process is loading this key: wait for it, then read
+            // what it cached rather than asking the database again.
+            let turn = flight.turn.lock().await;
+            if let Some(hit) = get_json(cache, key).await {
+                return Ok(hit);
+            }
+            turn
+        }
+    };
     let value = load().await?;
     if worth_caching(&value) {
         set_json(cache, key, &value, ttl).await;
     }
     Ok(value)
+}
+
+/// The loads in flight in this process, by key.
+type Flights = std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>;
+static FLIGHTS: LazyLock<Flights> = LazyLock::new(Flights::default);
+
+/// One process's load of a missed key (single flight): when a popular entry expires or its
+/// version changes, the requests that miss it at once wait for the first one's load instead of
+/// each asking the database and other services (a stampede that once made a busy page fail).
+/// The key leaves [`FLIGHTS`] when its last request is done, cancelled ones included.
+struct Flight<'k> {
+    key: &'k str,
+    turn: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl<'k> Flight<'k> {
+    fn join(key: &'k str) -> Self {
+        let mut flights = FLIGHTS.lock().unwrap_or_else(PoisonError::into_inner);
+        let turn = flights.entry(key.to_owned()).or_default().clone();
+        Flight { key, turn }
+    }
+}
+
+impl Drop for Flight<'_> {
+    fn drop(&mut self) {
+        let mut flights = FLIGHTS.lock().unwrap_or_else(PoisonError::into_inner);
+        // Handles are only cloned under this lock: two means the map's and this one.
+        if Arc::strong_count(&self.turn) == 2 {
+            flights.remove(self.key);
+        }
+    }
 }
 
 /// Counts a cache lookup in `plaza_cache_requests_total{cache, result}` (`hit`, `miss`, or
@@ -233,6 +278,44 @@ mod tests {
         assert_eq!(read_through(&cache, "n", ttl, load).await, Ok(7));
         assert_eq!(read_through(&cache, "n", ttl, load).await, Ok(7));
         assert_eq!(loads.load(std::sync::atomic::Ordering::Relaxed), 1);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_misses_of_one_key_load_it_once_and_leave_no_flight_behind() {
+        let cache = Arc::new(MemoryCache::new(1 << 20));
+        let loads = Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let readers: Vec<_> = (0..20)
+            .map(|_| {
+                let (cache, loads) = (cache.clone(), loads.clone());
+                tokio::spawn(async move {
+                    let load = || async {
+                        loads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        Ok::<_, ()>(42)
+                    };
+                    read_through(cache.as_ref(), "stampede", Duration::from_secs(60), load).await
+                })
+            })
+            .collect();
+        for reader in readers {
+            assert_eq!(reader.await.ok(), Some(Ok(42)));
+        }
+        assert_eq!(loads.load(std::sync::atomic::Ordering::Relaxed), 1);
+        let flights = FLIGHTS.lock().unwrap_or_else(PoisonError::into_inner);
+        assert!(!flights.contains_key("stampede"));
+    }
+
+    #[tokio::test]
+    async fn after_a_failed_load_the_next_waiter_loads_again() {
+        let cache = MemoryCache::new(1 << 20);
+        let ttl = Duration::from_secs(60);
+        let failed = read_through(&cache, "retry", ttl, || async {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            Err::<i32, _>("db down")
+        });
+        let second = read_through(&cache, "retry", ttl, || async { Ok::<_, &str>(5) });
+        let (failed, second) = tokio::join!(failed, second);
+        assert_eq!((failed, second), (Err("db down"), Ok(5)));
     }
 
     #[tokio::test]

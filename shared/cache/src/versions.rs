@@ -19,6 +19,10 @@ pub const COMMUNITY_POSTS: Versions = Versions::new("timeline:community");
 /// Yeah is given or taken back).
 pub const COMMUNITY_YEAHS: Versions = Versions::new("empathy:community");
 
+/// The id, in [`COMMUNITY_POSTS`] and [`COMMUNITY_YEAHS`], whose version is renewed with every
+/// community's: what a page mixing communities (an activity feed) is cached under.
+pub const ANY_COMMUNITY: &str = "any";
+
 /// One family of versions, one per id: `<prefix>:<id>:version`.
 #[derive(Debug, Clone, Copy)]
 pub struct Versions {

@@ -57,6 +57,18 @@ impl ErrorResponse {
         }
     }
 
+    /// A 503 for another service of Plaza that gave no answer (restarting, or too busy to take
+    /// the call): the client should retry shortly. The cause is logged, not shown.
+    pub fn service_unavailable(cause: impl std::fmt::Display) -> Self {
+        Self {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            code: "service_unavailable".into(),
+            message: "Plaza is restarting or busy; try again in a few seconds.".into(),
+            cause: Some(format!("{cause:#}")),
+            retry_after: Some(2),
+        }
+    }
+
     /// A cursor that Plaza did not make.
     pub fn invalid_cursor() -> Self {
         Self::new(

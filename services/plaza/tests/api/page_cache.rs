@@ -157,3 +157,44 @@ async fn an_activity_feed_of_many_people_shows_a_follow_an_unfollow_and_a_block_
     assert!(!after_block.contains(&latest));
     assert_eq!(after_block.len(), 20, "the other pals' posts fill the page");
 }
+
+#[tokio::test]
+async fn a_cached_activity_feed_shows_yeahs_comments_deletions_and_removals_at_once_to_its_reader_only()
+ {
+    let app = TestApp::start().await;
+    let (pal, c, kept) = app.sign_up_and_post("yara", "kept").await;
+    let doomed = app.post_text(&pal, &c, "doomed").await;
+    let [me, other] = app.sign_ups(["zeno", "zora"]).await;
+    for token in [&me, &other] {
+        app.put("/api/v1/users/yara/follow", token).await;
+    }
+    let feed = |token: &str| {
+        let token = token.to_owned();
+        let app = &app;
+        async move { app.get("/api/v1/feeds/activity", Some(&token)).await.1 }
+    };
+    // Read twice so that both readers' first pages are cached before every change below.
+    for token in [&me, &other, &me, &other] {
+        feed(token).await;
+    }
+
+    app.yeah(&me, &kept).await;
+    let page = feed(&me).await;
+    assert_eq!(field(&page, &kept, "yeahed_by_me"), true);
+    assert_eq!(field(&page, &kept, "yeah_count"), 1);
+    let theirs = feed(&other).await;
+    assert_eq!(field(&theirs, &kept, "yeahed_by_me"), false);
+    assert_eq!(field(&theirs, &kept, "yeah_count"), 1);
+
+    app.comment(&other, &kept, "nice").await;
+    assert_eq!(field(&feed(&me).await, &kept, "comment_count"), 1);
+
+    app.delete(&format!("/api/v1/posts/{doomed}"), &pal).await;
+    assert_eq!(ids(&feed(&me).await, "posts"), [kept.as_str()]);
+
+    let moderator = admin(&app, "mod_yves").await;
+    let remove = json!({"action": "remove", "reason": "Spam"});
+    act_ok(&app, &moderator, "posts", &kept, remove).await;
+    assert!(ids(&feed(&me).await, "posts").is_empty());
+    assert!(ids(&feed(&other).await, "posts").is_empty());
+}

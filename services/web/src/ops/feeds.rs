@@ -91,27 +91,28 @@ pub async fn drawings(
     community_posts(state, viewer, community_id, true, cursor).await
 }
 
-/// A first page of posts as every anonymous reader sees it, with what it shows beside them:
-/// what [`crate::cache::community_page`] keeps.
+/// A first page of posts with what it shows beside them, as one reader sees it (every
+/// anonymous reader alike): what [`crate::cache::community_page`] and
+/// [`crate::cache::activity_page`] keep.
 #[derive(serde::Serialize, serde::Deserialize)]
-struct SharedPage {
+struct CachedPage {
     posts: Vec<Post>,
     pieces: join::Pieces,
     next_cursor: Option<String>,
 }
 
-impl SharedPage {
-    async fn read(state: &AppState, page: Page<Post>) -> Result<Self> {
-        Ok(SharedPage {
-            pieces: join::pieces(state, None, &page.items).await?,
+impl CachedPage {
+    async fn read(state: &AppState, viewer: Option<Id>, page: Page<Post>) -> Result<Self> {
+        Ok(CachedPage {
+            pieces: join::pieces(state, viewer, &page.items).await?,
             posts: page.items,
             next_cursor: page.next_cursor,
         })
     }
 
-    fn views(self, state: &AppState) -> Page<PostView> {
+    fn views(self, state: &AppState, viewer: Option<Id>) -> Page<PostView> {
         Page {
-            items: self.pieces.views(state, None, self.posts),
+            items: self.pieces.views(state, viewer, self.posts),
             next_cursor: self.next_cursor,
         }
     }
@@ -132,10 +133,10 @@ async fn community_posts(
                 only_drawings,
                 ..PostQuery::default()
             };
-            SharedPage::read(state, state.timeline.query_posts(&query).await?).await
+            CachedPage::read(state, None, state.timeline.query_posts(&query).await?).await
         };
         let page = crate::cache::community_page(state, community_id, tab, load).await?;
-        return Ok(page.views(state));
+        return Ok(page.views(state, None));
     }
     let query = PostQuery {
         community_id: Some(community_id),
@@ -168,10 +169,10 @@ pub async fn popular(
                 items: posts,
                 next_cursor: ranked.next_cursor,
             };
-            SharedPage::read(state, page).await
+            CachedPage::read(state, None, page).await
         };
         let page = crate::cache::community_page(state, community_id, "popular", load).await?;
-        return Ok(page.views(state));
+        return Ok(page.views(state, None));
     }
     let ranked = state
         .empathy
@@ -242,7 +243,14 @@ pub async fn activity(
         include_moderated_of: Some(viewer.id),
         ..PostQuery::default()
     };
-    post_page(state, Some(viewer), query).await
+    if query.cursor.is_some() {
+        return post_page(state, Some(viewer), query).await;
+    }
+    let me = Some(viewer.id);
+    let load =
+        || async { CachedPage::read(state, me, state.timeline.query_posts(&query).await?).await };
+    let page = crate::cache::activity_page(state, viewer.id, &query, load).await?;
+    Ok(page.views(state, me))
 }
 
 /// One post.
