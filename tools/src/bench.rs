@@ -282,6 +282,11 @@ fn scenarios(data: &BenchData, storm: (String, usize)) -> Vec<Scenario> {
             Auth::None,
         ),
         get(
+            "community_page_signed_in",
+            format!("/titles/{title}/{community}"),
+            Auth::Cookie(data.follower_cookie.clone()),
+        ),
+        get(
             "popular_page",
             format!("/titles/{title}/{community}?tab=popular"),
             Auth::None,

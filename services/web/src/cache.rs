@@ -1,6 +1,7 @@
 //! Read-through caching of what nearly every page looks up: communities by id and accounts by
-//! username (profiles, follows, blocks), each reader's followed people (the activity feed), and
-//! each community's first pages as anonymous readers see them.
+//! username (profiles, follows, blocks), each reader's followed people (the activity feed), the
+//! community of each post, and first pages (a community's tabs, a post's page, an activity
+//! feed) kept under the versions that the writes changing them renew.
 //! An entry is deleted when its community, account or follows change; the TTLs bound what another
 //! region's edit (or a reader racing a follow) can leave stale.
 
@@ -61,6 +62,23 @@ pub async fn followees(state: &AppState, user: Id) -> Result<Vec<Id>, sqlx::Erro
     Ok(found.unwrap_or_default())
 }
 
+/// The community of each post, which never changes.
+const POST_COMMUNITIES: Records = Records::new("web:post-community", Duration::from_secs(3600));
+
+/// The community of post `id` (`None` when there is no such post), from the cache or timeline.
+pub async fn post_community(state: &AppState, id: Id) -> crate::Result<Option<Id>> {
+    let load = || async {
+        match state.timeline.post(id).await {
+            Ok(post) => Ok(Some(post.community_id)),
+            Err(e) if e.code() == Some("not_found") => Ok(None),
+            Err(e) => Err(crate::Error::from(e)),
+        }
+    };
+    POST_COMMUNITIES
+        .read_through(state.cache.as_ref(), id, load)
+        .await
+}
+
 /// Forgets whom these accounts follow after one of their follows changed.
 pub async fn forget_followees(state: &AppState, users: &[Id]) {
     for user in users {
@@ -72,34 +90,30 @@ pub async fn forget_followees(state: &AppState, users: &[Id]) {
 /// picture takes to show there (posts, comments, moderation and Yeahs renew it at once).
 const PAGE_TTL: Duration = Duration::from_secs(30);
 
-/// A community's first page of `tab` as every anonymous reader sees it, with what it shows
-/// beside each post, from the cache or `load`. It is cached under the community's versions of
-/// posts (timeline renews it on every post, comment, deletion and moderation in the community)
-/// and of Yeahs (empathy renews it on every Yeah given or taken back), so any of those shows at
-/// once, in a region too (the versions live in memcached).
-pub async fn community_page<T, Fut>(
-    state: &AppState,
-    community: Id,
-    tab: &str,
-    load: impl FnOnce() -> Fut,
-) -> crate::Result<T>
-where
-    T: Serialize + DeserializeOwned,
-    Fut: Future<Output = crate::Result<T>>,
-{
-    let name = format!("web:community-page:{community}:{tab}");
-    page_under_versions(state, community, &name, load).await
+/// Which first page is cached, and so which versions it is kept under.
+pub enum PageOf<'a> {
+    /// A community's tab (or one of its posts' pages): kept under the community's versions of
+    /// posts (timeline renews it on every post, comment, deletion and moderation in the
+    /// community) and of Yeahs (empathy renews it on every Yeah given or taken back).
+    Community(Id, &'a str),
+    /// An activity feed, which mixes communities: kept under the versions that every
+    /// community's renew as well ([`ANY_COMMUNITY`]), so any post, comment, moderation or Yeah
+    /// anywhere makes it stale. A reader who comes back finds it at once while nothing was
+    /// written; under constant writes it is read afresh, which the windowed query keeps to a
+    /// few milliseconds.
+    Activity,
 }
 
-/// The first page of `viewer`'s activity feed for `query` (the people followed and hidden are
-/// part of the key, so a follow, an unfollow or a block shows at once), from the cache or `load`.
-/// It mixes communities, so it is cached under the versions every community's posts and Yeahs
-/// renew ([`ANY_COMMUNITY`]): any post, comment, moderation or Yeah anywhere makes it stale. A
-/// reader who comes back finds it at once while nothing was written; under constant writes the
-/// feed is read afresh, which the windowed query keeps to a few milliseconds.
-pub async fn activity_page<T, Fut>(
+/// A first page as `viewer` sees it (every anonymous reader alike) for `query`, with what it
+/// shows beside each post, from the cache or `load`. Every write that changes it renews a
+/// version it is kept under, so the write shows at once, in a region too (the versions live in
+/// memcached). A signed-in reader's page is their own entry: the people they follow and hide
+/// and whether they moderate are part of its key, so a follow, a block or a new role shows at
+/// once too.
+pub async fn first_page<T, Fut>(
     state: &AppState,
-    viewer: Id,
+    of: PageOf<'_>,
+    viewer: Option<Id>,
     query: &PostQuery,
     load: impl FnOnce() -> Fut,
 ) -> crate::Result<T>
@@ -107,32 +121,39 @@ where
     T: Serialize + DeserializeOwned,
     Fut: Future<Output = crate::Result<T>>,
 {
-    let mut people = DefaultHasher::new();
-    (&query.author_ids, &query.exclude_author_ids).hash(&mut people);
-    let name = format!("web:activity:{viewer}:{:016x}", people.finish());
-    page_under_versions(state, ANY_COMMUNITY, &name, load).await
-}
-
-/// `load`'s value, cached as `name` under the current versions of `community`'s posts and
-/// Yeahs (read without caching while a version has just been started or the cache is away).
-async fn page_under_versions<T, Fut>(
-    state: &AppState,
-    community: impl std::fmt::Display,
-    name: &str,
-    load: impl FnOnce() -> Fut,
-) -> crate::Result<T>
-where
-    T: Serialize + DeserializeOwned,
-    Fut: Future<Output = crate::Result<T>>,
-{
+    let (versions_of, name) = match of {
+        PageOf::Community(community, tab) => (
+            community.to_string(),
+            format!("web:community-page:{community}:{tab}"),
+        ),
+        PageOf::Activity => (ANY_COMMUNITY.to_owned(), "web:activity".to_owned()),
+    };
     let cache = state.cache.as_ref();
     let (posts, yeahs) = tokio::join!(
-        COMMUNITY_POSTS.current_or_start(cache, &community, &state.ids),
-        COMMUNITY_YEAHS.current_or_start(cache, &community, &state.ids)
+        COMMUNITY_POSTS.current_or_start(cache, &versions_of, &state.ids),
+        COMMUNITY_YEAHS.current_or_start(cache, &versions_of, &state.ids)
     );
     let (Some(posts_version), Some(yeahs_version)) = (posts, yeahs) else {
         return load().await;
     };
-    let key = format!("{name}:{posts_version}:{yeahs_version}");
+    let reader = reader(viewer, query);
+    let key = format!("{name}:{reader}:{posts_version}:{yeahs_version}");
     plaza_cache::read_through(cache, &key, PAGE_TTL, load).await
+}
+
+/// Who a cached page is for: `anyone`, or the reader and a hash of what in `query` depends on
+/// them (the people named and hidden, whether moderated posts show).
+fn reader(viewer: Option<Id>, query: &PostQuery) -> String {
+    let Some(viewer) = viewer else {
+        return "anyone".to_owned();
+    };
+    let mut own = DefaultHasher::new();
+    (
+        &query.author_ids,
+        &query.exclude_author_ids,
+        query.include_moderated,
+        query.include_moderated_of,
+    )
+        .hash(&mut own);
+    format!("{viewer}:{:016x}", own.finish())
 }

@@ -56,7 +56,7 @@ async fn seeded_data_has_the_promised_shape_and_every_bench_scenario_runs() {
     let report = plaza_tools::bench::run(&data, &options, |_| {})
         .await
         .unwrap();
-    assert_eq!(report.outcomes.len(), 11);
+    assert_eq!(report.outcomes.len(), 12);
     for o in &report.outcomes {
         assert!(o.requests > 0, "{} ran no request", o.name);
         assert_eq!(o.errors, 0, "{} had errors", o.name);

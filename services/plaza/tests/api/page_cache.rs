@@ -3,7 +3,7 @@
 //! signed-in readers see their own Yeahs; an activity feed of many people (the followed set
 //! bound as one value) sees a follow, an unfollow and a block at once.
 
-use crate::helpers::{TestApp, ids};
+use crate::helpers::{Browser, TestApp, ids};
 use crate::moderation::{act_ok, admin};
 use serde_json::{Value, json};
 
@@ -108,6 +108,8 @@ async fn a_signed_in_reader_sees_their_own_yeah_and_a_new_post_at_once() {
     };
     anonymous_first_page(&app, &c).await;
     anonymous_first_page(&app, &c).await;
+    // The reader's own first page is cached too: read it twice before the changes.
+    mine(&reader).await;
     assert_eq!(field(&mine(&reader).await, &post, "yeahed_by_me"), false);
 
     app.yeah(&reader, &post).await;
@@ -197,4 +199,64 @@ async fn a_cached_activity_feed_shows_yeahs_comments_deletions_and_removals_at_o
     act_ok(&app, &moderator, "posts", &kept, remove).await;
     assert!(ids(&feed(&me).await, "posts").is_empty());
     assert!(ids(&feed(&other).await, "posts").is_empty());
+}
+
+#[tokio::test]
+async fn a_signed_in_readers_cached_community_page_shows_their_block_and_a_removal_at_once() {
+    let app = TestApp::start().await;
+    let (author, c, post) = app.sign_up_and_post("wendy", "visible for now").await;
+    let reader = app.sign_up("xena").await;
+    let page = || async {
+        let path = format!("/api/v1/communities/{c}/posts");
+        app.get(&path, Some(&reader)).await.1
+    };
+    page().await;
+    assert_eq!(ids(&page().await, "posts"), [post.as_str()]);
+
+    app.put("/api/v1/users/wendy/block", &reader).await;
+    assert!(ids(&page().await, "posts").is_empty());
+    app.delete("/api/v1/users/wendy/block", &reader).await;
+    assert_eq!(ids(&page().await, "posts"), [post.as_str()]);
+
+    // Removed by a moderator, the post leaves the reader's page; the author still sees it.
+    let moderator = admin(&app, "mod_yann").await;
+    let remove = json!({"action": "remove", "reason": "Spam"});
+    act_ok(&app, &moderator, "posts", &post, remove).await;
+    assert!(ids(&page().await, "posts").is_empty());
+    let path = format!("/api/v1/communities/{c}/posts");
+    assert_eq!(
+        ids(&app.get(&path, Some(&author)).await.1, "posts"),
+        [post.as_str()]
+    );
+}
+
+#[tokio::test]
+async fn an_anonymous_post_page_shows_new_comments_yeahs_and_a_removal_at_once() {
+    let app = TestApp::start().await;
+    let (_, _, post) = app.sign_up_and_post("ines", "a post to read").await;
+    let [commenter, fan] = app.sign_ups(["jules", "kiki"]).await;
+    let browser = Browser::new(&app);
+    let page = || async { browser.get(&format!("/posts/{post}")).await };
+    // Read twice so that the page is cached before every change below.
+    page().await;
+    let (status, html) = page().await;
+    assert_eq!(status.as_u16(), 200);
+    assert!(html.contains("a post to read"));
+    assert!(!html.contains("first comment here"));
+
+    let comment = app.comment(&commenter, &post, "first comment here").await;
+    assert!(page().await.1.contains("first comment here"));
+    assert!(!page().await.1.contains("kiki"));
+    app.yeah(&fan, &post).await;
+    assert!(
+        page().await.1.contains("kiki"),
+        "the new Yeah's giver is listed"
+    );
+    app.delete_comment(&commenter, &comment).await;
+    assert!(!page().await.1.contains("first comment here"));
+
+    let moderator = admin(&app, "mod_lou").await;
+    let remove = json!({"action": "remove", "reason": "Spam"});
+    act_ok(&app, &moderator, "posts", &post, remove).await;
+    assert_eq!(page().await.0.as_u16(), 404);
 }

@@ -4,12 +4,13 @@
 
 use super::join;
 use super::moderation::{may_see, roles};
+use crate::cache::PageOf;
 use crate::db::users::User;
 use crate::db::{blocks, users};
 use crate::views::{CommentView, NotificationView, PostView, UserRef};
 use crate::{AppState, Result};
 use plaza_types::empathy::{TargetKind, YeahQuery};
-use plaza_types::timeline::{CommentQuery, Post, PostQuery};
+use plaza_types::timeline::{Comment, CommentQuery, Post, PostQuery};
 use plaza_types::{Id, PAGE_SIZE, Page};
 use std::collections::HashMap;
 
@@ -92,8 +93,7 @@ pub async fn drawings(
 }
 
 /// A first page of posts with what it shows beside them, as one reader sees it (every
-/// anonymous reader alike): what [`crate::cache::community_page`] and
-/// [`crate::cache::activity_page`] keep.
+/// anonymous reader alike): what [`crate::cache::first_page`] keeps.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct CachedPage {
     posts: Vec<Post>,
@@ -125,19 +125,6 @@ async fn community_posts(
     only_drawings: bool,
     cursor: Option<String>,
 ) -> Result<Page<PostView>> {
-    if viewer.is_none() && cursor.is_none() {
-        let tab = if only_drawings { "drawings" } else { "new" };
-        let load = || async {
-            let query = PostQuery {
-                community_id: Some(community_id),
-                only_drawings,
-                ..PostQuery::default()
-            };
-            CachedPage::read(state, None, state.timeline.query_posts(&query).await?).await
-        };
-        let page = crate::cache::community_page(state, community_id, tab, load).await?;
-        return Ok(page.views(state, None));
-    }
     let query = PostQuery {
         community_id: Some(community_id),
         exclude_author_ids: hidden(state, viewer).await?,
@@ -147,7 +134,16 @@ async fn community_posts(
         include_moderated_of: viewer.map(|v| v.id),
         ..PostQuery::default()
     };
-    post_page(state, viewer, query).await
+    if query.cursor.is_some() {
+        return post_page(state, viewer, query).await;
+    }
+    let me = viewer.map(|v| v.id);
+    let tab = if only_drawings { "drawings" } else { "new" };
+    let load =
+        || async { CachedPage::read(state, me, state.timeline.query_posts(&query).await?).await };
+    let of = PageOf::Community(community_id, tab);
+    let page = crate::cache::first_page(state, of, me, &query, load).await?;
+    Ok(page.views(state, me))
 }
 
 /// A community's posts with the most Yeahs in the last 7 days.
@@ -158,6 +154,7 @@ pub async fn popular(
     cursor: Option<String>,
 ) -> Result<Page<PostView>> {
     if viewer.is_none() && cursor.is_none() {
+        let anyone = PostQuery::default();
         let load = || async {
             let ranked = state
                 .empathy
@@ -171,7 +168,8 @@ pub async fn popular(
             };
             CachedPage::read(state, None, page).await
         };
-        let page = crate::cache::community_page(state, community_id, "popular", load).await?;
+        let of = PageOf::Community(community_id, "popular");
+        let page = crate::cache::first_page(state, of, None, &anyone, load).await?;
         return Ok(page.views(state, None));
     }
     let ranked = state
@@ -249,7 +247,7 @@ pub async fn activity(
     let me = Some(viewer.id);
     let load =
         || async { CachedPage::read(state, me, state.timeline.query_posts(&query).await?).await };
-    let page = crate::cache::activity_page(state, viewer.id, &query, load).await?;
+    let page = crate::cache::first_page(state, PageOf::Activity, me, &query, load).await?;
     Ok(page.views(state, me))
 }
 
@@ -267,6 +265,20 @@ pub async fn comments(
     cursor: Option<String>,
 ) -> Result<Page<CommentView>> {
     let post = visible_post(state, viewer, post_id).await?;
+    let page = comments_of(state, viewer, &post, cursor).await?;
+    Ok(Page {
+        items: join::comments(state, viewer.map(|v| v.id), page.items).await?,
+        next_cursor: page.next_cursor,
+    })
+}
+
+/// A page of the comments on `post` that `viewer` may see.
+async fn comments_of(
+    state: &AppState,
+    viewer: Option<&User>,
+    post: &Post,
+    cursor: Option<String>,
+) -> Result<Page<Comment>> {
     let query = CommentQuery {
         exclude_author_ids: hidden(state, viewer).await?,
         cursor,
@@ -276,10 +288,77 @@ pub async fn comments(
             .can_moderate(Some(post.community_id)),
         include_moderated_of: viewer.map(|v| v.id),
     };
-    let page = state.timeline.comments(post_id, &query).await?;
-    Ok(Page {
-        items: join::comments(state, viewer.map(|v| v.id), page.items).await?,
-        next_cursor: page.next_cursor,
+    Ok(state.timeline.comments(post.id, &query).await?)
+}
+
+/// A post's page: the post, a page of its comments and the first people who gave it a Yeah.
+pub struct PostPage {
+    pub post: PostView,
+    pub comments: Page<CommentView>,
+    pub yeahers: Vec<UserRef>,
+}
+
+/// What [`post_with_comments`] keeps for anonymous readers, before it is shown.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CachedPostPage {
+    post: CachedPage,
+    comments: Page<Comment>,
+    comment_pieces: join::CommentPieces,
+    yeahers: Vec<UserRef>,
+}
+
+/// A post's page as `viewer` sees it. Its first page for anonymous readers is cached under its
+/// community's versions (which every comment, Yeah, deletion and moderation there renews), so
+/// the busiest post, with thousands of comments, is read once per change, not per reader.
+pub async fn post_with_comments(
+    state: &AppState,
+    viewer: Option<&User>,
+    id: Id,
+    cursor: Option<String>,
+) -> Result<PostPage> {
+    let me = viewer.map(|v| v.id);
+    let anyone = viewer.is_none() && cursor.is_none();
+    let read = |post: Post| async move {
+        let (pieces, comments, yeahers) = tokio::try_join!(
+            join::pieces(state, me, std::slice::from_ref(&post)),
+            comments_of(state, viewer, &post, cursor),
+            yeahers(state, viewer, post.id, None),
+        )?;
+        Ok(CachedPostPage {
+            comment_pieces: join::comment_pieces(state, me, &comments.items).await?,
+            post: CachedPage {
+                posts: vec![post],
+                pieces,
+                next_cursor: None,
+            },
+            comments,
+            yeahers: yeahers.items,
+        })
+    };
+    let page = match crate::cache::post_community(state, id).await? {
+        Some(community) if anyone => {
+            let load = || async { read(visible_post(state, None, id).await?).await };
+            let tab = format!("post:{id}");
+            let of = PageOf::Community(community, &tab);
+            let anyone = PostQuery::default();
+            let page: CachedPostPage =
+                crate::cache::first_page(state, of, None, &anyone, load).await?;
+            // Moderation renews the community's version, so the kept post's state is current.
+            if page.post.posts.iter().any(|p| !p.moderation.is_visible()) {
+                return Err(crate::Error::NotFound("post"));
+            }
+            page
+        }
+        _ => read(visible_post(state, viewer, id).await?).await?,
+    };
+    let mut posts = page.post.views(state, me).items;
+    Ok(PostPage {
+        post: posts.pop().ok_or(crate::Error::NotFound("post"))?,
+        comments: Page {
+            items: page.comment_pieces.views(state, me, page.comments.items),
+            next_cursor: page.comments.next_cursor,
+        },
+        yeahers: page.yeahers,
     })
 }
 

@@ -155,20 +155,50 @@ pub async fn comments(
     viewer: Option<Id>,
     comments: Vec<Comment>,
 ) -> Result<Vec<CommentView>> {
+    let pieces = comment_pieces(state, viewer, &comments).await?;
+    Ok(pieces.views(state, viewer, comments))
+}
+
+/// What a page of comments shows beside them: their authors and Yeahs, as one viewer sees them.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct CommentPieces {
+    users: HashMap<Id, users::User>,
+    yeahs: HashMap<Id, Summary>,
+}
+
+/// The authors and Yeahs of `comments` as `viewer` sees them.
+pub async fn comment_pieces(
+    state: &AppState,
+    viewer: Option<Id>,
+    comments: &[Comment],
+) -> Result<CommentPieces> {
     let ids: Vec<Id> = comments.iter().map(|c| c.id).collect();
     let authors: Vec<Id> = comments.iter().map(|c| c.author_id).collect();
-    let (users, summaries) = tokio::try_join!(
+    let (users, yeahs) = tokio::try_join!(
         people(state, &authors),
         yeahs(state, TargetKind::Comment, &ids, viewer),
     )?;
-    let media = |key: &str| crate::media::url(state, key);
-    Ok(comments
-        .into_iter()
-        .map(|c| {
-            let (id, author) = (c.id, c.author_id);
-            views::comment_view(c, users.get(&author), summaries.get(&id), viewer, &media)
-        })
-        .collect())
+    Ok(CommentPieces { users, yeahs })
+}
+
+impl CommentPieces {
+    /// `comments` shown with these pieces.
+    pub fn views(
+        &self,
+        state: &AppState,
+        viewer: Option<Id>,
+        comments: Vec<Comment>,
+    ) -> Vec<CommentView> {
+        let media = |key: &str| crate::media::url(state, key);
+        comments
+            .into_iter()
+            .map(|c| {
+                let (id, author) = (c.id, c.author_id);
+                let (user, yeahs) = (self.users.get(&author), self.yeahs.get(&id));
+                views::comment_view(c, user, yeahs, viewer, &media)
+            })
+            .collect()
+    }
 }
 
 /// Notification groups joined with their actors.

@@ -2,11 +2,11 @@
 
 use super::accounts::UserView;
 use crate::Id;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// A person as shown beside what they wrote.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct UserRef {
     pub id: Id,
     pub username: String,

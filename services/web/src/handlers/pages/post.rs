@@ -46,11 +46,11 @@ async fn show_page(
     status: StatusCode,
     form: Option<(&WriteForm, String)>,
 ) -> PageResult {
-    let post = feeds::post(state, viewer.user.as_ref(), id).await?;
-    let comments = feeds::comments(state, viewer.user.as_ref(), id, cursor.clone()).await?;
-    let yeahers = feeds::yeahers(state, viewer.user.as_ref(), id, None)
-        .await?
-        .items;
+    let feeds::PostPage {
+        post,
+        comments,
+        yeahers,
+    } = feeds::post_with_comments(state, viewer.user.as_ref(), id, cursor.clone()).await?;
     let base = format!("/posts/{id}");
     let path = next_url(&base, cursor.as_deref()).unwrap_or_else(|| base.clone());
     let title = if post.deleted {
