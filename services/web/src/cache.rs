@@ -1,5 +1,5 @@
 //! Read-through caching of what nearly every page looks up: communities by id and accounts by
-//! username (profiles, follows, blocks), each reader's followed people (the activity feed), the
+//! username (profiles, follows, blocks), each reader's followed and hidden people, the
 //! community of each post, and first pages (a community's tabs, a post's page, an activity
 //! feed) kept under the versions that the writes changing them renew.
 //! An entry is deleted when its community, account or follows change; the TTLs bound what another
@@ -7,8 +7,8 @@
 
 use crate::AppState;
 use crate::db::communities::{self, Community};
-use crate::db::follows;
 use crate::db::users::{self, User};
+use crate::db::{blocks, follows};
 use plaza_cache::Records;
 use plaza_cache::versions::{ANY_COMMUNITY, COMMUNITY_POSTS, COMMUNITY_YEAHS};
 use plaza_storage::sqlx;
@@ -79,10 +79,25 @@ pub async fn post_community(state: &AppState, id: Id) -> crate::Result<Option<Id
         .await
 }
 
-/// Forgets whom these accounts follow after one of their follows changed.
-pub async fn forget_followees(state: &AppState, users: &[Id]) {
+/// The people hidden from each reader (whom they block and who blocks them), by the reader's id.
+const HIDDEN: Records = Records::new("web:hidden", Duration::from_secs(30));
+
+/// The people hidden from `user`, from the cache or the database: every page a signed-in
+/// reader opens leaves them out, and they change only on a block or an unblock.
+pub async fn hidden(state: &AppState, user: Id) -> Result<Vec<Id>, sqlx::Error> {
+    let load = || async { blocks::hidden_from(&state.db, user).await.map(Some) };
+    let found = HIDDEN
+        .read_through(state.cache.as_ref(), user, load)
+        .await?;
+    Ok(found.unwrap_or_default())
+}
+
+/// Forgets whom these accounts follow and whom they do not see after a follow or a block
+/// between them changed.
+pub async fn forget_relations(state: &AppState, users: &[Id]) {
+    let cache = state.cache.as_ref();
     for user in users {
-        FOLLOWEES.forget(state.cache.as_ref(), user).await;
+        tokio::join!(FOLLOWEES.forget(cache, user), HIDDEN.forget(cache, user));
     }
 }
 

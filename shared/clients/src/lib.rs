@@ -83,7 +83,10 @@ impl ServiceClient {
             .default_headers(headers)
             .timeout(Duration::from_secs(10))
             .connect_timeout(Duration::from_secs(2))
-            .pool_idle_timeout(Duration::from_secs(30))
+            // Below the 10 s after which a Plaza service closes an idle keep-alive connection
+            // (`http.header_read_timeout`): a connection reused just as the server closed it
+            // failed the call ("error sending request") under load.
+            .pool_idle_timeout(Duration::from_secs(5))
             .build()
             .map_err(|e| ClientError::Unavailable {
                 service,

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 
 async fn hidden(state: &AppState, viewer: Option<&User>) -> Result<Vec<Id>> {
     Ok(match viewer {
-        Some(v) => blocks::hidden_from(&state.db, v.id).await?,
+        Some(v) => crate::cache::hidden(state, v.id).await?,
         None => Vec::new(),
     })
 }

@@ -211,7 +211,7 @@ pub async fn list_posts(
     let community = title_community(state, title, q.community_id).await?;
     let filters = filters(q)?;
     let hidden = match viewer {
-        Some(v) => crate::db::blocks::hidden_from(&state.db, v.id).await?,
+        Some(v) => crate::cache::hidden(state, v.id).await?,
         None => Vec::new(),
     };
     if q.order == Some(plaza_types::api::game::GameOrder::Popular) {

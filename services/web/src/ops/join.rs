@@ -4,7 +4,7 @@
 //! table and one batch call per service, never one per post. [`crate::views`] then builds what
 //! is shown from the pieces.
 
-use crate::db::{blocks, communities, users};
+use crate::db::{communities, users};
 use crate::views::{self, CommentView, NotificationView, PostView};
 use crate::{AppState, Error, Result};
 use plaza_types::Id;
@@ -136,7 +136,7 @@ async fn comment_counts(
     let Some(viewer) = viewer else {
         return Ok(HashMap::new());
     };
-    let hidden = blocks::hidden_from(&state.db, viewer).await?;
+    let hidden = crate::cache::hidden(state, viewer).await?;
     if hidden.is_empty() {
         return Ok(HashMap::new());
     }

@@ -24,7 +24,7 @@ pub async fn set_follow(state: &AppState, user: &User, username: &str, on: bool)
     }
     if !on {
         follows::unfollow(&state.db.pool, user.id, target.id).await?;
-        crate::cache::forget_followees(state, &[user.id]).await;
+        crate::cache::forget_relations(state, &[user.id]).await;
         return Ok(false);
     }
     if blocks::between(&state.db, user.id, target.id).await? {
@@ -32,7 +32,7 @@ pub async fn set_follow(state: &AppState, user: &User, username: &str, on: bool)
     }
     super::limit(state, Action::Follow, &[&format!("user:{}", user.id)]).await?;
     let followed = follows::follow(&state.db, &state.ids, user.id, target.id).await?;
-    crate::cache::forget_followees(state, &[user.id]).await;
+    crate::cache::forget_relations(state, &[user.id]).await;
     match followed {
         Followed::New | Followed::Already => Ok(true),
         Followed::LimitReached => Err(Error::conflict(
@@ -53,11 +53,12 @@ pub async fn set_block(state: &AppState, user: &User, username: &str, on: bool) 
     }
     if !on {
         blocks::unblock(&state.db, user.id, target.id).await?;
+        crate::cache::forget_relations(state, &[user.id, target.id]).await;
         return Ok(false);
     }
     let blocked = blocks::block(&state.db, &state.ids, user.id, target.id).await?;
     // A block removes follows both ways.
-    crate::cache::forget_followees(state, &[user.id, target.id]).await;
+    crate::cache::forget_relations(state, &[user.id, target.id]).await;
     match blocked {
         Blocked::New | Blocked::Already => Ok(true),
         Blocked::LimitReached => Err(Error::conflict(
