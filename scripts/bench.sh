@@ -5,6 +5,7 @@
 # stops the server.
 #   scripts/bench.sh [tiny|small|1m|10m]     (default 1m)
 #   BENCH_SECONDS=10 BENCH_CONCURRENCY=50 scripts/bench.sh 1m
+#   BENCH_KEEP_DATA=1 scripts/bench.sh 1m   # run again on the data the last run seeded
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE="${1:-1m}"
@@ -13,7 +14,14 @@ CONC="${BENCH_CONCURRENCY:-50}"
 
 cargo build --release --locked -p plaza
 DATA="$PWD/target/bench-data"
-rm -rf "$DATA"
+KEEP="${BENCH_KEEP_DATA:-0}"
+if [ "$KEEP" = 1 ] && [ ! -f "$DATA/bench.json" ]; then
+  echo "BENCH_KEEP_DATA=1 but $DATA holds no seeded data: seeding afresh" >&2
+  KEEP=0
+fi
+if [ "$KEEP" != 1 ]; then
+  rm -rf "$DATA"
+fi
 mkdir -p "$DATA"
 export PLAZA_DATA_DIR="$DATA"
 export PLAZA_WEB__LISTEN=127.0.0.1:8180 PLAZA_TIMELINE__LISTEN=127.0.0.1:8181
@@ -35,7 +43,9 @@ rss() { awk '/VmRSS/ {printf "%.1f MiB", $2/1024}' "/proc/$PID/status"; }
 sleep 2
 IDLE=$(rss)
 echo "Idle after start: $IDLE"
-/usr/bin/time -f "seed: %e s, %M KiB max resident" target/release/plaza seed --scale "$SCALE"
+if [ "$KEEP" != 1 ]; then
+  /usr/bin/time -f "seed: %e s, %M KiB max resident" target/release/plaza seed --scale "$SCALE"
+fi
 sleep 2
 SEEDED=$(rss)
 echo "After seeding $SCALE: $SEEDED"

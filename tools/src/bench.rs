@@ -539,6 +539,9 @@ async fn run_scenario(
 pub(crate) fn client(concurrency: usize, ca_cert: Option<&[u8]>) -> anyhow::Result<Client> {
     let mut builder = Client::builder()
         .pool_max_idle_per_host(concurrency)
+        // Plaza closes a connection idle for 10 s; reusing one just as it closes is an error
+        // that the load generator, not the server, would have caused.
+        .pool_idle_timeout(Duration::from_secs(5))
         .timeout(Duration::from_secs(30));
     if let Some(pem) = ca_cert {
         builder = builder.tls_certs_only([
