@@ -82,6 +82,12 @@ where
     read_through_if(cache, key, ttl, load, Option::is_some).await
 }
 
+/// The unread count of each person's notifications, by their id: notification reads it through
+/// the cache and forgets it on every change to their groups (delivered, withdrawn, read,
+/// erased), and web looks here first, so a page header costs no call to notification while the
+/// count is unchanged. The TTL bounds what another region's change leaves stale.
+pub const UNREAD_COUNTS: Records = Records::new("notification:unread", Duration::from_secs(30));
+
 /// One kind of record cached by id (a post, a community, an account): where its entries live
 /// and how long they are kept. Record `id` is cached under `<prefix>:<id>`.
 #[derive(Debug, Clone, Copy)]
@@ -93,6 +99,11 @@ pub struct Records {
 impl Records {
     pub const fn new(prefix: &'static str, ttl: Duration) -> Self {
         Records { prefix, ttl }
+    }
+
+    /// How long an entry is kept.
+    pub const fn ttl(&self) -> Duration {
+        self.ttl
     }
 
     /// The cache key of record `id`.

@@ -3,6 +3,7 @@
 use crate::db::notifications as db;
 use crate::{AppState, Error, Result};
 use axum::extract::State;
+use plaza_cache::UNREAD_COUNTS;
 use plaza_http::{Json, Path, Query};
 use plaza_types::notification::{
     Delivered, ErasedTargets, Event, Group, UnreadCount, Withdrawal, Withdrawn,
@@ -129,21 +130,15 @@ pub async fn erase_targets(
     }))
 }
 
-/// How long an unread count may be served from the cache (every page header asks for it).
-const UNREAD_TTL: std::time::Duration = std::time::Duration::from_secs(30);
-
-fn unread_key(recipient: Id) -> String {
-    format!("notification:unread:{recipient}")
-}
-
 async fn forget_unread(state: &AppState, recipient: Id) {
-    state.cache.delete(&unread_key(recipient)).await;
+    UNREAD_COUNTS.forget(state.cache.as_ref(), recipient).await;
 }
 
 async fn cached_unread(state: &AppState, recipient: Id) -> Result<i64> {
-    let key = unread_key(recipient);
+    let key = UNREAD_COUNTS.key(recipient);
     let unread = || db::unread(&state.db, recipient);
-    Ok(plaza_cache::read_through(state.cache.as_ref(), &key, UNREAD_TTL, unread).await?)
+    let ttl = UNREAD_COUNTS.ttl();
+    Ok(plaza_cache::read_through(state.cache.as_ref(), &key, ttl, unread).await?)
 }
 
 /// A page of notification groups.

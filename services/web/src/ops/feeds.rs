@@ -335,8 +335,13 @@ pub async fn post_with_comments(
             yeahers: yeahers.items,
         })
     };
-    let page = match crate::cache::post_community(state, id).await? {
-        Some(community) if anyone => {
+    let community = if anyone {
+        crate::cache::post_community(state, id).await?
+    } else {
+        None
+    };
+    let page = match community {
+        Some(community) => {
             let load = || async { read(visible_post(state, None, id).await?).await };
             let tab = format!("post:{id}");
             let of = PageOf::Community(community, &tab);
@@ -349,7 +354,7 @@ pub async fn post_with_comments(
             }
             page
         }
-        _ => read(visible_post(state, viewer, id).await?).await?,
+        None => read(visible_post(state, viewer, id).await?).await?,
     };
     let mut posts = page.post.views(state, me).items;
     Ok(PostPage {
@@ -435,8 +440,13 @@ pub async fn visible_post(
     }
 }
 
-/// How many of `user`'s notification groups are unread.
+/// How many of `user`'s notification groups are unread: from the count notification keeps in
+/// the cache ([`plaza_cache::UNREAD_COUNTS`]) when it is there, else from notification.
 pub async fn unread_count(state: &AppState, user: &User) -> Result<i64> {
+    let key = plaza_cache::UNREAD_COUNTS.key(user.id);
+    if let Some(unread) = plaza_cache::get_json(state.cache.as_ref(), &key).await {
+        return Ok(unread);
+    }
     Ok(state.notification.unread(user.id).await?.unread)
 }
 
