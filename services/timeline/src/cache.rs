@@ -12,7 +12,7 @@
 use crate::AppState;
 use crate::db::posts;
 use plaza_cache::Records;
-use plaza_cache::versions::{ANY_COMMUNITY, COMMUNITY_POSTS};
+use plaza_cache::versions::COMMUNITY_POSTS;
 use plaza_storage::sqlx;
 use plaza_types::timeline::{Post, PostQuery};
 use plaza_types::{Id, Page};
@@ -81,9 +81,7 @@ pub async fn feed(state: &AppState, query: &PostQuery) -> crate::Result<Page<Pos
 /// Gives `community` a new version after a committed write to its posts, so its cached pages
 /// are read from the database again.
 pub async fn new_version(state: &AppState, community: Id) {
-    let cache = state.cache.as_ref();
-    tokio::join!(
-        COMMUNITY_POSTS.renew(cache, community, &state.ids),
-        COMMUNITY_POSTS.renew(cache, ANY_COMMUNITY, &state.ids)
-    );
+    COMMUNITY_POSTS
+        .renew_community(state.cache.as_ref(), community, &state.ids)
+        .await;
 }

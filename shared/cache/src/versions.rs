@@ -62,6 +62,20 @@ impl Versions {
         Self::set(cache, &self.key(id), ids).await;
     }
 
+    /// Gives `community` a new version, and [`ANY_COMMUNITY`] with it, after a committed write
+    /// to what the community shows: its own pages and the pages that mix communities go stale.
+    pub async fn renew_community(
+        &self,
+        cache: &dyn Cache,
+        community: impl std::fmt::Display,
+        ids: &IdGenerator,
+    ) {
+        tokio::join!(
+            self.renew(cache, community, ids),
+            self.renew(cache, ANY_COMMUNITY, ids)
+        );
+    }
+
     async fn set(cache: &dyn Cache, key: &str, ids: &IdGenerator) {
         let unique = ids.next_id().to_string();
         cache.set(key, unique.into_bytes(), VERSION_TTL).await;

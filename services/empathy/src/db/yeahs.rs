@@ -2,7 +2,7 @@
 //! of a target is one row per (target, region), each changed only by its region, summed on read.
 
 use crate::AppState;
-use plaza_cache::versions::{ANY_COMMUNITY, COMMUNITY_YEAHS};
+use plaza_cache::versions::COMMUNITY_YEAHS;
 use plaza_storage::sqlx::{self, AssertSqlSafe};
 use plaza_storage::{CountRow, Db, IdCount, IdRow, Keyset, Tx, queue};
 use plaza_types::empathy::{
@@ -121,11 +121,9 @@ pub async fn give(state: &AppState, yeah: &GiveYeah) -> Result<YeahOutcome, sqlx
 
 /// Makes the cached pages of `community` stale after one of its Yeahs changed.
 async fn renew_community(state: &AppState, community: Id) {
-    let cache = state.cache.as_ref();
-    tokio::join!(
-        COMMUNITY_YEAHS.renew(cache, community, &state.ids),
-        COMMUNITY_YEAHS.renew(cache, ANY_COMMUNITY, &state.ids)
-    );
+    COMMUNITY_YEAHS
+        .renew_community(state.cache.as_ref(), community, &state.ids)
+        .await;
 }
 
 /// Takes a Yeah back and uncounts it and, in the same transaction, queues taking it out of its
