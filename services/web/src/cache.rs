@@ -55,8 +55,25 @@ pub async fn forget_user(state: &AppState, username: &str) {
 /// Everyone `user` follows (at most 1000), from the cache or the database: the activity feed
 /// reads this on every request, and it changes only on a follow, unfollow or block.
 pub async fn followees(state: &AppState, user: Id) -> Result<Vec<Id>, sqlx::Error> {
-    let load = || async { follows::all_followees(&state.db, user).await.map(Some) };
-    let found = FOLLOWEES
+    people_of(
+        state,
+        FOLLOWEES,
+        user,
+        follows::all_followees(&state.db, user),
+    )
+    .await
+}
+
+/// The people `records` keeps for `user`, from the cache or `load` (the database). An empty list
+/// is cached too: most readers follow or hide nobody.
+async fn people_of(
+    state: &AppState,
+    records: Records,
+    user: Id,
+    load: impl Future<Output = Result<Vec<Id>, sqlx::Error>>,
+) -> Result<Vec<Id>, sqlx::Error> {
+    let load = || async { load.await.map(Some) };
+    let found = records
         .read_through(state.cache.as_ref(), user, load)
         .await?;
     Ok(found.unwrap_or_default())
@@ -85,11 +102,7 @@ const HIDDEN: Records = Records::new("web:hidden", Duration::from_secs(30));
 /// The people hidden from `user`, from the cache or the database: every page a signed-in
 /// reader opens leaves them out, and they change only on a block or an unblock.
 pub async fn hidden(state: &AppState, user: Id) -> Result<Vec<Id>, sqlx::Error> {
-    let load = || async { blocks::hidden_from(&state.db, user).await.map(Some) };
-    let found = HIDDEN
-        .read_through(state.cache.as_ref(), user, load)
-        .await?;
-    Ok(found.unwrap_or_default())
+    people_of(state, HIDDEN, user, blocks::hidden_from(&state.db, user)).await
 }
 
 /// Forgets whom these accounts follow and whom they do not see after a follow or a block
