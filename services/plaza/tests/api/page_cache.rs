@@ -23,6 +23,13 @@ fn field(page: &Value, post: &str, name: &str) -> Value {
         .unwrap_or(Value::Null)
 }
 
+/// Makes `name` an admin and has them remove `post` as spam.
+async fn removed_by_a_new_moderator(app: &TestApp, name: &str, post: &str) {
+    let moderator = admin(app, name).await;
+    let remove = json!({"action": "remove", "reason": "Spam"});
+    act_ok(app, &moderator, "posts", post, remove).await;
+}
+
 #[tokio::test]
 async fn an_anonymous_community_page_shows_new_posts_yeahs_comments_and_removals_at_once() {
     let app = TestApp::start().await;
@@ -63,15 +70,7 @@ async fn an_anonymous_community_page_shows_new_posts_yeahs_comments_and_removals
         1
     );
 
-    let moderator = admin(&app, "mod_rosa").await;
-    act_ok(
-        &app,
-        &moderator,
-        "posts",
-        &second,
-        json!({"action": "remove", "reason": "Spam"}),
-    )
-    .await;
+    removed_by_a_new_moderator(&app, "mod_rosa", &second).await;
     assert_eq!(
         ids(&anonymous_first_page(&app, &c).await, "posts"),
         [first.as_str()]
@@ -194,9 +193,7 @@ async fn a_cached_activity_feed_shows_yeahs_comments_deletions_and_removals_at_o
     app.delete(&format!("/api/v1/posts/{doomed}"), &pal).await;
     assert_eq!(ids(&feed(&me).await, "posts"), [kept.as_str()]);
 
-    let moderator = admin(&app, "mod_yves").await;
-    let remove = json!({"action": "remove", "reason": "Spam"});
-    act_ok(&app, &moderator, "posts", &kept, remove).await;
+    removed_by_a_new_moderator(&app, "mod_yves", &kept).await;
     assert!(ids(&feed(&me).await, "posts").is_empty());
     assert!(ids(&feed(&other).await, "posts").is_empty());
 }
@@ -219,9 +216,7 @@ async fn a_signed_in_readers_cached_community_page_shows_their_block_and_a_remov
     assert_eq!(ids(&page().await, "posts"), [post.as_str()]);
 
     // Removed by a moderator, the post leaves the reader's page; the author still sees it.
-    let moderator = admin(&app, "mod_yann").await;
-    let remove = json!({"action": "remove", "reason": "Spam"});
-    act_ok(&app, &moderator, "posts", &post, remove).await;
+    removed_by_a_new_moderator(&app, "mod_yann", &post).await;
     assert!(ids(&page().await, "posts").is_empty());
     let path = format!("/api/v1/communities/{c}/posts");
     assert_eq!(
@@ -255,8 +250,6 @@ async fn an_anonymous_post_page_shows_new_comments_yeahs_and_a_removal_at_once()
     app.delete_comment(&commenter, &comment).await;
     assert!(!page().await.1.contains("first comment here"));
 
-    let moderator = admin(&app, "mod_lou").await;
-    let remove = json!({"action": "remove", "reason": "Spam"});
-    act_ok(&app, &moderator, "posts", &post, remove).await;
+    removed_by_a_new_moderator(&app, "mod_lou", &post).await;
     assert_eq!(page().await.0.as_u16(), 404);
 }
