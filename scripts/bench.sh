@@ -6,9 +6,11 @@
 #   scripts/bench.sh [tiny|small|1m|10m]     (default 1m)
 #   BENCH_SECONDS=10 BENCH_CONCURRENCY=50 scripts/bench.sh 1m
 #   BENCH_KEEP_DATA=1 scripts/bench.sh 1m   # run again on the data the last run seeded
+#   scripts/bench.sh 1m --only create_post --upload-burst 0   # further options go to `plaza bench`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE="${1:-1m}"
+shift || true
 SECS="${BENCH_SECONDS:-10}"
 CONC="${BENCH_CONCURRENCY:-50}"
 
@@ -50,5 +52,5 @@ sleep 2
 SEEDED=$(rss)
 echo "After seeding $SCALE: $SEEDED"
 target/release/plaza bench --url http://127.0.0.1:8180 --server-pid "$PID" --seconds "$SECS" \
-  --concurrency "$CONC" --json "$DATA/report.json" | tee "$DATA/report.md"
+  --concurrency "$CONC" --json "$DATA/report.json" "$@" | tee "$DATA/report.md"
 echo "Server resident memory: idle $IDLE; after seeding $SEEDED; at the end $(rss)"

@@ -187,7 +187,7 @@ async fn delete_ids(
     for (id,) in ids {
         query = query.bind(*id);
     }
-    Ok(query.execute(&db.pool).await?.rows_affected())
+    Ok(query.execute(db.writer()).await?.rows_affected())
 }
 
 #[cfg(test)]

@@ -165,7 +165,7 @@ pub async fn complete(db: &Db, id: Id) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM jobs WHERE id = ? AND state = ?")
         .bind(id.0)
         .bind(RUNNING)
-        .execute(&db.pool)
+        .execute(db.writer())
         .await?;
     Ok(())
 }
@@ -183,7 +183,7 @@ pub async fn release(db: &Db, id: Id) -> Result<(), sqlx::Error> {
     .bind(now)
     .bind(id.0)
     .bind(RUNNING)
-    .execute(&db.pool)
+    .execute(db.writer())
     .await?;
     Ok(())
 }
@@ -209,7 +209,7 @@ pub async fn fail(db: &Db, job: &Claimed, error: &str) -> Result<bool, sqlx::Err
     .bind(error)
     .bind(now)
     .bind(job.id.0)
-    .execute(&db.pool)
+    .execute(db.writer())
     .await?;
     Ok(dead)
 }

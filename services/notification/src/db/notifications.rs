@@ -428,7 +428,7 @@ pub async fn mark_read(db: &Db, recipient: Id) -> Result<(), sqlx::Error> {
     )
     .bind(now_millis())
     .bind(recipient.0)
-    .execute(&db.pool)
+    .execute(db.writer())
     .await?;
     Ok(())
 }

@@ -132,10 +132,40 @@ async fn with_search_keys_one(db: &Db, post: Option<Post>) -> Result<Option<Post
     }
 }
 
-/// Stores a new post, and its search keys, in one transaction.
+/// Stores a new post, and its search keys, in one transaction (a post without search keys is one
+/// statement, which commits by itself).
 pub async fn insert(db: &Db, post: &Post, idem_key: Option<&str>) -> Result<(), sqlx::Error> {
+    let keys = post.game.as_ref().map(|g| g.search_keys.as_slice());
+    let keys = keys.unwrap_or_default();
+    if keys.is_empty() {
+        return insert_row(db.writer(), post, idem_key).await;
+    }
+    let mut tx = db.begin_write().await?;
+    insert_row(&mut *tx, post, idem_key).await?;
+    for key in keys {
+        sqlx::query(
+            "INSERT INTO post_search_keys (community_id, search_key, post_id, region) VALUES (?, ?, ?, ?)",
+        )
+        .bind(post.community_id.0)
+        .bind(key)
+        .bind(post.id.0)
+        .bind(i64::from(post.region))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
+}
+
+/// The `posts` row of `post`.
+async fn insert_row<'e, E>(
+    executor: E,
+    post: &Post,
+    idem_key: Option<&str>,
+) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let game = post.game.as_ref();
-    let mut tx = db.pool.begin().await?;
     sqlx::query(
         "INSERT INTO posts (id, region, community_id, author_id, body, feeling, spoiler, topic_tag, \
          platform, deleted_at, created_at, drawing_key, drawing_alt, screenshot_key, \
@@ -163,20 +193,9 @@ pub async fn insert(db: &Db, post: &Post, idem_key: Option<&str>) -> Result<(), 
     .bind(game.and_then(|g| g.app_data.clone()))
     .bind(i64::from(game.is_some_and(|g| g.is_autopost)))
     .bind(i64::from(game.is_some_and(|g| g.is_app_jumpable)))
-    .execute(&mut *tx)
+    .execute(executor)
     .await?;
-    for key in game.map(|g| g.search_keys.as_slice()).unwrap_or_default() {
-        sqlx::query(
-            "INSERT INTO post_search_keys (community_id, search_key, post_id, region) VALUES (?, ?, ?, ?)",
-        )
-        .bind(post.community_id.0)
-        .bind(key)
-        .bind(post.id.0)
-        .bind(i64::from(post.region))
-        .execute(&mut *tx)
-        .await?;
-    }
-    tx.commit().await
+    Ok(())
 }
 
 /// The post `author` wrote with Idempotency-Key `key`, if any.
@@ -262,7 +281,7 @@ pub async fn mark_deleted(db: &Db, id: Id) -> Result<(), sqlx::Error> {
     )
     .bind(plaza_types::now_millis())
     .bind(id.0)
-    .execute(&db.pool)
+    .execute(db.writer())
     .await?;
     Ok(())
 }
@@ -293,7 +312,7 @@ pub(crate) async fn moderate_row(
     if change.only_if_visible {
         sql.push(" AND moderation = 0");
     }
-    Ok(sql.build().execute(&db.pool).await?.rows_affected() == 1)
+    Ok(sql.build().execute(db.writer()).await?.rows_affected() == 1)
 }
 
 /// Sets the moderation state of every post and comment `author` wrote in `region` (a ban that
@@ -325,7 +344,7 @@ pub async fn moderate_author(
         .bind(author.0)
         .bind(i64::from(region))
         .bind(from)
-        .execute(&db.pool)
+        .execute(db.writer())
         .await?
         .rows_affected();
     }

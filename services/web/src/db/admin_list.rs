@@ -45,7 +45,7 @@ pub async fn delete(db: &Db, table: &'static str, id: Id) -> Result<bool, sqlx::
     let sql = format!("DELETE FROM {table} WHERE id = ?");
     Ok(sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id.0)
-        .execute(&db.pool)
+        .execute(db.writer())
         .await?
         .rows_affected()
         == 1)

@@ -77,7 +77,7 @@ pub async fn block(
 /// Lifts a block.
 pub async fn unblock(db: &Db, blocker: Id, blocked: Id) -> Result<bool, sqlx::Error> {
     super::delete_pair(
-        &db.pool,
+        db.writer(),
         "DELETE FROM blocks WHERE blocker_id = ? AND blocked_id = ?",
         blocker,
         blocked,

@@ -46,7 +46,7 @@ impl TryFrom<CommunityRow> for Community {
 
 /// Stores a new community.
 pub async fn insert(db: &Db, c: &Community, region: u8) -> Result<(), sqlx::Error> {
-    insert_in(&db.pool, c, region).await
+    insert_in(db.writer(), c, region).await
 }
 
 /// Stores a new community with `executor` (inside a caller's transaction).
@@ -82,7 +82,7 @@ pub async fn update(db: &Db, c: &Community) -> Result<(), sqlx::Error> {
     .bind(c.icon_url.as_deref())
     .bind(now_millis())
     .bind(c.id.0)
-    .execute(&db.pool)
+    .execute(db.writer())
     .await?;
     Ok(())
 }

@@ -43,7 +43,7 @@ pub async fn insert(
     .bind(platform)
     .bind(now)
     .bind(now)
-    .execute(&db.pool)
+    .execute(db.writer())
     .await;
     plaza_storage::inserted_unless_duplicate(done)
 }
@@ -67,7 +67,7 @@ pub async fn by_token(
                 .bind(now)
                 .bind(l.id)
                 .bind(i64::from(region))
-                .execute(&db.pool)
+                .execute(db.writer())
                 .await?;
         }
     }
@@ -101,7 +101,7 @@ pub async fn delete(db: &Db, user: Id, id: i64) -> Result<bool, sqlx::Error> {
         sqlx::query("DELETE FROM console_links WHERE id = ? AND user_id = ?")
             .bind(id)
             .bind(user.0)
-            .execute(&db.pool)
+            .execute(db.writer())
             .await?
             .rows_affected()
             == 1,
@@ -147,7 +147,7 @@ pub async fn insert_code(
     .bind(token_hash)
     .bind(now)
     .bind(i64::from(region))
-    .execute(&db.pool)
+    .execute(db.writer())
     .await?;
     let done = sqlx::query(
         "INSERT INTO console_link_codes (code, region, token_hash, platform, created_at, expires_at) \
@@ -159,7 +159,7 @@ pub async fn insert_code(
     .bind(platform)
     .bind(now)
     .bind(expires_at)
-    .execute(&db.pool)
+    .execute(db.writer())
     .await;
     plaza_storage::inserted_unless_duplicate(done)
 }

@@ -25,7 +25,7 @@ pub async fn add(
         .bind(user.0)
         .bind(community.0)
         .bind(now_millis())
-        .execute(&db.pool)
+        .execute(db.writer())
         .await?
         .rows_affected()
         == 1)
@@ -34,7 +34,7 @@ pub async fn add(
 /// Removes a favourite.
 pub async fn remove(db: &Db, user: Id, community: Id) -> Result<bool, sqlx::Error> {
     super::delete_pair(
-        &db.pool,
+        db.writer(),
         "DELETE FROM favourites WHERE user_id = ? AND community_id = ?",
         user,
         community,

@@ -53,7 +53,7 @@ pub async fn claim(
     sqlx::query("DELETE FROM idempotency_keys WHERE user_id = ? AND created_at < ?")
         .bind(user.0)
         .bind(now - KEEP_MS)
-        .execute(&db.pool)
+        .execute(db.writer())
         .await?;
     let inserted = sqlx::query(
         "INSERT INTO idempotency_keys \
@@ -66,7 +66,7 @@ pub async fn claim(
     .bind(fingerprint)
     .bind(Vec::<u8>::new())
     .bind(now)
-    .execute(&db.pool)
+    .execute(db.writer())
     .await;
     match inserted {
         Ok(_) => return Ok(Claim::New),
@@ -108,7 +108,7 @@ pub async fn claim(
     .bind(user.0)
     .bind(key)
     .bind(started)
-    .execute(&db.pool)
+    .execute(db.writer())
     .await?;
     Ok(if taken.rows_affected() == 1 {
         Claim::New
@@ -135,7 +135,7 @@ pub async fn complete(
     .bind(body.to_vec())
     .bind(user.0)
     .bind(key)
-    .execute(&db.pool)
+    .execute(db.writer())
     .await?;
     Ok(())
 }
@@ -145,7 +145,7 @@ pub async fn release(db: &Db, user: Id, key: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM idempotency_keys WHERE user_id = ? AND idem_key = ? AND status = 0")
         .bind(user.0)
         .bind(key)
-        .execute(&db.pool)
+        .execute(db.writer())
         .await?;
     Ok(())
 }

@@ -67,7 +67,7 @@ pub async fn insert(
     .bind(now + days * 86_400_000)
     .bind(now)
     .bind(user_agent)
-    .execute(&db.pool)
+    .execute(db.writer())
     .await?;
     Ok(())
 }
@@ -119,7 +119,7 @@ pub async fn use_token(
         sqlx::query("UPDATE sessions SET last_used_at = ? WHERE token_hash = ?")
             .bind(now)
             .bind(token_hash)
-            .execute(&db.pool)
+            .execute(db.writer())
             .await?;
     }
     Ok(Some(user))
@@ -180,7 +180,7 @@ pub async fn delete_by_id(db: &Db, user_id: Id, id: &str) -> Result<bool, sqlx::
         sqlx::query("DELETE FROM sessions WHERE user_id = ? AND SUBSTR(token_hash, 1, 16) = ?")
             .bind(user_id.0)
             .bind(id.to_ascii_lowercase())
-            .execute(&db.pool)
+            .execute(db.writer())
             .await?;
     Ok(done.rows_affected() > 0)
 }
@@ -191,7 +191,7 @@ pub async fn delete_all(db: &Db, user_id: Id, keep: Option<&str>) -> Result<(), 
         .bind(user_id.0)
         // No hash is empty, so without `keep` every session goes.
         .bind(keep.unwrap_or(""))
-        .execute(&db.pool)
+        .execute(db.writer())
         .await?;
     Ok(())
 }
@@ -201,7 +201,7 @@ pub async fn delete_expired(db: &Db, user_id: Id) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE user_id = ? AND expires_at <= ?")
         .bind(user_id.0)
         .bind(now_millis())
-        .execute(&db.pool)
+        .execute(db.writer())
         .await?;
     Ok(())
 }
@@ -210,7 +210,7 @@ pub async fn delete_expired(db: &Db, user_id: Id) -> Result<(), sqlx::Error> {
 pub async fn delete(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
         .bind(token_hash)
-        .execute(&db.pool)
+        .execute(db.writer())
         .await?;
     Ok(())
 }

@@ -200,7 +200,7 @@ pub async fn revoke_key(db: &Db, id: Id) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE app_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
         .bind(now_millis())
         .bind(id.0)
-        .execute(&db.pool)
+        .execute(db.writer())
         .await?;
     Ok(())
 }
@@ -237,7 +237,7 @@ pub async fn insert_link_code(
     region: u8,
     expires_at: Millis,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM game_link_codes WHERE user_id = ?")
         .bind(user.0)
         .execute(&mut *tx)
@@ -268,7 +268,7 @@ pub async fn take_link_code(db: &Db, code_hash: &str) -> Result<Option<Id>, sqlx
     };
     let taken = sqlx::query("DELETE FROM game_link_codes WHERE code_hash = ?")
         .bind(code_hash)
-        .execute(&db.pool)
+        .execute(db.writer())
         .await?
         .rows_affected()
         == 1;
@@ -294,7 +294,7 @@ pub async fn insert_game_token(
     .bind(title_id)
     .bind(app_key.0)
     .bind(now_millis())
-    .execute(&db.pool)
+    .execute(db.writer())
     .await?;
     Ok(())
 }

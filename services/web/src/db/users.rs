@@ -98,7 +98,7 @@ pub async fn insert(
     .bind(i64::from(user.is_admin))
     .bind(now)
     .bind(now)
-    .execute(&db.pool)
+    .execute(db.writer())
     .await?;
     Ok(())
 }
@@ -154,7 +154,7 @@ pub async fn update_profile(
     .bind(language)
     .bind(now_millis())
     .bind(id.0)
-    .execute(&db.pool)
+    .execute(db.writer())
     .await?;
     Ok(())
 }
@@ -165,7 +165,7 @@ pub async fn set_language(db: &Db, id: Id, language: &str) -> Result<(), sqlx::E
         .bind(language)
         .bind(now_millis())
         .bind(id.0)
-        .execute(&db.pool)
+        .execute(db.writer())
         .await?;
     Ok(())
 }
@@ -175,13 +175,13 @@ pub async fn make_admin(db: &Db, id: Id, password_hash: Option<&str>) -> Result<
     sqlx::query("UPDATE users SET is_admin = 1, updated_at = ? WHERE id = ?")
         .bind(now_millis())
         .bind(id.0)
-        .execute(&db.pool)
+        .execute(db.writer())
         .await?;
     if let Some(hash) = password_hash {
         sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
             .bind(hash)
             .bind(id.0)
-            .execute(&db.pool)
+            .execute(db.writer())
             .await?;
     }
     Ok(())
@@ -195,7 +195,7 @@ pub async fn set_password(
     password_hash: &str,
     keep: &str,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?")
         .bind(password_hash)
         .bind(now_millis())

@@ -114,6 +114,24 @@ pub async fn post(state: &AppState, viewer: Option<Id>, post: Post) -> Result<Po
         .ok_or(Error::NotFound("post"))
 }
 
+/// A post its author has just written, as they see it. Nobody can have given it a Yeah or
+/// commented on it yet, so nothing is asked of the other services: only its community is read
+/// (from the cache). Not for a post a retried write may have found (see `create_post_view`).
+pub async fn new_post(state: &AppState, author: &users::User, post: Post) -> Result<PostView> {
+    let community = crate::cache::community(state, post.community_id).await?;
+    let pieces = Pieces {
+        users: HashMap::from([(author.id, author.clone())]),
+        communities: community.into_iter().map(|c| (c.id, c)).collect(),
+        yeahs: HashMap::new(),
+        comment_counts: HashMap::new(),
+        title_names: HashMap::new(),
+    };
+    pieces
+        .views(state, Some(author.id), vec![post])
+        .pop()
+        .ok_or(Error::NotFound("post"))
+}
+
 /// One comment joined for display, as `viewer` sees it.
 pub async fn comment(
     state: &AppState,

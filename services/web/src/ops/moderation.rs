@@ -334,7 +334,7 @@ pub async fn report(
         body,
     };
     // The unique key decides between two reports sent at once.
-    if !reports::insert(&state.db.pool, &new).await? {
+    if !reports::insert(state.db.writer(), &new).await? {
         return Err(already_reported());
     }
     let mut outcome = Reported {

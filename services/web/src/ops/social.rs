@@ -23,7 +23,7 @@ pub async fn set_follow(state: &AppState, user: &User, username: &str, on: bool)
         }));
     }
     if !on {
-        follows::unfollow(&state.db.pool, user.id, target.id).await?;
+        follows::unfollow(state.db.writer(), user.id, target.id).await?;
         crate::cache::forget_relations(state, &[user.id]).await;
         return Ok(false);
     }

@@ -78,7 +78,7 @@ pub async fn register(state: &AppState, user: &User, input: &TitleInput) -> Resu
         main_community_id: community.id,
         created_at: now,
     };
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     communities::insert_in(&mut *tx, &community, state.config.region).await?;
     match titles::insert(&mut *tx, &title, state.config.region).await {
         Err(e) if plaza_storage::is_unique_violation(&e) => return Err(title_exists()),
@@ -228,7 +228,7 @@ pub async fn issue_key(
 ) -> Result<(AppKey, String)> {
     admin_only(user)?;
     let (key, full) = new_key(state, user, &title.title_id, label(label_text)?)?;
-    titles::insert_key(&state.db.pool, &key, state.config.region).await?;
+    titles::insert_key(state.db.writer(), &key, state.config.region).await?;
     Ok((key, full))
 }
 
@@ -271,7 +271,7 @@ pub async fn rotate_key(
     }
     let (key, full) = new_key(state, user, &old.title_id, old.label.clone())?;
     let until = now_millis() + i64::from(grace) * 3_600_000;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     titles::insert_key(&mut *tx, &key, state.config.region).await?;
     titles::retire_key(&mut *tx, old.id, key.id, until).await?;
     tx.commit().await?;
