@@ -248,9 +248,9 @@ impl Db {
             .context("reading the replication status")
     }
 
-    /// Starts a transaction that will write. On SQLite it takes the write lock at once
-    /// (`BEGIN IMMEDIATE`), so two writers queue on the busy timeout instead of one failing with
-    /// "database is locked" when it upgrades a read lock.
+    /// Starts a transaction that will write, on [`Db::writer`]. On SQLite it also takes the write
+    /// lock at once (`BEGIN IMMEDIATE`), so it never fails with "database is locked" when it
+    /// upgrades a read lock; a writer of another process is waited for on the busy timeout.
     pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
         match self.dialect {
             Dialect::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
