@@ -90,8 +90,8 @@ impl Dialect {
 pub struct Db {
     /// For reads (and, on MariaDB, writes too).
     pub pool: AnyPool,
-    /// Where writes go: see [`Db::writer`].
-    writer: AnyPool,
+    /// SQLite's one writer connection (see [`Db::writer`]); `None` where writes use [`Db::pool`].
+    writer: Option<AnyPool>,
     pub dialect: Dialect,
 }
 
@@ -135,14 +135,15 @@ impl Db {
         // writing. One writer connection of the process's own makes writes queue in order on
         // the pool instead. An in-memory database is private to each connection: it keeps one pool.
         let writer = if dialect == Dialect::Sqlite && !url.contains(":memory:") {
-            Self::pool_options(dialect)
+            let writer = Self::pool_options(dialect)
                 .max_connections(1)
                 .acquire_timeout(SQLITE_WRITE_QUEUE)
                 .connect_with(options)
                 .await
-                .context("connecting to the database")?
+                .context("connecting to the database")?;
+            Some(writer)
         } else {
-            pool.clone()
+            None
         };
         Ok(Self {
             pool,
@@ -253,8 +254,8 @@ impl Db {
     /// upgrades a read lock; a writer of another process is waited for on the busy timeout.
     pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
         match self.dialect {
-            Dialect::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
-            Dialect::MySql => self.writer.begin().await,
+            Dialect::Sqlite => self.writer().begin_with("BEGIN IMMEDIATE").await,
+            Dialect::MySql => self.writer().begin().await,
         }
     }
 
@@ -262,7 +263,7 @@ impl Db {
     /// process's writes take turns in order instead of racing for SQLite's lock; on MariaDB it
     /// is the pool itself. Reads stay on [`Db::pool`]: in WAL mode they never wait for a writer.
     pub fn writer(&self) -> &AnyPool {
-        &self.writer
+        self.writer.as_ref().unwrap_or(&self.pool)
     }
 
     /// What a `SELECT` inside a write transaction appends to lock the rows it reads until the

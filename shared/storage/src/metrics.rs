@@ -4,10 +4,15 @@
 use crate::{Db, ReplicationChannel, queue};
 
 impl Db {
-    /// Sets `plaza_db_connections{state="in_use"|"idle"}` from the pool as it is now.
+    /// Sets `plaza_db_connections{state="in_use"|"idle"}` from the pool as it is now, SQLite's
+    /// writer connection included.
     pub fn record_pool_metrics(&self) {
-        let open = self.pool.size();
-        let idle = u32::try_from(self.pool.num_idle()).unwrap_or(open);
+        let pools = std::iter::once(&self.pool).chain(self.writer.as_ref());
+        let (open, idle) = pools.fold((0u32, 0u32), |(open, idle), pool| {
+            let size = pool.size();
+            let free = u32::try_from(pool.num_idle()).unwrap_or(size);
+            (open + size, idle + free)
+        });
         metrics::gauge!("plaza_db_connections", "state" => "in_use")
             .set(f64::from(open.saturating_sub(idle)));
         metrics::gauge!("plaza_db_connections", "state" => "idle").set(f64::from(idle));
