@@ -4,7 +4,7 @@
 //! forged forwards are refused; a lost home region makes its people's writes fail fast while
 //! everyone else keeps writing.
 
-use crate::helpers::{Region, regions, wait_identical};
+use crate::helpers::{Region, Restart, regions, wait_identical};
 use plaza_web::forward::{FROM_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -278,13 +278,7 @@ async fn a_lost_home_region_fails_its_peoples_writes_fast_and_loses_nothing() {
     r3.wait_for(&format!("/api/v1/communities/{community}"))
         .await;
 
-    r2.stop();
-    struct Restart<'a>(&'a Region);
-    impl Drop for Restart<'_> {
-        fn drop(&mut self) {
-            self.0.start();
-        }
-    }
+    r2.stop().await;
     let restart = Restart(&r2);
 
     // Bob's write through r1 answers 503 home_region_unavailable within about a second.
@@ -325,7 +319,7 @@ async fn a_lost_home_region_fails_its_peoples_writes_fast_and_loses_nothing() {
         }
     }
 
-    drop(restart);
+    restart.now().await;
     for region in [&r1, &r2, &r3] {
         region.wait_replicating(Duration::from_secs(90)).await;
     }

@@ -26,6 +26,46 @@ pub struct Region {
     pub api: Api,
 }
 
+/// Starts the region at `root` again as it was: its supervisord starts every program.
+fn start_region(root: &std::path::Path, name: &str) {
+    let conf = root.join("supervisord.conf");
+    let running = std::process::Command::new("supervisorctl")
+        .arg("-c")
+        .arg(&conf)
+        .arg("pid")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !running {
+        let status = std::process::Command::new("supervisord")
+            .arg("-c")
+            .arg(&conf)
+            .status()
+            .expect("supervisord runs");
+        assert!(status.success(), "starting region {name}");
+    }
+}
+
+/// A stopped region, started again when this is dropped, so that a failing assertion does not
+/// leave it stopped; [`Restart::now`] starts it without blocking the test's runtime.
+pub struct Restart<'a>(pub &'a Region);
+
+impl Restart<'_> {
+    /// Starts the region now.
+    pub async fn now(self) {
+        let (root, name) = (self.0.root.clone(), self.0.name);
+        std::mem::forget(self);
+        tokio::task::spawn_blocking(move || start_region(&root, name))
+            .await
+            .unwrap();
+    }
+}
+
+impl Drop for Restart<'_> {
+    fn drop(&mut self) {
+        self.0.start();
+    }
+}
+
 impl std::ops::Deref for Region {
     type Target = Api;
 
@@ -154,32 +194,25 @@ impl Region {
         crate::edge_common::supervisorctl(&self.root, args)
     }
 
-    /// Stops every process of the region, its database included (its supervisord too).
-    pub fn stop(&self) {
-        let status = std::process::Command::new(repo().join("chef-like-provision/bin/stop"))
-            .env("REGION_ROOT", &self.root)
-            .status()
-            .expect("bin/stop runs");
-        assert!(status.success(), "stopping region {}", self.name);
+    /// Stops every process of the region, its database included (its supervisord too). The
+    /// graceful stop takes seconds; it runs off the test's runtime so that requests in flight
+    /// meanwhile are timed as a client sees them, not frozen with the runtime.
+    pub async fn stop(&self) {
+        let (root, name) = (self.root.clone(), self.name);
+        tokio::task::spawn_blocking(move || {
+            let status = std::process::Command::new(repo().join("chef-like-provision/bin/stop"))
+                .env("REGION_ROOT", &root)
+                .status()
+                .expect("bin/stop runs");
+            assert!(status.success(), "stopping region {name}");
+        })
+        .await
+        .unwrap();
     }
 
     /// Starts the region again as it was: its supervisord starts every program.
     pub fn start(&self) {
-        let conf = self.root.join("supervisord.conf");
-        let running = std::process::Command::new("supervisorctl")
-            .arg("-c")
-            .arg(&conf)
-            .arg("pid")
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if !running {
-            let status = std::process::Command::new("supervisord")
-                .arg("-c")
-                .arg(&conf)
-                .status()
-                .expect("supervisord runs");
-            assert!(status.success(), "starting region {}", self.name);
-        }
+        start_region(&self.root, self.name);
     }
 
     /// Waits until the region's web service is ready through its edge and both replication

@@ -3,21 +3,12 @@
 
 use crate::edge_common::unique;
 use crate::forwarding::wait_session;
-use crate::helpers::{Region, regions, wait_identical};
+use crate::helpers::{Region, Restart, regions, wait_identical};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio::time::Instant;
-
-/// Starts the region again when dropped, so a failing assertion does not leave it stopped.
-struct Restart<'a>(&'a Region);
-
-impl Drop for Restart<'_> {
-    fn drop(&mut self) {
-        self.0.start();
-    }
-}
 
 #[tokio::test]
 async fn a_stopped_region_leaves_the_others_serving_and_catches_up_when_back() {
@@ -28,7 +19,7 @@ async fn a_stopped_region_leaves_the_others_serving_and_catches_up_when_back() {
         region.wait_for(&format!("/api/v1/users/{bob}")).await;
     }
 
-    r2.stop();
+    r2.stop().await;
     let restart = Restart(&r2);
     assert!(r2.readyz().await.is_none(), "r2's edge is down too");
 
@@ -63,7 +54,7 @@ async fn a_stopped_region_leaves_the_others_serving_and_catches_up_when_back() {
     }
 
     // r2 comes back: it receives what r1 and r3 wrote meanwhile, and they receive its writes.
-    drop(restart);
+    restart.now().await;
     for region in [&r1, &r2, &r3] {
         region.wait_replicating(Duration::from_secs(90)).await;
     }
@@ -288,7 +279,7 @@ async fn writers_in_every_region_run_throughout_a_regions_loss_and_rejoin_and_lo
     };
     let outage = async {
         tokio::time::sleep(Duration::from_secs(4)).await;
-        r2.stop();
+        r2.stop().await;
         let down = start.elapsed();
         let restart = Restart(r2);
         // Ann follows Bob: the notification waits in the outbox for r2.
@@ -313,7 +304,7 @@ async fn writers_in_every_region_run_throughout_a_regions_loss_and_rejoin_and_lo
         );
         tokio::time::sleep(Duration::from_secs(10)).await;
         let up = start.elapsed();
-        drop(restart);
+        restart.now().await;
         for region in &all {
             region.wait_replicating(Duration::from_secs(90)).await;
         }
@@ -356,12 +347,18 @@ async fn writers_in_every_region_run_throughout_a_regions_loss_and_rejoin_and_lo
         assert_eq!(body["error"], "home_region_unavailable", "{body}");
         assert!(w.took < Duration::from_secs(3), "took {:?}", w.took);
     }
-    for w in bob_r1.iter().chain(&bob_r2) {
-        assert!(
-            w.took < Duration::from_secs(6),
-            "a write hung for {:?}",
-            w.took
-        );
+    for (who, writes) in [("bob through r1", &bob_r1), ("bob through r2", &bob_r2)] {
+        for w in writes.iter() {
+            assert!(
+                w.took < Duration::from_secs(6),
+                "{who}: a write sent at {:?} (r2 down at {down:?}, up at {up:?}) took {:?}, \
+                 {} retries, last {:?}",
+                w.sent,
+                w.took,
+                w.retries,
+                w.failure
+            );
+        }
     }
     for writes in [&bob_r1, &bob_r2] {
         assert!(

@@ -2,7 +2,7 @@
 //! r1 notifies them exactly once, in r1 (notifications belong to the recipient's home region),
 //! even when r1's worker is killed while the rows wait, or r1 is down when they are written.
 
-use crate::helpers::{Region, regions, wait_identical};
+use crate::helpers::{Region, Restart, regions, wait_identical};
 use plaza_storage::sqlx;
 use std::time::Duration;
 
@@ -159,7 +159,8 @@ async fn effects_written_while_the_recipients_home_region_is_down_are_applied_wh
     r2.wait_for(&format!("/api/v1/posts/{post}")).await;
     let ann_id = user_id(&r2, &ann).await;
 
-    r1.stop();
+    r1.stop().await;
+    let restart = Restart(&r1);
     let (status, body) = r2.yeah(&bob_token, &post).await;
     assert!(status.is_success(), "{status} {body}");
     r2.comment(&bob_token, &post, "while you were out").await;
@@ -177,7 +178,7 @@ async fn effects_written_while_the_recipients_home_region_is_down_are_applied_wh
         );
     }
 
-    r1.start();
+    restart.now().await;
     r1.wait_replicating(Duration::from_secs(90)).await;
     assert_notified_once_in_r1([r1, r2, r3], ann_id).await;
 }
