@@ -48,6 +48,7 @@ echo "Idle after start: $IDLE"
 if [ "$KEEP" != 1 ]; then
   /usr/bin/time -f "seed: %e s, %M KiB max resident" target/release/plaza seed --scale "$SCALE"
 fi
+echo "Database: $(du -cb "$DATA"/plaza.db* | awk 'END {printf "%.2f GiB", $1/1073741824}')"
 sleep 2
 SEEDED=$(rss)
 echo "After seeding $SCALE: $SEEDED"

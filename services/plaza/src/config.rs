@@ -174,6 +174,10 @@ pub struct Http {
     pub request_timeout_secs: u64,
     /// Seconds a request body may send nothing before it is cut off.
     pub body_idle_timeout_secs: u64,
+    /// When a service another one calls runs in the same process (the embedded mode), hand the
+    /// call to its router instead of sending it over loopback TCP (default true). Every layer
+    /// of the called service still runs; only the socket is skipped.
+    pub local_calls: bool,
 }
 
 impl Default for Http {
@@ -186,6 +190,7 @@ impl Default for Http {
             drain_secs: 0,
             request_timeout_secs: o.request.timeout.as_secs(),
             body_idle_timeout_secs: o.request.body_idle_timeout.as_secs(),
+            local_calls: true,
         }
     }
 }

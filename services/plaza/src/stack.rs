@@ -7,8 +7,8 @@
 use crate::Config;
 use anyhow::Context;
 use axum::Router;
-use plaza_clients::{EmpathyClient, NotificationClient, TimelineClient};
-use plaza_http::PlazaService;
+use plaza_clients::{EmpathyClient, NotificationClient, ServiceClient, TimelineClient};
+use plaza_http::{InternalSecret, LocalService, PlazaService};
 use plaza_storage::Db;
 use plaza_types::IdGenerator;
 use std::net::SocketAddr;
@@ -163,6 +163,41 @@ fn stopper(rx: &watch::Receiver<bool>) -> impl Future<Output = ()> + Send + 'sta
     let mut rx = rx.clone();
     async move {
         let _ = rx.wait_for(|stop| *stop).await;
+    }
+}
+
+/// Where the called services are: their URLs, and the services themselves when they run in
+/// this process and are called there.
+struct Clients<'a> {
+    secret: &'a InternalSecret,
+    timeline: (&'a str, Option<LocalService>),
+    empathy: (&'a str, Option<LocalService>),
+    notification: (&'a str, Option<LocalService>),
+}
+
+impl Clients<'_> {
+    fn client(
+        &self,
+        name: &'static str,
+        (url, local): &(&str, Option<LocalService>),
+    ) -> anyhow::Result<ServiceClient> {
+        let client = ServiceClient::new(name, url, self.secret)?;
+        Ok(match local {
+            Some(local) => client.in_process(local.clone()),
+            None => client,
+        })
+    }
+
+    fn timeline(&self) -> anyhow::Result<ServiceClient> {
+        self.client("timeline", &self.timeline)
+    }
+
+    fn empathy(&self) -> anyhow::Result<ServiceClient> {
+        self.client("empathy", &self.empathy)
+    }
+
+    fn notification(&self) -> anyhow::Result<ServiceClient> {
+        self.client("notification", &self.notification)
     }
 }
 
@@ -324,6 +359,7 @@ pub async fn start(
     );
 
     let options = config.http.options();
+    // Launches a service; returns how to call it in this process, when calls are made so.
     let mut launch = |kind: Service, listener: TcpListener, service: &dyn PlazaService| {
         let stage = match kind {
             Service::Web | Service::Worker => &mut callers,
@@ -334,8 +370,14 @@ pub async fn start(
             wrap(kind, service.router()),
             plaza_http::Draining::new(drain_rx.clone()),
         );
+        let local = config
+            .http
+            .local_calls
+            .then(|| LocalService::new(router.clone(), options.request));
         serve(&mut stage.tasks, listener, router, &stage.rx, options);
+        local
     };
+    let mut timeline_local = None;
     if let Some(l) = timeline_l {
         let config = plaza_timeline::Config {
             region: config.region,
@@ -346,12 +388,13 @@ pub async fn start(
             ids: ids.clone(),
             cache: cache.clone(),
         };
-        launch(
+        timeline_local = launch(
             Service::Timeline,
             l,
             &plaza_timeline::AppState::build(config, parts),
         );
     }
+    let mut empathy_local = None;
     if let Some(l) = empathy_l {
         let config = plaza_empathy::Config {
             region: config.region,
@@ -363,12 +406,13 @@ pub async fn start(
             cache: cache.clone(),
             redis: redis.clone(),
         };
-        launch(
+        empathy_local = launch(
             Service::Empathy,
             l,
             &plaza_empathy::AppState::build(config, parts),
         );
     }
+    let mut notification_local = None;
     if let Some(l) = notification_l {
         let config = plaza_notification::Config {
             region: config.region,
@@ -380,12 +424,18 @@ pub async fn start(
             cache: cache.clone(),
             live: live.clone(),
         };
-        launch(
+        notification_local = launch(
             Service::Notification,
             l,
             &plaza_notification::AppState::build(config, parts),
         );
     }
+    let clients = Clients {
+        secret: &secret,
+        timeline: (&timeline_url, timeline_local),
+        empathy: (&empathy_url, empathy_local),
+        notification: (&notification_url, notification_local),
+    };
     if let Some(l) = worker_l {
         let gc = &config.worker;
         let worker_config = plaza_worker::Config {
@@ -404,9 +454,9 @@ pub async fn start(
         };
         let parts = plaza_worker::Parts {
             db: db.clone(),
-            timeline: TimelineClient::new(&timeline_url, &secret)?,
-            empathy: EmpathyClient::new(&empathy_url, &secret)?,
-            notification: NotificationClient::new(&notification_url, &secret)?,
+            timeline: TimelineClient(clients.timeline()?),
+            empathy: EmpathyClient(clients.empathy()?),
+            notification: NotificationClient(clients.notification()?),
             ids: ids.clone(),
             media: Some(media.clone()),
         };
@@ -442,9 +492,9 @@ pub async fn start(
             images: images.clone(),
             live: live.clone(),
             redis: redis.clone(),
-            timeline: TimelineClient::new(&timeline_url, &secret)?,
-            empathy: EmpathyClient::new(&empathy_url, &secret)?,
-            notification: NotificationClient::new(&notification_url, &secret)?,
+            timeline: TimelineClient(clients.timeline()?),
+            empathy: EmpathyClient(clients.empathy()?),
+            notification: NotificationClient(clients.notification()?),
             draining: web_draining,
         };
         launch(

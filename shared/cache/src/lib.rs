@@ -83,10 +83,40 @@ where
 }
 
 /// The unread count of each person's notifications, by their id: notification reads it through
-/// the cache and forgets it on every change to their groups (delivered, withdrawn, read,
-/// erased), and web looks here first, so a page header costs no call to notification while the
-/// count is unchanged. The TTL bounds what another region's change leaves stale.
-pub const UNREAD_COUNTS: Records = Records::new("notification:unread", Duration::from_secs(30));
+/// the cache under the person's version ([`versions::UNREAD`]) and renews that version on every
+/// change to their groups (delivered, withdrawn, read, erased), and web looks here first, so a
+/// page header costs no call to notification while the count is unchanged. A reader that raced
+/// a delivery may store the count it read before it, but under the old version, which nobody
+/// reads again (a plain delete let such a reader put back a stale 0 for the whole TTL). The TTL
+/// bounds what another region's change leaves stale.
+pub struct UnreadCounts;
+
+impl UnreadCounts {
+    /// How long a count is kept.
+    pub const TTL: Duration = Duration::from_secs(30);
+
+    /// The key of `recipient`'s count at its current version; `None` (read without the cache)
+    /// when there is no version yet or the cache is away.
+    pub async fn key(
+        cache: &dyn Cache,
+        recipient: impl std::fmt::Display + Copy,
+        ids: &plaza_types::IdGenerator,
+    ) -> Option<String> {
+        let version = versions::UNREAD
+            .current_or_start(cache, recipient, ids)
+            .await?;
+        Some(format!("notification:unread:{recipient}:{version}"))
+    }
+
+    /// Makes every cached count of `recipient` stale, after a committed change to their groups.
+    pub async fn renew(
+        cache: &dyn Cache,
+        recipient: impl std::fmt::Display,
+        ids: &plaza_types::IdGenerator,
+    ) {
+        versions::UNREAD.renew(cache, recipient, ids).await;
+    }
+}
 
 /// One kind of record cached by id (a post, a community, an account): where its entries live
 /// and how long they are kept. Record `id` is cached under `<prefix>:<id>`.
@@ -267,6 +297,29 @@ mod tests {
         assert_eq!(get_json::<Vec<i32>>(&cache, "k").await, Some(vec![1, 2, 3]));
         cache.delete("k").await;
         assert_eq!(get_json::<Vec<i32>>(&cache, "k").await, None);
+    }
+
+    #[tokio::test]
+    async fn an_unread_count_read_before_a_delivery_and_stored_after_it_is_never_served() {
+        let cache = MemoryCache::new(1 << 20);
+        let ids = plaza_types::IdGenerator::new(1, 1).unwrap();
+        // The first reader starts the version and reads without the cache.
+        assert!(UnreadCounts::key(&cache, 7, &ids).await.is_none());
+        let before = UnreadCounts::key(&cache, 7, &ids).await.unwrap();
+        // A reader loaded 0 from the database; meanwhile a notification was delivered and its
+        // version renewed; then the reader stores its 0.
+        UnreadCounts::renew(&cache, 7, &ids).await;
+        set_json(&cache, &before, &0i64, UnreadCounts::TTL).await;
+        let after = UnreadCounts::key(&cache, 7, &ids).await.unwrap();
+        assert_ne!(before, after);
+        assert_eq!(
+            get_json::<i64>(&cache, &after).await,
+            None,
+            "the stale 0 is not read"
+        );
+        // Another person's count has a version of its own.
+        assert!(UnreadCounts::key(&cache, 8, &ids).await.is_none());
+        assert_eq!(UnreadCounts::key(&cache, 7, &ids).await, Some(after));
     }
 
     #[tokio::test]

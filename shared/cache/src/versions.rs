@@ -19,6 +19,10 @@ pub const COMMUNITY_POSTS: Versions = Versions::new("timeline:community");
 /// Yeah is given or taken back).
 pub const COMMUNITY_YEAHS: Versions = Versions::new("empathy:community");
 
+/// The version of each person's unread notification count (notification renews it on every
+/// change to their groups; see [`crate::UnreadCounts`]).
+pub const UNREAD: Versions = Versions::new("notification:unread");
+
 /// The id, in [`COMMUNITY_POSTS`] and [`COMMUNITY_YEAHS`], whose version is renewed with every
 /// community's: what a page mixing communities (an activity feed) is cached under.
 pub const ANY_COMMUNITY: &str = "any";

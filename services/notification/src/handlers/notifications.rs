@@ -3,7 +3,7 @@
 use crate::db::notifications as db;
 use crate::{AppState, Error, Result};
 use axum::extract::State;
-use plaza_cache::UNREAD_COUNTS;
+use plaza_cache::UnreadCounts;
 use plaza_http::{Json, Path, Query};
 use plaza_types::notification::{
     Delivered, ErasedTargets, Event, Group, UnreadCount, Withdrawal, Withdrawn,
@@ -131,14 +131,18 @@ pub async fn erase_targets(
 }
 
 async fn forget_unread(state: &AppState, recipient: Id) {
-    UNREAD_COUNTS.forget(state.cache.as_ref(), recipient).await;
+    UnreadCounts::renew(state.cache.as_ref(), recipient, &state.ids).await;
 }
 
 async fn cached_unread(state: &AppState, recipient: Id) -> Result<i64> {
-    let key = UNREAD_COUNTS.key(recipient);
+    let cache = state.cache.as_ref();
     let unread = || db::unread(&state.db, recipient);
-    let ttl = UNREAD_COUNTS.ttl();
-    Ok(plaza_cache::read_through(state.cache.as_ref(), &key, ttl, unread).await?)
+    Ok(
+        match UnreadCounts::key(cache, recipient, &state.ids).await {
+            Some(key) => plaza_cache::read_through(cache, &key, UnreadCounts::TTL, unread).await?,
+            None => unread().await?,
+        },
+    )
 }
 
 /// A page of notification groups.

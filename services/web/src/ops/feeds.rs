@@ -441,10 +441,12 @@ pub async fn visible_post(
 }
 
 /// How many of `user`'s notification groups are unread: from the count notification keeps in
-/// the cache ([`plaza_cache::UNREAD_COUNTS`]) when it is there, else from notification.
+/// the cache ([`plaza_cache::UnreadCounts`]) when it is there, else from notification.
 pub async fn unread_count(state: &AppState, user: &User) -> Result<i64> {
-    let key = plaza_cache::UNREAD_COUNTS.key(user.id);
-    if let Some(unread) = plaza_cache::get_json(state.cache.as_ref(), &key).await {
+    let cache = state.cache.as_ref();
+    if let Some(key) = plaza_cache::UnreadCounts::key(cache, user.id, &state.ids).await
+        && let Some(unread) = plaza_cache::get_json(cache, &key).await
+    {
         return Ok(unread);
     }
     Ok(state.notification.unread(user.id).await?.unread)
