@@ -8,7 +8,7 @@ use crate::Config;
 use anyhow::Context;
 use axum::Router;
 use plaza_clients::{EmpathyClient, NotificationClient, ServiceClient, TimelineClient};
-use plaza_http::{InternalSecret, LocalService, PlazaService};
+use plaza_http::{LocalService, PlazaService};
 use plaza_storage::Db;
 use plaza_types::IdGenerator;
 use std::net::SocketAddr;
@@ -163,41 +163,6 @@ fn stopper(rx: &watch::Receiver<bool>) -> impl Future<Output = ()> + Send + 'sta
     let mut rx = rx.clone();
     async move {
         let _ = rx.wait_for(|stop| *stop).await;
-    }
-}
-
-/// Where the called services are: their URLs, and the services themselves when they run in
-/// this process and are called there.
-struct Clients<'a> {
-    secret: &'a InternalSecret,
-    timeline: (&'a str, Option<LocalService>),
-    empathy: (&'a str, Option<LocalService>),
-    notification: (&'a str, Option<LocalService>),
-}
-
-impl Clients<'_> {
-    fn client(
-        &self,
-        name: &'static str,
-        (url, local): &(&str, Option<LocalService>),
-    ) -> anyhow::Result<ServiceClient> {
-        let client = ServiceClient::new(name, url, self.secret)?;
-        Ok(match local {
-            Some(local) => client.in_process(local.clone()),
-            None => client,
-        })
-    }
-
-    fn timeline(&self) -> anyhow::Result<ServiceClient> {
-        self.client("timeline", &self.timeline)
-    }
-
-    fn empathy(&self) -> anyhow::Result<ServiceClient> {
-        self.client("empathy", &self.empathy)
-    }
-
-    fn notification(&self) -> anyhow::Result<ServiceClient> {
-        self.client("notification", &self.notification)
     }
 }
 
@@ -430,11 +395,13 @@ pub async fn start(
             &plaza_notification::AppState::build(config, parts),
         );
     }
-    let clients = Clients {
-        secret: &secret,
-        timeline: (&timeline_url, timeline_local),
-        empathy: (&empathy_url, empathy_local),
-        notification: (&notification_url, notification_local),
+    // A client of a called service: through its router when it runs here and calls are local.
+    let client = |name: &'static str, url: &str, local: &Option<LocalService>| {
+        let client = ServiceClient::new(name, url, &secret)?;
+        anyhow::Ok(match local {
+            Some(local) => client.in_process(local.clone()),
+            None => client,
+        })
     };
     if let Some(l) = worker_l {
         let gc = &config.worker;
@@ -454,9 +421,13 @@ pub async fn start(
         };
         let parts = plaza_worker::Parts {
             db: db.clone(),
-            timeline: TimelineClient(clients.timeline()?),
-            empathy: EmpathyClient(clients.empathy()?),
-            notification: NotificationClient(clients.notification()?),
+            timeline: TimelineClient(client("timeline", &timeline_url, &timeline_local)?),
+            empathy: EmpathyClient(client("empathy", &empathy_url, &empathy_local)?),
+            notification: NotificationClient(client(
+                "notification",
+                &notification_url,
+                &notification_local,
+            )?),
             ids: ids.clone(),
             media: Some(media.clone()),
         };
@@ -492,9 +463,13 @@ pub async fn start(
             images: images.clone(),
             live: live.clone(),
             redis: redis.clone(),
-            timeline: TimelineClient(clients.timeline()?),
-            empathy: EmpathyClient(clients.empathy()?),
-            notification: NotificationClient(clients.notification()?),
+            timeline: TimelineClient(client("timeline", &timeline_url, &timeline_local)?),
+            empathy: EmpathyClient(client("empathy", &empathy_url, &empathy_local)?),
+            notification: NotificationClient(client(
+                "notification",
+                &notification_url,
+                &notification_local,
+            )?),
             draining: web_draining,
         };
         launch(

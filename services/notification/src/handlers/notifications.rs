@@ -35,7 +35,7 @@ pub async fn deliver(
     }
     let notified = db::deliver(&state, &event).await?;
     if notified {
-        forget_unread(&state, event.recipient_id).await;
+        renew_unread(&state, event.recipient_id).await;
         state.live.publish(event.recipient_id.0).await;
     }
     Ok(Json(Delivered { notified }))
@@ -65,7 +65,7 @@ pub async fn withdraw(
     }
     let changed = db::withdraw(&state.db, &w).await?;
     if changed {
-        forget_unread(&state, w.recipient_id).await;
+        renew_unread(&state, w.recipient_id).await;
         state.live.publish(w.recipient_id.0).await;
     }
     Ok(Json(Withdrawn { changed }))
@@ -93,12 +93,12 @@ pub async fn erase_user(
         at: None,
     };
     let mut changed = db::withdraw(&state.db, &all(id, None)).await?;
-    forget_unread(&state, id).await;
+    renew_unread(&state, id).await;
     loop {
         let recipients = db::recipients_naming(&state.db, id, state.config.region, 200).await?;
         for recipient in &recipients {
             changed |= db::withdraw(&state.db, &all(*recipient, Some(id))).await?;
-            forget_unread(&state, *recipient).await;
+            renew_unread(&state, *recipient).await;
         }
         if recipients.len() < 200 {
             break;
@@ -122,7 +122,7 @@ pub async fn erase_targets(
     }
     let recipients = db::erase_targets(&state.db, &req.target_ids).await?;
     for recipient in &recipients {
-        forget_unread(&state, *recipient).await;
+        renew_unread(&state, *recipient).await;
         state.live.publish(recipient.0).await;
     }
     Ok(Json(Withdrawn {
@@ -130,7 +130,7 @@ pub async fn erase_targets(
     }))
 }
 
-async fn forget_unread(state: &AppState, recipient: Id) {
+async fn renew_unread(state: &AppState, recipient: Id) {
     UnreadCounts::renew(state.cache.as_ref(), recipient, &state.ids).await;
 }
 
@@ -210,7 +210,7 @@ pub async fn mark_read(
     Path(recipient): Path<Id>,
 ) -> Result<Json<UnreadCount>> {
     db::mark_read(&state.db, recipient).await?;
-    forget_unread(&state, recipient).await;
+    renew_unread(&state, recipient).await;
     Ok(Json(UnreadCount {
         unread: cached_unread(&state, recipient).await?,
     }))

@@ -175,8 +175,8 @@ async fn requests_are_counted_by_route_template_and_two_posts_share_one_label() 
     // call is counted by target and outcome, and timeline counts the request by its own
     // template.
     assert!(web.sum("plaza_client_calls_total", &[("outcome", "client_error")]) >= 1.0);
-    assert_timeline_calls_counted(&app, 2.0).await;
     let timeline = scrape(app.service_addr(Service::Timeline)).await;
+    assert_timeline_calls_counted(&web, &timeline, 2.0);
     // The pool and the cache (in-process, or the region's memcached when the suite runs on a
     // region's parts).
     assert!(timeline.has("plaza_db_connections", &[("state", "idle")]));
@@ -190,16 +190,14 @@ async fn requests_are_counted_by_route_template_and_two_posts_share_one_label() 
     assert!(timeline.sum("plaza_cache_requests_total", &[]) >= 1.0);
 }
 
-/// The calls web makes to timeline, counted on both sides: web's by target and outcome,
-/// timeline's by its own route template.
-async fn assert_timeline_calls_counted(app: &TestApp, at_least: f64) {
-    let web = scrape(app.service_addr(Service::Web)).await;
+/// The calls web makes to timeline, counted on both sides (in `web`'s and `timeline`'s
+/// scrapes): web's by target and outcome, timeline's by its own route template.
+fn assert_timeline_calls_counted(web: &Scrape, timeline: &Scrape, at_least: f64) {
     let calls = web.sum(
         "plaza_client_calls_total",
         &[("target", "timeline"), ("outcome", "ok")],
     );
     assert!(calls >= at_least, "{}", web.text);
-    let timeline = scrape(app.service_addr(Service::Timeline)).await;
     let served = timeline.sum(
         "plaza_http_requests_total",
         &[("service", "timeline"), ("route", "/v1/posts/{id}")],
@@ -217,7 +215,9 @@ async fn with_local_calls_off_the_services_of_one_process_are_called_over_their_
     assert_eq!(body["yeah_count"], 1, "{body}");
     let body = assert_status(app.read_post(&post).await, 200);
     assert_eq!(body["post"]["yeah_count"], 1, "{body}");
-    assert_timeline_calls_counted(&app, 2.0).await;
+    let web = scrape(app.service_addr(Service::Web)).await;
+    let timeline = scrape(app.service_addr(Service::Timeline)).await;
+    assert_timeline_calls_counted(&web, &timeline, 2.0);
 }
 
 #[tokio::test]
