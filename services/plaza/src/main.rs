@@ -83,6 +83,7 @@ async fn serve(config: &Config, service: Option<Service>) -> anyhow::Result<()> 
         None => Service::ALL.to_vec(),
     };
     let running = stack::start(config, &services, None).await?;
+    plaza::memory::release_startup_code();
     plaza::memory::start_trimming(plaza::memory::TRIM_INTERVAL);
     if let Some(web) = running.web {
         println!("Plaza is running at {}", config.public_url(web));
@@ -133,6 +134,7 @@ async fn admin_create(config: &Config, username: &str) -> anyhow::Result<()> {
                 is_admin: true,
                 created_at: plaza_types::now_millis(),
                 language: String::new(),
+                standing: None,
             };
             plaza_web::db::users::insert(&db, &user, config.region, &hash).await?;
             println!("Created admin account {username}.");

@@ -1,14 +1,14 @@
 //! Read-through caching of what nearly every page looks up: communities by id and accounts by
-//! username (profiles, follows, blocks), each reader's followed and hidden people, the
-//! community of each post, and first pages (a community's tabs, a post's page, an activity
+//! username (profiles, follows, blocks), each reader's followed and hidden people and favourite
+//! communities, the community of each post, and first pages (a community's tabs, a post's page, an activity
 //! feed) kept under the versions that the writes changing them renew.
-//! An entry is deleted when its community, account or follows change; the TTLs bound what another
+//! An entry is deleted when its community, account, follows or favourites change; the TTLs bound what another
 //! region's edit (or a reader racing a follow) can leave stale.
 
 use crate::AppState;
 use crate::db::communities::{self, Community};
 use crate::db::users::{self, User};
-use crate::db::{blocks, follows};
+use crate::db::{blocks, favourites, follows};
 use plaza_cache::Records;
 use plaza_cache::versions::{ANY_COMMUNITY, COMMUNITY_POSTS, COMMUNITY_YEAHS};
 use plaza_storage::sqlx;
@@ -55,7 +55,7 @@ pub async fn forget_user(state: &AppState, username: &str) {
 /// Everyone `user` follows (at most 1000), from the cache or the database: the activity feed
 /// reads this on every request, and it changes only on a follow, unfollow or block.
 pub async fn followees(state: &AppState, user: Id) -> Result<Vec<Id>, sqlx::Error> {
-    people_of(
+    ids_of(
         state,
         FOLLOWEES,
         user,
@@ -64,9 +64,23 @@ pub async fn followees(state: &AppState, user: Id) -> Result<Vec<Id>, sqlx::Erro
     .await
 }
 
-/// The people `records` keeps for `user`, from the cache or `load` (the database). An empty list
-/// is cached too: most readers follow or hide nobody.
-async fn people_of(
+/// The communities each account favourites, by the account's id.
+const FAVOURITES: Records = Records::new("web:favourites", Duration::from_secs(30));
+
+/// The communities `user` favourites (at most 1000), from the cache or the database: every
+/// community page a signed-in reader opens shows whether it is one of them.
+pub async fn favourites(state: &AppState, user: Id) -> Result<Vec<Id>, sqlx::Error> {
+    ids_of(state, FAVOURITES, user, favourites::all(&state.db, user)).await
+}
+
+/// Forgets the communities `user` favourites after one was added or removed.
+pub async fn forget_favourites(state: &AppState, user: Id) {
+    FAVOURITES.forget(state.cache.as_ref(), user).await;
+}
+
+/// The ids `records` keeps for `user`, from the cache or `load` (the database). An empty list
+/// is cached too: most readers follow, hide or favourite nothing.
+async fn ids_of(
     state: &AppState,
     records: Records,
     user: Id,
@@ -102,7 +116,7 @@ const HIDDEN: Records = Records::new("web:hidden", Duration::from_secs(30));
 /// The people hidden from `user`, from the cache or the database: every page a signed-in
 /// reader opens leaves them out, and they change only on a block or an unblock.
 pub async fn hidden(state: &AppState, user: Id) -> Result<Vec<Id>, sqlx::Error> {
-    people_of(state, HIDDEN, user, blocks::hidden_from(&state.db, user)).await
+    ids_of(state, HIDDEN, user, blocks::hidden_from(&state.db, user)).await
 }
 
 /// Forgets whom these accounts follow and whom they do not see after a follow or a block

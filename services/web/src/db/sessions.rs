@@ -4,7 +4,7 @@
 //! first 16 hex digits of its token's hash: stable, unique enough within one account, and of no
 //! use for signing in (the token itself has 256 random bits and is never stored).
 
-use super::users::{COLUMNS, User, UserRow};
+use super::users::{COLUMNS, Standing, User, UserRow};
 use plaza_storage::Db;
 use plaza_storage::sqlx::{self, AssertSqlSafe};
 use plaza_types::{Id, now_millis};
@@ -93,7 +93,8 @@ pub async fn user_by_token(
 
 /// As [`user_by_token`], for a request that uses the session: also notes when it was last used
 /// (at most hourly, see [`LAST_USED_PRECISION_MS`]) — only in the account's home region
-/// (`region`), so that no two regions ever write the same row.
+/// (`region`), so that no two regions ever write the same row — and reads the account's
+/// [`Standing`] in the same query.
 pub async fn use_token(
     db: &Db,
     token_hash: &str,
@@ -101,8 +102,13 @@ pub async fn use_token(
     region: u8,
 ) -> Result<Option<User>, sqlx::Error> {
     let now = now_millis();
+    // Both counts are served by an index led by `user_id` (`moderators`' unique key,
+    // `suspensions_by_user`); most accounts have no row in either.
     let sql = format!(
-        "SELECT {COLUMNS}, s.last_used_at FROM sessions s JOIN users u ON u.id = s.user_id \
+        "SELECT {COLUMNS}, s.last_used_at, \
+         (SELECT COUNT(*) FROM moderators m WHERE m.user_id = u.id) AS appointments, \
+         (SELECT COUNT(*) FROM suspensions x WHERE x.user_id = u.id) AS suspensions \
+         FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = ? AND s.kind = ? AND s.expires_at > ? AND {NOT_BANNED_SINCE}"
     );
     let Some(row) = sqlx::query_as::<_, UsedSession>(AssertSqlSafe(sql))
@@ -114,7 +120,11 @@ pub async fn use_token(
     else {
         return Ok(None);
     };
-    let user = User::from(row.user);
+    let mut user = User::from(row.user);
+    user.standing = Some(Standing {
+        moderates: row.appointments > 0,
+        ever_suspended: row.suspensions > 0,
+    });
     if now - row.last_used_at >= LAST_USED_PRECISION_MS && user.home_region == region {
         sqlx::query("UPDATE sessions SET last_used_at = ? WHERE token_hash = ?")
             .bind(now)
@@ -125,12 +135,15 @@ pub async fn use_token(
     Ok(Some(user))
 }
 
-/// A session's account and when the session was last used.
+/// A session's account, when the session was last used, and the account's appointments and
+/// suspensions counted.
 #[derive(Debug, sqlx::FromRow)]
 struct UsedSession {
     #[sqlx(flatten)]
     user: UserRow,
     last_used_at: i64,
+    appointments: i64,
+    suspensions: i64,
 }
 
 /// A `sessions` row as its owner's list reads it.

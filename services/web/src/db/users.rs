@@ -17,6 +17,21 @@ pub struct User {
     pub created_at: i64,
     /// The interface language the account chose (`"en"`, `"ja"`), or `""` to follow the browser.
     pub language: String,
+    /// What the session lookup that loaded the account read beside it, for the rest of that
+    /// request (see `sessions::use_token`); `None` when it was loaded otherwise. Never cached.
+    #[serde(skip)]
+    pub standing: Option<Standing>,
+}
+
+/// Whether an account holds roles or suspensions at all, as one session lookup read them: the
+/// request then asks for its roles or its current suspension only when there is something to
+/// find, which is rare (a signed-in page would otherwise ask twice, and every write once).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    /// Whether it has any moderator appointment.
+    pub moderates: bool,
+    /// Whether it has any suspension row (in force, over, lifted, or a ban).
+    pub ever_suspended: bool,
 }
 
 impl User {
@@ -58,6 +73,7 @@ impl From<UserRow> for User {
             is_admin: row.is_admin != 0,
             created_at: row.created_at,
             language: row.language,
+            standing: None,
         }
     }
 }

@@ -79,6 +79,7 @@ pub async fn sign_up(
         is_admin: false,
         created_at: plaza_types::now_millis(),
         language: String::new(),
+        standing: None,
     };
     match users::insert(&state.db, &user, state.config.region, &hash).await {
         Ok(()) => Ok(user),

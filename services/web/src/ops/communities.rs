@@ -71,6 +71,7 @@ pub async fn set_favourite(state: &AppState, user: &User, id: Id, on: bool) -> R
     } else {
         favourites::remove(&state.db, user.id, id).await?;
     }
+    crate::cache::forget_favourites(state, user.id).await;
     Ok(on)
 }
 
@@ -178,7 +179,7 @@ pub async fn list_page(
 /// Whether `user` favourites the community `id`.
 pub async fn is_favourite(state: &AppState, user: Option<&User>, id: Id) -> Result<bool> {
     Ok(match user {
-        Some(u) => favourites::exists(&state.db, u.id, id).await?,
+        Some(u) => crate::cache::favourites(state, u.id).await?.contains(&id),
         None => false,
     })
 }
@@ -191,7 +192,7 @@ pub async fn detail(
 ) -> Result<plaza_types::api::communities::CommunityDetail> {
     let c = existing(state, id).await?;
     let favourited = match viewer {
-        Some(u) => Some(crate::db::favourites::exists(&state.db, u.id, id).await?),
+        Some(_) => Some(is_favourite(state, viewer, id).await?),
         None => None,
     };
     Ok(plaza_types::api::communities::CommunityDetail {

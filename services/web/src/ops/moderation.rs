@@ -61,6 +61,9 @@ pub async fn roles(state: &AppState, user: Option<&User>) -> Result<Roles> {
         admin: user.is_admin,
         ..Roles::default()
     };
+    if user.standing.is_some_and(|s| !s.moderates) {
+        return Ok(roles);
+    }
     for m in moderators::of_user(&state.db, user.id).await? {
         match m.community_id {
             None => roles.global = true,
@@ -87,6 +90,9 @@ pub fn suspended_error(s: &Suspension) -> Error {
 /// this: the session middleware does for all pages and the JSON API; other entry points (the
 /// game APIs) call it themselves.
 pub async fn check_can_write(state: &AppState, user: &User) -> Result<()> {
+    if user.standing.is_some_and(|s| !s.ever_suspended) {
+        return Ok(());
+    }
     match is_suspended(state, user.id).await? {
         Some(s) => Err(suspended_error(&s)),
         None => Ok(()),
