@@ -203,24 +203,19 @@ async fn pages_need_sign_in_where_it_matters_and_errors_are_friendly() {
 #[tokio::test]
 async fn a_form_that_redirects_does_not_ask_for_the_unread_count_and_a_page_reads_it_cached() {
     use axum::extract::Request;
-    use axum::middleware::{self, Next};
-    use plaza::stack::{RouterHook, Service};
+    use axum::middleware::Next;
+    use plaza::stack::Service;
+    use plaza_test_support::middleware_on;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     let asked = Arc::new(AtomicUsize::new(0));
     let count = asked.clone();
-    let hook: RouterHook = Arc::new(move |service, router: axum::Router| {
-        if service != Service::Notification {
-            return router;
+    let hook = middleware_on([Service::Notification], move |req: Request, next: Next| {
+        if req.uri().path().ends_with("/unread") {
+            count.fetch_add(1, Ordering::SeqCst);
         }
-        let count = count.clone();
-        router.layer(middleware::from_fn(move |req: Request, next: Next| {
-            if req.uri().path().ends_with("/unread") {
-                count.fetch_add(1, Ordering::SeqCst);
-            }
-            next.run(req)
-        }))
+        next.run(req)
     });
     let app = TestApp::start_with(Some(hook)).await;
     let erin = app.sign_up("erin").await;
