@@ -170,26 +170,8 @@ fn assert_xml_error(answer: &(StatusCode, Node), status: StatusCode, code: &str)
 
 /// Registers `title_id` as an admin; the admin's token and the title's main community id.
 async fn register(app: &TestApp, title_id: &str) -> (String, String) {
-    let admin = match app.create_session("admin", "password1").await {
-        (StatusCode::CREATED, body) => body["token"].as_str().unwrap().to_owned(),
-        _ => {
-            let token = app.sign_up("admin").await;
-            app.make_admin("admin").await;
-            token
-        }
-    };
-    let (status, body) = app
-        .post(
-            "/api/v1/admin/titles",
-            Some(&admin),
-            json!({"title_id": title_id, "name": format!("Game {title_id}"), "platform": "wiiu", "description": "A game."}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let main = body["title"]["main_community_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let admin = app.admin_token("admin").await;
+    let main = app.register_title(&admin, title_id).await;
     (admin, main)
 }
 

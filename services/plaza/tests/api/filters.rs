@@ -158,12 +158,10 @@ async fn a_holding_word_publishes_the_post_pending_review() {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let id = body["post"]["id"].as_str().unwrap();
-    let (_, post) = app.get(&format!("/api/v1/posts/{id}"), Some(&member)).await;
+    let (_, post) = app.read_post_as(&member, id).await;
     assert_eq!(post["post"]["moderation"], "pending_review", "{post}");
     let plain = app.post_text(&member, &community, "a plain post").await;
-    let (_, post) = app
-        .get(&format!("/api/v1/posts/{plain}"), Some(&member))
-        .await;
+    let (_, post) = app.read_post_as(&member, &plain).await;
     assert_eq!(post["post"]["moderation"], "visible");
 }
 

@@ -66,27 +66,9 @@ struct Game {
 
 /// Registers `title_id` as the admin `admin_name` (who signs up) and issues a key.
 async fn register(app: &TestApp, admin: &str, title_id: &str) -> (String, String, String) {
-    let token = match app.create_session(admin, "password1").await {
-        (StatusCode::CREATED, body) => body["token"].as_str().unwrap().to_owned(),
-        _ => {
-            let token = app.sign_up(admin).await;
-            app.make_admin(admin).await;
-            token
-        }
-    };
-    let (status, body) = app
-        .post(
-            "/api/v1/admin/titles",
-            Some(&token),
-            json!({"title_id": title_id.to_lowercase(), "name": format!("Game {title_id}"), "platform": "wiiu", "description": "A game."}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    assert_eq!(body["title"]["title_id"], title_id);
-    let main = body["title"]["main_community_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = app.admin_token(admin).await;
+    // Sent in lower case: a title id is read in either case.
+    let main = app.register_title(&token, &title_id.to_lowercase()).await;
     let (status, body) = app
         .post(
             &format!("/api/v1/admin/titles/{title_id}/app_keys"),

@@ -290,6 +290,19 @@ impl TestApp {
             .expect("admin");
     }
 
+    /// A token of the admin `name`: a new session when they have an account already, else they
+    /// sign up (password "password1") and are made an admin.
+    pub async fn admin_token(&self, name: &str) -> String {
+        match self.create_session(name, "password1").await {
+            (StatusCode::CREATED, body) => body["token"].as_str().unwrap().to_owned(),
+            _ => {
+                let token = self.sign_up(name).await;
+                self.make_admin(name).await;
+                token
+            }
+        }
+    }
+
     /// Waits (bounded) until the notification count of `token`'s owner is `n`; the worker
     /// delivers notifications asynchronously.
     pub async fn wait_unread(&self, token: &str, n: i64) -> i64 {
@@ -318,6 +331,41 @@ impl TestApp {
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
         panic!("the job queue did not drain");
+    }
+}
+
+/// A job row written straight into the queue, as the release before the typed jobs wrote it or
+/// as a test arranges the queue: in region 1, never tried, not leased.
+pub struct JobRow<'a> {
+    pub id: i64,
+    pub kind: &'a str,
+    pub payload: &'a str,
+    /// `plaza_storage::queue::QUEUED`, `DEAD`, ...
+    pub state: i64,
+    pub max_attempts: i64,
+    pub run_at: i64,
+}
+
+impl TestApp {
+    /// Writes `row` into the job queue as it is, read by no worker first.
+    pub async fn insert_job_row(&self, row: JobRow<'_>) {
+        let now = plaza_types::now_millis();
+        sqlx::query(
+            "INSERT INTO jobs (id, region, kind, payload, state, attempts, max_attempts, run_at, \
+             lease_until, last_error, created_at, updated_at) \
+             VALUES (?, 1, ?, ?, ?, 0, ?, ?, NULL, NULL, ?, ?)",
+        )
+        .bind(row.id)
+        .bind(row.kind)
+        .bind(row.payload)
+        .bind(row.state)
+        .bind(row.max_attempts)
+        .bind(row.run_at)
+        .bind(now)
+        .bind(now)
+        .execute(&self.db.pool)
+        .await
+        .unwrap();
     }
 }
 

@@ -128,9 +128,7 @@ async fn three_reports_hide_a_post_and_a_community_moderator_removes_it_telling_
             .contains(&post)
     );
     assert_error(app.read_post(&post).await, 404, "not_found");
-    let (status, body) = app
-        .get(&format!("/api/v1/posts/{post}"), Some(&author))
-        .await;
+    let (status, body) = app.read_post_as(&author, &post).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["post"]["moderation"], "pending_review");
     assert!(
@@ -175,9 +173,7 @@ async fn three_reports_hide_a_post_and_a_community_moderator_removes_it_telling_
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["notice"]["action"], "remove");
     assert_eq!(body["notice"]["reason"], "Harassing another player");
-    let (_, body) = app
-        .get(&format!("/api/v1/posts/{post}"), Some(&author))
-        .await;
+    let (_, body) = app.read_post_as(&author, &post).await;
     assert_eq!(body["post"]["moderation"], "removed");
     assert_eq!(
         body["post"]["moderation_reason"],

@@ -157,12 +157,10 @@ async fn yeahs_are_counted_once_and_never_on_your_own_post() {
     let (_, body) = app.yeah(&fan, &post).await;
     assert_eq!(body["yeah_count"], 1);
 
-    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), Some(&fan)).await;
+    let (_, body) = app.read_post_as(&fan, &post).await;
     assert_eq!(body["post"]["yeah_count"], 1);
     assert_eq!(body["post"]["yeahed_by_me"], true);
-    let (_, body) = app
-        .get(&format!("/api/v1/posts/{post}"), Some(&author))
-        .await;
+    let (_, body) = app.read_post_as(&author, &post).await;
     assert_eq!(body["post"]["yeahed_by_me"], false);
     let (_, body) = app.get(&format!("/api/v1/posts/{post}/yeahs"), None).await;
     assert_eq!(body["users"][0]["username"], "rosa");
@@ -173,7 +171,7 @@ async fn yeahs_are_counted_once_and_never_on_your_own_post() {
         .delete(&format!("/api/v1/posts/{post}/yeah"), &fan)
         .await;
     assert_eq!(body["yeah_count"], 0);
-    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), Some(&fan)).await;
+    let (_, body) = app.read_post_as(&fan, &post).await;
     assert_eq!(body["post"]["yeah_count"], 0);
     assert_eq!(body["post"]["yeahed_by_me"], false);
 }
