@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use plaza::stack::{RouterHook, Service};
+use plaza_sdk::types::GamePostInput;
 use plaza_sdk::{Client, ClientConfig};
 use plaza_test_support::{Api, middleware_on};
 use serde_json::json;
@@ -100,6 +101,14 @@ impl Plaza {
     pub async fn player(&self, name: &str) -> Client {
         let token = self.player_token(name).await;
         Client::new(&self.config().with_player_token(token)).unwrap()
+    }
+}
+
+/// A game's post of `body` alone (no painting, app data or search keys).
+pub fn text_input(body: &str) -> GamePostInput {
+    GamePostInput {
+        body: body.into(),
+        ..GamePostInput::default()
     }
 }
 
