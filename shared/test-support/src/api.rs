@@ -159,11 +159,15 @@ impl Api {
         as_string(&body["community"]["url"], "a community URL")
     }
 
+    /// The first page of `community`'s posts as someone signed out reads it (the JSON body).
+    pub async fn community_posts(&self, community: &str) -> Value {
+        self.read(&format!("/api/v1/communities/{community}/posts"))
+            .await
+    }
+
     /// How many posts the first page of `community` shows to someone signed out.
     pub async fn community_post_count(&self, community: &str) -> usize {
-        let body = self
-            .read(&format!("/api/v1/communities/{community}/posts"))
-            .await;
+        let body = self.community_posts(community).await;
         body["posts"].as_array().expect("a list of posts").len()
     }
 

@@ -2,7 +2,8 @@
 //! suite in `services/plaza/tests` do not each write it again: a fresh database per test
 //! ([`TestDb`]), requests sent to a router in this process ([`ServiceApp`], [`json_request`],
 //! [`form_request`], [`oneshot`]) or to a base URL ([`Api`]), middleware put in front of a
-//! service ([`middleware_on`]), and the assertions on Plaza's error body ([`assert_error`]).
+//! service ([`middleware_on`]), rows written behind the services' back ([`text_post`]), and the
+//! assertions on Plaza's error body ([`assert_error`]).
 //!
 //! A dev-dependency only: nothing here is built into a server.
 
@@ -17,6 +18,7 @@ mod db;
 mod images;
 mod middleware;
 mod request;
+mod rows;
 mod service;
 
 pub use api::Api;
@@ -25,6 +27,7 @@ pub use db::TestDb;
 pub use images::{has_gps, jpeg, phone_photo};
 pub use middleware::middleware_on;
 pub use request::{Reply, field_of_each, form_request, json_request, oneshot, parse_body};
+pub use rows::text_post;
 pub use service::ServiceApp;
 
 /// The status codes, so that a suite needs no other import for them.

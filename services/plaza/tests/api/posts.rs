@@ -1,7 +1,7 @@
 //! Posts, comments, Yeahs and feeds through the API.
 
 use crate::helpers::{TestApp, ids};
-use plaza_test_support::{assert_error, assert_status};
+use plaza_test_support::{assert_error, assert_status, text_post};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -53,10 +53,7 @@ async fn invalid_posts_are_rejected_and_store_nothing() {
         )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
-    let (_, body) = app
-        .get(&format!("/api/v1/communities/{c}/posts"), None)
-        .await;
-    assert!(body["posts"].as_array().unwrap().is_empty());
+    assert_eq!(app.community_post_count(&c).await, 0);
     // 1000 characters (not bytes) is still fine.
     let (status, _) = app
         .post_in(&token, &c, json!({"body": "あ".repeat(1000)}))
@@ -72,9 +69,7 @@ async fn community_posts_come_newest_first_in_pages_of_twenty() {
     for i in 0..25 {
         made.push(app.post_text(&token, &c, &format!("post {i}")).await);
     }
-    let (_, first) = app
-        .get(&format!("/api/v1/communities/{c}/posts"), None)
-        .await;
+    let first = app.community_posts(&c).await;
     let first_ids = ids(&first, "posts");
     assert_eq!(first_ids.len(), 20);
     assert_eq!(first_ids[0], made[24]);
@@ -114,9 +109,7 @@ async fn authors_delete_their_posts_and_comments_stay() {
     assert_eq!(body["post"]["body"], "");
     let (_, body) = app.comments_of(&post).await;
     assert_eq!(body["comments"].as_array().unwrap().len(), 1);
-    let (_, feed) = app
-        .get(&format!("/api/v1/communities/{c}/posts"), None)
-        .await;
+    let feed = app.community_posts(&c).await;
     assert!(!ids(&feed, "posts").contains(&post));
     assert_error(
         app.comment_on(&other, &post, json!({"body": "late"})).await,
@@ -257,26 +250,7 @@ async fn an_activity_feed_of_many_people_pages_through_recent_and_old_posts_in_o
     let mut old = Vec::new();
     for i in 0..3u16 {
         let id = plaza_types::Id::from_parts(two_days_ago + i64::from(i), 1, 9, i);
-        let post = plaza_types::timeline::Post {
-            id,
-            region: 1,
-            community_id: community,
-            author_id: author.id,
-            body: format!("old {i}"),
-            feeling: 0,
-            spoiler: false,
-            topic_tag: None,
-            platform: "web".into(),
-            comment_count: 0,
-            deleted: false,
-            created_at: id.millis(),
-            drawing: None,
-            drawing_alt: None,
-            screenshot: None,
-            game: None,
-            moderation: Default::default(),
-            moderation_reason: None,
-        };
+        let post = text_post(id, 1, community, author.id, &format!("old {i}"));
         plaza_timeline::db::posts::insert(app.db(), &post, None)
             .await
             .unwrap();
