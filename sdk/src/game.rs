@@ -88,34 +88,20 @@ impl Client {
 
     /// `GET path` under the client's title, with `query` as its query string.
     async fn read<T: DeserializeOwned>(&self, path: &str, query: &impl Serialize) -> Result<T> {
-        self.transport
-            .send(&Call::get_with(self.at(path), query)?)
-            .await
+        let call = Call::get_with(self.at(path), query)?;
+        self.transport.send(&call).await
     }
 
-    /// A write to `path` under the client's title, sent with `key` as its idempotency key (the
-    /// same key on every retry).
-    async fn write_with_key<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&impl Serialize>,
-        key: String,
-    ) -> Result<T> {
-        self.transport
-            .send(&Call::write(method, self.at(path), body, key)?)
-            .await
-    }
-
-    /// [`Self::write_with_key`] under a new idempotency key.
+    /// A write to `path` under the client's title, sent under a new idempotency key (the same key
+    /// on every retry).
     async fn write<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
         body: Option<&impl Serialize>,
     ) -> Result<T> {
-        self.write_with_key(method, path, body, new_idempotency_key()?)
-            .await
+        let call = Call::write(method, self.at(path), body, new_idempotency_key()?)?;
+        self.transport.send(&call).await
     }
 
     /// The title of the client's app key, with its communities (the main one first).
@@ -158,9 +144,8 @@ impl Client {
         input: &GamePostInput,
         key: String,
     ) -> Result<GamePost> {
-        let body: GamePostBody = self
-            .write_with_key(Method::POST, paths::POSTS, Some(input), key)
-            .await?;
+        let call = Call::write(Method::POST, self.at(paths::POSTS), Some(input), key)?;
+        let body: GamePostBody = self.transport.send(&call).await?;
         Ok(body.post)
     }
 
