@@ -107,6 +107,11 @@ impl Api {
         self.call(Method::DELETE, path, Some(token), None).await
     }
 
+    /// `GET /api/v1/me` with `token`: the account it signs in as, or why it does not.
+    pub async fn me(&self, token: &str) -> (StatusCode, Value) {
+        self.get("/api/v1/me", Some(token)).await
+    }
+
     /// `PATCH /api/v1/me` with `token`: changes the caller's profile; the status and body,
     /// whatever they are.
     pub async fn update_me(&self, token: &str, changes: Value) -> (StatusCode, Value) {

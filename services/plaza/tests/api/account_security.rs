@@ -28,7 +28,7 @@ async fn change_password(
 }
 
 async fn me_status(app: &TestApp, token: &str) -> StatusCode {
-    app.get("/api/v1/me", Some(token)).await.0
+    app.me(token).await.0
 }
 
 #[tokio::test]
@@ -53,10 +53,7 @@ async fn changing_the_password_needs_the_current_one_and_ends_every_other_sessio
         StatusCode::OK,
         "nothing changed yet"
     );
-    assert_eq!(
-        app.create_session("alba", "password1").await.0,
-        StatusCode::CREATED
-    );
+    assert_status(app.create_session("alba", "password1").await, 201);
 
     let (status, body) = change_password(&app, &mine, "password1", "new-password-2").await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
@@ -76,10 +73,7 @@ async fn changing_the_password_needs_the_current_one_and_ends_every_other_sessio
         401,
         "invalid_credentials",
     );
-    assert_eq!(
-        app.create_session("alba", "new-password-2").await.0,
-        StatusCode::CREATED
-    );
+    assert_status(app.create_session("alba", "new-password-2").await, 201);
 }
 
 #[tokio::test]

@@ -391,7 +391,7 @@ async fn a_console_posts_a_painting_with_app_data_that_reads_back_exactly_and_sh
     let posts = root.child("posts").all("post");
     assert_eq!(posts.len(), 1);
     let post = posts[0];
-    let (_, me) = app.get("/api/v1/me", Some(&s.player)).await;
+    let (_, me) = app.me(&s.player).await;
     assert_eq!(post.text("id"), id);
     assert_eq!(post.text("pid"), me["user"]["id"].as_str().unwrap());
     assert_eq!(

@@ -58,7 +58,7 @@ async fn oversized_bodies_are_a_413_and_change_nothing() {
     let huge = serde_json::json!({"bio": "x".repeat(200 * 1024)});
     let (status, body) = app.update_me(&token, huge).await;
     assert_error((status, &body), 413, "payload_too_large");
-    let (_, me) = app.get("/api/v1/me", Some(&token)).await;
+    let (_, me) = app.me(&token).await;
     assert_eq!(me["user"]["bio"], "");
     // Posting takes up to 12 MiB, room for an 8 MiB screenshot in base64, and no more.
     let huge = serde_json::json!({"body": "x".repeat(13 * 1024 * 1024)});

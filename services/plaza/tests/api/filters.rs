@@ -93,7 +93,7 @@ async fn comments_topic_tags_drawing_descriptions_and_profiles_are_filtered_too(
         )
         .await;
     assert_error(answer, 422, "restricted_words");
-    let (_, me) = app.get("/api/v1/me", Some(&member)).await;
+    let (_, me) = app.me(&member).await;
     assert_eq!(me["user"]["bio"], "", "the profile is unchanged");
     let (_, comments) = app.comments_of(&post).await;
     assert_eq!(comments["comments"].as_array().unwrap().len(), 0);

@@ -541,11 +541,7 @@ async fn every_bad_input_has_its_own_code_and_changes_nothing() {
     for (body, status, code) in bodies {
         assert_error(attempt(key, player, body, &posts).await, status, code);
     }
-    assert_error(
-        app.get("/api/v1/me", Some(&g.player)).await,
-        401,
-        "unauthenticated",
-    );
+    assert_error(app.me(&g.player).await, 401, "unauthenticated");
     // A used link code.
     let (_, code) = app
         .post("/api/v1/me/game_link_code", Some(&web), json!({}))

@@ -542,7 +542,7 @@ async fn a_suspended_account_cannot_write_anything_until_it_ends_or_is_lifted() 
     assert_eq!(body["user"]["bio"], "");
     assert_eq!(body["user"]["following_count"], 0);
     // Reading still works, and the person is told (staff notice) why.
-    assert_status(app.get("/api/v1/me", Some(&troll)).await, 200);
+    assert_status(app.me(&troll).await, 200);
     let told = notifications(&app, &troll).await;
     assert_eq!(told[0]["kind"], "staff_notice");
 
@@ -596,11 +596,7 @@ async fn a_ban_ends_every_session_refuses_sign_in_and_can_hide_everything_they_w
         json!({"action": "ban", "reason": "Spam bot", "hide_content": true}),
     )
     .await;
-    assert_error(
-        app.get("/api/v1/me", Some(&troll)).await,
-        401,
-        "unauthenticated",
-    );
+    assert_error(app.me(&troll).await, 401, "unauthenticated");
     let (status, body) = app.create_session("troll", "password1").await;
     assert_error((status, body.clone()), 403, "account_suspended");
     assert!(

@@ -2,6 +2,7 @@
 //! escaping, spoilers, the header's unread count and friendly error pages.
 
 use crate::helpers::{Browser, TestApp, assert_page, assert_shows, token_in};
+use plaza_test_support::assert_status;
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -60,10 +61,7 @@ async fn forms_without_the_csrf_token_are_refused_and_change_nothing() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    assert_eq!(
-        app.get("/api/v1/users/xavi", None).await.0,
-        StatusCode::NOT_FOUND
-    );
+    assert_status(app.get("/api/v1/users/xavi", None).await, 404);
 }
 
 #[tokio::test]

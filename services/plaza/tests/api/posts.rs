@@ -223,10 +223,7 @@ async fn the_activity_feed_shows_my_posts_and_those_i_follow() {
     app.delete("/api/v1/users/yuri/follow", &me).await;
     let (_, body) = app.get("/api/v1/feeds/activity", Some(&me)).await;
     assert_eq!(ids(&body, "posts"), vec![mine.clone()]);
-    assert_eq!(
-        app.get("/api/v1/feeds/activity", None).await.0,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_status(app.get("/api/v1/feeds/activity", None).await, 401);
 }
 
 #[tokio::test]
