@@ -442,7 +442,22 @@ impl Browser {
     }
 
     pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        let request = self.client.post(format!("{}{path}", self.url));
+        self.submit_with_headers(path, &[], fields).await
+    }
+
+    /// Submits a form with request `headers` besides the browser's own, as the pages' script
+    /// does (asking for JSON, for the redirect target in a header, under an idempotency key) or
+    /// a browser set to another language.
+    pub async fn submit_with_headers(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut request = self.client.post(format!("{}{path}", self.url));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
         request.form(fields).send().await.unwrap()
     }
 

@@ -122,14 +122,11 @@ async fn yeah_from_a_page_answers_json_and_the_header_counts_notifications() {
 
     let fan = Browser::signed_up(&app, "bert").await;
     let csrf = fan.csrf(&format!("/posts/{post}")).await;
+    let fields = [("csrf", csrf.as_str()), ("give", "1")];
+    let json = [("accept", "application/json")];
     let r = fan
-        .client
-        .post(format!("{}/posts/{post}/yeah", fan.url))
-        .header("accept", "application/json")
-        .form(&[("csrf", csrf.as_str()), ("give", "1")])
-        .send()
-        .await
-        .unwrap();
+        .submit_with_headers(&format!("/posts/{post}/yeah"), &json, &fields)
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["yeahed"], true);
