@@ -231,24 +231,9 @@ async fn a_csrf_token_taken_before_signing_in_is_refused_after_it() {
     app.sign_up("hugo").await;
     let browser = Browser::new(&app);
     let before = browser.csrf("/signin").await;
-    let r = browser
-        .submit(
-            "/signin",
-            &[
-                ("csrf", &before),
-                ("username", "hugo"),
-                ("password", "password1"),
-            ],
-        )
-        .await;
+    let r = browser.submit_credentials("/signin", &before, "hugo").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let form = [
-        ("csrf", before.as_str()),
-        ("display_name", "Hugo"),
-        ("bio", ""),
-        ("language", ""),
-    ];
-    let r = browser.submit("/settings", &form).await;
+    let r = browser.save_settings(&before, "Hugo", "", "").await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let (_, body) = app.get("/api/v1/users/hugo", None).await;
     assert_eq!(
@@ -259,20 +244,12 @@ async fn a_csrf_token_taken_before_signing_in_is_refused_after_it() {
     // The page now carries the session's own token, which works.
     let after = browser.csrf("/settings").await;
     assert_ne!(after, before);
-    let form = [
-        ("csrf", after.as_str()),
-        ("display_name", "Hugo"),
-        ("bio", ""),
-        ("language", ""),
-    ];
-    assert_eq!(
-        browser.submit("/settings", &form).await.status(),
-        StatusCode::SEE_OTHER
-    );
+    let r = browser.save_settings(&after, "Hugo", "", "").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
 
     // Another session of the same account has its own token.
     let (second, _) = Browser::signed_in(&app, "hugo").await;
-    let r = second.submit("/settings", &form).await;
+    let r = second.save_settings(&after, "Hugo", "", "").await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
 

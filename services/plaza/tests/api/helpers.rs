@@ -526,18 +526,25 @@ impl Browser {
     /// returns the CSRF token the form carried.
     async fn send_credentials(&self, path: &str, name: &str) -> String {
         let csrf = self.csrf(path).await;
-        let r = self
-            .submit(
-                path,
-                &[
-                    ("csrf", &csrf),
-                    ("username", name),
-                    ("password", "password1"),
-                ],
-            )
-            .await;
+        let r = self.submit_credentials(path, &csrf, name).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         csrf
+    }
+
+    /// Submits the sign-in or sign-up form at `path` as `name` (password "password1") with the
+    /// CSRF token `csrf`; the answer, whatever it is.
+    pub async fn submit_credentials(
+        &self,
+        path: &str,
+        csrf: &str,
+        name: &str,
+    ) -> reqwest::Response {
+        let fields = [
+            ("csrf", csrf),
+            ("username", name),
+            ("password", "password1"),
+        ];
+        self.submit(path, &fields).await
     }
 }
 

@@ -50,16 +50,8 @@ async fn forms_without_the_csrf_token_are_refused_and_change_nothing() {
         )
         .await;
     assert_shows(r, StatusCode::FORBIDDEN, "<html").await;
-    let r = browser
-        .submit(
-            "/signup",
-            &[
-                ("csrf", &"x".repeat(43)),
-                ("username", "xavi"),
-                ("password", "password1"),
-            ],
-        )
-        .await;
+    let forged = "x".repeat(43);
+    let r = browser.submit_credentials("/signup", &forged, "xavi").await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_status(app.get("/api/v1/users/xavi", None).await, 404);
 }
@@ -69,16 +61,7 @@ async fn a_bad_form_comes_back_with_the_error_and_the_draft() {
     let app = TestApp::start().await;
     let browser = Browser::signed_up(&app, "yael").await;
     let csrf = browser.csrf("/signup").await;
-    let r = browser
-        .submit(
-            "/signup",
-            &[
-                ("csrf", &csrf),
-                ("username", "yael"),
-                ("password", "password1"),
-            ],
-        )
-        .await;
+    let r = browser.submit_credentials("/signup", &csrf, "yael").await;
     assert_shows(r, StatusCode::CONFLICT, "That username is taken.").await;
 
     let c = app.community().await;
