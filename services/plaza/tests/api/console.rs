@@ -979,10 +979,7 @@ async fn a_suspended_player_cannot_post_yeah_or_delete_from_a_console() {
     let (status, root) = call(&app, &s.console, Method::POST, "/v1/posts", Some(form)).await;
     assert_eq!(status, StatusCode::CREATED, "{root:#?}");
     let post = root.child("post").text("id").to_owned();
-    let admin = app.create_session("admin", "password1").await.1["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let admin = app.admin_token("admin").await;
     let (status, body) = crate::moderation::act(
         &app,
         &admin,

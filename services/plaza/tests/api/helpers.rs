@@ -504,6 +504,12 @@ impl Browser {
         self.submit("/settings/password", &fields).await
     }
 
+    /// Submits the form that deletes the account, with the CSRF token `csrf` and `password`.
+    pub async fn delete_account(&self, csrf: &str, password: &str) -> reqwest::Response {
+        let fields = [("csrf", csrf), ("password", password)];
+        self.submit("/settings/delete", &fields).await
+    }
+
     /// The CSRF token of the page at `path`.
     pub async fn csrf(&self, path: &str) -> String {
         let (_, html) = self.get(path).await;

@@ -328,30 +328,15 @@ async fn the_delete_page_needs_the_form_key_and_the_password() {
     let page = assert_page(browser.get("/settings/delete").await, 200);
     assert!(page.contains("name=\"password\""));
 
-    let r = browser
-        .submit(
-            "/settings/delete",
-            &[("csrf", "forged"), ("password", "password1")],
-        )
-        .await;
+    let r = browser.delete_account("forged", "password1").await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let r = browser
-        .submit(
-            "/settings/delete",
-            &[("csrf", &csrf), ("password", "nope-nope")],
-        )
-        .await;
+    let r = browser.delete_account(&csrf, "nope-nope").await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_status(app.read_post(&post).await, 200);
     assert_status(app.me(&token).await, 200);
 
     let csrf = browser.csrf("/settings/delete").await;
-    let r = browser
-        .submit(
-            "/settings/delete",
-            &[("csrf", &csrf), ("password", "password1")],
-        )
-        .await;
+    let r = browser.delete_account(&csrf, "password1").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_status(app.read_post(&post).await, 404);
     assert_error(app.me(&token).await, 401, "unauthenticated");
