@@ -13,6 +13,8 @@ use plaza_types::api::game::{
     PlayerLinkRequest, PlayerSignInRequest, PlayerToken,
 };
 use reqwest::Method;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 /// The game API's URLs, in one place; all under the client's title,
 /// `/api/v1/game/titles/{title_id}`.
@@ -84,6 +86,24 @@ impl Client {
         format!("{}{path}", self.transport.title_root)
     }
 
+    /// `GET path` under the client's title, with `query` as its query string.
+    async fn read<T: DeserializeOwned>(&self, path: &str, query: &impl Serialize) -> Result<T> {
+        let call = Call::get_with(self.at(path), query)?;
+        self.transport.send(&call).await
+    }
+
+    /// A write to `path` under the client's title, sent under a new idempotency key (the same key
+    /// on every retry).
+    async fn write<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&impl Serialize>,
+    ) -> Result<T> {
+        let call = Call::write(method, self.at(path), body, new_idempotency_key()?)?;
+        self.transport.send(&call).await
+    }
+
     /// The title of the client's app key, with its communities (the main one first).
     pub async fn title(&self) -> Result<GameTitle> {
         let body: GameTitleBody = self
@@ -99,13 +119,7 @@ impl Client {
         let body = PlayerLinkRequest {
             code: code.to_owned(),
         };
-        let call = Call::write(
-            Method::POST,
-            self.at(paths::LINK),
-            Some(&body),
-            new_idempotency_key()?,
-        )?;
-        self.transport.send(&call).await
+        self.write(Method::POST, paths::LINK, Some(&body)).await
     }
 
     /// Signs a player in with their Plaza username and password.
@@ -114,13 +128,7 @@ impl Client {
             username: username.to_owned(),
             password: password.to_owned(),
         };
-        let call = Call::write(
-            Method::POST,
-            self.at(paths::SIGN_IN),
-            Some(&body),
-            new_idempotency_key()?,
-        )?;
-        self.transport.send(&call).await
+        self.write(Method::POST, paths::SIGN_IN, Some(&body)).await
     }
 
     /// Posts for the player (a new idempotency key, kept through the retries).
@@ -143,59 +151,42 @@ impl Client {
 
     /// A page of the title's posts, filtered and ordered by `query`.
     pub async fn posts(&self, query: &GamePostsQuery) -> Result<GamePostList> {
-        let call = Call::get_with(self.at(paths::POSTS), query)?;
-        self.transport.send(&call).await
+        self.read(paths::POSTS, query).await
     }
 
     /// A post with its first page of comments (oldest first); `cursor` for the next page.
     pub async fn post(&self, id: Id, cursor: Option<&str>) -> Result<GamePostThread> {
-        let call = Call::get_with(self.at(&paths::post(id)), &Page { cursor })?;
-        self.transport.send(&call).await
+        self.read(&paths::post(id), &Page { cursor }).await
     }
 
     /// A page of a player's posts in this title.
     pub async fn player_posts(&self, username: &str, cursor: Option<&str>) -> Result<GamePostList> {
-        let call = Call::get_with(self.at(&paths::player_posts(username)), &Page { cursor })?;
-        self.transport.send(&call).await
+        self.read(&paths::player_posts(username), &Page { cursor })
+            .await
     }
 
     /// A page of the client's player's own posts in this title.
     pub async fn my_posts(&self, cursor: Option<&str>) -> Result<GamePostList> {
-        let call = Call::get_with(self.at(paths::MY_POSTS), &Page { cursor })?;
-        self.transport.send(&call).await
+        self.read(paths::MY_POSTS, &Page { cursor }).await
     }
 
     /// Gives the player's Yeah to a post.
     pub async fn yeah(&self, post: Id) -> Result<GameYeah> {
-        let call = Call::write(
-            Method::PUT,
-            self.at(&paths::yeah(post)),
-            None::<&()>,
-            new_idempotency_key()?,
-        )?;
-        self.transport.send(&call).await
+        self.write(Method::PUT, &paths::yeah(post), None::<&()>)
+            .await
     }
 
     /// Takes the player's Yeah back.
     pub async fn unyeah(&self, post: Id) -> Result<GameYeah> {
-        let call = Call::write(
-            Method::DELETE,
-            self.at(&paths::yeah(post)),
-            None::<&()>,
-            new_idempotency_key()?,
-        )?;
-        self.transport.send(&call).await
+        self.write(Method::DELETE, &paths::yeah(post), None::<&()>)
+            .await
     }
 
     /// Comments on a post for the player.
     pub async fn comment(&self, post: Id, input: &GameCommentInput) -> Result<GameComment> {
-        let call = Call::write(
-            Method::POST,
-            self.at(&paths::comments(post)),
-            Some(input),
-            new_idempotency_key()?,
-        )?;
-        let body: GameCommentBody = self.transport.send(&call).await?;
+        let body: GameCommentBody = self
+            .write(Method::POST, &paths::comments(post), Some(input))
+            .await?;
         Ok(body.comment)
     }
 }

@@ -2,9 +2,8 @@
 //! shared and against the static library, and run against a Plaza in this process: its output
 //! names what it did, and the post exists with its app_data byte for byte.
 
-use crate::plaza::Plaza;
+use crate::plaza::{Plaza, text_input};
 use plaza_sdk::app_data;
-use plaza_sdk::types::GamePostInput;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -74,10 +73,7 @@ async fn the_example_runs(link: Link) {
     // Someone else's post, for the example's Yeah.
     let other = plaza.player("other").await;
     let theirs = other
-        .create_post(&GamePostInput {
-            body: "Give me a Yeah".into(),
-            ..GamePostInput::default()
-        })
+        .create_post(&text_input("Give me a Yeah"))
         .await
         .unwrap();
     let token = plaza.player_token("cplayer").await;

@@ -1,7 +1,7 @@
 //! The SDK against a real Plaza's game API: posting with every game field, reading back,
 //! filters, Yeahs, comments, and Plaza's refusals as typed errors.
 
-use crate::plaza::{Plaza, TITLE};
+use crate::plaza::{Plaza, TITLE, text_input};
 use plaza_sdk::types::{GameCommentInput, GamePostInput, GamePostsQuery};
 use plaza_sdk::{
     Client, ClientConfig, Error, PAINTING_RGBA_LEN, app_data, encode_bytes, painting_from_rgba,
@@ -105,13 +105,7 @@ async fn a_player_gives_and_takes_back_a_yeah_and_comments() {
     let plaza = Plaza::start(None).await;
     let ann = plaza.player("ann").await;
     let bob = plaza.player("bob").await;
-    let post = ann
-        .create_post(&GamePostInput {
-            body: "Yeah me".into(),
-            ..GamePostInput::default()
-        })
-        .await
-        .unwrap();
+    let post = ann.create_post(&text_input("Yeah me")).await.unwrap();
     let yeah = bob.yeah(post.id).await.unwrap();
     assert!(yeah.yeahed && yeah.yeah_count == 1, "{yeah:?}");
     let own = ann.yeah(post.id).await.unwrap_err();

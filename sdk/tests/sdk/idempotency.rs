@@ -1,8 +1,8 @@
 //! Against a real Plaza: a game's post whose answer is lost, or that is rate limited, is sent
 //! again under its key and exists exactly once.
 
-use crate::plaza::{Fault, Plaza, faulty_writes};
-use plaza_sdk::types::{GamePost, GamePostInput};
+use crate::plaza::{Fault, Plaza, faulty_writes, text_input};
+use plaza_sdk::types::GamePost;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -15,10 +15,7 @@ async fn post_through(fault: Fault) -> (GamePost, Vec<GamePost>, usize, Duration
     let player = plaza.player("player").await;
     let before = seen.load(Ordering::SeqCst);
     let started = Instant::now();
-    let input = GamePostInput {
-        body: "Sent once, whatever happens".into(),
-        ..GamePostInput::default()
-    };
+    let input = text_input("Sent once, whatever happens");
     let post = player.create_post(&input).await.unwrap();
     let took = started.elapsed();
     let attempts = seen.load(Ordering::SeqCst) - before;
@@ -49,10 +46,7 @@ async fn a_rate_limited_post_is_sent_again_after_retry_after_and_exists_once() {
 async fn a_post_sent_again_later_with_its_kept_key_is_the_same_post() {
     let plaza = Plaza::start(None).await;
     let player = plaza.player("player").await;
-    let input = GamePostInput {
-        body: "Saved before the console slept".into(),
-        ..GamePostInput::default()
-    };
+    let input = text_input("Saved before the console slept");
     let key = plaza_sdk::new_idempotency_key().unwrap();
     let first = player
         .create_post_with_key(&input, key.clone())

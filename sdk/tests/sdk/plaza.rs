@@ -3,11 +3,12 @@
 
 use axum::extract::Request;
 use axum::http::StatusCode;
-use axum::middleware::{self, Next};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use plaza::stack::{RouterHook, Service};
+use plaza_sdk::types::GamePostInput;
 use plaza_sdk::{Client, ClientConfig};
-use plaza_test_support::Api;
+use plaza_test_support::{Api, middleware_on};
 use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -103,6 +104,14 @@ impl Plaza {
     }
 }
 
+/// A game's post of `body` alone (no painting, app data or search keys).
+pub fn text_input(body: &str) -> GamePostInput {
+    GamePostInput {
+        body: body.into(),
+        ..GamePostInput::default()
+    }
+}
+
 /// What the fault in front of the web service does to the first `count` writes that reach it.
 #[derive(Clone, Copy)]
 pub enum Fault {
@@ -115,32 +124,25 @@ pub enum Fault {
 /// A hook that applies `fault` to the first `count` POSTs to the web service whose path ends
 /// in `/posts`; `seen` counts every such POST that reached it.
 pub fn faulty_writes(fault: Fault, count: usize, seen: Arc<AtomicUsize>) -> RouterHook {
-    Arc::new(move |service, router: axum::Router| {
-        if service != Service::Web {
-            return router;
-        }
+    middleware_on([Service::Web], move |req: Request, next: Next| {
         let seen = seen.clone();
-        router.layer(middleware::from_fn(move |req: Request, next: Next| {
-            let seen = seen.clone();
-            async move {
-                if req.method() != axum::http::Method::POST || !req.uri().path().ends_with("/posts")
-                {
-                    return next.run(req).await;
-                }
-                let n = seen.fetch_add(1, Ordering::SeqCst);
-                if n >= count {
-                    return next.run(req).await;
-                }
-                match fault {
-                    Fault::LoseAnswer => {
-                        let answer = next.run(req).await;
-                        assert!(answer.status().is_success(), "the write itself succeeds");
-                        failure(StatusCode::SERVICE_UNAVAILABLE, "service_unavailable")
-                    }
-                    Fault::RateLimit => failure(StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
-                }
+        async move {
+            if req.method() != axum::http::Method::POST || !req.uri().path().ends_with("/posts") {
+                return next.run(req).await;
             }
-        }))
+            let n = seen.fetch_add(1, Ordering::SeqCst);
+            if n >= count {
+                return next.run(req).await;
+            }
+            match fault {
+                Fault::LoseAnswer => {
+                    let answer = next.run(req).await;
+                    assert!(answer.status().is_success(), "the write itself succeeds");
+                    failure(StatusCode::SERVICE_UNAVAILABLE, "service_unavailable")
+                }
+                Fault::RateLimit => failure(StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            }
+        }
     })
 }
 

@@ -60,6 +60,16 @@ impl Api {
             .expect("request sent")
     }
 
+    /// `token`'s owner's live notification stream at `base` (one web process), which must open;
+    /// the whole answer, its events still to come.
+    pub async fn notification_stream_at(&self, base: &str, token: &str) -> reqwest::Response {
+        let response = self
+            .get_raw_at(base, "/api/v1/notifications/stream", token)
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response
+    }
+
     /// The whole answer to `GET path` without a token (headers, bytes), for a test that looks
     /// past the JSON: media, static files, pages.
     pub async fn get_raw(&self, path: &str) -> reqwest::Response {
@@ -95,6 +105,11 @@ impl Api {
 
     pub async fn delete(&self, path: &str, token: &str) -> (StatusCode, Value) {
         self.call(Method::DELETE, path, Some(token), None).await
+    }
+
+    /// `GET /api/v1/me` with `token`: the account it signs in as, or why it does not.
+    pub async fn me(&self, token: &str) -> (StatusCode, Value) {
+        self.get("/api/v1/me", Some(token)).await
     }
 
     /// `PATCH /api/v1/me` with `token`: changes the caller's profile; the status and body,
@@ -149,11 +164,15 @@ impl Api {
         as_string(&body["community"]["url"], "a community URL")
     }
 
+    /// The first page of `community`'s posts as someone signed out reads it (the JSON body).
+    pub async fn community_posts(&self, community: &str) -> Value {
+        self.read(&format!("/api/v1/communities/{community}/posts"))
+            .await
+    }
+
     /// How many posts the first page of `community` shows to someone signed out.
     pub async fn community_post_count(&self, community: &str) -> usize {
-        let body = self
-            .read(&format!("/api/v1/communities/{community}/posts"))
-            .await;
+        let body = self.community_posts(community).await;
         body["posts"].as_array().expect("a list of posts").len()
     }
 
@@ -176,6 +195,22 @@ impl Api {
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         as_string(&body["post"]["id"], "post id")
+    }
+
+    /// Registers the game title `title_id` (16 hex digits, in either case) as the admin whose
+    /// token is `admin`, named "Game " and the id in upper case; the title's main community.
+    pub async fn register_title(&self, admin: &str, title_id: &str) -> String {
+        let shown_id = title_id.to_uppercase();
+        let title = json!({
+            "title_id": title_id,
+            "name": format!("Game {shown_id}"),
+            "platform": "wiiu",
+            "description": "A game.",
+        });
+        let (status, body) = self.post("/api/v1/admin/titles", Some(admin), title).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(body["title"]["title_id"], shown_id.as_str(), "{body}");
+        as_string(&body["title"]["main_community_id"], "a main community")
     }
 
     /// Signs up `name` and finds the first community: (token, community).
@@ -212,6 +247,12 @@ impl Api {
     /// A post as a visitor who is not signed in reads it.
     pub async fn read_post(&self, post: &str) -> (StatusCode, Value) {
         self.get(&format!("/api/v1/posts/{post}"), None).await
+    }
+
+    /// A post as `token`'s owner reads it (with their Yeah, what moderation shows only to them).
+    pub async fn read_post_as(&self, token: &str, post: &str) -> (StatusCode, Value) {
+        self.get(&format!("/api/v1/posts/{post}"), Some(token))
+            .await
     }
 
     /// A post's comments as a visitor who is not signed in reads them.

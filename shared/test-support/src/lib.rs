@@ -1,8 +1,9 @@
 //! What every Plaza test suite shares, so that the suites of the services and the cross-service
 //! suite in `services/plaza/tests` do not each write it again: a fresh database per test
 //! ([`TestDb`]), requests sent to a router in this process ([`ServiceApp`], [`json_request`],
-//! [`form_request`], [`oneshot`]) or to a base URL ([`Api`]), and the assertions on Plaza's
-//! error body ([`assert_error`]).
+//! [`form_request`], [`oneshot`]) or to a base URL ([`Api`]), middleware put in front of a
+//! service ([`middleware_on`]), rows written behind the services' back ([`text_post`]), and the
+//! assertions on Plaza's error body ([`assert_error`]).
 //!
 //! A dev-dependency only: nothing here is built into a server.
 
@@ -15,14 +16,18 @@ mod api;
 mod assert;
 mod db;
 mod images;
+mod middleware;
 mod request;
+mod rows;
 mod service;
 
 pub use api::Api;
 pub use assert::{Answer, assert_error, assert_status, header, retry_after};
 pub use db::TestDb;
 pub use images::{has_gps, jpeg, phone_photo};
+pub use middleware::middleware_on;
 pub use request::{Reply, field_of_each, form_request, json_request, oneshot, parse_body};
+pub use rows::text_post;
 pub use service::ServiceApp;
 
 /// The status codes, so that a suite needs no other import for them.

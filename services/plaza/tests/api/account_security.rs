@@ -28,7 +28,7 @@ async fn change_password(
 }
 
 async fn me_status(app: &TestApp, token: &str) -> StatusCode {
-    app.get("/api/v1/me", Some(token)).await.0
+    app.me(token).await.0
 }
 
 #[tokio::test]
@@ -53,10 +53,7 @@ async fn changing_the_password_needs_the_current_one_and_ends_every_other_sessio
         StatusCode::OK,
         "nothing changed yet"
     );
-    assert_eq!(
-        app.create_session("alba", "password1").await.0,
-        StatusCode::CREATED
-    );
+    assert_status(app.create_session("alba", "password1").await, 201);
 
     let (status, body) = change_password(&app, &mine, "password1", "new-password-2").await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
@@ -76,10 +73,7 @@ async fn changing_the_password_needs_the_current_one_and_ends_every_other_sessio
         401,
         "invalid_credentials",
     );
-    assert_eq!(
-        app.create_session("alba", "new-password-2").await.0,
-        StatusCode::CREATED
-    );
+    assert_status(app.create_session("alba", "new-password-2").await, 201);
 }
 
 #[tokio::test]
@@ -237,24 +231,9 @@ async fn a_csrf_token_taken_before_signing_in_is_refused_after_it() {
     app.sign_up("hugo").await;
     let browser = Browser::new(&app);
     let before = browser.csrf("/signin").await;
-    let r = browser
-        .submit(
-            "/signin",
-            &[
-                ("csrf", &before),
-                ("username", "hugo"),
-                ("password", "password1"),
-            ],
-        )
-        .await;
+    let r = browser.submit_credentials("/signin", &before, "hugo").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let form = [
-        ("csrf", before.as_str()),
-        ("display_name", "Hugo"),
-        ("bio", ""),
-        ("language", ""),
-    ];
-    let r = browser.submit("/settings", &form).await;
+    let r = browser.save_settings(&before, "Hugo", "", "").await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let (_, body) = app.get("/api/v1/users/hugo", None).await;
     assert_eq!(
@@ -265,20 +244,12 @@ async fn a_csrf_token_taken_before_signing_in_is_refused_after_it() {
     // The page now carries the session's own token, which works.
     let after = browser.csrf("/settings").await;
     assert_ne!(after, before);
-    let form = [
-        ("csrf", after.as_str()),
-        ("display_name", "Hugo"),
-        ("bio", ""),
-        ("language", ""),
-    ];
-    assert_eq!(
-        browser.submit("/settings", &form).await.status(),
-        StatusCode::SEE_OTHER
-    );
+    let r = browser.save_settings(&after, "Hugo", "", "").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
 
     // Another session of the same account has its own token.
     let (second, _) = Browser::signed_in(&app, "hugo").await;
-    let r = second.submit("/settings", &form).await;
+    let r = second.save_settings(&after, "Hugo", "", "").await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
 
@@ -435,8 +406,5 @@ async fn page_forms_refuse_misleading_names_and_invisible_posts() {
         "The text has no visible characters.",
     )
     .await;
-    let (_, body) = app
-        .get(&format!("/api/v1/communities/{c}/posts"), None)
-        .await;
-    assert_eq!(body["posts"].as_array().map(Vec::len), Some(0));
+    assert_eq!(app.community_post_count(&c).await, 0);
 }

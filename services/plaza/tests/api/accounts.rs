@@ -9,7 +9,7 @@ use serde_json::json;
 async fn sign_up_returns_a_token_that_identifies_the_account() {
     let app = TestApp::start().await;
     let token = app.sign_up("Alice_01").await;
-    let body = assert_status(app.get("/api/v1/me", Some(&token)).await, 200);
+    let body = assert_status(app.me(&token).await, 200);
     assert_eq!(body["user"]["username"], "Alice_01");
     assert_eq!(body["user"]["home_region"], 1);
     assert_eq!(body["user"]["is_admin"], false);
@@ -67,35 +67,22 @@ async fn sign_in_checks_the_password() {
     assert_status(app.create_session("nobody", "password1").await, 401);
     let body = assert_status(app.create_session("DAVE", "password1").await, 201);
     let token = body["token"].as_str().unwrap();
-    assert_eq!(app.get("/api/v1/me", Some(token)).await.0, StatusCode::OK);
+    assert_status(app.me(token).await, 200);
 }
 
 #[tokio::test]
 async fn signing_out_ends_the_token() {
     let app = TestApp::start().await;
     let token = app.sign_up("erin").await;
-    assert_eq!(
-        app.delete("/api/v1/sessions/current", &token).await.0,
-        StatusCode::NO_CONTENT
-    );
-    assert_error(
-        app.get("/api/v1/me", Some(&token)).await,
-        401,
-        "unauthenticated",
-    );
+    assert_status(app.delete("/api/v1/sessions/current", &token).await, 204);
+    assert_error(app.me(&token).await, 401, "unauthenticated");
 }
 
 #[tokio::test]
 async fn requests_without_a_valid_token_are_unauthenticated() {
     let app = TestApp::start().await;
-    assert_eq!(
-        app.get("/api/v1/me", None).await.0,
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        app.get("/api/v1/me", Some("not-a-token")).await.0,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_status(app.get("/api/v1/me", None).await, 401);
+    assert_status(app.me("not-a-token").await, 401);
 }
 
 #[tokio::test]
@@ -143,10 +130,7 @@ async fn expired_sessions_do_not_work_and_are_forgotten_at_the_next_sign_in() {
         .execute(&app.db().pool)
         .await
         .unwrap();
-    assert_eq!(
-        app.get("/api/v1/me", Some(old)).await.0,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_status(app.me(old).await, 401);
     app.create_session("gale", "password1").await;
     let left: i64 =
         plaza_storage::sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE expires_at <= 1")

@@ -2,7 +2,7 @@
 //! "who gave a Yeah", through the API and the post page.
 
 use crate::helpers::{Browser, TestApp, assert_page};
-use plaza_test_support::assert_status;
+use plaza_test_support::{assert_status, field_of_each};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -10,22 +10,12 @@ use serde_json::Value;
 pub async fn notification_texts(app: &TestApp, token: &str) -> Vec<String> {
     app.drain_jobs().await;
     let body = assert_status(app.get("/api/v1/notifications", Some(token)).await, 200);
-    body["notifications"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["text"].as_str().unwrap().to_owned())
-        .collect()
+    field_of_each(&body, "notifications", "text")
 }
 
 /// The usernames of the people listed under `key` in `body`.
 pub fn usernames(body: &Value, key: &str) -> Vec<String> {
-    body[key]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["username"].as_str().unwrap().to_owned())
-        .collect()
+    field_of_each(body, key, "username")
 }
 
 fn comment_authors(body: &Value) -> Vec<String> {
@@ -119,7 +109,7 @@ async fn comment_lists_and_counts_leave_out_either_side_of_a_block() {
             .get(&format!("/api/v1/posts/{post}/comments"), Some(token))
             .await;
         assert_eq!(comment_authors(&body), vec![who]);
-        let (_, body) = app.get(&format!("/api/v1/posts/{post}"), Some(token)).await;
+        let (_, body) = app.read_post_as(token, &post).await;
         assert_eq!(body["post"]["comment_count"], 1, "{who}: {body}");
         let (_, body) = app
             .get(&format!("/api/v1/communities/{c}/posts"), Some(token))
@@ -127,9 +117,7 @@ async fn comment_lists_and_counts_leave_out_either_side_of_a_block() {
         assert_eq!(body["posts"][0]["comment_count"], 1, "{who}: {body}");
     }
     // Everyone else sees both.
-    let (_, body) = app
-        .get(&format!("/api/v1/posts/{post}"), Some(&owner))
-        .await;
+    let (_, body) = app.read_post_as(&owner, &post).await;
     assert_eq!(body["post"]["comment_count"], 2);
     let (_, body) = app.read_post(&post).await;
     assert_eq!(body["post"]["comment_count"], 2);

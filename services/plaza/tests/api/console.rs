@@ -170,26 +170,8 @@ fn assert_xml_error(answer: &(StatusCode, Node), status: StatusCode, code: &str)
 
 /// Registers `title_id` as an admin; the admin's token and the title's main community id.
 async fn register(app: &TestApp, title_id: &str) -> (String, String) {
-    let admin = match app.create_session("admin", "password1").await {
-        (StatusCode::CREATED, body) => body["token"].as_str().unwrap().to_owned(),
-        _ => {
-            let token = app.sign_up("admin").await;
-            app.make_admin("admin").await;
-            token
-        }
-    };
-    let (status, body) = app
-        .post(
-            "/api/v1/admin/titles",
-            Some(&admin),
-            json!({"title_id": title_id, "name": format!("Game {title_id}"), "platform": "wiiu", "description": "A game."}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let main = body["title"]["main_community_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let admin = app.admin_token("admin").await;
+    let main = app.register_title(&admin, title_id).await;
     (admin, main)
 }
 
@@ -409,7 +391,7 @@ async fn a_console_posts_a_painting_with_app_data_that_reads_back_exactly_and_sh
     let posts = root.child("posts").all("post");
     assert_eq!(posts.len(), 1);
     let post = posts[0];
-    let (_, me) = app.get("/api/v1/me", Some(&s.player)).await;
+    let (_, me) = app.me(&s.player).await;
     assert_eq!(post.text("id"), id);
     assert_eq!(post.text("pid"), me["user"]["id"].as_str().unwrap());
     assert_eq!(
@@ -997,10 +979,7 @@ async fn a_suspended_player_cannot_post_yeah_or_delete_from_a_console() {
     let (status, root) = call(&app, &s.console, Method::POST, "/v1/posts", Some(form)).await;
     assert_eq!(status, StatusCode::CREATED, "{root:#?}");
     let post = root.child("post").text("id").to_owned();
-    let admin = app.create_session("admin", "password1").await.1["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let admin = app.admin_token("admin").await;
     let (status, body) = crate::moderation::act(
         &app,
         &admin,

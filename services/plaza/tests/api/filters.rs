@@ -93,7 +93,7 @@ async fn comments_topic_tags_drawing_descriptions_and_profiles_are_filtered_too(
         )
         .await;
     assert_error(answer, 422, "restricted_words");
-    let (_, me) = app.get("/api/v1/me", Some(&member)).await;
+    let (_, me) = app.me(&member).await;
     assert_eq!(me["user"]["bio"], "", "the profile is unchanged");
     let (_, comments) = app.comments_of(&post).await;
     assert_eq!(comments["comments"].as_array().unwrap().len(), 0);
@@ -158,12 +158,10 @@ async fn a_holding_word_publishes_the_post_pending_review() {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let id = body["post"]["id"].as_str().unwrap();
-    let (_, post) = app.get(&format!("/api/v1/posts/{id}"), Some(&member)).await;
+    let (_, post) = app.read_post_as(&member, id).await;
     assert_eq!(post["post"]["moderation"], "pending_review", "{post}");
     let plain = app.post_text(&member, &community, "a plain post").await;
-    let (_, post) = app
-        .get(&format!("/api/v1/posts/{plain}"), Some(&member))
-        .await;
+    let (_, post) = app.read_post_as(&member, &plain).await;
     assert_eq!(post["post"]["moderation"], "visible");
 }
 

@@ -64,36 +64,23 @@ struct Game {
     main: String,
 }
 
+/// Asks for a new app key of `title_id` as `token`'s owner; `fields` may give it a label.
+async fn issue_key(
+    app: &TestApp,
+    token: &str,
+    title_id: &str,
+    fields: Value,
+) -> (StatusCode, Value) {
+    let path = format!("/api/v1/admin/titles/{title_id}/app_keys");
+    app.post(&path, Some(token), fields).await
+}
+
 /// Registers `title_id` as the admin `admin_name` (who signs up) and issues a key.
 async fn register(app: &TestApp, admin: &str, title_id: &str) -> (String, String, String) {
-    let token = match app.create_session(admin, "password1").await {
-        (StatusCode::CREATED, body) => body["token"].as_str().unwrap().to_owned(),
-        _ => {
-            let token = app.sign_up(admin).await;
-            app.make_admin(admin).await;
-            token
-        }
-    };
-    let (status, body) = app
-        .post(
-            "/api/v1/admin/titles",
-            Some(&token),
-            json!({"title_id": title_id.to_lowercase(), "name": format!("Game {title_id}"), "platform": "wiiu", "description": "A game."}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    assert_eq!(body["title"]["title_id"], title_id);
-    let main = body["title"]["main_community_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let (status, body) = app
-        .post(
-            &format!("/api/v1/admin/titles/{title_id}/app_keys"),
-            Some(&token),
-            json!({"label": "release"}),
-        )
-        .await;
+    let token = app.admin_token(admin).await;
+    // Sent in lower case: a title id is read in either case.
+    let main = app.register_title(&token, &title_id.to_lowercase()).await;
+    let (status, body) = issue_key(app, &token, title_id, json!({"label": "release"})).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let key = body["key"].as_str().unwrap().to_owned();
     (token, key, main)
@@ -559,11 +546,7 @@ async fn every_bad_input_has_its_own_code_and_changes_nothing() {
     for (body, status, code) in bodies {
         assert_error(attempt(key, player, body, &posts).await, status, code);
     }
-    assert_error(
-        app.get("/api/v1/me", Some(&g.player)).await,
-        401,
-        "unauthenticated",
-    );
+    assert_error(app.me(&g.player).await, 401, "unauthenticated");
     // A used link code.
     let (_, code) = app
         .post("/api/v1/me/game_link_code", Some(&web), json!({}))
@@ -692,12 +675,7 @@ async fn a_revoked_key_is_refused_and_a_rotated_key_works_until_its_grace_ends()
         "admin_only",
     );
     assert_error(
-        app.post(
-            &format!("/api/v1/admin/titles/{TITLE}/app_keys"),
-            Some(&someone),
-            json!({}),
-        )
-        .await,
+        issue_key(&app, &someone, TITLE, json!({})).await,
         403,
         "admin_only",
     );
@@ -751,13 +729,7 @@ async fn an_app_key_is_rate_limited_across_all_its_players_and_a_player_on_their
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(plaza_test_support::retry_after(&response) >= 1);
     // Another key of the same title has its own count.
-    let (_, body) = app
-        .post(
-            &format!("/api/v1/admin/titles/{TITLE}/app_keys"),
-            Some(&g.admin),
-            json!({"label": "beta"}),
-        )
-        .await;
+    let (_, body) = issue_key(&app, &g.admin, TITLE, json!({"label": "beta"})).await;
     let other = body["key"].as_str().unwrap();
     assert_eq!(
         call(
@@ -877,15 +849,8 @@ async fn a_game_signs_a_player_in_with_their_password() {
 
 /// The key of the title registered already (a second key), for a test that used `g`.
 async fn setup_again(app: &TestApp) -> Game {
-    let (_, body) = app.create_session("admin", "password1").await;
-    let admin = body["token"].as_str().unwrap().to_owned();
-    let (_, body) = app
-        .post(
-            &format!("/api/v1/admin/titles/{TITLE}/app_keys"),
-            Some(&admin),
-            json!({}),
-        )
-        .await;
+    let admin = app.admin_token("admin").await;
+    let (_, body) = issue_key(app, &admin, TITLE, json!({})).await;
     Game {
         admin,
         key: body["key"].as_str().unwrap().to_owned(),

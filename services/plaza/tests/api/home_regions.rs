@@ -47,7 +47,7 @@ async fn a_sign_up_for_another_region_is_made_there_and_relayed() {
     assert_eq!(body["user"]["home_region"], 2, "{body}");
     // Region 2 wrote the account and its session; region 1 wrote nothing.
     let token = body["token"].as_str().expect("a token");
-    let me = assert_status(r2.get("/api/v1/me", Some(token)).await, 200);
+    let me = assert_status(r2.me(token).await, 200);
     assert_eq!(me["user"]["username"], "farhome");
     assert_status(r1.get("/api/v1/users/farhome", None).await, 404);
 }

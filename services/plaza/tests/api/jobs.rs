@@ -1,7 +1,7 @@
 //! The job queue across an upgrade: a job row written by the release before jobs were a typed,
 //! versioned enum still runs, and a row no worker can read is dead-lettered with its reason.
 
-use crate::helpers::TestApp;
+use crate::helpers::{JobRow, TestApp};
 use plaza_storage::sqlx::{self, Row};
 use std::sync::LazyLock;
 use std::time::Duration;
@@ -14,23 +14,15 @@ static IDS: LazyLock<plaza_types::IdGenerator> =
 /// string and the payload struct's JSON), allowed `max_attempts` tries.
 async fn insert_old_row(app: &TestApp, kind: &str, payload: &str, max_attempts: i64) -> i64 {
     let id = IDS.next_id().0;
-    let now = plaza_types::now_millis();
-    sqlx::query(
-        "INSERT INTO jobs (id, region, kind, payload, state, attempts, max_attempts, run_at, \
-         lease_until, last_error, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, 0, 0, ?, ?, NULL, NULL, ?, ?)",
-    )
-    .bind(id)
-    .bind(1_i64)
-    .bind(kind)
-    .bind(payload)
-    .bind(max_attempts)
-    .bind(now)
-    .bind(now)
-    .bind(now)
-    .execute(&app.db().pool)
-    .await
-    .unwrap();
+    app.insert_job_row(JobRow {
+        id,
+        kind,
+        payload,
+        state: plaza_storage::queue::QUEUED,
+        max_attempts,
+        run_at: plaza_types::now_millis(),
+    })
+    .await;
     id
 }
 

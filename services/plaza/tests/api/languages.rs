@@ -78,18 +78,14 @@ async fn error_pages_and_form_errors_are_in_the_readers_language() {
     // A sign-up with too short a password comes back with the reason in Japanese.
     let (_, form) = get_in(&browser, "/signup", "ja").await;
     let csrf = token_in(&form);
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("username", "kenji"),
+        ("password", "short"),
+    ];
     let r = browser
-        .client
-        .post(format!("{}/signup", browser.url))
-        .header(ACCEPT_LANGUAGE, "ja")
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("username", "kenji"),
-            ("password", "short"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .submit_with_headers("/signup", &[(ACCEPT_LANGUAGE.as_str(), "ja")], &fields)
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = r.text().await.unwrap();
     assert!(page.contains("パスワードは8文字以上にしてください。"));

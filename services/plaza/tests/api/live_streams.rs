@@ -4,7 +4,6 @@
 
 use crate::helpers::TestApp;
 use futures_util::StreamExt;
-use reqwest::StatusCode;
 use std::time::Duration;
 
 #[tokio::test]
@@ -15,10 +14,7 @@ async fn with_redis_unreachable_a_live_stream_says_it_is_paused() {
     })
     .await;
     let token = app.sign_up("uma").await;
-    let response = app
-        .get_raw_at(&app.url, "/api/v1/notifications/stream", &token)
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
+    let response = app.notification_stream_at(&app.url, &token).await;
     let mut stream = response.bytes_stream();
     let mut text = String::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);

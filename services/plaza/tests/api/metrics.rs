@@ -7,10 +7,9 @@
 //! All services of a test run in one process and share its recorder, and tests run side by
 //! side, so the assertions are lower bounds and label checks, never exact totals.
 
-use crate::helpers::TestApp;
+use crate::helpers::{JobRow, TestApp};
 use futures_util::StreamExt;
 use plaza::stack::Service;
-use plaza_storage::sqlx;
 use plaza_test_support::assert_status;
 use reqwest::StatusCode;
 use std::collections::BTreeMap;
@@ -302,19 +301,15 @@ async fn the_worker_shows_the_queue_by_state_and_the_age_of_the_oldest_due_job()
         (7_002, plaza_storage::queue::QUEUED, now - 5_000),
         (7_003, plaza_storage::queue::DEAD, now),
     ] {
-        sqlx::query(
-            "INSERT INTO jobs (id, region, kind, payload, state, attempts, max_attempts, run_at, \
-             lease_until, last_error, created_at, updated_at) \
-             VALUES (?, 1, 'notify', '{}', ?, 0, 8, ?, NULL, NULL, ?, ?)",
-        )
-        .bind(id)
-        .bind(state)
-        .bind(run_at)
-        .bind(now)
-        .bind(now)
-        .execute(&app.db().pool)
-        .await
-        .unwrap();
+        app.insert_job_row(JobRow {
+            id,
+            kind: "notify",
+            payload: "{}",
+            state,
+            max_attempts: 8,
+            run_at,
+        })
+        .await;
     }
     // Another test's worker scraped at the same moment may set the shared gauges from its own
     // queue between this scrape's sampling and rendering: a few tries.
@@ -340,10 +335,7 @@ async fn the_worker_shows_the_queue_by_state_and_the_age_of_the_oldest_due_job()
 async fn an_open_live_stream_is_counted() {
     let app = TestApp::start_in_process().await;
     let token = app.sign_up("metrics_live").await;
-    let response = app
-        .get_raw_at(&app.url, "/api/v1/notifications/stream", &token)
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
+    let response = app.notification_stream_at(&app.url, &token).await;
     let mut stream = response.bytes_stream();
     // The first event (the count) arrives: the stream is open.
     let first = tokio::time::timeout(Duration::from_secs(10), stream.next()).await;

@@ -128,9 +128,7 @@ async fn three_reports_hide_a_post_and_a_community_moderator_removes_it_telling_
             .contains(&post)
     );
     assert_error(app.read_post(&post).await, 404, "not_found");
-    let (status, body) = app
-        .get(&format!("/api/v1/posts/{post}"), Some(&author))
-        .await;
+    let (status, body) = app.read_post_as(&author, &post).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["post"]["moderation"], "pending_review");
     assert!(
@@ -175,9 +173,7 @@ async fn three_reports_hide_a_post_and_a_community_moderator_removes_it_telling_
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["notice"]["action"], "remove");
     assert_eq!(body["notice"]["reason"], "Harassing another player");
-    let (_, body) = app
-        .get(&format!("/api/v1/posts/{post}"), Some(&author))
-        .await;
+    let (_, body) = app.read_post_as(&author, &post).await;
     assert_eq!(body["post"]["moderation"], "removed");
     assert_eq!(
         body["post"]["moderation_reason"],
@@ -546,7 +542,7 @@ async fn a_suspended_account_cannot_write_anything_until_it_ends_or_is_lifted() 
     assert_eq!(body["user"]["bio"], "");
     assert_eq!(body["user"]["following_count"], 0);
     // Reading still works, and the person is told (staff notice) why.
-    assert_status(app.get("/api/v1/me", Some(&troll)).await, 200);
+    assert_status(app.me(&troll).await, 200);
     let told = notifications(&app, &troll).await;
     assert_eq!(told[0]["kind"], "staff_notice");
 
@@ -600,11 +596,7 @@ async fn a_ban_ends_every_session_refuses_sign_in_and_can_hide_everything_they_w
         json!({"action": "ban", "reason": "Spam bot", "hide_content": true}),
     )
     .await;
-    assert_error(
-        app.get("/api/v1/me", Some(&troll)).await,
-        401,
-        "unauthenticated",
-    );
+    assert_error(app.me(&troll).await, 401, "unauthenticated");
     let (status, body) = app.create_session("troll", "password1").await;
     assert_error((status, body.clone()), 403, "account_suspended");
     assert!(

@@ -135,7 +135,7 @@ async fn banning_an_account_homed_elsewhere_ends_its_sessions_and_sends_the_hidi
     let boss = admin(&app, "boss").await;
     let (troll, _community, post) = app.sign_up_and_post("troll", "spam spam").await;
     // The account and its post are region 2's (it signed up there; its session was made there).
-    let (_, me) = app.get("/api/v1/me", Some(&troll)).await;
+    let (_, me) = app.me(&troll).await;
     let troll_id = me["user"]["id"].as_str().unwrap().to_owned();
     sqlx::query("UPDATE users SET home_region = ? WHERE id = ?")
         .bind(i64::from(ELSEWHERE))
@@ -155,11 +155,7 @@ async fn banning_an_account_homed_elsewhere_ends_its_sessions_and_sends_the_hidi
     .await;
 
     // The session is refused here at once, though its row is the home region's to delete.
-    assert_error(
-        app.get("/api/v1/me", Some(&troll)).await,
-        401,
-        "unauthenticated",
-    );
+    assert_error(app.me(&troll).await, 401, "unauthenticated");
     let (sessions,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions WHERE user_id = ?")
         .bind(troll_id.parse::<i64>().unwrap())
         .fetch_one(&app.db().pool)

@@ -181,9 +181,7 @@ async fn lifting_a_ban_shows_again_what_it_hid_but_not_what_moderators_hid_on_th
     .await;
     let ban = json!({"action": "ban", "reason": "Spam bot", "hide_content": true});
     act_ok(&app, &boss, "accounts", "troll", ban).await;
-    let (_, seen) = app
-        .get(&format!("/api/v1/posts/{shown_again}"), Some(&boss))
-        .await;
+    let (_, seen) = app.read_post_as(&boss, &shown_again).await;
     assert_eq!(seen["post"]["moderation"], "hidden_with_account", "{seen}");
     assert_error(app.read_post(&shown_again).await, 404, "not_found");
     let (_, comments) = app.comments_of(&friends_post).await;
@@ -209,14 +207,10 @@ async fn lifting_a_ban_shows_again_what_it_hid_but_not_what_moderators_hid_on_th
     assert_eq!(comments["comments"][0]["id"], comment.as_str());
     assert_error(app.read_post(&hidden_before).await, 404, "not_found");
     assert_error(app.read_post(&removed_during).await, 404, "not_found");
-    let (_, body) = app
-        .get(&format!("/api/v1/posts/{hidden_before}"), Some(&boss))
-        .await;
+    let (_, body) = app.read_post_as(&boss, &hidden_before).await;
     assert_eq!(body["post"]["moderation"], "hidden");
     assert_eq!(body["post"]["moderation_reason"], "Off topic");
-    let (_, body) = app
-        .get(&format!("/api/v1/posts/{removed_during}"), Some(&boss))
-        .await;
+    let (_, body) = app.read_post_as(&boss, &removed_during).await;
     assert_eq!(body["post"]["moderation"], "removed");
     // And the account may write again.
     let (status, body) = app

@@ -134,7 +134,7 @@ async fn a_wrong_password_or_no_account_deletes_nothing() {
         )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let me = assert_status(app.get("/api/v1/me", Some(&token)).await, 200);
+    let me = assert_status(app.me(&token).await, 200);
     assert_eq!(me["user"]["username"], "careful");
     assert_status(app.read_post(&post).await, 200);
 }
@@ -144,7 +144,7 @@ async fn a_deleted_account_leaves_no_trace_in_pages_answers_the_database_or_the_
     let app = TestApp::start().await;
     let (victim, community) = app.sign_up_with_community("leaver").await;
     let friend = app.sign_up("friend").await;
-    let victim_id = app.get("/api/v1/me", Some(&victim)).await.1["user"]["id"]
+    let victim_id = app.me(&victim).await.1["user"]["id"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -216,11 +216,7 @@ async fn a_deleted_account_leaves_no_trace_in_pages_answers_the_database_or_the_
     assert_status(delete_me(&app, &victim, "password1").await, 204);
 
     // At once: signed out everywhere, and gone from every page and answer.
-    assert_error(
-        app.get("/api/v1/me", Some(&victim)).await,
-        401,
-        "unauthenticated",
-    );
+    assert_error(app.me(&victim).await, 401, "unauthenticated");
     let (_, settings) = browser.get("/settings").await;
     assert!(!settings.contains("leaver"), "the browser is signed out");
     assert_error(
@@ -332,35 +328,16 @@ async fn the_delete_page_needs_the_form_key_and_the_password() {
     let page = assert_page(browser.get("/settings/delete").await, 200);
     assert!(page.contains("name=\"password\""));
 
-    let r = browser
-        .submit(
-            "/settings/delete",
-            &[("csrf", "forged"), ("password", "password1")],
-        )
-        .await;
+    let r = browser.delete_account("forged", "password1").await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let r = browser
-        .submit(
-            "/settings/delete",
-            &[("csrf", &csrf), ("password", "nope-nope")],
-        )
-        .await;
+    let r = browser.delete_account(&csrf, "nope-nope").await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_status(app.read_post(&post).await, 200);
-    assert_status(app.get("/api/v1/me", Some(&token)).await, 200);
+    assert_status(app.me(&token).await, 200);
 
     let csrf = browser.csrf("/settings/delete").await;
-    let r = browser
-        .submit(
-            "/settings/delete",
-            &[("csrf", &csrf), ("password", "password1")],
-        )
-        .await;
+    let r = browser.delete_account(&csrf, "password1").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_status(app.read_post(&post).await, 404);
-    assert_error(
-        app.get("/api/v1/me", Some(&token)).await,
-        401,
-        "unauthenticated",
-    );
+    assert_error(app.me(&token).await, 401, "unauthenticated");
 }

@@ -75,7 +75,7 @@ async fn a_deleted_accounts_moderation_rows_go_but_the_audit_log_keeps_its_entri
     let app = TestApp::start().await;
     let boss = admin(&app, "boss").await;
     let leaver = app.sign_up("leaver").await;
-    let (_, me) = app.get("/api/v1/me", Some(&leaver)).await;
+    let (_, me) = app.me(&leaver).await;
     let id = me["user"]["id"].as_str().unwrap().to_owned();
     for body in [
         json!({"action": "suspend", "reason": "Cool off", "duration_hours": 1}),

@@ -216,15 +216,14 @@ async fn the_pages_script_gets_the_redirect_target_with_its_fragment() {
     let (browser, csrf) = Browser::signed_in(&app, "rosa").await;
     let mut targets = Vec::new();
     for _ in 0..2 {
+        let headers = [
+            ("plaza-redirect", "manual"),
+            ("idempotency-key", "scripted-key"),
+        ];
+        let fields = [("csrf", csrf.as_str()), ("body", "By script")];
         let r = browser
-            .client
-            .post(format!("{}/posts/{post}/comments", browser.url))
-            .header("plaza-redirect", "manual")
-            .header("idempotency-key", "scripted-key")
-            .form(&[("csrf", csrf.as_str()), ("body", "By script")])
-            .send()
-            .await
-            .unwrap();
+            .submit_with_headers(&format!("/posts/{post}/comments"), &headers, &fields)
+            .await;
         assert_eq!(r.status(), StatusCode::NO_CONTENT);
         targets.push(header(&r, "plaza-location").to_owned());
     }
@@ -241,26 +240,25 @@ async fn a_yeah_sent_again_with_its_key_answers_the_same_and_counts_once() {
     let post = app.post_text(&author, &c, "yeah once").await;
     let fan = Browser::signed_up(&app, "tove").await;
     let csrf = fan.csrf(&format!("/posts/{post}")).await;
-    let yeah = |key: &'static str, give: &'static str| {
-        fan.client
-            .post(format!("{}/posts/{post}/yeah", fan.url))
-            .header("accept", "application/json")
-            .form(&[
-                ("csrf", csrf.as_str()),
-                ("give", give),
-                ("idempotency_key", key),
-            ])
-            .send()
+    let path = format!("/posts/{post}/yeah");
+    let yeah = async |key: &str, give: &str| {
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("give", give),
+            ("idempotency_key", key),
+        ];
+        let json = [("accept", "application/json")];
+        fan.submit_with_headers(&path, &json, &fields).await
     };
     for _ in 0..2 {
-        let r = yeah("yeah-1", "1").await.unwrap();
+        let r = yeah("yeah-1", "1").await;
         assert_eq!(r.status(), StatusCode::OK);
         let body: serde_json::Value = r.json().await.unwrap();
         assert_eq!(body["yeahed"], true);
         assert_eq!(body["yeah_count"], 1);
     }
     // Taking it back is a new form with a new key.
-    let r = yeah("yeah-2", "0").await.unwrap();
+    let r = yeah("yeah-2", "0").await;
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["yeah_count"], 0, "{body}");
 }

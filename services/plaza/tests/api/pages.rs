@@ -2,6 +2,7 @@
 //! escaping, spoilers, the header's unread count and friendly error pages.
 
 use crate::helpers::{Browser, TestApp, assert_page, assert_shows, token_in};
+use plaza_test_support::assert_status;
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -49,21 +50,10 @@ async fn forms_without_the_csrf_token_are_refused_and_change_nothing() {
         )
         .await;
     assert_shows(r, StatusCode::FORBIDDEN, "<html").await;
-    let r = browser
-        .submit(
-            "/signup",
-            &[
-                ("csrf", &"x".repeat(43)),
-                ("username", "xavi"),
-                ("password", "password1"),
-            ],
-        )
-        .await;
+    let forged = "x".repeat(43);
+    let r = browser.submit_credentials("/signup", &forged, "xavi").await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    assert_eq!(
-        app.get("/api/v1/users/xavi", None).await.0,
-        StatusCode::NOT_FOUND
-    );
+    assert_status(app.get("/api/v1/users/xavi", None).await, 404);
 }
 
 #[tokio::test]
@@ -71,16 +61,7 @@ async fn a_bad_form_comes_back_with_the_error_and_the_draft() {
     let app = TestApp::start().await;
     let browser = Browser::signed_up(&app, "yael").await;
     let csrf = browser.csrf("/signup").await;
-    let r = browser
-        .submit(
-            "/signup",
-            &[
-                ("csrf", &csrf),
-                ("username", "yael"),
-                ("password", "password1"),
-            ],
-        )
-        .await;
+    let r = browser.submit_credentials("/signup", &csrf, "yael").await;
     assert_shows(r, StatusCode::CONFLICT, "That username is taken.").await;
 
     let c = app.community().await;
@@ -124,14 +105,11 @@ async fn yeah_from_a_page_answers_json_and_the_header_counts_notifications() {
 
     let fan = Browser::signed_up(&app, "bert").await;
     let csrf = fan.csrf(&format!("/posts/{post}")).await;
+    let fields = [("csrf", csrf.as_str()), ("give", "1")];
+    let json = [("accept", "application/json")];
     let r = fan
-        .client
-        .post(format!("{}/posts/{post}/yeah", fan.url))
-        .header("accept", "application/json")
-        .form(&[("csrf", csrf.as_str()), ("give", "1")])
-        .send()
-        .await
-        .unwrap();
+        .submit_with_headers(&format!("/posts/{post}/yeah"), &json, &fields)
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["yeahed"], true);
@@ -203,24 +181,19 @@ async fn pages_need_sign_in_where_it_matters_and_errors_are_friendly() {
 #[tokio::test]
 async fn a_form_that_redirects_does_not_ask_for_the_unread_count_and_a_page_reads_it_cached() {
     use axum::extract::Request;
-    use axum::middleware::{self, Next};
-    use plaza::stack::{RouterHook, Service};
+    use axum::middleware::Next;
+    use plaza::stack::Service;
+    use plaza_test_support::middleware_on;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     let asked = Arc::new(AtomicUsize::new(0));
     let count = asked.clone();
-    let hook: RouterHook = Arc::new(move |service, router: axum::Router| {
-        if service != Service::Notification {
-            return router;
+    let hook = middleware_on([Service::Notification], move |req: Request, next: Next| {
+        if req.uri().path().ends_with("/unread") {
+            count.fetch_add(1, Ordering::SeqCst);
         }
-        let count = count.clone();
-        router.layer(middleware::from_fn(move |req: Request, next: Next| {
-            if req.uri().path().ends_with("/unread") {
-                count.fetch_add(1, Ordering::SeqCst);
-            }
-            next.run(req)
-        }))
+        next.run(req)
     });
     let app = TestApp::start_with(Some(hook)).await;
     let erin = app.sign_up("erin").await;

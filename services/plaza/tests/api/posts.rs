@@ -1,7 +1,7 @@
 //! Posts, comments, Yeahs and feeds through the API.
 
 use crate::helpers::{TestApp, ids};
-use plaza_test_support::{assert_error, assert_status};
+use plaza_test_support::{assert_error, assert_status, text_post};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -53,10 +53,7 @@ async fn invalid_posts_are_rejected_and_store_nothing() {
         )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
-    let (_, body) = app
-        .get(&format!("/api/v1/communities/{c}/posts"), None)
-        .await;
-    assert!(body["posts"].as_array().unwrap().is_empty());
+    assert_eq!(app.community_post_count(&c).await, 0);
     // 1000 characters (not bytes) is still fine.
     let (status, _) = app
         .post_in(&token, &c, json!({"body": "あ".repeat(1000)}))
@@ -72,9 +69,7 @@ async fn community_posts_come_newest_first_in_pages_of_twenty() {
     for i in 0..25 {
         made.push(app.post_text(&token, &c, &format!("post {i}")).await);
     }
-    let (_, first) = app
-        .get(&format!("/api/v1/communities/{c}/posts"), None)
-        .await;
+    let first = app.community_posts(&c).await;
     let first_ids = ids(&first, "posts");
     assert_eq!(first_ids.len(), 20);
     assert_eq!(first_ids[0], made[24]);
@@ -114,9 +109,7 @@ async fn authors_delete_their_posts_and_comments_stay() {
     assert_eq!(body["post"]["body"], "");
     let (_, body) = app.comments_of(&post).await;
     assert_eq!(body["comments"].as_array().unwrap().len(), 1);
-    let (_, feed) = app
-        .get(&format!("/api/v1/communities/{c}/posts"), None)
-        .await;
+    let feed = app.community_posts(&c).await;
     assert!(!ids(&feed, "posts").contains(&post));
     assert_error(
         app.comment_on(&other, &post, json!({"body": "late"})).await,
@@ -157,12 +150,10 @@ async fn yeahs_are_counted_once_and_never_on_your_own_post() {
     let (_, body) = app.yeah(&fan, &post).await;
     assert_eq!(body["yeah_count"], 1);
 
-    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), Some(&fan)).await;
+    let (_, body) = app.read_post_as(&fan, &post).await;
     assert_eq!(body["post"]["yeah_count"], 1);
     assert_eq!(body["post"]["yeahed_by_me"], true);
-    let (_, body) = app
-        .get(&format!("/api/v1/posts/{post}"), Some(&author))
-        .await;
+    let (_, body) = app.read_post_as(&author, &post).await;
     assert_eq!(body["post"]["yeahed_by_me"], false);
     let (_, body) = app.get(&format!("/api/v1/posts/{post}/yeahs"), None).await;
     assert_eq!(body["users"][0]["username"], "rosa");
@@ -173,7 +164,7 @@ async fn yeahs_are_counted_once_and_never_on_your_own_post() {
         .delete(&format!("/api/v1/posts/{post}/yeah"), &fan)
         .await;
     assert_eq!(body["yeah_count"], 0);
-    let (_, body) = app.get(&format!("/api/v1/posts/{post}"), Some(&fan)).await;
+    let (_, body) = app.read_post_as(&fan, &post).await;
     assert_eq!(body["post"]["yeah_count"], 0);
     assert_eq!(body["post"]["yeahed_by_me"], false);
 }
@@ -232,10 +223,7 @@ async fn the_activity_feed_shows_my_posts_and_those_i_follow() {
     app.delete("/api/v1/users/yuri/follow", &me).await;
     let (_, body) = app.get("/api/v1/feeds/activity", Some(&me)).await;
     assert_eq!(ids(&body, "posts"), vec![mine.clone()]);
-    assert_eq!(
-        app.get("/api/v1/feeds/activity", None).await.0,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_status(app.get("/api/v1/feeds/activity", None).await, 401);
 }
 
 #[tokio::test]
@@ -259,26 +247,7 @@ async fn an_activity_feed_of_many_people_pages_through_recent_and_old_posts_in_o
     let mut old = Vec::new();
     for i in 0..3u16 {
         let id = plaza_types::Id::from_parts(two_days_ago + i64::from(i), 1, 9, i);
-        let post = plaza_types::timeline::Post {
-            id,
-            region: 1,
-            community_id: community,
-            author_id: author.id,
-            body: format!("old {i}"),
-            feeling: 0,
-            spoiler: false,
-            topic_tag: None,
-            platform: "web".into(),
-            comment_count: 0,
-            deleted: false,
-            created_at: id.millis(),
-            drawing: None,
-            drawing_alt: None,
-            screenshot: None,
-            game: None,
-            moderation: Default::default(),
-            moderation_reason: None,
-        };
+        let post = text_post(id, 1, community, author.id, &format!("old {i}"));
         plaza_timeline::db::posts::insert(app.db(), &post, None)
             .await
             .unwrap();

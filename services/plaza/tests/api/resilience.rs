@@ -1,10 +1,10 @@
 //! Request context between services, and writes that survive a client hanging up.
 
 use crate::helpers::{TestApp, strings};
-use axum::Router;
 use axum::extract::Request;
-use axum::middleware::{self, Next};
+use axum::middleware::Next;
 use plaza::stack::{RouterHook, Service};
+use plaza_test_support::middleware_on;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -13,29 +13,23 @@ use std::time::Duration;
 async fn the_request_id_and_track_reach_every_service_called() {
     let seen: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
     let record = seen.clone();
-    let hook: RouterHook = Arc::new(move |service, router: Router| {
-        if service != Service::Timeline {
-            return router;
-        }
+    let hook = middleware_on([Service::Timeline], move |req: Request, next: Next| {
         let record = record.clone();
-        router.layer(middleware::from_fn(move |req: Request, next: Next| {
-            let record = record.clone();
-            async move {
-                let entry = {
-                    let headers = req.headers();
-                    let header = |name: &str| {
-                        headers
-                            .get(name)
-                            .and_then(|v| v.to_str().ok())
-                            .unwrap_or("")
-                            .to_owned()
-                    };
-                    (header("x-request-id"), header("x-plaza-track"))
+        async move {
+            let entry = {
+                let headers = req.headers();
+                let header = |name: &str| {
+                    headers
+                        .get(name)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("")
+                        .to_owned()
                 };
-                record.lock().unwrap().push(entry);
-                next.run(req).await
-            }
-        }))
+                (header("x-request-id"), header("x-plaza-track"))
+            };
+            record.lock().unwrap().push(entry);
+            next.run(req).await
+        }
     });
     let app = TestApp::start_with(Some(hook)).await;
     let c = app.community().await;
@@ -57,16 +51,12 @@ async fn the_request_id_and_track_reach_every_service_called() {
 
 /// Makes every write to timeline and empathy slow, so that a client can hang up mid-write.
 fn slow_writes() -> RouterHook {
-    Arc::new(|service, router: Router| {
-        if !matches!(service, Service::Timeline | Service::Empathy) {
-            return router;
+    let services = [Service::Timeline, Service::Empathy];
+    middleware_on(services, |req: Request, next: Next| async move {
+        if req.method() == axum::http::Method::POST {
+            tokio::time::sleep(Duration::from_millis(400)).await;
         }
-        router.layer(middleware::from_fn(|req: Request, next: Next| async move {
-            if req.method() == axum::http::Method::POST {
-                tokio::time::sleep(Duration::from_millis(400)).await;
-            }
-            next.run(req).await
-        }))
+        next.run(req).await
     })
 }
 

@@ -225,19 +225,15 @@ async fn shutdown_ends_open_live_streams_with_a_reconnect_hint() {
 #[tokio::test]
 async fn a_request_over_the_time_limit_gets_a_json_503() {
     use axum::extract::Request;
-    use axum::middleware::{self, Next};
-    use plaza::stack::{RouterHook, Service};
+    use axum::middleware::Next;
+    use plaza::stack::Service;
+    use plaza_test_support::middleware_on;
     // The timeline takes 3 s to answer anything; the web service's limit is 1 s.
-    let hook: RouterHook = std::sync::Arc::new(|service, router: axum::Router| {
-        if service != Service::Timeline {
-            return router;
+    let hook = middleware_on([Service::Timeline], |req: Request, next: Next| async move {
+        if !req.uri().path().ends_with("z") {
+            tokio::time::sleep(Duration::from_secs(3)).await;
         }
-        router.layer(middleware::from_fn(|req: Request, next: Next| async move {
-            if !req.uri().path().ends_with("z") {
-                tokio::time::sleep(Duration::from_secs(3)).await;
-            }
-            next.run(req).await
-        }))
+        next.run(req).await
     });
     let app = TestApp::start_configured(Some(hook), |c| c.http.request_timeout_secs = 1).await;
     let c = app.community().await;

@@ -69,29 +69,24 @@ async fn on_shutdown_readyz_turns_unready_first_and_a_slow_write_in_flight_still
 #[tokio::test]
 async fn a_job_still_running_at_the_end_of_the_workers_grace_goes_back_to_the_queue() {
     use axum::extract::Request;
-    use axum::middleware::{self, Next};
-    use plaza::stack::{RouterHook, Service};
+    use axum::middleware::Next;
+    use plaza::stack::Service;
+    use plaza_test_support::middleware_on;
     use std::sync::Arc;
     use tokio::sync::Notify;
     // The notification service takes a minute to take a delivery: the worker's job cannot
     // finish within its one-second grace.
     let delivering = Arc::new(Notify::new());
     let seen = delivering.clone();
-    let hook: RouterHook = Arc::new(move |service, router: axum::Router| {
-        if service != Service::Notification {
-            return router;
-        }
+    let hook = middleware_on([Service::Notification], move |req: Request, next: Next| {
         let seen = seen.clone();
-        router.layer(middleware::from_fn(move |req: Request, next: Next| {
-            let seen = seen.clone();
-            async move {
-                if req.uri().path() == "/v1/events" {
-                    seen.notify_one();
-                    tokio::time::sleep(Duration::from_secs(60)).await;
-                }
-                next.run(req).await
+        async move {
+            if req.uri().path() == "/v1/events" {
+                seen.notify_one();
+                tokio::time::sleep(Duration::from_secs(60)).await;
             }
-        }))
+            next.run(req).await
+        }
     });
     let mut app = TestApp::start_configured(Some(hook), |c| {
         c.worker.shutdown_grace_secs = 1;

@@ -100,9 +100,7 @@ async fn a_block_stops_follows_comments_yeahs_and_hides_posts() {
         .await;
     assert_eq!(ids(&body, "posts"), vec![pests_post.clone()]);
     // Others see both.
-    let (_, body) = app
-        .get(&format!("/api/v1/communities/{c}/posts"), None)
-        .await;
+    let body = app.community_posts(&c).await;
     assert_eq!(ids(&body, "posts").len(), 2);
 
     let (_, body) = app.delete("/api/v1/users/gus/block", &victim).await;
