@@ -42,9 +42,13 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 rss() { awk '/VmRSS/ {printf "%.1f MiB", $2/1024}' "/proc/$PID/status"; }
+# Idle is after a few seconds without requests: an idle server hands back its executable's pages
+# 5 s after its last request (services/plaza/src/memory.rs); 2 s after `/readyz` is shown too.
 sleep 2
+STARTED=$(rss)
+sleep 6
 IDLE=$(rss)
-echo "Idle after start: $IDLE"
+echo "2 s after /readyz: $STARTED; idle (8 s after it): $IDLE"
 if [ "$KEEP" != 1 ]; then
   /usr/bin/time -f "seed: %e s, %M KiB max resident" target/release/plaza seed --scale "$SCALE"
 fi
@@ -54,4 +58,4 @@ SEEDED=$(rss)
 echo "After seeding $SCALE: $SEEDED"
 target/release/plaza bench --url http://127.0.0.1:8180 --server-pid "$PID" --seconds "$SECS" \
   --concurrency "$CONC" --json "$DATA/report.json" "$@" | tee "$DATA/report.md"
-echo "Server resident memory: idle $IDLE; after seeding $SEEDED; at the end $(rss)"
+echo "Server resident memory: 2 s after /readyz $STARTED; idle $IDLE; after seeding $SEEDED; at the end $(rss)"

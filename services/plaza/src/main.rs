@@ -83,7 +83,6 @@ async fn serve(config: &Config, service: Option<Service>) -> anyhow::Result<()> 
         None => Service::ALL.to_vec(),
     };
     let running = stack::start(config, &services, None).await?;
-    plaza::memory::release_startup_code();
     plaza::memory::start_trimming(plaza::memory::TRIM_INTERVAL);
     if let Some(web) = running.web {
         println!("Plaza is running at {}", config.public_url(web));

@@ -5,19 +5,25 @@
 //! mimalloc, measured instead, still held 470 MB a minute after the same load
 //! (docs/BENCHMARKS.md, docs/DECISIONS.md). So a `plaza serve` process trims every few seconds.
 //!
-//! Starting touches far more of the executable than serving does (configuration, migrations,
-//! every service's router and OpenAPI document): 17 of an idle server's 23 MiB were pages of the
-//! executable that only startup had read. [`release_startup_code`] hands them back once the
-//! server is up; what serving needs is read in again on first use, from the page cache.
+//! Most of an idle server's memory was its executable: 16 of 22 MiB were pages of code that
+//! starting, the first `/readyz` (which asks every service) and earlier requests had read, and
+//! that stay mapped while nothing uses them. So the same thread hands them back
+//! ([`release_code_pages`]) once no request has been answered for [`IDLE_AFTER`]: the next
+//! request reads in what it needs again. A busy process never does it.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How often the heap is trimmed. A trim of an idle heap takes microseconds; after a burst,
 /// milliseconds.
 pub const TRIM_INTERVAL: Duration = Duration::from_secs(10);
+/// How long no request may be answered before the process counts as idle and hands back its
+/// executable's pages.
+pub const IDLE_AFTER: Duration = Duration::from_secs(5);
+/// How often the thread looks at the request count.
+const TICK: Duration = Duration::from_secs(1);
 
-/// Starts a thread that returns free heap memory to the system every `interval` (on glibc;
-/// elsewhere it does nothing).
+/// Starts a thread that returns free heap memory to the system every `interval`, and the
+/// executable's pages once per idle spell (on glibc; elsewhere it does nothing).
 pub fn start_trimming(interval: Duration) {
     if !cfg!(all(target_os = "linux", target_env = "gnu")) || interval.is_zero() {
         return;
@@ -25,13 +31,55 @@ pub fn start_trimming(interval: Duration) {
     let spawned = std::thread::Builder::new()
         .name("plaza-trim".into())
         .spawn(move || {
+            let mut idle = IdleSpell::new(plaza_http::metrics::requests_answered(), Instant::now());
+            let mut next_trim = Instant::now() + interval;
             loop {
-                std::thread::sleep(interval);
-                trim();
+                std::thread::sleep(TICK);
+                let now = Instant::now();
+                if now >= next_trim {
+                    trim();
+                    next_trim = now + interval;
+                }
+                if idle.release_now(plaza_http::metrics::requests_answered(), now) {
+                    release_code_pages();
+                }
             }
         });
     if let Err(e) = spawned {
         tracing::warn!(error = %e, "the memory trimming thread could not start");
+    }
+}
+
+/// Tells when a process has answered no request for [`IDLE_AFTER`]: once per idle spell.
+#[derive(Debug)]
+struct IdleSpell {
+    /// The request count last seen, and since when it has stood still.
+    count: u64,
+    since: Instant,
+    /// Whether this spell's pages were already handed back.
+    released: bool,
+}
+
+impl IdleSpell {
+    fn new(count: u64, now: Instant) -> Self {
+        IdleSpell {
+            count,
+            since: now,
+            released: false,
+        }
+    }
+
+    /// Whether to hand the pages back now, given the request count at `now`.
+    fn release_now(&mut self, count: u64, now: Instant) -> bool {
+        if count != self.count {
+            *self = IdleSpell::new(count, now);
+            return false;
+        }
+        if self.released || now.duration_since(self.since) < IDLE_AFTER {
+            return false;
+        }
+        self.released = true;
+        true
     }
 }
 
@@ -55,7 +103,7 @@ pub fn trim() {}
 /// read in again on next use. Pages another process maps too are left alone. Returns how many
 /// bytes of mappings were advised; on failure it logs and returns 0, since nothing depends on it.
 #[cfg(target_os = "linux")]
-pub fn release_startup_code() -> usize {
+pub fn release_code_pages() -> usize {
     match executable_mappings() {
         Ok(ranges) => ranges.into_iter().map(page_out).sum(),
         Err(e) => {
@@ -67,7 +115,7 @@ pub fn release_startup_code() -> usize {
 
 /// Nothing to do off Linux.
 #[cfg(not(target_os = "linux"))]
-pub fn release_startup_code() -> usize {
+pub fn release_code_pages() -> usize {
     0
 }
 
@@ -128,9 +176,29 @@ mod tests {
     }
 
     #[test]
+    fn pages_go_back_once_per_spell_without_requests() {
+        let start = Instant::now();
+        let at = |s: u64| start + Duration::from_secs(s);
+        let mut idle = IdleSpell::new(7, start);
+        assert!(!idle.release_now(7, at(4)), "idle for less than IDLE_AFTER");
+        assert!(idle.release_now(7, at(5)));
+        assert!(!idle.release_now(7, at(9)), "once per spell");
+        assert!(!idle.release_now(8, at(10)), "a request ends the spell");
+        assert!(
+            !idle.release_now(9, at(14)),
+            "and so does each one after it"
+        );
+        assert!(!idle.release_now(9, at(18)));
+        assert!(
+            idle.release_now(9, at(19)),
+            "a new spell, five seconds after the last request"
+        );
+    }
+
+    #[test]
     fn the_executables_pages_go_back_to_the_system_and_it_still_runs() {
         let before = file_rss_kib();
-        let advised = release_startup_code();
+        let advised = release_code_pages();
         let after = file_rss_kib();
         assert!(advised > 0, "no mapping of the executable was found");
         assert!(

@@ -10,6 +10,7 @@ use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Requests answered: labels `service`, `route`, `method`, `status`.
@@ -71,6 +72,15 @@ pub fn render() -> Response {
     }
 }
 
+/// Requests answered by every service of this process since it started, recorder or not.
+static ANSWERED: AtomicU64 = AtomicU64::new(0);
+
+/// How many requests the services of this process have answered since it started: a process
+/// whose count stands still is idle (see `plaza::memory`).
+pub fn requests_answered() -> u64 {
+    ANSWERED.load(Ordering::Relaxed)
+}
+
 /// Records one answered request.
 pub(crate) fn record_request(
     service: &'static str,
@@ -79,6 +89,7 @@ pub(crate) fn record_request(
     status: u16,
     elapsed: Duration,
 ) {
+    ANSWERED.fetch_add(1, Ordering::Relaxed);
     let route = route.to_owned();
     metrics::counter!(HTTP_REQUESTS,
         "service" => service,
