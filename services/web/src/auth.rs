@@ -279,7 +279,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let session = Session::of(parts)?;
-        let catalogs = AppState::from_ref(state).catalogs;
+        let catalogs = AppState::from_ref(state).catalogs.clone();
         Ok(Viewer {
             user: session.account.clone(),
             csrf: session.csrf.clone(),
