@@ -166,13 +166,12 @@ mod tests {
     use super::*;
 
     /// The resident pages of files mapped by this process (`RssFile`), in KiB.
-    fn file_rss_kib() -> u64 {
-        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    fn file_rss_kib() -> Option<u64> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
         status
             .lines()
             .find_map(|l| l.strip_prefix("RssFile:"))
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap()
     }
 
     #[test]
@@ -197,9 +196,9 @@ mod tests {
 
     #[test]
     fn the_executables_pages_go_back_to_the_system_and_it_still_runs() {
-        let before = file_rss_kib();
+        let before = file_rss_kib().unwrap();
         let advised = release_code_pages();
-        let after = file_rss_kib();
+        let after = file_rss_kib().unwrap();
         assert!(advised > 0, "no mapping of the executable was found");
         assert!(
             after < before,

@@ -135,26 +135,13 @@ async fn a_community_page_cached_in_memcached_changes_for_every_process_on_a_wri
         .unwrap()
         .expect("the author");
     let ids = plaza_types::IdGenerator::new(region.config.region, 30).unwrap();
-    let hidden = plaza_types::timeline::Post {
-        id: ids.next_id(),
-        region: region.config.region,
-        community_id: plaza_types::Id(c.parse().unwrap()),
-        author_id: user.id,
-        body: "written behind the cache".into(),
-        feeling: 0,
-        spoiler: false,
-        topic_tag: None,
-        platform: "test".into(),
-        comment_count: 0,
-        deleted: false,
-        created_at: plaza_types::now_millis(),
-        drawing: None,
-        drawing_alt: None,
-        screenshot: None,
-        game: None,
-        moderation: Default::default(),
-        moderation_reason: None,
-    };
+    let hidden = plaza_test_support::text_post(
+        ids.next_id(),
+        region.config.region,
+        plaza_types::Id(c.parse().unwrap()),
+        user.id,
+        "written behind the cache",
+    );
     plaza_timeline::db::posts::insert(&db, &hidden, None)
         .await
         .unwrap();

@@ -55,13 +55,8 @@ pub async fn exists(db: &Db, user: Id, community: Id) -> Result<bool, sqlx::Erro
 
 /// Every community `user` favourites (at most [`MAX_FAVOURITES`]), for the favourite buttons.
 pub async fn all(db: &Db, user: Id) -> Result<Vec<Id>, sqlx::Error> {
-    let ids: Vec<i64> =
-        sqlx::query_scalar("SELECT community_id FROM favourites WHERE user_id = ? LIMIT ?")
-            .bind(user.0)
-            .bind(MAX_FAVOURITES)
-            .fetch_all(&db.pool)
-            .await?;
-    Ok(ids.into_iter().map(Id).collect())
+    let sql = "SELECT community_id FROM favourites WHERE user_id = ? LIMIT ?";
+    super::linked_ids(db, sql, user, MAX_FAVOURITES).await
 }
 
 /// How many favourites `user` has.

@@ -110,13 +110,8 @@ const EXISTS: &str = "SELECT 1 AS x FROM follows WHERE follower_id = ? AND follo
 
 /// Everyone `user` follows (at most [`MAX_FOLLOWING`]), for the activity feed.
 pub async fn all_followees(db: &Db, user: Id) -> Result<Vec<Id>, sqlx::Error> {
-    let ids: Vec<i64> =
-        sqlx::query_scalar("SELECT followee_id FROM follows WHERE follower_id = ? LIMIT ?")
-            .bind(user.0)
-            .bind(MAX_FOLLOWING)
-            .fetch_all(&db.pool)
-            .await?;
-    Ok(ids.into_iter().map(Id).collect())
+    let sql = "SELECT followee_id FROM follows WHERE follower_id = ? LIMIT ?";
+    super::linked_ids(db, sql, user, MAX_FOLLOWING).await
 }
 
 /// Following and follower counts.

@@ -74,6 +74,22 @@ pub(crate) async fn others(
         .await
 }
 
+/// Every id `sql` names for `user`, at most `limit` (`sql` is `SELECT <id column> FROM … WHERE
+/// <user column> = ? LIMIT ?`): what a reader's cached lists (followed people, favourites) hold.
+pub(crate) async fn linked_ids(
+    db: &Db,
+    sql: &'static str,
+    user: Id,
+    limit: i64,
+) -> Result<Vec<Id>, sqlx::Error> {
+    let ids: Vec<i64> = sqlx::query_scalar(sql)
+        .bind(user.0)
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(ids.into_iter().map(Id).collect())
+}
+
 /// Runs a `SELECT COUNT(*) AS n …` query about one id.
 pub(crate) async fn count<'e, E>(executor: E, sql: &'static str, id: Id) -> Result<i64, sqlx::Error>
 where
