@@ -195,7 +195,7 @@ mod tests {
     }
 
     #[test]
-    fn the_executables_pages_go_back_to_the_system_and_it_still_runs() {
+    fn the_executables_pages_go_back_to_the_system() {
         let before = file_rss_kib().unwrap();
         let advised = release_code_pages();
         let after = file_rss_kib().unwrap();
@@ -204,8 +204,6 @@ mod tests {
             after < before,
             "{before} KiB of file pages before, {after} KiB after"
         );
-        // The code it needs comes back on use.
-        assert_eq!(format!("{}", 6 * 7), "42");
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! Read-through caching of what nearly every page looks up: communities by id and accounts by
 //! username (profiles, follows, blocks), each reader's followed and hidden people and favourite
-//! communities, the community of each post, and first pages (a community's tabs, a post's page, an activity
-//! feed) kept under the versions that the writes changing them renew.
-//! An entry is deleted when its community, account, follows or favourites change; the TTLs bound what another
-//! region's edit (or a reader racing a follow) can leave stale.
+//! communities, the community of each post, and first pages (a community's tabs, a post's page,
+//! an activity feed) kept under the versions that the writes changing them renew.
+//! An entry is deleted when its community, account, follows or favourites change; the TTLs bound
+//! what another region's edit (or a reader racing a follow) can leave stale.
 
 use crate::AppState;
 use crate::db::communities::{self, Community};
