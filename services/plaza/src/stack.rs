@@ -403,6 +403,18 @@ pub async fn start(
             None => client,
         })
     };
+    // The clients of the three services that web and the worker both call.
+    let clients = || {
+        anyhow::Ok((
+            TimelineClient(client("timeline", &timeline_url, &timeline_local)?),
+            EmpathyClient(client("empathy", &empathy_url, &empathy_local)?),
+            NotificationClient(client(
+                "notification",
+                &notification_url,
+                &notification_local,
+            )?),
+        ))
+    };
     if let Some(l) = worker_l {
         let gc = &config.worker;
         let worker_config = plaza_worker::Config {
@@ -419,15 +431,12 @@ pub async fn start(
             outbox_retention: (gc.outbox_retention_secs > 0)
                 .then(|| Duration::from_secs(gc.outbox_retention_secs)),
         };
+        let (timeline, empathy, notification) = clients()?;
         let parts = plaza_worker::Parts {
             db: db.clone(),
-            timeline: TimelineClient(client("timeline", &timeline_url, &timeline_local)?),
-            empathy: EmpathyClient(client("empathy", &empathy_url, &empathy_local)?),
-            notification: NotificationClient(client(
-                "notification",
-                &notification_url,
-                &notification_local,
-            )?),
+            timeline,
+            empathy,
+            notification,
             ids: ids.clone(),
             media: Some(media.clone()),
         };
@@ -455,6 +464,7 @@ pub async fn start(
             ),
             forwarding: config.peers.forwarding()?,
         };
+        let (timeline, empathy, notification) = clients()?;
         let parts = plaza_web::Parts {
             db: db.clone(),
             ids: ids.clone(),
@@ -463,13 +473,9 @@ pub async fn start(
             images: images.clone(),
             live: live.clone(),
             redis: redis.clone(),
-            timeline: TimelineClient(client("timeline", &timeline_url, &timeline_local)?),
-            empathy: EmpathyClient(client("empathy", &empathy_url, &empathy_local)?),
-            notification: NotificationClient(client(
-                "notification",
-                &notification_url,
-                &notification_local,
-            )?),
+            timeline,
+            empathy,
+            notification,
             draining: web_draining,
         };
         launch(
