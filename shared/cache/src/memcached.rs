@@ -187,12 +187,20 @@ impl MemcachedCache {
         }
     }
 
-    /// Empties every server (all keys, whatever their prefix): an operator's reset after
-    /// restoring a database, and how the region's test run starts each test clean. Whether every
-    /// server answered.
-    pub async fn flush_all(&self) -> bool {
-        self.on_every_server(|c| Box::pin(async move { c.flush().await }))
-            .await
+    /// Deletes this cache's keys (those under its prefix) from every server and leaves every
+    /// other prefix's keys alone: how one region or test run that shares servers with others
+    /// starts clean (an operator's reset after restoring a database; the region's test run
+    /// before each test). memcached lists its keys with `lru_crawler metadump all`. How many
+    /// keys were deleted.
+    pub async fn clear(&self) -> std::io::Result<usize> {
+        let prefix = format!("{}:", self.prefix);
+        let mut deleted = 0;
+        for server in self.servers.iter() {
+            deleted += tokio::time::timeout(CLEAR_TIMEOUT, clear_server(&server.addr, &prefix))
+                .await
+                .map_err(|_| std::io::Error::new(ErrorKind::TimedOut, "memcached: clearing"))??;
+        }
+        Ok(deleted)
     }
 
     /// Runs `op` on every server, resting or not; whether it worked on all of them.
@@ -217,6 +225,75 @@ impl MemcachedCache {
                 "memcached is unreachable; serving from the database until it is back");
         }
     }
+}
+
+/// How long clearing one server's keys may take.
+const CLEAR_TIMEOUT: Duration = Duration::from_secs(30);
+/// Deletes sent to a server before their answers are read.
+const DELETES_AT_ONCE: usize = 100;
+
+/// Deletes the keys starting with `prefix` from the server at `addr` (see
+/// [`MemcachedCache::clear`]); how many it deleted.
+async fn clear_server(addr: &str, prefix: &str) -> std::io::Result<usize> {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let unexpected = |what: &str| std::io::Error::other(format!("memcached: {what}"));
+    let (read, mut write) = TcpStream::connect(addr).await?.into_split();
+    let mut lines = BufReader::new(read).lines();
+    let mut keys = Vec::new();
+    let mut listed = false;
+    // The crawler answers BUSY while it is already walking the items; ask again then.
+    'listing: for _ in 0..100 {
+        write.write_all(b"lru_crawler metadump all\r\n").await?;
+        keys.clear();
+        loop {
+            let line = lines
+                .next_line()
+                .await?
+                .ok_or_else(|| unexpected("closed while listing keys"))?;
+            let line = line.trim_end_matches('\r');
+            if line == "END" {
+                listed = true;
+                break 'listing;
+            }
+            if line.starts_with("BUSY") {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue 'listing;
+            }
+            let Some(field) = line.strip_prefix("key=") else {
+                return Err(unexpected(line));
+            };
+            let encoded = field.split(' ').next().unwrap_or_default();
+            let key = percent_encoding::percent_decode_str(encoded).decode_utf8_lossy();
+            if key.starts_with(prefix) {
+                keys.push(key.into_owned());
+            }
+        }
+    }
+    if !listed {
+        return Err(unexpected("the key crawler stayed busy"));
+    }
+    let mut deleted = 0;
+    for batch in keys.chunks(DELETES_AT_ONCE) {
+        let mut commands = String::new();
+        for key in batch {
+            commands.push_str("delete ");
+            commands.push_str(key);
+            commands.push_str("\r\n");
+        }
+        write.write_all(commands.as_bytes()).await?;
+        for _ in batch {
+            let line = lines
+                .next_line()
+                .await?
+                .ok_or_else(|| unexpected("closed while deleting"))?;
+            match line.trim_end_matches('\r') {
+                "DELETED" => deleted += 1,
+                "NOT_FOUND" => {}
+                other => return Err(unexpected(other)),
+            }
+        }
+    }
+    Ok(deleted)
 }
 
 /// FNV-1a: a short stable name for a key too long or odd for memcached.

@@ -6,7 +6,7 @@
 //!   the region's memcached, Redis and S3 store (with a key prefix and a bucket of their own);
 //! - with `PLAZA_TEST_EDGE` as well (the region's edge URL), a test that needs nothing but HTTP
 //!   goes to the region itself, through nginx and HAProxy to its processes, after the region's
-//!   database, memcached, Redis keys and bucket are emptied (so each test still starts from an
+//!   database, memcached keys, Redis keys and bucket are emptied (so each test still starts from an
 //!   empty site; tests then take turns). Tests that inject faults or change the configuration
 //!   still start their own services, on the region's parts.
 
@@ -141,7 +141,7 @@ impl TestApp {
 
     /// The provisioned region at `PLAZA_TEST_REGION_ROOT`, reached through its edge at `edge`,
     /// emptied first: its database (the default communities are made again, as on a first
-    /// start), memcached, its Redis keys and its media bucket.
+    /// start), its memcached keys, its Redis keys and its media bucket.
     async fn through_edge(edge: &str) -> Self {
         let turn = REGION_TURN.lock().await;
         let root = std::env::var("PLAZA_TEST_REGION_ROOT")
@@ -159,12 +159,12 @@ impl TestApp {
         plaza_web::ops::communities::seed_default_communities(&db, &ids, region.region)
             .await
             .expect("the default communities");
-        let memcached =
-            plaza_cache::MemcachedCache::new(&region.memcached.servers, 1, &region.key_prefix);
-        assert!(
-            memcached.flush_all().await,
-            "the region's memcached is emptied"
-        );
+        // Only the region's keys: tests that start their services here use the same memcached
+        // under prefixes of their own, and may be running now.
+        plaza_cache::MemcachedCache::new(&region.memcached.servers, 1, &region.key_prefix)
+            .clear()
+            .await
+            .expect("the region's memcached keys are deleted");
         assert!(!region.redis_url.is_empty(), "the region has Redis");
         plaza_cache::redis::Redis::new(&region.redis_url, &region.key_prefix)
             .expect("a Redis URL")

@@ -1,7 +1,7 @@
 //! What the region's processes share: the memcached cache (written by one process, invalidated
 //! for all), live notifications through Redis, and rate limits in Redis.
 
-use crate::helpers::{Region, WEB1, WEB2};
+use crate::helpers::{Region, WEB1, WEB2, unique};
 use futures_util::StreamExt;
 use plaza_cache::Cache;
 use plaza_test_support::header;
@@ -296,4 +296,37 @@ async fn rate_limits_are_shared_by_every_web_process() {
         )
         .await;
     assert!(status.is_success());
+}
+
+#[tokio::test]
+async fn clearing_one_prefix_of_memcached_keeps_every_other_prefix() {
+    let region = Region::open();
+    let servers = &region.config.memcached.servers;
+    let mine = plaza_cache::MemcachedCache::new(servers, 1, &unique("clear-mine-"));
+    let theirs = plaza_cache::MemcachedCache::new(servers, 1, &unique("clear-theirs-"));
+    // Enough keys to take several batches of deletes, and one too long to keep as it is.
+    let long = "k".repeat(300);
+    let mut keys: Vec<String> = (0..250).map(|i| format!("post:{i}")).collect();
+    keys.push(long);
+    for key in &keys {
+        mine.set(key, b"mine".to_vec(), Duration::from_secs(60))
+            .await;
+        theirs
+            .set(key, b"theirs".to_vec(), Duration::from_secs(60))
+            .await;
+    }
+    assert_eq!(mine.get("post:7").await.as_deref(), Some(&b"mine"[..]));
+
+    assert_eq!(mine.clear().await.expect("cleared"), keys.len());
+
+    for key in &keys {
+        assert_eq!(mine.get(key).await, None, "{key} is gone");
+        assert_eq!(
+            theirs.get(key).await.as_deref(),
+            Some(&b"theirs"[..]),
+            "{key} of the other prefix stays"
+        );
+    }
+    assert_eq!(mine.clear().await.expect("cleared again"), 0);
+    theirs.clear().await.expect("cleaned up");
 }
