@@ -9,8 +9,8 @@ use crate::AppState;
 use crate::db::communities::{self, Community};
 use crate::db::users::{self, User};
 use crate::db::{blocks, favourites, follows};
-use plaza_cache::Records;
 use plaza_cache::versions::{ANY_COMMUNITY, COMMUNITY_POSTS, COMMUNITY_YEAHS};
+use plaza_cache::{Cache, Records};
 use plaza_storage::sqlx;
 use plaza_types::Id;
 use plaza_types::timeline::PostQuery;
@@ -163,6 +163,20 @@ where
     T: Serialize + DeserializeOwned,
     Fut: Future<Output = crate::Result<T>>,
 {
+    match first_page_key(state, of, viewer, query).await {
+        Some(key) => plaza_cache::read_through(state.cache.as_ref(), &key, PAGE_TTL, load).await,
+        None => load().await,
+    }
+}
+
+/// The key [`first_page`] keeps a page under: it changes whenever what the page shows does.
+/// `None` when the cache is away (the page is then read afresh).
+pub async fn first_page_key(
+    state: &AppState,
+    of: PageOf<'_>,
+    viewer: Option<Id>,
+    query: &PostQuery,
+) -> Option<String> {
     let (versions_of, name) = match of {
         PageOf::Community(community, tab) => (
             community.to_string(),
@@ -175,12 +189,25 @@ where
         COMMUNITY_POSTS.current_or_start(cache, &versions_of, &state.ids),
         COMMUNITY_YEAHS.current_or_start(cache, &versions_of, &state.ids)
     );
-    let (Some(posts_version), Some(yeahs_version)) = (posts, yeahs) else {
-        return load().await;
-    };
     let reader = reader(viewer, query);
-    let key = format!("{name}:{reader}:{posts_version}:{yeahs_version}");
-    plaza_cache::read_through(cache, &key, PAGE_TTL, load).await
+    Some(format!("{name}:{reader}:{}:{}", posts?, yeahs?))
+}
+
+/// How long a page rendered for signed-out readers is kept ([`rendered`]): a few seconds, since
+/// it says how long ago each post was written; what it shows is part of its key.
+const RENDERED_TTL: Duration = Duration::from_secs(5);
+
+/// A page rendered for signed-out readers under `key`, if this process has it.
+pub async fn rendered(state: &AppState, key: &str) -> Option<String> {
+    String::from_utf8(state.rendered.get(key).await?).ok()
+}
+
+/// Keeps `html`, a page rendered for signed-out readers, under `key` in this process.
+pub async fn keep_rendered(state: &AppState, key: &str, html: &str) {
+    state
+        .rendered
+        .set(key, html.as_bytes().to_vec(), RENDERED_TTL)
+        .await;
 }
 
 /// Who a cached page is for: `anyone`, or the reader and a hash of what in `query` depends on

@@ -34,6 +34,9 @@ pub struct Shared {
     pub notification: NotificationClient,
     pub limits: Arc<dyn RateLimiter>,
     pub cache: Arc<dyn Cache>,
+    /// Pages rendered for signed-out readers, kept in this process for a few seconds
+    /// ([`crate::cache::rendered`]), whatever `cache` is.
+    pub rendered: plaza_cache::MemoryCache,
     pub passwords: crate::auth::Passwords,
     /// Where drawings and screenshots are stored.
     pub media: Arc<dyn plaza_media::ObjectStore>,
@@ -72,6 +75,9 @@ pub struct Parts {
     pub draining: plaza_http::Draining,
 }
 
+/// The most the pages rendered for signed-out readers take (a community page is 20–40 KB).
+const RENDERED_BYTES: u64 = 4 << 20;
+
 impl AppState {
     /// The web service, built from its configuration and parts and ready to serve: the default
     /// communities exist (made on the first start) and the configured admins are admins.
@@ -102,6 +108,7 @@ impl AppState {
             notification,
             limits,
             cache,
+            rendered: plaza_cache::MemoryCache::new(RENDERED_BYTES),
             passwords: crate::auth::Passwords::new(
                 std::thread::available_parallelism().map_or(1, |n| n.get()),
             ),

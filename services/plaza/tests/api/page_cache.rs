@@ -1,10 +1,12 @@
 //! What the caches of shared first pages and followed people must never hide: anonymous readers
 //! of a community's cached first pages see new posts, Yeahs, comments and moderation at once;
 //! signed-in readers see their own Yeahs; an activity feed of many people (the followed set
-//! bound as one value) sees a follow, an unfollow and a block at once.
+//! bound as one value) sees a follow, an unfollow and a block at once. A community page rendered
+//! once for every signed-out reader carries each reader's own CSRF token, in their language.
 
-use crate::helpers::{Browser, TestApp, ids};
+use crate::helpers::{Browser, TestApp, ids, token_in};
 use crate::moderation::{act_ok, admin};
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 async fn anonymous_first_page(app: &TestApp, community: &str) -> Value {
@@ -252,4 +254,73 @@ async fn an_anonymous_post_page_shows_new_comments_yeahs_and_a_removal_at_once()
 
     removed_by_a_new_moderator(&app, "mod_lou", &post).await;
     assert_eq!(page().await.0.as_u16(), 404);
+}
+
+/// `url` as a new signed-out browser that prefers `languages` gets it.
+async fn page_in(app: &TestApp, url: &str, languages: &str) -> String {
+    let browser = Browser::new(app);
+    let r = browser
+        .client
+        .get(format!("{}{url}", browser.url))
+        .header(reqwest::header::ACCEPT_LANGUAGE, languages)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    r.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn signed_out_readers_share_a_rendered_community_page_each_with_their_own_token() {
+    let app = TestApp::start().await;
+    let (author, c, _) = app.sign_up_and_post("sia", "first words").await;
+    let url = app.community_url(&c).await;
+    let (ann, bob) = (Browser::new(&app), Browser::new(&app));
+    // Ann's first visit renders the page; her second and Bob's first may be the kept one.
+    let first_visit = token_in(&ann.get(&url).await.1);
+    let (_, page) = ann.get(&url).await;
+    let ann_token = token_in(&page);
+    assert_eq!(ann_token, first_visit, "her cookie's token, both times");
+    let (_, bobs) = bob.get(&url).await;
+    let bob_token = token_in(&bobs);
+    assert_ne!(ann_token, bob_token);
+    for (page, token) in [(&page, &ann_token), (&bobs, &bob_token)] {
+        assert!(page.contains("first words"));
+        assert_eq!(
+            page.matches(&format!("name=\"csrf\" value=\"{token}\""))
+                .count(),
+            page.matches("name=\"csrf\"").count(),
+            "every form carries the reader's own token"
+        );
+    }
+    // Each token works for its reader only.
+    for (token, status) in [
+        (&ann_token, StatusCode::FORBIDDEN),
+        (&bob_token, StatusCode::SEE_OTHER),
+    ] {
+        let fields = [("csrf", token.as_str()), ("lang", "en")];
+        assert_eq!(bob.submit("/language", &fields).await.status(), status);
+    }
+
+    // Another language is a page of its own.
+    let japanese = page_in(&app, &url, "ja").await;
+    assert!(japanese.contains("<html lang=\"ja\">"));
+    assert!(
+        page_in(&app, &url, "en")
+            .await
+            .contains("<html lang=\"en\">")
+    );
+
+    // A new post and a new name show at once.
+    app.post_text(&author, &c, "second words").await;
+    assert!(ann.get(&url).await.1.contains("second words"));
+    let admin = app.admin_token("tara").await;
+    let (_, community) = app.get(&format!("/api/v1/communities/{c}"), None).await;
+    let rename = json!({"title_id": community["community"]["title_id"], "name": "Renamed Place"});
+    let path = format!("/api/v1/communities/{c}");
+    let (status, body) = app
+        .call(Method::PATCH, &path, Some(&admin), Some(rename))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(ann.get(&url).await.1.contains("Renamed Place"));
 }

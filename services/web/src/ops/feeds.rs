@@ -146,6 +146,26 @@ async fn community_posts(
     Ok(page.views(state, me))
 }
 
+/// The key under which a community tab's first page, as every signed-out reader sees it, may be
+/// kept rendered ([`rendered`]): the key of the data it shows ([`crate::cache::first_page`])
+/// with a hash of the rest of what the page shows (`shown`: the community, the language, the
+/// path), so it changes whenever the page would. `None` when pages are not cached.
+pub async fn anyones_page_key(
+    state: &AppState,
+    community_id: Id,
+    tab: &str,
+    shown: impl std::hash::Hash,
+) -> Option<String> {
+    use std::hash::{BuildHasher, RandomState};
+    let of = PageOf::Community(community_id, tab);
+    let data = crate::cache::first_page_key(state, of, None, &PostQuery::default()).await?;
+    // Per process, as the rendered pages are.
+    static SEED: std::sync::LazyLock<RandomState> = std::sync::LazyLock::new(RandomState::new);
+    Some(format!("{data}:{:016x}", SEED.hash_one(shown)))
+}
+
+pub use crate::cache::{keep_rendered, rendered};
+
 /// A community's posts with the most Yeahs in the last 7 days.
 pub async fn popular(
     state: &AppState,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// A community as shown in lists and on its page.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Hash, Serialize, ToSchema)]
 #[schema(as = Community)]
 pub struct CommunityView {
     pub id: Id,

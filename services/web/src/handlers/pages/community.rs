@@ -1,7 +1,8 @@
 //! A community's page: its posts (new or popular), the post form and the favourite button.
 
 use super::{
-    FEELINGS, Form, Layout, PageResult, PostForm, SwitchForm, WriteForm, next_url, render_status,
+    FEELINGS, ForAnyone, Form, Layout, PageResult, PostForm, SwitchForm, WriteForm, next_url,
+    render_status,
 };
 use crate::auth::Viewer;
 use crate::ops::{communities as community_ops, feeds, posts};
@@ -57,13 +58,6 @@ async fn show_page(
         Some("drawings") => "drawings",
         _ => "new",
     };
-    let me = viewer.user.as_ref();
-    let page = match tab {
-        "popular" => feeds::popular(state, me, view.id, q.cursor.clone()).await?,
-        "drawings" => feeds::drawings(state, me, view.id, q.cursor.clone()).await?,
-        _ => feeds::community(state, me, view.id, q.cursor.clone()).await?,
-    };
-    let favourited = community_ops::is_favourite(state, me, view.id).await?;
     let base = if tab == "new" {
         view.url.clone()
     } else {
@@ -73,33 +67,66 @@ async fn show_page(
         Some(c) => next_url(&base, Some(c)).unwrap_or_else(|| base.clone()),
         None => base.clone(),
     };
+    // A first page with no form on it is the same for every signed-out reader.
+    let shared = match (&q.cursor, &form, status) {
+        (None, None, StatusCode::OK) => {
+            let shown = (&view, viewer.locale.lang().code(), &path);
+            match ForAnyone::find(
+                state,
+                viewer,
+                feeds::anyones_page_key(state, view.id, tab, shown).await,
+            )
+            .await
+            {
+                Ok(shared) => shared,
+                Err(kept) => return Ok(kept),
+            }
+        }
+        _ => None,
+    };
+    let anyone;
+    let viewer_shown = match shared {
+        Some(_) => {
+            anyone = ForAnyone::viewer(viewer);
+            &anyone
+        }
+        None => viewer,
+    };
+    let me = viewer.user.as_ref();
+    let page = match tab {
+        "popular" => feeds::popular(state, me, view.id, q.cursor.clone()).await?,
+        "drawings" => feeds::drawings(state, me, view.id, q.cursor.clone()).await?,
+        _ => feeds::community(state, me, view.id, q.cursor.clone()).await?,
+    };
+    let favourited = community_ops::is_favourite(state, me, view.id).await?;
     let (form_error, draft) = match form {
         Some((f, e)) => (Some(e), Some(f)),
         None => (None, None),
     };
-    render_status(
-        status,
-        &CommunityPage {
-            layout: Layout::new(state, viewer, view.name.clone(), path).await,
-            next_url: next_url(&base, page.next_cursor.as_deref()),
-            community: view,
-            tab,
-            posts: page.items,
-            favourited,
-            form_error,
-            draft_body: draft.map(|d| d.body.clone()).unwrap_or_default(),
-            draft_feeling: draft
-                .and_then(|d| d.feeling.as_deref())
-                .and_then(|f| f.parse().ok())
-                .unwrap_or(0),
-            draft_spoiler: draft.is_some_and(|d| d.spoiler.is_some()),
-            draft_drawing_alt: draft
-                .and_then(|d| d.drawing_alt.clone())
-                .unwrap_or_default(),
-            draft_topic: draft.and_then(|d| d.topic_tag.clone()).unwrap_or_default(),
-            feelings: FEELINGS,
-        },
-    )
+    let page = CommunityPage {
+        layout: Layout::new(state, viewer_shown, view.name.clone(), path).await,
+        next_url: next_url(&base, page.next_cursor.as_deref()),
+        community: view,
+        tab,
+        posts: page.items,
+        favourited,
+        form_error,
+        draft_body: draft.map(|d| d.body.clone()).unwrap_or_default(),
+        draft_feeling: draft
+            .and_then(|d| d.feeling.as_deref())
+            .and_then(|f| f.parse().ok())
+            .unwrap_or(0),
+        draft_spoiler: draft.is_some_and(|d| d.spoiler.is_some()),
+        draft_drawing_alt: draft
+            .and_then(|d| d.drawing_alt.clone())
+            .unwrap_or_default(),
+        draft_topic: draft.and_then(|d| d.topic_tag.clone()).unwrap_or_default(),
+        feelings: FEELINGS,
+    };
+    match shared {
+        Some(shared) => shared.keep(state, viewer, &page).await,
+        None => render_status(status, &page),
+    }
 }
 
 /// `GET /titles/{title_id}/{community_id}`.

@@ -37,12 +37,68 @@ pub fn render<T: Template>(page: &T) -> PageResult {
     render_status(StatusCode::OK, page)
 }
 
+/// Where the CSRF token goes in a page rendered once for every signed-out reader: each answer
+/// gets the reader's own token there. Random per process, so no post can contain it.
+static CSRF_HOLE: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(plaza_http::context::new_request_id);
+
+/// A page every signed-out reader sees alike, rendered once and kept for a few seconds under
+/// `key` (which changes whenever anything the page shows does; see
+/// `ops::feeds::anyones_page_key`). Each answer carries the reader's own CSRF token.
+pub struct ForAnyone {
+    key: String,
+}
+
+impl ForAnyone {
+    /// The kept page under `key` for `viewer`, answered at once (`Err`); else how to render
+    /// and keep it. `None` when the page is not shared: a signed-in or stale viewer, or no key.
+    pub async fn find(
+        state: &crate::AppState,
+        viewer: &crate::auth::Viewer,
+        key: Option<String>,
+    ) -> Result<Option<ForAnyone>, Response> {
+        let Some(key) = key.filter(|_| viewer.user.is_none() && !viewer.stale) else {
+            return Ok(None);
+        };
+        match crate::ops::feeds::rendered(state, &key).await {
+            Some(html) => Err(Self::answer(&html, viewer)),
+            None => Ok(Some(ForAnyone { key })),
+        }
+    }
+
+    /// `viewer` as the shared page is rendered for: the CSRF token left as a hole.
+    pub fn viewer(viewer: &crate::auth::Viewer) -> crate::auth::Viewer {
+        crate::auth::Viewer {
+            csrf: CSRF_HOLE.clone(),
+            ..viewer.clone()
+        }
+    }
+
+    /// Renders `page` (for [`ForAnyone::viewer`]), keeps it, and answers `viewer` with it.
+    pub async fn keep<T: Template>(
+        self,
+        state: &crate::AppState,
+        viewer: &crate::auth::Viewer,
+        page: &T,
+    ) -> PageResult {
+        let html = html_of(page)?;
+        crate::ops::feeds::keep_rendered(state, &self.key, &html).await;
+        Ok(Self::answer(&html, viewer))
+    }
+
+    fn answer(html: &str, viewer: &crate::auth::Viewer) -> Response {
+        Html(html.replace(CSRF_HOLE.as_str(), &viewer.csrf)).into_response()
+    }
+}
+
 /// Renders a template with a status (422 for a form sent back with an error).
 pub fn render_status<T: Template>(status: StatusCode, page: &T) -> PageResult {
-    let html = page
-        .render()
-        .map_err(|e| Error::Internal(anyhow::anyhow!("rendering a page: {e}")))?;
-    Ok((status, Html(html)).into_response())
+    Ok((status, Html(html_of(page)?)).into_response())
+}
+
+fn html_of<T: Template>(page: &T) -> Result<String, Error> {
+    page.render()
+        .map_err(|e| Error::Internal(anyhow::anyhow!("rendering a page: {e}")))
 }
 
 /// The status of a page that may carry a form's error: 422 when it does (the form is sent back
