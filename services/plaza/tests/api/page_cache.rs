@@ -1,8 +1,9 @@
 //! What the caches of shared first pages and followed people must never hide: anonymous readers
 //! of a community's cached first pages see new posts, Yeahs, comments and moderation at once;
 //! signed-in readers see their own Yeahs; an activity feed of many people (the followed set
-//! bound as one value) sees a follow, an unfollow and a block at once. A community page rendered
-//! once for every signed-out reader carries each reader's own CSRF token, in their language.
+//! bound as one value) sees a follow, an unfollow and a block at once. A page rendered once for
+//! every signed-out reader (a community tab, a post) carries each reader's own CSRF token, is in
+//! their language, and changes at once.
 
 use crate::helpers::{Browser, TestApp, ids, token_in};
 use crate::moderation::{act_ok, admin};
@@ -323,4 +324,21 @@ async fn signed_out_readers_share_a_rendered_community_page_each_with_their_own_
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(ann.get(&url).await.1.contains("Renamed Place"));
+}
+
+#[tokio::test]
+async fn a_post_page_shared_by_signed_out_readers_shows_a_new_comment_and_a_removal_at_once() {
+    let app = TestApp::start().await;
+    let (author, _, post) = app.sign_up_and_post("uma", "look at this").await;
+    let path = format!("/posts/{post}");
+    let (ann, bob) = (Browser::new(&app), Browser::new(&app));
+    ann.get(&path).await;
+    let (_, page) = ann.get(&path).await;
+    let (_, bobs) = bob.get(&path).await;
+    assert_ne!(token_in(&page), token_in(&bobs));
+    assert!(bobs.contains("look at this"));
+    app.comment(&author, &post, "first comment").await;
+    assert!(ann.get(&path).await.1.contains("first comment"));
+    removed_by_a_new_moderator(&app, "mod_vera", &post).await;
+    assert_eq!(bob.get(&path).await.0, StatusCode::NOT_FOUND);
 }

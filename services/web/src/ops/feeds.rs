@@ -164,6 +164,16 @@ pub async fn anyones_page_key(
     Some(format!("{data}:{:016x}", SEED.hash_one(shown)))
 }
 
+/// As [`anyones_page_key`], for post `id`'s first page (its first comments).
+pub async fn anyones_post_page_key(
+    state: &AppState,
+    id: Id,
+    shown: impl std::hash::Hash,
+) -> Option<String> {
+    let community = crate::cache::post_community(state, id).await.ok()??;
+    anyones_page_key(state, community, &format!("post:{id}"), shown).await
+}
+
 pub use crate::cache::{keep_rendered, rendered};
 
 /// A community's posts with the most Yeahs in the last 7 days.

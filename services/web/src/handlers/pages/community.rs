@@ -1,8 +1,7 @@
 //! A community's page: its posts (new or popular), the post form and the favourite button.
 
 use super::{
-    FEELINGS, ForAnyone, Form, Layout, PageResult, PostForm, SwitchForm, WriteForm, next_url,
-    render_status,
+    Draft, FEELINGS, ForAnyone, Form, Layout, PageResult, PostForm, SwitchForm, WriteForm, next_url,
 };
 use crate::auth::Viewer;
 use crate::ops::{communities as community_ops, feeds, posts};
@@ -25,11 +24,7 @@ struct CommunityPage {
     next_url: Option<String>,
     favourited: bool,
     form_error: Option<String>,
-    draft_body: String,
-    draft_feeling: usize,
-    draft_spoiler: bool,
-    draft_drawing_alt: String,
-    draft_topic: String,
+    draft: Draft,
     feelings: [&'static str; 6],
 }
 
@@ -68,30 +63,23 @@ async fn show_page(
         None => base.clone(),
     };
     // A first page with no form on it is the same for every signed-out reader.
-    let shared = match (&q.cursor, &form, status) {
-        (None, None, StatusCode::OK) => {
-            let shown = (&view, viewer.locale.lang().code(), &path);
-            match ForAnyone::find(
+    let key = match (&q.cursor, &form, status) {
+        (None, None, StatusCode::OK) if ForAnyone::shares(viewer) => {
+            feeds::anyones_page_key(
                 state,
-                viewer,
-                feeds::anyones_page_key(state, view.id, tab, shown).await,
+                view.id,
+                tab,
+                (&view, viewer.locale.lang().code(), &path),
             )
             .await
-            {
-                Ok(shared) => shared,
-                Err(kept) => return Ok(kept),
-            }
         }
         _ => None,
     };
-    let anyone;
-    let viewer_shown = match shared {
-        Some(_) => {
-            anyone = ForAnyone::viewer(viewer);
-            &anyone
-        }
-        None => viewer,
+    let shared = match ForAnyone::find(state, viewer, key).await {
+        Ok(shared) => shared,
+        Err(kept) => return Ok(kept),
     };
+    let viewer_shown = ForAnyone::viewer(&shared, viewer);
     let me = viewer.user.as_ref();
     let page = match tab {
         "popular" => feeds::popular(state, me, view.id, q.cursor.clone()).await?,
@@ -99,10 +87,7 @@ async fn show_page(
         _ => feeds::community(state, me, view.id, q.cursor.clone()).await?,
     };
     let favourited = community_ops::is_favourite(state, me, view.id).await?;
-    let (form_error, draft) = match form {
-        Some((f, e)) => (Some(e), Some(f)),
-        None => (None, None),
-    };
+    let (form_error, draft) = Draft::of(form);
     let page = CommunityPage {
         layout: Layout::new(state, viewer_shown, view.name.clone(), path).await,
         next_url: next_url(&base, page.next_cursor.as_deref()),
@@ -111,22 +96,10 @@ async fn show_page(
         posts: page.items,
         favourited,
         form_error,
-        draft_body: draft.map(|d| d.body.clone()).unwrap_or_default(),
-        draft_feeling: draft
-            .and_then(|d| d.feeling.as_deref())
-            .and_then(|f| f.parse().ok())
-            .unwrap_or(0),
-        draft_spoiler: draft.is_some_and(|d| d.spoiler.is_some()),
-        draft_drawing_alt: draft
-            .and_then(|d| d.drawing_alt.clone())
-            .unwrap_or_default(),
-        draft_topic: draft.and_then(|d| d.topic_tag.clone()).unwrap_or_default(),
+        draft,
         feelings: FEELINGS,
     };
-    match shared {
-        Some(shared) => shared.keep(state, viewer, &page).await,
-        None => render_status(status, &page),
-    }
+    ForAnyone::render(shared, state, viewer, status, &page).await
 }
 
 /// `GET /titles/{title_id}/{community_id}`.

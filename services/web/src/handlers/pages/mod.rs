@@ -47,6 +47,8 @@ static CSRF_HOLE: std::sync::LazyLock<String> =
 /// `ops::feeds::anyones_page_key`). Each answer carries the reader's own CSRF token.
 pub struct ForAnyone {
     key: String,
+    /// The reader as the page is rendered for them: the CSRF token left as a hole.
+    viewer: crate::auth::Viewer,
 }
 
 impl ForAnyone {
@@ -57,32 +59,48 @@ impl ForAnyone {
         viewer: &crate::auth::Viewer,
         key: Option<String>,
     ) -> Result<Option<ForAnyone>, Response> {
-        let Some(key) = key.filter(|_| viewer.user.is_none() && !viewer.stale) else {
+        let Some(key) = key.filter(|_| Self::shares(viewer)) else {
             return Ok(None);
         };
         match crate::ops::feeds::rendered(state, &key).await {
             Some(html) => Err(Self::answer(&html, viewer)),
-            None => Ok(Some(ForAnyone { key })),
+            None => Ok(Some(ForAnyone {
+                key,
+                viewer: crate::auth::Viewer {
+                    csrf: CSRF_HOLE.clone(),
+                    ..viewer.clone()
+                },
+            })),
         }
     }
 
-    /// `viewer` as the shared page is rendered for: the CSRF token left as a hole.
-    pub fn viewer(viewer: &crate::auth::Viewer) -> crate::auth::Viewer {
-        crate::auth::Viewer {
-            csrf: CSRF_HOLE.clone(),
-            ..viewer.clone()
-        }
+    /// Whether `viewer` gets shared pages: signed out, and not waiting for a write of theirs.
+    pub fn shares(viewer: &crate::auth::Viewer) -> bool {
+        viewer.user.is_none() && !viewer.stale
     }
 
-    /// Renders `page` (for [`ForAnyone::viewer`]), keeps it, and answers `viewer` with it.
-    pub async fn keep<T: Template>(
-        self,
+    /// The viewer to render the page for: `viewer`, or the shared page's reader.
+    pub fn viewer<'a>(
+        shared: &'a Option<ForAnyone>,
+        viewer: &'a crate::auth::Viewer,
+    ) -> &'a crate::auth::Viewer {
+        shared.as_ref().map_or(viewer, |s| &s.viewer)
+    }
+
+    /// Answers `viewer` with `page` (rendered for [`ForAnyone::viewer`]): kept for every
+    /// signed-out reader when `shared`, else rendered for this request alone with `status`.
+    pub async fn render<T: Template>(
+        shared: Option<ForAnyone>,
         state: &crate::AppState,
         viewer: &crate::auth::Viewer,
+        status: StatusCode,
         page: &T,
     ) -> PageResult {
+        let Some(shared) = shared else {
+            return render_status(status, page);
+        };
         let html = html_of(page)?;
-        crate::ops::feeds::keep_rendered(state, &self.key, &html).await;
+        crate::ops::feeds::keep_rendered(state, &shared.key, &html).await;
         Ok(Self::answer(&html, viewer))
     }
 
@@ -268,6 +286,38 @@ pub struct WriteForm {
     pub screenshot: Option<String>,
     #[serde(skip)]
     pub screenshot_type: Option<String>,
+}
+
+/// What a post or comment form sent back with an error held, shown again for correcting (empty
+/// on a page without an error).
+#[derive(Debug, Default)]
+pub struct Draft {
+    pub body: String,
+    pub feeling: usize,
+    pub spoiler: bool,
+    pub drawing_alt: String,
+    pub topic: String,
+}
+
+impl Draft {
+    /// The error `form` was sent back for and its draft; or no error and an empty draft.
+    pub fn of(form: Option<(&WriteForm, String)>) -> (Option<String>, Self) {
+        let Some((form, error)) = form else {
+            return (None, Draft::default());
+        };
+        let draft = Draft {
+            body: form.body.clone(),
+            feeling: form
+                .feeling
+                .as_deref()
+                .and_then(|f| f.parse().ok())
+                .unwrap_or(0),
+            spoiler: form.spoiler.is_some(),
+            drawing_alt: form.drawing_alt.clone().unwrap_or_default(),
+            topic: form.topic_tag.clone().unwrap_or_default(),
+        };
+        (Some(error), draft)
+    }
 }
 
 impl WriteForm {

@@ -1,7 +1,7 @@
 //! A post's page with its comments, and the forms that act on posts and comments.
 
 use super::{
-    FEELINGS, Form, Layout, PageResult, SwitchForm, WriteForm, back_to, next_url, render_status,
+    Draft, FEELINGS, ForAnyone, Form, Layout, PageResult, SwitchForm, WriteForm, back_to, next_url,
     wants_json,
 };
 use crate::auth::Viewer;
@@ -26,10 +26,7 @@ struct PostPage {
     yeahers: Vec<UserRef>,
     next_url: Option<String>,
     form_error: Option<String>,
-    draft_body: String,
-    draft_feeling: usize,
-    draft_spoiler: bool,
-    draft_drawing_alt: String,
+    draft: Draft,
     feelings: [&'static str; 6],
 }
 
@@ -46,13 +43,25 @@ async fn show_page(
     status: StatusCode,
     form: Option<(&WriteForm, String)>,
 ) -> PageResult {
+    let base = format!("/posts/{id}");
+    let path = next_url(&base, cursor.as_deref()).unwrap_or_else(|| base.clone());
+    // A first page with no form on it is the same for every signed-out reader.
+    let key = match (&cursor, &form, status) {
+        (None, None, StatusCode::OK) if ForAnyone::shares(viewer) => {
+            feeds::anyones_post_page_key(state, id, (viewer.locale.lang().code(), &path)).await
+        }
+        _ => None,
+    };
+    let shared = match ForAnyone::find(state, viewer, key).await {
+        Ok(shared) => shared,
+        Err(kept) => return Ok(kept),
+    };
+    let viewer_shown = ForAnyone::viewer(&shared, viewer);
     let feeds::PostPage {
         post,
         comments,
         yeahers,
     } = feeds::post_with_comments(state, viewer.user.as_ref(), id, cursor.clone()).await?;
-    let base = format!("/posts/{id}");
-    let path = next_url(&base, cursor.as_deref()).unwrap_or_else(|| base.clone());
     let title = if post.deleted {
         viewer.locale.t("title.deleted_post").to_owned()
     } else {
@@ -60,31 +69,18 @@ async fn show_page(
             .locale
             .tv("title.post", "name", &post.author.display_name)
     };
-    let (form_error, draft) = match form {
-        Some((f, e)) => (Some(e), Some(f)),
-        None => (None, None),
+    let (form_error, draft) = Draft::of(form);
+    let page = PostPage {
+        layout: Layout::new(state, viewer_shown, title, path).await,
+        next_url: next_url(&base, comments.next_cursor.as_deref()),
+        post,
+        comments: comments.items,
+        yeahers,
+        form_error,
+        draft,
+        feelings: FEELINGS,
     };
-    render_status(
-        status,
-        &PostPage {
-            layout: Layout::new(state, viewer, title, path).await,
-            next_url: next_url(&base, comments.next_cursor.as_deref()),
-            post,
-            comments: comments.items,
-            yeahers,
-            form_error,
-            draft_body: draft.map(|d| d.body.clone()).unwrap_or_default(),
-            draft_feeling: draft
-                .and_then(|d| d.feeling.as_deref())
-                .and_then(|f| f.parse().ok())
-                .unwrap_or(0),
-            draft_spoiler: draft.is_some_and(|d| d.spoiler.is_some()),
-            draft_drawing_alt: draft
-                .and_then(|d| d.drawing_alt.clone())
-                .unwrap_or_default(),
-            feelings: FEELINGS,
-        },
-    )
+    ForAnyone::render(shared, state, viewer, status, &page).await
 }
 
 /// `GET /posts/{id}`.
