@@ -330,3 +330,17 @@ async fn clearing_one_prefix_of_memcached_keeps_every_other_prefix() {
     assert_eq!(mine.clear().await.expect("cleared again"), 0);
     theirs.clear().await.expect("cleaned up");
 }
+
+/// Sets `key` to `value` in `cache` and reads it back (a set that timed out is tried again).
+async fn stored(cache: &plaza_cache::MemcachedCache, key: &str, value: &[u8]) {
+    for _ in 0..30 {
+        cache
+            .set(key, value.to_vec(), Duration::from_secs(60))
+            .await;
+        if cache.get(key).await.as_deref() == Some(value) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{key} could not be stored in memcached");
+}
