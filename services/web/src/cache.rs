@@ -17,6 +17,7 @@ use plaza_types::timeline::PostQuery;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Communities by id.
@@ -158,15 +159,41 @@ pub async fn first_page<T, Fut>(
     viewer: Option<Id>,
     query: &PostQuery,
     load: impl FnOnce() -> Fut,
-) -> crate::Result<T>
+) -> crate::Result<Arc<T>>
 where
-    T: Serialize + DeserializeOwned,
+    T: Serialize + DeserializeOwned + Send + Sync + 'static,
     Fut: Future<Output = crate::Result<T>>,
 {
-    match first_page_key(state, of, viewer, query).await {
-        Some(key) => plaza_cache::read_through(state.cache.as_ref(), &key, PAGE_TTL, load).await,
-        None => load().await,
+    let Some(key) = first_page_key(state, of, viewer, query).await else {
+        return Ok(Arc::new(load().await?));
+    };
+    if let Some(page) = state.decoded.get(&key).and_then(|p| p.downcast::<T>().ok()) {
+        return Ok(page);
     }
+    let page =
+        Arc::new(plaza_cache::read_through(state.cache.as_ref(), &key, PAGE_TTL, load).await?);
+    state.decoded.insert(key, page.clone());
+    Ok(page)
+}
+
+/// How long a first page is kept decoded in the process ([`Decoded`]): short, since it adds to
+/// [`PAGE_TTL`] for what no version covers (an author's new name).
+const DECODED_TTL: Duration = Duration::from_secs(10);
+/// How many decoded first pages a process keeps (the most recently used).
+const DECODED_PAGES: u64 = 256;
+
+/// First pages as [`first_page`] returns them, decoded, by the same keys as their JSON in the
+/// object cache: a reader who comes back skips decoding the page again. Kept in the process
+/// whatever the object cache is (a key names one version of a page, so every process that holds
+/// it holds the same page).
+pub type Decoded = moka::sync::Cache<String, Arc<dyn std::any::Any + Send + Sync>>;
+
+/// An empty [`Decoded`].
+pub fn decoded() -> Decoded {
+    moka::sync::Cache::builder()
+        .max_capacity(DECODED_PAGES)
+        .time_to_live(DECODED_TTL)
+        .build()
 }
 
 /// The key [`first_page`] keeps a page under: it changes whenever what the page shows does.

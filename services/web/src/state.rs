@@ -37,6 +37,8 @@ pub struct Shared {
     /// Pages rendered for signed-out readers, kept in this process for a few seconds
     /// ([`crate::cache::rendered`]), whatever `cache` is.
     pub rendered: plaza_cache::MemoryCache,
+    /// First pages kept decoded in this process ([`crate::cache::Decoded`]).
+    pub decoded: crate::cache::Decoded,
     pub passwords: crate::auth::Passwords,
     /// Where drawings and screenshots are stored.
     pub media: Arc<dyn plaza_media::ObjectStore>,
@@ -109,6 +111,7 @@ impl AppState {
             limits,
             cache,
             rendered: plaza_cache::MemoryCache::new(RENDERED_BYTES),
+            decoded: crate::cache::decoded(),
             passwords: crate::auth::Passwords::new(
                 std::thread::available_parallelism().map_or(1, |n| n.get()),
             ),

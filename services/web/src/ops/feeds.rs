@@ -110,10 +110,10 @@ impl CachedPage {
         })
     }
 
-    fn views(self, state: &AppState, viewer: Option<Id>) -> Page<PostView> {
+    fn views(&self, state: &AppState, viewer: Option<Id>) -> Page<PostView> {
         Page {
-            items: self.pieces.views(state, viewer, self.posts),
-            next_cursor: self.next_cursor,
+            items: self.pieces.views(state, viewer, self.posts.clone()),
+            next_cursor: self.next_cursor.clone(),
         }
     }
 }
@@ -376,7 +376,7 @@ pub async fn post_with_comments(
             let tab = format!("post:{id}");
             let of = PageOf::Community(community, &tab);
             let anyone = PostQuery::default();
-            let page: CachedPostPage =
+            let page: std::sync::Arc<CachedPostPage> =
                 crate::cache::first_page(state, of, None, &anyone, load).await?;
             // Moderation renews the community's version, so the kept post's state is current.
             if page.post.posts.iter().any(|p| !p.moderation.is_visible()) {
@@ -384,16 +384,18 @@ pub async fn post_with_comments(
             }
             page
         }
-        None => read(visible_post(state, viewer, id).await?).await?,
+        None => std::sync::Arc::new(read(visible_post(state, viewer, id).await?).await?),
     };
     let mut posts = page.post.views(state, me).items;
     Ok(PostPage {
         post: posts.pop().ok_or(crate::Error::NotFound("post"))?,
         comments: Page {
-            items: page.comment_pieces.views(state, me, page.comments.items),
-            next_cursor: page.comments.next_cursor,
+            items: page
+                .comment_pieces
+                .views(state, me, page.comments.items.clone()),
+            next_cursor: page.comments.next_cursor.clone(),
         },
-        yeahers: page.yeahers,
+        yeahers: page.yeahers.clone(),
     })
 }
 
