@@ -441,6 +441,18 @@ impl Browser {
         (r.status(), r.text().await.unwrap())
     }
 
+    /// `GET path` as a browser that prefers `languages` (an `Accept-Language` value).
+    pub async fn get_in(&self, path: &str, languages: &str) -> (StatusCode, String) {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.url))
+            .header(reqwest::header::ACCEPT_LANGUAGE, languages)
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+
     pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         self.submit_with_headers(path, &[], fields).await
     }

@@ -6,18 +6,6 @@ use plaza_test_support::{assert_status, header};
 use reqwest::StatusCode;
 use reqwest::header::ACCEPT_LANGUAGE;
 
-/// A page as a browser that prefers `languages` would fetch it.
-async fn get_in(browser: &Browser, path: &str, languages: &str) -> (StatusCode, String) {
-    let r = browser
-        .client
-        .get(format!("{}{path}", browser.url))
-        .header(ACCEPT_LANGUAGE, languages)
-        .send()
-        .await
-        .unwrap();
-    (r.status(), r.text().await.unwrap())
-}
-
 /// Interface words that must not be left in a Japanese page.
 const ENGLISH: [&str; 8] = [
     "Sign in",
@@ -44,13 +32,13 @@ fn assert_japanese(page: &str, what: &str) {
 async fn a_browser_that_prefers_japanese_gets_the_pages_in_japanese() {
     let app = TestApp::start().await;
     let browser = Browser::new(&app);
-    let (status, home) = get_in(&browser, "/", "ja-JP,ja;q=0.9,en;q=0.8").await;
+    let (status, home) = browser.get_in("/", "ja-JP,ja;q=0.9,en;q=0.8").await;
     assert_eq!(status, StatusCode::OK);
     assert_japanese(&home, "home");
     assert!(home.contains("Plaza へようこそ"));
     assert!(home.contains(">ログイン</a>"));
     assert!(home.contains(">新規登録</a>"));
-    let (_, signin) = get_in(&browser, "/signin", "ja").await;
+    let (_, signin) = browser.get_in("/signin", "ja").await;
     assert_japanese(&signin, "sign-in");
     assert!(signin.contains("<label for=\"password\">パスワード</label>"));
 
@@ -58,9 +46,9 @@ async fn a_browser_that_prefers_japanese_gets_the_pages_in_japanese() {
     let (_, english) = browser.get("/").await;
     assert!(english.contains("<html lang=\"en\">"));
     assert!(english.contains("Welcome to Plaza"));
-    let (_, preferred) = get_in(&browser, "/", "ja;q=0.3, en;q=0.9").await;
+    let (_, preferred) = browser.get_in("/", "ja;q=0.3, en;q=0.9").await;
     assert!(preferred.contains("<html lang=\"en\">"));
-    let (_, unknown) = get_in(&browser, "/", "fr-FR, de;q=0.5").await;
+    let (_, unknown) = browser.get_in("/", "fr-FR, de;q=0.5").await;
     assert!(unknown.contains("<html lang=\"en\">"));
 }
 
@@ -68,15 +56,15 @@ async fn a_browser_that_prefers_japanese_gets_the_pages_in_japanese() {
 async fn error_pages_and_form_errors_are_in_the_readers_language() {
     let app = TestApp::start().await;
     let browser = Browser::new(&app);
-    let missing = assert_page(get_in(&browser, "/no/such/page", "ja").await, 404);
+    let missing = assert_page(browser.get_in("/no/such/page", "ja").await, 404);
     assert_japanese(&missing, "404 page");
     assert!(missing.contains("見つかりません"));
     assert!(missing.contains("このページはありません。"));
-    let missing_post = assert_page(get_in(&browser, "/posts/12345", "ja").await, 404);
+    let missing_post = assert_page(browser.get_in("/posts/12345", "ja").await, 404);
     assert!(missing_post.contains("<html lang=\"ja\">"));
 
     // A sign-up with too short a password comes back with the reason in Japanese.
-    let (_, form) = get_in(&browser, "/signup", "ja").await;
+    let (_, form) = browser.get_in("/signup", "ja").await;
     let csrf = token_in(&form);
     let fields = [
         ("csrf", csrf.as_str()),
@@ -107,16 +95,16 @@ async fn the_account_setting_wins_over_the_browser_and_persists() {
     let r = browser.save_settings(&csrf, "Hana", "", "ja").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let location = header(&r, "location").to_owned();
-    let (_, saved) = get_in(&browser, &location, "en-US,en").await;
+    let (_, saved) = browser.get_in(&location, "en-US,en").await;
     assert_japanese(&saved, "settings after saving");
     assert!(saved.contains("保存しました。"));
     assert!(saved.contains("<option value=\"ja\" lang=\"ja\" selected>日本語</option>"));
 
     // A browser asking for English still gets Japanese, on every page, in a new session too.
-    let (_, home) = get_in(&browser, "/", "en").await;
+    let (_, home) = browser.get_in("/", "en").await;
     assert_japanese(&home, "home with the setting");
     let (fresh, _) = Browser::signed_in(&app, "hana").await;
-    let (_, notifications) = get_in(&fresh, "/notifications", "en").await;
+    let (_, notifications) = fresh.get_in("/notifications", "en").await;
     assert_japanese(&notifications, "notifications in a new session");
     assert!(notifications.contains("まだ通知はありません。"));
 
@@ -124,7 +112,7 @@ async fn the_account_setting_wins_over_the_browser_and_persists() {
     let csrf = token_in(&notifications);
     let r = fresh.save_settings(&csrf, "Hana", "", "en").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (_, home) = get_in(&fresh, "/", "ja").await;
+    let (_, home) = fresh.get_in("/", "ja").await;
     assert!(home.contains("<html lang=\"en\">"));
     assert!(home.contains("Communities"));
 
@@ -136,7 +124,7 @@ async fn the_account_setting_wins_over_the_browser_and_persists() {
         "Choose one of the languages offered.",
     )
     .await;
-    let (_, home) = get_in(&fresh, "/", "ja").await;
+    let (_, home) = fresh.get_in("/", "ja").await;
     assert!(home.contains("<html lang=\"en\">"));
 }
 
@@ -157,7 +145,7 @@ async fn the_footer_switch_remembers_a_signed_out_visitors_choice() {
     assert_eq!(r.headers()["location"], "/communities");
     let cookie = header(&r, "set-cookie").to_owned();
     assert!(cookie.starts_with("plaza_lang=ja;"), "{cookie}");
-    let (_, page) = get_in(&browser, "/communities", "en").await;
+    let (_, page) = browser.get_in("/communities", "en").await;
     assert_japanese(&page, "communities after switching");
 
     // The switch needs the form's token like every other form.
@@ -184,7 +172,7 @@ async fn notifications_and_counts_are_written_the_japanese_way() {
     // The four Yeahs land in one group as the worker delivers them.
     let mut page = String::new();
     for _ in 0..200 {
-        page = get_in(&browser, "/notifications", "ja").await.1;
+        page = browser.get_in("/notifications", "ja").await.1;
         if page.contains("ほか2人") {
             break;
         }
@@ -195,7 +183,7 @@ async fn notifications_and_counts_are_written_the_japanese_way() {
         page.contains("danさん、catさんほか2人があなたの投稿に「そうだね」しました。"),
         "{page}"
     );
-    let (_, post_page) = get_in(&browser, &format!("/posts/{post}"), "ja").await;
+    let (_, post_page) = browser.get_in(&format!("/posts/{post}"), "ja").await;
     assert!(post_page.contains("コメント0件"));
     assert!(post_page.contains("たった今"));
     let (_, english) = browser.get("/notifications").await;

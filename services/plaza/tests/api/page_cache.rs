@@ -257,20 +257,6 @@ async fn an_anonymous_post_page_shows_new_comments_yeahs_and_a_removal_at_once()
     assert_eq!(page().await.0.as_u16(), 404);
 }
 
-/// `url` as a new signed-out browser that prefers `languages` gets it.
-async fn page_in(app: &TestApp, url: &str, languages: &str) -> String {
-    let browser = Browser::new(app);
-    let r = browser
-        .client
-        .get(format!("{}{url}", browser.url))
-        .header(reqwest::header::ACCEPT_LANGUAGE, languages)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    r.text().await.unwrap()
-}
-
 #[tokio::test]
 async fn signed_out_readers_share_a_rendered_community_page_each_with_their_own_token() {
     let app = TestApp::start().await;
@@ -304,13 +290,11 @@ async fn signed_out_readers_share_a_rendered_community_page_each_with_their_own_
     }
 
     // Another language is a page of its own.
-    let japanese = page_in(&app, &url, "ja").await;
-    assert!(japanese.contains("<html lang=\"ja\">"));
-    assert!(
-        page_in(&app, &url, "en")
-            .await
-            .contains("<html lang=\"en\">")
-    );
+    for lang in ["ja", "en"] {
+        let (status, page) = Browser::new(&app).get_in(&url, lang).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains(&format!("<html lang=\"{lang}\">")), "{lang}");
+    }
 
     // A new post and a new name show at once.
     app.post_text(&author, &c, "second words").await;
