@@ -11,7 +11,7 @@ use crate::auth::{
     COOKIE_SESSION_DAYS, KIND_API, KIND_COOKIE, KIND_GAME, bearer_token, new_secret, session_csrf,
     token_hash,
 };
-use crate::db::{sessions, users::User};
+use crate::db::users::User;
 use crate::error::PageError;
 use crate::i18n::{LANG_COOKIE, Lang};
 use crate::{AppState, Error, Result};
@@ -211,7 +211,9 @@ async fn for_pages(state: &AppState, headers: &HeaderMap) -> Result<(Session, Op
     let mut cookie_session = None;
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
         let hash = token_hash(cookie.value());
-        account = sessions::use_token(&state.db, &hash, KIND_COOKIE, state.config.region).await?;
+        account = (state.sessions)
+            .use_token(&state.db, &hash, KIND_COOKIE, state.config.region)
+            .await?;
         if account.is_some() {
             csrf = session_csrf(cookie.value());
             cookie_session = Some(hash);
@@ -236,7 +238,9 @@ async fn for_api(state: &AppState, headers: &HeaderMap, game: bool) -> Result<Se
     let kind = if game { KIND_GAME } else { KIND_API };
     let account = match token {
         Some(t) => {
-            sessions::use_token(&state.db, &token_hash(t), kind, state.config.region).await?
+            (state.sessions)
+                .use_token(&state.db, &token_hash(t), kind, state.config.region)
+                .await?
         }
         None => None,
     };

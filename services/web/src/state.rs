@@ -39,6 +39,8 @@ pub struct Shared {
     pub rendered: plaza_cache::MemoryCache,
     /// First pages kept decoded in this process ([`crate::cache::Decoded`]).
     pub decoded: crate::cache::Decoded,
+    /// Sessions found in the last second ([`crate::db::sessions::Sessions`]).
+    pub sessions: crate::db::sessions::Sessions,
     pub passwords: crate::auth::Passwords,
     /// Where drawings and screenshots are stored.
     pub media: Arc<dyn plaza_media::ObjectStore>,
@@ -112,6 +114,7 @@ impl AppState {
             cache,
             rendered: plaza_cache::MemoryCache::new(RENDERED_BYTES),
             decoded: crate::cache::decoded(),
+            sessions: crate::db::sessions::Sessions::default(),
             passwords: crate::auth::Passwords::new(
                 std::thread::available_parallelism().map_or(1, |n| n.get()),
             ),

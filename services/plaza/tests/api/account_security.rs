@@ -31,6 +31,34 @@ async fn me_status(app: &TestApp, token: &str) -> StatusCode {
     app.me(token).await.0
 }
 
+/// Web keeps a session it found for a second (`plaza_web::db::sessions::Sessions`); what its own
+/// writes change it sees at once (the tests above), what is written outside it within that
+/// second.
+#[tokio::test]
+async fn a_session_ended_outside_web_is_refused_within_a_second() {
+    let app = TestApp::start().await;
+    let token = app.sign_up("fern").await;
+    assert_eq!(me_status(&app, &token).await, StatusCode::OK);
+    // What another web process of the region would write: this one does not hear of it.
+    let done = plaza_storage::sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        .bind(plaza_web::auth::token_hash(&token))
+        .execute(&app.db().pool)
+        .await
+        .unwrap();
+    assert_eq!(done.rows_affected(), 1);
+    // Generous beside the second, for a loaded machine.
+    let deadline = std::time::Instant::now()
+        + plaza_web::db::sessions::KEPT_FOR
+        + std::time::Duration::from_secs(4);
+    while me_status(&app, &token).await != StatusCode::UNAUTHORIZED {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "a deleted session still answers"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
 #[tokio::test]
 async fn changing_the_password_needs_the_current_one_and_ends_every_other_session() {
     let app = TestApp::start().await;

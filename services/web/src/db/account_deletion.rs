@@ -63,6 +63,7 @@ pub async fn delete(
             queue::enqueue_at(&mut tx, ids.next_id(), ids.region(), &job, purge_at).await?;
         }
     }
-    tx.commit().await?;
-    Ok(existed)
+    let done = tx.commit().await;
+    super::sessions::accounts_changed();
+    done.map(|()| existed)
 }

@@ -94,18 +94,18 @@ pub async fn user_by_token(
 /// As [`user_by_token`], for a request that uses the session: also notes when it was last used
 /// (at most hourly, see [`LAST_USED_PRECISION_MS`]) — only in the account's home region
 /// (`region`), so that no two regions ever write the same row — and reads the account's
-/// [`Standing`] in the same query.
-pub async fn use_token(
+/// [`Standing`] in the same query. The second value is when the session expires.
+async fn use_token_uncached(
     db: &Db,
     token_hash: &str,
     kind: i64,
     region: u8,
-) -> Result<Option<User>, sqlx::Error> {
+) -> Result<Option<(User, i64)>, sqlx::Error> {
     let now = now_millis();
     // Both counts are served by an index led by `user_id` (`moderators`' unique key,
     // `suspensions_by_user`); most accounts have no row in either.
     let sql = format!(
-        "SELECT {COLUMNS}, s.last_used_at, \
+        "SELECT {COLUMNS}, s.last_used_at, s.expires_at, \
          (SELECT COUNT(*) FROM moderators m WHERE m.user_id = u.id) AS appointments, \
          (SELECT COUNT(*) FROM suspensions x WHERE x.user_id = u.id) AS suspensions \
          FROM sessions s JOIN users u ON u.id = s.user_id \
@@ -132,16 +132,105 @@ pub async fn use_token(
             .execute(db.writer())
             .await?;
     }
-    Ok(Some(user))
+    Ok(Some((user, row.expires_at)))
 }
 
-/// A session's account, when the session was last used, and the account's appointments and
-/// suspensions counted.
+/// How long a session found is kept in [`Sessions`] at most: the longest a change that this
+/// process did not make (another web process of the region, another region's rows arriving by
+/// replication, the `plaza admin` command) can take to reach a signed-in request here.
+pub const KEPT_FOR: std::time::Duration = std::time::Duration::from_secs(1);
+/// The most sessions [`Sessions`] keeps.
+const KEPT_AT_MOST: u64 = 10_000;
+
+/// Bumped after every write that can change what a session lookup answers (see
+/// [`accounts_changed`]). Process-wide, so one write forgets what every [`Sessions`] of the
+/// process kept, whichever web service made it.
+static ACCOUNTS_EPOCH: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Says that an account, a session, an appointment or a suspension changed: every session this
+/// process keeps is looked up afresh. Called after the write is committed, so that a lookup
+/// that read the rows before it cannot keep them under the new epoch.
+pub fn accounts_changed() {
+    ACCOUNTS_EPOCH.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+}
+
+/// The sessions this process found recently, with their accounts and standing, so that a reader
+/// whose page asks several times a second is not looked up each time. Only sessions that were
+/// found are kept (a token just made is never refused). Every change to accounts, sessions,
+/// appointments or suspensions made by this process forgets them all at once
+/// ([`accounts_changed`]); a change made elsewhere shows within [`KEPT_FOR`].
+#[derive(Clone)]
+pub struct Sessions(moka::sync::Cache<(String, i64), std::sync::Arc<Found>>);
+
+/// One session as [`Sessions`] keeps it.
+struct Found {
+    user: User,
+    expires_at: i64,
+    epoch: u64,
+}
+
+impl Default for Sessions {
+    fn default() -> Self {
+        Sessions(
+            moka::sync::Cache::builder()
+                .max_capacity(KEPT_AT_MOST)
+                .time_to_live(KEPT_FOR)
+                .build(),
+        )
+    }
+}
+
+impl std::fmt::Debug for Sessions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sessions")
+            .field("kept", &self.0.entry_count())
+            .finish()
+    }
+}
+
+impl Sessions {
+    /// The account behind an unexpired, unbanned session of `kind` whose token hashes to
+    /// `token_hash`, with its [`Standing`]: kept from a lookup less than [`KEPT_FOR`] ago when
+    /// nothing changed since, else read by [`use_token_uncached`] (which also notes the use).
+    pub async fn use_token(
+        &self,
+        db: &Db,
+        token_hash: &str,
+        kind: i64,
+        region: u8,
+    ) -> Result<Option<User>, sqlx::Error> {
+        // Read before the lookup: a change committed while it runs makes what it read stale.
+        let epoch = ACCOUNTS_EPOCH.load(std::sync::atomic::Ordering::Acquire);
+        let key = (token_hash.to_owned(), kind);
+        if let Some(found) = self.0.get(&key)
+            && found.epoch == epoch
+            && found.expires_at > now_millis()
+        {
+            return Ok(Some(found.user.clone()));
+        }
+        let Some((user, expires_at)) = use_token_uncached(db, token_hash, kind, region).await?
+        else {
+            self.0.invalidate(&key);
+            return Ok(None);
+        };
+        let found = Found {
+            user: user.clone(),
+            expires_at,
+            epoch,
+        };
+        self.0.insert(key, std::sync::Arc::new(found));
+        Ok(Some(user))
+    }
+}
+
+/// A session's account, when the session was last used and when it expires, and the account's
+/// appointments and suspensions counted.
 #[derive(Debug, sqlx::FromRow)]
 struct UsedSession {
     #[sqlx(flatten)]
     user: UserRow,
     last_used_at: i64,
+    expires_at: i64,
     appointments: i64,
     suspensions: i64,
 }
@@ -194,19 +283,21 @@ pub async fn delete_by_id(db: &Db, user_id: Id, id: &str) -> Result<bool, sqlx::
             .bind(user_id.0)
             .bind(id.to_ascii_lowercase())
             .execute(db.writer())
-            .await?;
-    Ok(done.rows_affected() > 0)
+            .await;
+    accounts_changed();
+    Ok(done?.rows_affected() > 0)
 }
 
 /// Ends every session of the account except the one whose token hashes to `keep`, if given.
 pub async fn delete_all(db: &Db, user_id: Id, keep: Option<&str>) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?")
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?")
         .bind(user_id.0)
         // No hash is empty, so without `keep` every session goes.
         .bind(keep.unwrap_or(""))
         .execute(db.writer())
-        .await?;
-    Ok(())
+        .await;
+    accounts_changed();
+    done.map(drop)
 }
 
 /// Forgets a user's expired sessions.
@@ -221,9 +312,10 @@ pub async fn delete_expired(db: &Db, user_id: Id) -> Result<(), sqlx::Error> {
 
 /// Ends a session.
 pub async fn delete(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+    let done = sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
         .bind(token_hash)
         .execute(db.writer())
-        .await?;
-    Ok(())
+        .await;
+    accounts_changed();
+    done.map(drop)
 }

@@ -18,7 +18,8 @@ pub struct User {
     /// The interface language the account chose (`"en"`, `"ja"`), or `""` to follow the browser.
     pub language: String,
     /// What the session lookup that loaded the account read beside it, for the rest of that
-    /// request (see `sessions::use_token`); `None` when it was loaded otherwise. Never cached.
+    /// request (see `sessions::Sessions`); `None` when it was loaded otherwise. Kept only with
+    /// the session, never in the shared cache.
     #[serde(skip)]
     pub standing: Option<Standing>,
 }
@@ -162,7 +163,7 @@ pub async fn update_profile(
     bio: &str,
     language: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    let done = sqlx::query(
         "UPDATE users SET display_name = ?, bio = ?, language = ?, updated_at = ? WHERE id = ?",
     )
     .bind(display_name)
@@ -171,23 +172,31 @@ pub async fn update_profile(
     .bind(now_millis())
     .bind(id.0)
     .execute(db.writer())
-    .await?;
-    Ok(())
+    .await;
+    super::sessions::accounts_changed();
+    done.map(drop)
 }
 
 /// Sets the interface language (`""` follows the browser).
 pub async fn set_language(db: &Db, id: Id, language: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET language = ?, updated_at = ? WHERE id = ?")
+    let done = sqlx::query("UPDATE users SET language = ?, updated_at = ? WHERE id = ?")
         .bind(language)
         .bind(now_millis())
         .bind(id.0)
         .execute(db.writer())
-        .await?;
-    Ok(())
+        .await;
+    super::sessions::accounts_changed();
+    done.map(drop)
 }
 
 /// Makes an account an admin (and sets its password when one is given).
 pub async fn make_admin(db: &Db, id: Id, password_hash: Option<&str>) -> Result<(), sqlx::Error> {
+    let done = admin_rows(db, id, password_hash).await;
+    super::sessions::accounts_changed();
+    done
+}
+
+async fn admin_rows(db: &Db, id: Id, password_hash: Option<&str>) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET is_admin = 1, updated_at = ? WHERE id = ?")
         .bind(now_millis())
         .bind(id.0)
@@ -223,7 +232,9 @@ pub async fn set_password(
         .bind(keep)
         .execute(&mut *tx)
         .await?;
-    tx.commit().await
+    let done = tx.commit().await;
+    super::sessions::accounts_changed();
+    done
 }
 
 /// The account's password hash.

@@ -406,6 +406,8 @@ pub async fn act(
         .await?;
     }
     tx.commit().await?;
+    // Suspensions and appointments are what a session lookup reads beside the account.
+    sessions::accounts_changed();
     tracing::info!(
         log_id = %log.id,
         moderator = %moderator.id,
@@ -511,6 +513,8 @@ pub async fn appoint(
     let log = entry(state, admin.id, Action::AppointModerator, &r, "");
     moderation_log::insert(&mut *tx, state.config.region, &log).await?;
     tx.commit().await?;
+    // Suspensions and appointments are what a session lookup reads beside the account.
+    sessions::accounts_changed();
     let found = moderators::find(&state.db, user.id, community)
         .await?
         .ok_or(Error::NotFound("moderator"))?;
@@ -545,6 +549,8 @@ pub async fn remove_moderator(state: &AppState, admin: &User, id: Id) -> Result<
     let log = entry(state, admin.id, Action::RemoveModerator, &r, "");
     moderation_log::insert(&mut *tx, state.config.region, &log).await?;
     tx.commit().await?;
+    // Suspensions and appointments are what a session lookup reads beside the account.
+    sessions::accounts_changed();
     Ok(())
 }
 
