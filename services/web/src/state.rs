@@ -39,7 +39,8 @@ pub struct Shared {
     pub rendered: plaza_cache::MemoryCache,
     /// First pages kept decoded in this process ([`crate::cache::Decoded`]).
     pub decoded: crate::cache::Decoded,
-    /// Sessions found in the last second ([`crate::db::sessions::Sessions`]).
+    /// Sessions found in the last second ([`crate::db::sessions::Sessions`]), in the embedded
+    /// default only.
     pub sessions: crate::db::sessions::Sessions,
     pub passwords: crate::auth::Passwords,
     /// Where drawings and screenshots are stored.
@@ -111,10 +112,12 @@ impl AppState {
             empathy,
             notification,
             limits,
-            cache,
             rendered: plaza_cache::MemoryCache::new(RENDERED_BYTES),
             decoded: crate::cache::decoded(),
-            sessions: crate::db::sessions::Sessions::default(),
+            // Only where this process is the one web process of its database: with several
+            // (a region), a change made through one would reach the others a second late.
+            sessions: crate::db::sessions::Sessions::new(cache.private_to_process()),
+            cache,
             passwords: crate::auth::Passwords::new(
                 std::thread::available_parallelism().map_or(1, |n| n.get()),
             ),

@@ -35,6 +35,11 @@ pub trait Cache: Send + Sync + std::fmt::Debug {
     fn healthy(&self) -> BoxFuture<'_, bool> {
         Box::pin(std::future::ready(true))
     }
+    /// Whether the cache lives in this process alone (the embedded default), so that this
+    /// process is the only one that reads and writes what the cache describes.
+    fn private_to_process(&self) -> bool {
+        false
+    }
 }
 
 /// Reads a JSON value; an unreadable entry is a miss.
@@ -254,6 +259,10 @@ impl MemoryCache {
 }
 
 impl Cache for MemoryCache {
+    fn private_to_process(&self) -> bool {
+        true
+    }
+
     fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<Vec<u8>>> {
         let hit = match self.entries.get(key) {
             Some((expires, value)) if expires > Instant::now() => Some(value.to_vec()),

@@ -31,9 +31,9 @@ async fn me_status(app: &TestApp, token: &str) -> StatusCode {
     app.me(token).await.0
 }
 
-/// Web keeps a session it found for a second (`plaza_web::db::sessions::Sessions`); what its own
-/// writes change it sees at once (the tests above), what is written outside it within that
-/// second.
+/// The embedded web keeps a session it found for a second (`plaza_web::db::sessions::Sessions`);
+/// what its own writes change it sees at once (the tests above), what is written outside it
+/// within that second. (On a region's parts it keeps none, and the session goes at once.)
 #[tokio::test]
 async fn a_session_ended_outside_web_is_refused_within_a_second() {
     let app = TestApp::start().await;

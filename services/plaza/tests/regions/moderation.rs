@@ -37,9 +37,6 @@ async fn appoint_in_r2(r2: &Region, name: &str) {
     .await
     .unwrap();
     db.pool.close().await;
-    // Written from outside r2's web processes, the appointment reaches a session they found in
-    // the last second once that second is over.
-    tokio::time::sleep(plaza_web::db::sessions::KEPT_FOR).await;
 }
 
 /// The outbox rows about `post` addressed to r1, and how many r1 applied (by r1), as `region`

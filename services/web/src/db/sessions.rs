@@ -136,8 +136,8 @@ async fn use_token_uncached(
 }
 
 /// How long a session found is kept in [`Sessions`] at most: the longest a change that this
-/// process did not make (another web process of the region, another region's rows arriving by
-/// replication, the `plaza admin` command) can take to reach a signed-in request here.
+/// process did not make (the `plaza admin` command, a row written by hand) can take to reach a
+/// signed-in request here.
 pub const KEPT_FOR: std::time::Duration = std::time::Duration::from_secs(1);
 /// The most sessions [`Sessions`] keeps.
 const KEPT_AT_MOST: u64 = 10_000;
@@ -159,8 +159,14 @@ pub fn accounts_changed() {
 /// found are kept (a token just made is never refused). Every change to accounts, sessions,
 /// appointments or suspensions made by this process forgets them all at once
 /// ([`accounts_changed`]); a change made elsewhere shows within [`KEPT_FOR`].
+///
+/// Kept only where this process is the one web process of its database (the embedded default,
+/// whose object cache is in the process too, see `Sessions::new`). In a region, several web
+/// processes answer behind HAProxy: a sign-out or a new password made through one would reach
+/// the others up to a second late, and the next request after it may go to any of them. There
+/// every request looks its session up.
 #[derive(Clone)]
-pub struct Sessions(moka::sync::Cache<(String, i64), std::sync::Arc<Found>>);
+pub struct Sessions(Option<moka::sync::Cache<(String, i64), std::sync::Arc<Found>>>);
 
 /// One session as [`Sessions`] keeps it.
 struct Found {
@@ -169,21 +175,22 @@ struct Found {
     epoch: u64,
 }
 
-impl Default for Sessions {
-    fn default() -> Self {
-        Sessions(
+impl Sessions {
+    /// Sessions kept when `keep` (this process is its database's one web process), else none.
+    pub fn new(keep: bool) -> Self {
+        Sessions(keep.then(|| {
             moka::sync::Cache::builder()
                 .max_capacity(KEPT_AT_MOST)
                 .time_to_live(KEPT_FOR)
-                .build(),
-        )
+                .build()
+        }))
     }
 }
 
 impl std::fmt::Debug for Sessions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Sessions")
-            .field("kept", &self.0.entry_count())
+            .field("kept", &self.0.as_ref().map(|c| c.entry_count()))
             .finish()
     }
 }
@@ -199,10 +206,15 @@ impl Sessions {
         kind: i64,
         region: u8,
     ) -> Result<Option<User>, sqlx::Error> {
+        let Some(kept) = &self.0 else {
+            return Ok(use_token_uncached(db, token_hash, kind, region)
+                .await?
+                .map(|(user, _)| user));
+        };
         // Read before the lookup: a change committed while it runs makes what it read stale.
         let epoch = ACCOUNTS_EPOCH.load(std::sync::atomic::Ordering::Acquire);
         let key = (token_hash.to_owned(), kind);
-        if let Some(found) = self.0.get(&key)
+        if let Some(found) = kept.get(&key)
             && found.epoch == epoch
             && found.expires_at > now_millis()
         {
@@ -210,7 +222,7 @@ impl Sessions {
         }
         let Some((user, expires_at)) = use_token_uncached(db, token_hash, kind, region).await?
         else {
-            self.0.invalidate(&key);
+            kept.invalidate(&key);
             return Ok(None);
         };
         let found = Found {
@@ -218,7 +230,7 @@ impl Sessions {
             expires_at,
             epoch,
         };
-        self.0.insert(key, std::sync::Arc::new(found));
+        kept.insert(key, std::sync::Arc::new(found));
         Ok(Some(user))
     }
 }
