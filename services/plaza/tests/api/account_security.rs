@@ -39,7 +39,8 @@ async fn a_session_ended_outside_web_is_refused_within_a_second() {
     let app = TestApp::start().await;
     let token = app.sign_up("fern").await;
     assert_eq!(me_status(&app, &token).await, StatusCode::OK);
-    // What another web process of the region would write: this one does not hear of it.
+    // A change from outside this process (`plaza admin`, a row changed by hand): web does not
+    // hear of it.
     let done = plaza_storage::sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
         .bind(plaza_web::auth::token_hash(&token))
         .execute(&app.db().pool)

@@ -63,7 +63,6 @@ pub async fn delete(
             queue::enqueue_at(&mut tx, ids.next_id(), ids.region(), &job, purge_at).await?;
         }
     }
-    let done = tx.commit().await;
-    super::sessions::accounts_changed();
-    done.map(|()| existed)
+    super::sessions::commit(tx).await?;
+    Ok(existed)
 }

@@ -154,6 +154,20 @@ pub fn accounts_changed() {
     ACCOUNTS_EPOCH.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
 }
 
+/// `done`, the outcome of a write (committed, or failed as a whole), after saying
+/// [`accounts_changed`]: what every write to accounts, sessions, appointments or suspensions
+/// passes its result through.
+pub fn changed<T>(done: T) -> T {
+    accounts_changed();
+    done
+}
+
+/// Commits `tx`, a transaction that changed accounts, sessions, appointments or suspensions, then
+/// says [`accounts_changed`].
+pub async fn commit(tx: plaza_storage::Tx) -> Result<(), sqlx::Error> {
+    changed(tx.commit().await)
+}
+
 /// The sessions this process found recently, with their accounts and standing, so that a reader
 /// whose page asks several times a second is not looked up each time. Only sessions that were
 /// found are kept (a token just made is never refused). Every change to accounts, sessions,
@@ -185,17 +199,7 @@ impl Sessions {
                 .build()
         }))
     }
-}
 
-impl std::fmt::Debug for Sessions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sessions")
-            .field("kept", &self.0.as_ref().map(|c| c.entry_count()))
-            .finish()
-    }
-}
-
-impl Sessions {
     /// The account behind an unexpired, unbanned session of `kind` whose token hashes to
     /// `token_hash`, with its [`Standing`]: kept from a lookup less than [`KEPT_FOR`] ago when
     /// nothing changed since, else read by [`use_token_uncached`] (which also notes the use).
@@ -232,6 +236,14 @@ impl Sessions {
         };
         kept.insert(key, std::sync::Arc::new(found));
         Ok(Some(user))
+    }
+}
+
+impl std::fmt::Debug for Sessions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sessions")
+            .field("kept", &self.0.as_ref().map(|c| c.entry_count()))
+            .finish()
     }
 }
 
@@ -296,8 +308,7 @@ pub async fn delete_by_id(db: &Db, user_id: Id, id: &str) -> Result<bool, sqlx::
             .bind(id.to_ascii_lowercase())
             .execute(db.writer())
             .await;
-    accounts_changed();
-    Ok(done?.rows_affected() > 0)
+    Ok(changed(done)?.rows_affected() > 0)
 }
 
 /// Ends every session of the account except the one whose token hashes to `keep`, if given.
@@ -308,8 +319,7 @@ pub async fn delete_all(db: &Db, user_id: Id, keep: Option<&str>) -> Result<(), 
         .bind(keep.unwrap_or(""))
         .execute(db.writer())
         .await;
-    accounts_changed();
-    done.map(drop)
+    changed(done).map(drop)
 }
 
 /// Forgets a user's expired sessions.
@@ -328,6 +338,5 @@ pub async fn delete(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
         .bind(token_hash)
         .execute(db.writer())
         .await;
-    accounts_changed();
-    done.map(drop)
+    changed(done).map(drop)
 }

@@ -173,8 +173,7 @@ pub async fn update_profile(
     .bind(id.0)
     .execute(db.writer())
     .await;
-    super::sessions::accounts_changed();
-    done.map(drop)
+    super::sessions::changed(done).map(drop)
 }
 
 /// Sets the interface language (`""` follows the browser).
@@ -185,15 +184,12 @@ pub async fn set_language(db: &Db, id: Id, language: &str) -> Result<(), sqlx::E
         .bind(id.0)
         .execute(db.writer())
         .await;
-    super::sessions::accounts_changed();
-    done.map(drop)
+    super::sessions::changed(done).map(drop)
 }
 
 /// Makes an account an admin (and sets its password when one is given).
 pub async fn make_admin(db: &Db, id: Id, password_hash: Option<&str>) -> Result<(), sqlx::Error> {
-    let done = admin_rows(db, id, password_hash).await;
-    super::sessions::accounts_changed();
-    done
+    super::sessions::changed(admin_rows(db, id, password_hash).await)
 }
 
 async fn admin_rows(db: &Db, id: Id, password_hash: Option<&str>) -> Result<(), sqlx::Error> {
@@ -232,9 +228,7 @@ pub async fn set_password(
         .bind(keep)
         .execute(&mut *tx)
         .await?;
-    let done = tx.commit().await;
-    super::sessions::accounts_changed();
-    done
+    super::sessions::commit(tx).await
 }
 
 /// The account's password hash.

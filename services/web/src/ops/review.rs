@@ -405,9 +405,8 @@ pub async fn act(
         )
         .await?;
     }
-    tx.commit().await?;
     // Suspensions and appointments are what a session lookup reads beside the account.
-    sessions::accounts_changed();
+    sessions::commit(tx).await?;
     tracing::info!(
         log_id = %log.id,
         moderator = %moderator.id,
@@ -512,9 +511,8 @@ pub async fn appoint(
     };
     let log = entry(state, admin.id, Action::AppointModerator, &r, "");
     moderation_log::insert(&mut *tx, state.config.region, &log).await?;
-    tx.commit().await?;
     // Suspensions and appointments are what a session lookup reads beside the account.
-    sessions::accounts_changed();
+    sessions::commit(tx).await?;
     let found = moderators::find(&state.db, user.id, community)
         .await?
         .ok_or(Error::NotFound("moderator"))?;
@@ -548,9 +546,8 @@ pub async fn remove_moderator(state: &AppState, admin: &User, id: Id) -> Result<
     moderators::delete(&mut *tx, id).await?;
     let log = entry(state, admin.id, Action::RemoveModerator, &r, "");
     moderation_log::insert(&mut *tx, state.config.region, &log).await?;
-    tx.commit().await?;
     // Suspensions and appointments are what a session lookup reads beside the account.
-    sessions::accounts_changed();
+    sessions::commit(tx).await?;
     Ok(())
 }
 
