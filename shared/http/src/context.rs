@@ -104,7 +104,10 @@ pub fn new_request_id() -> String {
     use rand::Rng;
     let mut bytes = [0u8; 16];
     rand::rng().fill(&mut bytes);
-    hex::encode(bytes)
+    let mut digits = [0u8; 32];
+    // `hex::encode` builds its string a char at a time; the slice form writes the digits at once.
+    hex::encode_to_slice(bytes, &mut digits).expect("32 digits for 16 bytes");
+    String::from_utf8_lossy(&digits).into_owned()
 }
 
 #[cfg(test)]

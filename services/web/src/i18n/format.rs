@@ -2,20 +2,15 @@
 //! `month.*`, `time.*`): 12,345; "Nov 22, 2026" / "2026年11月22日"; "3 minutes ago" / "3分前".
 
 use super::{Lang, fill};
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 use intl_pluralrules::{PluralCategory, PluralRuleType, PluralRules};
+use std::sync::LazyLock;
 use unic_langid::LanguageIdentifier;
 
 /// The plural form (CLDR category) a count takes in `lang`, by the Unicode plural rules of the
 /// `intl_pluralrules` crate: English has "one" and "other", Japanese only "other".
 pub fn plural_form(lang: Lang, n: i64) -> &'static str {
-    let category = lang
-        .code()
-        .parse::<LanguageIdentifier>()
-        .ok()
-        .and_then(|id| PluralRules::create(id, PluralRuleType::CARDINAL).ok())
-        .and_then(|rules| rules.select(n).ok());
-    match category {
+    match rules(lang).and_then(|rules| rules.select(n).ok()) {
         Some(PluralCategory::ZERO) => "zero",
         Some(PluralCategory::ONE) => "one",
         Some(PluralCategory::TWO) => "two",
@@ -23,6 +18,28 @@ pub fn plural_form(lang: Lang, n: i64) -> &'static str {
         Some(PluralCategory::MANY) => "many",
         Some(PluralCategory::OTHER) | None => "other",
     }
+}
+
+/// `lang`'s cardinal plural rules, made once: a page asks for dozens of plural forms, and
+/// making the rules (parsing the language tag, finding its rule) costs more than using them.
+fn rules(lang: Lang) -> Option<&'static PluralRules> {
+    static RULES: LazyLock<Vec<(Lang, Option<PluralRules>)>> = LazyLock::new(|| {
+        Lang::ALL
+            .into_iter()
+            .map(|lang| {
+                let rules = lang
+                    .code()
+                    .parse::<LanguageIdentifier>()
+                    .ok()
+                    .and_then(|id| PluralRules::create(id, PluralRuleType::CARDINAL).ok());
+                (lang, rules)
+            })
+            .collect()
+    });
+    RULES
+        .iter()
+        .find(|(l, _)| *l == lang)
+        .and_then(|(_, rules)| rules.as_ref())
 }
 
 /// `n` with `separator` between groups of three digits.
@@ -54,6 +71,26 @@ pub fn date(at: &DateTime<Utc>, message: impl Fn(&str) -> String) -> String {
             ("day", &at.day().to_string()),
         ],
     )
+}
+
+/// A moment as `2026-11-22 12:34 UTC` (the title of every `<time>`), written field by field: a
+/// page shows one per post, and chrono's `format` parses its pattern each time.
+#[derive(Debug, Clone, Copy)]
+pub struct Stamp(pub DateTime<Utc>);
+
+impl std::fmt::Display for Stamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at = self.0;
+        write!(
+            f,
+            "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+            at.year(),
+            at.month(),
+            at.day(),
+            at.hour(),
+            at.minute()
+        )
+    }
 }
 
 /// How long ago something happened, in the unit a person would say it in.
@@ -93,6 +130,18 @@ mod tests {
         assert_eq!(group_thousands(1_234_567, ","), "1,234,567");
         assert_eq!(group_thousands(-12_345, ","), "-12,345");
         assert_eq!(group_thousands(i64::MIN, ","), "-9,223,372,036,854,775,808");
+    }
+
+    #[test]
+    fn a_stamp_reads_as_the_strftime_pattern_it_replaces() {
+        let pattern = "%Y-%m-%d %H:%M UTC";
+        for at in [
+            Utc.with_ymd_and_hms(2026, 11, 22, 9, 5, 59).unwrap(),
+            Utc.with_ymd_and_hms(999, 1, 2, 23, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2024, 2, 29, 0, 59, 1).unwrap(),
+        ] {
+            assert_eq!(Stamp(at).to_string(), at.format(pattern).to_string());
+        }
     }
 
     #[test]

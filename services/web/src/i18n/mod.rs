@@ -13,7 +13,6 @@ use anyhow::Context;
 use axum::http::HeaderMap;
 use axum_extra::extract::CookieJar;
 use chrono::{DateTime, Utc};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use text::fill;
@@ -68,14 +67,14 @@ impl Lang {
 /// One language's messages, by dotted key (`nav.communities`, `post.comments.other`).
 #[derive(Debug, Default)]
 pub struct Catalog {
-    messages: HashMap<String, String>,
+    messages: foldhash::HashMap<String, String>,
 }
 
 impl Catalog {
     /// Parses a catalog: TOML tables of strings, flattened to dotted keys.
     pub fn parse(source: &str) -> anyhow::Result<Self> {
         let table: toml::Table = source.parse().context("the catalog is not valid TOML")?;
-        let mut messages = HashMap::new();
+        let mut messages = foldhash::HashMap::default();
         flatten("", &table, &mut messages)?;
         Ok(Catalog { messages })
     }
@@ -99,7 +98,7 @@ impl Catalog {
 fn flatten(
     prefix: &str,
     table: &toml::Table,
-    out: &mut HashMap<String, String>,
+    out: &mut foldhash::HashMap<String, String>,
 ) -> anyhow::Result<()> {
     for (name, value) in table {
         let key = if prefix.is_empty() {
@@ -209,6 +208,23 @@ impl Locale {
             .or_else(|| self.catalogs.catalog(Lang::En).get(key))
     }
 
+    /// [`Self::lookup`] of `prefix.name`, the key put together on the stack: a page looks up
+    /// a plural form, a feeling or a Yeah button per post.
+    fn lookup_joined(&self, prefix: &str, name: &str) -> Option<&str> {
+        let mut buf = [0u8; 64];
+        let len = prefix.len() + 1 + name.len();
+        if len > buf.len() {
+            return self.lookup(&format!("{prefix}.{name}"));
+        }
+        buf[..prefix.len()].copy_from_slice(prefix.as_bytes());
+        buf[prefix.len()] = b'.';
+        buf[prefix.len() + 1..len].copy_from_slice(name.as_bytes());
+        // Two whole `str`s and an ASCII dot: always UTF-8.
+        std::str::from_utf8(&buf[..len])
+            .ok()
+            .and_then(|key| self.lookup(key))
+    }
+
     /// The message for `key` if the current catalog has it.
     pub fn try_t(&self, key: &str) -> Option<&str> {
         self.catalogs.catalog(self.lang).get(key)
@@ -219,8 +235,8 @@ impl Locale {
     pub fn tn(&self, key: &str, n: i64) -> String {
         let form = format::plural_form(self.lang, n);
         let number = self.number(n);
-        let key = format!("{key}.{form}");
-        fill(self.t(&key), &[("n", &number)])
+        let message = self.lookup_joined(key, form).unwrap_or(key);
+        fill(message, &[("n", &number)])
     }
 
     /// A message with one named placeholder filled in (`{name}`).
@@ -262,12 +278,12 @@ impl Locale {
 
     /// A feeling's name ("Happy" / "うれしい").
     pub fn feeling<'a>(&'a self, name: &'a str) -> &'a str {
-        self.lookup(&format!("feeling.{name}")).unwrap_or(name)
+        self.lookup_joined("feeling", name).unwrap_or(name)
     }
 
     /// The Yeah button's words for a post of a feeling ("Yeah!", "Yeah♥", "Yeah!?" …).
     pub fn yeah(&self, feeling: &str) -> &str {
-        self.lookup(&format!("yeah.{feeling}"))
+        self.lookup_joined("yeah", feeling)
             .or_else(|| self.lookup("yeah.normal"))
             .unwrap_or("Yeah!")
     }

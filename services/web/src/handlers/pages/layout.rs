@@ -182,6 +182,11 @@ impl Layout {
         self.locale.ago(at)
     }
 
+    /// `at` as `2026-11-22 12:34 UTC`.
+    pub fn stamp(&self, at: &chrono::DateTime<chrono::Utc>) -> crate::i18n::format::Stamp {
+        crate::i18n::format::Stamp(*at)
+    }
+
     /// See [`Locale::feeling`].
     pub fn feeling<'a>(&'a self, name: &'a str) -> &'a str {
         self.locale.feeling(name)

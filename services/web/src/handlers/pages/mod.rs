@@ -114,9 +114,26 @@ pub fn render_status<T: Template>(status: StatusCode, page: &T) -> PageResult {
     Ok((status, Html(html_of(page)?)).into_response())
 }
 
+/// A rendering buffer larger than this is not kept for the next page.
+const KEPT_BUFFER: usize = 256 * 1024;
+
 fn html_of<T: Template>(page: &T) -> Result<String, Error> {
-    page.render()
-        .map_err(|e| Error::Internal(anyhow::anyhow!("rendering a page: {e}")))
+    // Rendered into a buffer this thread keeps, then copied out at its exact size: a page of
+    // 40 kB grown from the template's size hint reallocated (and copied) itself several times.
+    thread_local! {
+        static BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    BUFFER.with_borrow_mut(|buffer| {
+        buffer.clear();
+        let rendered = page.render_into(buffer);
+        let html = buffer.as_str().to_owned();
+        if buffer.capacity() > KEPT_BUFFER {
+            *buffer = String::new();
+        }
+        rendered
+            .map(|()| html)
+            .map_err(|e| Error::Internal(anyhow::anyhow!("rendering a page: {e}")))
+    })
 }
 
 /// The status of a page that may carry a form's error: 422 when it does (the form is sent back
