@@ -105,9 +105,12 @@ pub fn new_request_id() -> String {
     let mut bytes = [0u8; 16];
     rand::rng().fill(&mut bytes);
     let mut digits = [0u8; 32];
-    // `hex::encode` builds its string a char at a time; the slice form writes the digits at once.
-    hex::encode_to_slice(bytes, &mut digits).expect("32 digits for 16 bytes");
-    String::from_utf8_lossy(&digits).into_owned()
+    // `hex::encode` builds its string a char at a time; the slice form writes the digits at once
+    // (it fails only for a slice of the wrong length, which 32 for 16 bytes is not).
+    match hex::encode_to_slice(bytes, &mut digits) {
+        Ok(()) => String::from_utf8_lossy(&digits).into_owned(),
+        Err(_) => hex::encode(bytes),
+    }
 }
 
 #[cfg(test)]
