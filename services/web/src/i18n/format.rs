@@ -4,6 +4,7 @@
 use super::{Lang, fill};
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use intl_pluralrules::{PluralCategory, PluralRuleType, PluralRules};
+use std::fmt::{self, Write as _};
 use std::sync::LazyLock;
 use unic_langid::LanguageIdentifier;
 
@@ -44,18 +45,80 @@ fn rules(lang: Lang) -> Option<&'static PluralRules> {
 
 /// `n` with `separator` between groups of three digits.
 pub fn group_thousands(n: i64, separator: &str) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * separator.len() + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push_str(separator);
+    Grouped { n, separator }.to_string()
+}
+
+/// `n` with `separator` between groups of three digits, written as it is displayed (a page
+/// shows a few per post).
+#[derive(Debug, Clone, Copy)]
+pub struct Grouped<'a> {
+    pub n: i64,
+    pub separator: &'a str,
+}
+
+impl fmt::Display for Grouped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // u64::MAX has 20 digits.
+        let mut digits = [0u8; 20];
+        let mut start = digits.len();
+        let mut rest = self.n.unsigned_abs();
+        loop {
+            start -= 1;
+            // `rest % 10` is a single digit.
+            digits[start] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
         }
-        out.push(digit);
+        let digits = std::str::from_utf8(&digits[start..]).unwrap_or_default();
+        if self.n < 0 {
+            f.write_char('-')?;
+        }
+        let first = match digits.len() % 3 {
+            0 => 3,
+            r => r,
+        };
+        f.write_str(&digits[..first])?;
+        let mut at = first;
+        while at < digits.len() {
+            f.write_str(self.separator)?;
+            f.write_str(&digits[at..at + 3])?;
+            at += 3;
+        }
+        Ok(())
     }
-    out
+}
+
+/// A counted message (`{n}` grouped by thousands), filled as it is written.
+#[derive(Debug, Clone, Copy)]
+pub struct Counted<'a> {
+    pub message: &'a str,
+    pub n: Grouped<'a>,
+}
+
+impl fmt::Display for Counted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        super::text::fill_into(f, self.message, &[("n", &self.n)])
+    }
+}
+
+/// How long ago, as written on a page: a message, a counted message or a date.
+#[derive(Debug, Clone)]
+pub enum Ago<'a> {
+    Text(&'a str),
+    Counted(Counted<'a>),
+    Date(String),
+}
+
+impl fmt::Display for Ago<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ago::Text(text) => f.write_str(text),
+            Ago::Counted(counted) => counted.fmt(f),
+            Ago::Date(date) => f.write_str(date),
+        }
+    }
 }
 
 /// A date by the catalog's `format.date` pattern (`{year}`, `{month}`, `{month_name}`, `{day}`).
@@ -78,8 +141,8 @@ pub fn date(at: &DateTime<Utc>, message: impl Fn(&str) -> String) -> String {
 #[derive(Debug, Clone, Copy)]
 pub struct Stamp(pub DateTime<Utc>);
 
-impl std::fmt::Display for Stamp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Display for Stamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let at = self.0;
         write!(
             f,
@@ -90,6 +153,36 @@ impl std::fmt::Display for Stamp {
             at.hour(),
             at.minute()
         )
+    }
+}
+
+/// A moment as RFC 3339 (`2026-11-22T12:34:56.789+00:00`, a `<time>`'s `datetime`), the same
+/// text as chrono's `to_rfc3339` (fractions of a second in 3, 6 or 9 digits, none when zero),
+/// written without a string of its own.
+#[derive(Debug, Clone, Copy)]
+pub struct Iso(pub DateTime<Utc>);
+
+impl fmt::Display for Iso {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = self.0;
+        write!(
+            f,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            at.year(),
+            at.month(),
+            at.day(),
+            at.hour(),
+            at.minute(),
+            at.second()
+        )?;
+        let nanos = at.nanosecond();
+        match nanos {
+            0 => {}
+            n if n % 1_000_000 == 0 => write!(f, ".{:03}", n / 1_000_000)?,
+            n if n % 1_000 == 0 => write!(f, ".{:06}", n / 1_000)?,
+            n => write!(f, ".{n:09}")?,
+        }
+        f.write_str("+00:00")
     }
 }
 
@@ -141,6 +234,15 @@ mod tests {
             Utc.with_ymd_and_hms(2024, 2, 29, 0, 59, 1).unwrap(),
         ] {
             assert_eq!(Stamp(at).to_string(), at.format(pattern).to_string());
+        }
+    }
+
+    #[test]
+    fn an_iso_moment_reads_as_chrono_writes_it() {
+        let base = Utc.with_ymd_and_hms(2026, 11, 22, 9, 5, 59).unwrap();
+        for nanos in [0, 644_000_000, 5_000_000, 123_456_000, 1, 999_999_999] {
+            let at = base + chrono::Duration::nanoseconds(nanos);
+            assert_eq!(Iso(at).to_string(), at.to_rfc3339());
         }
     }
 

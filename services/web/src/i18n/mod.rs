@@ -7,7 +7,7 @@ pub mod accept;
 pub mod format;
 #[cfg(test)]
 mod tests;
-mod text;
+pub mod text;
 
 use anyhow::Context;
 use axum::http::HeaderMap;
@@ -233,15 +233,30 @@ impl Locale {
     /// A counted message: `key.one` or `key.other` by the language's plural rule, with `{n}`
     /// formatted with thousands separators.
     pub fn tn(&self, key: &str, n: i64) -> String {
+        self.counted(key, n).to_string()
+    }
+
+    /// [`Self::tn`] as it is written into a page, with no string of its own.
+    pub fn counted<'a>(&'a self, key: &'a str, n: i64) -> format::Counted<'a> {
         let form = format::plural_form(self.lang, n);
-        let number = self.number(n);
-        let message = self.lookup_joined(key, form).unwrap_or(key);
-        fill(message, &[("n", &number)])
+        format::Counted {
+            message: self.lookup_joined(key, form).unwrap_or(key),
+            n: self.grouped(n),
+        }
     }
 
     /// A message with one named placeholder filled in (`{name}`).
     pub fn tv(&self, key: &str, name: &str, value: &str) -> String {
-        fill(self.t(key), &[(name, value)])
+        self.filled(key, name, value).to_string()
+    }
+
+    /// [`Self::tv`] as it is written into a page, with no string of its own.
+    pub fn filled<'a>(&'a self, key: &'a str, name: &'a str, value: &'a str) -> text::Filled<'a> {
+        text::Filled {
+            message: self.t(key),
+            name,
+            value,
+        }
     }
 
     /// The text before `{link}` in a message that wraps a link (`"<a>Sign in</a> to post"`).
@@ -257,7 +272,15 @@ impl Locale {
 
     /// A count with the language's thousands separator: 12,345.
     pub fn number(&self, n: i64) -> String {
-        format::group_thousands(n, self.t("format.thousands"))
+        self.grouped(n).to_string()
+    }
+
+    /// [`Self::number`] as it is written into a page.
+    pub fn grouped(&self, n: i64) -> format::Grouped<'_> {
+        format::Grouped {
+            n,
+            separator: self.t("format.thousands"),
+        }
     }
 
     /// A calendar date: "Nov 22, 2026" / "2026年11月22日".
@@ -267,12 +290,19 @@ impl Locale {
 
     /// How long ago, for the last week ("3 minutes ago" / "3分前"), else the date.
     pub fn ago(&self, at: &DateTime<Utc>) -> String {
+        self.ago_text(at).to_string()
+    }
+
+    /// [`Self::ago`] as it is written into a page.
+    pub fn ago_text(&self, at: &DateTime<Utc>) -> format::Ago<'_> {
         match format::elapsed(self.now, *at) {
-            format::Elapsed::JustNow => self.t("time.just_now").to_owned(),
-            format::Elapsed::Minutes(n) => self.tn("time.minutes_ago", n),
-            format::Elapsed::Hours(n) => self.tn("time.hours_ago", n),
-            format::Elapsed::Days(n) => self.tn("time.days_ago", n),
-            format::Elapsed::Long => self.date(at),
+            format::Elapsed::JustNow => format::Ago::Text(self.t("time.just_now")),
+            format::Elapsed::Minutes(n) => {
+                format::Ago::Counted(self.counted("time.minutes_ago", n))
+            }
+            format::Elapsed::Hours(n) => format::Ago::Counted(self.counted("time.hours_ago", n)),
+            format::Elapsed::Days(n) => format::Ago::Counted(self.counted("time.days_ago", n)),
+            format::Elapsed::Long => format::Ago::Date(self.date(at)),
         }
     }
 

@@ -153,13 +153,18 @@ impl Layout {
     }
 
     /// See [`Locale::tn`] (templates pass their arguments by reference).
-    pub fn tn(&self, key: &str, n: &i64) -> String {
-        self.locale.tn(key, *n)
+    pub fn tn<'a>(&'a self, key: &'a str, n: &i64) -> crate::i18n::format::Counted<'a> {
+        self.locale.counted(key, *n)
     }
 
     /// See [`Locale::tv`].
-    pub fn tv(&self, key: &str, name: &str, value: &str) -> String {
-        self.locale.tv(key, name, value)
+    pub fn tv<'a>(
+        &'a self,
+        key: &'a str,
+        name: &'a str,
+        value: &'a str,
+    ) -> crate::i18n::text::Filled<'a> {
+        self.locale.filled(key, name, value)
     }
 
     /// See [`Locale::before`].
@@ -173,13 +178,18 @@ impl Layout {
     }
 
     /// See [`Locale::number`].
-    pub fn number(&self, n: &i64) -> String {
-        self.locale.number(*n)
+    pub fn number(&self, n: &i64) -> crate::i18n::format::Grouped<'_> {
+        self.locale.grouped(*n)
     }
 
     /// See [`Locale::ago`].
-    pub fn ago(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
-        self.locale.ago(at)
+    pub fn ago(&self, at: &chrono::DateTime<chrono::Utc>) -> crate::i18n::format::Ago<'_> {
+        self.locale.ago_text(at)
+    }
+
+    /// `at` as RFC 3339, for a `<time>`'s `datetime`.
+    pub fn iso(&self, at: &chrono::DateTime<chrono::Utc>) -> crate::i18n::format::Iso {
+        crate::i18n::format::Iso(*at)
     }
 
     /// `at` as `2026-11-22 12:34 UTC`.
