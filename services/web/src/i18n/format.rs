@@ -143,17 +143,22 @@ pub struct Stamp(pub DateTime<Utc>);
 
 impl fmt::Display for Stamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let at = self.0;
-        write!(
-            f,
-            "{:04}-{:02}-{:02} {:02}:{:02} UTC",
-            at.year(),
-            at.month(),
-            at.day(),
-            at.hour(),
-            at.minute()
-        )
+        date_and_minute(f, self.0, ' ')?;
+        f.write_str(" UTC")
     }
+}
+
+/// `2026-11-22` then `between` then `12:34`.
+fn date_and_minute(f: &mut fmt::Formatter<'_>, at: DateTime<Utc>, between: char) -> fmt::Result {
+    write!(
+        f,
+        "{:04}-{:02}-{:02}{between}{:02}:{:02}",
+        at.year(),
+        at.month(),
+        at.day(),
+        at.hour(),
+        at.minute()
+    )
 }
 
 /// A moment as RFC 3339 (`2026-11-22T12:34:56.789+00:00`, a `<time>`'s `datetime`), the same
@@ -164,18 +169,9 @@ pub struct Iso(pub DateTime<Utc>);
 
 impl fmt::Display for Iso {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let at = self.0;
-        write!(
-            f,
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-            at.year(),
-            at.month(),
-            at.day(),
-            at.hour(),
-            at.minute(),
-            at.second()
-        )?;
-        let nanos = at.nanosecond();
+        date_and_minute(f, self.0, 'T')?;
+        write!(f, ":{:02}", self.0.second())?;
+        let nanos = self.0.nanosecond();
         match nanos {
             0 => {}
             n if n % 1_000_000 == 0 => write!(f, ".{:03}", n / 1_000_000)?,
