@@ -58,20 +58,8 @@ pub struct Grouped<'a> {
 
 impl fmt::Display for Grouped<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // u64::MAX has 20 digits.
-        let mut digits = [0u8; 20];
-        let mut start = digits.len();
-        let mut rest = self.n.unsigned_abs();
-        loop {
-            start -= 1;
-            // `rest % 10` is a single digit.
-            digits[start] = b'0' + (rest % 10) as u8;
-            rest /= 10;
-            if rest == 0 {
-                break;
-            }
-        }
-        let digits = std::str::from_utf8(&digits[start..]).unwrap_or_default();
+        let mut buffer = itoa::Buffer::new();
+        let digits = buffer.format(self.n.unsigned_abs());
         if self.n < 0 {
             f.write_char('-')?;
         }
@@ -99,7 +87,7 @@ pub struct Counted<'a> {
 
 impl fmt::Display for Counted<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        super::text::fill_into(f, self.message, &[("n", &self.n)])
+        super::text::fill_into(f, self.message, &[("n", self.n)])
     }
 }
 

@@ -6,21 +6,17 @@ use std::fmt;
 /// `message` with each `{name}` replaced by its value in `args`; unknown placeholders stay.
 pub fn fill(message: &str, args: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(message.len() + 16);
-    let args: Vec<(&str, &dyn fmt::Display)> = args
-        .iter()
-        .map(|(name, value)| (*name, value as &dyn fmt::Display))
-        .collect();
     // Writing into a `String` cannot fail.
-    let _ = fill_into(&mut out, message, &args);
+    let _ = fill_into(&mut out, message, args);
     out
 }
 
 /// [`fill`] written into `out` (a page being rendered) with values that are written as they
 /// are needed, so that a message on a page costs no string of its own.
-pub fn fill_into(
+pub fn fill_into<V: fmt::Display>(
     out: &mut dyn fmt::Write,
     message: &str,
-    args: &[(&str, &dyn fmt::Display)],
+    args: &[(&str, V)],
 ) -> fmt::Result {
     let mut rest = message;
     while let Some(open) = rest.find('{') {
@@ -58,7 +54,7 @@ pub struct Filled<'a> {
 
 impl fmt::Display for Filled<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fill_into(f, self.message, &[(self.name, &self.value)])
+        fill_into(f, self.message, &[(self.name, self.value)])
     }
 }
 
