@@ -212,18 +212,26 @@ mod tests {
         })
     }
 
+    /// Region `region`'s id generator (regions 1 to 3), one for the whole test run as in a
+    /// service: a generator made afresh for each write starts its sequence again, so two
+    /// writes within the same millisecond got the same id.
+    fn ids(region: u8) -> &'static IdGenerator {
+        static IDS: std::sync::LazyLock<Vec<IdGenerator>> =
+            std::sync::LazyLock::new(|| (1..=3).map(|r| IdGenerator::new(r, 0).unwrap()).collect());
+        &IDS[usize::from(region) - 1]
+    }
+
     /// Queues `job` as region `region`'s services do beside a write.
     async fn write_in(db: &Db, region: u8, job: &Job) {
-        let ids = IdGenerator::new(region, 0).unwrap();
         let mut tx = db.begin_write().await.unwrap();
-        queue::enqueue_new(&mut tx, &ids, job).await.unwrap();
+        queue::enqueue_new(&mut tx, ids(region), job).await.unwrap();
         tx.commit().await.unwrap();
     }
 
     #[tokio::test]
     async fn a_job_for_a_person_homed_elsewhere_goes_to_the_outbox_not_the_local_queue() {
         let (_dir, db) = db().await;
-        let homed_in_1 = IdGenerator::new(1, 0).unwrap().next_id();
+        let homed_in_1 = ids(1).next_id();
         write_in(&db, 2, &notify(homed_in_1)).await;
 
         // Region 2 has nothing to run and nothing addressed to it.
@@ -239,7 +247,7 @@ mod tests {
     #[tokio::test]
     async fn a_job_for_a_person_homed_here_stays_in_the_local_queue() {
         let (_dir, db) = db().await;
-        let homed_in_1 = IdGenerator::new(1, 0).unwrap().next_id();
+        let homed_in_1 = ids(1).next_id();
         write_in(&db, 1, &notify(homed_in_1)).await;
         assert_eq!(queue::claim(&db, 10, 60_000).await.unwrap().len(), 1);
         assert!(pending(&db, 1, 10).await.unwrap().is_empty());
@@ -248,7 +256,7 @@ mod tests {
     #[tokio::test]
     async fn a_row_seen_twice_is_applied_once() {
         let (_dir, db) = db().await;
-        let homed_in_1 = IdGenerator::new(1, 0).unwrap().next_id();
+        let homed_in_1 = ids(1).next_id();
         write_in(&db, 2, &notify(homed_in_1)).await;
         let row = pending(&db, 1, 10).await.unwrap().remove(0);
 
@@ -268,13 +276,13 @@ mod tests {
     #[tokio::test]
     async fn a_row_in_the_format_before_versions_still_runs() {
         let (_dir, db) = db().await;
-        let homed_in_1 = IdGenerator::new(1, 0).unwrap().next_id();
+        let homed_in_1 = ids(1).next_id();
         let Job::Notify(event) = notify(homed_in_1) else {
             unreachable!("notify makes a notification")
         };
         // Format 1: the payload's fields without `"v"`.
         let old = serde_json::to_string(&event).unwrap();
-        let origin = IdGenerator::new(3, 0).unwrap();
+        let origin = ids(3);
         let mut tx = db.begin_write().await.unwrap();
         send_stored(&mut tx, origin.next_id(), 3, 1, "notify", &old)
             .await
@@ -293,7 +301,7 @@ mod tests {
 
     /// A row region 2 sent to region 1, applied by region 1 at `applied_at`.
     async fn sent_and_applied(db: &Db, applied_at: i64) -> Pending {
-        let homed_in_1 = IdGenerator::new(1, 0).unwrap().next_id();
+        let homed_in_1 = ids(1).next_id();
         write_in(db, 2, &notify(homed_in_1)).await;
         let row = pending(db, 1, 10).await.unwrap().remove(0);
         assert!(apply(db, 1, &row).await.unwrap());
@@ -366,7 +374,7 @@ mod tests {
     #[tokio::test]
     async fn clean_up_keeps_a_row_its_target_has_not_applied() {
         let (_dir, db) = db().await;
-        let homed_in_1 = IdGenerator::new(1, 0).unwrap().next_id();
+        let homed_in_1 = ids(1).next_id();
         write_in(&db, 2, &notify(homed_in_1)).await;
         assert_eq!(
             clean_up(&db, 2, i64::MAX, 100).await.unwrap(),
