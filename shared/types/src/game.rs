@@ -14,7 +14,7 @@ pub const SEARCH_KEYS_MAX: usize = 5;
 pub const SEARCH_KEY_MAX_CHARS: usize = 32;
 
 /// A post's game fields (set only on posts a game made through an app key or the console API).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 pub struct GameFields {
     /// The title that posted it: 16 upper-case hex digits.
     pub title_id: String,

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 /// Whether a post or comment is shown. Anything but `Visible` is left out of every listing and
 /// API answer, except for moderators and (with its reason) the author.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ModerationState {
     #[default]

@@ -182,6 +182,15 @@ impl Locale {
         }
     }
 
+    /// The same language at another moment (tests of what reads "ago").
+    #[cfg(test)]
+    pub fn at(&self, now: DateTime<Utc>) -> Self {
+        Locale {
+            now,
+            ..self.clone()
+        }
+    }
+
     /// The same moment in another language.
     pub fn with_lang(&self, lang: Lang) -> Self {
         Locale {

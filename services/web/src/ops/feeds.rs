@@ -13,6 +13,32 @@ use plaza_types::empathy::{TargetKind, YeahQuery};
 use plaza_types::timeline::{Comment, CommentQuery, Post, PostQuery};
 use plaza_types::{Id, PAGE_SIZE, Page};
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+/// A page of posts as a list shows them. A first page's posts are shared with the cached page
+/// they were made from ([`CachedPage`]), so a reader who comes back costs no copy of them.
+pub struct Posts {
+    pub items: Arc<Vec<PostView>>,
+    pub next_cursor: Option<String>,
+}
+
+impl From<Page<PostView>> for Posts {
+    fn from(page: Page<PostView>) -> Self {
+        Posts {
+            items: Arc::new(page.items),
+            next_cursor: page.next_cursor,
+        }
+    }
+}
+
+impl From<Posts> for Page<PostView> {
+    fn from(posts: Posts) -> Self {
+        Page {
+            items: Arc::unwrap_or_clone(posts.items),
+            next_cursor: posts.next_cursor,
+        }
+    }
+}
 
 async fn hidden(state: &AppState, viewer: Option<&User>) -> Result<Vec<Id>> {
     Ok(match viewer {
@@ -78,7 +104,7 @@ pub async fn community(
     viewer: Option<&User>,
     community_id: Id,
     cursor: Option<String>,
-) -> Result<Page<PostView>> {
+) -> Result<Posts> {
     community_posts(state, viewer, community_id, false, cursor).await
 }
 
@@ -88,7 +114,7 @@ pub async fn drawings(
     viewer: Option<&User>,
     community_id: Id,
     cursor: Option<String>,
-) -> Result<Page<PostView>> {
+) -> Result<Posts> {
     community_posts(state, viewer, community_id, true, cursor).await
 }
 
@@ -99,6 +125,10 @@ struct CachedPage {
     posts: Vec<Post>,
     pieces: join::Pieces,
     next_cursor: Option<String>,
+    /// The posts as its reader sees them, made once (a page is kept per reader, see
+    /// [`crate::cache::first_page`]).
+    #[serde(skip)]
+    views: OnceLock<Arc<Vec<PostView>>>,
 }
 
 impl CachedPage {
@@ -107,12 +137,17 @@ impl CachedPage {
             pieces: join::pieces(state, viewer, &page.items).await?,
             posts: page.items,
             next_cursor: page.next_cursor,
+            views: OnceLock::new(),
         })
     }
 
-    fn views(&self, state: &AppState, viewer: Option<Id>) -> Page<PostView> {
-        Page {
-            items: self.pieces.views(state, viewer, self.posts.clone()),
+    /// The page's posts as `viewer`, the reader it was read for, sees them.
+    fn views(&self, state: &AppState, viewer: Option<Id>) -> Posts {
+        let items = self
+            .views
+            .get_or_init(|| Arc::new(self.pieces.views(state, viewer, self.posts.clone())));
+        Posts {
+            items: items.clone(),
             next_cursor: self.next_cursor.clone(),
         }
     }
@@ -124,7 +159,7 @@ async fn community_posts(
     community_id: Id,
     only_drawings: bool,
     cursor: Option<String>,
-) -> Result<Page<PostView>> {
+) -> Result<Posts> {
     let query = PostQuery {
         community_id: Some(community_id),
         exclude_author_ids: hidden(state, viewer).await?,
@@ -135,7 +170,7 @@ async fn community_posts(
         ..PostQuery::default()
     };
     if query.cursor.is_some() {
-        return post_page(state, viewer, query).await;
+        return Ok(post_page(state, viewer, query).await?.into());
     }
     let me = viewer.map(|v| v.id);
     let tab = if only_drawings { "drawings" } else { "new" };
@@ -182,7 +217,7 @@ pub async fn popular(
     viewer: Option<&User>,
     community_id: Id,
     cursor: Option<String>,
-) -> Result<Page<PostView>> {
+) -> Result<Posts> {
     if viewer.is_none() && cursor.is_none() {
         let anyone = PostQuery::default();
         let load = || async {
@@ -207,8 +242,8 @@ pub async fn popular(
         .popular(community_id, 7, cursor, PAGE_SIZE)
         .await?;
     let ids: Vec<Id> = ranked.items.iter().map(|r| r.post_id).collect();
-    Ok(Page {
-        items: posts_in_order(state, viewer, &ids).await?,
+    Ok(Posts {
+        items: Arc::new(posts_in_order(state, viewer, &ids).await?),
         next_cursor: ranked.next_cursor,
     })
 }
@@ -257,11 +292,7 @@ pub async fn user_yeahs(
 }
 
 /// The activity feed: the viewer's posts and those of everyone they follow, newest first.
-pub async fn activity(
-    state: &AppState,
-    viewer: &User,
-    cursor: Option<String>,
-) -> Result<Page<PostView>> {
+pub async fn activity(state: &AppState, viewer: &User, cursor: Option<String>) -> Result<Posts> {
     let mut authors = crate::cache::followees(state, viewer.id).await?;
     authors.push(viewer.id);
     let query = PostQuery {
@@ -272,7 +303,7 @@ pub async fn activity(
         ..PostQuery::default()
     };
     if query.cursor.is_some() {
-        return post_page(state, Some(viewer), query).await;
+        return Ok(post_page(state, Some(viewer), query).await?.into());
     }
     let me = Some(viewer.id);
     let load =
@@ -360,6 +391,7 @@ pub async fn post_with_comments(
                 posts: vec![post],
                 pieces,
                 next_cursor: None,
+                views: OnceLock::new(),
             },
             comments,
             yeahers: yeahers.items,
@@ -386,9 +418,12 @@ pub async fn post_with_comments(
         }
         None => std::sync::Arc::new(read(visible_post(state, viewer, id).await?).await?),
     };
-    let mut posts = page.post.views(state, me).items;
+    let posts = page.post.views(state, me).items;
     Ok(PostPage {
-        post: posts.pop().ok_or(crate::Error::NotFound("post"))?,
+        post: posts
+            .first()
+            .cloned()
+            .ok_or(crate::Error::NotFound("post"))?,
         comments: Page {
             items: page
                 .comment_pieces

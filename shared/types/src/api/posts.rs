@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// A post with everything needed to show it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Hash, Serialize, ToSchema)]
 #[schema(as = Post)]
 pub struct PostView {
     pub id: Id,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// A person as shown beside what they wrote.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Hash, Serialize, Deserialize, ToSchema)]
 pub struct UserRef {
     pub id: Id,
     pub username: String,

@@ -118,8 +118,7 @@ pub async fn posts(
 ) -> Result<Json<PostList>> {
     ops::existing(&state, id).await?;
     Ok(Json(
-        feeds::community(&state, viewer.as_ref(), id, q.cursor)
-            .await?
+        plaza_types::Page::from(feeds::community(&state, viewer.as_ref(), id, q.cursor).await?)
             .into(),
     ))
 }
@@ -136,8 +135,7 @@ pub async fn popular(
 ) -> Result<Json<PostList>> {
     ops::existing(&state, id).await?;
     Ok(Json(
-        feeds::popular(&state, viewer.as_ref(), id, q.cursor)
-            .await?
+        plaza_types::Page::from(feeds::popular(&state, viewer.as_ref(), id, q.cursor).await?)
             .into(),
     ))
 }

@@ -172,5 +172,6 @@ pub async fn activity(
     ApiUser(me): ApiUser,
     Query(q): Query<CursorQuery>,
 ) -> Result<Json<PostList>> {
-    Ok(Json(feeds::activity(&state, &me, q.cursor).await?.into()))
+    let posts = feeds::activity(&state, &me, q.cursor).await?;
+    Ok(Json(plaza_types::Page::from(posts).into()))
 }

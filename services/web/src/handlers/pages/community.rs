@@ -20,7 +20,7 @@ struct CommunityPage {
     layout: Layout,
     community: CommunityView,
     tab: &'static str,
-    posts: Vec<PostView>,
+    posts: std::sync::Arc<Vec<PostView>>,
     next_url: Option<String>,
     favourited: bool,
     form_error: Option<String>,

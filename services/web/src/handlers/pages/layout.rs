@@ -2,6 +2,7 @@
 //! language it is written in, with the lookups templates translate and format with.
 
 use super::FEELINGS;
+use super::cards::{Hole, OrHole, PostHtml};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::i18n::{Lang, Locale};
@@ -31,6 +32,9 @@ pub struct Layout {
     /// Whether the page may miss the viewer's latest change (another region's write not yet
     /// replicated here in time, see `crate::causal`).
     pub stale: bool,
+    /// Whether this frame renders a post for every reader alike ([`super::cards`]): what is
+    /// each reader's own (CSRF token, path, form keys, "ago") is left as a hole.
+    holes: bool,
 }
 
 /// The header's unread count (0 for nobody signed in). A nicety: when the notification service
@@ -71,13 +75,34 @@ impl Layout {
             path: path.into(),
             locale: viewer.locale.clone(),
             stale: viewer.stale,
+            holes: false,
         }
     }
 
     /// A fresh key for one write form's hidden `idempotency_key` field (each call makes a new
     /// one): sending the form again answers as the first time (see [`crate::idempotency`]).
     pub fn form_key(&self) -> String {
+        if self.holes {
+            return Hole::FormKey.mark().to_owned();
+        }
         plaza_http::context::new_request_id()
+    }
+
+    /// This frame with each reader's own parts left as holes, to render a post's card once for
+    /// every reader who sees it alike ([`super::cards`]).
+    pub(super) fn with_holes(&self) -> Layout {
+        Layout {
+            csrf: Hole::Csrf.mark().to_owned(),
+            path: Hole::Path.mark().to_owned(),
+            holes: true,
+            ..self.clone()
+        }
+    }
+
+    /// `post` as a list shows it: its card, rendered once for every reader who sees it alike
+    /// and filled in with this reader's own parts ([`super::cards`]).
+    pub fn post<'a>(&'a self, post: &'a crate::views::PostView) -> PostHtml<'a> {
+        PostHtml { layout: self, post }
     }
 
     /// The frame with the title under `title_key` in the viewer's language.
@@ -100,6 +125,7 @@ impl Layout {
             path: "/".into(),
             locale,
             stale: false,
+            holes: false,
         }
     }
 
@@ -183,8 +209,11 @@ impl Layout {
     }
 
     /// See [`Locale::ago`].
-    pub fn ago(&self, at: &chrono::DateTime<chrono::Utc>) -> crate::i18n::format::Ago<'_> {
-        self.locale.ago_text(at)
+    pub fn ago(&self, at: &chrono::DateTime<chrono::Utc>) -> OrHole<crate::i18n::format::Ago<'_>> {
+        if self.holes {
+            return OrHole::Hole(Hole::Ago);
+        }
+        OrHole::Value(self.locale.ago_text(at))
     }
 
     /// `at` as RFC 3339, for a `<time>`'s `datetime`.

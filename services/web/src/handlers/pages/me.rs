@@ -20,7 +20,7 @@ use plaza_types::notification::UnreadCount;
 #[template(path = "activity.html")]
 struct ActivityPage {
     layout: Layout,
-    posts: Vec<PostView>,
+    posts: std::sync::Arc<Vec<PostView>>,
     next_url: Option<String>,
 }
 

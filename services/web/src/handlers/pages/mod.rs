@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod auth;
+mod cards;
 pub mod community;
 pub mod consoles;
 pub mod errors;
