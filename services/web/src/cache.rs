@@ -9,8 +9,8 @@ use crate::AppState;
 use crate::db::communities::{self, Community};
 use crate::db::users::{self, User};
 use crate::db::{blocks, favourites, follows};
+use plaza_cache::Records;
 use plaza_cache::versions::{ANY_COMMUNITY, COMMUNITY_POSTS, COMMUNITY_YEAHS};
-use plaza_cache::{Cache, Records};
 use plaza_storage::sqlx;
 use plaza_types::Id;
 use plaza_types::timeline::PostQuery;
@@ -224,17 +224,31 @@ pub async fn first_page_key(
 /// it says how long ago each post was written; what it shows is part of its key.
 const RENDERED_TTL: Duration = Duration::from_secs(5);
 
-/// A page rendered for signed-out readers under `key`, if this process has it.
-pub async fn rendered(state: &AppState, key: &str) -> Option<String> {
-    String::from_utf8(state.rendered.get(key).await?).ok()
+/// Pages rendered for signed-out readers, with their CSRF holes, by key: kept in the process
+/// for [`RENDERED_TTL`], at most `max_bytes` of them.
+pub type RenderedPages = moka::sync::Cache<String, Arc<RenderedPage>>;
+
+pub use crate::handlers::pages::RenderedPage;
+
+/// An empty [`RenderedPages`].
+pub fn rendered_pages(max_bytes: u64) -> RenderedPages {
+    moka::sync::Cache::builder()
+        .max_capacity(max_bytes)
+        .weigher(|key: &String, page: &Arc<RenderedPage>| {
+            u32::try_from(key.len() + page.bytes()).unwrap_or(u32::MAX)
+        })
+        .time_to_live(RENDERED_TTL)
+        .build()
 }
 
-/// Keeps `html`, a page rendered for signed-out readers, under `key` in this process.
-pub async fn keep_rendered(state: &AppState, key: &str, html: &str) {
-    state
-        .rendered
-        .set(key, html.as_bytes().to_vec(), RENDERED_TTL)
-        .await;
+/// A page rendered for signed-out readers under `key`, if this process has it.
+pub fn rendered(state: &AppState, key: &str) -> Option<Arc<RenderedPage>> {
+    state.rendered.get(key)
+}
+
+/// Keeps `page`, rendered for signed-out readers, under `key` in this process.
+pub fn keep_rendered(state: &AppState, key: String, page: Arc<RenderedPage>) {
+    state.rendered.insert(key, page);
 }
 
 /// Who a cached page is for: `anyone`, or the reader and a hash of what in `query` depends on

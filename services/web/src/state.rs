@@ -36,7 +36,7 @@ pub struct Shared {
     pub cache: Arc<dyn Cache>,
     /// Pages rendered for signed-out readers, kept in this process for a few seconds
     /// ([`crate::cache::rendered`]), whatever `cache` is.
-    pub rendered: plaza_cache::MemoryCache,
+    pub rendered: crate::cache::RenderedPages,
     /// First pages kept decoded in this process ([`crate::cache::Decoded`]).
     pub decoded: crate::cache::Decoded,
     /// Sessions found in the last second ([`crate::db::sessions::Sessions`]), in the embedded
@@ -112,7 +112,7 @@ impl AppState {
             empathy,
             notification,
             limits,
-            rendered: plaza_cache::MemoryCache::new(RENDERED_BYTES),
+            rendered: crate::cache::rendered_pages(RENDERED_BYTES),
             decoded: crate::cache::decoded(),
             // Only where this process is the one web process of its database: with several
             // (a region), a change made through one would reach the others a second late.

@@ -84,9 +84,11 @@ struct PostCard<'a> {
     post: &'a PostView,
 }
 
-/// A rendered card: its HTML without the marks, and where each hole goes in it.
+/// Rendered HTML with holes: the HTML without its marks, and where each hole goes in it. A
+/// post's card, or a whole page rendered for every signed-out reader (with the CSRF token as
+/// its only holes, see `ForAnyone`).
 #[derive(Debug)]
-struct Card {
+pub struct Card {
     html: String,
     holes: Vec<(usize, Hole)>,
 }
@@ -102,7 +104,7 @@ impl Card {
     }
 
     /// `rendered` with its marks taken out and noted as holes.
-    fn cut(rendered: &str) -> Card {
+    pub fn cut(rendered: &str) -> Card {
         let mut card = Card {
             html: String::with_capacity(rendered.len()),
             holes: Vec::new(),
@@ -128,24 +130,54 @@ impl Card {
         card
     }
 
-    /// The card with `layout`'s reader's own parts in its holes.
-    fn fill(&self, f: &mut fmt::Formatter<'_>, layout: &Layout, post: &PostView) -> fmt::Result {
+    /// How many bytes of HTML it keeps.
+    pub fn bytes(&self) -> usize {
+        self.html.len()
+    }
+
+    /// Writes the HTML into `out`, with `fill` writing each hole.
+    fn write<W: fmt::Write>(
+        &self,
+        out: &mut W,
+        mut fill: impl FnMut(&mut W, Hole) -> fmt::Result,
+    ) -> fmt::Result {
         let mut from = 0;
         for &(at, hole) in &self.holes {
-            f.write_str(&self.html[from..at])?;
-            match hole {
-                Hole::Csrf => escaped(f, &layout.csrf)?,
-                Hole::Path => escaped(f, &layout.path)?,
-                Hole::FormKey => f.write_str(&layout.form_key())?,
-                Hole::Ago => escaped(f, layout.locale.ago_text(&post.created_at))?,
-            }
+            out.write_str(&self.html[from..at])?;
+            fill(out, hole)?;
             from = at;
         }
-        f.write_str(&self.html[from..])
+        out.write_str(&self.html[from..])
+    }
+
+    /// The card with `layout`'s reader's own parts in its holes.
+    fn fill(&self, f: &mut fmt::Formatter<'_>, layout: &Layout, post: &PostView) -> fmt::Result {
+        self.write(f, |f, hole| match hole {
+            Hole::Csrf => escaped(f, &layout.csrf),
+            Hole::Path => escaped(f, &layout.path),
+            Hole::FormKey => f.write_str(&layout.form_key()),
+            Hole::Ago => escaped(f, layout.locale.ago_text(&post.created_at)),
+        })
+    }
+
+    /// A page with `csrf` (a token: letters, digits, `-` and `_`) in its CSRF holes; any other
+    /// hole (a page has none) keeps its mark.
+    pub fn with_csrf(&self, csrf: &str) -> String {
+        let mut html = String::with_capacity(self.html.len() + self.holes.len() * csrf.len());
+        // Writing into a String cannot fail.
+        let _ = self.write(&mut html, |out, hole| {
+            out.push_str(if hole == Hole::Csrf {
+                csrf
+            } else {
+                hole.mark()
+            });
+            Ok(())
+        });
+        html
     }
 }
 
-fn escaped(f: &mut fmt::Formatter<'_>, text: impl Display) -> fmt::Result {
+fn escaped(f: &mut impl fmt::Write, text: impl Display) -> fmt::Result {
     write!(
         f,
         "{}",

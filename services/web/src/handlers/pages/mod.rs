@@ -26,6 +26,7 @@ use askama::Template;
 use axum::extract::{FromRequest, Request};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+pub use cards::Card as RenderedPage;
 pub use layout::{Layout, LayoutUser};
 use plaza_http::ErrorResponse;
 use serde::de::DeserializeOwned;
@@ -37,11 +38,6 @@ pub type PageResult<T = Response> = Result<T, PageError>;
 pub fn render<T: Template>(page: &T) -> PageResult {
     render_status(StatusCode::OK, page)
 }
-
-/// Where the CSRF token goes in a page rendered once for every signed-out reader: each answer
-/// gets the reader's own token there. Random per process, so no post can contain it.
-static CSRF_HOLE: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(plaza_http::context::new_request_id);
 
 /// A page every signed-out reader sees alike, rendered once and kept for a few seconds under
 /// `key` (which changes whenever anything the page shows does; see
@@ -63,12 +59,13 @@ impl ForAnyone {
         let Some(key) = key.filter(|_| Self::shares(viewer)) else {
             return Ok(None);
         };
-        match crate::ops::feeds::rendered(state, &key).await {
-            Some(html) => Err(Self::answer(&html, viewer)),
+        match crate::ops::feeds::rendered(state, &key) {
+            Some(page) => Err(Self::answer(&page, viewer)),
             None => Ok(Some(ForAnyone {
                 key,
                 viewer: crate::auth::Viewer {
-                    csrf: CSRF_HOLE.clone(),
+                    // Where the CSRF token goes: each answer gets the reader's own token there.
+                    csrf: cards::Hole::Csrf.mark().to_owned(),
                     ..viewer.clone()
                 },
             })),
@@ -100,13 +97,13 @@ impl ForAnyone {
         let Some(shared) = shared else {
             return render_status(status, page);
         };
-        let html = html_of(page)?;
-        crate::ops::feeds::keep_rendered(state, &shared.key, &html).await;
-        Ok(Self::answer(&html, viewer))
+        let page = std::sync::Arc::new(cards::Card::cut(&html_of(page)?));
+        crate::ops::feeds::keep_rendered(state, shared.key, page.clone());
+        Ok(Self::answer(&page, viewer))
     }
 
-    fn answer(html: &str, viewer: &crate::auth::Viewer) -> Response {
-        Html(html.replace(CSRF_HOLE.as_str(), &viewer.csrf)).into_response()
+    fn answer(page: &cards::Card, viewer: &crate::auth::Viewer) -> Response {
+        Html(page.with_csrf(&viewer.csrf)).into_response()
     }
 }
 

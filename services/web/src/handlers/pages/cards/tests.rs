@@ -219,3 +219,19 @@ fn cutting_notes_each_hole_where_its_mark_was() {
         ]
     );
 }
+
+#[test]
+fn a_page_for_signed_out_readers_gets_each_readers_token_in_every_csrf_hole() {
+    let mark = Hole::Csrf.mark();
+    let page = Card::cut(&format!(
+        "<form><input value=\"{mark}\"></form><form><input value=\"{mark}\"></form>"
+    ));
+    assert_eq!(
+        page.with_csrf("tok_1"),
+        "<form><input value=\"tok_1\"></form><form><input value=\"tok_1\"></form>"
+    );
+    assert_eq!(
+        page.with_csrf("tok_2"),
+        "<form><input value=\"tok_2\"></form><form><input value=\"tok_2\"></form>"
+    );
+}
