@@ -125,21 +125,18 @@ fn html_of<T: Template>(page: &T) -> Result<String, Error> {
     let last = SIZES.with_borrow(|sizes| {
         sizes
             .iter()
-            .find(|(name, _)| std::ptr::eq(*name, template))
+            .find(|(name, _)| *name == template)
             .map_or(T::SIZE_HINT, |&(_, size)| size + size / 8)
     });
     let mut html = String::with_capacity(last);
     page.render_into(&mut html)
         .map_err(|e| Error::Internal(anyhow::anyhow!("rendering a page: {e}")))?;
-    SIZES.with_borrow_mut(|sizes| {
-        match sizes
-            .iter_mut()
-            .find(|(name, _)| std::ptr::eq(*name, template))
-        {
+    SIZES.with_borrow_mut(
+        |sizes| match sizes.iter_mut().find(|(name, _)| *name == template) {
             Some(entry) => entry.1 = html.len(),
             None => sizes.push((template, html.len())),
-        }
-    });
+        },
+    );
     Ok(html)
 }
 
