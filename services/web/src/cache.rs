@@ -9,6 +9,7 @@ use crate::AppState;
 use crate::db::communities::{self, Community};
 use crate::db::users::{self, User};
 use crate::db::{blocks, favourites, follows};
+use crate::holes::Holed;
 use plaza_cache::Records;
 use plaza_cache::versions::{ANY_COMMUNITY, COMMUNITY_POSTS, COMMUNITY_YEAHS};
 use plaza_storage::sqlx;
@@ -226,15 +227,13 @@ const RENDERED_TTL: Duration = Duration::from_secs(5);
 
 /// Pages rendered for signed-out readers, with their CSRF holes, by key: kept in the process
 /// for [`RENDERED_TTL`], at most `max_bytes` of them.
-pub type RenderedPages = moka::sync::Cache<String, Arc<RenderedPage>>;
-
-pub use crate::handlers::pages::RenderedPage;
+pub type RenderedPages = moka::sync::Cache<String, Arc<Holed>>;
 
 /// An empty [`RenderedPages`].
 pub fn rendered_pages(max_bytes: u64) -> RenderedPages {
     moka::sync::Cache::builder()
         .max_capacity(max_bytes)
-        .weigher(|key: &String, page: &Arc<RenderedPage>| {
+        .weigher(|key: &String, page: &Arc<Holed>| {
             u32::try_from(key.len() + page.bytes()).unwrap_or(u32::MAX)
         })
         .time_to_live(RENDERED_TTL)
@@ -242,12 +241,12 @@ pub fn rendered_pages(max_bytes: u64) -> RenderedPages {
 }
 
 /// A page rendered for signed-out readers under `key`, if this process has it.
-pub fn rendered(state: &AppState, key: &str) -> Option<Arc<RenderedPage>> {
+pub fn rendered(state: &AppState, key: &str) -> Option<Arc<Holed>> {
     state.rendered.get(key)
 }
 
 /// Keeps `page`, rendered for signed-out readers, under `key` in this process.
-pub fn keep_rendered(state: &AppState, key: String, page: Arc<RenderedPage>) {
+pub fn keep_rendered(state: &AppState, key: String, page: Arc<Holed>) {
     state.rendered.insert(key, page);
 }
 

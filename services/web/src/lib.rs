@@ -15,6 +15,7 @@ pub mod filters;
 pub mod forward;
 pub mod handlers;
 pub mod headers;
+pub mod holes;
 pub mod i18n;
 pub mod idempotency;
 pub mod limits;

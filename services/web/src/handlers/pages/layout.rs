@@ -2,9 +2,10 @@
 //! language it is written in, with the lookups templates translate and format with.
 
 use super::FEELINGS;
-use super::cards::{Hole, OrHole, PostHtml};
+use super::cards::PostHtml;
 use crate::AppState;
 use crate::auth::Viewer;
+use crate::holes::{Hole, OrHole};
 use crate::i18n::{Lang, Locale};
 use crate::ops::feeds;
 

@@ -26,7 +26,6 @@ use askama::Template;
 use axum::extract::{FromRequest, Request};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-pub use cards::Card as RenderedPage;
 pub use layout::{Layout, LayoutUser};
 use plaza_http::ErrorResponse;
 use serde::de::DeserializeOwned;
@@ -65,7 +64,7 @@ impl ForAnyone {
                 key,
                 viewer: crate::auth::Viewer {
                     // Where the CSRF token goes: each answer gets the reader's own token there.
-                    csrf: cards::Hole::Csrf.mark().to_owned(),
+                    csrf: crate::holes::Hole::Csrf.mark().to_owned(),
                     ..viewer.clone()
                 },
             })),
@@ -97,12 +96,12 @@ impl ForAnyone {
         let Some(shared) = shared else {
             return render_status(status, page);
         };
-        let page = std::sync::Arc::new(cards::Card::cut(&html_of(page)?));
+        let page = std::sync::Arc::new(crate::holes::Holed::cut(&html_of(page)?));
         crate::ops::feeds::keep_rendered(state, shared.key, page.clone());
         Ok(Self::answer(&page, viewer))
     }
 
-    fn answer(page: &cards::Card, viewer: &crate::auth::Viewer) -> Response {
+    fn answer(page: &crate::holes::Holed, viewer: &crate::auth::Viewer) -> Response {
         Html(page.with_csrf(&viewer.csrf)).into_response()
     }
 }
