@@ -31,10 +31,11 @@ impl From<Page<PostView>> for Posts {
     }
 }
 
-impl From<Posts> for Page<PostView> {
+/// The API's list: the posts taken out of the `Arc` (a copy only while the page is cached).
+impl From<Posts> for plaza_types::api::posts::PostList {
     fn from(posts: Posts) -> Self {
-        Page {
-            items: Arc::unwrap_or_clone(posts.items),
+        Self {
+            posts: Arc::unwrap_or_clone(posts.items),
             next_cursor: posts.next_cursor,
         }
     }

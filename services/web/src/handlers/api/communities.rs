@@ -118,7 +118,8 @@ pub async fn posts(
 ) -> Result<Json<PostList>> {
     ops::existing(&state, id).await?;
     Ok(Json(
-        plaza_types::Page::from(feeds::community(&state, viewer.as_ref(), id, q.cursor).await?)
+        feeds::community(&state, viewer.as_ref(), id, q.cursor)
+            .await?
             .into(),
     ))
 }
@@ -135,7 +136,8 @@ pub async fn popular(
 ) -> Result<Json<PostList>> {
     ops::existing(&state, id).await?;
     Ok(Json(
-        plaza_types::Page::from(feeds::popular(&state, viewer.as_ref(), id, q.cursor).await?)
+        feeds::popular(&state, viewer.as_ref(), id, q.cursor)
+            .await?
             .into(),
     ))
 }

@@ -172,6 +172,5 @@ pub async fn activity(
     ApiUser(me): ApiUser,
     Query(q): Query<CursorQuery>,
 ) -> Result<Json<PostList>> {
-    let posts = feeds::activity(&state, &me, q.cursor).await?;
-    Ok(Json(plaza_types::Page::from(posts).into()))
+    Ok(Json(feeds::activity(&state, &me, q.cursor).await?.into()))
 }
