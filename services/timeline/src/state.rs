@@ -13,6 +13,8 @@ pub struct AppState {
     pub ids: Arc<IdGenerator>,
     pub config: Arc<Config>,
     pub cache: Arc<dyn Cache>,
+    /// New posts' rows, written together under load.
+    pub new_posts: Arc<crate::db::posts::Rows>,
 }
 
 /// What the timeline service is built from besides its configuration: the process's shared
@@ -29,6 +31,7 @@ impl AppState {
     pub fn build(config: Config, parts: Parts) -> Self {
         let Parts { db, ids, cache } = parts;
         AppState {
+            new_posts: Arc::new(crate::db::posts::rows(db.clone())),
             db,
             ids,
             config: Arc::new(config),

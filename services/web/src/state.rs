@@ -5,7 +5,7 @@ use crate::limits::{MemoryLimiter, RateLimiter, RedisLimiter};
 use anyhow::Context;
 use plaza_cache::Cache;
 use plaza_clients::{EmpathyClient, NotificationClient, TimelineClient};
-use plaza_storage::Db;
+use plaza_storage::{Db, FreshRead};
 use plaza_types::IdGenerator;
 use std::sync::Arc;
 
@@ -57,8 +57,12 @@ pub struct Shared {
     pub draining: plaza_http::Draining,
     /// The word filters, compiled; rebuilt when any process or region has edited them.
     pub word_lists: Arc<crate::filters::Cached<crate::filters::Lists>>,
+    /// The word filters' fingerprint, read fresh for each check.
+    pub word_filters_now: Arc<FreshRead<crate::filters::Fingerprint>>,
     /// The banned sign-up ranges, cached as the word filters are.
     pub banned_ranges: Arc<crate::filters::Cached<Vec<ipnet::IpNet>>>,
+    /// The banned ranges' fingerprint, read fresh for each check.
+    pub banned_ranges_now: Arc<FreshRead<crate::filters::Fingerprint>>,
 }
 
 /// What the web service is built from besides its configuration: the process's shared handles
@@ -104,6 +108,8 @@ impl AppState {
             Some(r) => Arc::new(RedisLimiter::new(r.clone(), config.rates)),
             None => Arc::new(MemoryLimiter::new(config.rates)),
         };
+        let word_filters_now = Arc::new(crate::db::word_filters::fingerprint(&db));
+        let banned_ranges_now = Arc::new(crate::db::banned_ranges::fingerprint(&db));
         let state = AppState(Arc::new(Shared {
             db,
             ids,
@@ -130,7 +136,9 @@ impl AppState {
             ),
             draining,
             word_lists: Arc::new(crate::filters::Cached::new()),
+            word_filters_now,
             banned_ranges: Arc::new(crate::filters::Cached::new()),
+            banned_ranges_now,
         }));
         if crate::ops::communities::seed_defaults(&state).await? {
             tracing::info!("created the default communities");

@@ -4,6 +4,8 @@
 //! Queries are written once with `?` placeholders, which both dialects accept; the few statements
 //! that differ (insert-or-ignore, upserts, integer sums) come from [`Dialect`].
 
+pub mod batch;
+pub mod fresh;
 pub mod metrics;
 pub mod outbox;
 pub mod queue;
@@ -16,6 +18,8 @@ use sqlx::{AnyPool, Executor};
 use std::str::FromStr;
 use std::time::Duration;
 
+pub use batch::{Batcher, WriteFuture};
+pub use fresh::FreshRead;
 pub use plaza_types::health::ReplicationChannel;
 pub use select::{
     Count, CountRow, IdCount, IdRow, Keyset, Sql, by_id, by_ids, narrow, push_in, push_in_ids,

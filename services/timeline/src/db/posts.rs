@@ -132,17 +132,52 @@ async fn with_search_keys_one(db: &Db, post: Option<Post>) -> Result<Option<Post
     }
 }
 
+/// A new post's row and the idempotency key it was written under, as [`Rows`] takes it.
+pub type NewRow = (Post, Option<String>);
+
+/// The `posts` rows of new posts, grouped under load (`plaza_storage::batch`).
+pub type Rows = plaza_storage::Batcher<NewRow>;
+
+/// At most this many new posts go to the database in one statement (21 values each, far below
+/// SQLite's limit of 32,766).
+const ROWS_PER_BATCH: usize = 32;
+
+/// The batcher of new posts' rows on `db`.
+pub fn rows(db: Db) -> Rows {
+    Rows::new(db, ROWS_PER_BATCH, |db, rows| {
+        Box::pin(insert_rows(
+            db.writer(),
+            rows.iter().map(|(post, key)| (post, key.as_deref())),
+        ))
+    })
+}
+
+/// Stores a new post through `rows`, with others stored at the same moment. A game's post with
+/// search keys takes a transaction of its own ([`insert`]).
+pub async fn add(rows: &Rows, post: &Post, idem_key: Option<&str>) -> Result<(), sqlx::Error> {
+    if has_search_keys(post) {
+        return insert(rows.db(), post, idem_key).await;
+    }
+    rows.write((post.clone(), idem_key.map(str::to_owned)))
+        .await
+}
+
+fn has_search_keys(post: &Post) -> bool {
+    post.game
+        .as_ref()
+        .is_some_and(|g| !g.search_keys.is_empty())
+}
+
 /// Stores a new post, and its search keys, in one transaction (a post without search keys is one
 /// statement, which commits by itself).
 pub async fn insert(db: &Db, post: &Post, idem_key: Option<&str>) -> Result<(), sqlx::Error> {
-    let keys = post.game.as_ref().map(|g| g.search_keys.as_slice());
-    let keys = keys.unwrap_or_default();
-    if keys.is_empty() {
-        return insert_row(db.writer(), post, idem_key).await;
+    let row = [(post, idem_key)];
+    if !has_search_keys(post) {
+        return insert_rows(db.writer(), row).await;
     }
     let mut tx = db.begin_write().await?;
-    insert_row(&mut *tx, post, idem_key).await?;
-    for key in keys {
+    insert_rows(&mut *tx, row).await?;
+    for key in post.game.iter().flat_map(|g| &g.search_keys) {
         sqlx::query(
             "INSERT INTO post_search_keys (community_id, search_key, post_id, region) VALUES (?, ?, ?, ?)",
         )
@@ -156,45 +191,46 @@ pub async fn insert(db: &Db, post: &Post, idem_key: Option<&str>) -> Result<(), 
     tx.commit().await
 }
 
-/// The `posts` row of `post`.
-async fn insert_row<'e, E>(
+/// The `posts` rows of `posts` (each with its idempotency key), in one statement: all or none.
+async fn insert_rows<'a, 'e, E>(
     executor: E,
-    post: &Post,
-    idem_key: Option<&str>,
+    posts: impl IntoIterator<Item = (&'a Post, Option<&'a str>)>,
 ) -> Result<(), sqlx::Error>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    let game = post.game.as_ref();
-    sqlx::query(
+    let mut insert = plaza_storage::sql(
         "INSERT INTO posts (id, region, community_id, author_id, body, feeling, spoiler, topic_tag, \
          platform, deleted_at, created_at, drawing_key, drawing_alt, screenshot_key, \
          screenshot_width, screenshot_height, idem_key, title_id, app_data, is_autopost, \
-         is_app_jumpable) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(post.id.0)
-    .bind(i64::from(post.region))
-    .bind(post.community_id.0)
-    .bind(post.author_id.0)
-    .bind(&post.body)
-    .bind(i64::from(post.feeling))
-    .bind(i64::from(post.spoiler))
-    .bind(post.topic_tag.as_deref())
-    .bind(&post.platform)
-    .bind(post.created_at)
-    .bind(post.drawing.as_deref())
-    .bind(post.drawing_alt.as_deref())
-    .bind(post.screenshot.as_ref().map(|s| s.key.clone()))
-    .bind(post.screenshot.as_ref().map(|s| i64::from(s.width)))
-    .bind(post.screenshot.as_ref().map(|s| i64::from(s.height)))
-    .bind(idem_key)
-    .bind(game.map(|g| g.title_id.clone()))
-    .bind(game.and_then(|g| g.app_data.clone()))
-    .bind(i64::from(game.is_some_and(|g| g.is_autopost)))
-    .bind(i64::from(game.is_some_and(|g| g.is_app_jumpable)))
-    .execute(executor)
-    .await?;
+         is_app_jumpable) ",
+    );
+    insert.push_values(posts, |mut row, (post, idem_key)| {
+        let game = post.game.as_ref();
+        let screenshot = post.screenshot.as_ref();
+        row.push_bind(post.id.0)
+            .push_bind(i64::from(post.region))
+            .push_bind(post.community_id.0)
+            .push_bind(post.author_id.0)
+            .push_bind(post.body.as_str())
+            .push_bind(i64::from(post.feeling))
+            .push_bind(i64::from(post.spoiler))
+            .push_bind(post.topic_tag.as_deref())
+            .push_bind(post.platform.as_str())
+            .push("NULL")
+            .push_bind(post.created_at)
+            .push_bind(post.drawing.as_deref())
+            .push_bind(post.drawing_alt.as_deref())
+            .push_bind(screenshot.map(|s| s.key.as_str()))
+            .push_bind(screenshot.map(|s| i64::from(s.width)))
+            .push_bind(screenshot.map(|s| i64::from(s.height)))
+            .push_bind(idem_key)
+            .push_bind(game.map(|g| g.title_id.as_str()))
+            .push_bind(game.and_then(|g| g.app_data.as_deref()))
+            .push_bind(i64::from(game.is_some_and(|g| g.is_autopost)))
+            .push_bind(i64::from(game.is_some_and(|g| g.is_app_jumpable)));
+    });
+    insert.build().execute(executor).await?;
     Ok(())
 }
 

@@ -71,7 +71,7 @@ pub async fn create(
         moderation: Default::default(),
         moderation_reason: None,
     };
-    let inserted = db::insert(&state.db, &post, key).await;
+    let inserted = db::add(&state.new_posts, &post, key).await;
     let author = post.author_id;
     if let Some(earlier) = settle(inserted, key, async |k| {
         db::by_idem_key(&state.db, author, k).await

@@ -17,9 +17,9 @@ pub struct BannedRangeRow {
     pub created_at: i64,
 }
 
-/// The table's fingerprint: changes with every entry added or removed.
-pub async fn fingerprint(db: &Db) -> Result<crate::filters::Fingerprint, sqlx::Error> {
-    super::fingerprint(db, "banned_ranges").await
+/// The reader of the table's fingerprint, which changes with every entry added or removed.
+pub fn fingerprint(db: &Db) -> plaza_storage::FreshRead<crate::filters::Fingerprint> {
+    super::fingerprint(db, "banned_ranges")
 }
 
 /// Every banned range, oldest first.

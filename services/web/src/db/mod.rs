@@ -22,22 +22,21 @@ pub mod word_filters;
 
 use plaza_storage::sqlx::any::AnyArguments;
 use plaza_storage::sqlx::query::Query;
-use plaza_storage::{Db, Keyset, sqlx};
+use plaza_storage::{Db, FreshRead, Keyset, sqlx};
 use plaza_types::{Id, Page};
 
 /// `table`'s [`Fingerprint`](crate::filters::Fingerprint): its row count, highest id and the sum
 /// of its ids modulo 2^31 - 1 (at most 2^31 per row, so no overflow below a million rows). One
-/// pass over the primary key; for the small admin-edited lists read before every check.
-pub(crate) async fn fingerprint(
-    db: &Db,
-    table: &str,
-) -> Result<crate::filters::Fingerprint, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT COUNT(*) AS row_count, COALESCE(MAX(id), 0) AS max_id, {} AS id_sum FROM {table}",
-        db.dialect.sum_int("id % 2147483647")
-    )))
-    .fetch_one(&db.pool)
-    .await
+/// pass over the primary key; for the small admin-edited lists read before every check, so one
+/// query serves the checks waiting at the same moment (`plaza_storage::fresh`).
+pub(crate) fn fingerprint(db: &Db, table: &str) -> FreshRead<crate::filters::Fingerprint> {
+    FreshRead::new(
+        db.clone(),
+        format!(
+            "SELECT COUNT(*) AS row_count, COALESCE(MAX(id), 0) AS max_id, {} AS id_sum FROM {table}",
+            db.dialect.sum_int("id % 2147483647")
+        ),
+    )
 }
 
 /// A row of a list of people or communities: its keyset id and the id it names.

@@ -41,9 +41,9 @@ impl WordFilterRow {
 
 const COLUMNS: &str = "id, community_id, pattern, action, created_at";
 
-/// The table's fingerprint: changes with every entry added or removed.
-pub async fn fingerprint(db: &Db) -> Result<crate::filters::Fingerprint, sqlx::Error> {
-    super::fingerprint(db, "word_filters").await
+/// The reader of the table's fingerprint, which changes with every entry added or removed.
+pub fn fingerprint(db: &Db) -> plaza_storage::FreshRead<crate::filters::Fingerprint> {
+    super::fingerprint(db, "word_filters")
 }
 
 /// Every entry of every list, for the matcher.

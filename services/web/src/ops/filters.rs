@@ -33,7 +33,7 @@ pub fn restricted_words() -> Error {
 /// The lists as they are now: compiled again only when an entry was added or removed since
 /// (by any process or region), so every edit applies to the next check everywhere.
 async fn lists(state: &AppState) -> Result<Arc<Lists>> {
-    let now = word_filters::fingerprint(&state.db).await?;
+    let now = state.word_filters_now.read().await?;
     if let Some(lists) = state.word_lists.current(now) {
         return Ok(lists);
     }
@@ -198,7 +198,7 @@ pub async fn remove(state: &AppState, user: &User, list: AdminList, id: Id) -> R
 
 /// The banned ranges as they are now, parsed again only when one was added or lifted since.
 async fn ranges(state: &AppState) -> Result<Arc<Vec<IpNet>>> {
-    let now = banned_ranges::fingerprint(&state.db).await?;
+    let now = state.banned_ranges_now.read().await?;
     if let Some(r) = state.banned_ranges.current(now) {
         return Ok(r);
     }
