@@ -98,9 +98,27 @@ impl<T: Send + Sync + 'static> Batcher<T> {
 }
 
 /// Writes `rows` together; when that fails (or there is one), each alone: one outcome per row.
+/// When the database cannot be reached, every row fails with that at once (as `PoolClosed` or
+/// `PoolTimedOut`, which answer 503), instead of waiting out a timeout each.
 async fn write_all<T>(db: &Db, write: WriteFn<T>, rows: &[T]) -> Vec<Result<(), sqlx::Error>> {
-    if rows.len() > 1 && write(db, rows).await.is_ok() {
-        return rows.iter().map(|_| Ok(())).collect();
+    if rows.len() > 1 {
+        match write(db, rows).await {
+            Ok(()) => return rows.iter().map(|_| Ok(())).collect(),
+            Err(e) if crate::is_outage(&e) => {
+                let closed = matches!(e, sqlx::Error::PoolClosed);
+                return rows
+                    .iter()
+                    .map(|_| {
+                        Err(if closed {
+                            sqlx::Error::PoolClosed
+                        } else {
+                            sqlx::Error::PoolTimedOut
+                        })
+                    })
+                    .collect();
+            }
+            Err(_) => {}
+        }
     }
     let mut outcomes = Vec::with_capacity(rows.len());
     for row in rows {

@@ -7,6 +7,10 @@
 //! most two queries per query's time, however many requests come. Each query takes a connection
 //! from the pool and gives it back, as every read does: a connection kept aside would hold up
 //! closing the pool and could go stale on MariaDB (a restarted server).
+//!
+//! A query that fails because the database cannot be reached fails the requests that shared it
+//! too (as `PoolTimedOut`, which answers 503 like the original): with the database down, the
+//! requests waiting fail together after at most two acquire timeouts, not one after another.
 
 use crate::Db;
 use sqlx::any::AnyRow;
@@ -20,8 +24,8 @@ pub struct FreshRead<T> {
     sql: String,
     /// Numbers handed out in order to arriving requests and to starting queries.
     tickets: AtomicU64,
-    /// The ticket of the last query when it started, and its answer.
-    latest: tokio::sync::Mutex<Option<(u64, T)>>,
+    /// The ticket of the last query when it started, and its answer (`Err` for an outage).
+    latest: tokio::sync::Mutex<Option<(u64, Result<T, ()>)>>,
 }
 
 impl<T> fmt::Debug for FreshRead<T> {
@@ -51,14 +55,18 @@ where
         if let Some((started, answer)) = &*latest
             && *started > arrived
         {
-            return Ok(answer.clone());
+            return answer.clone().map_err(|()| sqlx::Error::PoolTimedOut);
         }
         let started = self.tickets.fetch_add(1, Ordering::SeqCst);
-        let answer: T = sqlx::query_as(AssertSqlSafe(self.sql.as_str()))
+        let answer = sqlx::query_as::<_, T>(AssertSqlSafe(self.sql.as_str()))
             .fetch_one(&self.db.pool)
-            .await?;
-        *latest = Some((started, answer.clone()));
-        Ok(answer)
+            .await;
+        match &answer {
+            Ok(value) => *latest = Some((started, Ok(value.clone()))),
+            Err(e) if crate::is_outage(e) => *latest = Some((started, Err(()))),
+            Err(_) => {}
+        }
+        answer
     }
 }
 
@@ -82,7 +90,8 @@ mod tests {
 
     // A current-thread runtime: the requests below all arrive while the first query runs.
     #[tokio::test]
-    async fn every_read_sees_what_was_committed_before_it_and_waiting_reads_share_a_query() {
+    async fn every_read_sees_what_was_committed_before_it_and_waiting_reads_share_a_query_or_an_outage()
+     {
         let (_dir, db) = temp_db(2).await;
         sqlx::query("CREATE TABLE fresh_rows (id BIGINT PRIMARY KEY)")
             .execute(&db.pool)
@@ -95,13 +104,40 @@ mod tests {
             assert_eq!(count.read().await.unwrap(), Rows { n });
         }
 
+        // A ticket per arrival and per query, so the queries of a group of reads are the tickets
+        // it took beyond one per read.
+        let queries =
+            |before: u64, reads: u64| count.tickets.load(Ordering::SeqCst) - before - reads;
+        let before = count.tickets.load(Ordering::SeqCst);
         let reads = futures_util::future::join_all((0..20).map(|_| count.read())).await;
         assert!(reads.iter().all(|r| r.as_ref().unwrap() == &Rows { n: 3 }));
-        // A ticket per arrival and per query: three reads alone (two each), then the twenty: the
-        // first ran its own query, the nineteen that arrived while it ran shared the next one.
-        assert_eq!(count.tickets.load(Ordering::SeqCst), 3 * 2 + 20 + 2);
+        // The first ran its own query; those that arrived while it ran shared the next one (a
+        // third where the first answered before all twenty had arrived).
+        let shared = queries(before, 20);
+        assert!(
+            (2..=3).contains(&shared),
+            "{shared} queries for twenty reads"
+        );
 
         add_row(&db, 4).await;
+        assert_eq!(count.read().await.unwrap(), Rows { n: 4 });
+
+        // No connection to be had (both of the pool's are held): the first read's query waits out
+        // the acquire timeout and fails; those that came meanwhile share the next query and its
+        // failure, instead of waiting out a timeout each.
+        let held = (
+            db.pool.acquire().await.unwrap(),
+            db.pool.acquire().await.unwrap(),
+        );
+        let before = count.tickets.load(Ordering::SeqCst);
+        let reads = futures_util::future::join_all((0..5).map(|_| count.read())).await;
+        for read in &reads {
+            let e = read.as_ref().unwrap_err();
+            assert!(crate::is_outage(e), "{e}");
+        }
+        let shared = queries(before, 5);
+        assert!((2..=3).contains(&shared), "{shared} queries for five reads");
+        drop(held);
         assert_eq!(count.read().await.unwrap(), Rows { n: 4 });
     }
 }

@@ -12,13 +12,15 @@ fn calls() -> Vec<usize> {
 /// Writes `(id, key)` rows in one multi-row `INSERT`, as the services' batchers do.
 fn write_rows<'a>(db: &'a Db, rows: &'a [(i64, String)]) -> WriteFuture<'a> {
     CALLS.lock().unwrap().push(rows.len());
-    Box::pin(async move {
-        let mut insert = crate::sql("INSERT INTO batch_rows (id, k) ");
-        insert.push_values(rows, |mut row, (id, key)| {
-            row.push_bind(*id).push_bind(key.as_str());
-        });
-        insert.build().execute(db.writer()).await.map(|_| ())
-    })
+    Box::pin(insert(db, rows))
+}
+
+async fn insert(db: &Db, rows: &[(i64, String)]) -> Result<(), sqlx::Error> {
+    let mut insert = crate::sql("INSERT INTO batch_rows (id, k) ");
+    insert.push_values(rows, |mut row, (id, key)| {
+        row.push_bind(*id).push_bind(key.as_str());
+    });
+    insert.build().execute(db.writer()).await.map(|_| ())
 }
 
 async fn stored(db: &Db) -> Vec<(i64, String)> {
@@ -80,4 +82,28 @@ async fn rows_waiting_together_are_written_together_and_a_bad_row_fails_alone() 
         vec![1; 5]
     };
     assert_eq!(calls(), expected);
+}
+
+#[tokio::test]
+async fn with_the_database_gone_a_batch_fails_at_once_without_trying_each_row() {
+    let (_dir, db) = temp_db(2).await;
+    db.writer().close().await;
+    let batcher = Batcher::new(db.clone(), 8, write_outage);
+    let writes = (1..4).map(|id| batcher.write(row(id)));
+    for outcome in futures_util::future::join_all(writes).await {
+        let e = outcome.unwrap_err();
+        assert!(crate::is_outage(&e), "{e}");
+    }
+    let grouped = db.dialect == Dialect::Sqlite;
+    let expected = if grouped { vec![3] } else { vec![1; 3] };
+    assert_eq!(std::mem::take(&mut *OUTAGE_CALLS.lock().unwrap()), expected);
+}
+
+/// How many rows each call of [`write_outage`] carried (one test uses it).
+static OUTAGE_CALLS: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+
+/// [`write_rows`], counted apart.
+fn write_outage<'a>(db: &'a Db, rows: &'a [(i64, String)]) -> WriteFuture<'a> {
+    OUTAGE_CALLS.lock().unwrap().push(rows.len());
+    Box::pin(insert(db, rows))
 }
