@@ -1,8 +1,9 @@
 //! Group commit for SQLite's one writer: rows that many requests write at the same moment go to
 //! the database together, in one statement, instead of one statement (and one commit) each.
 //!
-//! SQLite writes one statement at a time, and each statement is a round trip to its connection's
-//! thread. Under a burst of posts that queue, not SQLite, sets the pace (docs/BENCHMARKS.md).
+//! SQLite writes one statement at a time, and each statement through sqlx's pool is a hand-over
+//! of the connection and two trips to its thread (the statement, then a ping when it goes back):
+//! under a burst of posts those cost more than the SQL (docs/BENCHMARKS.md).
 //! A [`Batcher`] takes what is waiting when the writer comes free (at most its batch size) and
 //! writes it with one call of its write function. When that fails, each row is written alone, so
 //! every request gets its own answer (a duplicate idempotency key fails only its own request).
@@ -65,7 +66,8 @@ impl<T: Send + Sync + 'static> Batcher<T> {
     }
 
     /// Writes `row`, alone or with others waiting at the same time; returns once it is committed
-    /// (or its write failed). The write goes on even if the caller stops waiting.
+    /// (or its write failed). On SQLite, once handed over, the write goes on even if the caller
+    /// stops waiting.
     pub async fn write(&self, row: T) -> Result<(), sqlx::Error> {
         if self.db.dialect != Dialect::Sqlite {
             return (self.write)(&self.db, std::slice::from_ref(&row)).await;
