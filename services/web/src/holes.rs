@@ -74,7 +74,7 @@ pub struct Holed {
 impl Holed {
     /// `rendered` with its marks taken out and noted as holes.
     pub fn cut(rendered: &str) -> Holed {
-        let mut card = Holed {
+        let mut holed = Holed {
             html: String::with_capacity(rendered.len()),
             holes: Vec::new(),
         };
@@ -82,21 +82,21 @@ impl Holed {
         while let Some(at) = rest.find(MARK.as_str()) {
             let after = &rest[at + MARK.len()..];
             let hole = after.chars().next().and_then(Hole::of);
-            card.html.push_str(&rest[..at]);
+            holed.html.push_str(&rest[..at]);
             match hole {
                 Some(hole) => {
-                    card.holes.push((card.html.len(), hole));
+                    holed.holes.push((holed.html.len(), hole));
                     rest = &after[1..];
                 }
                 // Not a mark after all (no hole's letter follows): kept as it is.
                 None => {
-                    card.html.push_str(&MARK);
+                    holed.html.push_str(&MARK);
                     rest = after;
                 }
             }
         }
-        card.html.push_str(rest);
-        card
+        holed.html.push_str(rest);
+        holed
     }
 
     /// How many bytes of HTML it keeps.
@@ -149,10 +149,10 @@ mod tests {
             Hole::Path.mark(),
             Hole::FormKey.mark()
         );
-        let card = Holed::cut(&rendered);
-        assert_eq!(card.html, "<a></a>x");
+        let holed = Holed::cut(&rendered);
+        assert_eq!(holed.html, "<a></a>x");
         assert_eq!(
-            card.holes,
+            holed.holes,
             vec![
                 (3, Hole::Csrf),
                 (7, Hole::Ago),

@@ -107,17 +107,7 @@ async fn write_all<T>(db: &Db, write: WriteFn<T>, rows: &[T]) -> Vec<Result<(), 
         match write(db, rows).await {
             Ok(()) => return rows.iter().map(|_| Ok(())).collect(),
             Err(e) if crate::is_outage(&e) => {
-                let closed = matches!(e, sqlx::Error::PoolClosed);
-                return rows
-                    .iter()
-                    .map(|_| {
-                        Err(if closed {
-                            sqlx::Error::PoolClosed
-                        } else {
-                            sqlx::Error::PoolTimedOut
-                        })
-                    })
-                    .collect();
+                return rows.iter().map(|_| Err(crate::outage_again(&e))).collect();
             }
             Err(_) => {}
         }

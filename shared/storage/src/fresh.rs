@@ -9,7 +9,7 @@
 //! closing the pool and could go stale on MariaDB (a restarted server).
 //!
 //! A query that fails because the database cannot be reached fails the requests that shared it
-//! too (as `PoolTimedOut`, which answers 503 like the original): with the database down, the
+//! too (as the same kind of outage, answered 503 like the original): with the database down, the
 //! requests waiting fail together after at most two acquire timeouts, not one after another.
 
 use crate::Db;
@@ -24,8 +24,9 @@ pub struct FreshRead<T> {
     sql: String,
     /// Numbers handed out in order to arriving requests and to starting queries.
     tickets: AtomicU64,
-    /// The ticket of the last query when it started, and its answer (`Err` for an outage).
-    latest: tokio::sync::Mutex<Option<(u64, Result<T, ()>)>>,
+    /// The ticket of the last query when it started, and its answer (an error only for an
+    /// outage, as [`crate::outage_again`] tells it).
+    latest: tokio::sync::Mutex<Option<(u64, Result<T, sqlx::Error>)>>,
 }
 
 impl<T> fmt::Debug for FreshRead<T> {
@@ -55,7 +56,10 @@ where
         if let Some((started, answer)) = &*latest
             && *started > arrived
         {
-            return answer.clone().map_err(|()| sqlx::Error::PoolTimedOut);
+            return match answer {
+                Ok(value) => Ok(value.clone()),
+                Err(e) => Err(crate::outage_again(e)),
+            };
         }
         let started = self.tickets.fetch_add(1, Ordering::SeqCst);
         let answer = sqlx::query_as::<_, T>(AssertSqlSafe(self.sql.as_str()))
@@ -63,7 +67,7 @@ where
             .await;
         match &answer {
             Ok(value) => *latest = Some((started, Ok(value.clone()))),
-            Err(e) if crate::is_outage(e) => *latest = Some((started, Err(()))),
+            Err(e) if crate::is_outage(e) => *latest = Some((started, Err(crate::outage_again(e)))),
             Err(_) => {}
         }
         answer

@@ -47,6 +47,16 @@ pub fn is_outage(err: &sqlx::Error) -> bool {
     )
 }
 
+/// The outage `err` told again, to another request that shared the attempt that met it (an
+/// error cannot be copied): `PoolClosed` for a closed pool, `PoolTimedOut` for any other outage;
+/// both are outages, answered 503 like the original.
+pub(crate) fn outage_again(err: &sqlx::Error) -> sqlx::Error {
+    match err {
+        sqlx::Error::PoolClosed => sqlx::Error::PoolClosed,
+        _ => sqlx::Error::PoolTimedOut,
+    }
+}
+
 /// A database transaction on either dialect.
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
