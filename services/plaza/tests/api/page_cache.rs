@@ -326,3 +326,106 @@ async fn a_post_page_shared_by_signed_out_readers_shows_a_new_comment_and_a_remo
     removed_by_a_new_moderator(&app, "mod_vera", &post).await;
     assert_eq!(bob.get(&path).await.0, StatusCode::NOT_FOUND);
 }
+
+/// Every value of the hidden `idempotency_key` fields on `html`.
+fn form_keys(html: &str) -> Vec<&str> {
+    let marker = "name=\"idempotency_key\" value=\"";
+    html.match_indices(marker)
+        .map(|(at, _)| {
+            let rest = &html[at + marker.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect()
+}
+
+/// The reader's own community page is kept rendered for them (a reload is answered with what
+/// was rendered before), yet every answer has their session's own token and fresh form keys,
+/// and every change the page shows appears at once.
+#[tokio::test]
+async fn a_signed_in_readers_own_community_page_is_kept_yet_fresh_and_their_own() {
+    let app = TestApp::start().await;
+    let (author, c, post) = app.sign_up_and_post("rhea", "first words").await;
+    let reader = app.sign_up("sami").await;
+    let url = app.community_url(&c).await;
+    let (phone, phone_csrf) = Browser::signed_in(&app, "sami").await;
+    let (laptop, laptop_csrf) = Browser::signed_in(&app, "sami").await;
+    assert_ne!(phone_csrf, laptop_csrf);
+
+    // Read twice by one session, then by the other: the second and third may be the kept page.
+    let (status, first) = phone.get(&url).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, again) = phone.get(&url).await;
+    let (_, other) = laptop.get(&url).await;
+    let mut seen = Vec::new();
+    for (page, csrf) in [
+        (&first, &phone_csrf),
+        (&again, &phone_csrf),
+        (&other, &laptop_csrf),
+    ] {
+        assert!(page.contains("first words"));
+        assert_eq!(&token_in(page), csrf, "each session's own token");
+        assert_eq!(
+            page.matches(&format!("name=\"csrf\" value=\"{csrf}\""))
+                .count(),
+            page.matches("name=\"csrf\"").count(),
+            "every form carries the session's own token"
+        );
+        let keys = form_keys(page);
+        assert!(!keys.is_empty());
+        assert!(keys.iter().all(|k| k.len() >= 16), "{keys:?}");
+        seen.extend(keys);
+    }
+    let count = seen.len();
+    seen.sort_unstable();
+    seen.dedup();
+    assert_eq!(
+        seen.len(),
+        count,
+        "every form of every answer has its own key"
+    );
+
+    // A form key of the kept page posts, once.
+    let form_key = form_keys(&again)[0].to_owned();
+    let fields = [
+        ("csrf", laptop_csrf.as_str()),
+        ("body", "from the kept page"),
+        ("idempotency_key", form_key.as_str()),
+    ];
+    for _ in 0..2 {
+        let r = laptop.submit(&format!("{url}/posts"), &fields).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    assert_eq!(app.community_post_count(&c).await, 2);
+    assert!(phone.get(&url).await.1.contains("from the kept page"));
+
+    // Their Yeah, a favourite, a notification and a new name show at once.
+    let yeah_label = |page: &str| page.matches("aria-pressed=\"true\"").count();
+    let before = yeah_label(&phone.get(&url).await.1);
+    app.yeah(&reader, &post).await;
+    assert_eq!(yeah_label(&phone.get(&url).await.1), before + 1);
+    assert!(phone.get(&url).await.1.contains("name=\"on\" value=\"1\""));
+    let path = format!("/api/v1/communities/{c}/favourite");
+    app.put(&path, &reader).await;
+    assert!(phone.get(&url).await.1.contains("name=\"on\" value=\"0\""));
+    let no_count = "<span class=\"badge hidden\" id=\"unread-count\">";
+    assert!(phone.get(&url).await.1.contains(no_count));
+    // Elsewhere, so that nothing but the count changes on this page.
+    let (_, all) = app.get("/api/v1/communities", None).await;
+    let elsewhere = all["communities"][1]["id"].as_str().unwrap().to_owned();
+    assert_ne!(elsewhere, c);
+    let mine = app.post_text(&reader, &elsewhere, "notice me").await;
+    app.yeah(&author, &mine).await;
+    assert_eq!(app.wait_unread(&reader, 1).await, 1);
+    assert!(
+        phone
+            .get(&url)
+            .await
+            .1
+            .contains("<span class=\"badge\" id=\"unread-count\"")
+    );
+    let r = phone
+        .save_settings(&phone_csrf, "Sami Renamed", "", "en")
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(laptop.get(&url).await.1.contains("Sami Renamed"));
+}

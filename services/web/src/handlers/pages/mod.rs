@@ -106,6 +106,93 @@ impl ForAnyone {
     }
 }
 
+/// A signed-in reader's own first page of a list, kept rendered for them for a few seconds, as
+/// [`ForAnyone`] keeps one for every signed-out reader: a reader who comes back to it while
+/// nothing it shows changed is answered without rendering it again. Its key holds all it shows:
+/// the key of the data it lists (`ops::feeds::readers_page_key`, which changes with every post,
+/// comment, Yeah and moderation in the community, and with the people the reader hides and what
+/// they moderate), the frame (their name and roles, the unread count, the path, the language)
+/// and what the caller adds. Their CSRF token and each form's key are holes, filled for every
+/// answer: each session gets its own token, and every form a fresh key. Never for a reader whose
+/// latest write this region may not have yet (`Layout::stale`).
+pub struct OwnPage {
+    key: String,
+    /// The reader's own token and the page's path, for each answer's holes.
+    csrf: String,
+    path: String,
+}
+
+impl OwnPage {
+    /// The kept page for the reader of `layout`, answered at once (`Err`); else how to render and
+    /// keep it. `None` when it is not kept: nobody signed in, a stale frame, or no `data` key.
+    pub fn find(
+        state: &crate::AppState,
+        data: Option<String>,
+        layout: &Layout,
+        shown: impl std::hash::Hash,
+    ) -> Result<Option<OwnPage>, Response> {
+        let Some(data) = data.filter(|_| layout.user.is_some() && !layout.stale) else {
+            return Ok(None);
+        };
+        // Per process, as the rendered pages are.
+        static SEED: std::sync::LazyLock<std::hash::RandomState> =
+            std::sync::LazyLock::new(std::hash::RandomState::new);
+        use std::hash::BuildHasher;
+        let frame = (
+            &layout.title,
+            &layout.user,
+            layout.unread,
+            &layout.path,
+            layout.lang(),
+        );
+        let own = OwnPage {
+            key: format!("own:{data}:{:016x}", SEED.hash_one((frame, shown))),
+            csrf: layout.csrf.clone(),
+            path: layout.path.clone(),
+        };
+        match crate::ops::feeds::rendered(state, &own.key) {
+            Some(page) => Err(own.answer(&page)),
+            None => Ok(Some(own)),
+        }
+    }
+
+    /// The frame to render the page with: `layout`, with holes for each answer's own parts when
+    /// the page is kept.
+    pub fn layout(own: &Option<OwnPage>, layout: Layout) -> Layout {
+        match own {
+            Some(_) => layout.with_holes(),
+            None => layout,
+        }
+    }
+
+    /// Answers with `page` (rendered with [`OwnPage::layout`]): kept for its reader when `own`,
+    /// else rendered for this request alone with `status`.
+    pub fn render<T: Template>(
+        own: Option<OwnPage>,
+        state: &crate::AppState,
+        status: StatusCode,
+        page: &T,
+    ) -> PageResult {
+        let Some(own) = own else {
+            return render_status(status, page);
+        };
+        let page = std::sync::Arc::new(crate::holes::Holed::cut(&html_of(page)?));
+        if page.has(crate::holes::Hole::Ago) {
+            // Only a post's card may say how long ago: a page that does is not kept.
+            return Err(Error::Internal(anyhow::anyhow!(
+                "a page kept for its reader shows a time outside a post's card"
+            ))
+            .into());
+        }
+        crate::ops::feeds::keep_rendered(state, own.key.clone(), page.clone());
+        Ok(own.answer(&page))
+    }
+
+    fn answer(&self, page: &crate::holes::Holed) -> Response {
+        Html(page.for_reader(&self.csrf, &self.path)).into_response()
+    }
+}
+
 /// Renders a template with a status (422 for a form sent back with an error).
 pub fn render_status<T: Template>(status: StatusCode, page: &T) -> PageResult {
     Ok((status, Html(html_of(page)?)).into_response())
