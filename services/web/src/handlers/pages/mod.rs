@@ -123,17 +123,14 @@ pub struct OwnPage {
 }
 
 impl OwnPage {
-    /// The kept page for the reader of `layout`, answered at once (`Err`); else how to render and
-    /// keep it. `None` when it is not kept: nobody signed in, a stale frame, or no `data` key.
-    pub fn find(
-        state: &crate::AppState,
+    /// How the page of `layout`'s reader, listing what `data` keys and showing `shown` besides,
+    /// is kept. `None` when it is not kept: nobody signed in, a stale frame, or no `data` key.
+    pub fn new(
         data: Option<String>,
         layout: &Layout,
         shown: impl std::hash::Hash,
-    ) -> Result<Option<OwnPage>, Response> {
-        let Some(data) = data.filter(|_| layout.user.is_some() && !layout.stale) else {
-            return Ok(None);
-        };
+    ) -> Option<OwnPage> {
+        let data = data.filter(|_| layout.user.is_some() && !layout.stale)?;
         // Per process, as the rendered pages are.
         static SEED: std::sync::LazyLock<std::hash::RandomState> =
             std::sync::LazyLock::new(std::hash::RandomState::new);
@@ -145,15 +142,16 @@ impl OwnPage {
             &layout.path,
             layout.lang(),
         );
-        let own = OwnPage {
+        Some(OwnPage {
             key: format!("own:{data}:{:016x}", SEED.hash_one((frame, shown))),
             csrf: layout.csrf.clone(),
             path: layout.path.clone(),
-        };
-        match crate::ops::feeds::rendered(state, &own.key) {
-            Some(page) => Err(own.answer(&page)),
-            None => Ok(Some(own)),
-        }
+        })
+    }
+
+    /// The answer from the kept page, if this process has it.
+    pub fn kept(&self, state: &crate::AppState) -> Option<Response> {
+        crate::ops::feeds::rendered(state, &self.key).map(|page| self.answer(&page))
     }
 
     /// The frame to render the page with: `layout`, with holes for each answer's own parts when
