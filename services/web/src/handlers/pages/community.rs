@@ -91,10 +91,10 @@ async fn show_page(
         }
         _ => None,
     };
-    let own = OwnPage::new(data, &layout, (&view, favourited));
-    if let Some(kept) = own.as_ref().and_then(|own| own.kept(state)) {
-        return Ok(kept);
-    }
+    let own = match OwnPage::find(state, data, &layout, (&view, favourited)) {
+        Ok(own) => own,
+        Err(kept) => return Ok(kept),
+    };
     let page = match tab {
         "popular" => feeds::popular(state, me, view.id, q.cursor.clone()).await?,
         "drawings" => feeds::drawings(state, me, view.id, q.cursor.clone()).await?,

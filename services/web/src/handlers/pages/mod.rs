@@ -123,14 +123,17 @@ pub struct OwnPage {
 }
 
 impl OwnPage {
-    /// How the page of `layout`'s reader, listing what `data` keys and showing `shown` besides,
-    /// is kept. `None` when it is not kept: nobody signed in, a stale frame, or no `data` key.
-    pub fn new(
+    /// The kept page for the reader of `layout`, answered at once (`Err`); else how to render and
+    /// keep it. `None` when it is not kept: nobody signed in, a stale frame, or no `data` key.
+    pub fn find(
+        state: &crate::AppState,
         data: Option<String>,
         layout: &Layout,
         shown: impl std::hash::Hash,
-    ) -> Option<OwnPage> {
-        let data = data.filter(|_| layout.user.is_some() && !layout.stale)?;
+    ) -> Result<Option<OwnPage>, Response> {
+        let Some(data) = data.filter(|_| layout.user.is_some() && !layout.stale) else {
+            return Ok(None);
+        };
         // Per process, as the rendered pages are.
         static SEED: std::sync::LazyLock<std::hash::RandomState> =
             std::sync::LazyLock::new(std::hash::RandomState::new);
@@ -142,16 +145,15 @@ impl OwnPage {
             &layout.path,
             layout.lang(),
         );
-        Some(OwnPage {
+        let own = OwnPage {
             key: format!("own:{data}:{:016x}", SEED.hash_one((frame, shown))),
             csrf: layout.csrf.clone(),
             path: layout.path.clone(),
-        })
-    }
-
-    /// The answer from the kept page, if this process has it.
-    pub fn kept(&self, state: &crate::AppState) -> Option<Response> {
-        crate::ops::feeds::rendered(state, &self.key).map(|page| self.answer(&page))
+        };
+        match crate::ops::feeds::rendered(state, &own.key) {
+            Some(page) => Err(own.answer(&page)),
+            None => Ok(Some(own)),
+        }
     }
 
     /// The frame to render the page with: `layout`, with holes for each answer's own parts when
