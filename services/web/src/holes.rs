@@ -119,33 +119,6 @@ impl Holed {
         out.write_str(&self.html[from..])
     }
 
-    /// Whether it has a `hole` anywhere.
-    pub fn has(&self, hole: Hole) -> bool {
-        self.holes.iter().any(|&(_, h)| h == hole)
-    }
-
-    /// A signed-in reader's own page (`handlers::pages::OwnPage`) as one answer shows it: their
-    /// `csrf` token, the page's `path` (escaped) and a fresh key in each form. It has no
-    /// [`Hole::Ago`] (only a post's card has one, filled when the card is written into the page);
-    /// were there one, it would keep its mark.
-    pub fn for_reader(&self, csrf: &str, path: &str) -> String {
-        let mut html = String::with_capacity(self.html.len() + self.holes.len() * 48);
-        // Writing into a String cannot fail.
-        let _ = self.write(&mut html, |out, hole| match hole {
-            Hole::Csrf => escaped(out, csrf),
-            Hole::Path => escaped(out, path),
-            Hole::FormKey => {
-                out.push_str(&plaza_http::context::new_request_id());
-                Ok(())
-            }
-            Hole::Ago => {
-                out.push_str(hole.mark());
-                Ok(())
-            }
-        });
-        html
-    }
-
     /// A page with `csrf` (a token: letters, digits, `-` and `_`) in its CSRF holes; any other
     /// hole (a page kept for signed-out readers has none) keeps its mark.
     pub fn with_csrf(&self, csrf: &str) -> String {
@@ -161,15 +134,6 @@ impl Holed {
         });
         html
     }
-}
-
-/// `text` escaped for HTML, as a template writes it.
-pub fn escaped(f: &mut impl fmt::Write, text: impl Display) -> fmt::Result {
-    write!(
-        f,
-        "{}",
-        askama::filters::escape(text, askama::filters::Html).map_err(|_| fmt::Error)?
-    )
 }
 
 #[cfg(test)]
@@ -212,33 +176,5 @@ mod tests {
             page.with_csrf("tok_2"),
             "<form><input value=\"tok_2\"></form><form><input value=\"tok_2\"></form>"
         );
-    }
-
-    #[test]
-    fn a_readers_own_page_gets_their_token_the_escaped_path_and_a_fresh_key_in_each_form() {
-        let [csrf, path, key] = [Hole::Csrf, Hole::Path, Hole::FormKey].map(Hole::mark);
-        let form = format!("<form><i v=\"{csrf}\"><i v=\"{path}\"><i v=\"{key}\"></form>");
-        let page = Holed::cut(&format!("{form}{form}"));
-        assert!(!page.has(Hole::Ago));
-        let answer = page.for_reader("tok_1", "/t/1?tab=new&x=\"");
-        let forms: Vec<&str> = answer.split("</form>").filter(|f| !f.is_empty()).collect();
-        assert_eq!(forms.len(), 2);
-        let mut keys = Vec::new();
-        for form in forms {
-            let (head, key) = form.rsplit_once("<i v=\"").unwrap();
-            assert_eq!(
-                head,
-                "<form><i v=\"tok_1\"><i v=\"/t/1?tab=new&#38;x=&#34;\">"
-            );
-            let key = key.strip_suffix("\">").unwrap();
-            assert!(
-                key.len() >= 16 && key.chars().all(|c| c.is_ascii_hexdigit()),
-                "{key}"
-            );
-            keys.push(key.to_owned());
-        }
-        let again = page.for_reader("tok_1", "/");
-        assert!(keys[0] != keys[1] && !again.contains(&keys[0]) && !again.contains(&keys[1]));
-        assert!(Holed::cut(Hole::Ago.mark()).has(Hole::Ago));
     }
 }

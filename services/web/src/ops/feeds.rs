@@ -154,26 +154,6 @@ impl CachedPage {
     }
 }
 
-/// What a community's tab asks the timeline for, as `viewer` sees it: without the people they
-/// hide, with what they may moderate.
-async fn community_query(
-    state: &AppState,
-    viewer: Option<&User>,
-    community_id: Id,
-    only_drawings: bool,
-    cursor: Option<String>,
-) -> Result<PostQuery> {
-    Ok(PostQuery {
-        community_id: Some(community_id),
-        exclude_author_ids: hidden(state, viewer).await?,
-        only_drawings,
-        cursor,
-        include_moderated: roles(state, viewer).await?.can_moderate(Some(community_id)),
-        include_moderated_of: viewer.map(|v| v.id),
-        ..PostQuery::default()
-    })
-}
-
 async fn community_posts(
     state: &AppState,
     viewer: Option<&User>,
@@ -181,7 +161,15 @@ async fn community_posts(
     only_drawings: bool,
     cursor: Option<String>,
 ) -> Result<Posts> {
-    let query = community_query(state, viewer, community_id, only_drawings, cursor).await?;
+    let query = PostQuery {
+        community_id: Some(community_id),
+        exclude_author_ids: hidden(state, viewer).await?,
+        only_drawings,
+        cursor,
+        include_moderated: roles(state, viewer).await?.can_moderate(Some(community_id)),
+        include_moderated_of: viewer.map(|v| v.id),
+        ..PostQuery::default()
+    };
     if query.cursor.is_some() {
         return Ok(post_page(state, viewer, query).await?.into());
     }
@@ -210,20 +198,6 @@ pub async fn anyones_page_key(
     // Per process, as the rendered pages are.
     static SEED: std::sync::LazyLock<RandomState> = std::sync::LazyLock::new(RandomState::new);
     Some(format!("{data}:{:016x}", SEED.hash_one(shown)))
-}
-
-/// The key of the data a community tab's first page shows `reader` ("new" or "drawings"; the
-/// key [`crate::cache::first_page`] keeps it under): it changes whenever what the page lists
-/// does, their own Yeahs and the people they hide included. `None` when pages are not cached.
-pub async fn readers_page_key(
-    state: &AppState,
-    reader: &User,
-    community_id: Id,
-    tab: &str,
-) -> Result<Option<String>> {
-    let query = community_query(state, Some(reader), community_id, tab == "drawings", None).await?;
-    let of = PageOf::Community(community_id, tab);
-    Ok(crate::cache::first_page_key(state, of, Some(reader.id), &query).await)
 }
 
 /// As [`anyones_page_key`], for post `id`'s first page (its first comments).

@@ -11,7 +11,7 @@
 //! cards nobody reads any more leave the cache by its size bound and idle time.
 
 use super::Layout;
-use crate::holes::{Hole, Holed, escaped};
+use crate::holes::{Hole, Holed};
 use crate::views::PostView;
 use askama::Template;
 use std::fmt::{self, Display};
@@ -45,6 +45,14 @@ fn fill(card: &Holed, f: &mut fmt::Formatter<'_>, layout: &Layout, post: &PostVi
         Hole::FormKey => f.write_str(&layout.form_key()),
         Hole::Ago => escaped(f, layout.locale.ago_text(&post.created_at)),
     })
+}
+
+fn escaped(f: &mut impl fmt::Write, text: impl Display) -> fmt::Result {
+    write!(
+        f,
+        "{}",
+        askama::filters::escape(text, askama::filters::Html).map_err(|_| fmt::Error)?
+    )
 }
 
 /// How many bytes of cards a process keeps (the most used).

@@ -1,8 +1,7 @@
 //! A community's page: its posts (new or popular), the post form and the favourite button.
 
 use super::{
-    Draft, FEELINGS, ForAnyone, Form, Layout, OwnPage, PageResult, PostForm, SwitchForm, WriteForm,
-    next_url,
+    Draft, FEELINGS, ForAnyone, Form, Layout, PageResult, PostForm, SwitchForm, WriteForm, next_url,
 };
 use crate::auth::Viewer;
 use crate::ops::{communities as community_ops, feeds, posts};
@@ -82,27 +81,15 @@ async fn show_page(
     };
     let viewer_shown = ForAnyone::viewer(&shared, viewer);
     let me = viewer.user.as_ref();
-    let favourited = community_ops::is_favourite(state, me, view.id).await?;
-    let layout = Layout::new(state, viewer_shown, view.name.clone(), path).await;
-    // A signed-in reader's own first page (the popular tab is ranked afresh for them each time).
-    let data = match (me, &q.cursor, &form, status, tab) {
-        (Some(me), None, None, StatusCode::OK, "new" | "drawings") => {
-            feeds::readers_page_key(state, me, view.id, tab).await?
-        }
-        _ => None,
-    };
-    let own = match OwnPage::find(state, data, &layout, (&view, favourited)) {
-        Ok(own) => own,
-        Err(kept) => return Ok(kept),
-    };
     let page = match tab {
         "popular" => feeds::popular(state, me, view.id, q.cursor.clone()).await?,
         "drawings" => feeds::drawings(state, me, view.id, q.cursor.clone()).await?,
         _ => feeds::community(state, me, view.id, q.cursor.clone()).await?,
     };
+    let favourited = community_ops::is_favourite(state, me, view.id).await?;
     let (form_error, draft) = Draft::of(form);
     let page = CommunityPage {
-        layout: OwnPage::layout(&own, layout),
+        layout: Layout::new(state, viewer_shown, view.name.clone(), path).await,
         next_url: next_url(&base, page.next_cursor.as_deref()),
         community: view,
         tab,
@@ -112,9 +99,6 @@ async fn show_page(
         draft,
         feelings: FEELINGS,
     };
-    if own.is_some() {
-        return OwnPage::render(own, state, status, &page);
-    }
     ForAnyone::render(shared, state, viewer, status, &page).await
 }
 

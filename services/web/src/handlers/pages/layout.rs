@@ -10,7 +10,7 @@ use crate::i18n::{Lang, Locale};
 use crate::ops::feeds;
 
 /// The signed-in person as the header shows them.
-#[derive(Debug, Clone, Hash)]
+#[derive(Debug, Clone)]
 pub struct LayoutUser {
     pub username: String,
     pub display_name: String,
