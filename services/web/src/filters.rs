@@ -187,6 +187,19 @@ impl<T> Cached<T> {
         *self.slot.write().unwrap_or_else(|p| p.into_inner()) = Some((from, value.clone()));
         value
     }
+
+    /// The value built from the rows whose fingerprint is `now`: the one kept, else one that
+    /// `build` makes from rows it reads now (after `now` was read), which is then kept.
+    pub async fn current_or_build<E>(
+        &self,
+        now: Fingerprint,
+        build: impl AsyncFnOnce() -> Result<T, E>,
+    ) -> Result<Arc<T>, E> {
+        if let Some(value) = self.current(now) {
+            return Ok(value);
+        }
+        Ok(self.store(now, build().await?))
+    }
 }
 
 #[cfg(test)]
@@ -271,5 +284,32 @@ mod tests {
         c.store(print(1, 9, 9), 2);
         assert_eq!(c.current(print(1, 9, 9)).as_deref(), Some(&2));
         assert!(c.current(print(2, 9, 14)).is_none());
+    }
+
+    #[tokio::test]
+    async fn a_value_is_built_once_per_fingerprint_and_a_failed_build_keeps_nothing() {
+        let print = |row_count| Fingerprint {
+            row_count,
+            max_id: row_count,
+            id_sum: row_count,
+        };
+        let c = Cached::new();
+        let builds = std::cell::Cell::new(0);
+        let build = |value: i32| {
+            let builds = &builds;
+            async move || -> Result<i32, &'static str> {
+                builds.set(builds.get() + 1);
+                Ok(value)
+            }
+        };
+        assert_eq!(*c.current_or_build(print(1), build(1)).await.unwrap(), 1);
+        assert_eq!(*c.current_or_build(print(1), build(9)).await.unwrap(), 1);
+        assert_eq!(builds.get(), 1, "kept while the fingerprint stays");
+        assert_eq!(*c.current_or_build(print(2), build(2)).await.unwrap(), 2);
+        assert_eq!(builds.get(), 2, "built again when it changed");
+        let failed = c.current_or_build(print(3), async || Err("unreachable database"));
+        assert_eq!(failed.await.unwrap_err(), "unreachable database");
+        assert!(c.current(print(3)).is_none());
+        assert_eq!(c.current(print(2)).as_deref(), Some(&2));
     }
 }

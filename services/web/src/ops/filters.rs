@@ -34,15 +34,15 @@ pub fn restricted_words() -> Error {
 /// (by any process or region), so every edit applies to the next check everywhere.
 async fn lists(state: &AppState) -> Result<Arc<Lists>> {
     let now = state.word_filters_now.read().await?;
-    if let Some(lists) = state.word_lists.current(now) {
-        return Ok(lists);
-    }
-    let entries: Vec<_> = word_filters::all(&state.db)
-        .await?
-        .iter()
-        .map(word_filters::WordFilterRow::entry)
-        .collect();
-    Ok(state.word_lists.store(now, Lists::build(&entries)))
+    let build = async || -> Result<Lists> {
+        let entries: Vec<_> = word_filters::all(&state.db)
+            .await?
+            .iter()
+            .map(word_filters::WordFilterRow::entry)
+            .collect();
+        Ok(Lists::build(&entries))
+    };
+    state.word_lists.current_or_build(now, build).await
 }
 
 /// Checks `texts` (written in `community`, or none for profile text) against the global list and
@@ -199,15 +199,11 @@ pub async fn remove(state: &AppState, user: &User, list: AdminList, id: Id) -> R
 /// The banned ranges as they are now, parsed again only when one was added or lifted since.
 async fn ranges(state: &AppState) -> Result<Arc<Vec<IpNet>>> {
     let now = state.banned_ranges_now.read().await?;
-    if let Some(r) = state.banned_ranges.current(now) {
-        return Ok(r);
-    }
-    let nets = banned_ranges::all(&state.db)
-        .await?
-        .iter()
-        .filter_map(|r| r.cidr.parse().ok())
-        .collect();
-    Ok(state.banned_ranges.store(now, nets))
+    let build = async || -> Result<Vec<IpNet>> {
+        let rows = banned_ranges::all(&state.db).await?;
+        Ok(rows.iter().filter_map(|r| r.cidr.parse().ok()).collect())
+    };
+    state.banned_ranges.current_or_build(now, build).await
 }
 
 /// Refuses a sign-up from `client` when it is in a banned range, with `signup_banned` (403).
